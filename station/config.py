@@ -1,0 +1,122 @@
+"""Station settings: one TOML file under the platform config dir, defaults in code, only changes on disk.
+
+`STATION_HOME` (or `--home`) puts data and settings in one folder (demo, tests); `STATION_DB` (or `--db`)
+names the journal database alone.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli_w
+
+APP_NAME = "parcel-station"
+
+
+def data_dir() -> Path:
+    """Where the station keeps its database and generated files."""
+    home = os.environ.get("STATION_HOME")
+    return Path(home) if home else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def config_dir() -> Path:
+    """Where the station keeps station.toml."""
+    home = os.environ.get("STATION_HOME")
+    return Path(home) if home else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def default_db_path() -> Path:
+    """The journal database: $STATION_DB, else station.sqlite3 in the data dir."""
+    explicit = os.environ.get("STATION_DB")
+    return Path(explicit) if explicit else data_dir() / "station.sqlite3"
+
+
+def default_config_path() -> Path:
+    """The settings file: station.toml in the config dir."""
+    return config_dir() / "station.toml"
+
+
+@dataclass(frozen=True)
+class DeviceUrls:
+    """Device URLs (see hardware/urls.py). Defaults work with no hardware at all."""
+
+    scanner: str = "wedge:"
+    camera: str = "demo:"
+    scale: str = "demo:"
+    printer: str = "demo:"
+    receipt_printer: str = "demo:"
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    """Identity of this station and its devices."""
+
+    station_id: str = "STN01"
+    facility: str = "DEMO-COUNTER"
+    operator: str = "clerk"
+    origin_zip: str = "10001"
+    country: str = "US"
+    # Each station owns a block of the 8-digit S10 serial space so that two stations of one
+    # post never hand out the same item id (UPU S10 serials are unique per service+country).
+    s10_serial_first: int = 10_000_000
+    s10_serial_last: int = 19_999_999
+    devices: DeviceUrls = field(default_factory=DeviceUrls)
+
+    def changes_from_defaults(self) -> dict[str, Any]:
+        """Only the settings that differ from the defaults, as TOML-ready nested dicts."""
+        default = StationConfig()
+        out: dict[str, Any] = {}
+        station = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "devices" and getattr(self, f.name) != getattr(default, f.name)
+        }
+        if station:
+            out["station"] = station
+        devices = {k: v for k, v in asdict(self.devices).items() if v != getattr(default.devices, k)}
+        if devices:
+            out["devices"] = devices
+        return out
+
+
+class ConfigError(ValueError):
+    """The settings file cannot be used; the message names the file and the bad key."""
+
+
+def load_config(path: Path | None = None) -> StationConfig:
+    """Read station.toml; a missing file means all defaults."""
+    path = path or default_config_path()
+    if not path.exists():
+        return StationConfig()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    station_keys = {f.name for f in fields(StationConfig)} - {"devices"}
+    station = raw.get("station", {})
+    unknown = set(station) - station_keys
+    if unknown:
+        raise ConfigError(f"{path}: unknown [station] setting(s): {', '.join(sorted(unknown))}")
+    device_keys = {f.name for f in fields(DeviceUrls)}
+    devices = raw.get("devices", {})
+    unknown = set(devices) - device_keys
+    if unknown:
+        raise ConfigError(f"{path}: unknown [devices] setting(s): {', '.join(sorted(unknown))}")
+    return replace(StationConfig(**station), devices=DeviceUrls(**devices))
+
+
+def save_config(config: StationConfig, path: Path | None = None) -> None:
+    """Write only what differs from the defaults; a crash mid-write leaves the old file intact."""
+    path = path or default_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        tomli_w.dump(config.changes_from_defaults(), f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
