@@ -3,23 +3,23 @@
 Each event kind maps to the UPU tracking event code (UPU EMSEVT / Global Postal Model event list) that a
 postal operator would transmit for it:
 
-| kind               | UPU code | UPU meaning                                  | what the operator did                       |
-|--------------------|----------|----------------------------------------------|---------------------------------------------|
-| acceptance         | EMA      | Posting/collection                           | accepted the item at the counter            |
-| sort-in            | EDD      | Item into sorting centre                     | sorted the item (or a sack) into a sack     |
-| sack-remove        | EDD      | Item into sorting centre (re-sorted)         | took the item back out of its sack          |
-| sack-close         | EDE      | Item out of sorting centre                   | closed and tagged the sack                  |
-| dispatch           | EMC      | Departure from outward office of exchange    | dispatched a sack or an item                |
-| arrival            | EMD      | Arrival at inward office of exchange         | received a sack or an item                  |
-| delivery-office    | EMG      | Arrival at delivery office                   | received at the delivery office             |
-| out-for-delivery   | EDG      | Item out for delivery                        | loaded the carrier's round                  |
-| delivered          | EMI      | Final delivery                               | delivered, with the recipient's signature   |
-| attempted          | EMH      | Attempted/unsuccessful delivery              | could not deliver (reason code)             |
-| delayed            | EDF      | Item on hold                                 | held the item (reason code)                 |
-| returned           | EMH      | Unsuccessful delivery, returned to sender    | sent the item back (UPU has no own code)    |
-| note               | -        | (internal: customer-service note)            | customer service wrote a note               |
-| dispute            | -        | (internal: customer-service dispute)         | customer service opened a dispute           |
-| fraud-alert        | -        | (internal: fraud rule fired)                 | a fraud rule flagged the item               |
+| kind             | UPU | UPU meaning                               | what the operator did             |
+|------------------|-----|-------------------------------------------|-----------------------------------|
+| acceptance       | EMA | Posting/collection                        | accepted the item at the counter  |
+| sort-in          | EDD | Item into sorting centre                  | sorted an item or sack into a sack|
+| sack-remove      | EDD | Item into sorting centre (re-sorted)      | took the item out of its sack     |
+| sack-close       | EDE | Item out of sorting centre                | closed and tagged the sack        |
+| dispatch         | EMC | Departure from outward office of exchange | dispatched a sack or an item      |
+| arrival          | EMD | Arrival at inward office of exchange      | received a sack or an item        |
+| delivery-office  | EMG | Arrival at delivery office                | received at the delivery office   |
+| out-for-delivery | EDG | Item out for delivery                     | loaded the carrier's round        |
+| delivered        | EMI | Final delivery                            | delivered, recipient signed       |
+| attempted        | EMH | Attempted/unsuccessful delivery           | could not deliver (reason code)   |
+| delayed          | EDF | Item on hold                              | held the item (reason code)       |
+| returned         | EMH | Unsuccessful delivery, returned to sender | sent it back (UPU has no own code)|
+| note             | -   | (internal: customer-service note)         | customer service wrote a note     |
+| dispute          | -   | (internal: customer-service dispute)      | customer service opened a dispute |
+| fraud-alert      | -   | (internal: fraud rule fired)              | a fraud rule flagged the item     |
 
 Internal kinds are journalled and shown in the history but never transmitted as UPU events.
 """
@@ -101,6 +101,7 @@ REASON_CODES: dict[str, str] = {
     "CAPACITY": "Held for lack of transport capacity",
     "UNCLAIMED": "Not collected within the holding period",
     "SENDER_REQUEST": "Returned at the sender's request",
+    "UNSPECIFIED": "No reason given at scan time",
 }
 
 

@@ -1,0 +1,54 @@
+"""The core composition root: one station's database, journal, sack tracking and id allocator.
+
+Every process that opens a station (the GUI, `station scan`, the SMS worker) goes through
+`Station.open`, so every journal hook is installed everywhere and no scan skips its side effects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from station import containers
+from station.clock import utc_now
+from station.config import StationConfig
+from station.db import Database
+from station.ids import S10Allocator
+from station.journal import Journal
+
+
+class Station:
+    """A station's domain services over one database."""
+
+    def __init__(self, db: Database, config: StationConfig, clock: Callable[[], datetime] = utc_now) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.journal = Journal(db, config.station_id, clock)
+        db.ensure_schema("containers", containers.SCHEMA)
+        self.journal.on_append(containers.apply)
+        self.allocator = S10Allocator(db, config.station_id, config.s10_serial_first, config.s10_serial_last)
+        # extensions: components that must see every scan install their hooks here, one line each.
+
+    @classmethod
+    def open(
+        cls, db_path: Path | str, config: StationConfig | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> Station:
+        """Open (creating if needed) the station database at `db_path`."""
+        return cls(Database(db_path), config or StationConfig(), clock)
+
+    @property
+    def station_id(self) -> str:
+        """This station's id (each station has its own journal chain)."""
+        return self.config.station_id
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def __enter__(self) -> Station:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,13 @@
+"""Headless `station` subcommands of the domain core: ids, scan, track, journal, demo."""
+
+from __future__ import annotations
+
+import argparse
+
+from station.cli import ids, journal, scan, track
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the core subcommands to the `station` parser."""
+    for module in (ids, scan, track, journal):
+        module.register(sub)

@@ -1,0 +1,28 @@
+"""`station journal verify`: recompute every station's hash chain."""
+
+from __future__ import annotations
+
+import argparse
+
+from station.cli.common import open_station
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `journal`."""
+    p = sub.add_parser("journal", help="the scan journal")
+    j = p.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
+    verify = j.add_parser("verify", help="check the whole hash chain; report the first broken link")
+    verify.set_defaults(func=cmd_verify)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when every chain verifies, 1 at the first broken link."""
+    with open_station(args) as station:
+        result = station.journal.verify()
+    if result.first_break is None:
+        print(f"journal OK: {result.events_checked} events in {result.stations} station chain(s) verified")
+        return 0
+    b = result.first_break
+    print(f"journal BROKEN at station {b.station_id} seq {b.seq}: {b.problem}")
+    print(f"({result.events_checked} events checked before the break)")
+    return 1

@@ -1,0 +1,263 @@
+"""The scan journal: append-only, hash-chained, one SQLite table shared by every station.
+
+Every event carries its station id and that station's own sequence number; each event's hash covers
+its canonical content and the previous hash of the same station. Replicating to a central database is
+therefore a plain copy of rows keyed by (station_id, seq), and any edit, deletion or reordering shows up
+in `verify()`. SQLite triggers refuse UPDATE and DELETE outright.
+
+A scan is acknowledged (returned from `append`) only after its transaction has committed with
+synchronous=FULL, so `kill -9` or a power cut never loses an acknowledged scan. Hooks registered with
+`on_append` (status, sack contents, SMS outbox, fraud rules) run inside the same transaction: a scan is
+stored with everything it causes, or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from station.clock import utc_now
+from station.db import Database
+from station.events import Event, EventKind, StoredEvent
+
+GENESIS = "0" * 64
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    station_id    TEXT    NOT NULL,
+    seq           INTEGER NOT NULL,
+    event_id      TEXT    NOT NULL UNIQUE,
+    item_id       TEXT    NOT NULL,
+    kind          TEXT    NOT NULL,
+    upu_code      TEXT,
+    facility      TEXT    NOT NULL,
+    operator      TEXT    NOT NULL,
+    occurred_at   TEXT    NOT NULL,
+    container_id  TEXT,
+    weight_g      INTEGER,
+    reason        TEXT,
+    signature_ref TEXT,
+    note          TEXT,
+    extra         TEXT    NOT NULL,
+    recorded_at   TEXT    NOT NULL,
+    prev_hash     TEXT    NOT NULL,
+    hash          TEXT    NOT NULL,
+    PRIMARY KEY (station_id, seq)
+);
+CREATE INDEX IF NOT EXISTS events_by_item ON events (item_id);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the scan journal is append-only: events cannot be changed');
+END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the scan journal is append-only: events cannot be deleted');
+END;
+"""
+
+AppendHook = Callable[[sqlite3.Connection, StoredEvent], None]
+
+
+class JournalConflict(ValueError):
+    """An event id that is already journalled with different content."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """The first place where a station's chain does not verify."""
+
+    station_id: str
+    seq: int
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """Outcome of checking every station's hash chain."""
+
+    events_checked: int
+    stations: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        """True when every chain verified."""
+        return self.first_break is None
+
+
+def canonical_content(event: Event) -> dict[str, Any]:
+    """The fields the hash covers, in a stable JSON-ready form."""
+    return {
+        "event_id": event.event_id,
+        "item_id": event.item_id,
+        "kind": str(event.kind),
+        "upu_code": event.upu_code,
+        "facility": event.facility,
+        "station_id": event.station_id,
+        "operator": event.operator,
+        "occurred_at": _iso(event.occurred_at),
+        "container_id": event.container_id,
+        "weight_g": event.weight_g,
+        "reason": event.reason,
+        "signature_ref": event.signature_ref,
+        "note": event.note,
+        "extra": event.extra,
+    }
+
+
+def event_hash(prev_hash: str, seq: int, event: Event) -> str:
+    """SHA-256 over the previous hash, the sequence number and the canonical event."""
+    body = json.dumps(canonical_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}|{seq}|{body}".encode()).hexdigest()
+
+
+class Journal:
+    """The append-only event store of one station (reading sees every station's events)."""
+
+    def __init__(self, db: Database, station_id: str, clock: Callable[[], datetime] = utc_now) -> None:
+        self.db = db
+        self.station_id = station_id
+        self._clock = clock
+        self._hooks: list[AppendHook] = []
+        db.ensure_schema("journal", _SCHEMA)
+
+    def on_append(self, hook: AppendHook) -> None:
+        """Run `hook(conn, stored)` inside the transaction of every new event (not for repeats)."""
+        self._hooks.append(hook)
+
+    def append(self, event: Event) -> StoredEvent:
+        """Store one event and commit; returns it with its sequence number and hash.
+
+        Appending an event id that is already stored returns the stored event (a retried scan is
+        recorded once); the same id with different content raises JournalConflict.
+        """
+        with self.db.transaction() as conn:
+            return self.append_in(conn, event)
+
+    def append_in(self, conn: sqlite3.Connection, event: Event) -> StoredEvent:
+        """Store one event inside the caller's `db.transaction()` (committed with it)."""
+        if event.station_id != self.station_id:
+            raise ValueError(f"event of station {event.station_id} appended to journal of {self.station_id}")
+        existing = conn.execute("SELECT * FROM events WHERE event_id = ?", (event.event_id,)).fetchone()
+        if existing is not None:
+            stored = _row_to_stored(existing)
+            if canonical_content(stored.event) != canonical_content(event):
+                raise JournalConflict(f"event {event.event_id} is already journalled with different content")
+            return stored
+        head = conn.execute(
+            "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (self.station_id,)
+        ).fetchone()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        digest = event_hash(prev, seq, event)
+        c = canonical_content(event)
+        conn.execute(
+            "INSERT INTO events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator,"
+            " occurred_at, container_id, weight_g, reason, signature_ref, note, extra, recorded_at,"
+            " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                self.station_id,
+                seq,
+                c["event_id"],
+                c["item_id"],
+                c["kind"],
+                c["upu_code"],
+                c["facility"],
+                c["operator"],
+                c["occurred_at"],
+                c["container_id"],
+                c["weight_g"],
+                c["reason"],
+                c["signature_ref"],
+                c["note"],
+                json.dumps(c["extra"], sort_keys=True, ensure_ascii=False),
+                _iso(self._clock()),
+                prev,
+                digest,
+            ),
+        )
+        stored = StoredEvent(event, seq, prev, digest)
+        for hook in self._hooks:
+            hook(conn, stored)
+        return stored
+
+    def events_for(self, item_id: str) -> list[StoredEvent]:
+        """Every event recorded on this id (item or container), in time order."""
+        with self.db.reading() as conn:
+            rows = conn.execute(
+                "SELECT * FROM events WHERE item_id = ? ORDER BY occurred_at, station_id, seq", (item_id,)
+            ).fetchall()
+        return [_row_to_stored(r) for r in rows]
+
+    def count(self) -> int:
+        """How many events the journal holds (all stations)."""
+        with self.db.reading() as conn:
+            return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def verify(self) -> VerifyResult:
+        """Recompute every station's chain; report the first broken link."""
+        checked = 0
+        stations = 0
+        with self.db.reading() as conn:
+            station_ids = [r[0] for r in conn.execute("SELECT DISTINCT station_id FROM events ORDER BY 1")]
+        for station_id in station_ids:
+            stations += 1
+            expected_seq, prev = 1, GENESIS
+            for row in self._rows_of(station_id):
+                checked += 1
+                stored = _row_to_stored(row)
+                problem = None
+                if stored.seq != expected_seq:
+                    problem = f"sequence jumps from {expected_seq - 1} to {stored.seq} (events missing)"
+                elif stored.prev_hash != prev:
+                    problem = "previous-hash link does not match the preceding event"
+                elif event_hash(prev, stored.seq, stored.event) != stored.hash:
+                    problem = f"event {stored.event.event_id} content does not match its hash (altered)"
+                if problem:
+                    return VerifyResult(checked, stations, ChainBreak(station_id, stored.seq, problem))
+                expected_seq, prev = stored.seq + 1, stored.hash
+        return VerifyResult(checked, stations, None)
+
+    def _rows_of(self, station_id: str, batch: int = 5000) -> Iterator[sqlite3.Row]:
+        last = 0
+        while True:
+            with self.db.reading() as conn:
+                rows = conn.execute(
+                    "SELECT * FROM events WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                    (station_id, last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1]["seq"]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
+def row_to_event(row: sqlite3.Row) -> Event:
+    """Rebuild an Event from an `events` row."""
+    return Event(
+        event_id=row["event_id"],
+        item_id=row["item_id"],
+        kind=EventKind(row["kind"]),
+        facility=row["facility"],
+        station_id=row["station_id"],
+        operator=row["operator"],
+        occurred_at=datetime.fromisoformat(row["occurred_at"]),
+        container_id=row["container_id"],
+        weight_g=row["weight_g"],
+        reason=row["reason"],
+        signature_ref=row["signature_ref"],
+        note=row["note"],
+        extra=json.loads(row["extra"]),
+    )
+
+
+def _row_to_stored(row: sqlite3.Row) -> StoredEvent:
+    return StoredEvent(row_to_event(row), row["seq"], row["prev_hash"], row["hash"])

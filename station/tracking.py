@@ -1,0 +1,141 @@
+"""Tracking look-ups: an item's status and full history, sack-level events included.
+
+The history is rebuilt from the journal at query time (the `item_status` table is only a cache for
+lists): the item's own events, plus every event of each sack it travelled in while it was inside,
+through nested sacks. Impossible sequences are reported as flags next to the status, never hidden.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from station.containers import contents, sack_of, sack_state
+from station.db import Database
+from station.events import REASON_CODES, Event, EventKind
+from station.journal import row_to_event
+from station.status import ItemStatus, StatusMachine
+
+_MAX_NESTING = 8
+_ENDS_MEMBERSHIP = {
+    EventKind.SORT_IN,  # into another sack
+    EventKind.SACK_REMOVE,
+    EventKind.OUT_FOR_DELIVERY,
+    EventKind.DELIVERED,
+    EventKind.ATTEMPTED,
+    EventKind.RETURNED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of an item's history; `via_container` names the sack whose scan this was."""
+
+    event: Event
+    via_container: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        e = self.event
+        return {
+            "event_id": e.event_id,
+            "time": e.occurred_at.isoformat(),
+            "kind": str(e.kind),
+            "upu_code": e.upu_code,
+            "facility": e.facility,
+            "station_id": e.station_id,
+            "operator": e.operator,
+            "container_id": e.container_id,
+            "via_container": self.via_container,
+            "weight_g": e.weight_g,
+            "reason": e.reason,
+            "reason_text": REASON_CODES.get(e.reason or ""),
+            "signature_ref": e.signature_ref,
+            "note": e.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingReport:
+    """What a look-up answers."""
+
+    item_id: str
+    status: ItemStatus | None
+    history: list[HistoryEntry]
+    flags: list[str] = field(default_factory=list)
+    current_sack: str | None = None
+    sack_contents: list[str] = field(default_factory=list)
+    sack_state: str | None = None
+
+    @property
+    def last_event(self) -> Event | None:
+        """The latest event in the history."""
+        return self.history[-1].event if self.history else None
+
+    @property
+    def is_sack(self) -> bool:
+        """True when the id is a sack (something was sorted into it)."""
+        return self.sack_state is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the `station track --json` output)."""
+        return {
+            "id": self.item_id,
+            "status": str(self.status) if self.status else None,
+            "status_label": self.status.label if self.status else None,
+            "is_sack": self.is_sack,
+            "sack_state": self.sack_state,
+            "current_sack": self.current_sack,
+            "sack_contents": self.sack_contents,
+            "flags": self.flags,
+            "history": [h.to_json() for h in self.history],
+        }
+
+
+def track(db: Database, item_id: str) -> TrackingReport | None:
+    """The item's (or sack's) status and history; None when the id was never scanned."""
+    with db.reading() as conn:
+        own = _events_of(conn, item_id)
+        if not own:
+            return None
+        entries = [HistoryEntry(e) for e in own]
+        entries += _sack_events(conn, own, depth=0)
+        current = sack_of(conn, item_id)
+        inside = contents(conn, item_id)
+        state = sack_state(conn, item_id)
+    entries.sort(key=lambda h: (h.event.occurred_at, h.via_container is not None))
+    machine = StatusMachine()
+    for h in entries:
+        machine.feed(h.event.kind, h.event.occurred_at.isoformat(), via_container=h.via_container)
+        if h.event.kind is EventKind.FRAUD_ALERT and h.via_container is None:
+            machine.flags.append(f"fraud alert: {h.event.note or h.event.reason or 'see history'}")
+    return TrackingReport(item_id, machine.status, entries, machine.flags, current, inside, state)
+
+
+def _events_of(conn: sqlite3.Connection, item_id: str) -> list[Event]:
+    rows = conn.execute(
+        "SELECT * FROM events WHERE item_id = ? ORDER BY occurred_at, seq", (item_id,)
+    ).fetchall()
+    return [row_to_event(r) for r in rows]
+
+
+def _sack_events(conn: sqlite3.Connection, own: list[Event], depth: int) -> list[HistoryEntry]:
+    """Events of each sack while this id was inside it (recursing into the sacks those were in)."""
+    if depth >= _MAX_NESTING:
+        return []
+    out: list[HistoryEntry] = []
+    for i, event in enumerate(own):
+        if event.kind is not EventKind.SORT_IN or not event.container_id:
+            continue
+        start = event.occurred_at
+        end = next((e.occurred_at for e in own[i + 1 :] if e.kind in _ENDS_MEMBERSHIP), None)
+        sack_events = [
+            e
+            for e in _events_of(conn, event.container_id)
+            if e.occurred_at >= start and (end is None or e.occurred_at < end)
+        ]
+        out += [HistoryEntry(e, event.container_id) for e in sack_events if not e.kind.is_internal]
+        for inner in _sack_events(conn, sack_events, depth + 1):
+            out.append(HistoryEntry(inner.event, inner.via_container))
+    return out
