@@ -1,0 +1,114 @@
+"""The journal: append-only, idempotent, hash-chained per station, tamper-evident."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from station.app import Station
+from station.config import StationConfig
+from station.events import Event, EventKind
+from station.journal import GENESIS, JournalConflict, event_hash
+
+
+def _event(station: Station, item: str = "RR473124829GB", kind: EventKind = EventKind.ACCEPTANCE) -> Event:
+    return Event.new(
+        item, kind, facility="NYC", station_id=station.station_id, operator="ann", at=datetime.now(UTC)
+    )
+
+
+def test_events_chain_to_the_previous_event_of_the_same_station(station: Station) -> None:
+    first = station.journal.append(_event(station))
+    second = station.journal.append(_event(station, "EE123456785US"))
+    assert (first.seq, first.prev_hash) == (1, GENESIS)
+    assert second.seq == 2
+    assert second.prev_hash == first.hash
+    assert second.hash == event_hash(first.hash, 2, second.event)
+    assert station.journal.verify().ok
+
+
+def test_the_same_event_appended_twice_is_stored_once(station: Station) -> None:
+    event = _event(station)
+    a = station.journal.append(event)
+    b = station.journal.append(event)
+    assert a == b
+    assert station.journal.count() == 1
+
+
+def test_an_event_id_reused_with_other_content_is_refused(station: Station) -> None:
+    event = _event(station)
+    station.journal.append(event)
+    forged = replace(event, facility="ELSEWHERE")
+    with pytest.raises(JournalConflict):
+        station.journal.append(forged)
+
+
+def test_sql_update_and_delete_are_refused_by_the_database(station: Station) -> None:
+    station.journal.append(_event(station))
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), station.db.transaction() as conn:
+        conn.execute("UPDATE events SET facility = 'X'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), station.db.transaction() as conn:
+        conn.execute("DELETE FROM events")
+    assert station.journal.count() == 1
+
+
+def test_verify_names_the_first_altered_event(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    with Station.open(path, StationConfig(station_id="S1")) as s:
+        for n in range(5):
+            s.journal.append(_event(s, f"RR47312482{n}GB"))
+    # Someone with file access drops the triggers and edits event 3 directly.
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER events_no_update")
+    raw.execute("UPDATE events SET operator = 'mallory' WHERE seq = 3")
+    raw.commit()
+    raw.close()
+    with Station.open(path, StationConfig(station_id="S1")) as s:
+        result = s.journal.verify()
+    assert result.first_break is not None
+    assert (result.first_break.station_id, result.first_break.seq) == ("S1", 3)
+    assert "altered" in result.first_break.problem
+
+
+def test_verify_notices_a_deleted_event(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    with Station.open(path, StationConfig(station_id="S1")) as s:
+        for n in range(4):
+            s.journal.append(_event(s, f"RR47312482{n}GB"))
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER events_no_delete")
+    raw.execute("DELETE FROM events WHERE seq = 2")
+    raw.commit()
+    raw.close()
+    with Station.open(path, StationConfig(station_id="S1")) as s:
+        result = s.journal.verify()
+    assert result.first_break is not None and result.first_break.seq == 3
+    assert "missing" in result.first_break.problem
+
+
+def test_each_station_keeps_its_own_sequence_in_one_database(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    with (
+        Station.open(path, StationConfig(station_id="A")) as a,
+        Station.open(path, StationConfig(station_id="B")) as b,
+    ):
+        a.journal.append(_event(a))
+        b.journal.append(_event(b))
+        stored = a.journal.append(_event(a, "EE123456785US"))
+        assert stored.seq == 2
+        result = a.journal.verify()
+    assert result.ok and result.stations == 2 and result.events_checked == 3
+
+
+def test_a_hook_failure_rolls_back_the_event(station: Station) -> None:
+    def broken_hook(conn: sqlite3.Connection, stored: object) -> None:
+        raise RuntimeError("outbox full")
+
+    station.journal.on_append(broken_hook)
+    with pytest.raises(RuntimeError):
+        station.journal.append(_event(station))
+    assert station.journal.count() == 0
