@@ -137,11 +137,15 @@ def _update_item(conn: sqlite3.Connection, stored: StoredEvent, when: str) -> No
         machine.status = ItemStatus(row[0])
     machine.feed(event.kind, when)
     assert machine.status is not None
-    _set_status(conn, event.item_id, machine.status, event.kind, when, event.facility)
-    if event.kind is EventKind.ACCEPTANCE:
-        conn.execute("UPDATE item_status SET accepted = accepted + 1 WHERE item_id=?", (event.item_id,))
-    if event.kind is EventKind.DELIVERED:
-        conn.execute("UPDATE item_status SET delivered = delivered + 1 WHERE item_id=?", (event.item_id,))
+    accepted = int(event.kind is EventKind.ACCEPTANCE)
+    delivered = int(event.kind is EventKind.DELIVERED)
+    conn.execute(
+        "INSERT INTO item_status (item_id, status, last_kind, changed_at, facility, accepted, delivered)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT (item_id) DO UPDATE SET status=excluded.status,"
+        " last_kind=excluded.last_kind, changed_at=excluded.changed_at, facility=excluded.facility,"
+        " accepted=accepted+excluded.accepted, delivered=delivered+excluded.delivered",
+        (event.item_id, str(machine.status), str(event.kind), when, event.facility, accepted, delivered),
+    )
 
 
 def _set_status(

@@ -143,18 +143,31 @@ class Journal:
         """Store one event inside the caller's `db.transaction()` (committed with it)."""
         if event.station_id != self.station_id:
             raise ValueError(f"event of station {event.station_id} appended to journal of {self.station_id}")
-        existing = conn.execute("SELECT * FROM events WHERE event_id = ?", (event.event_id,)).fetchone()
-        if existing is not None:
-            stored = _row_to_stored(existing)
-            if canonical_content(stored.event) != canonical_content(event):
-                raise JournalConflict(f"event {event.event_id} is already journalled with different content")
-            return stored
         head = conn.execute(
             "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (self.station_id,)
         ).fetchone()
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
         digest = event_hash(prev, seq, event)
         c = canonical_content(event)
+        try:
+            self._insert(conn, c, seq, prev, digest)
+        except sqlite3.IntegrityError:
+            # The usual cause is a retried scan (same event id); anything else is re-raised.
+            existing = conn.execute("SELECT * FROM events WHERE event_id = ?", (event.event_id,)).fetchone()
+            if existing is None:
+                raise
+            stored = _row_to_stored(existing)
+            if canonical_content(stored.event) != c:
+                raise JournalConflict(
+                    f"event {event.event_id} is already journalled with different content"
+                ) from None
+            return stored
+        stored = StoredEvent(event, seq, prev, digest)
+        for hook in self._hooks:
+            hook(conn, stored)
+        return stored
+
+    def _insert(self, conn: sqlite3.Connection, c: dict[str, Any], seq: int, prev: str, digest: str) -> None:
         conn.execute(
             "INSERT INTO events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator,"
             " occurred_at, container_id, weight_g, reason, signature_ref, note, extra, recorded_at,"
@@ -180,10 +193,6 @@ class Journal:
                 digest,
             ),
         )
-        stored = StoredEvent(event, seq, prev, digest)
-        for hook in self._hooks:
-            hook(conn, stored)
-        return stored
 
     def events_for(self, item_id: str) -> list[StoredEvent]:
         """Every event recorded on this id (item or container), in time order."""

@@ -197,5 +197,7 @@ def _brackets_to_element_string(text: str) -> str:
 def _preview(raw: str | bytes, limit: int = 60) -> str:
     """The scan as shown to the operator: control characters visible, long scans cut."""
     text = raw.decode("utf-8", "backslashreplace") if isinstance(raw, bytes) else raw
+    if len(text) <= limit and text.isprintable():
+        return text
     shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
     return shown if len(shown) <= limit else shown[:limit] + f"... ({len(text)} characters)"

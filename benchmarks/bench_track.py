@@ -1,0 +1,193 @@
+"""Look-up: `track` on a journal of 5 million events; target p99 under 5 ms.
+
+The journal is built once (and reused from --cache on later runs) with valid hash chains: items are
+accepted at 4 counters, sorted into sacks of 100 at a depot, the sacks are closed, dispatched and
+received, and the items go out for delivery and are delivered -- so each look-up has to assemble the
+item's own events plus its sack's events, exactly as `station track` does. Look-ups are of random
+items (not warmed one by one), measured with the same function the CLI calls.
+
+    python benchmarks/bench_track.py [--events 5000000] [--lookups 2000] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import machine, median, percentile, table
+from station.app import Station
+from station.config import StationConfig
+from station.events import Event, EventKind
+from station.ids import S10, Sscc
+from station.journal import GENESIS, canonical_content, event_hash
+from station.tracking import track
+
+SACK_SIZE = 100
+# Per item: acceptance, sort-in, out-for-delivery, delivered; per sack of 100: close, dispatch, arrival.
+EVENTS_PER_ITEM = 4 + 3 / SACK_SIZE
+
+
+class ChainWriter:
+    """Writes events straight into the journal table with correct per-station chains (bulk build)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.heads: dict[str, tuple[int, str]] = {}
+        self.rows: list[tuple[object, ...]] = []
+
+    def add(self, event: Event) -> None:
+        seq, prev = self.heads.get(event.station_id, (0, GENESIS))
+        seq += 1
+        digest = event_hash(prev, seq, event)
+        c = canonical_content(event)
+        self.heads[event.station_id] = (seq, digest)
+        self.rows.append(
+            (
+                event.station_id,
+                seq,
+                c["event_id"],
+                c["item_id"],
+                c["kind"],
+                c["upu_code"],
+                c["facility"],
+                c["operator"],
+                c["occurred_at"],
+                c["container_id"],
+                c["weight_g"],
+                c["reason"],
+                c["signature_ref"],
+                c["note"],
+                json.dumps(c["extra"]),
+                c["occurred_at"],
+                prev,
+                digest,
+            )
+        )
+        if len(self.rows) >= 50_000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        self.rows.clear()
+
+
+def build(path: Path, target_events: int) -> list[str]:
+    with Station.open(path, StationConfig(station_id="DEP-1")):
+        pass  # creates the schema, triggers and indexes exactly as the station does
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA synchronous=OFF")  # bulk build only; the look-ups don't care how it was written
+    conn.execute("BEGIN")
+    writer = ChainWriter(conn)
+    rng = random.Random(5)
+    start = datetime(2026, 1, 5, 8, tzinfo=UTC)
+    n_items = int(target_events / EVENTS_PER_ITEM)
+    items = []
+    t = start
+    for first in range(0, n_items, SACK_SIZE):
+        sack = Sscc.build(0, "0614141", first // SACK_SIZE).text
+        conn.execute(
+            "INSERT INTO sacks (container_id, state, facility, destination, changed_at) VALUES (?,?,?,?,?)",
+            (sack, "arrived", "DEPOT", None, t.isoformat()),
+        )
+        batch = [
+            S10.build("CP", 10_000_000 + i, "US").text for i in range(first, min(first + SACK_SIZE, n_items))
+        ]
+        for item in batch:
+            t += timedelta(seconds=1)
+            station = f"CTR-{rng.randrange(4)}"
+            writer.add(_ev(item, EventKind.ACCEPTANCE, station, t, weight_g=rng.randrange(100, 9000)))
+            writer.add(_ev(item, EventKind.SORT_IN, "DEP-1", t + timedelta(hours=3), container_id=sack))
+        for k, kind in enumerate((EventKind.SACK_CLOSE, EventKind.DISPATCH, EventKind.ARRIVAL)):
+            writer.add(_ev(sack, kind, "DEP-1" if k < 2 else "DEP-2", t + timedelta(hours=4 + 6 * k)))
+        for item in batch:
+            writer.add(_ev(item, EventKind.OUT_FOR_DELIVERY, "DLV-1", t + timedelta(hours=20)))
+            writer.add(
+                _ev(item, EventKind.DELIVERED, "DLV-1", t + timedelta(hours=22), signature_ref=f"sig-{item}")
+            )
+        items += batch
+        if len(items) % 100_000 == 0:
+            print(f"  built {len(items):,} items", file=sys.stderr)
+    writer.flush()
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+    return items
+
+
+def _ev(item: str, kind: EventKind, station: str, at: datetime, **fields: Any) -> Event:
+    return Event(
+        str(uuid.UUID(int=random.getrandbits(128), version=4)),
+        item,
+        kind,
+        station,
+        station,
+        "bench",
+        at,
+        **fields,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=5_000_000)
+    parser.add_argument("--lookups", type=int, default=2000)
+    parser.add_argument(
+        "--cache", default="/tmp/parcel-station-bench", help="where the built journal is kept"
+    )
+    args = parser.parse_args()
+    path = Path(args.cache) / f"track-{args.events}.sqlite3"
+    items_file = path.with_suffix(".items")
+    if not path.exists() or not items_file.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        print(f"building a {args.events:,}-event journal at {path} (once) ...", file=sys.stderr)
+        items = build(path, args.events)
+        items_file.write_text("\n".join(items))
+        print(f"  built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    items = items_file.read_text().split()
+    rng = random.Random(11)
+    with Station.open(path, StationConfig(station_id="DEP-1")) as station:
+        total = station.journal.count()
+        unknown = [S10.build("EE", 90_000_000 + i, "US").text for i in range(args.lookups // 10)]
+        latencies, misses = [], []
+        for item in rng.sample(items, args.lookups):
+            t0 = time.perf_counter()
+            report = track(station.db, item)
+            latencies.append(time.perf_counter() - t0)
+            assert report is not None and len(report.history) == 7, report
+        for item in unknown:
+            t0 = time.perf_counter()
+            assert track(station.db, item) is None
+            misses.append(time.perf_counter() - t0)
+    print(f"track benchmark: {total:,} events, {len(items):,} items; {machine()}")
+    rows = [
+        [
+            name,
+            len(lat),
+            f"{median(lat) * 1e3:.3f}",
+            f"{percentile(lat, 99) * 1e3:.3f}",
+            f"{max(lat) * 1e3:.3f}",
+        ]
+        for name, lat in (
+            ("known item (7-line history incl. 3 sack events)", latencies),
+            ("unknown id", misses),
+        )
+    ]
+    print(table(["look-up", "n", "p50 ms", "p99 ms", "max ms"], rows))
+    p99 = percentile(latencies, 99) * 1e3
+    print(f"p99 {p99:.3f} ms (target < 5 ms) -> {'MET' if p99 < 5 else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
