@@ -1,1 +1,4 @@
-"""Device drivers (scanners, cameras, scales, printers) chosen by device URL. May import `station`, never Qt."""
+"""Device drivers (scanners, cameras, scales, printers) chosen by device URL.
+
+May import `station`, never Qt.
+"""

@@ -19,8 +19,12 @@ COMMAND_GROUPS = [
 
 def build_parser() -> argparse.ArgumentParser:
     """The full `station` argument parser."""
-    parser = argparse.ArgumentParser(prog="station", description="Parcel Station: post office and depot station.")
-    parser.add_argument("--db", help="journal database (SQLite file); default $STATION_DB or the platform data dir")
+    parser = argparse.ArgumentParser(
+        prog="station", description="Parcel Station: post office and depot station."
+    )
+    parser.add_argument(
+        "--db", help="journal database (SQLite file); default $STATION_DB or the platform data dir"
+    )
     parser.add_argument("--home", help="folder for all station data and settings (overrides $STATION_HOME)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_GROUPS:
