@@ -47,10 +47,8 @@ class ScanOutcome:
 
     @property
     def line(self) -> str:
-        """The `station scan` output line."""
-        if self.ok:
-            return f"OK {self.id}" + (f" (warning: {self.warning})" if self.warning else "")
-        return f"REJECT {self.reason}"
+        """The `station scan` output line (a warning is reported separately, see `station scan`)."""
+        return f"OK {self.id}" if self.ok else f"REJECT {self.reason}"
 
 
 # An indicia handler verifies a scanned postage indicia (the postage component installs one).

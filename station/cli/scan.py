@@ -65,4 +65,6 @@ def _run(desk: ScanDesk, stream: BinaryIO, kind: EventKind, args: argparse.Names
         refused += not outcome.ok
         # Printed (and flushed) only after the commit: a reader of this stream may rely on it.
         print(outcome.line, flush=True)
+        if outcome.warning:
+            print(f"warning: {outcome.warning}", file=sys.stderr, flush=True)
     return refused
