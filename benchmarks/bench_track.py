@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -135,6 +136,26 @@ def _ev(item: str, kind: EventKind, station: str, at: datetime, **fields: Any) -
         at,
         **fields,
     )
+
+
+def _lookups(station: Station, ids: list[str], known: bool = True) -> list[float]:
+    latencies = []
+    for item in ids:
+        t0 = time.perf_counter()
+        report = track(station.db, item)
+        latencies.append(time.perf_counter() - t0)
+        assert (report is not None and len(report.history) == 7) if known else report is None, item
+    return latencies
+
+
+def _drop_page_cache() -> bool:
+    """Start from cold disk reads where the OS lets us (root on Linux); say whether it did."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from station.events import EventKind, StoredEvent
-from station.status import ItemStatus, StatusMachine
+from station.status import ItemStatus, next_status
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sack_contents (
@@ -131,12 +131,8 @@ def _update_item(conn: sqlite3.Connection, stored: StoredEvent, when: str) -> No
     event = stored.event
     if event.kind.is_internal:
         return
-    row = conn.execute("SELECT status FROM item_status WHERE item_id=?", (event.item_id,)).fetchone()
-    machine = StatusMachine()
-    if row is not None:
-        machine.status = ItemStatus(row[0])
-    machine.feed(event.kind, when)
-    assert machine.status is not None
+    # An item's own scan sets its status outright (the state machine's flags are a tracking concern).
+    status = next_status(event.kind)
     accepted = int(event.kind is EventKind.ACCEPTANCE)
     delivered = int(event.kind is EventKind.DELIVERED)
     conn.execute(
@@ -144,7 +140,7 @@ def _update_item(conn: sqlite3.Connection, stored: StoredEvent, when: str) -> No
         " VALUES (?,?,?,?,?,?,?) ON CONFLICT (item_id) DO UPDATE SET status=excluded.status,"
         " last_kind=excluded.last_kind, changed_at=excluded.changed_at, facility=excluded.facility,"
         " accepted=accepted+excluded.accepted, delivered=delivered+excluded.delivered",
-        (event.item_id, str(machine.status), str(event.kind), when, event.facility, accepted, delivered),
+        (event.item_id, str(status), str(event.kind), when, event.facility, accepted, delivered),
     )
 
 

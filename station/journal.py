@@ -110,9 +110,10 @@ def canonical_content(event: Event) -> dict[str, Any]:
     }
 
 
-def event_hash(prev_hash: str, seq: int, event: Event) -> str:
+def event_hash(prev_hash: str, seq: int, event: Event, content: dict[str, Any] | None = None) -> str:
     """SHA-256 over the previous hash, the sequence number and the canonical event."""
-    body = json.dumps(canonical_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    content = content if content is not None else canonical_content(event)
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{prev_hash}|{seq}|{body}".encode()).hexdigest()
 
 
@@ -147,8 +148,8 @@ class Journal:
             "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (self.station_id,)
         ).fetchone()
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
-        digest = event_hash(prev, seq, event)
         c = canonical_content(event)
+        digest = event_hash(prev, seq, event, c)
         try:
             self._insert(conn, c, seq, prev, digest)
         except sqlite3.IntegrityError:
@@ -187,7 +188,7 @@ class Journal:
                 c["reason"],
                 c["signature_ref"],
                 c["note"],
-                json.dumps(c["extra"], sort_keys=True, ensure_ascii=False),
+                json.dumps(c["extra"], sort_keys=True, ensure_ascii=False) if c["extra"] else "{}",
                 _iso(self._clock()),
                 prev,
                 digest,

@@ -24,6 +24,7 @@ INDICIA_PREFIX = "PSI1"
 
 # Printable stand-ins for FNC1 that keyboard-wedge scanners are commonly programmed to send.
 FNC1_STAND_INS = ("<GS>", "{GS}", "[GS]", "<FNC1>", "{FNC1}", "^]", "\u241d", "\u2194")
+_STAND_IN_STARTS = frozenset(s[0] for s in FNC1_STAND_INS)
 _AIM_ID = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 # AIM ids whose modifier means "GS1 data follows" (ISO/IEC 15424 with GS1 General Specifications 5.1.2).
 GS1_SYMBOLOGIES = {"]C1", "]e0", "]d2", "]Q3", "]J1"}
@@ -96,8 +97,9 @@ def classify(raw: str | bytes) -> Identified | Rejected:
         symbology, text = text[:3], text[3:]
         if not text:
             return Rejected(shown, f"scan has a symbology identifier {symbology} but no data")
-    for stand_in in FNC1_STAND_INS:
-        text = text.replace(stand_in, GS)
+    if any(ch in text for ch in _STAND_IN_STARTS):
+        for stand_in in FNC1_STAND_INS:
+            text = text.replace(stand_in, GS)
     text = text.lstrip(GS)  # a leading FNC1 only marks GS1 mode
 
     if text.startswith((INDICIA_PREFIX, INDICIA_PREFIX.lower())):

@@ -50,6 +50,11 @@ _NEXT: dict[EventKind, ItemStatus] = {
 }
 
 
+def next_status(kind: EventKind) -> ItemStatus:
+    """The status an item's own movement scan puts it in."""
+    return _NEXT[kind]
+
+
 class StatusMachine:
     """Feeds events in time order; keeps the status and flags impossible sequences (never hides them)."""
 
