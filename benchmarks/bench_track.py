@@ -12,7 +12,6 @@ items (not warmed one by one), measured with the same function the CLI calls.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sqlite3
@@ -30,7 +29,7 @@ from station.app import Station
 from station.config import StationConfig
 from station.events import Event, EventKind
 from station.ids import S10, Sscc
-from station.journal import GENESIS, canonical_content, event_hash
+from station.journal import GENESIS, INSERT_SQL, canonical_content, event_hash, event_row
 from station.tracking import track
 
 SACK_SIZE = 100
@@ -49,36 +48,15 @@ class ChainWriter:
     def add(self, event: Event) -> None:
         seq, prev = self.heads.get(event.station_id, (0, GENESIS))
         seq += 1
-        digest = event_hash(prev, seq, event)
         c = canonical_content(event)
+        digest = event_hash(prev, seq, event, c)
         self.heads[event.station_id] = (seq, digest)
-        self.rows.append(
-            (
-                event.station_id,
-                seq,
-                c["event_id"],
-                c["item_id"],
-                c["kind"],
-                c["upu_code"],
-                c["facility"],
-                c["operator"],
-                c["occurred_at"],
-                c["container_id"],
-                c["weight_g"],
-                c["reason"],
-                c["signature_ref"],
-                c["note"],
-                json.dumps(c["extra"]),
-                c["occurred_at"],
-                prev,
-                digest,
-            )
-        )
+        self.rows.append(event_row(c, seq, prev, digest, c["occurred_at"]))
         if len(self.rows) >= 50_000:
             self.flush()
 
     def flush(self) -> None:
-        self.conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        self.conn.executemany(INSERT_SQL, self.rows)
         self.rows.clear()
 
 

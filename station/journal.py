@@ -60,6 +60,23 @@ BEGIN
 END;
 """
 
+INSERT_SQL = (
+    "INSERT INTO events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator,"
+    " occurred_at, container_id, weight_g, reason, signature_ref, note, extra, recorded_at,"
+    " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def event_row(c: dict[str, Any], seq: int, prev: str, digest: str, recorded_at: str) -> tuple[Any, ...]:
+    """The `events` row for canonical content `c` (see INSERT_SQL for the column order)."""
+    extra = json.dumps(c["extra"], sort_keys=True, ensure_ascii=False) if c["extra"] else "{}"
+    return (
+        c["station_id"], seq, c["event_id"], c["item_id"], c["kind"], c["upu_code"], c["facility"],
+        c["operator"], c["occurred_at"], c["container_id"], c["weight_g"], c["reason"], c["signature_ref"],
+        c["note"], extra, recorded_at, prev, digest,
+    )  # fmt: skip
+
+
 AppendHook = Callable[[sqlite3.Connection, StoredEvent], None]
 
 
@@ -169,31 +186,7 @@ class Journal:
         return stored
 
     def _insert(self, conn: sqlite3.Connection, c: dict[str, Any], seq: int, prev: str, digest: str) -> None:
-        conn.execute(
-            "INSERT INTO events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator,"
-            " occurred_at, container_id, weight_g, reason, signature_ref, note, extra, recorded_at,"
-            " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                self.station_id,
-                seq,
-                c["event_id"],
-                c["item_id"],
-                c["kind"],
-                c["upu_code"],
-                c["facility"],
-                c["operator"],
-                c["occurred_at"],
-                c["container_id"],
-                c["weight_g"],
-                c["reason"],
-                c["signature_ref"],
-                c["note"],
-                json.dumps(c["extra"], sort_keys=True, ensure_ascii=False) if c["extra"] else "{}",
-                _iso(self._clock()),
-                prev,
-                digest,
-            ),
-        )
+        conn.execute(INSERT_SQL, event_row(c, seq, prev, digest, _iso(self._clock())))
 
     def events_for(self, item_id: str) -> list[StoredEvent]:
         """Every event recorded on this id (item or container), in time order."""
