@@ -1,0 +1,41 @@
+"""Settings: one TOML file holding only what differs from defaults; bad files are named clearly."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from station.config import ConfigError, DeviceUrls, StationConfig, load_config, save_config
+
+
+def test_a_missing_settings_file_means_safe_defaults_that_need_no_hardware(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "station.toml")
+    assert config == StationConfig()
+    assert config.devices.printer == "demo:"
+    assert config.devices.scanner == "wedge:"
+
+
+def test_only_changed_settings_are_written_and_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "station.toml"
+    changed = replace(
+        StationConfig(),
+        station_id="CTR-NYC1",
+        devices=DeviceUrls(scanner="serial:///dev/ttyUSB0?baud=9600&suffix=CR"),
+    )
+    save_config(changed, path)
+    text = path.read_text()
+    assert "CTR-NYC1" in text and "ttyUSB0" in text
+    assert "facility" not in text  # unchanged defaults are not frozen into the file
+    assert load_config(path) == changed
+
+
+def test_a_typo_in_the_settings_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "station.toml"
+    path.write_text('[station]\nstation_idd = "X"\n')
+    with pytest.raises(ConfigError, match="station_idd"):
+        load_config(path)
+    path.write_text("[station\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
