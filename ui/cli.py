@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMAND_GROUPS = [
     "station.cli",
+    "hardware.cli",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Webcam scanning: frame decoding (zxing-cpp + pyzbar), presentation tracking, capture worker."""

@@ -1,0 +1,63 @@
+"""Devices for a station with no hardware (`demo:`): the app runs and shows what each device does."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+
+from hardware.camera.synthetic import ClipPlan, write_clip
+from hardware.protocols import DeviceState, DeviceStatus, StatusCallback, WeightReading, WeightStatus
+from hardware.scales.serial_scale import ReadingCallback
+from hardware.urls import DeviceUrl
+
+DEMO_ITEMS = ("RR473124829GB", "EE123456785US", "CP100000007US")
+
+
+class DemoScale:
+    """A scale with a parcel put on it now and then: settles after a few moving readings."""
+
+    def __init__(
+        self, url: DeviceUrl, on_reading: ReadingCallback, on_status: StatusCallback | None = None
+    ) -> None:
+        self.url = url
+        self._on_reading = on_reading
+        self._on_status = on_status or (lambda s: None)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._target_mg = url.int_param("grams", 1250) * 1000
+
+    def start(self) -> None:
+        """Start reporting."""
+        self._thread = threading.Thread(target=self._run, name="demo scale", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop reporting."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        rng = random.Random(3)
+        self._on_status(DeviceStatus(self.url.text, DeviceState.CONNECTED, "demo scale"))
+        tick = 0
+        while not self._stop.wait(0.25):
+            tick += 1
+            phase = tick % 40
+            if phase < 4:  # a parcel being put down
+                mg = self._target_mg + rng.randrange(-90_000, 90_000)
+                self._on_reading(WeightReading(WeightStatus.MOTION, mg, False, b"", "weight not settled"))
+            else:
+                self._on_reading(WeightReading(WeightStatus.OK, self._target_mg, True, b""))
+
+
+def demo_clip(cache_dir: Path) -> Path:
+    """The demo camera's clip (made once, kept in the data dir)."""
+    path = cache_dir / "demo-camera.avi"
+    if not path.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.avi")
+        write_clip(tmp, ClipPlan(DEMO_ITEMS, 960, 540, 30, 40), fps=15)
+        tmp.replace(path)
+    return path

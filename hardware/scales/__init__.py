@@ -1,0 +1,1 @@
+"""Serial scales: Mettler Toledo MT-SICS, NCI / Avery Weigh-Tronix, continuous output."""

@@ -1,0 +1,1 @@
+"""Barcode scanners: serial and network (pyserial), evdev HID, demo."""

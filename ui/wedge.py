@@ -1,0 +1,104 @@
+"""Keyboard-wedge scanners: tell a scanner's burst of keystrokes from a person typing.
+
+A wedge scanner types its data as keystrokes a few milliseconds apart and ends with Enter or Tab;
+a person types tens to hundreds of milliseconds apart. The filter holds printable keystrokes while
+they come fast; a burst of at least `min_length` characters ended by Enter/Tab becomes a scan (and
+never reaches the focused text field), while anything slower is handed back to the widget it was
+meant for, in order, so typing works as usual on every screen. Key timing uses an injectable
+monotonic clock: QTest events carry no timestamps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+GS = "\x1d"
+
+
+class WedgeFilter(QObject):
+    """Install on the QApplication: `app.installEventFilter(WedgeFilter())`; connect `scanned`."""
+
+    scanned = Signal(str)
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        max_gap_ms: float = 35.0,
+        min_length: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.max_gap = max_gap_ms / 1000
+        self.min_length = min_length
+        self._clock = clock
+        self._held: list[tuple[QObject, QKeyEvent]] = []
+        self._text: list[str] = []
+        self._last = 0.0
+        self._replaying = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._release)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if self._replaying or event.type() not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        if not isinstance(event, QKeyEvent) or not watched.isWidgetType():
+            return False
+        if event.type() == QEvent.Type.KeyRelease:
+            return bool(self._held)  # releases of held keys are dropped with them
+        now = self._clock()
+        gap = now - self._last
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab) and self._held:
+            if gap <= self.max_gap and len(self._text) >= self.min_length:
+                text = "".join(self._text)
+                self._clear()
+                self.scanned.emit(text)
+                return True
+            self._release()
+            return False
+        char = _char_of(event)
+        if char is None:
+            self._release()
+            return False
+        if self._held and gap > self.max_gap:
+            self._release()  # too slow to be the same burst: what was held is typing
+        self._held.append((watched, QKeyEvent(event.type(), key, event.modifiers(), event.text())))
+        self._text.append(char)
+        self._last = now
+        self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
+        return True
+
+    def _release(self) -> None:
+        """Give held keystrokes back to their widgets: it was a person typing."""
+        self._timer.stop()
+        held, self._held, self._text = self._held, [], []
+        self._replaying = True
+        try:
+            for target, event in held:
+                QApplication.sendEvent(target, event)
+                release = QKeyEvent(QEvent.Type.KeyRelease, event.key(), event.modifiers(), event.text())
+                QApplication.sendEvent(target, release)
+        finally:
+            self._replaying = False
+
+    def _clear(self) -> None:
+        self._timer.stop()
+        self._held, self._text = [], []
+
+
+def _char_of(event: QKeyEvent) -> str | None:
+    text = event.text()
+    if text == GS or (
+        event.key() == Qt.Key.Key_BracketRight and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    ):
+        return GS  # Ctrl+] is how a US-layout wedge types FNC1
+    if len(text) == 1 and text.isprintable():
+        return text
+    return None
