@@ -10,6 +10,7 @@ nothing -- the union of both engines at close to zxing-cpp's median cost.
 from __future__ import annotations
 
 import ctypes.util
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -17,18 +18,18 @@ import numpy as np
 import zxingcpp
 
 # What a parcel station meets; decoding fewer formats is faster and gives fewer false reads.
-FORMATS = (
-    zxingcpp.BarcodeFormat.Code128
-    | zxingcpp.BarcodeFormat.EAN13
-    | zxingcpp.BarcodeFormat.EAN8
-    | zxingcpp.BarcodeFormat.UPCA
-    | zxingcpp.BarcodeFormat.UPCE
-    | zxingcpp.BarcodeFormat.ITF
-    | zxingcpp.BarcodeFormat.Code39
-    | zxingcpp.BarcodeFormat.QRCode
-    | zxingcpp.BarcodeFormat.DataMatrix
-    | zxingcpp.BarcodeFormat.PDF417
-)
+FORMATS = [
+    zxingcpp.BarcodeFormat.Code128,
+    zxingcpp.BarcodeFormat.EAN13,
+    zxingcpp.BarcodeFormat.EAN8,
+    zxingcpp.BarcodeFormat.UPCA,
+    zxingcpp.BarcodeFormat.UPCE,
+    zxingcpp.BarcodeFormat.ITF,
+    zxingcpp.BarcodeFormat.Code39,
+    zxingcpp.BarcodeFormat.QRCode,
+    zxingcpp.BarcodeFormat.DataMatrix,
+    zxingcpp.BarcodeFormat.PDF417,
+]
 # pyzbar names its types; these AIM ids let the normaliser treat its reads like zxing-cpp's.
 _ZBAR_AIM = {"EAN13": "]E0", "EAN8": "]E4", "UPCA": "]E0", "UPCE": "]E0", "CODE128": "]C0", "CODE39": "]A0",
              "I25": "]I0", "QRCODE": "]Q1"}  # fmt: skip
@@ -59,7 +60,7 @@ def zbar_available() -> bool:
 
 
 def decode_zxing(
-    image: np.ndarray, *, formats: zxingcpp.BarcodeFormats = FORMATS, quick: bool = False
+    image: np.ndarray, *, formats: Sequence[zxingcpp.BarcodeFormat] = FORMATS, quick: bool = False
 ) -> list[Decoded]:
     """zxing-cpp with plain text mode, which keeps GS1 separators (GS) in the data.
 
@@ -68,7 +69,11 @@ def decode_zxing(
     """
     out = []
     results = zxingcpp.read_barcodes(
-        image, formats=formats, text_mode=zxingcpp.TextMode.Plain, try_rotate=not quick, try_invert=not quick
+        image,
+        formats=list(formats),  # type: ignore[arg-type]  # the stubs lag: a list is the new API
+        text_mode=zxingcpp.TextMode.Plain,
+        try_rotate=not quick,
+        try_invert=not quick,
     )
     for r in results:
         if not r.valid:
