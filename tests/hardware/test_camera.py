@@ -22,8 +22,8 @@ from hardware.urls import DeviceUrl
 ITEMS = ("RR473124829GB", "EE123456785US", "CP100000007US")
 
 
-def _d(text: str, engine: str = "zxing-cpp") -> Decoded:
-    return Decoded(text, text.encode(), "Code 128", "]C0", ((0, 0), (1, 0), (1, 1), (0, 1)), engine)
+def _d(text: str, engine: str = "zxing-cpp", symbology: str = "DataMatrix") -> Decoded:
+    return Decoded(text, text.encode(), symbology, "]d1", ((0, 0), (1, 0), (1, 1), (0, 1)), engine)
 
 
 def test_a_code_held_in_view_scans_once_and_again_only_after_leaving_the_view() -> None:
@@ -35,11 +35,16 @@ def test_a_code_held_in_view_scans_once_and_again_only_after_leaving_the_view() 
     assert tracker.update(30, [_d("RR473124829GB")])[0].text == "RR473124829GB"  # gone > 3 frames: new
 
 
-def test_two_different_codes_in_one_frame_are_two_scans_and_a_second_engine_needs_confirmation() -> None:
+def test_two_different_codes_in_one_frame_are_two_scans() -> None:
     tracker = PresentationTracker()
     assert [d.text for d in tracker.update(1, [_d("A1"), _d("B2")])] == ["A1", "B2"]
-    assert tracker.update(1, [_d("Z9", "pyzbar")]) == []  # one pyzbar sighting is not trusted yet
-    assert [d.text for d in tracker.update(2, [_d("Z9", "pyzbar")])] == ["Z9"]
+
+
+def test_one_frame_1d_reads_and_pyzbar_reads_need_a_second_frame() -> None:
+    tracker = PresentationTracker()
+    assert tracker.update(1, [_d("Z9", "pyzbar", "EAN-13"), _d("P5", "zxing-cpp", "Code 128")]) == []
+    assert tracker.update(3, []) == []  # the one-frame misread never comes back: never a scan
+    assert [d.text for d in tracker.update(2, [_d("Z9", "pyzbar", "EAN-13")])] == ["Z9"]
 
 
 @pytest.fixture(scope="module")
