@@ -15,6 +15,8 @@ from collections.abc import Sequence
 COMMAND_GROUPS = [
     "station.cli",
     "hardware.cli",
+    "station.labels.cli",
+    "hardware.printers.cli",
 ]
 
 

@@ -96,9 +96,12 @@ def tracking_barcode(
     try:
         s10 = S10.parse(tracking)
         return Code128(x, y, height, module, s10.text, gs1=False, hri=s10.human_readable)
-    except InvalidId:
-        pass
-    impb = Impb.parse(tracking)
+    except InvalidId as exc:
+        s10_error = str(exc)
+    try:
+        impb = Impb.parse(tracking)
+    except InvalidId as exc:
+        raise InvalidId(f"tracking {tracking[:40]!r} is neither an S10 ({s10_error}) nor an IMpb ({exc})") from None
     if routing_zip:
         impb = Impb(impb.tracking, routing_zip)
     data = f"420{impb.routing_zip}{GS}{impb.tracking}" if impb.routing_zip else impb.tracking

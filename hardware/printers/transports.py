@@ -1,0 +1,204 @@
+"""Ways to get a job's bytes to a printer, chosen by URL. Each send is all-or-error.
+
+tcp://host:9100      raw socket; Zebra printers are asked `~HS` first (paper out, head open, paused)
+serial:///dev/ttyS0?baud=9600
+usb:///dev/usb/lp0   the kernel's USB printer class device
+cups://QUEUE         through `lp -d QUEUE` (raw for printer languages, filtered for PDF/PNG)
+dir:///path          each job as a file (the demo printer; also a hot folder)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Protocol
+
+import serial
+
+from hardware.printers.zebra_status import HostStatus, parse_host_status
+from hardware.urls import DeviceUrl, DeviceUrlError
+
+SUFFIX = {"zpl": ".zpl", "zpl-raster": ".zpl", "pdf": ".pdf", "png": ".png", "escpos": ".bin"}
+
+
+class PrinterNotReady(Exception):
+    """The printer is offline or needs the operator (paper, head, pause); the job stays queued."""
+
+
+class Transport(Protocol):
+    """Sends one job."""
+
+    def send(self, payload: bytes, format: str, name: str) -> None:
+        """Deliver the whole job or raise PrinterNotReady."""
+
+    def status(self) -> HostStatus | None:
+        """The printer's own status where it can tell, else None."""
+
+
+class TcpTransport:
+    """A raw port-9100 printer."""
+
+    def __init__(self, host: str, port: int, *, timeout: float = 3.0, query_status: bool = True) -> None:
+        self.host, self.port, self.timeout, self.query_status = host, port, timeout, query_status
+
+    def _connect(self) -> socket.socket:
+        try:
+            return socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except OSError as exc:
+            raise PrinterNotReady(f"printer {self.host}:{self.port} offline ({exc.strerror or exc})") from exc
+
+    def status(self) -> HostStatus | None:
+        """Ask ~HS; None when the printer does not answer it (not a Zebra, or busy)."""
+        with self._connect() as sock:
+            try:
+                sock.sendall(b"~HS")
+                sock.settimeout(min(self.timeout, 1.0))
+                answer = b""
+                while answer.count(b"\x03") < 3:
+                    chunk = sock.recv(1024)
+                    if not chunk:
+                        break
+                    answer += chunk
+            except OSError:
+                return None
+        try:
+            return parse_host_status(answer)
+        except ValueError:
+            return None
+
+    def send(self, payload: bytes, format: str, name: str) -> None:
+        """Check ~HS (ZPL printers), then write the job and close."""
+        if self.query_status and format.startswith("zpl"):
+            status = self.status()
+            if status is not None and not status.ready:
+                raise PrinterNotReady(f"printer {self.host}:{self.port}: " + "; ".join(status.problems))
+        with self._connect() as sock:
+            try:
+                sock.sendall(payload)
+                sock.shutdown(socket.SHUT_WR)  # end of job; the printer closes its side when done
+            except OSError as exc:
+                raise PrinterNotReady(f"printer {self.host}:{self.port} dropped the job ({exc})") from exc
+
+
+class SerialTransport:
+    """A printer on a serial port."""
+
+    def __init__(self, url: DeviceUrl) -> None:
+        self.url = url
+
+    def status(self) -> HostStatus | None:
+        """Serial printers are not asked."""
+        return None
+
+    def send(self, payload: bytes, format: str, name: str) -> None:
+        """Write the job."""
+        try:
+            with serial.Serial(self.url.path, self.url.baud, timeout=5, write_timeout=30) as port:
+                port.write(payload)
+                port.flush()
+        except (serial.SerialException, OSError) as exc:
+            raise PrinterNotReady(f"serial printer {self.url.path}: {exc}") from exc
+
+
+class UsbTransport:
+    """/dev/usb/lpN, the kernel's USB printer class device."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def status(self) -> HostStatus | None:
+        """Not asked."""
+        return None
+
+    def send(self, payload: bytes, format: str, name: str) -> None:
+        """Write the job to the device node."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY)
+        except OSError as exc:
+            raise PrinterNotReady(f"USB printer {self.path}: {exc.strerror}") from exc
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError as exc:
+            raise PrinterNotReady(f"USB printer {self.path}: {exc.strerror}") from exc
+        finally:
+            os.close(fd)
+
+
+class CupsTransport:
+    """A CUPS queue through `lp`."""
+
+    def __init__(self, queue: str) -> None:
+        self.queue = queue
+
+    def status(self) -> HostStatus | None:
+        """CUPS keeps its own status."""
+        return None
+
+    def send(self, payload: bytes, format: str, name: str) -> None:
+        """Submit with lp (raw for printer languages)."""
+        if shutil.which("lp") is None:
+            raise PrinterNotReady("CUPS is not installed (no lp command)")
+        args = ["lp", "-d", self.queue, "-t", name]
+        if format in ("zpl", "zpl-raster", "escpos"):
+            args += ["-o", "raw"]
+        result = subprocess.run(args, input=payload, capture_output=True, timeout=30, check=False)
+        if result.returncode != 0:
+            raise PrinterNotReady(
+                f"CUPS queue {self.queue}: {result.stderr.decode(errors='replace').strip()}"
+            )
+
+
+class DirTransport:
+    """Each job as a file in a folder (written atomically: a watcher never sees half a job)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def status(self) -> HostStatus | None:
+        """A folder is always ready."""
+        return None
+
+    def send(self, payload: bytes, format: str, name: str) -> None:
+        """Write `<time>-<name><suffix>`."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{_safe(name)}"
+            final = self.folder / (stem + SUFFIX.get(format, ".bin"))
+            tmp = final.with_name("." + final.name + ".tmp")
+            tmp.write_bytes(payload)
+            os.replace(tmp, final)
+        except OSError as exc:
+            raise PrinterNotReady(f"cannot write to {self.folder}: {exc.strerror}") from exc
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:60] or "job"
+
+
+def open_transport(url: str | DeviceUrl, demo_folder: Path | None = None) -> Transport:
+    """The transport for a printer URL."""
+    url = url if isinstance(url, DeviceUrl) else DeviceUrl.parse(url)
+    if url.scheme == "tcp":
+        assert url.host is not None and url.port is not None
+        return TcpTransport(url.host, url.port, timeout=url.float_param("timeout", 3.0))
+    if url.scheme == "serial":
+        return SerialTransport(url)
+    if url.scheme == "usb":
+        return UsbTransport(url.path)
+    if url.scheme == "cups":
+        return CupsTransport(url.path)
+    if url.scheme == "dir":
+        return DirTransport(Path(url.path))
+    if url.scheme == "demo":
+        if demo_folder is None:
+            from station.config import data_dir
+
+            demo_folder = data_dir() / "printed"
+        return DirTransport(demo_folder)
+    raise DeviceUrlError(f"{url.text!r}: {url.scheme}: is not a printer (use tcp, serial, usb, cups, dir)")

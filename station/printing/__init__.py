@@ -1,0 +1,1 @@
+"""The durable print queue: jobs are stored before they are sent, printed once, in order."""
