@@ -101,7 +101,7 @@ def tracking_barcode(
     try:
         impb = Impb.parse(tracking)
     except InvalidId as exc:
-        raise InvalidId(f"tracking {tracking[:40]!r} is neither an S10 ({s10_error}) nor an IMpb ({exc})") from None
+        raise InvalidId(f"{tracking[:40]!r} is neither an S10 ({s10_error}) nor an IMpb ({exc})") from None
     if routing_zip:
         impb = Impb(impb.tracking, routing_zip)
     data = f"420{impb.routing_zip}{GS}{impb.tracking}" if impb.routing_zip else impb.tracking
