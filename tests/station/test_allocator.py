@@ -33,7 +33,9 @@ def test_exhaustion_raises_with_a_clear_message(tmp_path):
     with Database(tmp_path / "s.sqlite3") as db:
         alloc = S10Allocator(db, "STN-1", 10, 12)
         alloc.allocate("RR", "GB", 2)
-        with pytest.raises(SerialSpaceExhausted, match="only 1 S10 serials left for RR..GB at station STN-1"):
+        with pytest.raises(
+            SerialSpaceExhausted, match=r"only 1 S10 serials left for RR\.\.GB at station STN-1"
+        ):
             alloc.allocate("RR", "GB", 2)
         assert alloc.allocate("RR", "GB")[0].serial == "00000012"
 
