@@ -11,7 +11,7 @@ from hardware.protocols import DeviceState, DeviceStatus, StatusCallback, Weight
 from hardware.scales.serial_scale import ReadingCallback
 from hardware.urls import DeviceUrl
 
-DEMO_ITEMS = ("RR473124829GB", "EE123456785US", "CP100000007US")
+DEMO_ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
 
 
 class DemoScale:

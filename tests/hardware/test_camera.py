@@ -19,7 +19,7 @@ from hardware.camera.synthetic import ClipPlan, write_clip
 from hardware.protocols import DeviceStatus, RawScan
 from hardware.urls import DeviceUrl
 
-ITEMS = ("RR473124829GB", "EE123456785US", "CP100000007US")
+ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
 
 
 def _d(text: str, engine: str = "zxing-cpp", symbology: str = "DataMatrix") -> Decoded:

@@ -1,0 +1,66 @@
+"""A raw TCP 9100 label printer on 127.0.0.1: records each job, answers Zebra ~HS, can run out of paper."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+from hardware.printers.zebra_status import host_status_answer
+
+
+class VirtualPrinter:
+    """Each connection's bytes (minus ~HS queries) are one job in `jobs`."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.jobs: list[bytes] = []
+        self.paper_out = False
+        self.head_open = False
+        self._server = socket.create_server(("127.0.0.1", port))
+        self.port = self._server.getsockname()[1]
+        self._stop = threading.Event()
+        self._got_job = threading.Condition()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """The printer's URL."""
+        return f"tcp://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        data = b""
+        with conn:
+            conn.settimeout(5)
+            try:
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                    if data.endswith(b"~HS"):
+                        conn.sendall(host_status_answer(paper_out=self.paper_out, head_open=self.head_open))
+                        data = data[:-3]
+            except OSError:
+                pass
+        if data:
+            with self._got_job:
+                self.jobs.append(data)
+                self._got_job.notify_all()
+
+    def wait_for_jobs(self, n: int, timeout: float = 10.0) -> bool:
+        """Block until `n` jobs arrived."""
+        with self._got_job:
+            return self._got_job.wait_for(lambda: len(self.jobs) >= n, timeout)
+
+    def close(self) -> None:
+        """Power off: stop listening (connections are refused from now on)."""
+        self._stop.set()
+        self._server.close()
