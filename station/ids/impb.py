@@ -8,10 +8,14 @@ FNC1 in element strings, as scanners transmit it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from station.ids.check_digits import gs1_mod10
 from station.ids.errors import InvalidId
+
+# Only real white space: str.split() would also drop GS (0x1D), the FNC1 separator.
+_WHITESPACE = re.compile(r"[ \t\r\n]")
 
 GS = "\x1d"
 # Channel application identifiers of IMpb tracking numbers (91 is the legacy form still in the field).
@@ -63,7 +67,7 @@ class Impb:
     @classmethod
     def parse(cls, text: str) -> Impb:
         """An IMpb from an element string (with or without FNC1/GS) or a bare tracking number."""
-        compact = "".join(text.split())
+        compact = _WHITESPACE.sub("", text)
         if GS in compact:
             routing, _, tracking = compact.partition(GS)
             return cls._from_parts(routing, tracking)
@@ -83,7 +87,12 @@ class Impb:
             return cls(tracking, zip_code)
         if routing.startswith("421"):
             country, postal = routing[3:6], routing[6:]
-            if len(country) != 3 or not country.isdigit() or not postal or len(postal) > 9:
+            if (
+                len(country) != 3
+                or not (country.isascii() and country.isdigit())
+                or not postal
+                or len(postal) > 9
+            ):
                 raise InvalidId(f"AI 421 needs a 3-digit ISO country and a postal code, not {routing[3:]!r}")
             return cls(tracking, postal, country)
         raise InvalidId(f"IMpb routing must be AI 420 or 421, not {routing[:3]!r}")

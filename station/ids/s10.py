@@ -5,11 +5,15 @@ Example: RR 47312482 9 GB. The check digit is computed with weights 8 6 4 2 3 5 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from station.ids.check_digits import s10_check_digit
 from station.ids.countries import ISO_3166_ALPHA2
 from station.ids.errors import InvalidId
+
+# Only real white space: str.split() would also drop GS (0x1D), the FNC1 separator.
+_WHITESPACE = re.compile(r"[ \t\r\n]")
 
 # What the first letter of the service indicator means (UPU S10 Annex A). Used for display only:
 # operators assign the second letter themselves.
@@ -65,7 +69,7 @@ class S10:
     @classmethod
     def parse(cls, text: str) -> S10:
         """Validate an S10 id (spaces allowed, any case); InvalidId says exactly what is wrong."""
-        compact = "".join(text.split()).upper()
+        compact = _WHITESPACE.sub("", text).upper()
         if len(compact) != 13:
             raise InvalidId(f"an S10 id has 13 characters (AA123456789CC), this one has {len(compact)}")
         service, digits, country = compact[:2], compact[2:11], compact[11:]

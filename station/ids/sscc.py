@@ -5,10 +5,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from station.ids.check_digits import gs1_mod10
 from station.ids.errors import InvalidId
+
+# Only real white space: str.split() would also drop GS (0x1D), the FNC1 separator.
+_WHITESPACE = re.compile(r"[ \t\r\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,7 @@ class Sscc:
     @classmethod
     def parse(cls, text: str) -> Sscc:
         """An SSCC from its 18 digits or the 20-digit AI 00 element string."""
-        compact = "".join(text.split())
+        compact = _WHITESPACE.sub("", text)
         if compact.startswith("(00)"):
             compact = compact[4:]
         elif len(compact) == 20 and compact.startswith("00"):

@@ -34,12 +34,8 @@ def test_element_string_with_a_9_digit_zip():
     assert impb.routing_zip == "100011234"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Impb.parse removes GS with ''.join(text.split()) (str.split treats 0x1D as whitespace), "
-    "so an AI 421 element string loses its FNC1 and falls into the 420-only no-separator split",
-)
 def test_element_string_with_the_ai_421_country_form():
+    # Regression: str.split() treats GS (0x1D) as white space and used to strip the FNC1 here.
     impb = Impb.parse(f"421840100011234{GS}{TRACKING}")
     assert (impb.routing_country, impb.routing_zip) == ("840", "100011234")
     assert impb.element_string == f"421840100011234{GS}{TRACKING}"
