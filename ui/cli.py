@@ -17,6 +17,7 @@ COMMAND_GROUPS = [
     "hardware.cli",
     "station.labels.cli",
     "hardware.printers.cli",
+    "station.postage.cli",
 ]
 
 

@@ -168,7 +168,7 @@ def _postage_block(p: PostageImprint, d: object) -> list[Element]:
     )
     return [
         Box(d(2.45), d(0.65), d(1.45), d(1.15), d(0.02)),
-        DataMatrix(d(2.5), d(0.7), max(2, d(0.02)), p.indicia),
+        DataMatrix(d(2.5), d(0.7), round(0.015 * d(1.0)), p.indicia),  # 15 mil cells: 0.75 in for 190 chars
         Text(d(3.3), d(0.72), d(0.12), "POSTAGE"),
         Text(d(3.3), d(0.9), d(0.15), amount, bold=True),
         Text(d(3.3), d(1.1), d(0.1), p.mailed_on.isoformat()),

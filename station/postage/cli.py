@@ -1,0 +1,199 @@
+"""`station postage quote`, `station meter status|credit`, `station indicia verify`, `station accept`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from station.cli.common import open_station
+from station.config import data_dir
+from station.ids import InvalidId, SerialSpaceExhausted
+from station.labels.cli import address_lines, parse_weight_g, render
+from station.postage.checks import record_alert, verify_indicia
+from station.postage.counter import AcceptanceError, Piece, accept
+from station.postage.indicia import MeterKeys
+from station.postage.meter import Meter, MeterError
+from station.postage.rates import Dimensions, RateError, RateTable, money
+from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `postage`, `meter`, `indicia` and `accept`."""
+    p = sub.add_parser("postage", help="postage rates")
+    a = p.add_subparsers(dest="postage_command", required=True, metavar="ACTION")
+    q = a.add_parser("quote", help="price one piece, broken down")
+    _piece_args(q, zips_as_from_to=True)
+    q.set_defaults(func=cmd_quote)
+
+    m = sub.add_parser("meter", help="the postage meter's registers")
+    ma = m.add_subparsers(dest="meter_command", required=True, metavar="ACTION")
+    ma.add_parser("status", help="registers, piece count, control sum").set_defaults(func=cmd_meter_status)
+    c = ma.add_parser("credit", help="add funds, e.g. 100.00")
+    c.add_argument("amount", help="dollars and cents, e.g. 250.00")
+    c.set_defaults(func=cmd_meter_credit)
+
+    i = sub.add_parser("indicia", help="postage indicia")
+    ia = i.add_subparsers(dest="indicia_command", required=True, metavar="ACTION")
+    v = ia.add_parser("verify", help="check a scanned indicia (exit 1 naming the failed check)")
+    v.add_argument("payload", help="the DataMatrix text as the scanner delivers it")
+    v.add_argument("--tracking", help="the item the indicia is on")
+    v.add_argument("--weight", help="measured weight, to check for underpayment")
+    v.add_argument("--service", help="service, if the rate category is ambiguous")
+    v.add_argument("--facility", default="COUNTER")
+    v.add_argument("--operator", default="clerk")
+    v.set_defaults(func=cmd_verify)
+
+    acc = sub.add_parser("accept", help="a whole counter acceptance: quote, meter, indicia, label, scan")
+    tracking = acc.add_mutually_exclusive_group(required=True)
+    tracking.add_argument("--tracking", help="the item's S10 or IMpb")
+    tracking.add_argument(
+        "--new-s10", nargs="?", const="CP", metavar="SERVICE", help="allocate an S10 (default CP)"
+    )
+    _piece_args(acc)
+    acc.add_argument("--from", dest="sender", default="", help="sender, lines separated by |")
+    acc.add_argument("--to", dest="recipient", default="", help="recipient, lines separated by |")
+    acc.add_argument("--phone", help="customer's mobile for SMS updates (E.164)")
+    acc.add_argument("--label-format", choices=["zpl", "zpl-raster", "pdf", "png", "escpos"], default="zpl")
+    acc.add_argument("--out", required=True, help="where to write the label")
+    acc.add_argument("--receipt", help="also write the counter receipt (.pdf, or .bin for ESC/POS)")
+    acc.add_argument("--facility", help="default: the station's facility")
+    acc.add_argument("--operator", help="default: the station's operator")
+    acc.set_defaults(func=cmd_accept)
+
+
+def _piece_args(p: argparse.ArgumentParser, *, zips_as_from_to: bool = False) -> None:
+    # `postage quote --from 10001 --to 94105`; `accept` keeps --from/--to for the addresses.
+    origin = ("--from-zip", "--from") if zips_as_from_to else ("--from-zip",)
+    destination = ("--to-zip", "--to") if zips_as_from_to else ("--to-zip",)
+    p.add_argument("--weight", required=True, help="e.g. 1.2kg, 850g, 2.5lb")
+    p.add_argument(*origin, dest="from_zip", required=True, help="origin ZIP")
+    p.add_argument(*destination, dest="to_zip", required=True, help="destination ZIP")
+    p.add_argument("--service", default="ground", help="letter, ground, priority, express")
+    p.add_argument("--dims", help="L x W x H, e.g. 30x20x10cm")
+    p.add_argument("--signature", action="store_true", help="signature on delivery")
+    p.add_argument("--declared-value", help="insured value in dollars, e.g. 200.00")
+
+
+def _cents(text: str) -> int:
+    try:
+        value = Decimal(text.strip().lstrip("$"))
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not an amount like 100.00") from None
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"{text!r} has fractions of a cent")
+    return int(value * 100)
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    """Print the price broken down."""
+    try:
+        quote = RateTable.for_date(date.today()).quote(
+            args.service, parse_weight_g(args.weight), args.from_zip, args.to_zip,
+            dims=Dimensions.parse(args.dims) if args.dims else None, signature=args.signature,
+            declared_value_cents=_cents(args.declared_value) if args.declared_value else 0,
+        )  # fmt: skip
+    except (RateError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    zone = f", zone {quote.zone}" if quote.zone else ""
+    print(
+        f"{quote.service_name}: {args.from_zip} -> {args.to_zip}{zone},"
+        f" billed weight {quote.billed_weight_g} g"
+    )
+    for line in quote.lines:
+        print(f"  {line.label:<58} {money(line.cents):>9}")
+    print(f"  {'TOTAL':<58} {money(quote.total_cents):>9}")
+    print(f"  (prices of {quote.table_effective.isoformat()})")
+    return 0
+
+
+def cmd_meter_status(args: argparse.Namespace) -> int:
+    """Registers and control sum."""
+    with open_station(args) as station:
+        r = Meter(station.db, station.config.meter_id).registers()
+    print(f"meter {r.meter_id}{' LOCKED: ' + r.locked if r.locked else ''}")
+    print(f"  descending (funds available) {money(r.descending):>12}")
+    print(f"  ascending (postage used)     {money(r.ascending):>12}")
+    print(f"  pieces                       {r.pieces:>12}")
+    print(f"  total credited               {money(r.total_credited):>12}")
+    print(f"  control sum                  {'OK' if r.control_ok else 'FAILED':>12}")
+    return 0 if r.control_ok and not r.locked else 1
+
+
+def cmd_meter_credit(args: argparse.Namespace) -> int:
+    """Add funds."""
+    try:
+        cents = _cents(args.amount)
+        with open_station(args) as station:
+            r = Meter(station.db, station.config.meter_id).credit(cents)
+    except (ValueError, MeterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"credited {money(cents)}; funds available {money(r.descending)}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 printing the fields when genuine, 1 naming the failed check (and journal a fraud alert)."""
+    with open_station(args) as station:
+        try:
+            weight = parse_weight_g(args.weight) if args.weight else None
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        report = verify_indicia(
+            station, args.payload, today=station.clock().date(), item_id=args.tracking,
+            measured_weight_g=weight, service=args.service, keys=MeterKeys(station.db, data_dir()),
+        )  # fmt: skip
+        if not report.genuine:
+            subject = args.tracking or (report.fields.tracking if report.fields else "UNREADABLE-INDICIA")
+            record_alert(station, subject, report.problems, args.facility, args.operator)
+    if report.fields is not None:
+        f = report.fields
+        print(f"meter {f.meter_id}  piece {f.piece}  date {f.mailed_on}  postage {money(f.postage_cents)}")
+        print(f"rate {f.category}  from {f.origin_zip}  to {f.destination_zip}  tracking {f.tracking}")
+    if report.genuine:
+        print("indicia GENUINE")
+        return 0
+    for problem in report.problems:
+        print(f"REJECTED: {problem}")
+    return 1
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    """The counter flow; prints the tracking number and the postage charged."""
+    with open_station(args) as station:
+        try:
+            piece = Piece(
+                weight_g=parse_weight_g(args.weight), from_zip=args.from_zip, to_zip=args.to_zip,
+                service=args.service, sender=address_lines(args.sender),
+                recipient=address_lines(args.recipient),
+                tracking=args.tracking, s10_service=args.new_s10 or "CP",
+                dims=Dimensions.parse(args.dims) if args.dims else None, signature=args.signature,
+                declared_value_cents=_cents(args.declared_value) if args.declared_value else 0,
+            )  # fmt: skip
+            done = accept(
+                station, piece, label_format=args.label_format, render=render,
+                printer=station.config.devices.printer, facility=args.facility or station.config.facility,
+                operator=args.operator or station.config.operator,
+            )  # fmt: skip
+        except (RateError, MeterError, AcceptanceError, InvalidId, SerialSpaceExhausted, ValueError) as exc:
+            print(f"REFUSED: {exc}", file=sys.stderr)
+            return 1
+        Path(args.out).write_bytes(done.label_bytes)
+        if args.receipt:
+            receipt = Receipt(
+                station.config.facility, args.operator or station.config.operator, station.clock(),
+                (ReceiptLine(done.tracking, done.quote.service_name, piece.weight_g, done.quote.total_cents,
+                             station.config.meter_id, done.piece),),
+            )  # fmt: skip
+            data = receipt_pdf(receipt) if args.receipt.endswith(".pdf") else receipt_escpos(receipt)
+            Path(args.receipt).write_bytes(data)
+    print(f"ACCEPTED {done.tracking}  postage {money(done.quote.total_cents)}  meter piece {done.piece}")
+    print(f"label: {args.out} ({args.label_format}); print job {done.print_job} queued")
+    if args.phone:
+        print("note: SMS notifications are not available on this station yet; the number was not stored")
+    return 0

@@ -1,0 +1,168 @@
+"""Rate tables: data files with effective dates; quotes in exact integer cents and grams.
+
+Each `assets/rates/<date>.toml` is a complete price list; the newest one whose `effective` date is not
+after the mailing date applies, so a new list can be installed ahead of a price change.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "rates"
+
+
+class RateError(ValueError):
+    """A quote that cannot be given; the message is for the clerk."""
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    """Parcel size in whole millimetres."""
+
+    length_mm: int
+    width_mm: int
+    height_mm: int
+
+    @property
+    def volume_cm3(self) -> int:
+        """Volume in cubic centimetres (rounded up)."""
+        return -(-self.length_mm * self.width_mm * self.height_mm // 1000)
+
+    @classmethod
+    def parse(cls, text: str) -> Dimensions:
+        """'30x20x10cm' or '12x8x4in' (or mm)."""
+        raw = text.strip().lower().replace(" ", "")
+        unit = next((u for u in ("cm", "mm", "in") if raw.endswith(u)), "cm")
+        numbers = raw.removesuffix(unit).split("x")
+        if len(numbers) != 3:
+            raise RateError(f"dimensions {text!r}: give length x width x height, e.g. 30x20x10cm")
+        factor = {"cm": 10, "mm": 1, "in": 25.4}[unit]
+        try:
+            mm = [round(float(n) * factor) for n in numbers]
+        except ValueError:
+            raise RateError(f"dimensions {text!r} are not numbers") from None
+        if min(mm) <= 0:
+            raise RateError(f"dimensions {text!r} must be positive")
+        return cls(*mm)
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """One line of a price breakdown."""
+
+    label: str
+    cents: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A priced piece."""
+
+    service: str
+    service_name: str
+    category: str
+    zone: int | None
+    actual_weight_g: int
+    billed_weight_g: int
+    lines: tuple[QuoteLine, ...]
+    table_effective: date
+
+    @property
+    def total_cents(self) -> int:
+        """What the customer pays."""
+        return sum(line.cents for line in self.lines)
+
+
+def money(cents: int) -> str:
+    """'$12.34'."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+class RateTable:
+    """One price list."""
+
+    def __init__(self, data: dict[str, Any], source: str) -> None:
+        self.data = data
+        self.source = source
+        self.effective: date = data["effective"]
+        self.services: dict[str, Any] = data["services"]
+
+    @classmethod
+    def for_date(cls, on: date, folder: Path = ASSETS) -> RateTable:
+        """The table in force on `on`."""
+        tables = []
+        for path in sorted(folder.glob("*.toml")):
+            with open(path, "rb") as f:
+                data = tomllib.load(f)
+            tables.append(cls(data, path.name))
+        valid = [t for t in tables if t.effective <= on]
+        if not valid:
+            raise RateError(f"no rate table in force on {on.isoformat()} in {folder}")
+        return max(valid, key=lambda t: t.effective)
+
+    def zone(self, origin_zip: str, destination_zip: str) -> int:
+        """The zone between two 5-digit ZIPs (zone chart, then distance fallback)."""
+        for label, z in (("origin", origin_zip), ("destination", destination_zip)):
+            if len(z) not in (5, 9) or not z.isascii() or not z.isdigit():
+                raise RateError(f"{label} ZIP {z!r} must be 5 digits")
+        o, d = origin_zip[:3], destination_zip[:3]
+        if d == "000" or o == "000":
+            raise RateError(f"unknown ZIP prefix {d if d == '000' else o}")
+        for chart in self.data.get("zone_charts", []):
+            if chart["origin"][0] <= o <= chart["origin"][1]:
+                for (low, high), zone in chart["rows"]:
+                    if low <= d <= high:
+                        return int(zone)
+        return int(self.data["distance_zones"]["by_difference"][abs(int(o[0]) - int(d[0]))])
+
+    def quote(
+        self,
+        service: str,
+        weight_g: int,
+        origin_zip: str,
+        destination_zip: str,
+        *,
+        dims: Dimensions | None = None,
+        signature: bool = False,
+        declared_value_cents: int = 0,
+    ) -> Quote:
+        """Price one piece; RateError says what is wrong."""
+        if service not in self.services:
+            raise RateError(f"unknown service {service!r}; choose one of {', '.join(self.services)}")
+        spec = self.services[service]
+        if weight_g <= 0:
+            raise RateError("weight must be more than zero")
+        zone = self.zone(origin_zip, destination_zip) if spec["zoned"] else None
+        billed = weight_g
+        lines = []
+        if dims is not None and spec["zoned"] and dims.volume_cm3 > self.data["dim_min_cm3"]:
+            dim_g = -(-dims.volume_cm3 * 1000 // self.data["dim_divisor_cm3_per_kg"])
+            billed = max(weight_g, dim_g)
+        if billed > spec["max_weight_g"]:
+            raise RateError(
+                f"{billed} g is over the {spec['name']} limit of {spec['max_weight_g']} g"
+                + (" (dimensional weight)" if billed != weight_g else "")
+            )
+        row = next(i for i, limit in enumerate(spec["breaks_g"]) if billed <= limit)
+        price = spec["prices"][row][(zone or 1) - 1] if spec["zoned"] else spec["prices"][row][0]
+        what = f"{spec['name']}, up to {spec['breaks_g'][row]} g" + (f", zone {zone}" if zone else "")
+        lines.append(QuoteLine(what, int(price)))
+        if billed != weight_g:
+            lines.insert(0, QuoteLine(f"dimensional weight {billed} g charged (actual {weight_g} g)", 0))
+        surcharges = self.data["surcharges"]
+        if signature:
+            lines.append(QuoteLine("signature on delivery", int(surcharges["signature"])))
+        if declared_value_cents:
+            if declared_value_cents < 0 or declared_value_cents > surcharges["insurance_max_cents"]:
+                raise RateError(f"declared value must be 0-{money(surcharges['insurance_max_cents'])}")
+            steps = -(-declared_value_cents // surcharges["insurance_step_cents"]) - 1
+            fee = surcharges["insurance_base"] + max(0, steps) * surcharges["insurance_per_step"]
+            lines.append(QuoteLine(f"insurance, declared value {money(declared_value_cents)}", int(fee)))
+        return Quote(
+            service, spec["name"], spec["category"], zone, weight_g, billed, tuple(lines), self.effective
+        )

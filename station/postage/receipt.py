@@ -1,0 +1,169 @@
+"""Proof of postage: the counter receipt (80 mm ESC/POS raster and PDF) and a certificate of mailing."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from station.labels.escpos import PRINTABLE_DOTS_80MM, image_to_escpos
+from station.labels.raster import font_path
+from station.postage.rates import money
+
+TRACK_URL = "https://tracking.example.org/"  # the post's public tracking page: the QR code's target
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One accepted item."""
+
+    tracking: str
+    service: str
+    weight_g: int
+    postage_cents: int
+    meter_id: str
+    piece: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A counter transaction."""
+
+    office: str
+    clerk: str
+    at: datetime
+    lines: tuple[ReceiptLine, ...]
+
+    @property
+    def total_cents(self) -> int:
+        """The transaction total."""
+        return sum(line.postage_cents for line in self.lines)
+
+    def text_lines(self) -> list[str]:
+        """The receipt as text lines (shared by both renderers)."""
+        out = [self.office, f"{self.at:%Y-%m-%d %H:%M} UTC  clerk {self.clerk}", ""]
+        for line in self.lines:
+            out += [
+                line.tracking,
+                f"  {line.service}  {line.weight_g / 1000:.3f} kg",
+                f"  postage {money(line.postage_cents)}  meter {line.meter_id} #{line.piece}",
+            ]
+        out += ["", f"TOTAL {money(self.total_cents)}", "Track your item: scan the code below"]
+        return out
+
+
+def _qr_cells(text: str) -> list[tuple[int, int]]:
+    import numpy as np
+    import zxingcpp
+
+    image = np.array(
+        zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode).to_image(scale=1, add_quiet_zones=False)
+    )
+    return [(int(x), int(y)) for y, x in zip(*(image < 128).nonzero(), strict=True)]
+
+
+def receipt_image(receipt: Receipt) -> Image.Image:
+    """The 80 mm receipt as a 1-bit image (576 dots wide)."""
+    path = font_path(False)
+    font = ImageFont.truetype(str(path), 24) if path else ImageFont.load_default(size=24)
+    lines = receipt.text_lines()
+    qr_target = TRACK_URL + receipt.lines[0].tracking if receipt.lines else TRACK_URL
+    cells = _qr_cells(qr_target)
+    size = (max(x for x, _ in cells) + 1) if cells else 0
+    module = 6
+    height = 30 + len(lines) * 30 + size * module + 60
+    image = Image.new("1", (PRINTABLE_DOTS_80MM, height), 1)
+    draw = ImageDraw.Draw(image)
+    y = 20
+    for text in lines:
+        draw.text((10, y), text, font=font, fill=0)
+        y += 30
+    left = (PRINTABLE_DOTS_80MM - size * module) // 2
+    for x, yy in cells:
+        draw.rectangle(
+            [
+                left + x * module,
+                y + 20 + yy * module,
+                left + (x + 1) * module - 1,
+                y + 20 + (yy + 1) * module - 1,
+            ],
+            fill=0,
+        )
+    return image
+
+
+def receipt_escpos(receipt: Receipt) -> bytes:
+    """ESC/POS raster bytes for an 80 mm receipt printer."""
+    return image_to_escpos(receipt_image(receipt))
+
+
+def receipt_pdf(receipt: Receipt) -> bytes:
+    """The receipt as an 80 mm wide PDF."""
+    buffer = io.BytesIO()
+    image = receipt_image(receipt)
+    width_pt = 80 / 25.4 * 72
+    height_pt = image.height / image.width * width_pt
+    canvas = Canvas(buffer, pagesize=(width_pt, height_pt))
+    reader = io.BytesIO()
+    image.convert("L").save(reader, "PNG")
+    reader.seek(0)
+    from reportlab.lib.utils import ImageReader
+
+    canvas.drawImage(ImageReader(reader), 0, 0, width_pt, height_pt)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def certificate_of_mailing(receipt: Receipt, sender: str) -> bytes:
+    """An A4 certificate that the listed items were presented for mailing, with each indicia serial."""
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=A4)
+    c.setTitle("Certificate of mailing")
+    _width, height = A4
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(50, height - 60, "Certificate of Mailing")
+    c.setFont("Helvetica", 10)
+    c.drawString(
+        50, height - 80, f"{receipt.office} - {receipt.at:%Y-%m-%d %H:%M} UTC - accepted by {receipt.clerk}"
+    )
+    c.drawString(50, height - 95, f"Sender: {sender[:90]}")
+    y = height - 130
+    c.setFont("Helvetica-Bold", 10)
+    for x, title in (
+        (50, "Tracking"),
+        (200, "Service"),
+        (330, "Weight"),
+        (400, "Postage"),
+        (470, "Meter / piece"),
+    ):
+        c.drawString(x, y, title)
+    c.setFont("Helvetica", 10)
+    for line in receipt.lines:
+        y -= 16
+        if y < 80:
+            c.showPage()
+            y = height - 60
+        weight = f"{line.weight_g / 1000:.3f} kg"
+        cells = ((50, line.tracking), (200, line.service), (330, weight), (400, money(line.postage_cents)),
+                 (470, f"{line.meter_id} #{line.piece}"))  # fmt: skip
+        for x, text in cells:
+            c.drawString(x, y, text)
+    c.drawString(50, max(y - 40, 40), f"Total postage {money(receipt.total_cents)}. This certificate proves "
+                 "mailing, not delivery.")  # fmt: skip
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+__all__ = [
+    "Receipt",
+    "ReceiptLine",
+    "certificate_of_mailing",
+    "receipt_escpos",
+    "receipt_pdf",
+]
