@@ -61,6 +61,9 @@ class ScanDesk:
     def __init__(self, station: Station) -> None:
         self.station = station
         self.indicia_handlers: list[IndiciaHandler] = []
+        from station.postage.checks import install_indicia_checks  # postage imports this module
+
+        install_indicia_checks(station, self.indicia_handlers)
 
     def record(
         self,

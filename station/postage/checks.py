@@ -15,7 +15,7 @@ from station.config import data_dir
 from station.events import Event, EventKind
 from station.postage.indicia import IndiciaError, IndiciaFields, MeterKeys, verify_signature
 from station.postage.rates import RateError, RateTable, money
-from station.scanflow import ScanOutcome
+from station.scanflow import IndiciaHandler, ScanOutcome
 from station.scanning import Identified
 
 
@@ -105,7 +105,7 @@ def record_alert(station: Station, item_id: str, problems: list[str], facility: 
     )  # fmt: skip
 
 
-def install_indicia_checks(station: Station, desk_handlers: list[object]) -> None:
+def install_indicia_checks(station: Station, desk_handlers: list[IndiciaHandler]) -> None:
     """Plug verification into a ScanDesk: a scanned indicia is checked and failures are journalled."""
 
     def handle(found: Identified, kind: EventKind, facility: str, operator: str) -> ScanOutcome:

@@ -1,0 +1,71 @@
+"""`station accept` end to end: one transaction, a verifiable indicia, refusals that charge nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.renderers import decode, pdf_pages
+
+
+def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STATION_HOME": str(home)}
+    command = [sys.executable, "-m", "ui.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+
+
+ACCEPT = ["accept", "--weight", "1.2kg", "--from-zip", "10001", "--to-zip", "94105", "--service", "priority",
+          "--from", "Ann Sender|1 Main St|New York NY 10001",
+          "--to", "Bob Müller|2 Łódź Ave|San Francisco CA 94105"]  # fmt: skip
+
+
+def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_scan(tmp_path: Path) -> None:
+    refused = station(
+        tmp_path, *ACCEPT, "--new-s10", "--label-format", "pdf", "--out", str(tmp_path / "l.pdf")
+    )
+    assert refused.returncode == 1 and "needs $36.77" in refused.stderr  # no funds yet: nothing charged
+    assert station(tmp_path, "meter", "credit", "100.00").returncode == 0
+    done = station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--label-format", "pdf",
+                   "--out", str(tmp_path / "l.pdf"), "--receipt", str(tmp_path / "r.pdf"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ACCEPTED EE123456785US  postage $36.77  meter piece 1")
+    codes = {aim: data for _f, aim, data in decode(pdf_pages((tmp_path / "l.pdf").read_bytes())[0])}
+    assert codes["]C0"] == b"EE123456785US"
+    payload = codes["]d1"].decode()
+    verified = station(
+        tmp_path, "indicia", "verify", payload, "--tracking", "EE123456785US", "--weight", "1.2kg"
+    )
+    assert verified.returncode == 0 and "indicia GENUINE" in verified.stdout
+    assert "postage $36.77" in verified.stdout
+    meter = station(tmp_path, "meter", "status")
+    assert "$63.23" in meter.stdout and "control sum                            OK" in meter.stdout
+    tracked = station(tmp_path, "track", "EE123456785US")
+    assert tracked.returncode == 0 and "acceptance" in tracked.stdout and "1200 g" in tracked.stdout
+    receipt = pdf_pages((tmp_path / "r.pdf").read_bytes())[0]
+    assert any(aim == "]Q1" and data.endswith(b"EE123456785US") for _f, aim, data in decode(receipt))
+
+
+def test_a_second_acceptance_of_the_same_item_is_refused_and_not_charged(tmp_path: Path) -> None:
+    station(tmp_path, "meter", "credit", "100.00")
+    out = str(tmp_path / "l.zpl")
+    assert station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", out).returncode == 0
+    again = station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", out)
+    assert again.returncode == 1 and "already accepted" in again.stderr
+    assert "$63.23" in station(tmp_path, "meter", "status").stdout
+
+
+def test_indicia_verify_names_the_failed_check(tmp_path: Path) -> None:
+    result = station(tmp_path, "indicia", "verify", "PSI1NOTREALLYANINDICIAATALL")
+    assert result.returncode == 1
+    assert "REJECTED: indicia damaged" in result.stdout
+
+
+def test_postage_quote_prints_the_breakdown(tmp_path: Path) -> None:
+    result = station(tmp_path, "postage", "quote", "--weight", "1.2kg", "--from", "10001", "--to", "94105",
+                     "--service", "priority", "--dims", "30x20x10cm", "--signature")  # fmt: skip
+    assert result.returncode == 0
+    assert "signature on delivery" in result.stdout and "TOTAL" in result.stdout
+    bad = station(tmp_path, "postage", "quote", "--weight=-1kg", "--from", "10001", "--to", "94105")
+    assert bad.returncode == 1 and "negative" in bad.stderr
