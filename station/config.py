@@ -65,6 +65,7 @@ class StationConfig:
     # post never hand out the same item id (UPU S10 serials are unique per service+country).
     s10_serial_first: int = 10_000_000
     s10_serial_last: int = 19_999_999
+    gs1_company_prefix: str = "0614141"  # for sack SSCCs; GS1's documentation prefix until one is licensed
     meter_id: str = "PS000001"  # the postage meter licence id printed in the indicia (8 characters)
     acceptance_window_days: int = 3  # a metered piece older than this is refused at acceptance
     devices: DeviceUrls = field(default_factory=DeviceUrls)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from station.db import Database
 from station.ids.s10 import S10
+from station.ids.sscc import Sscc
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS s10_serials (
@@ -60,3 +61,35 @@ class S10Allocator:
                 (self._station_id, service, country, start + count),
             )
         return [S10.build(service, n, country) for n in range(start, start + count)]
+
+
+class SsccAllocator:
+    """New SSCCs for sack tags: extension digit + GS1 company prefix + a persisted serial reference."""
+
+    def __init__(self, db: Database, station_id: str, company_prefix: str, extension: int = 0) -> None:
+        self._db = db
+        self._station_id = station_id
+        self._prefix = company_prefix
+        self._extension = extension
+        db.ensure_schema(
+            "sscc_serials",
+            "CREATE TABLE IF NOT EXISTS sscc_serials"
+            " (station_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);",
+        )
+
+    def allocate(self) -> Sscc:
+        """One new SSCC, committed before it is returned."""
+        with self._db.transaction() as tx:
+            row = tx.execute(
+                "SELECT next_serial FROM sscc_serials WHERE station_id=?", (self._station_id,)
+            ).fetchone()
+            serial = row[0] if row else 1
+            tx.execute(
+                "INSERT INTO sscc_serials VALUES (?, ?)"
+                " ON CONFLICT (station_id) DO UPDATE SET next_serial=excluded.next_serial",
+                (self._station_id, serial + 1),
+            )
+        # The station id's digits keep two stations sharing a company prefix apart.
+        station_digits = int("".join(ch for ch in self._station_id if ch.isdigit()) or "0") % 100
+        width = 16 - len(self._prefix)
+        return Sscc.build(self._extension, self._prefix, station_digits * 10 ** (width - 2) + serial)
