@@ -129,7 +129,7 @@ def fill_demo_day(
     for prefix, batch in accepted.items():
         depot, office = ROUTES[prefix]
         batch.sort(key=lambda x: x[1])
-        sort_time = start + timedelta(hours=10)
+        sort_time = start + timedelta(hours=9, minutes=30)
         pallet = Sscc.build(1, COMPANY_PREFIX, rng.randrange(10**9)).text if prefix == "941" else None
         with db.transaction() as conn:
             j = journal(ORIGIN_DEPOT)
@@ -137,7 +137,7 @@ def fill_demo_day(
                 sack = Sscc.build(0, COMPANY_PREFIX, rng.randrange(10**9)).text
                 sacks += 1
                 for item, _accepted_at in batch[first : first + SACK_SIZE]:
-                    sort_time += timedelta(seconds=rng.randrange(2, 6))
+                    sort_time += timedelta(seconds=rng.randrange(1, 3))
                     j.append_in(
                         conn,
                         ev(
@@ -169,7 +169,7 @@ def fill_demo_day(
                     written += w.move_sack(conn, sack, depot, start)
             if pallet:
                 sacks += 1
-                j.append_in(conn, ev(ORIGIN_DEPOT, pallet, EventKind.SACK_CLOSE, start + timedelta(hours=20)))
+                j.append_in(conn, ev(ORIGIN_DEPOT, pallet, EventKind.SACK_CLOSE, start + timedelta(hours=12)))
                 written += 1 + w.move_sack(conn, pallet, depot, start)
         # Delivery office: out for delivery and the carriers' outcomes, next day.
         with db.transaction() as conn:
@@ -259,9 +259,9 @@ class _Writer:
     def move_sack(self, conn: sqlite3.Connection, sack: str, depot: Site, start: datetime) -> int:
         """Dispatch from the origin depot, arrival at the destination depot and its delivery office."""
         self.journal(ORIGIN_DEPOT).append_in(
-            conn, self.event(ORIGIN_DEPOT, sack, EventKind.DISPATCH, start + timedelta(hours=21))
+            conn, self.event(ORIGIN_DEPOT, sack, EventKind.DISPATCH, start + timedelta(hours=13))
         )
         self.journal(depot).append_in(
-            conn, self.event(depot, sack, EventKind.ARRIVAL, start + timedelta(hours=30))
+            conn, self.event(depot, sack, EventKind.ARRIVAL, start + timedelta(hours=20))
         )
         return 2

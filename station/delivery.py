@@ -1,0 +1,118 @@
+"""Proof of delivery: the recipient's signature (strokes and image) and the POD document.
+
+The signature pad hands over strokes (lists of points in pad pixels); they are checked so that an
+empty pad or a trivial scribble is refused, stored as JSON strokes and as a PNG under the data dir,
+and referenced from the delivered event by `signature_ref`. The POD PDF shows the signature, the
+printed name, the time (UTC) and the place.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+Point = tuple[float, float]
+MIN_INK_PX = 150  # total stroke length: less is a dot or a tick, not a signature
+MIN_BOX = (60, 20)  # a signature is wider than this box
+MIN_POINTS = 12
+
+
+class SignatureRefused(ValueError):
+    """The pad does not hold a usable signature; the message tells the carrier why."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Strokes drawn on a pad of `width` x `height` pixels."""
+
+    strokes: tuple[tuple[Point, ...], ...]
+    width: int
+    height: int
+
+    @property
+    def ink_length(self) -> float:
+        """Total length of all strokes in pixels."""
+        return sum(math.dist(a, b) for s in self.strokes for a, b in itertools.pairwise(s))
+
+    def check(self) -> None:
+        """Refuse an empty pad or a trivial scribble."""
+        points = [p for s in self.strokes for p in s]
+        if not points:
+            raise SignatureRefused("the pad is empty: ask the recipient to sign")
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        if len(points) < MIN_POINTS or self.ink_length < MIN_INK_PX:
+            raise SignatureRefused("too little ink for a signature: ask the recipient to sign again")
+        if max(xs) - min(xs) < MIN_BOX[0] or max(ys) - min(ys) < MIN_BOX[1] / 4:
+            raise SignatureRefused(
+                "that is a dot or a line, not a signature: ask the recipient to sign again"
+            )
+
+    def png(self, pen: int = 3) -> bytes:
+        """The signature drawn black on white."""
+        image = Image.new("L", (self.width, self.height), 255)
+        draw = ImageDraw.Draw(image)
+        for stroke in self.strokes:
+            if len(stroke) == 1:
+                x, y = stroke[0]
+                draw.ellipse([x - pen, y - pen, x + pen, y + pen], fill=0)
+            else:
+                draw.line(stroke, fill=0, width=pen, joint="curve")
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+
+
+def store_signature(signature: Signature, folder: Path) -> str:
+    """Check and store the signature; returns its reference for the delivered event."""
+    signature.check()
+    ref = f"sig-{uuid.uuid4()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "width": signature.width,
+        "height": signature.height,
+        "strokes": [list(s) for s in signature.strokes],
+    }
+    (folder / f"{ref}.json").write_text(json.dumps(data))
+    (folder / f"{ref}.png").write_bytes(signature.png())
+    return ref
+
+
+def proof_of_delivery_pdf(
+    item_id: str, recipient_name: str, at: datetime, place: str, carrier: str, signature_png: bytes
+) -> bytes:
+    """An A5 proof-of-delivery document."""
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=A5)
+    width, height = A5
+    c.setTitle(f"Proof of delivery {item_id}")
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(40, height - 50, "Proof of Delivery")
+    c.setFont("Helvetica", 11)
+    rows = [("Item", item_id), ("Delivered", at.strftime("%Y-%m-%d %H:%M UTC")), ("Place", place),
+            ("Received by", recipient_name), ("Carrier", carrier)]  # fmt: skip
+    y = height - 85
+    for label, value in rows:
+        c.drawString(40, y, f"{label}:")
+        c.drawString(130, y, value[:60])
+        y -= 18
+    image = ImageReader(io.BytesIO(signature_png))
+    iw, ih = image.getSize()
+    scale = min((width - 80) / iw, 150 / ih)
+    c.rect(40, y - 20 - ih * scale, iw * scale, ih * scale)
+    c.drawImage(image, 40, y - 20 - ih * scale, iw * scale, ih * scale)
+    c.setFont("Helvetica", 8)
+    c.drawString(40, 30, "Signature captured on the carrier's device; strokes kept with the delivery record.")
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

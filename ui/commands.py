@@ -1,0 +1,28 @@
+"""`station gui`: the Qt window (Qt is imported only when this command runs)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `gui`."""
+    p = sub.add_parser("gui", help="open the station window")
+    p.add_argument(
+        "--screenshots", metavar="DIR", help="render every screen to DIR/<screen>.png on demo data and exit"
+    )
+    p.set_defaults(func=cmd_gui)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Run the window."""
+    import os
+
+    from station.cli.common import open_station
+
+    if args.screenshots and not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    station = open_station(args)
+    from ui.app import run
+
+    return run(args, station)

@@ -1,0 +1,73 @@
+"""What every screen needs: the station, the I/O thread, devices, feedback. Built once by ui.app."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from hardware.printers.spooler import Spooler
+from station.app import Station
+from station.printing.queue import PrintQueue
+from station.scanflow import ScanDesk
+from ui.background import Background
+from ui.bridge import DeviceBridge
+from ui.sounds import Sounds
+from ui.widgets.scan_banner import ScanBanner
+
+
+class Feedback(QObject):
+    """Green/red banner plus sound; `shown` lets tests and the depot benchmark see each answer."""
+
+    shown = Signal(bool, str, float)  # ok, text, monotonic time shown
+
+    def __init__(self, banner: ScanBanner, sounds: Sounds) -> None:
+        super().__init__()
+        self.banner = banner
+        self.sounds = sounds
+
+    def good(self, text: str) -> None:
+        """A green banner and the good sound."""
+        self.banner.show_good(text)
+        self.sounds.play("good")
+        self.shown.emit(True, text, time.monotonic())
+
+    def bad(self, text: str) -> None:
+        """A red banner with the reason and the bad sound."""
+        self.banner.show_bad(text)
+        self.sounds.play("bad")
+        self.shown.emit(False, text, time.monotonic())
+
+
+@dataclass
+class AppContext:
+    """Shared by the screens."""
+
+    station: Station
+    background: Background
+    bridge: DeviceBridge
+    feedback: Feedback
+    data_dir: Path
+    spoolers: dict[str, Spooler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.desk = ScanDesk(self.station)
+        self.queue = PrintQueue(self.station.db, self.station.clock)
+
+    @property
+    def facility(self) -> str:
+        """Where this station is."""
+        return self.station.config.facility
+
+    @property
+    def operator(self) -> str:
+        """Who is signed in."""
+        return self.station.config.operator
+
+    def wake_printer(self, printer: str) -> None:
+        """A job was queued for `printer`: send it now."""
+        spooler = self.spoolers.get(printer)
+        if spooler is not None:
+            spooler.wake()

@@ -1,0 +1,1 @@
+"""The station's screens: counter, depot, carrier, track, devices."""

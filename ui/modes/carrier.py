@@ -1,0 +1,181 @@
+"""Carrier: load the round (out-for-delivery), then deliver with a signature, or record an attempt/delay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from station.delivery import SignatureRefused, proof_of_delivery_pdf, store_signature
+from station.events import REASON_CODES, EventKind
+from station.scanflow import ScanOutcome
+from station.scanning import Identified, IdKind, classify
+from ui.context import AppContext
+from ui.modes.base import Mode
+from ui.widgets.signature_pad import SignaturePad
+
+ROUND_LOADING = "Load the round (out for delivery)"
+DELIVERING = "Deliver (scan the item at the door)"
+
+
+class CarrierMode(Mode):
+    """The van."""
+
+    name, title = "carrier", "Carrier"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.stage = QComboBox()
+        self.stage.addItems([ROUND_LOADING, DELIVERING])
+        self.round = QListWidget()
+        self.current = QLabel("No item selected")
+        self.current.setStyleSheet("font-size:18px;font-weight:bold")
+        self.name_field = QLineEdit()
+        self.name_field.setPlaceholderText("recipient's name, printed")
+        self.pad = SignaturePad()
+        clear = QPushButton("Clear")
+        clear.clicked.connect(self.pad.clear)
+        delivered = QPushButton("Delivered")
+        delivered.clicked.connect(self.deliver)
+        self.reason = QComboBox()
+        self.reason.addItems(list(REASON_CODES))
+        attempted = QPushButton("Attempted")
+        attempted.clicked.connect(lambda: self.not_delivered(EventKind.ATTEMPTED))
+        delayed = QPushButton("Delayed")
+        delayed.clicked.connect(lambda: self.not_delivered(EventKind.DELAYED))
+        self.round.currentTextChanged.connect(self.select)
+        buttons = QHBoxLayout()
+        for b in (clear, delivered):
+            buttons.addWidget(b)
+        other = QHBoxLayout()
+        other.addWidget(self.reason)
+        other.addWidget(attempted)
+        other.addWidget(delayed)
+        right = QVBoxLayout()
+        right.addWidget(self.current)
+        right.addWidget(self.name_field)
+        right.addWidget(self.pad)
+        right.addLayout(buttons)
+        right.addLayout(other)
+        left = QVBoxLayout()
+        left.addWidget(self.stage)
+        left.addWidget(QLabel("On the round"))
+        left.addWidget(self.round)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 2)
+        self.item: str | None = None
+        self.last_pod: Path | None = None
+
+    def handle_scan(self, raw: str) -> None:
+        """Loading: out-for-delivery scan. At the door: select the item."""
+        found = classify(raw)
+        if not isinstance(found, Identified) or found.kind not in (IdKind.S10, IdKind.IMPB):
+            self.ctx.feedback.bad(
+                found.reason if not isinstance(found, Identified) else f"{found.id}: not an item"
+            )
+            return
+        if self.stage.currentText() == ROUND_LOADING:
+            self._record(found.id, EventKind.OUT_FOR_DELIVERY)
+        else:
+            self.select(found.id)
+            self.ctx.feedback.good(f"{found.id}: sign, then Delivered")
+
+    def select(self, item: str) -> None:
+        """Work on this item."""
+        if item:
+            self.item = item
+            self.current.setText(item)
+            self.pad.clear()
+            self.name_field.clear()
+
+    def deliver(self) -> None:
+        """Delivered with signature and printed name; writes the proof-of-delivery PDF."""
+        if self.item is None:
+            self.ctx.feedback.bad("select or scan the item first")
+            return
+        name = self.name_field.text().strip()
+        if len(name) < 2:
+            self.ctx.feedback.bad("type the recipient's name")
+            return
+        signature = self.pad.signature()
+        try:
+            signature.check()
+        except SignatureRefused as exc:
+            self.ctx.feedback.bad(str(exc))
+            return
+        ctx, item = self.ctx, self.item
+        folder = ctx.data_dir / "signatures"
+
+        def work() -> tuple[ScanOutcome, Path | None]:
+            ref = store_signature(signature, folder)
+            outcome = ctx.desk.record(item, EventKind.DELIVERED, facility=ctx.facility, operator=ctx.operator,
+                                      signature_ref=ref, note=f"received by {name}")  # fmt: skip
+            if not outcome.ok:
+                return outcome, None
+            pdf = proof_of_delivery_pdf(item, name, ctx.station.clock(), ctx.facility, ctx.operator,
+                                        (folder / f"{ref}.png").read_bytes())  # fmt: skip
+            path = ctx.data_dir / "pod" / f"{item}.pdf"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
+            return outcome, path
+
+        ctx.background.run(work, self._delivered)
+
+    def _delivered(self, result: tuple[ScanOutcome, Path | None] | None, error: BaseException | None) -> None:
+        if error is not None or result is None:
+            self.ctx.feedback.bad(f"not recorded: {error}")
+            return
+        outcome, pod = result
+        if not outcome.ok:
+            self.ctx.feedback.bad(outcome.reason or "refused")
+            return
+        self.last_pod = pod
+        self._remove(outcome.id)
+        self.ctx.feedback.good(f"{outcome.id} delivered; proof of delivery saved")
+
+    def not_delivered(self, kind: EventKind) -> None:
+        """Attempted or delayed, with the chosen reason."""
+        if self.item is None:
+            self.ctx.feedback.bad("select or scan the item first")
+            return
+        self._record(self.item, kind, self.reason.currentText())
+
+    def _record(self, item: str, kind: EventKind, reason: str | None = None) -> None:
+        ctx = self.ctx
+
+        def work() -> ScanOutcome:
+            return ctx.desk.record(item, kind, facility=ctx.facility, operator=ctx.operator, reason=reason)
+
+        ctx.background.run(work, self._recorded)
+
+    def _recorded(self, outcome: ScanOutcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None or not outcome.ok:
+            self.ctx.feedback.bad(
+                str(error) if error else (outcome.reason if outcome else "refused") or "refused"
+            )
+            return
+        kind = outcome.stored.event.kind if outcome.stored else None
+        if kind is EventKind.OUT_FOR_DELIVERY:
+            self.round.addItem(outcome.id or "")
+            self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()})")
+        else:
+            self._remove(outcome.id)
+            self.ctx.feedback.good(f"{outcome.id}: {kind}")
+
+    def _remove(self, item: str | None) -> None:
+        for row in range(self.round.count()):
+            if self.round.item(row).text() == item:
+                self.round.takeItem(row)
+                break
+        self.item = None
+        self.current.setText("No item selected")
+        self.pad.clear()

@@ -1,0 +1,135 @@
+"""Devices: set scanner, camera, scale and printer URLs, test each, save to the settings file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QPolygon
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from hardware.camera.capture import FrameResult
+from hardware.protocols import DeviceStatus, WeightReading
+from hardware.urls import DeviceUrl, DeviceUrlError
+from station.config import DeviceUrls, save_config
+from station.labels.layouts import ItemTagData, item_tag
+from station.labels.zpl import ZplRenderer
+from ui.context import AppContext
+from ui.modes.base import Mode
+
+FIELDS = ("scanner", "camera", "scale", "printer", "receipt_printer")
+
+
+class DevicesMode(Mode):
+    """Device settings and live tests."""
+
+    name, title = "devices", "Devices"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.fields: dict[str, QLineEdit] = {}
+        self.states: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for name in FIELDS:
+            edit = QLineEdit(getattr(ctx.station.config.devices, name))
+            state = QLabel("")
+            row = QHBoxLayout()
+            row.addWidget(edit)
+            row.addWidget(state)
+            form.addRow(name.replace("_", " "), row)
+            self.fields[name], self.states[name] = edit, state
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.weight = QLabel("scale: —")
+        self.preview = QLabel("camera preview")
+        self.preview.setMinimumSize(480, 270)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background:#222;color:#ccc")
+        save = QPushButton("Check and save")
+        save.clicked.connect(self.save)
+        test_print = QPushButton("Test print")
+        test_print.clicked.connect(self.test_print)
+        buttons = QHBoxLayout()
+        buttons.addWidget(save)
+        buttons.addWidget(test_print)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.weight)
+        layout.addWidget(self.preview)
+        ctx.bridge.status.connect(self.on_status)
+        ctx.bridge.weight.connect(self.on_weight)
+        ctx.bridge.frame.connect(self.on_frame)
+        self.saved_to: str | None = None
+
+    def handle_scan(self, raw: str) -> None:
+        """Scanning here tests the scanner."""
+        self.ctx.feedback.good(f"scanner works: {raw[:60]!r}")
+
+    def save(self) -> None:
+        """Check every URL, then write the settings file; a bad URL is named and nothing is saved."""
+        values = {}
+        for name, edit in self.fields.items():
+            try:
+                DeviceUrl.parse(edit.text())
+            except DeviceUrlError as exc:
+                self.message.setText(f"{name}: {exc}")
+                self.message.setStyleSheet("color:#b3261e")
+                return
+            values[name] = edit.text().strip()
+        config = replace(self.ctx.station.config, devices=DeviceUrls(**values))
+        save_config(config)
+        self.ctx.station.config = config
+        self.message.setText("saved; devices restart with the new settings")
+        self.message.setStyleSheet("color:#1b7f3b")
+
+    def test_print(self) -> None:
+        """A small test tag to the printer."""
+        printer = self.fields["printer"].text().strip()
+        zpl = ZplRenderer().render(item_tag(ItemTagData("EE123456785US", f"test print {date.today()}"), 203))
+        queue = self.ctx.queue
+        self.ctx.background.run(lambda: queue.enqueue(printer, zpl, "zpl", "test print"), self._queued)
+
+    def _queued(self, job: int | None, error: BaseException | None) -> None:
+        if error is not None:
+            self.message.setText(f"test print not queued: {error}")
+            return
+        self.ctx.wake_printer(self.fields["printer"].text().strip())
+        self.message.setText(f"test print queued as job {job}")
+
+    def on_status(self, status: DeviceStatus) -> None:
+        """Show each device's state next to its URL."""
+        for name, edit in self.fields.items():
+            if status.source.startswith(edit.text().split("?")[0]) and edit.text():
+                self.states[name].setText(f"{status.state} {status.detail}"[:60])
+
+    def on_weight(self, reading: WeightReading) -> None:
+        """Live weight."""
+        text = (
+            f"{reading.grams / 1000:.3f} kg stable"
+            if reading.usable and reading.grams
+            else str(reading.status)
+        )
+        self.weight.setText(f"scale: {text}")
+
+    def on_frame(self, result: FrameResult) -> None:
+        """Live preview with the decode overlay (only while this screen is visible)."""
+        if not self.isVisible():
+            return
+        image = result.image
+        h, w = image.shape[:2]
+        qimage = QImage(image.data, w, h, 3 * w, QImage.Format.Format_BGR888).copy()
+        painter = QPainter(qimage)
+        painter.setPen(QPen(Qt.GlobalColor.green, 4))
+        for code in result.codes:
+            polygon = QPolygon()
+            for x, y in code.polygon:
+                polygon.append(QPoint(x, y))
+            painter.drawPolygon(polygon)
+            painter.drawText(code.polygon[0][0], max(12, code.polygon[0][1] - 6), code.text[:40])
+        painter.end()
+        self.preview.setPixmap(
+            QPixmap.fromImage(qimage).scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        )
