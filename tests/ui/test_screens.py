@@ -1,0 +1,203 @@
+"""Each screen driven as an operator would: wedge keys, a pty scanner, mouse strokes, a 9100 printer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from hardware.printers.spooler import Spooler
+from hardware.printers.transports import open_transport
+from hardware.scanners.serial_scanner import SerialScanner
+from hardware.urls import DeviceUrl
+from station.config import DeviceUrls
+from station.events import EventKind
+from station.postage.meter import Meter
+from station.tracking import track
+from tests.pseudo_devices.pty_device import PtyDevice
+from tests.pseudo_devices.virtual_printer import VirtualPrinter
+from tests.renderers import ZplRenderer, decode
+from ui.app import StationApp
+from ui.modes.carrier import DELIVERING, CarrierMode
+from ui.modes.counter import CounterMode
+from ui.modes.depot import DepotMode
+from ui.modes.devices import DevicesMode
+from ui.modes.track import TrackMode
+from ui.screenshots import draw_signature
+
+from .conftest import wait_for_banner
+
+SACK = "00106141411234567897"
+
+
+def wedge_type(widget, text: str) -> None:
+    """A keyboard-wedge scanner typing into whatever has focus (fast keys, Enter at the end)."""
+    for ch in text:
+        press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key(ord(ch.upper())), Qt.KeyboardModifier.NoModifier, ch)
+        QApplication.sendEvent(widget, press)
+    QApplication.sendEvent(
+        widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
+    )
+
+
+def test_depot_takes_wedge_scans_into_the_open_sack_and_refuses_a_duplicate(
+    qtbot, station_app: StationApp
+) -> None:
+    depot = station_app.window.show_mode("depot")
+    assert isinstance(depot, DepotMode)
+    focus = depot.destination
+    focus.setFocus()
+    wedge_type(focus, SACK)
+    wait_for_banner(qtbot, station_app, 1)
+    wedge_type(focus, "RR473124829GB")
+    wait_for_banner(qtbot, station_app, 2)
+    wedge_type(focus, "RR473124829GB")
+    wait_for_banner(qtbot, station_app, 3)
+    assert station_app.ctx.feedback.sounds.played == ["good", "good", "bad"]
+    assert "already in this sack" in station_app.ctx.feedback.banner.text()
+    assert depot.count == 1
+    assert focus.text() == ""  # the scans never leaked into the text field
+    report = track(station_app.ctx.station.db, "RR473124829GB")
+    assert report is not None and report.current_sack == SACK[2:]
+
+
+def test_depot_refuses_an_item_for_another_destination(qtbot, station_app: StationApp) -> None:
+    depot = station_app.window.show_mode("depot")
+    assert isinstance(depot, DepotMode)
+    depot.destination.setText("941")
+    depot.handle_scan(SACK)
+    depot.handle_scan("]C142060601\x1d9205590164917312345677")  # routed to Chicago
+    wait_for_banner(qtbot, station_app, 2)
+    assert "WRONG SACK" in station_app.ctx.feedback.banner.text()
+    assert depot.count == 0
+
+
+def test_a_serial_scanner_on_a_pty_feeds_the_screen_showing(
+    qtbot, station_app: StationApp, tmp_path: Path
+) -> None:
+    depot = station_app.window.show_mode("depot")
+    assert isinstance(depot, DepotMode)
+    bridge = station_app.ctx.bridge
+    dev = PtyDevice(tmp_path / "ttyScanner")
+    scanner = SerialScanner(
+        DeviceUrl.parse(f"serial://{dev.path}?suffix=CR"), bridge.on_scan, bridge.on_status
+    )
+    scanner.start()
+    try:
+        qtbot.waitUntil(lambda: bool(station_app.window.device_labels), timeout=3000)
+        dev.write(SACK.encode() + b"\rRR473124829GB\rEE123456785US\r")
+        wait_for_banner(qtbot, station_app, 3)
+        assert depot.count == 2
+        assert station_app.ctx.feedback.sounds.played == ["good"] * 3
+    finally:
+        scanner.stop()
+        dev.close()
+
+
+def test_carrier_delivers_with_a_drawn_signature_and_writes_the_proof_of_delivery(
+    qtbot, station_app: StationApp
+) -> None:
+    carrier = station_app.window.show_mode("carrier")
+    assert isinstance(carrier, CarrierMode)
+    carrier.handle_scan("RR473124829GB")  # loading the round
+    wait_for_banner(qtbot, station_app, 1)
+    assert carrier.round.count() == 1
+    carrier.stage.setCurrentText(DELIVERING)
+    carrier.handle_scan("RR473124829GB")
+    carrier.name_field.setText("B. Müller")
+    carrier.deliver()  # nothing drawn yet
+    assert "pad is empty" in station_app.ctx.feedback.banner.text()
+    draw_signature(carrier.pad)
+    assert len(carrier.pad.strokes) == 1 and len(carrier.pad.strokes[0]) > 50
+    carrier.deliver()
+    qtbot.waitUntil(lambda: carrier.last_pod is not None, timeout=5000)
+    assert carrier.last_pod is not None and carrier.last_pod.read_bytes().startswith(b"%PDF")
+    report = track(station_app.ctx.station.db, "RR473124829GB")
+    assert report is not None and report.history[-1].event.kind is EventKind.DELIVERED
+    ref = report.history[-1].event.signature_ref
+    assert ref and (station_app.ctx.data_dir / "signatures" / f"{ref}.png").exists()
+    assert report.flags == []
+
+
+def test_counter_accepts_and_the_label_reaches_a_9100_printer(qtbot, station_app: StationApp) -> None:
+    printer = VirtualPrinter()
+    ctx = station_app.ctx
+    ctx.station.config = replace(ctx.station.config, devices=DeviceUrls(printer=printer.url))
+    spooler = Spooler(ctx.queue, printer.url, open_transport(printer.url), ctx.bridge.on_printer)
+    spooler.start()
+    ctx.spoolers[printer.url] = spooler
+    Meter(ctx.station.db, ctx.station.config.meter_id).credit(10_000)
+    try:
+        counter = station_app.window.show_mode("counter")
+        assert isinstance(counter, CounterMode)
+        counter.handle_scan("EE123456785US")
+        counter.weight.setText("1.2kg")
+        counter.service.setCurrentText("Priority Mail")
+        counter.to_zip.setText("94105")
+        counter.sender_box.setPlainText("Ann\n1 Main St\nNew York NY 10001")
+        counter.recipient.setPlainText("Bob\n2 Market St\nSan Francisco CA 94105")
+        assert counter.price.text() == "$36.77"
+        qtbot.keyClick(counter, Qt.Key.Key_F9)
+        assert printer.wait_for_jobs(1, timeout=10)
+        renderer = ZplRenderer()
+        try:
+            image = renderer.render(printer.jobs[0], 4, 6, 203)[0]
+        finally:
+            renderer.close()
+        codes = {aim: data for _f, aim, data in decode(image)}
+        assert codes["]C0"] == b"EE123456785US"
+        assert codes["]d1"].startswith(b"PSI1")
+        qtbot.waitUntil(lambda: "accepted, $36.77" in ctx.feedback.banner.text(), timeout=5000)
+    finally:
+        spooler.stop()
+        printer.close()
+
+
+def test_track_shows_history_and_saves_a_note(qtbot, station_app: StationApp) -> None:
+    desk = station_app.ctx.desk
+    desk.record("RR473124829GB", EventKind.DELIVERED, facility="SF", operator="joe")
+    screen = station_app.window.show_mode("track")
+    assert isinstance(screen, TrackMode)
+    screen.handle_scan("rr473124829gb")
+    qtbot.waitUntil(lambda: screen.report is not None, timeout=3000)
+    assert screen.status.text() == "RR473124829GB: Delivered"
+    assert "without an out-for-delivery" in screen.flags.text()
+    screen.note.setText("customer called: parcel left with neighbour")
+    screen.add(EventKind.NOTE)
+    qtbot.waitUntil(lambda: screen.history.rowCount() == 2, timeout=3000)
+
+
+def test_devices_screen_names_a_bad_url_and_saves_good_ones(
+    qtbot, station_app: StationApp, tmp_path: Path
+) -> None:
+    screen = station_app.window.show_mode("devices")
+    assert isinstance(screen, DevicesMode)
+    screen.fields["scale"].setText("scale+serial:///dev/ttyUSB1?protocol=dibal")
+    screen.save()
+    assert "protocol must be" in screen.message.text()
+    assert not (tmp_path / "station.toml").exists()
+    screen.fields["scale"].setText("scale+serial:///dev/ttyUSB1?protocol=sics")
+    screen.save()
+    assert "ttyUSB1" in (tmp_path / "station.toml").read_text()
+
+
+def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    env = {**os.environ, "STATION_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    out = tmp_path / "shots"
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "gui", "--screenshots", str(out)], env=env,
+                            capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    names = {"counter", "depot", "carrier", "track", "devices", "signature"}
+    assert {p.stem for p in out.glob("*.png")} == names
+    for name in names:
+        image = Image.open(out / f"{name}.png").convert("L")
+        assert image.width >= 400 and len(set(image.getdata())) > 2  # a rendered screen, not a blank
