@@ -18,16 +18,15 @@ Done = Callable[[Any, BaseException | None], None]
 
 
 class _Executor(QObject):
-    finished = Signal(int, object, object)
+    finished = Signal(int, object)  # token, (result, error)
 
     @Slot(int, object)
     def run(self, token: int, fn: Callable[[], Any]) -> None:
         try:
-            result = fn()
+            outcome = (fn(), None)
         except Exception as exc:  # every failure goes back to the operator as a message
-            self.finished.emit(token, None, exc)
-        else:
-            self.finished.emit(token, result, None)
+            outcome = (None, exc)
+        self.finished.emit(token, outcome)
 
 
 class Background(QObject):
@@ -54,11 +53,11 @@ class Background(QObject):
             self._callbacks[token] = on_done
         self._submit.emit(token, fn)
 
-    @Slot(int, object, object)
-    def _done(self, token: int, result: Any, error: BaseException | None) -> None:
+    @Slot(int, object)
+    def _done(self, token: int, outcome: tuple[Any, BaseException | None]) -> None:
         callback = self._callbacks.pop(token, None)
         if callback is not None:
-            callback(result, error)
+            callback(*outcome)
 
     def pending(self) -> int:
         """Callbacks still waiting."""

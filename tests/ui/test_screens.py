@@ -200,4 +200,5 @@ def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
     assert {p.stem for p in out.glob("*.png")} == names
     for name in names:
         image = Image.open(out / f"{name}.png").convert("L")
-        assert image.width >= 400 and len(set(image.getdata())) > 2  # a rendered screen, not a blank
+        low, high = image.getextrema()
+        assert image.width >= 400 and high - low > 100  # a rendered screen, not a blank
