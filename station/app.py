@@ -30,6 +30,9 @@ class Station:
         self.journal.on_append(containers.apply)
         self.allocator = S10Allocator(db, config.station_id, config.s10_serial_first, config.s10_serial_last)
         # extensions: components that must see every scan install their hooks here, one line each.
+        from station.notify.outbox import install_notifications  # imports Station: load it late
+
+        install_notifications(self)
 
     @classmethod
     def open(

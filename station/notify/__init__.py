@@ -1,0 +1,1 @@
+"""Customer SMS: consent (double opt-in, STOP), templates, a durable outbox written with each scan."""
