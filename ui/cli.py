@@ -18,6 +18,7 @@ COMMAND_GROUPS = [
     "station.labels.cli",
     "hardware.printers.cli",
     "station.postage.cli",
+    "station.notify.cli",
     "ui.commands",
 ]
 

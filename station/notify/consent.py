@@ -121,6 +121,12 @@ def handle_inbound(station: Station, phone_text: str, body: str, source: str = "
         item = last_item[0] if last_item else ""
         if word in STOP_WORDS:
             _set_state(station, conn, phone, "stopped", f"{source}:{word}")
+            # STOP is honoured at once: nothing already waiting goes out after it.
+            conn.execute(
+                "UPDATE sms_outbox SET state='cancelled', last_error='customer replied STOP'"
+                " WHERE phone=? AND state IN ('queued', 'held')",
+                (phone,),
+            )
             queue_message(station, conn, phone, item, "stop_confirmed", consent_message=True)
             return InboundResult(phone, "stopped", "stop_confirmed")
         if word in START_WORDS:

@@ -55,7 +55,9 @@ TEMPLATE_FOR = {
     EventKind.DELAYED: "delayed",
     EventKind.RETURNED: "returned",
 }
-NOT_URGENT = {"accepted", "in_transit", "delayed", "returned", "following", "optin_confirmed"}
+NOT_URGENT = {"accepted", "in_transit", "delayed", "returned"}  # replies to the customer are never held
+CONSENT_TEMPLATES = {"optin_request", "optin_confirmed", "following", "stop_confirmed", "start_confirmed",
+                     "help", "unknown"}  # fmt: skip
 QUIET_START, QUIET_END = 21, 8
 RATE_PER_HOUR = 10
 

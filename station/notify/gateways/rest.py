@@ -1,0 +1,53 @@
+"""A Twilio-compatible REST client (POST /2010-04-01/Accounts/{sid}/Messages.json, form-encoded).
+
+The client reference goes in Twilio's `I-Twilio-Idempotency-Token` header: a retry with the same token
+is answered with the original message instead of a second send, so a message a crash left
+unacknowledged can safely be sent again.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from station.notify.gateways import GatewayError
+
+
+class RestGateway:
+    """One account at a Twilio-compatible API."""
+
+    dedupes_client_ref = True
+
+    def __init__(
+        self, base_url: str, account: str, token: str, sender: str, *, timeout: float = 10.0
+    ) -> None:
+        self.url = f"{base_url.rstrip('/')}/2010-04-01/Accounts/{account}/Messages.json"
+        self.auth = "Basic " + base64.b64encode(f"{account}:{token}".encode()).decode()
+        self.sender = sender
+        self.timeout = timeout
+
+    def send(self, phone: str, body: str, encoding: str, client_ref: str) -> str:
+        """POST the message; 429, 5xx, timeouts and refused connections are temporary."""
+        data = urllib.parse.urlencode({"To": phone, "From": self.sender, "Body": body}).encode()
+        request = urllib.request.Request(self.url, data=data, method="POST")
+        request.add_header("Authorization", self.auth)
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        request.add_header("I-Twilio-Idempotency-Token", client_ref)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            detail = exc.read()[:200].decode(errors="replace")
+            temporary = exc.code == 429 or exc.code >= 500
+            raise GatewayError(f"gateway answered {exc.code}: {detail}", temporary=temporary) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise GatewayError(
+                f"gateway unreachable: {getattr(exc, 'reason', exc)}", temporary=True
+            ) from None
+        sid = answer.get("sid")
+        if not sid:
+            raise GatewayError(f"gateway answer without a message sid: {str(answer)[:120]}", temporary=True)
+        return str(sid)
