@@ -79,9 +79,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for r in rows:
-            print(
-                f"{r['id']:>5} {r['state']:<9} {r['phone']:<14} {r['item_id']:<22} {r['template']:<16} {r['body']}"
-            )
+            head = f"{r['id']:>5} {r['state']:<9} {r['phone']:<14} {r['item_id']:<22} {r['template']:<16}"
+            print(head, r["body"])
     return 0
 
 
