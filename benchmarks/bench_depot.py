@@ -50,7 +50,7 @@ def main() -> None:
 
         def shown(ok: bool, text: str, at: float) -> None:
             answers[0] += 1
-            n = answers[0] - 2  # the first answer was the sack being opened
+            n = answers[0] - 1  # answers to the scans, in order (the sack was opened before connecting)
             if n in sent:
                 latencies.append((at - sent[n]) * 1000)
 
@@ -69,7 +69,7 @@ def main() -> None:
         thread = threading.Thread(target=scanner, daemon=True)
         t0 = time.monotonic()
         thread.start()
-        while answers[0] < args.scans + 1 and time.monotonic() - t0 < args.scans / args.rate + 30:
+        while answers[0] < args.scans and time.monotonic() - t0 < args.scans / args.rate + 30:
             qt.processEvents()
             time.sleep(0.001)
         recorded = depot.count
