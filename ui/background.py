@@ -22,6 +22,7 @@ class _Executor(QObject):
 
     @Slot(int, object)
     def run(self, token: int, fn: Callable[[], Any]) -> None:
+        outcome: tuple[Any, BaseException | None]
         try:
             outcome = (fn(), None)
         except Exception as exc:  # every failure goes back to the operator as a message

@@ -15,7 +15,7 @@ class _Source(QObject):
 
 def test_emitting_many_signals_keeps_reference_counts_intact(qtbot) -> None:
     source = _Source()
-    received = []
+    received: list[object] = []
     source.sig.connect(received.append)
     before = sys.getrefcount(True)
     for i in range(3000):

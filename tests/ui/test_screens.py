@@ -201,4 +201,5 @@ def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
     for name in names:
         image = Image.open(out / f"{name}.png").convert("L")
         low, high = image.getextrema()
+        assert isinstance(low, int) and isinstance(high, int)
         assert image.width >= 400 and high - low > 100  # a rendered screen, not a blank

@@ -65,6 +65,7 @@ class CarrierMode(Mode):
         right.addWidget(self.pad)
         right.addLayout(buttons)
         right.addLayout(other)
+        right.addStretch(1)
         left = QVBoxLayout()
         left.addWidget(self.stage)
         left.addWidget(QLabel("On the round"))
