@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-import threading
 from pathlib import Path
 
 from hardware.camera.synthetic import ClipPlan, write_clip
+from hardware.device_thread import DeviceThread
 from hardware.protocols import DeviceState, DeviceStatus, StatusCallback, WeightReading, WeightStatus
 from hardware.scales.serial_scale import ReadingCallback
 from hardware.urls import DeviceUrl
@@ -14,29 +14,17 @@ from hardware.urls import DeviceUrl
 DEMO_ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
 
 
-class DemoScale:
+class DemoScale(DeviceThread):
     """A scale with a parcel put on it now and then: settles after a few moving readings."""
 
     def __init__(
         self, url: DeviceUrl, on_reading: ReadingCallback, on_status: StatusCallback | None = None
     ) -> None:
+        super().__init__("demo scale")
         self.url = url
         self._on_reading = on_reading
         self._on_status = on_status or (lambda s: None)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._target_mg = url.int_param("grams", 1250) * 1000
-
-    def start(self) -> None:
-        """Start reporting."""
-        self._thread = threading.Thread(target=self._run, name="demo scale", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop reporting."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         rng = random.Random(3)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ import numpy as np
 
 from hardware.camera.decoder import Decoded, decode_live
 from hardware.camera.presentation import PresentationTracker
+from hardware.device_thread import DeviceThread
 from hardware.protocols import DeviceState, DeviceStatus, RawScan, ScanCallback, StatusCallback
 from hardware.urls import DeviceUrl
 
@@ -28,7 +28,7 @@ class FrameResult:
 FrameCallback = Callable[[FrameResult], None]
 
 
-class CameraScanner:
+class CameraScanner(DeviceThread):
     """Reads `camera://N` or `video:///file` (`?loop=1`, `?fps=`) in its own thread."""
 
     def __init__(
@@ -41,31 +41,14 @@ class CameraScanner:
         tracker: PresentationTracker | None = None,
         realtime: bool = True,
     ) -> None:
+        super().__init__(f"camera {url.text}")
         self.url = url
         self._on_scan = on_scan
         self._on_status = on_status or (lambda s: None)
         self._on_frame = on_frame
         self.tracker = tracker or PresentationTracker()
         self._realtime = realtime
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.frames_read = 0
-
-    def start(self) -> None:
-        """Start capturing."""
-        self._thread = threading.Thread(target=self._run, name=f"camera {self.url.text}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        """Stop and wait."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait for a non-looping video to end."""
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def _open(self) -> cv2.VideoCapture:
         if self.url.scheme == "camera":

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from hardware.device_thread import DeviceThread
 from hardware.printers.transports import PrinterNotReady, Transport
 from station.printing.queue import PrintJob, PrintQueue
 
@@ -27,7 +28,7 @@ class SpoolEvent:
     message: str
 
 
-class Spooler:
+class Spooler(DeviceThread):
     """Drains one printer's jobs."""
 
     def __init__(
@@ -41,25 +42,15 @@ class Spooler:
         backoff_max: float = 30.0,
         poll: float = 0.5,
     ) -> None:
+        super().__init__(f"spooler {printer}")
         self.queue, self.printer, self.transport = queue, printer, transport
         self._on_event = on_event or (lambda e: None)
         self._backoff = (backoff_start, backoff_max)
         self._poll = poll
         self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        """Start the spooler thread."""
-        self._thread = threading.Thread(target=self._run, name=f"spooler {self.printer}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop after the job in hand."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    def _interrupt(self) -> None:
+        self._wake.set()  # stop after the job in hand
 
     def wake(self) -> None:
         """A job was queued: look now."""

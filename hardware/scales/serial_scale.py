@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import serial
 
+from hardware.device_thread import DeviceThread
 from hardware.protocols import DeviceState, DeviceStatus, StatusCallback, WeightReading, WeightStatus
 from hardware.scales.parsing import parse_continuous, parse_nci, parse_sics
 from hardware.urls import DeviceUrl
@@ -21,7 +21,7 @@ PROTOCOLS: dict[str, tuple[bytes | None, bytes, Callable[[bytes], WeightReading]
 }
 
 
-class SerialScale:
+class SerialScale(DeviceThread):
     """Reports a reading every `interval` seconds (default 0.2) until stopped."""
 
     def __init__(
@@ -32,25 +32,15 @@ class SerialScale:
         *,
         answer_timeout: float = 1.0,
     ) -> None:
+        super().__init__(f"scale {url.text}")
         self.url = url
         self.protocol = url.params["protocol"]
         self._on_reading = on_reading
         self._on_status = on_status or (lambda s: None)
         self._interval = url.float_param("interval", 0.2)
         self._timeout = answer_timeout
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        """Start polling."""
-        self._thread = threading.Thread(target=self._run, name=f"scale {self.url.text}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop and wait for the thread."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    def _stopped(self) -> None:
         self._on_status(DeviceStatus(self.url.text, DeviceState.STOPPED))
 
     def _run(self) -> None:

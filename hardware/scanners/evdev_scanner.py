@@ -4,9 +4,9 @@ field. Optional: needs the `evdev` package and /dev/input (absent in containers;
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Any
 
+from hardware.device_thread import DeviceThread
 from hardware.protocols import DeviceState, DeviceStatus, RawScan, ScanCallback, StatusCallback
 from hardware.urls import DeviceUrl, DeviceUrlError
 
@@ -23,7 +23,7 @@ _ENTER = {28, 96}
 _TAB = 15
 
 
-class EvdevScanner:
+class EvdevScanner(DeviceThread):
     """Reads one input device with an exclusive grab."""
 
     def __init__(
@@ -35,22 +35,10 @@ class EvdevScanner:
             raise DeviceUrlError(
                 f"{url.text!r}: evdev scanners need the 'evdev' package (pip install evdev)"
             ) from None
+        super().__init__(f"evdev {url.path}")
         self.url = url
         self._on_scan = on_scan
         self._on_status = on_status or (lambda s: None)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Grab the device and read it."""
-        self._thread = threading.Thread(target=self._run, name=f"evdev {self.url.path}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        """Release the device."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         import evdev

@@ -11,11 +11,11 @@ so nothing complete is lost and nothing is emitted twice.
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Any
 
 import serial
 
+from hardware.device_thread import DeviceThread
 from hardware.framing import FrameError, Framer
 from hardware.protocols import (
     DeviceState,
@@ -28,7 +28,7 @@ from hardware.protocols import (
 from hardware.urls import DeviceUrl
 
 
-class SerialScanner:
+class SerialScanner(DeviceThread):
     """A scanner on a serial port or a TCP socket."""
 
     def __init__(
@@ -41,31 +41,23 @@ class SerialScanner:
         backoff_start: float = 0.05,
         backoff_max: float = 2.0,
     ) -> None:
+        super().__init__(f"scanner {url.text}")
         self.url = url
         self._on_scan = on_scan
         self._on_status = on_status or (lambda s: None)
         self._on_error = on_error or (lambda m: None)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._backoff = (backoff_start, backoff_max)
         self._port: Any = None
         self.frames = 0
 
-    def start(self) -> None:
-        """Start the reader thread."""
-        self._thread = threading.Thread(target=self._run, name=f"scanner {self.url.text}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop and wait for the reader thread."""
-        self._stop.set()
+    def _interrupt(self) -> None:
         port = self._port
         cancel = getattr(port, "cancel_read", None)  # posix ports can interrupt a blocked read
         if cancel is not None:
             with contextlib.suppress(OSError, serial.SerialException):
                 cancel()
-        if self._thread is not None:
-            self._thread.join(timeout)
+
+    def _stopped(self) -> None:
         self._on_status(DeviceStatus(self.url.text, DeviceState.STOPPED))
 
     def _open(self) -> Any:
