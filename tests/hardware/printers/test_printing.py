@@ -169,3 +169,19 @@ def test_unplugged_usb_printer_is_reported_not_crashed(tmp_path: Path) -> None:
         open_transport(f"usb://{tmp_path}/lp0").send(b"x", "zpl", "j")
     with pytest.raises(serial.SerialException):
         serial.Serial(str(tmp_path / "lp0"))  # same path really is absent
+
+
+def test_usb_printer_device_node_receives_the_whole_job(tmp_path: Path) -> None:
+    """A FIFO stands in for /dev/usb/lp0 (a character device the kernel's usblp driver makes): the
+    transport opens the node and writes every byte, as it would to the real device."""
+    import threading
+
+    node = tmp_path / "lp0"
+    os.mkfifo(node)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(node.read_bytes()))
+    reader.start()
+    job = _label("RR473124829GB")
+    open_transport(f"usb://{node}").send(job, "zpl", "job1")
+    reader.join(5)
+    assert received == [job]

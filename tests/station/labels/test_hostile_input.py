@@ -44,3 +44,29 @@ def test_clean_keeps_one_printable_line_of_bounded_length(text: str) -> None:
     line = clean(text)
     assert len(line) <= 60
     assert not re.search(r"[\x00-\x1f\x7f]", line)
+
+
+def test_a_csv_batch_renders_one_label_per_row_and_a_bad_row_is_named(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from tests.renderers import pdf_pages
+
+    rows = tmp_path / "batch.csv"
+    rows.write_text(
+        "tracking,from,to,service,weight\n"
+        "RR473124829GB,Ann|1 Main St,Bob|2 Elm St,PRIORITY,1.2kg\n"
+        "EE123456785US,Ann|1 Main St,Eve|3 Oak St,GROUND,300g\n"
+    )
+    out = tmp_path / "batch.pdf"
+    command = [sys.executable, "-m", "ui.cli", "label", "render", "--format", "pdf", "--batch", str(rows)]
+    result = subprocess.run(
+        [*command, "--out", str(out)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    pages = pdf_pages(out.read_bytes(), dpi=150)
+    assert [{d for _f, a, d in decode(p)} for p in pages] == [{b"RR473124829GB"}, {b"EE123456785US"}]
+    rows.write_text("tracking,from,to\nRR473124828GB,a,b\n")
+    bad = subprocess.run([sys.executable, "-m", "ui.cli", "label", "render", "--batch", str(rows), "--out",
+                          str(out)], capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert bad.returncode == 1 and "expected 9, found 8" in bad.stderr
