@@ -58,6 +58,10 @@ SACK_SIZE = 60
 COMPANY_PREFIX = "0614141"  # GS1's documentation prefix: demo SSCCs are never a real company's
 
 
+class DemoCancelled(Exception):
+    """The operator cancelled; the transaction rolled back."""
+
+
 @dataclass
 class DemoSummary:
     """What the demo wrote."""
@@ -114,8 +118,8 @@ def fill_demo_day(
             )
             written += 1
             accepted[prefix].append((item, at))
-            if progress and n % 500 == 0 and progress(n, items) is False:
-                break
+            if progress and n % 100 == 0 and progress(n, items) is False:
+                raise DemoCancelled(f"cancelled after {n} of {items} items; nothing was written")
         # A copied label: the same id accepted again at the other counter.
         dup = accepted["941"][0][0] if accepted["941"] else None
         if dup is not None:

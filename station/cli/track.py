@@ -7,6 +7,7 @@ import json
 import sys
 
 from station.cli.common import open_station
+from station.eta import expected_delivery
 from station.scanning import Identified, classify
 from station.tracking import TrackingReport, track
 
@@ -31,10 +32,12 @@ def cmd_track(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"id": key, "status": None, "error": "unknown id"}))
         return 1
+    eta = expected_delivery(report)
     if args.json:
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps({**report.to_json(), "expected_delivery": eta.isoformat() if eta else None},
+                         indent=2, ensure_ascii=False))  # fmt: skip
     else:
-        print(format_report(report))
+        print(format_report(report) + (f"\n  expected delivery: {eta:%a %Y-%m-%d}" if eta else ""))
     return 0
 
 

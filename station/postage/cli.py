@@ -17,7 +17,7 @@ from station.postage.counter import AcceptanceError, Piece, accept
 from station.postage.indicia import MeterKeys
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import Dimensions, RateError, RateTable, money
-from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
+from station.postage.receipt import Receipt, ReceiptLine, certificate_of_mailing, receipt_escpos, receipt_pdf
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     acc.add_argument("--label-format", choices=["zpl", "zpl-raster", "pdf", "png", "escpos"], default="zpl")
     acc.add_argument("--out", required=True, help="where to write the label")
     acc.add_argument("--receipt", help="also write the counter receipt (.pdf, or .bin for ESC/POS)")
+    acc.add_argument("--certificate", help="also write a certificate of mailing (PDF)")
     acc.add_argument("--facility", help="default: the station's facility")
     acc.add_argument("--operator", help="default: the station's operator")
     acc.set_defaults(func=cmd_accept)
@@ -184,14 +185,18 @@ def cmd_accept(args: argparse.Namespace) -> int:
             print(f"REFUSED: {exc}", file=sys.stderr)
             return 1
         Path(args.out).write_bytes(done.label_bytes)
-        if args.receipt:
+        if args.receipt or args.certificate:
             receipt = Receipt(
                 station.config.facility, args.operator or station.config.operator, station.clock(),
                 (ReceiptLine(done.tracking, done.quote.service_name, piece.weight_g, done.quote.total_cents,
                              station.config.meter_id, done.piece),),
             )  # fmt: skip
-            data = receipt_pdf(receipt) if args.receipt.endswith(".pdf") else receipt_escpos(receipt)
-            Path(args.receipt).write_bytes(data)
+            if args.receipt:
+                data = receipt_pdf(receipt) if args.receipt.endswith(".pdf") else receipt_escpos(receipt)
+                Path(args.receipt).write_bytes(data)
+            if args.certificate:
+                sender = ", ".join(piece.sender) or "(sender not given)"
+                Path(args.certificate).write_bytes(certificate_of_mailing(receipt, sender))
     print(f"ACCEPTED {done.tracking}  postage {money(done.quote.total_cents)}  meter piece {done.piece}")
     print(f"label: {args.out} ({args.label_format}); print job {done.print_job} queued")
     if args.phone:

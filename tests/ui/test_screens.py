@@ -203,3 +203,41 @@ def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
         low, high = image.getextrema()
         assert isinstance(low, int) and isinstance(high, int)
         assert image.width >= 400 and high - low > 100  # a rendered screen, not a blank
+
+
+def test_long_demo_load_shows_progress_and_cancel_writes_nothing(qtbot, station_app: StationApp) -> None:
+    screen = station_app.window.show_mode("devices")
+    assert isinstance(screen, DevicesMode)
+    screen.load_demo(items=20_000)
+    qtbot.waitUntil(lambda: screen.demo_progress.value() > 0, timeout=10_000)
+    screen.demo_progress.cancel()
+    qtbot.waitUntil(lambda: "cancelled" in screen.message.text(), timeout=10_000)
+    assert station_app.ctx.station.journal.count() == 0
+    screen.load_demo(items=300)
+    qtbot.waitUntil(lambda: "demo day written" in screen.message.text(), timeout=20_000)
+    assert station_app.ctx.station.journal.count() > 300
+
+
+def test_counter_opt_in_number_and_receipt_come_with_the_acceptance(qtbot, station_app: StationApp) -> None:
+    ctx = station_app.ctx
+    Meter(ctx.station.db, ctx.station.config.meter_id).credit(10_000)
+    counter = station_app.window.show_mode("counter")
+    assert isinstance(counter, CounterMode)
+    counter.handle_scan("RR473124829GB")
+    counter.weight.setText("400g")
+    counter.to_zip.setText("60601")
+    counter.recipient.setPlainText("Eve\n3 Oak St\nChicago IL 60601")
+    counter.phone.setText("12")
+    counter.accept_piece()
+    assert "not a valid number" in ctx.feedback.banner.text()  # refused before anything was charged
+    counter.phone.setText("(201) 555-0123")
+    counter.accept_piece()
+    qtbot.waitUntil(lambda: counter.last is not None, timeout=5000)
+    jobs = ctx.queue.jobs()
+    assert [j.format for j in jobs] == ["zpl", "escpos"]
+    with ctx.station.db.reading() as conn:
+        assert conn.execute("SELECT template FROM sms_outbox").fetchall()[0][0] == "optin_request"
+    track_screen = station_app.window.show_mode("track")
+    assert isinstance(track_screen, TrackMode)
+    track_screen.handle_scan("RR473124829GB")
+    qtbot.waitUntil(lambda: "expected" in track_screen.status.text(), timeout=3000)

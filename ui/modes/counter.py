@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
 
 from hardware.protocols import WeightReading
 from station.labels.cli import parse_weight_g, render
+from station.notify.consent import subscribe
+from station.notify.phone import to_e164
 from station.postage.counter import Acceptance, Piece, accept
 from station.postage.rates import RateError, RateTable, money
+from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos
 from station.scanning import Identified, IdKind, classify
 from ui.context import AppContext
 from ui.modes.base import Mode
@@ -139,15 +142,27 @@ class CounterMode(Mode):
         """Quote, meter, indicia, label, acceptance scan: on the I/O thread, in one transaction."""
         try:
             piece = self._piece()
+            if self.phone.text().strip():
+                to_e164(self.phone.text())
         except (ValueError, RateError) as exc:
             self.ctx.feedback.bad(str(exc))
             return
         ctx = self.ctx
         printer = ctx.station.config.devices.printer
 
+        phone = self.phone.text().strip()
+        receipt_printer = ctx.station.config.devices.receipt_printer
+
         def work() -> Acceptance:
-            return accept(ctx.station, piece, label_format="zpl", render=render, printer=printer,
+            done = accept(ctx.station, piece, label_format="zpl", render=render, printer=printer,
                           facility=ctx.facility, operator=ctx.operator)  # fmt: skip
+            receipt = Receipt(ctx.facility, ctx.operator, ctx.station.clock(), (ReceiptLine(
+                done.tracking, done.quote.service_name, piece.weight_g, done.quote.total_cents,
+                ctx.station.config.meter_id, done.piece),))  # fmt: skip
+            ctx.queue.enqueue(receipt_printer, receipt_escpos(receipt), "escpos", f"receipt {done.tracking}")
+            if phone:
+                subscribe(ctx.station, done.tracking, phone)  # a bad number was refused before accepting
+            return done
 
         self.accept_button.setEnabled(False)
         ctx.background.run(work, self._accepted)
@@ -159,6 +174,8 @@ class CounterMode(Mode):
             return
         self.last = done
         self.ctx.wake_printer(self.ctx.station.config.devices.printer)
+        self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
+        self.phone.clear()
         self.ctx.feedback.good(f"{done.tracking} accepted, {money(done.quote.total_cents)}: label printing")
         self.tracking.clear()
         self.recipient.clear()

@@ -5,14 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QPolygon
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from hardware.camera.capture import FrameResult
 from hardware.protocols import DeviceStatus, WeightReading
 from hardware.urls import DeviceUrl, DeviceUrlError
 from station.config import DeviceUrls, save_config
+from station.demo import fill_demo_day
 from station.labels.layouts import ItemTagData, item_tag
 from station.labels.zpl import ZplRenderer
 from ui.context import AppContext
@@ -50,9 +59,12 @@ class DevicesMode(Mode):
         save.clicked.connect(self.save)
         test_print = QPushButton("Test print")
         test_print.clicked.connect(self.test_print)
+        demo = QPushButton("Load a demo day (3,000 items)")
+        demo.clicked.connect(self.load_demo)
         buttons = QHBoxLayout()
         buttons.addWidget(save)
         buttons.addWidget(test_print)
+        buttons.addWidget(demo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -98,6 +110,36 @@ class DevicesMode(Mode):
             return
         self.ctx.wake_printer(self.fields["printer"].text().strip())
         self.message.setText(f"test print queued as job {job}")
+
+    def load_demo(self, items: int = 3000) -> None:
+        """Long work: runs on the I/O thread with a progress dialog that can cancel it."""
+        progress = QProgressDialog("Writing a demo day into the journal...", "Cancel", 0, items, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        state = {"done": 0, "cancel": False}  # written by the I/O thread, read by the GUI timer
+
+        def report(done: int, total: int) -> bool:
+            state["done"] = done
+            return not state["cancel"]
+
+        def tick() -> None:
+            if progress.wasCanceled():
+                state["cancel"] = True
+            else:
+                progress.setValue(int(state["done"]))
+
+        timer = QTimer(self)
+        timer.timeout.connect(tick)
+        timer.start(100)
+        db = self.ctx.station.db
+        self.demo_progress = progress
+
+        def finished(summary: object, error: BaseException | None) -> None:
+            timer.stop()
+            progress.reset()
+            self.message.setText(str(error) if error else f"demo day written: {summary}")
+
+        self.ctx.background.run(lambda: fill_demo_day(db, items=items, progress=report), finished)
 
     def on_status(self, status: DeviceStatus) -> None:
         """Show each device's state next to its URL."""

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from station.eta import expected_delivery
 from station.events import Event, EventKind
 from station.scanning import Identified, classify
 from station.tracking import TrackingReport, track
@@ -84,7 +85,9 @@ class TrackMode(Mode):
             return
         label = report.status.label if report.status else "no movement scans"
         sack = f"  (sack, {report.sack_state}, {len(report.sack_contents)} inside)" if report.is_sack else ""
-        self.status.setText(f"{report.item_id}: {label}{sack}")
+        eta = expected_delivery(report)
+        expected = f"   expected {eta:%a %d %b}" if eta else ""
+        self.status.setText(f"{report.item_id}: {label}{sack}{expected}")
         self.flags.setText("\n".join("⚠ " + f for f in report.flags))
         self.history.setRowCount(len(report.history))
         for row, entry in enumerate(report.history):

@@ -28,7 +28,8 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
     assert refused.returncode == 1 and "needs $36.77" in refused.stderr  # no funds yet: nothing charged
     assert station(tmp_path, "meter", "credit", "100.00").returncode == 0
     done = station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--label-format", "pdf",
-                   "--out", str(tmp_path / "l.pdf"), "--receipt", str(tmp_path / "r.pdf"))  # fmt: skip
+                   "--out", str(tmp_path / "l.pdf"), "--receipt", str(tmp_path / "r.pdf"),
+                   "--certificate", str(tmp_path / "c.pdf"))  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ACCEPTED EE123456785US  postage $36.77  meter piece 1")
     codes = {aim: data for _f, aim, data in decode(pdf_pages((tmp_path / "l.pdf").read_bytes())[0])}
@@ -43,6 +44,13 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
     assert "$63.23" in meter.stdout and "control sum                            OK" in meter.stdout
     tracked = station(tmp_path, "track", "EE123456785US")
     assert tracked.returncode == 0 and "acceptance" in tracked.stdout and "1200 g" in tracked.stdout
+    certificate = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True,
+                                 check=True).stdout  # fmt: skip
+    assert (
+        "Certificate of Mailing" in certificate
+        and "EE123456785US" in certificate
+        and "PS000001 #1" in certificate
+    )
     receipt = pdf_pages((tmp_path / "r.pdf").read_bytes())[0]
     assert any(aim == "]Q1" and data.endswith(b"EE123456785US") for _f, aim, data in decode(receipt))
 
