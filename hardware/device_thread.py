@@ -7,9 +7,10 @@ in a read overrides `_interrupt` to wake it.
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 
 
-class DeviceThread:
+class DeviceThread(ABC):
     """Base class of the scanner, camera, scale and spooler threads."""
 
     def __init__(self, name: str) -> None:
@@ -34,11 +35,12 @@ class DeviceThread:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _interrupt(self) -> None:
+    def _interrupt(self) -> None:  # noqa: B027 (an optional hook, empty by default)
         """Wake a read that is blocked (default: nothing to wake)."""
 
-    def _stopped(self) -> None:
+    def _stopped(self) -> None:  # noqa: B027 (an optional hook, empty by default)
         """Called after the thread ended (default: nothing)."""
 
+    @abstractmethod
     def _run(self) -> None:
-        raise NotImplementedError
+        """The thread's loop; returns when `_stop` is set (or the device has ended)."""
