@@ -15,6 +15,7 @@ from station.scanflow import ScanDesk
 from ui.background import Background
 from ui.bridge import DeviceBridge
 from ui.sounds import Sounds
+from ui.widgets.label_preview import LabelPreview
 from ui.widgets.scan_banner import ScanBanner
 
 
@@ -51,6 +52,7 @@ class AppContext:
     feedback: Feedback
     data_dir: Path
     spoolers: dict[str, Spooler] = field(default_factory=dict)
+    preview: LabelPreview = field(default_factory=LabelPreview)
 
     def __post_init__(self) -> None:
         self.desk = ScanDesk(self.station)

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         body = QHBoxLayout()
         body.addWidget(self.menu)
         body.addLayout(right, 1)
+        body.addWidget(ctx.preview)
         central = QWidget()
         central.setLayout(body)
         self.setCentralWidget(central)

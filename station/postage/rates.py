@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,16 @@ class Quote:
         return sum(line.cents for line in self.lines)
 
 
+@cache
+def _tables(folder: Path, files: tuple[tuple[str, int], ...]) -> tuple[RateTable, ...]:
+    # Keyed by the files' names and times: a table installed while the station runs is picked up.
+    out = []
+    for name, _mtime in files:
+        with open(folder / name, "rb") as f:
+            out.append(RateTable(tomllib.load(f), name))
+    return tuple(out)
+
+
 def money(cents: int) -> str:
     """'$12.34'."""
     sign = "-" if cents < 0 else ""
@@ -94,12 +105,8 @@ class RateTable:
 
     @classmethod
     def for_date(cls, on: date, folder: Path = ASSETS) -> RateTable:
-        """The table in force on `on`."""
-        tables = []
-        for path in sorted(folder.glob("*.toml")):
-            with open(path, "rb") as f:
-                data = tomllib.load(f)
-            tables.append(cls(data, path.name))
+        """The table in force on `on` (tables are read once per process and folder content)."""
+        tables = _tables(folder, tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.toml"))))
         valid = [t for t in tables if t.effective <= on]
         if not valid:
             raise RateError(f"no rate table in force on {on.isoformat()} in {folder}")

@@ -151,6 +151,7 @@ def test_counter_accepts_and_the_label_reaches_a_9100_printer(qtbot, station_app
         assert codes["]C0"] == b"EE123456785US"
         assert codes["]d1"].startswith(b"PSI1")
         qtbot.waitUntil(lambda: "accepted, $36.77" in ctx.feedback.banner.text(), timeout=5000)
+        assert ctx.preview.shown == "label EE123456785US" and not ctx.preview.pixmap().isNull()
     finally:
         spooler.stop()
         printer.close()

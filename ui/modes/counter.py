@@ -173,6 +173,7 @@ class CounterMode(Mode):
             self.ctx.feedback.bad(f"not accepted: {error}")
             return
         self.last = done
+        self.ctx.preview.show_label(done.label, f"label {done.tracking}")
         self.ctx.wake_printer(self.ctx.station.config.devices.printer)
         self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
         self.phone.clear()

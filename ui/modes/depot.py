@@ -163,7 +163,9 @@ class DepotMode(Mode):
         count, grams = (self.count, self.weight_g) if closed else (0, 0)
         closed_on = ctx.station.clock().date() if closed else None
         data = SackTagData(sack, self.destination.text() or "?", ctx.facility, count, grams, closed_on)
-        zpl = ZplRenderer().render(sack_tag(data, 203))
+        tag = sack_tag(data, 203)
+        zpl = ZplRenderer().render(tag)
+        ctx.preview.show_label(tag, f"sack tag {sack}")
         ctx.background.run(lambda: ctx.queue.enqueue(printer, zpl, "zpl", f"sack tag {sack}"), self._queued)
 
     def _queued(self, job: int | None, error: BaseException | None) -> None:
