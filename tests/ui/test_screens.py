@@ -15,6 +15,7 @@ from hardware.scanners.serial_scanner import SerialScanner
 from hardware.urls import DeviceUrl
 from station.config import DeviceUrls
 from station.events import EventKind
+from station.ids import S10
 from station.postage.meter import Meter
 from station.tracking import track
 from tests.pseudo_devices.pty_device import PtyDevice
@@ -215,8 +216,19 @@ def test_long_demo_load_shows_progress_and_cancel_writes_nothing(qtbot, station_
     qtbot.waitUntil(lambda: "cancelled" in screen.message.text(), timeout=10_000)
     assert station_app.ctx.station.journal.count() == 0
     screen.load_demo(items=300)
-    qtbot.waitUntil(lambda: "demo day written" in screen.message.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "items=300" in screen.message.text(), timeout=20_000)
     assert station_app.ctx.station.journal.count() > 300
+
+
+def test_a_csv_batch_is_queued_with_progress(qtbot, station_app: StationApp, tmp_path: Path) -> None:
+    screen = station_app.window.show_mode("devices")
+    assert isinstance(screen, DevicesMode)
+    rows = tmp_path / "batch.csv"
+    lines = [f"{S10.build('CP', 30_000_000 + i, 'US').text},Ann|1 Main St,Bob|2 Elm St" for i in range(40)]
+    rows.write_text("tracking,from,to\n" + "\n".join(lines) + "\n")
+    screen.print_batch(str(rows))
+    qtbot.waitUntil(lambda: "batch of 40 labels queued" in screen.message.text(), timeout=20_000)
+    assert len(station_app.ctx.queue.jobs()) == 40
 
 
 def test_counter_opt_in_number_and_receipt_come_with_the_acceptance(qtbot, station_app: StationApp) -> None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QPolygon
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
 )
@@ -22,10 +23,12 @@ from hardware.protocols import DeviceStatus, WeightReading
 from hardware.urls import DeviceUrl, DeviceUrlError
 from station.config import DeviceUrls, save_config
 from station.demo import fill_demo_day
+from station.labels.cli import build_label
 from station.labels.layouts import ItemTagData, item_tag
 from station.labels.zpl import ZplRenderer
 from ui.context import AppContext
 from ui.modes.base import Mode
+from ui.progress import Report, run_with_progress
 
 FIELDS = ("scanner", "camera", "scale", "printer", "receipt_printer")
 
@@ -60,11 +63,14 @@ class DevicesMode(Mode):
         test_print = QPushButton("Test print")
         test_print.clicked.connect(self.test_print)
         demo = QPushButton("Load a demo day (3,000 items)")
-        demo.clicked.connect(self.load_demo)
+        demo.clicked.connect(lambda: self.load_demo())  # noqa: PLW0108 (clicked passes a bool)
+        batch = QPushButton("Print a CSV batch...")
+        batch.clicked.connect(lambda: self.print_batch())  # noqa: PLW0108 (clicked passes a bool)
         buttons = QHBoxLayout()
         buttons.addWidget(save)
         buttons.addWidget(test_print)
         buttons.addWidget(demo)
+        buttons.addWidget(batch)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -112,34 +118,40 @@ class DevicesMode(Mode):
         self.message.setText(f"test print queued as job {job}")
 
     def load_demo(self, items: int = 3000) -> None:
-        """Long work: runs on the I/O thread with a progress dialog that can cancel it."""
-        progress = QProgressDialog("Writing a demo day into the journal...", "Cancel", 0, items, self)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        state = {"done": 0, "cancel": False}  # written by the I/O thread, read by the GUI timer
-
-        def report(done: int, total: int) -> bool:
-            state["done"] = done
-            return not state["cancel"]
-
-        def tick() -> None:
-            if progress.wasCanceled():
-                state["cancel"] = True
-            else:
-                progress.setValue(int(state["done"]))
-
-        timer = QTimer(self)
-        timer.timeout.connect(tick)
-        timer.start(100)
+        """Long work: a demo day written on the I/O thread, with progress and Cancel (rolls back)."""
         db = self.ctx.station.db
-        self.demo_progress = progress
+        self.demo_progress = run_with_progress(
+            self, self.ctx.background, "Writing a demo day into the journal...", items,
+            lambda report: fill_demo_day(db, items=items, progress=report), self._long_work_done,
+        )  # fmt: skip
 
-        def finished(summary: object, error: BaseException | None) -> None:
-            timer.stop()
-            progress.reset()
-            self.message.setText(str(error) if error else f"demo day written: {summary}")
+    def print_batch(self, csv_path: str | None = None) -> None:
+        """Long work: one label per CSV row (tracking,from,to[,service,weight,...]) to the printer."""
+        if csv_path is None:
+            csv_path, _ = QFileDialog.getOpenFileName(self, "Labels to print", "", "CSV (*.csv)")
+            if not csv_path:
+                return
+        with open(csv_path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        printer, queue = self.fields["printer"].text().strip(), self.ctx.queue
 
-        self.ctx.background.run(lambda: fill_demo_day(db, items=items, progress=report), finished)
+        def work(report: Report) -> str:
+            for n, row in enumerate(rows):
+                if not report(n, len(rows)):
+                    return f"batch cancelled: {n} of {len(rows)} labels queued"
+                label = build_label(row, 203, "shipping", False)
+                queue.enqueue(
+                    printer, ZplRenderer().render(label), "zpl", f"batch label {row.get('tracking')}"
+                )
+            return f"batch of {len(rows)} labels queued"
+
+        self.batch_progress = run_with_progress(
+            self, self.ctx.background, f"Queuing {len(rows)} labels...", len(rows), work, self._long_work_done
+        )
+
+    def _long_work_done(self, result: object, error: BaseException | None) -> None:
+        self.message.setText(f"stopped: {error}" if error else str(result))
+        self.ctx.wake_printer(self.fields["printer"].text().strip())
 
     def on_status(self, status: DeviceStatus) -> None:
         """Show each device's state next to its URL."""
