@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
     attempts    INTEGER NOT NULL DEFAULT 0,
     client_ref  TEXT NOT NULL UNIQUE,
     gateway_id  TEXT,
+    receipt     TEXT,
     event_id    TEXT,
     last_error  TEXT,
     created_at  TEXT NOT NULL,

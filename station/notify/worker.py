@@ -82,6 +82,11 @@ class SmsWorker:
                     (gateway_id, self.clock().isoformat(), row_id),
                 )
             sent += 1
+        collect = getattr(self.gateway, "collect_receipts", None)
+        if collect is not None and sent:
+            with self.db.transaction() as conn:
+                for gateway_id, state in collect().items():
+                    conn.execute("UPDATE sms_outbox SET receipt=? WHERE gateway_id=?", (state, gateway_id))
         report = WorkerReport(sent, retried, failed, self._recovered)
         self._recovered = 0
         return report

@@ -44,6 +44,9 @@ class SmppServer:
         self.accounts = accounts
         self.submitted: list[Submitted] = []
         self.binds: list[str] = []
+        self.bound_as: dict[int, int] = {}
+        self.receipt_state = "DELIVRD"
+        self._sequence = 1000
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
         self._ids = 0
@@ -68,11 +71,14 @@ class SmppServer:
                 body = _read(conn, length - 16) if length > 16 else b""
                 if body is None:
                     return
+                if command & RESP:
+                    continue  # e.g. deliver_sm_resp to a receipt we sent: nothing to answer
                 if command in (BIND_TRANSMITTER, BIND_RECEIVER, BIND_TRANSCEIVER):
                     system_id, at = _cstr(body, 0)
                     password, _ = _cstr(body, at)
                     ok = self.accounts.get(system_id) == password
                     self.binds.append(system_id)
+                    self.bound_as[id(conn)] = command
                     _send(
                         conn, command | RESP, 0 if ok else 0x0000000E, sequence, b"SMSC\x00"
                     )  # ESME_RINVPASWD
@@ -83,6 +89,8 @@ class SmppServer:
                         self._ids += 1
                         message_id = f"msg{self._ids:06d}".encode() + b"\x00"
                     _send(conn, SUBMIT_SM | RESP, 0, sequence, message_id)
+                    if message.registered_delivery and self.bound_as.get(id(conn)) == BIND_TRANSCEIVER:
+                        self._receipt(conn, message, message_id[:-1].decode())
                 elif command == ENQUIRE_LINK:
                     _send(conn, ENQUIRE_LINK | RESP, 0, sequence, b"")
                 elif command == UNBIND:
@@ -90,6 +98,16 @@ class SmppServer:
                     return
                 else:
                     _send(conn, GENERIC_NACK, 0x00000003, sequence, b"")  # ESME_RINVCMDID
+
+    def _receipt(self, conn: socket.socket, message: Submitted, message_id: str) -> None:
+        """deliver_sm with esm_class 0x04: the SMPP 3.4 Appendix B delivery receipt text."""
+        text = (f"id:{message_id} sub:001 dlvrd:001 submit date:2611231000 done date:2611231000 "
+                f"stat:{self.receipt_state} err:000 text:").encode()  # fmt: skip
+        body = (b"\x00" + b"\x01\x01" + message.destination.encode() + b"\x00" + b"\x05\x00"
+                + message.source.encode() + b"\x00" + bytes([0x04, 0, 0]) + b"\x00\x00"
+                + bytes([0, 0, 0, 0, len(text)]) + text)  # fmt: skip
+        self._sequence += 1
+        _send(conn, 0x00000005, 0, self._sequence, body)  # deliver_sm
 
     def close(self) -> None:
         """Stop accepting sessions (an SMSC that is down)."""

@@ -1,4 +1,5 @@
-"""An SMPP 3.4 client (smpplib): bind_transmitter and submit_sm with a delivery receipt requested.
+"""An SMPP 3.4 client (smpplib): a transceiver session, submit_sm with a delivery receipt requested, and
+the receipts (deliver_sm with esm_class 0x04, "id:... stat:DELIVRD ...") read back on the same session.
 
 SMPP has no idempotency key, so this gateway says `dedupes_client_ref = False`: the worker never resends
 a message a crash left unacknowledged. The client reference travels in `user_message_reference`.
@@ -38,6 +39,7 @@ class SmppGateway:
         self.timeout = timeout
         self._client: Any = None
         self._lock = threading.Lock()
+        self.receipts: dict[str, str] = {}  # SMSC message id -> final state (DELIVRD, UNDELIV, ...)
 
     def _bound(self) -> Any:
         if self._client is None:
@@ -46,7 +48,7 @@ class SmppGateway:
             )
             try:
                 client.connect()
-                client.bind_transmitter(system_id=self.system_id, password=self.password)
+                client.bind_transceiver(system_id=self.system_id, password=self.password)
             except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as exc:
                 raise GatewayError(
                     f"SMPP bind to {self.host}:{self.port} failed: {exc}", temporary=True
@@ -62,6 +64,7 @@ class SmppGateway:
             data = body.encode("utf-16-be") if ucs2 else body.encode("ascii", "replace")
             answer: dict[str, str] = {}
             client.set_message_sent_handler(lambda pdu: answer.update(id=_text(pdu.message_id)))
+            client.set_message_received_handler(self._receipt)
             try:
                 client.send_message(
                     source_addr_ton=smpplib.consts.SMPP_TON_ALNUM, source_addr=self.sender,
@@ -79,6 +82,30 @@ class SmppGateway:
             if "id" not in answer:
                 raise GatewayError("SMSC did not answer submit_sm", temporary=True)
             return answer["id"]
+
+    def _receipt(self, pdu: Any) -> None:
+        if not getattr(pdu, "esm_class", 0) & 0x04:
+            return  # a customer's text on this session; inbound texts come through the webhook
+        fields = dict(part.split(":", 1) for part in _text(pdu.short_message).split() if ":" in part)
+        if "id" in fields and "stat" in fields:
+            self.receipts[fields["id"]] = fields["stat"]
+
+    def collect_receipts(self, seconds: float = 0.2) -> dict[str, str]:
+        """Read delivery receipts that arrived (for up to `seconds`); returns and forgets them."""
+        with self._lock:
+            if self._client is None:
+                return {}
+            self._client._socket.settimeout(seconds)
+            try:
+                while True:
+                    self._client.read_once(auto_send_enquire_link=False)
+            except (TimeoutError, OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError):
+                pass  # nothing more waiting (or the SMSC answered something unexpected: keep the session)
+            finally:
+                if self._client is not None and self._client._socket is not None:
+                    self._client._socket.settimeout(self.timeout)
+            found, self.receipts = self.receipts, {}
+            return found
 
     def _drop(self) -> None:
         with contextlib.suppress(Exception):  # the socket is already gone

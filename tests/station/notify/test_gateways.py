@@ -80,6 +80,9 @@ def test_smpp_gateway_submits_real_pdus(station: Station, clock: SetClock, tmp_p
         message = smsc.submitted[0]
         assert (message.source, message.destination, message.data_coding) == ("PARCELS", PHONE[1:], 0)
         assert message.registered_delivery == 1 and "reply YES" in message.text
+        with station.db.reading() as conn:
+            receipt = conn.execute("SELECT gateway_id, receipt FROM sms_outbox").fetchone()
+        assert tuple(receipt) == ("msg000001", "DELIVRD")  # the delivery receipt came back on the session
         wrong = open_gateway(f"smpp://station:nope@127.0.0.1:{smsc.port}", tmp_path)
         handle_inbound(station, PHONE, "HELP")
         assert SmsWorker(station.db, wrong, clock).run_once().retried == 1  # bind refused
