@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from escpos.printer import Dummy
 from PIL import Image
 
 from station.labels.model import Label
@@ -16,6 +15,8 @@ def image_to_escpos(image: Image.Image, *, cut: bool = True) -> bytes:
     if image.width > PRINTABLE_DOTS_80MM:
         height = round(image.height * PRINTABLE_DOTS_80MM / image.width)
         image = image.convert("L").resize((PRINTABLE_DOTS_80MM, height)).convert("1")
+    from escpos.printer import Dummy  # loads its printer capability database (~0.1 s): only when used
+
     printer = Dummy()
     printer.profile.profile_data["media"]["width"]["pixels"] = PRINTABLE_DOTS_80MM
     printer.image(image, impl="bitImageRaster")
