@@ -21,4 +21,6 @@ def test_emitting_many_signals_keeps_reference_counts_intact(qtbot) -> None:
     for i in range(3000):
         source.sig.emit(("scan", i))
     assert len(received) == 3000
-    assert sys.getrefcount(True) >= before - 10  # 6.12.0 loses 3000 here, then aborts the process
+    # 6.12.0 loses one reference per emit (3,000 here, then the process aborts); other threads of the
+    # test session may move the count by a few, so allow far less than one per emit.
+    assert sys.getrefcount(True) >= before - 300
