@@ -79,7 +79,7 @@ def test_a_person_typing_keeps_their_text(qtbot) -> None:
 
 
 def test_real_timed_key_clicks_from_qtest(qtbot) -> None:
-    """QTest with a real clock: 1 ms delay is ~3 ms between keys (a scanner), 80 ms is typing."""
+    """QTest with a real clock: 1 ms delay is ~3 ms between keys (a scanner), 150 ms is typing."""
     from PySide6.QtTest import QTest
 
     wedge = WedgeFilter(max_gap_ms=60)  # generous: a loaded CI machine stretches the 3 ms scanner gaps
