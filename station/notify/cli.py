@@ -88,7 +88,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """Send due messages (once, or until interrupted)."""
     with open_station(args) as station:
         gateway = open_gateway(args.gateway or station.config.sms_gateway, data_dir())
-        worker = SmsWorker(station.db, gateway, station.clock)
+        worker = SmsWorker(
+            station.db,
+            gateway,
+            station.clock,
+            lambda phone, text: handle_inbound(station, phone, text, "smpp"),
+        )
         while True:
             report = worker.run_once()
             if args.once or report.sent or report.retried or report.failed or report.recovered:

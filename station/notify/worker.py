@@ -35,8 +35,15 @@ class WorkerReport:
 class SmsWorker:
     """Drains the outbox through one gateway."""
 
-    def __init__(self, db: Database, gateway: Gateway, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        db: Database,
+        gateway: Gateway,
+        clock: Callable[[], datetime] = utc_now,
+        on_inbound: Callable[[str, str], object] | None = None,
+    ) -> None:
         self.db, self.gateway, self.clock = db, gateway, clock
+        self.on_inbound = on_inbound  # texts a gateway session received go through the consent handler
         self._recovered = self._recover()
 
     def _recover(self) -> int:
@@ -83,10 +90,17 @@ class SmsWorker:
                 )
             sent += 1
         collect = getattr(self.gateway, "collect_receipts", None)
-        if collect is not None and sent:
+        if collect is not None:
+            try:
+                receipts = collect()
+            except GatewayError:
+                receipts = {}  # the session is down: receipts and replies wait for the next pass
             with self.db.transaction() as conn:
-                for gateway_id, state in collect().items():
+                for gateway_id, state in receipts.items():
                     conn.execute("UPDATE sms_outbox SET receipt=? WHERE gateway_id=?", (state, gateway_id))
+            inbound = getattr(self.gateway, "inbound", [])
+            while inbound and self.on_inbound is not None:
+                self.on_inbound(*inbound.pop(0))
         report = WorkerReport(sent, retried, failed, self._recovered)
         self._recovered = 0
         return report

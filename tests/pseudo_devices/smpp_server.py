@@ -47,6 +47,7 @@ class SmppServer:
         self.bound_as: dict[int, int] = {}
         self.receipt_state = "DELIVRD"
         self._sequence = 1000
+        self._sessions: set[socket.socket] = set()
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
         self._ids = 0
@@ -61,7 +62,17 @@ class SmppServer:
                 return
             threading.Thread(target=self._session, args=(conn,), daemon=True).start()
 
+    def send_mo(self, phone: str, text: str) -> None:
+        """A customer's text (mobile-originated deliver_sm) to every bound transceiver session."""
+        for conn in list(self._sessions):
+            source = b"\x01\x01" + phone.lstrip("+").encode() + b"\x00"
+            body = (b"\x00" + source + b"\x05\x00" + b"PARCEL\x00" + bytes([0, 0, 0]) + b"\x00\x00"
+                    + bytes([0, 0, 0, 0, len(text)]) + text.encode())  # fmt: skip
+            self._sequence += 1
+            _send(conn, 0x00000005, 0, self._sequence, body)
+
     def _session(self, conn: socket.socket) -> None:
+        self._sessions.add(conn)
         with conn:
             while True:
                 header = _read(conn, 16)
@@ -95,6 +106,7 @@ class SmppServer:
                     _send(conn, ENQUIRE_LINK | RESP, 0, sequence, b"")
                 elif command == UNBIND:
                     _send(conn, UNBIND | RESP, 0, sequence, b"")
+                    self._sessions.discard(conn)
                     return
                 else:
                     _send(conn, GENERIC_NACK, 0x00000003, sequence, b"")  # ESME_RINVCMDID

@@ -40,6 +40,7 @@ class SmppGateway:
         self._client: Any = None
         self._lock = threading.Lock()
         self.receipts: dict[str, str] = {}  # SMSC message id -> final state (DELIVRD, UNDELIV, ...)
+        self.inbound: list[tuple[str, str]] = []  # customers' texts (phone, text) that came on this session
 
     def _bound(self) -> Any:
         if self._client is None:
@@ -84,17 +85,20 @@ class SmppGateway:
             return answer["id"]
 
     def _receipt(self, pdu: Any) -> None:
-        if not getattr(pdu, "esm_class", 0) & 0x04:
-            return  # a customer's text on this session; inbound texts come through the webhook
+        data = pdu.short_message or b""
+        if not getattr(pdu, "esm_class", 0) & 0x04:  # not a receipt: a customer's text (mobile-originated)
+            text = data.decode("utf-16-be") if pdu.data_coding == CODING_UCS2 else data.decode("latin-1")
+            self.inbound.append(("+" + _text(pdu.source_addr).lstrip("+"), text))
+            return
         fields = dict(part.split(":", 1) for part in _text(pdu.short_message).split() if ":" in part)
         if "id" in fields and "stat" in fields:
             self.receipts[fields["id"]] = fields["stat"]
 
     def collect_receipts(self, seconds: float = 0.2) -> dict[str, str]:
-        """Read delivery receipts that arrived (for up to `seconds`); returns and forgets them."""
+        """Read delivery receipts (and customers' texts, kept in `inbound`) that arrived within `seconds`."""
         with self._lock:
             if self._client is None:
-                return {}
+                self._bound()
             self._client._socket.settimeout(seconds)
             try:
                 while True:

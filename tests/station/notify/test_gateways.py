@@ -83,9 +83,15 @@ def test_smpp_gateway_submits_real_pdus(station: Station, clock: SetClock, tmp_p
         with station.db.reading() as conn:
             receipt = conn.execute("SELECT gateway_id, receipt FROM sms_outbox").fetchone()
         assert tuple(receipt) == ("msg000001", "DELIVRD")  # the delivery receipt came back on the session
+        worker = SmsWorker(
+            station.db, gateway, clock, lambda phone, text: handle_inbound(station, phone, text)
+        )
+        smsc.send_mo(PHONE, "yes")  # the customer's reply arrives on the SMPP session
+        worker.run_once()
+        assert [t for t, _s, _i in outbox(station)][-1] == "optin_confirmed"
         wrong = open_gateway(f"smpp://station:nope@127.0.0.1:{smsc.port}", tmp_path)
         handle_inbound(station, PHONE, "HELP")
-        assert SmsWorker(station.db, wrong, clock).run_once().retried == 1  # bind refused
+        assert SmsWorker(station.db, wrong, clock).run_once().retried == 2  # bind refused: both replies wait
     finally:
         smsc.close()
 
