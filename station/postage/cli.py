@@ -12,6 +12,8 @@ from station.cli.common import open_station
 from station.config import data_dir
 from station.ids import InvalidId, SerialSpaceExhausted
 from station.labels.cli import address_lines, parse_weight_g, render
+from station.notify.consent import subscribe
+from station.notify.phone import to_e164
 from station.postage.checks import record_alert, verify_indicia
 from station.postage.counter import AcceptanceError, Piece, accept
 from station.postage.indicia import MeterKeys
@@ -176,6 +178,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
                 dims=Dimensions.parse(args.dims) if args.dims else None, signature=args.signature,
                 declared_value_cents=_cents(args.declared_value) if args.declared_value else 0,
             )  # fmt: skip
+            phone = to_e164(args.phone) if args.phone else None  # a bad number is refused before charging
             done = accept(
                 station, piece, label_format=args.label_format, render=render,
                 printer=station.config.devices.printer, facility=args.facility or station.config.facility,
@@ -197,8 +200,12 @@ def cmd_accept(args: argparse.Namespace) -> int:
             if args.certificate:
                 sender = ", ".join(piece.sender) or "(sender not given)"
                 Path(args.certificate).write_bytes(certificate_of_mailing(receipt, sender))
+        sms = subscribe(station, done.tracking, phone) if phone else None
     print(f"ACCEPTED {done.tracking}  postage {money(done.quote.total_cents)}  meter piece {done.piece}")
     print(f"label: {args.out} ({args.label_format}); print job {done.print_job} queued")
-    if args.phone:
-        print("note: SMS notifications are not available on this station yet; the number was not stored")
+    if sms is not None:
+        print(
+            f"SMS updates to {phone}: {sms}"
+            + (" (the customer is asked to reply YES)" if sms == "pending" else "")
+        )
     return 0

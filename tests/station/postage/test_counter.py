@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,6 +33,7 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
                    "--certificate", str(tmp_path / "c.pdf"))  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ACCEPTED EE123456785US  postage $36.77  meter piece 1")
+    assert "print job 1 queued" in done.stdout
     codes = {aim: data for _f, aim, data in decode(pdf_pages((tmp_path / "l.pdf").read_bytes())[0])}
     assert codes["]C0"] == b"EE123456785US"
     payload = codes["]d1"].decode()
@@ -53,6 +55,20 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
     )
     receipt = pdf_pages((tmp_path / "r.pdf").read_bytes())[0]
     assert any(aim == "]Q1" and data.endswith(b"EE123456785US") for _f, aim, data in decode(receipt))
+
+
+def test_accept_with_a_phone_number_asks_the_customer_to_opt_in(tmp_path: Path) -> None:
+    station(tmp_path, "meter", "credit", "100.00")
+    out = str(tmp_path / "l.zpl")
+    bad = station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", out, "--phone", "12")
+    assert bad.returncode == 1 and "not a valid number" in bad.stderr
+    assert "$100.00" in station(tmp_path, "meter", "status").stdout  # refused before anything was charged
+    done = station(
+        tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", out, "--phone", "(201) 555-0123"
+    )
+    assert "SMS updates to +12015550123: pending" in done.stdout
+    outbox = station(tmp_path, "sms", "outbox", "--json")
+    assert [m["template"] for m in json.loads(outbox.stdout)] == ["optin_request"]
 
 
 def test_a_second_acceptance_of_the_same_item_is_refused_and_not_charged(tmp_path: Path) -> None:
