@@ -77,13 +77,17 @@ def main() -> None:
             stored = conn.execute("SELECT count(*) FROM events WHERE kind='sort-in'").fetchone()[0]
         app.close()
     print(f"depot benchmark: {args.scans} scans at {args.rate:g}/s into the Depot screen; {machine()}")
-    print(table(
-        ["measure", "value", "target"],
-        [["scan-to-feedback median ms", f"{median(latencies):.1f}", ""],
-         ["scan-to-feedback p99 ms", f"{percentile(latencies, 99):.1f}", ""],
-         ["scan-to-feedback worst ms", f"{max(latencies):.1f}", "< 100"],
-         ["scans recorded (screen / journal)", f"{recorded} / {stored}", f"{args.scans}"]],
-    ))  # fmt: skip
+    print(
+        table(
+            ["measure", "value", "target"],
+            [
+                ["scan-to-feedback median ms", f"{median(latencies):.1f}", ""],
+                ["scan-to-feedback p99 ms", f"{percentile(latencies, 99):.1f}", ""],
+                ["scan-to-feedback worst ms", f"{max(latencies):.1f}", "< 100"],
+                ["scans recorded (screen / journal)", f"{recorded} / {stored}", f"{args.scans}"],
+            ],
+        )
+    )
     met = max(latencies) < 100 and recorded == stored == args.scans
     print(f"targets {'MET' if met else 'NOT MET'}")
 

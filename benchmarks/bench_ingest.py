@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import machine, median, percentile, table
 from station.app import Station
 from station.config import StationConfig
+from station.desks.scan import ScanDesk
 from station.events import EventKind
 from station.ids import S10
-from station.scanflow import ScanDesk
 
 
 def raw_scans(n: int) -> list[bytes]:

@@ -28,9 +28,9 @@ from hardware.scanners.serial_scanner import SerialScanner
 from hardware.urls import DeviceUrl
 from station.app import Station
 from station.config import StationConfig
+from station.desks.scan import ScanDesk
 from station.events import EventKind
 from station.ids import S10
-from station.scanflow import ScanDesk
 
 
 def main() -> None:
@@ -81,13 +81,15 @@ def main() -> None:
     os.close(master)
     exactly_once = recorded == ids and stored == len(ids)
     print(f"serial benchmark: {len(ids):,} frames over a pty at 115200 baud; {machine()}")
-    print(table(
-        ["stage", "frames/s", "seconds"],
-        [
-            ["reader thread (frames framed)", f"{len(ids) / reader_time:,.0f}", f"{reader_time:.2f}"],
-            ["end to end (normalised, journalled)", f"{len(ids) / end_to_end:,.0f}", f"{end_to_end:.2f}"],
-        ],
-    ))  # fmt: skip
+    print(
+        table(
+            ["stage", "frames/s", "seconds"],
+            [
+                ["reader thread (frames framed)", f"{len(ids) / reader_time:,.0f}", f"{reader_time:.2f}"],
+                ["end to end (normalised, journalled)", f"{len(ids) / end_to_end:,.0f}", f"{end_to_end:.2f}"],
+            ],
+        )
+    )
     print(f"every frame recorded exactly once, in order: {'YES' if exactly_once else 'NO'} ({stored} events)")
 
 

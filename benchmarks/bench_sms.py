@@ -21,15 +21,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, median, percentile, table
+from hardware.sms.log import LogGateway
 from station.app import Station
 from station.config import StationConfig
+from station.desks.scan import ScanDesk
 from station.events import EventKind
 from station.ids import S10
-from station.notify.consent import _follow, _set_state, ensure_schema
-from station.notify.gateways.log import LogGateway
+from station.notify import subscribers
 from station.notify.phone import InvalidPhone, to_e164
 from station.notify.worker import SmsWorker
-from station.scanflow import ScanDesk
+from station.states import SubscriberState
 
 
 def phones(n: int) -> list[str]:
@@ -66,11 +67,11 @@ def main() -> None:
         with Station.open(Path(tmp) / "plain.sqlite3", StationConfig()) as plain:
             baseline = ingest(plain, items)
         with Station.open(Path(tmp) / "sms.sqlite3", StationConfig()) as station:
-            ensure_schema(station)
             with station.db.transaction() as conn:  # confirmed subscribers, one per item
+                now = station.clock().isoformat()
                 for item, phone in zip(items, numbers, strict=True):
-                    _set_state(station, conn, phone, "active", "bench")
-                    _follow(station, conn, phone, item)
+                    subscribers.set_state(conn, phone, SubscriberState.ACTIVE, "bench", now)
+                    subscribers.follow(conn, phone, item, now)
             worker = SmsWorker(station.db, LogGateway(Path(tmp) / "sent.jsonl"))
             stop = threading.Event()
 
@@ -99,15 +100,19 @@ def main() -> None:
         (datetime.fromisoformat(s) - datetime.fromisoformat(c)).total_seconds() * 1000 for c, s in rows if s
     ]
     print(f"sms benchmark: {args.scans:,} out-for-delivery scans, one subscriber each; {machine()}")
-    print(table(
-        ["measure", "value"],
-        [["scans/s without subscribers (baseline)", f"{args.scans / baseline:,.0f}"],
-         ["scans/s with an SMS queued in each scan's transaction", f"{args.scans / with_sms:,.0f}"],
-         ["messages queued/s", f"{len(rows) / with_sms:,.0f}"],
-         ["messages sent (log gateway, fsync each)", f"{len(delays):,} of {len(rows):,}"],
-         ["scan commit -> gateway, median ms", f"{median(delays):.0f}"],
-         ["scan commit -> gateway, p99 / max ms", f"{percentile(delays, 99):.0f} / {max(delays):.0f}"]],
-    ))  # fmt: skip
+    print(
+        table(
+            ["measure", "value"],
+            [
+                ["scans/s without subscribers (baseline)", f"{args.scans / baseline:,.0f}"],
+                ["scans/s with an SMS queued in each scan's transaction", f"{args.scans / with_sms:,.0f}"],
+                ["messages queued/s", f"{len(rows) / with_sms:,.0f}"],
+                ["messages sent (log gateway, fsync each)", f"{len(delays):,} of {len(rows):,}"],
+                ["scan commit -> gateway, median ms", f"{median(delays):.0f}"],
+                ["scan commit -> gateway, p99 / max ms", f"{percentile(delays, 99):.0f} / {max(delays):.0f}"],
+            ],
+        )
+    )
 
 
 if __name__ == "__main__":

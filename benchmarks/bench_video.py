@@ -75,17 +75,19 @@ def main() -> None:
     print(f"video benchmark: {index} frames 1280x720 MJPG, {len(items)} parcels, one core; {machine()}")
     per_frame = f"{median(decode_ms):.1f} / {percentile(decode_ms, 95):.1f}"
     latency = f"{median(latencies):.0f} / {max(latencies):.0f}" if latencies else "-"
-    print(table(
-        ["measure", "value", "target"],
-        [
-            ["frames/s (read + decode)", f"{fps:.1f}", ">= 30"],
-            ["per frame median / p95 ms", per_frame, "< 33.3 (mean)"],
-            ["scan latency median / max ms", latency, "< 100"],
-            ["parcels scanned", f"{len(scans) - len(strays)} of {len(items)}", "all"],
-            ["duplicate scans", duplicates, "0"],
-            ["scans of codes not in the clip", len(strays), "0"],
-        ],
-    ))  # fmt: skip
+    print(
+        table(
+            ["measure", "value", "target"],
+            [
+                ["frames/s (read + decode)", f"{fps:.1f}", ">= 30"],
+                ["per frame median / p95 ms", per_frame, "< 33.3 (mean)"],
+                ["scan latency median / max ms", latency, "< 100"],
+                ["parcels scanned", f"{len(scans) - len(strays)} of {len(items)}", "all"],
+                ["duplicate scans", duplicates, "0"],
+                ["scans of codes not in the clip", len(strays), "0"],
+            ],
+        )
+    )
     met = fps >= 30 and latencies and max(latencies) < 100 and not missed and duplicates == 0 and not strays
     print(
         f"targets {'MET' if met else 'NOT MET'}"

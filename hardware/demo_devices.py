@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from hardware.camera.synthetic import ClipPlan, write_clip
 from hardware.device_thread import DeviceThread
 from hardware.protocols import DeviceState, DeviceStatus, StatusCallback, WeightReading, WeightStatus
 from hardware.scales.serial_scale import ReadingCallback
-from hardware.urls import DeviceUrl
+from hardware.urls import DeviceUrl, UrlForm
+
+if TYPE_CHECKING:
+    from hardware.registry import DriverContext
 
 DEMO_ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
 
 
 class DemoScale(DeviceThread):
     """A scale with a parcel put on it now and then: settles after a few moving readings."""
+
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "demo": UrlForm("nothing", frozenset({"grams"}), what="demo scale")
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> DemoScale:
+        """The registry's constructor."""
+        assert context.on_reading is not None, "a scale needs on_reading"
+        return cls(url, context.on_reading, context.on_status)
 
     def __init__(
         self, url: DeviceUrl, on_reading: ReadingCallback, on_status: StatusCallback | None = None

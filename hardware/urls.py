@@ -1,4 +1,4 @@
-"""Device URLs: how the station's settings name a scanner, camera, scale or printer.
+"""Device URLs: how the station's settings name a scanner, camera, scale, printer or SMS gateway.
 
     serial:///dev/ttyUSB0?baud=9600&suffix=CR&parity=N&stopbits=1
     tcp://192.168.1.40:4001            network scanner base (or a raw 9100 printer)
@@ -7,47 +7,41 @@
     evdev:///dev/input/by-id/usb-Honeywell...-event-kbd
     scale+serial:///dev/ttyUSB1?protocol=sics|nci|continuous&baud=9600
     usb:///dev/usb/lp0   cups://QUEUE   dir:///var/spool/labels   demo:
+    log:   rest+https://ACCOUNT:TOKEN@api.example.com?from=+1555...   smpp://user:pass@host:2775?from=PARCEL
 
-`DeviceUrl.parse` refuses anything else with a message naming the part that is wrong.
+This module owns the shape of a URL and the meaning of the option values drivers share (baud, suffix,
+parity...); which schemes exist and which options each takes is each driver's own `url_forms`, looked
+up through `hardware/registry.py`. `DeviceUrl.parse` refuses anything else with a message naming the
+part that is wrong, the way pyserial's `serial_for_url` handlers do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from typing import Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-SCHEMES = {
-    "serial": "serial port",
-    "tcp": "TCP host:port",
-    "camera": "camera index",
-    "video": "video file",
-    "wedge": "keyboard wedge",
-    "evdev": "Linux input device",
-    "scale+serial": "serial scale",
-    "usb": "USB printer device",
-    "cups": "CUPS queue",
-    "dir": "folder",
-    "demo": "demo device",
-}
 SUFFIXES = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "ETX": b"\x03", "TAB": b"\t", "NONE": b""}
-_PARAMS = {
-    "serial": {"baud", "suffix", "parity", "stopbits", "bytesize"},
-    "scale+serial": {"baud", "protocol", "parity", "stopbits", "bytesize", "interval"},
-    "tcp": {"suffix", "timeout"},
-    "camera": {"width", "height", "fps"},
-    "video": {"loop", "fps"},
-    "evdev": {"grab"},
-    "usb": set(),
-    "cups": {"options"},
-    "dir": set(),
-    "demo": {"items", "grams"},
-    "wedge": {"gap_ms", "min_length"},
-}
 BAUD_RATES = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
+_NUMERIC = ("width", "height", "fps", "interval", "timeout", "gap_ms", "min_length", "items", "grams")
 
 
 class DeviceUrlError(ValueError):
     """A device URL the station cannot use; the message names the wrong part."""
+
+
+@dataclass(frozen=True)
+class UrlForm:
+    """One driver's URL grammar for one scheme: what must follow the scheme, and the options it takes."""
+
+    needs: Literal["path", "host_port", "host", "name", "index", "nothing", "optional_path"]
+    options: frozenset[str] = frozenset()
+    required: frozenset[str] = frozenset()
+    what: str = ""  # for messages: "serial port", "CUPS queue"...
+
+    def merged(self, other: UrlForm) -> UrlForm:
+        """The form of a scheme two roles share (tcp: scanner base and printer): either's options."""
+        return UrlForm(self.needs, self.options | other.options, self.required & other.required, self.what)
 
 
 @dataclass(frozen=True)
@@ -60,55 +54,68 @@ class DeviceUrl:
     port: int | None = None
     path: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    username: str = ""
+    password: str = ""
 
     @classmethod
-    def parse(cls, text: str) -> DeviceUrl:
-        """Parse and check one URL."""
+    def parse(cls, text: str, form: UrlForm | None = None) -> DeviceUrl:
+        """Parse and check one URL against `form` (default: the registry's form for its scheme)."""
         text = text.strip()
         if not text:
             raise DeviceUrlError("empty device URL")
         scheme, sep, _rest = text.partition(":")
         scheme = scheme.lower()
-        if not sep:
-            raise DeviceUrlError(f"{text!r}: no scheme; expected one of {', '.join(sorted(SCHEMES))}")
-        if scheme not in SCHEMES:
-            raise DeviceUrlError(
-                f"{text!r}: unknown scheme {scheme!r}; expected one of {', '.join(sorted(SCHEMES))}"
-            )
+        if form is None:
+            from hardware.registry import form_for  # the registry knows every driver's form
+
+            if not sep:
+                form_for("")  # raises, listing the schemes
+            form = form_for(scheme, text)
         parts = urlsplit(text)
         params: dict[str, str] = {}
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
-            if key not in _PARAMS[scheme]:
-                allowed = ", ".join(sorted(_PARAMS[scheme])) or "none"
+            if key not in form.options:
+                allowed = ", ".join(sorted(form.options)) or "none"
                 raise DeviceUrlError(f"{text!r}: unknown option {key!r} for {scheme}: (allowed: {allowed})")
             params[key] = value
+        for key in sorted(form.required - set(params)):
+            raise DeviceUrlError(f"{text!r}: {scheme} needs ?{key}=... ({_REQUIRED_HINT.get(key, key)})")
         host, port, path = parts.hostname, None, parts.path
-        if scheme == "tcp":
+        if form.needs in ("host_port", "host"):
             if not host:
-                raise DeviceUrlError(f"{text!r}: tcp:// needs a host, e.g. tcp://192.168.1.40:9100")
+                raise DeviceUrlError(f"{text!r}: {scheme}:// needs a host, e.g. {scheme}://192.168.1.40:9100")
             try:
                 port = parts.port
             except ValueError:
                 raise DeviceUrlError(f"{text!r}: port must be a number 1-65535") from None
-            if port is None:
-                raise DeviceUrlError(f"{text!r}: tcp:// needs a port, e.g. tcp://{host}:9100")
-        elif scheme == "camera":
+            if port is None and form.needs == "host_port":
+                raise DeviceUrlError(f"{text!r}: {scheme}:// needs a port, e.g. {scheme}://{host}:9100")
+        elif form.needs == "index":
             index = parts.netloc or path.strip("/")
             if not index.isdigit():
-                raise DeviceUrlError(f"{text!r}: camera index must be a number, e.g. camera://0")
+                raise DeviceUrlError(f"{text!r}: {scheme} index must be a number, e.g. {scheme}://0")
             path = index
-        elif scheme == "cups":
+        elif form.needs == "name":
             path = parts.netloc or path.strip("/")
             if not path:
-                raise DeviceUrlError(f"{text!r}: cups:// needs a queue name, e.g. cups://Zebra_ZD421")
-        elif scheme in ("serial", "scale+serial", "video", "evdev", "usb", "dir"):
+                raise DeviceUrlError(f"{text!r}: {scheme}:// needs a {form.what or 'name'}")
+        elif form.needs in ("path", "optional_path"):
             if parts.netloc:
                 raise DeviceUrlError(
                     f"{text!r}: {scheme} needs an absolute path: {scheme}:///dev/... (three slashes)"
                 )
-            if not path.startswith("/"):
+            if (path and not path.startswith("/")) or (form.needs == "path" and not path):
                 raise DeviceUrlError(f"{text!r}: {scheme} needs an absolute path after {scheme}://")
-        url = cls(text, scheme, host, port, path, params)
+        url = cls(
+            text,
+            scheme,
+            host,
+            port,
+            path,
+            params,
+            unquote(parts.username or ""),
+            unquote(parts.password or ""),
+        )
         url._check_values()
         return url
 
@@ -127,24 +134,14 @@ class DeviceUrl:
             raise DeviceUrlError(f"{self.text!r}: bytesize must be 5-8")
         if "protocol" in self.params and self.params["protocol"] not in ("sics", "nci", "continuous"):
             raise DeviceUrlError(f"{self.text!r}: protocol must be sics, nci or continuous")
-        if self.scheme == "scale+serial" and "protocol" not in self.params:
-            raise DeviceUrlError(f"{self.text!r}: scale+serial needs ?protocol=sics|nci|continuous")
-        for key in (
-            "width",
-            "height",
-            "fps",
-            "interval",
-            "timeout",
-            "gap_ms",
-            "min_length",
-            "items",
-            "grams",
-        ):
+        for key in _NUMERIC:
             if key in self.params:
                 try:
-                    float(self.params[key])
+                    value = float(self.params[key])
                 except ValueError:
                     raise DeviceUrlError(f"{self.text!r}: {key} must be a number") from None
+                if not 0 <= value < 1e9:  # NaN and inf fail this too
+                    raise DeviceUrlError(f"{self.text!r}: {key} must be a positive number")
 
     def int_param(self, key: str, default: int) -> int:
         """A numeric option, or the default."""
@@ -170,3 +167,6 @@ class DeviceUrl:
         if self.scheme == "tcp":
             return f"socket://{self.host}:{self.port}"
         return self.path
+
+
+_REQUIRED_HINT = {"protocol": "protocol=sics|nci|continuous"}

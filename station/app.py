@@ -16,17 +16,24 @@ from station.config import StationConfig
 from station.db import Database
 from station.ids import S10Allocator
 from station.journal import Journal
+from station.paths import StationPaths
 
 
 class Station:
     """A station's domain services over one database."""
 
-    def __init__(self, db: Database, config: StationConfig, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        db: Database,
+        config: StationConfig,
+        clock: Callable[[], datetime] = utc_now,
+        paths: StationPaths | None = None,
+    ) -> None:
         self.config = config
         self.db = db
         self.clock = clock
+        self.paths = paths or StationPaths.beside(db.path)
         self.journal = Journal(db, config.station_id, clock)
-        db.ensure_schema("containers", containers.SCHEMA)
         self.journal.on_append(containers.apply)
         self.allocator = S10Allocator(db, config.station_id, config.s10_serial_first, config.s10_serial_last)
         # extensions: components that must see every scan install their hooks here, one line each.
@@ -36,10 +43,22 @@ class Station:
 
     @classmethod
     def open(
-        cls, db_path: Path | str, config: StationConfig | None = None, clock: Callable[[], datetime] = utc_now
+        cls,
+        db_path: Path | str,
+        config: StationConfig | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        paths: StationPaths | None = None,
     ) -> Station:
-        """Open (creating if needed) the station database at `db_path`."""
-        return cls(Database(db_path), config or StationConfig(), clock)
+        """Open (creating and migrating if needed) the station database at `db_path`."""
+        return cls(Database(db_path), config or StationConfig(), clock, paths or StationPaths.beside(db_path))
+
+    @classmethod
+    def at(
+        cls, paths: StationPaths, config: StationConfig, clock: Callable[[], datetime] = utc_now
+    ) -> Station:
+        """Open the station whose files `paths` names."""
+        return cls.open(paths.db, config, clock, paths=paths)
 
     @property
     def station_id(self) -> str:

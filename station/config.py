@@ -1,8 +1,4 @@
-"""Station settings: one TOML file under the platform config dir, defaults in code, only changes on disk.
-
-`STATION_HOME` (or `--home`) puts data and settings in one folder (demo, tests); `STATION_DB` (or `--db`)
-names the journal database alone.
-"""
+"""Station settings: one TOML file (`StationPaths.config_file`), defaults in code, only changes on disk."""
 
 from __future__ import annotations
 
@@ -12,33 +8,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import tomli_w
-
-APP_NAME = "parcel-station"
-
-
-def data_dir() -> Path:
-    """Where the station keeps its database and generated files."""
-    home = os.environ.get("STATION_HOME")
-    return Path(home) if home else Path(platformdirs.user_data_dir(APP_NAME))
-
-
-def config_dir() -> Path:
-    """Where the station keeps station.toml."""
-    home = os.environ.get("STATION_HOME")
-    return Path(home) if home else Path(platformdirs.user_config_dir(APP_NAME))
-
-
-def default_db_path() -> Path:
-    """The journal database: $STATION_DB, else station.sqlite3 in the data dir."""
-    explicit = os.environ.get("STATION_DB")
-    return Path(explicit) if explicit else data_dir() / "station.sqlite3"
-
-
-def default_config_path() -> Path:
-    """The settings file: station.toml in the config dir."""
-    return config_dir() / "station.toml"
 
 
 @dataclass(frozen=True)
@@ -50,6 +20,9 @@ class DeviceUrls:
     scale: str = "demo:"
     printer: str = "demo:"
     receipt_printer: str = "demo:"
+    # assets/printers.toml: the label format and dpi of every job come from these
+    printer_profile: str = "zebra-zd421-203"
+    receipt_printer_profile: str = "escpos-80mm"
 
 
 @dataclass(frozen=True)
@@ -94,9 +67,8 @@ class ConfigError(ValueError):
     """The settings file cannot be used; the message names the file and the bad key."""
 
 
-def load_config(path: Path | None = None) -> StationConfig:
+def load_config(path: Path) -> StationConfig:
     """Read station.toml; a missing file means all defaults."""
-    path = path or default_config_path()
     if not path.exists():
         return StationConfig()
     try:
@@ -116,9 +88,8 @@ def load_config(path: Path | None = None) -> StationConfig:
     return replace(StationConfig(**station), devices=DeviceUrls(**devices))
 
 
-def save_config(config: StationConfig, path: Path | None = None) -> None:
+def save_config(config: StationConfig, path: Path) -> None:
     """Write only what differs from the defaults; a crash mid-write leaves the old file intact."""
-    path = path or default_config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:

@@ -19,9 +19,10 @@ class Database:
     `synchronous=FULL` makes every commit reach the disk before the caller is told it happened: an
     acknowledged scan survives a killed process *and* a power cut. The connection is shared by the
     threads of one process behind a lock; other processes open their own `Database` on the same file.
+    Opening brings the schema up to date (`station/migrations.py`).
     """
 
-    def __init__(self, path: Path | str, *, synchronous: str = "FULL") -> None:
+    def __init__(self, path: Path | str, *, synchronous: str = "FULL", migrate: bool = True) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,17 +34,10 @@ class Database:
         self._conn.execute(f"PRAGMA synchronous={synchronous}")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._depth = 0
-        self._schemas: set[str] = set()
+        if migrate:
+            from station.migrations import migrate as apply_migrations  # the migrations name every table
 
-    def ensure_schema(self, name: str, ddl: str) -> None:
-        """Create a component's tables once per connection (every statement must be idempotent)."""
-        with self._lock:
-            if name in self._schemas:
-                return
-            with self.transaction() as tx:
-                for statement in _split_sql(ddl):
-                    tx.execute(statement)
-            self._schemas.add(name)
+            apply_migrations(self)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -88,7 +82,7 @@ class Database:
         self.close()
 
 
-def _split_sql(ddl: str) -> list[str]:
+def split_sql(ddl: str) -> list[str]:
     """Split a schema script into statements; triggers (BEGIN ... END;) stay whole."""
     statements: list[str] = []
     current = ""

@@ -73,18 +73,76 @@ class Signature:
         return buffer.getvalue()
 
 
-def store_signature(signature: Signature, folder: Path) -> str:
-    """Check and store the signature; returns its reference for the delivered event."""
+@dataclass(frozen=True)
+class SignatureImage:
+    """A signature a pad delivered as a picture (PNG): dark ink on a light background."""
+
+    png_bytes: bytes
+
+    def check(self) -> None:
+        """Refuse a picture that is not an image, is blank, or holds only a dot or a line."""
+        try:
+            image = Image.open(io.BytesIO(self.png_bytes))
+            if image.width * image.height > 4_000_000:
+                raise SignatureRefused("the signature picture is too large (at most 4 megapixels)")
+            gray = image.convert("L")
+        except (OSError, ValueError, Image.DecompressionBombError):
+            raise SignatureRefused("the signature file is not a picture the station can read") from None
+        ink = gray.point(lambda v: 255 if v < 128 else 0)
+        box = ink.getbbox()
+        if box is None:
+            raise SignatureRefused("the pad is empty: ask the recipient to sign")
+        inked = sum(ink.histogram()[255:])
+        if inked < MIN_INK_PX or box[2] - box[0] < MIN_BOX[0] or box[3] - box[1] < MIN_BOX[1] / 4:
+            raise SignatureRefused(
+                "that is a dot or a line, not a signature: ask the recipient to sign again"
+            )
+
+    def png(self) -> bytes:
+        """The picture as given."""
+        return self.png_bytes
+
+
+def load_signature(path: Path) -> Signature | SignatureImage:
+    """A signature from a file: `.json` strokes (width, height, strokes of [x, y] points) or a PNG."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SignatureRefused(f"cannot read the signature file {path}: {exc.strerror or exc}") from None
+    if path.suffix.lower() == ".json":
+        try:
+            raw = json.loads(data)
+            strokes = tuple(tuple((float(p[0]), float(p[1])) for p in stroke) for stroke in raw["strokes"])
+            width, height = int(raw["width"]), int(raw["height"])
+        except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
+            raise SignatureRefused(
+                f"{path.name}: not signature strokes (JSON with width, height and strokes of [x, y] points)"
+            ) from None
+        if not (0 < width <= 4000 and 0 < height <= 4000) or not all(
+            math.isfinite(v) for stroke in strokes for point in stroke for v in point
+        ):
+            raise SignatureRefused(f"{path.name}: the pad size or a point is out of range")
+        return Signature(strokes, width, height)
+    if path.suffix.lower() == ".png":
+        return SignatureImage(data)
+    raise SignatureRefused(f"{path.name}: a signature is a .png picture or .json strokes")
+
+
+def store_signature(signature: Signature | SignatureImage, folder: Path) -> str:
+    """Check and store the signature (never over another); returns its reference for the delivered event."""
     signature.check()
     ref = f"sig-{uuid.uuid4()}"
     folder.mkdir(parents=True, exist_ok=True)
-    data = {
-        "width": signature.width,
-        "height": signature.height,
-        "strokes": [list(s) for s in signature.strokes],
-    }
-    (folder / f"{ref}.json").write_text(json.dumps(data))
-    (folder / f"{ref}.png").write_bytes(signature.png())
+    if isinstance(signature, Signature):
+        data = {
+            "width": signature.width,
+            "height": signature.height,
+            "strokes": [list(s) for s in signature.strokes],
+        }
+        with open(folder / f"{ref}.json", "x", encoding="utf-8") as f:
+            f.write(json.dumps(data))
+    with open(folder / f"{ref}.png", "xb") as f:
+        f.write(signature.png())
     return ref
 
 
@@ -99,8 +157,13 @@ def proof_of_delivery_pdf(
     c.setFont("Helvetica-Bold", 16)
     c.drawString(40, height - 50, "Proof of Delivery")
     c.setFont("Helvetica", 11)
-    rows = [("Item", item_id), ("Delivered", at.strftime("%Y-%m-%d %H:%M UTC")), ("Place", place),
-            ("Received by", recipient_name), ("Carrier", carrier)]  # fmt: skip
+    rows = [
+        ("Item", item_id),
+        ("Delivered", at.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Place", place),
+        ("Received by", recipient_name),
+        ("Carrier", carrier),
+    ]
     y = height - 85
     for label, value in rows:
         c.drawString(40, y, f"{label}:")

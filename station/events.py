@@ -1,27 +1,15 @@
 """Scan events: what happened to an item or a container, where, when, by whom.
 
-Each event kind maps to the UPU tracking event code (UPU EMSEVT / Global Postal Model event list) that a
-postal operator would transmit for it:
+`KIND_FACTS` is the one table of what each event kind means; every other module (sack contents, item
+status, tracking history, SMS templates, what a scan of a sack may be) reads it instead of keeping a
+list of its own. Adding an event kind means adding one `EventKind` member and one row here;
+`tests/station/test_event_kinds.py` checks that the row is complete and agrees with the rest.
 
-| kind             | UPU | UPU meaning                               | what the operator did             |
-|------------------|-----|-------------------------------------------|-----------------------------------|
-| acceptance       | EMA | Posting/collection                        | accepted the item at the counter  |
-| sort-in          | EDD | Item into sorting centre                  | sorted an item or sack into a sack|
-| sack-remove      | EDD | Item into sorting centre (re-sorted)      | took the item out of its sack     |
-| sack-close       | EDE | Item out of sorting centre                | closed and tagged the sack        |
-| dispatch         | EMC | Departure from outward office of exchange | dispatched a sack or an item      |
-| arrival          | EMD | Arrival at inward office of exchange      | received a sack or an item        |
-| delivery-office  | EMG | Arrival at delivery office                | received at the delivery office   |
-| out-for-delivery | EDG | Item out for delivery                     | loaded the carrier's round        |
-| delivered        | EMI | Final delivery                            | delivered, recipient signed       |
-| attempted        | EMH | Attempted/unsuccessful delivery           | could not deliver (reason code)   |
-| delayed          | EDF | Item on hold                              | held the item (reason code)       |
-| returned         | EMH | Unsuccessful delivery, returned to sender | sent it back (UPU has no own code)|
-| note             | -   | (internal: customer-service note)         | customer service wrote a note     |
-| dispute          | -   | (internal: customer-service dispute)      | customer service opened a dispute |
-| fraud-alert      | -   | (internal: fraud rule fired)              | a fraud rule flagged the item     |
-
-Internal kinds are journalled and shown in the history but never transmitted as UPU events.
+The UPU codes are those of the UPU EMSEVT / Global Postal Model event list a postal operator transmits:
+EMA posting, EDD into sorting centre, EDE out of sorting centre, EMC departure from outward office of
+exchange, EMD arrival at inward office of exchange, EMG arrival at delivery office, EDG out for delivery,
+EMH attempted/unsuccessful delivery, EMI final delivery, EDF on hold. Kinds without a code are the
+station's own (notes, disputes, fraud alerts, opening a sack) and are never transmitted.
 """
 
 from __future__ import annotations
@@ -32,11 +20,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from station.states import ItemStatus, SackState
+
 
 class EventKind(StrEnum):
     """What happened; the value is the CLI/journal spelling."""
 
     ACCEPTANCE = "acceptance"
+    SACK_OPEN = "sack-open"
     SORT_IN = "sort-in"
     SACK_REMOVE = "sack-remove"
     SACK_CLOSE = "sack-close"
@@ -53,37 +44,144 @@ class EventKind(StrEnum):
     FRAUD_ALERT = "fraud-alert"
 
     @property
+    def facts(self) -> KindFacts:
+        """This kind's row of `KIND_FACTS`."""
+        return KIND_FACTS[self]
+
+    @property
     def upu_code(self) -> str | None:
-        """The UPU tracking event code, or None for internal kinds."""
-        return UPU_CODES[self]
+        """The UPU tracking event code, or None for the station's own kinds."""
+        return KIND_FACTS[self].upu_code
 
     @property
     def is_internal(self) -> bool:
-        """Internal kinds (notes, disputes, fraud alerts) do not move the item."""
-        return self.upu_code is None
+        """The station's own kinds (notes, disputes, fraud alerts, sack opening) are never transmitted."""
+        return KIND_FACTS[self].upu_code is None
 
     @property
     def needs_reason(self) -> bool:
         """Attempted, delayed and returned events must say why."""
-        return self in (EventKind.ATTEMPTED, EventKind.DELAYED, EventKind.RETURNED)
+        return KIND_FACTS[self].needs_reason
 
 
-UPU_CODES: dict[EventKind, str | None] = {
-    EventKind.ACCEPTANCE: "EMA",
-    EventKind.SORT_IN: "EDD",
-    EventKind.SACK_REMOVE: "EDD",
-    EventKind.SACK_CLOSE: "EDE",
-    EventKind.DISPATCH: "EMC",
-    EventKind.ARRIVAL: "EMD",
-    EventKind.DELIVERY_OFFICE: "EMG",
-    EventKind.OUT_FOR_DELIVERY: "EDG",
-    EventKind.DELIVERED: "EMI",
-    EventKind.ATTEMPTED: "EMH",
-    EventKind.DELAYED: "EDF",
-    EventKind.RETURNED: "EMH",
-    EventKind.NOTE: None,
-    EventKind.DISPUTE: None,
-    EventKind.FRAUD_ALERT: None,
+class AppliesTo(StrEnum):
+    """What may be scanned for a kind: an item (S10, IMpb), a sack (SSCC), or either."""
+
+    ITEM = "item"
+    SACK = "sack"
+    BOTH = "both"
+
+    def takes_items(self) -> bool:
+        """True when an item may be scanned for this kind."""
+        return self is not AppliesTo.SACK
+
+    def takes_sacks(self) -> bool:
+        """True when a sack may be scanned for this kind."""
+        return self is not AppliesTo.ITEM
+
+
+class Membership(StrEnum):
+    """What a scan does to the scanned id's place in a sack."""
+
+    ENTERS = "enters"  # it goes into the event's container (leaving any sack it was in)
+    LEAVES = "leaves"  # it leaves the sack it was in
+
+
+@dataclass(frozen=True, slots=True)
+class KindFacts:
+    """Everything the station derives from an event kind."""
+
+    description: str  # what the operator did, in words
+    upu_code: str | None
+    applies_to: AppliesTo
+    item_status: ItemStatus | None = None  # the status this scan puts an item in (None: unchanged)
+    sack_state: SackState | None = None  # the state this scan puts a scanned sack in (None: unchanged)
+    membership: Membership | None = None
+    sms_template: str | None = None  # the message followers of the item get (assets/sms/templates.toml)
+    needs_reason: bool = False
+    needs_container: bool = False
+
+    @property
+    def moves_contents(self) -> bool:
+        """A sack travelling (dispatch, arrival) carries its items: they move, and their followers hear."""
+        return self.sack_state in (SackState.DISPATCHED, SackState.ARRIVED)
+
+
+_I, _S, _B = AppliesTo.ITEM, AppliesTo.SACK, AppliesTo.BOTH
+_TRANSIT = ItemStatus.IN_TRANSIT
+KIND_FACTS: dict[EventKind, KindFacts] = {
+    EventKind.ACCEPTANCE: KindFacts(
+        "accepted the item at the counter", "EMA", _I, ItemStatus.ACCEPTED, sms_template="accepted"
+    ),
+    EventKind.SACK_OPEN: KindFacts("opened a new sack", None, _S, sack_state=SackState.OPEN),
+    EventKind.SORT_IN: KindFacts(
+        "sorted an item or sack into a sack",
+        "EDD",
+        _B,
+        _TRANSIT,
+        membership=Membership.ENTERS,
+        sms_template="in_transit",
+        needs_container=True,
+    ),
+    EventKind.SACK_REMOVE: KindFacts(
+        "took the item out of its sack", "EDD", _I, _TRANSIT, membership=Membership.LEAVES
+    ),
+    EventKind.SACK_CLOSE: KindFacts("closed and tagged the sack", "EDE", _S, _TRANSIT, SackState.CLOSED),
+    EventKind.DISPATCH: KindFacts(
+        "dispatched a sack or an item", "EMC", _B, _TRANSIT, SackState.DISPATCHED, sms_template="in_transit"
+    ),
+    EventKind.ARRIVAL: KindFacts(
+        "received a sack or an item", "EMD", _B, _TRANSIT, SackState.ARRIVED, sms_template="in_transit"
+    ),
+    EventKind.DELIVERY_OFFICE: KindFacts(
+        "received at the delivery office", "EMG", _B, _TRANSIT, SackState.ARRIVED, sms_template="in_transit"
+    ),
+    EventKind.OUT_FOR_DELIVERY: KindFacts(
+        "loaded the carrier's round",
+        "EDG",
+        _I,
+        ItemStatus.OUT_FOR_DELIVERY,
+        membership=Membership.LEAVES,
+        sms_template="out_for_delivery",
+    ),
+    EventKind.DELIVERED: KindFacts(
+        "delivered, recipient signed",
+        "EMI",
+        _I,
+        ItemStatus.DELIVERED,
+        membership=Membership.LEAVES,
+        sms_template="delivered",
+    ),
+    EventKind.ATTEMPTED: KindFacts(
+        "could not deliver (reason code)",
+        "EMH",
+        _I,
+        ItemStatus.ATTEMPTED,
+        membership=Membership.LEAVES,
+        sms_template="attempted",
+        needs_reason=True,
+    ),
+    EventKind.DELAYED: KindFacts(
+        "held the item (reason code)",
+        "EDF",
+        _I,
+        ItemStatus.DELAYED,
+        sms_template="delayed",
+        needs_reason=True,
+    ),
+    # UPU has no code of its own for a return to sender: it is transmitted as an unsuccessful delivery.
+    EventKind.RETURNED: KindFacts(
+        "sent it back to the sender",
+        "EMH",
+        _I,
+        ItemStatus.RETURNED,
+        membership=Membership.LEAVES,
+        sms_template="returned",
+        needs_reason=True,
+    ),
+    EventKind.NOTE: KindFacts("customer service wrote a note", None, _B),
+    EventKind.DISPUTE: KindFacts("customer service opened a dispute", None, _B),
+    EventKind.FRAUD_ALERT: KindFacts("a fraud rule flagged the item", None, _B),
 }
 
 # Reason codes for attempted / delayed / returned events, after the UPU non-delivery reasons.
@@ -136,8 +234,8 @@ class Event:
             raise EventError(f"a {self.kind} event needs a reason code")
         if self.reason is not None and self.kind.needs_reason and self.reason not in REASON_CODES:
             raise EventError(f"unknown reason code {self.reason!r}; use one of {', '.join(REASON_CODES)}")
-        if self.kind is EventKind.SORT_IN and not self.container_id:
-            raise EventError("a sort-in event needs the sack (container) id")
+        if self.kind.facts.needs_container and not self.container_id:
+            raise EventError(f"a {self.kind} event needs the sack (container) id")
         if self.weight_g is not None and self.weight_g < 0:
             raise EventError("weight cannot be negative")
 

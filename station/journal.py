@@ -27,7 +27,7 @@ from station.events import Event, EventKind, StoredEvent
 
 GENESIS = "0" * 64
 
-_SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS events (
     station_id    TEXT    NOT NULL,
     seq           INTEGER NOT NULL,
@@ -71,10 +71,25 @@ def event_row(c: dict[str, Any], seq: int, prev: str, digest: str, recorded_at: 
     """The `events` row for canonical content `c` (see INSERT_SQL for the column order)."""
     extra = json.dumps(c["extra"], sort_keys=True, ensure_ascii=False) if c["extra"] else "{}"
     return (
-        c["station_id"], seq, c["event_id"], c["item_id"], c["kind"], c["upu_code"], c["facility"],
-        c["operator"], c["occurred_at"], c["container_id"], c["weight_g"], c["reason"], c["signature_ref"],
-        c["note"], extra, recorded_at, prev, digest,
-    )  # fmt: skip
+        c["station_id"],
+        seq,
+        c["event_id"],
+        c["item_id"],
+        c["kind"],
+        c["upu_code"],
+        c["facility"],
+        c["operator"],
+        c["occurred_at"],
+        c["container_id"],
+        c["weight_g"],
+        c["reason"],
+        c["signature_ref"],
+        c["note"],
+        extra,
+        recorded_at,
+        prev,
+        digest,
+    )
 
 
 AppendHook = Callable[[sqlite3.Connection, StoredEvent], None]
@@ -142,7 +157,6 @@ class Journal:
         self.station_id = station_id
         self._clock = clock
         self._hooks: list[AppendHook] = []
-        db.ensure_schema("journal", _SCHEMA)
 
     def on_append(self, hook: AppendHook) -> None:
         """Run `hook(conn, stored)` inside the transaction of every new event (not for repeats)."""
@@ -241,6 +255,14 @@ class Journal:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
+
+
+def events_of(conn: sqlite3.Connection, item_id: str) -> list[Event]:
+    """Every event recorded on this id, in time order, read inside the caller's connection."""
+    rows = conn.execute(
+        "SELECT * FROM events WHERE item_id = ? ORDER BY occurred_at, seq", (item_id,)
+    ).fetchall()
+    return [row_to_event(r) for r in rows]
 
 
 def row_to_event(row: sqlite3.Row) -> Event:

@@ -2,57 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from station.events import EventKind
+from station.states import ItemStatus
 
-
-class ItemStatus(StrEnum):
-    """What a customer-service agent tells the customer."""
-
-    ACCEPTED = "accepted"
-    IN_TRANSIT = "in-transit"
-    OUT_FOR_DELIVERY = "out-for-delivery"
-    DELIVERED = "delivered"
-    ATTEMPTED = "attempted"
-    DELAYED = "delayed"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        """Wording for people."""
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    ItemStatus.ACCEPTED: "Accepted",
-    ItemStatus.IN_TRANSIT: "In transit",
-    ItemStatus.OUT_FOR_DELIVERY: "Out for delivery",
-    ItemStatus.DELIVERED: "Delivered",
-    ItemStatus.ATTEMPTED: "Delivery attempted",
-    ItemStatus.DELAYED: "Delayed",
-    ItemStatus.RETURNED: "Returned to sender",
-}
-
-_NEXT: dict[EventKind, ItemStatus] = {
-    EventKind.ACCEPTANCE: ItemStatus.ACCEPTED,
-    EventKind.SORT_IN: ItemStatus.IN_TRANSIT,
-    EventKind.SACK_REMOVE: ItemStatus.IN_TRANSIT,
-    EventKind.SACK_CLOSE: ItemStatus.IN_TRANSIT,
-    EventKind.DISPATCH: ItemStatus.IN_TRANSIT,
-    EventKind.ARRIVAL: ItemStatus.IN_TRANSIT,
-    EventKind.DELIVERY_OFFICE: ItemStatus.IN_TRANSIT,
-    EventKind.OUT_FOR_DELIVERY: ItemStatus.OUT_FOR_DELIVERY,
-    EventKind.DELIVERED: ItemStatus.DELIVERED,
-    EventKind.ATTEMPTED: ItemStatus.ATTEMPTED,
-    EventKind.DELAYED: ItemStatus.DELAYED,
-    EventKind.RETURNED: ItemStatus.RETURNED,
-}
-
-
-def next_status(kind: EventKind) -> ItemStatus:
-    """The status an item's own movement scan puts it in."""
-    return _NEXT[kind]
+__all__ = ["ItemStatus", "StatusMachine"]
 
 
 class StatusMachine:
@@ -65,8 +18,8 @@ class StatusMachine:
         self._out_for_delivery = False
 
     def feed(self, kind: EventKind, when: str, *, via_container: str | None = None) -> None:
-        """Apply one event (internal kinds leave the status alone)."""
-        nxt = _NEXT.get(kind)
+        """Apply one event (kinds that set no item status leave it alone)."""
+        nxt = kind.facts.item_status
         if nxt is None:
             return
         if self.status is ItemStatus.DELIVERED and via_container is None:

@@ -14,18 +14,11 @@ from typing import Any
 from station.containers import contents, sack_of, sack_state
 from station.db import Database
 from station.events import REASON_CODES, Event, EventKind
-from station.journal import row_to_event
-from station.status import ItemStatus, StatusMachine
+from station.journal import events_of
+from station.states import ItemStatus, SackState
+from station.status import StatusMachine
 
 _MAX_NESTING = 8
-_ENDS_MEMBERSHIP = {
-    EventKind.SORT_IN,  # into another sack
-    EventKind.SACK_REMOVE,
-    EventKind.OUT_FOR_DELIVERY,
-    EventKind.DELIVERED,
-    EventKind.ATTEMPTED,
-    EventKind.RETURNED,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +59,7 @@ class TrackingReport:
     flags: list[str] = field(default_factory=list)
     current_sack: str | None = None
     sack_contents: list[str] = field(default_factory=list)
-    sack_state: str | None = None
+    sack_state: SackState | None = None
 
     @property
     def last_event(self) -> Event | None:
@@ -85,7 +78,7 @@ class TrackingReport:
             "status": str(self.status) if self.status else None,
             "status_label": self.status.label if self.status else None,
             "is_sack": self.is_sack,
-            "sack_state": self.sack_state,
+            "sack_state": str(self.sack_state) if self.sack_state else None,
             "current_sack": self.current_sack,
             "sack_contents": self.sack_contents,
             "flags": self.flags,
@@ -96,7 +89,7 @@ class TrackingReport:
 def track(db: Database, item_id: str) -> TrackingReport | None:
     """The item's (or sack's) status and history; None when the id was never scanned."""
     with db.reading() as conn:
-        own = _events_of(conn, item_id)
+        own = events_of(conn, item_id)
         if not own:
             return None
         entries = [HistoryEntry(e) for e in own]
@@ -113,13 +106,6 @@ def track(db: Database, item_id: str) -> TrackingReport | None:
     return TrackingReport(item_id, machine.status, entries, machine.flags, current, inside, state)
 
 
-def _events_of(conn: sqlite3.Connection, item_id: str) -> list[Event]:
-    rows = conn.execute(
-        "SELECT * FROM events WHERE item_id = ? ORDER BY occurred_at, seq", (item_id,)
-    ).fetchall()
-    return [row_to_event(r) for r in rows]
-
-
 def _sack_events(conn: sqlite3.Connection, own: list[Event], depth: int) -> list[HistoryEntry]:
     """Events of each sack while this id was inside it (recursing into the sacks those were in)."""
     if depth >= _MAX_NESTING:
@@ -129,10 +115,10 @@ def _sack_events(conn: sqlite3.Connection, own: list[Event], depth: int) -> list
         if event.kind is not EventKind.SORT_IN or not event.container_id:
             continue
         start = event.occurred_at
-        end = next((e.occurred_at for e in own[i + 1 :] if e.kind in _ENDS_MEMBERSHIP), None)
+        end = next((e.occurred_at for e in own[i + 1 :] if e.kind.facts.membership is not None), None)
         sack_events = [
             e
-            for e in _events_of(conn, event.container_id)
+            for e in events_of(conn, event.container_id)
             if e.occurred_at >= start and (end is None or e.occurred_at < end)
         ]
         out += [HistoryEntry(e, event.container_id) for e in sack_events if not e.kind.is_internal]

@@ -9,12 +9,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler
-from hardware.printers.transports import open_transport
-from hardware.registry import open_camera, open_scale, open_scanner
+from hardware.registry import WEDGE_FORM, open_camera, open_scale, open_scanner
 from hardware.urls import DeviceUrl, DeviceUrlError
 from station.app import Station
-from station.config import data_dir
+from station.printing.profiles import ProfileError
 from station.printing.queue import PrintQueue
 from ui.background import Background
 from ui.bridge import DeviceBridge
@@ -50,11 +50,14 @@ def build(station: Station, *, start_devices: bool = True, sounds: bool = True) 
     assert isinstance(app, QApplication), "create the QApplication first"
     bridge = DeviceBridge()
     feedback = Feedback(ScanBanner(), Sounds(enabled=sounds))
-    ctx = AppContext(station, Background(), bridge, feedback, data_dir())
+    ctx = AppContext(station, Background(), bridge, feedback)
     window = MainWindow(ctx)
-    wedge_url = DeviceUrl.parse("wedge:")
+    wedge_url = DeviceUrl.parse("wedge:", WEDGE_FORM)
     if station.config.devices.scanner.startswith("wedge:"):
-        wedge_url = DeviceUrl.parse(station.config.devices.scanner)
+        try:
+            wedge_url = DeviceUrl.parse(station.config.devices.scanner, WEDGE_FORM)
+        except DeviceUrlError as exc:
+            bridge.on_error(f"scanner: {exc} (fix it on the Devices screen)")
     wedge = WedgeFilter(
         max_gap_ms=wedge_url.float_param("gap_ms", 35), min_length=wedge_url.int_param("min_length", 4)
     )
@@ -72,8 +75,8 @@ def _start_devices(app: StationApp) -> None:
     bridge = ctx.bridge
     for printer in {devices.printer, devices.receipt_printer}:
         try:
-            spooler = Spooler(ctx.queue, printer, open_transport(printer), bridge.on_printer)
-        except DeviceUrlError as exc:
+            spooler = Spooler(ctx.queue, printer, transport_for(ctx.station, printer), bridge.on_printer)
+        except (DeviceUrlError, ProfileError) as exc:
             bridge.on_error(f"printer: {exc}")
             continue
         spooler.start()
@@ -86,10 +89,16 @@ def _start_devices(app: StationApp) -> None:
         scale = open_scale(devices.scale, bridge.on_weight, bridge.on_status)
         scale.start()
         app.devices.append(scale)
-        camera = open_camera(devices.camera, bridge.on_scan, bridge.on_status, bridge.on_frame,
-                             cache_dir=ctx.data_dir / "cache")  # fmt: skip
-        camera.start()
-        app.devices.append(camera)
+        camera = open_camera(
+            devices.camera,
+            bridge.on_scan,
+            bridge.on_status,
+            bridge.on_frame,
+            cache_dir=ctx.station.paths.cache,
+        )
+        if camera is not None:
+            camera.start()
+            app.devices.append(camera)
     except DeviceUrlError as exc:
         bridge.on_error(f"device settings: {exc} (fix it on the Devices screen)")
 

@@ -3,12 +3,14 @@
 Each module named in COMMAND_GROUPS exposes `register(subparsers)`; it adds its subcommands and sets
 `func` on each, a callable taking the parsed arguments and returning the exit code. Heavy imports
 (Qt, OpenCV) happen inside the commands, so `station ids check` starts in a fraction of a second.
+The global options (--home, --db) are accepted before the command or after it (`station gui --home X`).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -17,10 +19,19 @@ COMMAND_GROUPS = [
     "hardware.cli",
     "station.labels.cli",
     "hardware.printers.cli",
-    "station.postage.cli",
-    "station.notify.cli",
+    "hardware.sms.cli",
     "ui.commands",
 ]
+log = logging.getLogger("station")
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--db", default=default, help="journal database (SQLite file); default $STATION_DB or the data folder"
+    )
+    parser.add_argument(
+        "--home", default=default, help="folder for all station data and settings (overrides $STATION_HOME)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,14 +39,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="station", description="Parcel Station: post office and depot station."
     )
-    parser.add_argument(
-        "--db", help="journal database (SQLite file); default $STATION_DB or the platform data dir"
-    )
-    parser.add_argument("--home", help="folder for all station data and settings (overrides $STATION_HOME)")
+    _global_options(parser, None)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_GROUPS:
         importlib.import_module(name).register(sub)
+    _add_to_every_command(sub)
     return parser
+
+
+def _add_to_every_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    # SUPPRESS: given after the command, the option is set; not given, the value before the command stands.
+    for parser in sub.choices.values():
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            _add_to_every_command(nested[0])
+        elif not any(a.dest == "home" for a in parser._actions):
+            _global_options(parser, argparse.SUPPRESS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

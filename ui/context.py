@@ -10,8 +10,13 @@ from PySide6.QtCore import QObject, Signal
 
 from hardware.printers.spooler import Spooler
 from station.app import Station
+from station.desks.carrier import CarrierDesk
+from station.desks.counter import CounterDesk
+from station.desks.depot import DepotDesk
+from station.desks.outcome import Outcome
+from station.desks.scan import ScanDesk
+from station.desks.track import TrackDesk
 from station.printing.queue import PrintQueue
-from station.scanflow import ScanDesk
 from ui.background import Background
 from ui.bridge import DeviceBridge
 from ui.sounds import Sounds
@@ -35,6 +40,13 @@ class Feedback(QObject):
         self.sounds.play("good")
         self.shown.emit(True, text, time.monotonic())
 
+    def show(self, answer: Outcome) -> None:
+        """A desk's answer: green with its message, or red with its reason."""
+        if answer.ok:
+            self.good(answer.text + (f"  ({answer.warning})" if answer.warning else ""))
+        else:
+            self.bad(answer.text)
+
     def bad(self, text: str) -> None:
         """A red banner with the reason and the bad sound."""
         self.banner.show_bad(text)
@@ -50,13 +62,22 @@ class AppContext:
     background: Background
     bridge: DeviceBridge
     feedback: Feedback
-    data_dir: Path
     spoolers: dict[str, Spooler] = field(default_factory=dict)
     preview: LabelPreview = field(default_factory=LabelPreview)
 
     def __post_init__(self) -> None:
+        # The desks run on the I/O thread (`background.run`); screens only read widgets and show answers.
         self.desk = ScanDesk(self.station)
+        self.counter = CounterDesk(self.station)
+        self.depot = DepotDesk(self.station, self.desk)
+        self.carrier = CarrierDesk(self.station, self.desk)
+        self.tracker = TrackDesk(self.station)
         self.queue = PrintQueue(self.station.db, self.station.clock)
+
+    @property
+    def data_dir(self) -> Path:
+        """The station's data folder."""
+        return self.station.paths.data
 
     @property
     def facility(self) -> str:

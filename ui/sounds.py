@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-SOUNDS = Path(__file__).resolve().parent.parent / "assets" / "sounds"
+from station.resources import asset
+
+SOUNDS = asset("sounds")
 
 
 class Sounds:
@@ -26,7 +27,10 @@ class Sounds:
         if not self.enabled:
             return
         if self.player and (SOUNDS / f"{name}.wav").exists():
-            subprocess.Popen([self.player, "-q", str(SOUNDS / f"{name}.wav")],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            subprocess.Popen(
+                [self.player, "-q", str(SOUNDS / f"{name}.wav")],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         else:
             QApplication.beep()

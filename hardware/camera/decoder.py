@@ -31,10 +31,26 @@ FORMATS = [
     zxingcpp.BarcodeFormat.PDF417,
 ]
 # pyzbar names its types; these AIM ids let the normaliser treat its reads like zxing-cpp's.
-_ZBAR_AIM = {"EAN13": "]E0", "EAN8": "]E4", "UPCA": "]E0", "UPCE": "]E0", "CODE128": "]C0", "CODE39": "]A0",
-             "I25": "]I0", "QRCODE": "]Q1"}  # fmt: skip
-_ZBAR_NAMES = {"EAN13": "EAN-13", "EAN8": "EAN-8", "UPCA": "UPC-A", "UPCE": "UPC-E", "CODE128": "Code 128",
-               "CODE39": "Code 39", "I25": "ITF", "QRCODE": "QR Code"}  # fmt: skip
+_ZBAR_AIM = {
+    "EAN13": "]E0",
+    "EAN8": "]E4",
+    "UPCA": "]E0",
+    "UPCE": "]E0",
+    "CODE128": "]C0",
+    "CODE39": "]A0",
+    "I25": "]I0",
+    "QRCODE": "]Q1",
+}
+_ZBAR_NAMES = {
+    "EAN13": "EAN-13",
+    "EAN8": "EAN-8",
+    "UPCA": "UPC-A",
+    "UPCE": "UPC-E",
+    "CODE128": "Code 128",
+    "CODE39": "Code 39",
+    "I25": "ITF",
+    "QRCODE": "QR Code",
+}
 
 
 @dataclass(frozen=True)

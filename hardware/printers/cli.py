@@ -7,16 +7,17 @@ import sys
 import time
 from pathlib import Path
 
+from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler, SpoolEvent
-from hardware.printers.transports import PrinterNotReady, open_transport
-from hardware.urls import DeviceUrl, DeviceUrlError
-from station.cli.common import open_station
+from hardware.printers.transports import PrinterNotReady
+from hardware.urls import DeviceUrlError
+from station.cli.common import Subcommands, open_station
 from station.printing.queue import JobState, PrintQueue
 
 FORMAT_BY_SUFFIX = {".zpl": "zpl", ".pdf": "pdf", ".png": "png", ".bin": "escpos", ".escpos": "escpos"}
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: Subcommands) -> None:
     """Add `print` and `printers`."""
     p = sub.add_parser("print", help="queue files for a printer and send them (kept queued if it is offline)")
     p.add_argument("--printer", help="printer URL (default: the configured printer)")
@@ -37,7 +38,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     with open_station(args) as station:
         printer = args.printer or station.config.devices.printer
         try:
-            transport = open_transport(DeviceUrl.parse(printer))
+            transport = transport_for(station, printer)
         except DeviceUrlError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -84,7 +85,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             states = counts.get(printer, {})
             line = ", ".join(f"{n} {state}" for state, n in sorted(states.items())) or "no jobs"
             try:
-                status = open_transport(DeviceUrl.parse(printer)).status()
+                status = transport_for(station, printer).status()
                 said = "ready" if status is None or status.ready else "; ".join(status.problems)
                 if status is None:
                     said = "no status available (not a Zebra ~HS printer)"

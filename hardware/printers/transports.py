@@ -15,12 +15,15 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import serial
 
 from hardware.printers.zebra_status import HostStatus, parse_host_status
-from hardware.urls import DeviceUrl, DeviceUrlError
+from hardware.urls import DeviceUrl, UrlForm
+
+if TYPE_CHECKING:
+    from hardware.registry import DriverContext
 
 SUFFIX = {"zpl": ".zpl", "zpl-raster": ".zpl", "pdf": ".pdf", "png": ".png", "escpos": ".bin"}
 
@@ -41,6 +44,18 @@ class Transport(Protocol):
 
 class TcpTransport:
     """A raw port-9100 printer."""
+
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "tcp": UrlForm("host_port", frozenset({"timeout"}), what="raw printer port")
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> TcpTransport:
+        """The registry's constructor; `~HS` is asked only where the printer's profile says it answers."""
+        assert url.host is not None and url.port is not None
+        return cls(
+            url.host, url.port, timeout=url.float_param("timeout", 3.0), query_status=context.host_status
+        )
 
     def __init__(self, host: str, port: int, *, timeout: float = 3.0, query_status: bool = True) -> None:
         self.host, self.port, self.timeout, self.query_status = host, port, timeout, query_status
@@ -87,6 +102,15 @@ class TcpTransport:
 class SerialTransport:
     """A printer on a serial port."""
 
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "serial": UrlForm("path", frozenset({"baud", "parity", "stopbits", "bytesize"}), what="serial port")
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> SerialTransport:
+        """The registry's constructor."""
+        return cls(url)
+
     def __init__(self, url: DeviceUrl) -> None:
         self.url = url
 
@@ -106,6 +130,13 @@ class SerialTransport:
 
 class UsbTransport:
     """/dev/usb/lpN, the kernel's USB printer class device."""
+
+    url_forms: ClassVar[dict[str, UrlForm]] = {"usb": UrlForm("path", what="USB printer device")}
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> UsbTransport:
+        """The registry's constructor."""
+        return cls(url.path)
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -133,6 +164,15 @@ class UsbTransport:
 class CupsTransport:
     """A CUPS queue through `lp`."""
 
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "cups": UrlForm("name", frozenset({"options"}), what="CUPS queue name")
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> CupsTransport:
+        """The registry's constructor."""
+        return cls(url.path)
+
     def __init__(self, queue: str) -> None:
         self.queue = queue
 
@@ -157,6 +197,16 @@ class CupsTransport:
 class DirTransport:
     """Each job as a file in a folder (written atomically: a watcher never sees half a job)."""
 
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "dir": UrlForm("path", what="folder"),
+        "demo": UrlForm("nothing", what="demo printer: each job as a file in the data folder's printed/"),
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> DirTransport:
+        """The registry's constructor; `demo:` writes into the station's printed/ folder."""
+        return cls(Path(url.path) if url.scheme == "dir" else context.printed_dir)
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
@@ -179,26 +229,3 @@ class DirTransport:
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:60] or "job"
-
-
-def open_transport(url: str | DeviceUrl, demo_folder: Path | None = None) -> Transport:
-    """The transport for a printer URL."""
-    url = url if isinstance(url, DeviceUrl) else DeviceUrl.parse(url)
-    if url.scheme == "tcp":
-        assert url.host is not None and url.port is not None
-        return TcpTransport(url.host, url.port, timeout=url.float_param("timeout", 3.0))
-    if url.scheme == "serial":
-        return SerialTransport(url)
-    if url.scheme == "usb":
-        return UsbTransport(url.path)
-    if url.scheme == "cups":
-        return CupsTransport(url.path)
-    if url.scheme == "dir":
-        return DirTransport(Path(url.path))
-    if url.scheme == "demo":
-        if demo_folder is None:
-            from station.config import data_dir
-
-            demo_folder = data_dir() / "printed"
-        return DirTransport(demo_folder)
-    raise DeviceUrlError(f"{url.text!r}: {url.scheme}: is not a printer (use tcp, serial, usb, cups, dir)")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import serial
 
-from hardware.device_thread import DeviceThread
-from hardware.protocols import DeviceState, DeviceStatus, StatusCallback, WeightReading, WeightStatus
+from hardware.device_thread import ReconnectingDevice
+from hardware.protocols import StatusCallback, WeightReading, WeightStatus
 from hardware.scales.parsing import parse_continuous, parse_nci, parse_sics
-from hardware.urls import DeviceUrl
+from hardware.urls import DeviceUrl, UrlForm
+
+if TYPE_CHECKING:
+    from hardware.registry import DriverContext
 
 ReadingCallback = Callable[[WeightReading], None]
 
@@ -21,8 +25,23 @@ PROTOCOLS: dict[str, tuple[bytes | None, bytes, Callable[[bytes], WeightReading]
 }
 
 
-class SerialScale(DeviceThread):
+class SerialScale(ReconnectingDevice[Any]):
     """Reports a reading every `interval` seconds (default 0.2) until stopped."""
+
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "scale+serial": UrlForm(
+            "path",
+            frozenset({"baud", "protocol", "parity", "stopbits", "bytesize", "interval"}),
+            required=frozenset({"protocol"}),
+            what="serial scale",
+        )
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> SerialScale:
+        """The registry's constructor."""
+        assert context.on_reading is not None, "a scale needs on_reading"
+        return cls(url, context.on_reading, context.on_status)
 
     def __init__(
         self,
@@ -32,53 +51,32 @@ class SerialScale(DeviceThread):
         *,
         answer_timeout: float = 1.0,
     ) -> None:
-        super().__init__(f"scale {url.text}")
+        super().__init__(f"scale {url.text}", url.text, on_status)
         self.url = url
         self.protocol = url.params["protocol"]
         self._on_reading = on_reading
-        self._on_status = on_status or (lambda s: None)
         self._interval = url.float_param("interval", 0.2)
         self._timeout = answer_timeout
 
-    def _stopped(self) -> None:
-        self._on_status(DeviceStatus(self.url.text, DeviceState.STOPPED))
+    def _connect(self) -> Any:
+        return serial.serial_for_url(self.url.path, baudrate=self.url.baud, timeout=self._timeout)
 
-    def _run(self) -> None:
+    def _disconnect(self, connection: Any) -> None:
+        connection.close()
+
+    def _serve(self, connection: Any) -> None:
         command, terminator, parse = PROTOCOLS[self.protocol]
-        delay = 0.05
-        down = False
         while not self._stop.is_set():
-            try:
-                port = serial.serial_for_url(self.url.path, baudrate=self.url.baud, timeout=self._timeout)
-            except (serial.SerialException, OSError) as exc:
-                if not down:
-                    self._on_status(DeviceStatus(self.url.text, DeviceState.DISCONNECTED, str(exc)[:160]))
-                    down = True
-                self._stop.wait(delay)
-                delay = min(delay * 2, 2.0)
-                continue
-            delay, down = 0.05, False
-            self._on_status(DeviceStatus(self.url.text, DeviceState.CONNECTED))
-            try:
-                while not self._stop.is_set():
-                    if command is not None:
-                        # A late answer to the previous poll must not be taken for this one.
-                        port.reset_input_buffer()
-                        port.write(command)
-                    answer = port.read_until(terminator)
-                    if not answer.endswith(terminator):
-                        self._on_reading(
-                            WeightReading(
-                                WeightStatus.ERROR, raw=answer, detail="scale did not answer in time"
-                            )
-                        )
-                    else:
-                        self._on_reading(parse(answer))
-                    if command is not None:
-                        self._stop.wait(self._interval)
-            except (serial.SerialException, OSError) as exc:
-                if not self._stop.is_set():
-                    self._on_status(DeviceStatus(self.url.text, DeviceState.DISCONNECTED, str(exc)[:160]))
-                    down = True
-            finally:
-                port.close()
+            if command is not None:
+                # A late answer to the previous poll must not be taken for this one.
+                connection.reset_input_buffer()
+                connection.write(command)
+            answer = connection.read_until(terminator)
+            if not answer.endswith(terminator):
+                self._on_reading(
+                    WeightReading(WeightStatus.ERROR, raw=answer, detail="scale did not answer in time")
+                )
+            else:
+                self._on_reading(parse(answer))
+            if command is not None:
+                self._stop.wait(self._interval)

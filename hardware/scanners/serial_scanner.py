@@ -11,25 +11,34 @@ so nothing complete is lost and nothing is emitted twice.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import serial
 
-from hardware.device_thread import DeviceThread
+from hardware.device_thread import ReconnectingDevice
 from hardware.framing import FrameError, Framer
-from hardware.protocols import (
-    DeviceState,
-    DeviceStatus,
-    ErrorCallback,
-    RawScan,
-    ScanCallback,
-    StatusCallback,
-)
-from hardware.urls import DeviceUrl
+from hardware.protocols import ErrorCallback, RawScan, ScanCallback, StatusCallback
+from hardware.urls import DeviceUrl, UrlForm
+
+if TYPE_CHECKING:
+    from hardware.registry import DriverContext
 
 
-class SerialScanner(DeviceThread):
+class SerialScanner(ReconnectingDevice[Any]):
     """A scanner on a serial port or a TCP socket."""
+
+    connection_errors = (serial.SerialException, OSError, ValueError)
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "serial": UrlForm(
+            "path", frozenset({"baud", "suffix", "parity", "stopbits", "bytesize"}), what="serial port"
+        ),
+        "tcp": UrlForm("host_port", frozenset({"suffix", "timeout"}), what="network scanner base"),
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> SerialScanner:
+        """The registry's constructor."""
+        return cls(url, context.on_scan, context.on_status, context.on_error)
 
     def __init__(
         self,
@@ -41,12 +50,13 @@ class SerialScanner(DeviceThread):
         backoff_start: float = 0.05,
         backoff_max: float = 2.0,
     ) -> None:
-        super().__init__(f"scanner {url.text}")
+        super().__init__(
+            f"scanner {url.text}", url.text, on_status, backoff_start=backoff_start, backoff_max=backoff_max
+        )
         self.url = url
         self._on_scan = on_scan
-        self._on_status = on_status or (lambda s: None)
         self._on_error = on_error or (lambda m: None)
-        self._backoff = (backoff_start, backoff_max)
+        self._framer = Framer(url.suffix or b"\r")
         self._port: Any = None
         self.frames = 0
 
@@ -57,63 +67,41 @@ class SerialScanner(DeviceThread):
             with contextlib.suppress(OSError, serial.SerialException):
                 cancel()
 
-    def _stopped(self) -> None:
-        self._on_status(DeviceStatus(self.url.text, DeviceState.STOPPED))
-
-    def _open(self) -> Any:
+    def _connect(self) -> Any:
         if self.url.scheme != "serial":
-            return serial.serial_for_url(self.url.pyserial_url, timeout=0.2)
-        return serial.serial_for_url(
-            self.url.pyserial_url,
-            baudrate=self.url.baud,
-            timeout=0.2,
-            parity=self.url.params.get("parity", "N").upper(),
-            stopbits=float(self.url.params.get("stopbits", "1")),
-            bytesize=int(self.url.params.get("bytesize", "8")),
-        )
+            self._port = serial.serial_for_url(self.url.pyserial_url, timeout=0.2)
+        else:
+            self._port = serial.serial_for_url(
+                self.url.pyserial_url,
+                baudrate=self.url.baud,
+                timeout=0.2,
+                parity=self.url.params.get("parity", "N").upper(),
+                stopbits=float(self.url.params.get("stopbits", "1")),
+                bytesize=int(self.url.params.get("bytesize", "8")),
+            )
+        return self._port
 
-    def _run(self) -> None:
-        framer = Framer(self.url.suffix or b"\r")
-        delay = self._backoff[0]
-        announced_down = False
-        self._on_status(DeviceStatus(self.url.text, DeviceState.CONNECTING))
-        while not self._stop.is_set():
-            try:
-                self._port = self._open()
-            except (serial.SerialException, OSError, ValueError) as exc:
-                if not announced_down:
-                    self._on_status(DeviceStatus(self.url.text, DeviceState.DISCONNECTED, _reason(exc)))
-                    announced_down = True
-                self._stop.wait(delay)
-                delay = min(delay * 2, self._backoff[1])
-                continue
-            delay = self._backoff[0]
-            announced_down = False
-            self._on_status(DeviceStatus(self.url.text, DeviceState.CONNECTED))
-            try:
-                self._read_until_gone(self._port, framer)
-            except (serial.SerialException, OSError) as exc:
-                if framer.reset():
-                    self._on_error(
-                        f"{self.url.text}: device went away mid-scan; the partial scan was dropped"
-                    )
-                if not self._stop.is_set():
-                    self._on_status(DeviceStatus(self.url.text, DeviceState.DISCONNECTED, _reason(exc)))
-                    announced_down = True
-            finally:
-                with contextlib.suppress(serial.SerialException, OSError):
-                    self._port.close()
-                self._port = None
+    def _disconnect(self, connection: Any) -> None:
+        with contextlib.suppress(serial.SerialException, OSError):
+            connection.close()
+        self._port = None
 
-    def _read_until_gone(self, port: Any, framer: Framer) -> None:
+    def _lost(self, exc: BaseException) -> None:
+        if self._framer.reset():
+            self._on_error(f"{self.url.text}: device went away mid-scan; the partial scan was dropped")
+
+    def _reason(self, exc: BaseException) -> str:
+        return _reason(exc)
+
+    def _serve(self, connection: Any) -> None:
         # socket:// reports in_waiting as 0/1 only, so it reads in blocks with a short timeout;
         # a tty reads what is waiting, so a half frame is seen (and dropped) if the cable goes.
         is_socket = self.url.scheme == "tcp"
         while not self._stop.is_set():
-            data = port.read(4096) if is_socket else port.read(max(1, port.in_waiting))
+            data = connection.read(4096) if is_socket else connection.read(max(1, connection.in_waiting))
             if not data:
                 continue
-            for item in framer.feed(data):
+            for item in self._framer.feed(data):
                 if isinstance(item, FrameError):
                     self._on_error(f"{self.url.text}: {item.message}")
                     continue

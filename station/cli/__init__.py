@@ -1,13 +1,16 @@
-"""Headless `station` subcommands of the domain core: ids, scan, track, journal, demo."""
+"""Headless `station` subcommands of the domain core, one module per desk (plus ids, journal, demo).
+
+Each module's `register(subcommands)` adds its commands; each command only parses its arguments, calls
+one desk method and prints the answer (`station/cli/common.py`).
+"""
 
 from __future__ import annotations
 
-import argparse
+from station.cli import carrier, counter, demo, depot, ids, journal, scan, sms, track
+from station.cli.common import Subcommands
 
-from station.cli import demo, ids, journal, scan, track
 
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: Subcommands) -> None:
     """Add the core subcommands to the `station` parser."""
-    for module in (ids, scan, track, journal, demo):
+    for module in (ids, scan, track, depot, carrier, counter, sms, journal, demo):
         module.register(sub)

@@ -1,30 +1,91 @@
-"""What every subcommand needs: the station opened on the right database with the right settings."""
+"""What every subcommand needs: the station opened from the arguments, and one way to answer.
+
+A desk's answer is printed as one line, `OK ...` (exit 0) or `REJECT reason` (exit 1), or with
+`--json` as one JSON object; the operator's terminal never gets control characters from stored text.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
+import json
+import sys
+from typing import Any, Protocol, TypeAlias
 
 from station.app import Station
-from station.config import default_config_path, default_db_path, load_config
+from station.config import load_config
+from station.paths import StationPaths
+
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def apply_home(args: argparse.Namespace) -> None:
-    """`--home DIR` means STATION_HOME=DIR for this process (data and settings in one folder)."""
-    home = getattr(args, "home", None)
-    if home:
-        os.environ["STATION_HOME"] = str(Path(home).resolve())
+class Answer(Protocol):
+    """What a desk returns: `Outcome`, `Acceptance`, ..."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def line(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    """--db, else $STATION_DB, else the platform data dir (or --home)."""
-    apply_home(args)
-    explicit = getattr(args, "db", None)
-    return Path(explicit) if explicit else default_db_path()
+def station_paths(args: argparse.Namespace) -> StationPaths:
+    """The paths named by --home / --db (or the environment, or the platform folders)."""
+    return StationPaths.resolve(getattr(args, "home", None), getattr(args, "db", None))
 
 
 def open_station(args: argparse.Namespace) -> Station:
     """The station for this command, with its settings file and database."""
-    path = db_path(args)
-    return Station.open(path, load_config(default_config_path()))
+    paths = station_paths(args)
+    return Station.at(paths, load_config(paths.config_file))
+
+
+def where(args: argparse.Namespace, station: Station) -> tuple[str, str]:
+    """(facility, operator): the command's --facility / --operator, else the station's settings."""
+    return (
+        getattr(args, "facility", None) or station.config.facility,
+        getattr(args, "operator", None) or station.config.operator,
+    )
+
+
+def add_where(p: argparse.ArgumentParser) -> None:
+    """--facility and --operator, defaulting to the station's settings."""
+    p.add_argument("--facility", help="where this happens (default: the station's facility)")
+    p.add_argument("--operator", help="who does it (default: the station's operator)")
+
+
+def add_json(p: argparse.ArgumentParser) -> None:
+    """--json."""
+    p.add_argument("--json", action="store_true", help="answer with one JSON object")
+
+
+def answer(result: Answer, as_json: bool) -> int:
+    """Print the answer; 0 when done, 1 when refused."""
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(printable(result.line), flush=True)
+    warning = getattr(result, "warning", None)
+    if warning:
+        print(f"warning: {printable(warning)}", file=sys.stderr, flush=True)
+    return 0 if result.ok else 1
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters (escape sequences) shown as \\xNN."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def group(sub: Subcommands, name: str, help: str) -> Subcommands:
+    """The subcommands of `station NAME` (made on first use, so two layers can add actions to one group)."""
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help)
+        parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
+    assert parser._subparsers is not None
+    actions = parser._subparsers._group_actions[0]
+    assert isinstance(actions, argparse._SubParsersAction)
+    return actions

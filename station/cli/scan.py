@@ -6,26 +6,28 @@ import argparse
 import sys
 from typing import BinaryIO
 
-from station.cli.common import open_station
+from station.cli.common import Subcommands, answer, open_station
+from station.desks.scan import ScanDesk
 from station.events import REASON_CODES, EventKind
-from station.scanflow import ScanDesk
 
 SCAN_KINDS = [k.value for k in EventKind if not k.is_internal]
+MAX_LINE = 4096  # a scanner line longer than this is noise (as the serial framing caps a frame)
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: Subcommands) -> None:
     """Add `scan`."""
     p = sub.add_parser("scan", help="record scans from raw scanner lines (stdin or --input)")
     p.add_argument("--event", required=True, choices=SCAN_KINDS, help="what happened to each scanned item")
     p.add_argument("--facility", required=True)
     p.add_argument("--operator", required=True)
-    p.add_argument("--sack", help="the sack (SSCC) the items go into, for sort-in")
+    p.add_argument("--sack", help="the sack (SSCC) the items go into, for sort-in (its destination applies)")
     p.add_argument(
         "--reason", choices=sorted(REASON_CODES), help="reason code for attempted/delayed/returned"
     )
     p.add_argument("--weight-g", type=int, help="weight in grams for every scanned item")
     p.add_argument("--signature-ref", help="signature reference for delivered")
     p.add_argument("--input", help="file of raw scans, one per line (default: stdin)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_scan)
 
 
@@ -36,7 +38,6 @@ def cmd_scan(args: argparse.Namespace) -> int:
         # Recorded as such rather than guessed: customer service sees that no reason was given.
         args.reason = "UNSPECIFIED"
         print(f"note: no --reason given; {kind} scans are recorded with reason UNSPECIFIED", file=sys.stderr)
-    refused = 0
     with open_station(args) as station:
         desk = ScanDesk(station)
         if args.input:
@@ -49,7 +50,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def _run(desk: ScanDesk, stream: BinaryIO, kind: EventKind, args: argparse.Namespace) -> int:
     refused = 0
-    for line in stream:
+    while True:
+        line = stream.readline(MAX_LINE + 1)
+        if not line:
+            return refused
+        if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass  # the rest of an endless line is read and dropped, never held in memory
+            line = line[:MAX_LINE] + b"..."
         if not line.strip(b"\r\n"):
             continue  # a blank line between batches is not a scan
         outcome = desk.record(
@@ -62,9 +70,5 @@ def _run(desk: ScanDesk, stream: BinaryIO, kind: EventKind, args: argparse.Names
             reason=args.reason,
             signature_ref=args.signature_ref,
         )
-        refused += not outcome.ok
         # Printed (and flushed) only after the commit: a reader of this stream may rely on it.
-        print(outcome.line, flush=True)
-        if outcome.warning:
-            print(f"warning: {outcome.warning}", file=sys.stderr, flush=True)
-    return refused
+        refused += answer(outcome, args.json)

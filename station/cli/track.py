@@ -1,4 +1,4 @@
-"""`station track ID`: current status and full history, sack-level events included."""
+"""`station track ID`, `station note ID TEXT`, `station dispute ID TEXT`: the track desk's use cases."""
 
 from __future__ import annotations
 
@@ -6,38 +6,56 @@ import argparse
 import json
 import sys
 
-from station.cli.common import open_station
-from station.eta import expected_delivery
-from station.scanning import Identified, classify
-from station.tracking import TrackingReport, track
+from station.cli.common import Subcommands, add_json, add_where, answer, open_station, printable, where
+from station.desks.track import TrackDesk
+from station.tracking import TrackingReport
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `track`."""
+def register(sub: Subcommands) -> None:
+    """Add `track`, `note` and `dispute`."""
     p = sub.add_parser("track", help="status and history of an item or sack")
     p.add_argument("id", metavar="ID", help="S10, IMpb or SSCC (as printed or as scanned)")
-    p.add_argument("--json", action="store_true")
+    add_json(p)
     p.set_defaults(func=cmd_track)
+    for kind, help in (
+        ("note", "a customer-service note on an item"),
+        ("dispute", "open a dispute on an item (not delivered, damaged, signature...)"),
+    ):
+        w = sub.add_parser(kind, help=help)
+        w.add_argument("id", metavar="ID")
+        w.add_argument("text", metavar="TEXT")
+        add_where(w)
+        add_json(w)
+        w.set_defaults(func=cmd_write, kind=kind)
+
+
+def cmd_write(args: argparse.Namespace) -> int:
+    """A note or a dispute."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        desk = TrackDesk(station)
+        write = desk.note if args.kind == "note" else desk.dispute
+        done = write(args.id, args.text, facility=facility, operator=operator)
+    return answer(done, args.json)
 
 
 def cmd_track(args: argparse.Namespace) -> int:
     """Exit 0 with the report, 1 for an id the journal has never seen."""
-    found = classify(args.id)
-    key = found.id if isinstance(found, Identified) else args.id.strip()
     with open_station(args) as station:
-        report = track(station.db, key)
-    if report is None:
-        why = "" if isinstance(found, Identified) else f" ({found.reason})"
-        print(f"unknown id {args.id!r}: no scans recorded{why}", file=sys.stderr)
-        if args.json:
-            print(json.dumps({"id": key, "status": None, "error": "unknown id"}))
-        return 1
-    eta = expected_delivery(report)
+        found = TrackDesk(station).look_up(args.id)
     if args.json:
-        print(json.dumps({**report.to_json(), "expected_delivery": eta.isoformat() if eta else None},
-                         indent=2, ensure_ascii=False))  # fmt: skip
-    else:
-        print(format_report(report) + (f"\n  expected delivery: {eta:%a %Y-%m-%d}" if eta else ""))
+        print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+    if found.report is None:
+        why = f" ({found.why_unknown})" if found.why_unknown else ""
+        print(printable(f"unknown id {args.id!r}: no scans recorded{why}"), file=sys.stderr)
+        return 1
+    if not args.json:
+        eta = found.expected
+        print(
+            printable(
+                format_report(found.report) + (f"\n  expected delivery: {eta:%a %Y-%m-%d}" if eta else "")
+            )
+        )
     return 0
 
 

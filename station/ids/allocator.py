@@ -11,7 +11,7 @@ from station.db import Database
 from station.ids.s10 import S10
 from station.ids.sscc import Sscc
 
-_SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS s10_serials (
     station_id TEXT NOT NULL,
     service    TEXT NOT NULL,
@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS s10_serials (
     next_serial INTEGER NOT NULL,
     PRIMARY KEY (station_id, service, country)
 );
+CREATE TABLE IF NOT EXISTS sscc_serials (station_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);
 """
 
 
@@ -36,7 +37,6 @@ class S10Allocator:
         self._station_id = station_id
         self._first = first
         self._last = last
-        db.ensure_schema("s10_serials", _SCHEMA)
 
     def allocate(self, service: str, country: str, count: int = 1) -> list[S10]:
         """`count` new ids; committed before they are returned."""
@@ -71,11 +71,6 @@ class SsccAllocator:
         self._station_id = station_id
         self._prefix = company_prefix
         self._extension = extension
-        db.ensure_schema(
-            "sscc_serials",
-            "CREATE TABLE IF NOT EXISTS sscc_serials"
-            " (station_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);",
-        )
 
     def allocate(self) -> Sscc:
         """One new SSCC, committed before it is returned."""

@@ -6,11 +6,10 @@ import argparse
 import csv
 import sys
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from station.ids import InvalidId
-from station.labels.escpos import EscPosRenderer
+from station.inputs import address_lines, parse_weight_g
 from station.labels.layouts import (
     ItemTagData,
     SackTagData,
@@ -20,13 +19,8 @@ from station.labels.layouts import (
     shipping_label,
 )
 from station.labels.model import Label
-from station.labels.pdf import PdfRenderer
 from station.labels.png import PngRenderer
-from station.labels.zpl import ZplRenderer
-from station.labels.zpl_raster import ZplRasterRenderer
-
-FORMATS = ("zpl", "zpl-raster", "pdf", "png", "escpos")
-GRAMS_PER = {"kg": Decimal(1000), "g": Decimal(1), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
+from station.labels.render import FORMATS, render
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,28 +45,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r.set_defaults(func=cmd_render)
 
 
-def parse_weight_g(text: str) -> int:
-    """'1.2kg' -> 1200 (grams, rounded half up); a bare number is grams."""
-    raw = text.strip().lower().replace(" ", "")
-    unit = next((u for u in ("kg", "lb", "oz", "g") if raw.endswith(u)), "g")
-    number = raw[: len(raw) - len(unit)] if raw.endswith(unit) else raw
-    try:
-        value = Decimal(number) * GRAMS_PER[unit]
-    except InvalidOperation:
-        raise ValueError(f"weight {text!r} is not a number with a unit (kg, g, lb, oz)") from None
-    if value < 0:
-        raise ValueError(f"weight {text!r} is negative")
-    return int(value.to_integral_value(rounding="ROUND_HALF_UP"))
-
-
-def address_lines(text: str) -> tuple[str, ...]:
-    """Split an address given on one command line."""
-    for sep in ("|", "\n"):
-        if sep in text:
-            return tuple(p.strip() for p in text.split(sep) if p.strip())
-    return tuple(p.strip() for p in text.split(",") if p.strip())
-
-
 def build_label(args: argparse.Namespace | dict[str, str], dpi: int, kind: str, reprint: bool) -> Label:
     """One label from CLI arguments or a CSV row."""
     get = args.get if isinstance(args, dict) else lambda k, d=None: getattr(args, k, d)
@@ -83,10 +55,18 @@ def build_label(args: argparse.Namespace | dict[str, str], dpi: int, kind: str, 
     grams = parse_weight_g(weight) if weight else None
     if kind == "sack":
         return sack_tag(
-            SackTagData(tracking, get("recipient") or get("to") or "", get("sender") or get("from") or "",
-                        int(get("items") or 0), grams or 0, date.today(), get("service") or "", reprint),
+            SackTagData(
+                tracking,
+                get("recipient") or get("to") or "",
+                get("sender") or get("from") or "",
+                int(get("items") or 0),
+                grams or 0,
+                date.today(),
+                get("service") or "",
+                reprint,
+            ),
             dpi,
-        )  # fmt: skip
+        )
     if kind == "item":
         return item_tag(ItemTagData(tracking, get("reference") or ""), dpi)
     return shipping_label(
@@ -103,19 +83,6 @@ def build_label(args: argparse.Namespace | dict[str, str], dpi: int, kind: str, 
         ),
         dpi,
     )
-
-
-def render(labels: list[Label], fmt: str) -> bytes:
-    """Bytes for a job of one or more labels (PNG: one label)."""
-    if fmt == "pdf":
-        return PdfRenderer().render_many(labels)
-    if fmt == "zpl":
-        return ZplRenderer().render_many(labels)
-    if fmt == "zpl-raster":
-        return b"".join(ZplRasterRenderer().render(label) for label in labels)
-    if fmt == "escpos":
-        return b"".join(EscPosRenderer().render(label) for label in labels)
-    return PngRenderer().render(labels[0])
 
 
 def cmd_render(args: argparse.Namespace) -> int:

@@ -175,7 +175,7 @@ def _postage_block(p: PostageImprint, d: object) -> list[Element]:
         Text(d(3.3), d(1.25), d(0.1), f"ZIP {clean(p.origin_zip, 10)}"),
         Text(d(3.3), d(1.4), d(0.1), clean(p.meter_id, 12)),
         Text(d(3.3), d(1.55), d(0.1), clean(p.rate_category, 12)),
-    ]  # fmt: skip
+    ]
 
 
 def sack_tag(data: SackTagData, dpi: int = 203) -> Label:

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from station.containers import contents_recursive, is_sack
-from station.events import EventKind, StoredEvent
-from station.notify import templates
+from station.events import StoredEvent
+from station.notify import subscribers, templates
+from station.states import WAITING_OUTBOX_STATES, OutboxState, SubscriberState
 
 if TYPE_CHECKING:
     from station.app import Station
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS sms_outbox (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     phone       TEXT NOT NULL,
@@ -44,21 +46,7 @@ CREATE INDEX IF NOT EXISTS sms_outbox_due ON sms_outbox (state, not_before);
 CREATE INDEX IF NOT EXISTS sms_outbox_phone ON sms_outbox (phone, created_at);
 """
 
-TEMPLATE_FOR = {
-    EventKind.ACCEPTANCE: "accepted",
-    EventKind.SORT_IN: "in_transit",
-    EventKind.DISPATCH: "in_transit",
-    EventKind.ARRIVAL: "in_transit",
-    EventKind.DELIVERY_OFFICE: "in_transit",
-    EventKind.OUT_FOR_DELIVERY: "out_for_delivery",
-    EventKind.DELIVERED: "delivered",
-    EventKind.ATTEMPTED: "attempted",
-    EventKind.DELAYED: "delayed",
-    EventKind.RETURNED: "returned",
-}
 NOT_URGENT = {"accepted", "in_transit", "delayed", "returned"}  # replies to the customer are never held
-CONSENT_TEMPLATES = {"optin_request", "optin_confirmed", "following", "stop_confirmed", "start_confirmed",
-                     "help", "unknown"}  # fmt: skip
 QUIET_START, QUIET_END = 21, 8
 RATE_PER_HOUR = 10
 
@@ -74,11 +62,11 @@ def queue_message(
     event_id: str | None = None,
 ) -> int | None:
     """Add one message to the outbox inside `conn`'s transaction; None when it must not be sent."""
-    row = conn.execute("SELECT state, time_zone FROM sms_subscribers WHERE phone=?", (phone,)).fetchone()
-    if row is None or (not consent_message and row[0] != "active"):
+    found = subscribers.subscriber(conn, phone)
+    if found is None or (not consent_message and found.state is not SubscriberState.ACTIVE):
         return None  # only consent replies go to numbers that have not confirmed YES (or said STOP)
     now = station.clock()
-    zone = ZoneInfo(row[1])
+    zone = ZoneInfo(found.time_zone)
     local = now.astimezone(zone)
     if template == "in_transit":
         since = (local.replace(hour=0, minute=0, second=0, microsecond=0)).astimezone(now.tzinfo).isoformat()
@@ -90,47 +78,139 @@ def queue_message(
         if already:
             return None
     message = templates.render(template, item_id=item_id, date=local.strftime("%b %d"))
-    not_before, state = now, "queued"
+    not_before, state = now, OutboxState.QUEUED
     if template in NOT_URGENT and (local.hour >= QUIET_START or local.hour < QUIET_END):
         morning = local.replace(hour=QUIET_END, minute=0, second=0, microsecond=0)
         if local.hour >= QUIET_START:
             morning += timedelta(days=1)
-        not_before, state = morning.astimezone(now.tzinfo), "held"
+        not_before, state = morning.astimezone(now.tzinfo), OutboxState.HELD
     recent = conn.execute(
         "SELECT not_before FROM sms_outbox WHERE phone=? AND not_before>? ORDER BY not_before",
         (phone, (not_before - timedelta(hours=1)).isoformat()),
     ).fetchall()
     if len(recent) >= RATE_PER_HOUR:
         not_before = datetime.fromisoformat(recent[-RATE_PER_HOUR][0]) + timedelta(hours=1)
-        state = "held"
+        state = OutboxState.HELD
     cur = conn.execute(
         "INSERT INTO sms_outbox (phone, item_id, template, body, encoding, state, not_before, client_ref,"
         " event_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (phone, item_id, template, message.text, message.encoding, state, not_before.isoformat(),
-         uuid.uuid4().hex, event_id, now.isoformat()),
-    )  # fmt: skip
+        (
+            phone,
+            item_id,
+            template,
+            message.text,
+            message.encoding,
+            state,
+            not_before.isoformat(),
+            uuid.uuid4().hex,
+            event_id,
+            now.isoformat(),
+        ),
+    )
     return int(cur.lastrowid or 0)
+
+
+def cancel_waiting(conn: sqlite3.Connection, phone: str, why: str) -> int:
+    """Cancel every message to `phone` not yet handed to a gateway; returns how many."""
+    cur = conn.execute(
+        "UPDATE sms_outbox SET state=?, last_error=? WHERE phone=? AND state IN (?, ?)",
+        (OutboxState.CANCELLED, why, phone, *WAITING_OUTBOX_STATES),
+    )
+    return cur.rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """A message as the worker sends it."""
+
+    id: int
+    phone: str
+    body: str
+    encoding: str
+    client_ref: str
+    attempts: int
+
+
+def due(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Waiting messages whose time has come, oldest first."""
+    rows = conn.execute(
+        "SELECT id, phone, body, encoding, client_ref, attempts FROM sms_outbox"
+        " WHERE state IN (?, ?) AND not_before <= ? ORDER BY id LIMIT ?",
+        (*WAITING_OUTBOX_STATES, now.isoformat(), limit),
+    ).fetchall()
+    return [OutboxMessage(*row) for row in rows]
+
+
+def claim(conn: sqlite3.Connection, message_id: int) -> bool:
+    """Take a waiting message for sending; False when it is no longer waiting (cancelled, or taken)."""
+    cur = conn.execute(
+        "UPDATE sms_outbox SET state=?, attempts=attempts+1 WHERE id=? AND state IN (?, ?)",
+        (OutboxState.SENDING, message_id, *WAITING_OUTBOX_STATES),
+    )
+    return cur.rowcount == 1
+
+
+def mark_sent(conn: sqlite3.Connection, message_id: int, gateway_id: str, at: datetime) -> None:
+    """The gateway took the message."""
+    conn.execute(
+        "UPDATE sms_outbox SET state=?, gateway_id=?, sent_at=?, last_error=NULL WHERE id=?",
+        (OutboxState.SENT, gateway_id, at.isoformat(), message_id),
+    )
+
+
+def mark_unsent(
+    conn: sqlite3.Connection,
+    message_id: int,
+    state: OutboxState,
+    error: str,
+    not_before: datetime | None = None,
+) -> None:
+    """The send failed: queued again (with a later `not_before`), failed, or uncertain."""
+    if not_before is None:
+        conn.execute("UPDATE sms_outbox SET state=?, last_error=? WHERE id=?", (state, error, message_id))
+    else:
+        conn.execute(
+            "UPDATE sms_outbox SET state=?, last_error=?, not_before=? WHERE id=?",
+            (state, error, not_before.isoformat(), message_id),
+        )
+
+
+def interrupted(conn: sqlite3.Connection) -> list[int]:
+    """Messages left `sending` by a worker that stopped between send and acknowledgement."""
+    return [r[0] for r in conn.execute("SELECT id FROM sms_outbox WHERE state=?", (OutboxState.SENDING,))]
+
+
+def record_receipt(conn: sqlite3.Connection, gateway_id: str, receipt: str) -> None:
+    """A delivery receipt for a sent message."""
+    conn.execute("UPDATE sms_outbox SET receipt=? WHERE gateway_id=?", (receipt, gateway_id))
+
+
+def listing(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    """Every message with its state, for `station sms outbox`."""
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT id, phone, item_id, template, body, encoding, state, not_before, attempts,"
+            " created_at, sent_at, last_error, receipt FROM sms_outbox ORDER BY id"
+        )
+    ]
 
 
 def install_notifications(station: Station) -> None:
     """Make every journalled scan queue its customers' messages in the same transaction."""
-    from station.notify.consent import ensure_schema
-
-    ensure_schema(station)
-    station.db.ensure_schema("sms_outbox", SCHEMA)
 
     def on_scan(conn: sqlite3.Connection, stored: StoredEvent) -> None:
         event = stored.event
-        template = TEMPLATE_FOR.get(event.kind)
-        if template is None:
+        facts = event.kind.facts
+        if facts.sms_template is None:
             return
         items = [event.item_id]
-        if event.kind in (EventKind.DISPATCH, EventKind.ARRIVAL, EventKind.DELIVERY_OFFICE) and is_sack(
-            conn, event.item_id
-        ):
+        if facts.moves_contents and is_sack(conn, event.item_id):
+            if not subscribers.has_followers(conn):
+                return  # no need to open every sack inside when nobody follows anything
             items = contents_recursive(conn, event.item_id)  # a sack's journey is its items' journey
         for item in items:
-            for (phone,) in conn.execute("SELECT phone FROM sms_follows WHERE item_id=?", (item,)).fetchall():
-                queue_message(station, conn, phone, item, template, event_id=event.event_id)
+            for phone in subscribers.followers(conn, item):
+                queue_message(station, conn, phone, item, facts.sms_template, event_id=event.event_id)
 
     station.journal.on_append(on_scan)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "sms" / "templates.toml"
+from station.resources import asset
+
+ASSETS = asset("sms", "templates.toml")
 
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"

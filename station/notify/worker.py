@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 
 from station.clock import utc_now
 from station.db import Database
-from station.notify.gateways import Gateway, GatewayError
+from station.notify import outbox
+from station.notify.gateway import Gateway, GatewayError
+from station.states import OutboxState
 
 MAX_ATTEMPTS = 8
 BACKOFF_START = timedelta(seconds=5)
@@ -47,47 +49,40 @@ class SmsWorker:
         self._recovered = self._recover()
 
     def _recover(self) -> int:
+        state = OutboxState.QUEUED if self.gateway.dedupes_client_ref else OutboxState.UNCERTAIN
         with self.db.transaction() as conn:
-            rows = conn.execute("SELECT id FROM sms_outbox WHERE state='sending'").fetchall()
-            state = "queued" if self.gateway.dedupes_client_ref else "uncertain"
-            for (row_id,) in rows:
-                conn.execute(
-                    "UPDATE sms_outbox SET state=?, last_error=? WHERE id=?",
-                    (state, "interrupted between send and acknowledgement", row_id),
-                )
-        return len(rows)
+            ids = outbox.interrupted(conn)
+            for message_id in ids:
+                outbox.mark_unsent(conn, message_id, state, "interrupted between send and acknowledgement")
+        return len(ids)
 
     def run_once(self, limit: int = 500) -> WorkerReport:
         """Send what is due now."""
-        now = self.clock().isoformat()
         with self.db.reading() as conn:
-            due = conn.execute(
-                "SELECT id, phone, body, encoding, client_ref, attempts FROM sms_outbox"
-                " WHERE state IN ('queued', 'held') AND not_before <= ? ORDER BY id LIMIT ?",
-                (now, limit),
-            ).fetchall()
+            due = outbox.due(conn, self.clock(), limit)
         sent = retried = failed = 0
-        for row_id, phone, body, encoding, client_ref, attempts in due:
+        for message in due:
             with self.db.transaction() as conn:
-                conn.execute(
-                    "UPDATE sms_outbox SET state='sending', attempts=attempts+1 WHERE id=?", (row_id,)
-                )
+                if not outbox.claim(conn, message.id):
+                    continue  # cancelled by a STOP since it was read, or taken by another worker
             try:
-                gateway_id = self.gateway.send(phone, body, encoding, client_ref)
+                gateway_id = self.gateway.send(
+                    message.phone, message.body, message.encoding, message.client_ref
+                )
             except GatewayError as exc:
-                if exc.temporary and attempts + 1 < MAX_ATTEMPTS:
-                    delay = min(BACKOFF_START * 2**attempts, BACKOFF_MAX)
-                    self._set(row_id, "queued", error=str(exc), not_before=self.clock() + delay)
-                    retried += 1
-                else:
-                    self._set(row_id, "failed", error=str(exc))
-                    failed += 1
+                with self.db.transaction() as conn:
+                    if exc.temporary and message.attempts + 1 < MAX_ATTEMPTS:
+                        delay = min(BACKOFF_START * 2**message.attempts, BACKOFF_MAX)
+                        outbox.mark_unsent(
+                            conn, message.id, OutboxState.QUEUED, str(exc), self.clock() + delay
+                        )
+                        retried += 1
+                    else:
+                        outbox.mark_unsent(conn, message.id, OutboxState.FAILED, str(exc))
+                        failed += 1
                 continue
             with self.db.transaction() as conn:
-                conn.execute(
-                    "UPDATE sms_outbox SET state='sent', gateway_id=?, sent_at=?, last_error=NULL WHERE id=?",
-                    (gateway_id, self.clock().isoformat(), row_id),
-                )
+                outbox.mark_sent(conn, message.id, gateway_id, self.clock())
             sent += 1
         collect = getattr(self.gateway, "collect_receipts", None)
         if collect is not None:
@@ -96,21 +91,11 @@ class SmsWorker:
             except GatewayError:
                 receipts = {}  # the session is down: receipts and replies wait for the next pass
             with self.db.transaction() as conn:
-                for gateway_id, state in receipts.items():
-                    conn.execute("UPDATE sms_outbox SET receipt=? WHERE gateway_id=?", (state, gateway_id))
+                for gateway_id, receipt in receipts.items():
+                    outbox.record_receipt(conn, gateway_id, receipt)
             inbound = getattr(self.gateway, "inbound", [])
             while inbound and self.on_inbound is not None:
                 self.on_inbound(*inbound.pop(0))
         report = WorkerReport(sent, retried, failed, self._recovered)
         self._recovered = 0
         return report
-
-    def _set(self, row_id: int, state: str, *, error: str, not_before: datetime | None = None) -> None:
-        with self.db.transaction() as conn:
-            if not_before is None:
-                conn.execute("UPDATE sms_outbox SET state=?, last_error=? WHERE id=?", (state, error, row_id))
-            else:
-                conn.execute(
-                    "UPDATE sms_outbox SET state=?, last_error=?, not_before=? WHERE id=?",
-                    (state, error, not_before.isoformat(), row_id),
-                )

@@ -11,11 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from station.app import Station
-from station.config import data_dir
+from station.desks.outcome import Outcome
+from station.desks.scan import IndiciaHandler
 from station.events import Event, EventKind
-from station.postage.indicia import IndiciaError, IndiciaFields, MeterKeys, verify_signature
+from station.postage.indicia import (
+    IndiciaError,
+    IndiciaFields,
+    MeterKeys,
+    piece_use,
+    record_piece_use,
+    verify_signature,
+)
 from station.postage.rates import RateError, RateTable, money
-from station.scanflow import IndiciaHandler, ScanOutcome
 from station.scanning import Identified
 
 
@@ -44,7 +51,7 @@ def verify_indicia(
     keys: MeterKeys | None = None,
 ) -> IndiciaReport:
     """Run every check; with `record_use`, remember the piece as used by this item (acceptance)."""
-    keys = keys or MeterKeys(station.db, data_dir())
+    keys = keys or MeterKeys(station.db, station.paths.keys)
     try:
         fields = verify_signature(payload, keys)
     except IndiciaError as exc:
@@ -56,20 +63,14 @@ def verify_indicia(
             f"tracking mismatch: the indicia is for {fields.tracking}, the item is {item_id}"
         )
     with station.db.transaction() as conn:
-        row = conn.execute(
-            "SELECT tracking, first_seen FROM indicia_seen WHERE meter_id=? AND piece=?",
-            (fields.meter_id, fields.piece),
-        ).fetchone()
+        row = piece_use(conn, fields.meter_id, fields.piece)
         if row is not None and row[0] != tracking:
             report.problems.append(
                 f"piece serial already used: {fields.meter_id} piece {fields.piece} paid for {row[0]}"
                 " (copied label)"
             )
         elif row is None and record_use and not report.problems:
-            conn.execute(
-                "INSERT INTO indicia_seen VALUES (?,?,?,?)",
-                (fields.meter_id, fields.piece, tracking, station.clock().isoformat()),
-            )
+            record_piece_use(conn, fields.meter_id, fields.piece, tracking, station.clock().isoformat())
     age = (today - fields.mailed_on).days
     window = station.config.acceptance_window_days
     if age > window or age < -1:
@@ -98,25 +99,30 @@ def record_alert(station: Station, item_id: str, problems: list[str], facility: 
     """Journal a fraud alert on the item (never silently drop a failed check)."""
     station.journal.append(
         Event.new(
-            item_id, EventKind.FRAUD_ALERT, facility=facility, station_id=station.station_id,
-            operator=operator, at=station.clock(), note="indicia: " + "; ".join(problems),
+            item_id,
+            EventKind.FRAUD_ALERT,
+            facility=facility,
+            station_id=station.station_id,
+            operator=operator,
+            at=station.clock(),
+            note="indicia: " + "; ".join(problems),
             extra={"rule": "indicia"},
         )
-    )  # fmt: skip
+    )
 
 
 def install_indicia_checks(station: Station, desk_handlers: list[IndiciaHandler]) -> None:
     """Plug verification into a ScanDesk: a scanned indicia is checked and failures are journalled."""
 
-    def handle(found: Identified, kind: EventKind, facility: str, operator: str) -> ScanOutcome:
+    def handle(found: Identified, kind: EventKind, facility: str, operator: str) -> Outcome:
         report = verify_indicia(
             station, found.id, today=station.clock().date(), record_use=kind is EventKind.ACCEPTANCE
         )
         subject = report.fields.tracking if report.fields else "UNREADABLE-INDICIA"
         if report.genuine:
-            return ScanOutcome(True, subject, details={"indicia": "genuine"})
+            return Outcome(True, subject, details={"indicia": "genuine"})
         record_alert(station, subject, report.problems, facility, operator)
-        return ScanOutcome(
+        return Outcome(
             False, subject, "indicia refused: " + "; ".join(report.problems) + " (fraud alert recorded)"
         )
 

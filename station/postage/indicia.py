@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import sqlite3
 import struct
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,7 +32,7 @@ EPOCH = date(2000, 1, 1)
 _HEAD = struct.Struct(">B8sIHI3s5s5sB")
 SIGNATURE_BYTES = 64
 
-REGISTRY_SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meter_public_keys (
     meter_id   TEXT PRIMARY KEY,
     public_key BLOB NOT NULL
@@ -72,11 +73,20 @@ class IndiciaFields:
         tracking = self.tracking.encode("ascii")
         if len(tracking) > 40:
             raise IndiciaError("tracking number too long for an indicia")
-        return _HEAD.pack(
-            self.version, self.meter_id.ljust(8).encode(), self.piece, days, self.postage_cents,
-            self.category.ljust(3)[:3].encode(), self.origin_zip[:5].encode(),
-            self.destination_zip[:5].encode(), len(tracking),
-        ) + tracking  # fmt: skip
+        return (
+            _HEAD.pack(
+                self.version,
+                self.meter_id.ljust(8).encode(),
+                self.piece,
+                days,
+                self.postage_cents,
+                self.category.ljust(3)[:3].encode(),
+                self.origin_zip[:5].encode(),
+                self.destination_zip[:5].encode(),
+                len(tracking),
+            )
+            + tracking
+        )
 
 
 def sign(fields: IndiciaFields, key: Ed25519PrivateKey) -> str:
@@ -105,26 +115,47 @@ def decode(payload: str) -> tuple[IndiciaFields, bytes, bytes]:
         raise IndiciaError("indicia damaged: wrong length")
     try:
         fields = IndiciaFields(
-            meter.decode("ascii").rstrip(), piece, EPOCH + timedelta(days=days), cents,
-            category.decode("ascii").rstrip(), origin.decode("ascii"), dest.decode("ascii"),
+            meter.decode("ascii").rstrip(),
+            piece,
+            EPOCH + timedelta(days=days),
+            cents,
+            category.decode("ascii").rstrip(),
+            origin.decode("ascii"),
+            dest.decode("ascii"),
             raw[_HEAD.size : record_end].decode("ascii"),
-        )  # fmt: skip
+        )
     except UnicodeDecodeError:
         raise IndiciaError("indicia damaged: text fields are not ASCII") from None
     return fields, raw[:record_end], raw[record_end:]
 
 
+def piece_use(conn: sqlite3.Connection, meter_id: str, piece: int) -> tuple[str, str] | None:
+    """(tracking, first seen) of the item a meter's piece serial paid for, if it was seen before."""
+    row = conn.execute(
+        "SELECT tracking, first_seen FROM indicia_seen WHERE meter_id=? AND piece=?", (meter_id, piece)
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def record_piece_use(conn: sqlite3.Connection, meter_id: str, piece: int, tracking: str, at: str) -> None:
+    """Remember that this piece serial paid for this item (a second item with it is a copied label)."""
+    conn.execute("INSERT INTO indicia_seen VALUES (?,?,?,?)", (meter_id, piece, tracking, at))
+
+
 class MeterKeys:
-    """The station's signing key (in the data dir, 0600) and the registry of meters' public keys."""
+    """The station's signing key (in the keys folder, 0600) and the registry of meters' public keys."""
 
     def __init__(self, db: Database, key_dir: Path) -> None:
         self.db = db
         self.key_dir = key_dir
-        db.ensure_schema("indicia", REGISTRY_SCHEMA)
 
     def private_key(self, meter_id: str) -> Ed25519PrivateKey:
         """This meter's key, created (and its public key registered) on first use."""
         path = self.key_dir / f"meter-{meter_id}.key"
+        legacy = self.key_dir.parent / path.name  # round 1 kept the key in the data folder itself
+        if not path.exists() and legacy.exists():
+            self.key_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.replace(legacy, path)
         if path.exists():
             loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
             if not isinstance(loaded, Ed25519PrivateKey):
@@ -135,7 +166,7 @@ class MeterKeys:
             pem = key.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             )
-            self.key_dir.mkdir(parents=True, exist_ok=True)
+            self.key_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(pem)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from station.db import Database
 from station.postage.rates import money
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meter_registers (
     meter_id       TEXT PRIMARY KEY,
     descending     INTEGER NOT NULL,
@@ -73,7 +73,6 @@ class Meter:
     def __init__(self, db: Database, meter_id: str) -> None:
         self.db = db
         self.meter_id = meter_id
-        db.ensure_schema("meter", SCHEMA)
         with db.transaction() as conn:
             conn.execute(
                 "INSERT INTO meter_registers VALUES (?, 0, 0, 0, 0, NULL) ON CONFLICT (meter_id) DO NOTHING",
@@ -133,8 +132,10 @@ class Meter:
         if r.locked:
             raise MeterLocked(f"meter {self.meter_id} is locked: {r.locked}")
         if not r.control_ok:
-            reason = (f"control sum failed: ascending {r.ascending} + descending {r.descending}"
-                      f" != credited {r.total_credited}")  # fmt: skip
+            reason = (
+                f"control sum failed: ascending {r.ascending} + descending {r.descending}"
+                f" != credited {r.total_credited}"
+            )
             raise _ControlSumFailed(reason)
         return r
 

@@ -13,7 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "rates"
+from station.resources import asset
+
+ASSETS = asset("rates")
 
 
 class RateError(ValueError):

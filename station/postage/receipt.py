@@ -149,12 +149,20 @@ def certificate_of_mailing(receipt: Receipt, sender: str) -> bytes:
             c.showPage()
             y = height - 60
         weight = f"{line.weight_g / 1000:.3f} kg"
-        cells = ((50, line.tracking), (200, line.service), (330, weight), (400, money(line.postage_cents)),
-                 (470, f"{line.meter_id} #{line.piece}"))  # fmt: skip
+        cells = (
+            (50, line.tracking),
+            (200, line.service),
+            (330, weight),
+            (400, money(line.postage_cents)),
+            (470, f"{line.meter_id} #{line.piece}"),
+        )
         for x, text in cells:
             c.drawString(x, y, text)
-    c.drawString(50, max(y - 40, 40), f"Total postage {money(receipt.total_cents)}. This certificate proves "
-                 "mailing, not delivery.")  # fmt: skip
+    c.drawString(
+        50,
+        max(y - 40, 40),
+        f"Total postage {money(receipt.total_cents)}. This certificate proves mailing, not delivery.",
+    )
     c.showPage()
     c.save()
     return buffer.getvalue()

@@ -15,13 +15,13 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from station.clock import utc_now
 from station.db import Database
+from station.states import PrintJobState
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS print_jobs (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     printer     TEXT NOT NULL,
@@ -42,16 +42,7 @@ CREATE INDEX IF NOT EXISTS print_jobs_open ON print_jobs (printer, state, id);
 """
 
 
-class JobState(StrEnum):
-    """Where a job is."""
-
-    QUEUED = "queued"
-    SENDING = "sending"
-    PRINTED = "printed"
-    FAILED = "failed"
-    UNCERTAIN = "uncertain"
-
-
+JobState = PrintJobState  # the print queue's name for it
 OPEN_STATES = (JobState.QUEUED, JobState.SENDING)
 
 
@@ -80,7 +71,6 @@ class PrintQueue:
     def __init__(self, db: Database, clock: Callable[[], datetime] = utc_now) -> None:
         self.db = db
         self.clock = clock
-        db.ensure_schema("print_jobs", SCHEMA)
 
     def recover_after_crash(self) -> list[int]:
         """Jobs left `sending` by a process that died: mark them `uncertain` for the operator."""
@@ -111,10 +101,19 @@ class PrintQueue:
                 "INSERT INTO print_jobs (printer, format, payload, description, item_id, source, reprint_of,"
                 " state, created_at, updated_at, next_try_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    printer, format, payload, description, item_id,
-                    json.dumps(source) if source else None, reprint_of, JobState.QUEUED, now, now, now,
+                    printer,
+                    format,
+                    payload,
+                    description,
+                    item_id,
+                    json.dumps(source) if source else None,
+                    reprint_of,
+                    JobState.QUEUED,
+                    now,
+                    now,
+                    now,
                 ),
-            )  # fmt: skip
+            )
             return int(cur.lastrowid or 0)
 
     def next_due(self, printer: str) -> PrintJob | None:
@@ -160,9 +159,14 @@ class PrintQueue:
         if original is None:
             raise KeyError(f"no print job {job_id}")
         return self.enqueue(
-            original.printer, payload, original.format, "REPRINT " + original.description,
-            item_id=original.item_id, source=original.source, reprint_of=job_id,
-        )  # fmt: skip
+            original.printer,
+            payload,
+            original.format,
+            "REPRINT " + original.description,
+            item_id=original.item_id,
+            source=original.source,
+            reprint_of=job_id,
+        )
 
     def get(self, job_id: int) -> PrintJob | None:
         """One job."""

@@ -35,8 +35,9 @@ class PrivateCups:
                 shutil.copy(Path("/etc/cups", name_), folder / name_)
         self.process = subprocess.Popen(
             ["cupsd", "-f", "-c", str(folder / "cupsd.conf"), "-s", str(folder / "cups-files.conf")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.env = {**os.environ, "CUPS_SERVER": str(self.socket)}
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -50,8 +51,12 @@ class PrivateCups:
         else:
             self.close()
             raise RuntimeError(f"private cupsd did not start; see {folder}/log")
-        subprocess.run(["lpadmin", "-p", name, "-E", "-v", f"socket://127.0.0.1:{port}", "-m", "raw"],
-                       env=self.env, capture_output=True, check=True)  # fmt: skip
+        subprocess.run(
+            ["lpadmin", "-p", name, "-E", "-v", f"socket://127.0.0.1:{port}", "-m", "raw"],
+            env=self.env,
+            capture_output=True,
+            check=True,
+        )
 
     def close(self) -> None:
         """Stop the scheduler."""

@@ -66,8 +66,16 @@ class SmppServer:
         """A customer's text (mobile-originated deliver_sm) to every bound transceiver session."""
         for conn in list(self._sessions):
             source = b"\x01\x01" + phone.lstrip("+").encode() + b"\x00"
-            body = (b"\x00" + source + b"\x05\x00" + b"PARCEL\x00" + bytes([0, 0, 0]) + b"\x00\x00"
-                    + bytes([0, 0, 0, 0, len(text)]) + text.encode())  # fmt: skip
+            body = (
+                b"\x00"
+                + source
+                + b"\x05\x00"
+                + b"PARCEL\x00"
+                + bytes([0, 0, 0])
+                + b"\x00\x00"
+                + bytes([0, 0, 0, 0, len(text)])
+                + text.encode()
+            )
             self._sequence += 1
             _send(conn, 0x00000005, 0, self._sequence, body)
 
@@ -113,11 +121,23 @@ class SmppServer:
 
     def _receipt(self, conn: socket.socket, message: Submitted, message_id: str) -> None:
         """deliver_sm with esm_class 0x04: the SMPP 3.4 Appendix B delivery receipt text."""
-        text = (f"id:{message_id} sub:001 dlvrd:001 submit date:2611231000 done date:2611231000 "
-                f"stat:{self.receipt_state} err:000 text:").encode()  # fmt: skip
-        body = (b"\x00" + b"\x01\x01" + message.destination.encode() + b"\x00" + b"\x05\x00"
-                + message.source.encode() + b"\x00" + bytes([0x04, 0, 0]) + b"\x00\x00"
-                + bytes([0, 0, 0, 0, len(text)]) + text)  # fmt: skip
+        text = (
+            f"id:{message_id} sub:001 dlvrd:001 submit date:2611231000 done date:2611231000 "
+            f"stat:{self.receipt_state} err:000 text:"
+        ).encode()
+        body = (
+            b"\x00"
+            + b"\x01\x01"
+            + message.destination.encode()
+            + b"\x00"
+            + b"\x05\x00"
+            + message.source.encode()
+            + b"\x00"
+            + bytes([0x04, 0, 0])
+            + b"\x00\x00"
+            + bytes([0, 0, 0, 0, len(text)])
+            + text
+        )
         self._sequence += 1
         _send(conn, 0x00000005, 0, self._sequence, body)  # deliver_sm
 

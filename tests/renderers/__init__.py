@@ -64,8 +64,12 @@ class ZplRenderer:
     def render(self, zpl: bytes, width_in: float, height_in: float, dpi: int) -> list[np.ndarray]:
         """Grayscale images, one per label in the job."""
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        request = {"zpl": zpl.decode("utf-8"), "width_mm": width_in * 25.4, "height_mm": height_in * 25.4,
-                   "dpmm": {203: 8, 300: 12}[dpi]}  # fmt: skip
+        request = {
+            "zpl": zpl.decode("utf-8"),
+            "width_mm": width_in * 25.4,
+            "height_mm": height_in * 25.4,
+            "dpmm": {203: 8, 300: 12}[dpi],
+        }
         self._proc.stdin.write(json.dumps(request) + "\n")
         self._proc.stdin.flush()
         answer = json.loads(self._proc.stdout.readline())

@@ -11,7 +11,7 @@ import pytest
 from station.app import Station
 from station.clock import SteppingClock
 from station.config import StationConfig
-from station.scanflow import ScanDesk
+from station.desks.scan import ScanDesk
 
 SACK = "00106141411234567897"  # GS1's SSCC example, as scanned with its AI
 SACK_ID = "106141411234567897"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from station.app import Station
+from station.desks.scan import ScanDesk
 from station.events import EventKind
-from station.scanflow import ScanDesk
 from station.status import ItemStatus
 from station.tracking import track
 

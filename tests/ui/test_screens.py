@@ -9,8 +9,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler
-from hardware.printers.transports import open_transport
 from hardware.scanners.serial_scanner import SerialScanner
 from hardware.urls import DeviceUrl
 from station.config import DeviceUrls
@@ -127,7 +127,7 @@ def test_counter_accepts_and_the_label_reaches_a_9100_printer(qtbot, station_app
     printer = VirtualPrinter()
     ctx = station_app.ctx
     ctx.station.config = replace(ctx.station.config, devices=DeviceUrls(printer=printer.url))
-    spooler = Spooler(ctx.queue, printer.url, open_transport(printer.url), ctx.bridge.on_printer)
+    spooler = Spooler(ctx.queue, printer.url, transport_for(ctx.station, printer.url), ctx.bridge.on_printer)
     spooler.start()
     ctx.spoolers[printer.url] = spooler
     Meter(ctx.station.db, ctx.station.config.meter_id).credit(10_000)
@@ -195,8 +195,14 @@ def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
 
     env = {**os.environ, "STATION_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
     out = tmp_path / "shots"
-    result = subprocess.run([sys.executable, "-m", "ui.cli", "gui", "--screenshots", str(out)], env=env,
-                            capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "gui", "--screenshots", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     names = {"counter", "depot", "carrier", "track", "devices", "signature"}
     assert {p.stem for p in out.glob("*.png")} == names

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from station.delivery import SignatureRefused, proof_of_delivery_pdf, store_signature
+from station.delivery import SignatureRefused
+from station.desks.outcome import Outcome
 from station.events import REASON_CODES, EventKind
-from station.scanflow import ScanOutcome
 from station.scanning import Identified, IdKind, classify
 from ui.context import AppContext
 from ui.modes.base import Mode
@@ -85,7 +85,7 @@ class CarrierMode(Mode):
             )
             return
         if self.stage.currentText() == ROUND_LOADING:
-            self._record(found.id, EventKind.OUT_FOR_DELIVERY)
+            self._load(found.id)
         else:
             self.select(found.id)
             self.ctx.feedback.good(f"{found.id}: sign, then Delivered")
@@ -99,7 +99,7 @@ class CarrierMode(Mode):
             self.name_field.clear()
 
     def deliver(self) -> None:
-        """Delivered with signature and printed name; writes the proof-of-delivery PDF."""
+        """Delivered with signature and printed name: the carrier desk keeps the proof of delivery."""
         if self.item is None:
             self.ctx.feedback.bad("select or scan the item first")
             return
@@ -109,37 +109,24 @@ class CarrierMode(Mode):
             return
         signature = self.pad.signature()
         try:
-            signature.check()
+            signature.check()  # said at once; the desk checks again
         except SignatureRefused as exc:
             self.ctx.feedback.bad(str(exc))
             return
         ctx, item = self.ctx, self.item
-        folder = ctx.data_dir / "signatures"
+        ctx.background.run(
+            lambda: ctx.carrier.deliver(item, signature, name, facility=ctx.facility, operator=ctx.operator),
+            self._delivered,
+        )
 
-        def work() -> tuple[ScanOutcome, Path | None]:
-            ref = store_signature(signature, folder)
-            outcome = ctx.desk.record(item, EventKind.DELIVERED, facility=ctx.facility, operator=ctx.operator,
-                                      signature_ref=ref, note=f"received by {name}")  # fmt: skip
-            if not outcome.ok:
-                return outcome, None
-            pdf = proof_of_delivery_pdf(item, name, ctx.station.clock(), ctx.facility, ctx.operator,
-                                        (folder / f"{ref}.png").read_bytes())  # fmt: skip
-            path = ctx.data_dir / "pod" / f"{item}.pdf"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pdf)
-            return outcome, path
-
-        ctx.background.run(work, self._delivered)
-
-    def _delivered(self, result: tuple[ScanOutcome, Path | None] | None, error: BaseException | None) -> None:
-        if error is not None or result is None:
+    def _delivered(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None:
             self.ctx.feedback.bad(f"not recorded: {error}")
             return
-        outcome, pod = result
         if not outcome.ok:
-            self.ctx.feedback.bad(outcome.reason or "refused")
+            self.ctx.feedback.bad(outcome.text)
             return
-        self.last_pod = pod
+        self.last_pod = Path(outcome.details["proof_of_delivery"])
         self._remove(outcome.id)
         self.ctx.feedback.good(f"{outcome.id} delivered; proof of delivery saved")
 
@@ -148,21 +135,21 @@ class CarrierMode(Mode):
         if self.item is None:
             self.ctx.feedback.bad("select or scan the item first")
             return
-        self._record(self.item, kind, self.reason.currentText())
+        ctx, item, reason = self.ctx, self.item, self.reason.currentText()
+        act = ctx.carrier.attempt if kind is EventKind.ATTEMPTED else ctx.carrier.delay
+        ctx.background.run(
+            lambda: act(item, reason, facility=ctx.facility, operator=ctx.operator), self._recorded
+        )
 
-    def _record(self, item: str, kind: EventKind, reason: str | None = None) -> None:
+    def _load(self, item: str) -> None:
         ctx = self.ctx
+        ctx.background.run(
+            lambda: ctx.carrier.load(item, facility=ctx.facility, operator=ctx.operator), self._recorded
+        )
 
-        def work() -> ScanOutcome:
-            return ctx.desk.record(item, kind, facility=ctx.facility, operator=ctx.operator, reason=reason)
-
-        ctx.background.run(work, self._recorded)
-
-    def _recorded(self, outcome: ScanOutcome | None, error: BaseException | None) -> None:
+    def _recorded(self, outcome: Outcome | None, error: BaseException | None) -> None:
         if error is not None or outcome is None or not outcome.ok:
-            self.ctx.feedback.bad(
-                str(error) if error else (outcome.reason if outcome else "refused") or "refused"
-            )
+            self.ctx.feedback.bad(str(error) if error else (outcome.text if outcome else "refused"))
             return
         kind = outcome.stored.event.kind if outcome.stored else None
         if kind is EventKind.OUT_FOR_DELIVERY:
@@ -170,7 +157,7 @@ class CarrierMode(Mode):
             self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()})")
         else:
             self._remove(outcome.id)
-            self.ctx.feedback.good(f"{outcome.id}: {kind}")
+            self.ctx.feedback.show(outcome)
 
     def _remove(self, item: str | None) -> None:
         for row in range(self.round.count()):

@@ -17,18 +17,21 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.protocols import WeightReading
-from station.labels.cli import parse_weight_g, render
-from station.notify.consent import subscribe
+from station.desks.counter import Acceptance, Piece, price
+from station.desks.outcome import Outcome
+from station.inputs import parse_weight_g
 from station.notify.phone import to_e164
-from station.postage.counter import Acceptance, Piece, accept
-from station.postage.rates import RateError, RateTable, money
-from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos
+from station.postage.rates import RateError, money
 from station.scanning import Identified, IdKind, classify
 from ui.context import AppContext
 from ui.modes.base import Mode
 
-SERVICES = {"Ground Advantage": "ground", "Priority Mail": "priority", "Priority Mail Express": "express",
-            "First-Class Letter": "letter"}  # fmt: skip
+SERVICES = {
+    "Ground Advantage": "ground",
+    "Priority Mail": "priority",
+    "Priority Mail Express": "express",
+    "First-Class Letter": "letter",
+}
 
 
 class CounterMode(Mode):
@@ -118,19 +121,29 @@ class CounterMode(Mode):
         if len(recipient) < 2:
             raise ValueError("recipient needs at least a name and a street and city line")
         return Piece(
-            weight_g=grams, from_zip=self.ctx.station.config.origin_zip, to_zip=self.to_zip.text().strip(),
-            service=SERVICES[self.service.currentText()], sender=sender, recipient=recipient,
-            tracking=self.tracking.text().strip() or None, signature=self.signature.isChecked(),
-        )  # fmt: skip
+            weight_g=grams,
+            from_zip=self.ctx.station.config.origin_zip,
+            to_zip=self.to_zip.text().strip(),
+            service=SERVICES[self.service.currentText()],
+            sender=sender,
+            recipient=recipient,
+            tracking=self.tracking.text().strip() or None,
+            signature=self.signature.isChecked(),
+        )
 
     def update_price(self) -> None:
-        """Price as the clerk types (rates are local data: fast enough for the UI thread)."""
+        """Price as the clerk types (rates are local data read once: fast enough for the UI thread)."""
         try:
-            grams = parse_weight_g(self.weight.text() or "0")
-            quote = RateTable.for_date(self.ctx.station.clock().date()).quote(
-                SERVICES[self.service.currentText()], grams, self.ctx.station.config.origin_zip,
-                self.to_zip.text().strip(), signature=self.signature.isChecked(),
-            )  # fmt: skip
+            piece = Piece(
+                weight_g=parse_weight_g(self.weight.text() or "0"),
+                from_zip=self.ctx.station.config.origin_zip,
+                to_zip=self.to_zip.text().strip(),
+                service=SERVICES[self.service.currentText()],
+                sender=(),
+                recipient=(),
+                signature=self.signature.isChecked(),
+            )
+            quote = price(piece, self.ctx.station.clock().date())
         except (RateError, ValueError) as exc:
             self.price.setText(str(exc) if self.weight.text() and self.to_zip.text() else "—")
             self.price.setStyleSheet("font-size:14px;color:#b3261e")
@@ -139,44 +152,35 @@ class CounterMode(Mode):
         self.price.setStyleSheet("font-size:26px;font-weight:bold")
 
     def accept_piece(self) -> None:
-        """Quote, meter, indicia, label, acceptance scan: on the I/O thread, in one transaction."""
+        """The counter desk's acceptance, on the I/O thread (one transaction)."""
         try:
             piece = self._piece()
-            if self.phone.text().strip():
-                to_e164(self.phone.text())
+            phone = self.phone.text().strip() or None
+            if phone:
+                to_e164(phone)  # said at once, before the clerk waits for anything
         except (ValueError, RateError) as exc:
             self.ctx.feedback.bad(str(exc))
             return
         ctx = self.ctx
-        printer = ctx.station.config.devices.printer
-
-        phone = self.phone.text().strip()
-        receipt_printer = ctx.station.config.devices.receipt_printer
-
-        def work() -> Acceptance:
-            done = accept(ctx.station, piece, label_format="zpl", render=render, printer=printer,
-                          facility=ctx.facility, operator=ctx.operator)  # fmt: skip
-            receipt = Receipt(ctx.facility, ctx.operator, ctx.station.clock(), (ReceiptLine(
-                done.tracking, done.quote.service_name, piece.weight_g, done.quote.total_cents,
-                ctx.station.config.meter_id, done.piece),))  # fmt: skip
-            ctx.queue.enqueue(receipt_printer, receipt_escpos(receipt), "escpos", f"receipt {done.tracking}")
-            if phone:
-                subscribe(ctx.station, done.tracking, phone)  # a bad number was refused before accepting
-            return done
-
         self.accept_button.setEnabled(False)
-        ctx.background.run(work, self._accepted)
+        ctx.background.run(
+            lambda: ctx.counter.accept(piece, facility=ctx.facility, operator=ctx.operator, phone=phone),
+            self._accepted,
+        )
 
-    def _accepted(self, done: Acceptance | None, error: BaseException | None) -> None:
+    def _accepted(self, done: Acceptance | Outcome | None, error: BaseException | None) -> None:
         self.accept_button.setEnabled(True)
         if error is not None or done is None:
             self.ctx.feedback.bad(f"not accepted: {error}")
+            return
+        if not isinstance(done, Acceptance):
+            self.ctx.feedback.bad(f"not accepted: {done.reason}")
             return
         self.last = done
         self.ctx.preview.show_label(done.label, f"label {done.tracking}")
         self.ctx.wake_printer(self.ctx.station.config.devices.printer)
         self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
         self.phone.clear()
-        self.ctx.feedback.good(f"{done.tracking} accepted, {money(done.quote.total_cents)}: label printing")
+        self.ctx.feedback.good(done.text)
         self.tracking.clear()
         self.recipient.clear()

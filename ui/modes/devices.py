@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QPolygon
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -20,17 +21,26 @@ from PySide6.QtWidgets import (
 
 from hardware.camera.capture import FrameResult
 from hardware.protocols import DeviceStatus, WeightReading
-from hardware.urls import DeviceUrl, DeviceUrlError
-from station.config import DeviceUrls, save_config
+from hardware.registry import Role, parse
+from hardware.urls import DeviceUrlError
+from station.config import save_config
 from station.demo import fill_demo_day
 from station.labels.cli import build_label
 from station.labels.layouts import ItemTagData, item_tag
-from station.labels.zpl import ZplRenderer
+from station.labels.render import render
+from station.printing.profiles import profile, profiles
 from ui.context import AppContext
 from ui.modes.base import Mode
 from ui.progress import Report, run_with_progress
 
-FIELDS = ("scanner", "camera", "scale", "printer", "receipt_printer")
+FIELDS = {
+    "scanner": Role.SCANNER,
+    "camera": Role.CAMERA,
+    "scale": Role.SCALE,
+    "printer": Role.PRINTER,
+    "receipt_printer": Role.PRINTER,
+}
+PROFILES = {"printer_profile": "label", "receipt_printer_profile": "receipt"}
 
 
 class DevicesMode(Mode):
@@ -51,6 +61,13 @@ class DevicesMode(Mode):
             row.addWidget(state)
             form.addRow(name.replace("_", " "), row)
             self.fields[name], self.states[name] = edit, state
+        self.profiles: dict[str, QComboBox] = {}
+        for name, kind in PROFILES.items():
+            combo = QComboBox()
+            combo.addItems([p.name for p in profiles().values() if p.kind == kind])
+            combo.setCurrentText(getattr(ctx.station.config.devices, name))
+            form.addRow(name.replace("_", " "), combo)
+            self.profiles[name] = combo
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.weight = QLabel("scale: —")
@@ -88,27 +105,30 @@ class DevicesMode(Mode):
 
     def save(self) -> None:
         """Check every URL, then write the settings file; a bad URL is named and nothing is saved."""
-        values = {}
+        values = {name: combo.currentText() for name, combo in self.profiles.items()}
         for name, edit in self.fields.items():
             try:
-                DeviceUrl.parse(edit.text())
+                parse(FIELDS[name], edit.text())
             except DeviceUrlError as exc:
                 self.message.setText(f"{name}: {exc}")
                 self.message.setStyleSheet("color:#b3261e")
                 return
             values[name] = edit.text().strip()
-        config = replace(self.ctx.station.config, devices=DeviceUrls(**values))
-        save_config(config)
+        config = replace(self.ctx.station.config, devices=replace(self.ctx.station.config.devices, **values))
+        save_config(config, self.ctx.station.paths.config_file)
         self.ctx.station.config = config
-        self.message.setText("saved; devices restart with the new settings")
+        self.message.setText("saved; the new devices are used when the station is started again")
         self.message.setStyleSheet("color:#1b7f3b")
 
     def test_print(self) -> None:
         """A small test tag to the printer."""
         printer = self.fields["printer"].text().strip()
-        zpl = ZplRenderer().render(item_tag(ItemTagData("EE123456785US", f"test print {date.today()}"), 203))
-        queue = self.ctx.queue
-        self.ctx.background.run(lambda: queue.enqueue(printer, zpl, "zpl", "test print"), self._queued)
+        model = profile(self.profiles["printer_profile"].currentText())
+        tag = item_tag(ItemTagData("EE123456785US", f"test print {date.today()}"), model.dpi)
+        data, queue = render([tag], model.language), self.ctx.queue
+        self.ctx.background.run(
+            lambda: queue.enqueue(printer, data, model.language, "test print"), self._queued
+        )
 
     def _queued(self, job: int | None, error: BaseException | None) -> None:
         if error is not None:
@@ -121,9 +141,13 @@ class DevicesMode(Mode):
         """Long work: a demo day written on the I/O thread, with progress and Cancel (rolls back)."""
         db = self.ctx.station.db
         self.demo_progress = run_with_progress(
-            self, self.ctx.background, "Writing a demo day into the journal...", items,
-            lambda report: fill_demo_day(db, items=items, progress=report), self._long_work_done,
-        )  # fmt: skip
+            self,
+            self.ctx.background,
+            "Writing a demo day into the journal...",
+            items,
+            lambda report: fill_demo_day(db, items=items, progress=report),
+            self._long_work_done,
+        )
 
     def print_batch(self, csv_path: str | None = None) -> None:
         """Long work: one label per CSV row (tracking,from,to[,service,weight,...]) to the printer."""
@@ -134,14 +158,18 @@ class DevicesMode(Mode):
         with open(csv_path, encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         printer, queue = self.fields["printer"].text().strip(), self.ctx.queue
+        model = profile(self.profiles["printer_profile"].currentText())
 
         def work(report: Report) -> str:
             for n, row in enumerate(rows):
                 if not report(n, len(rows)):
                     return f"batch cancelled: {n} of {len(rows)} labels queued"
-                label = build_label(row, 203, "shipping", False)
+                label = build_label(row, model.dpi, "shipping", False)
                 queue.enqueue(
-                    printer, ZplRenderer().render(label), "zpl", f"batch label {row.get('tracking')}"
+                    printer,
+                    render([label], model.language),
+                    model.language,
+                    f"batch label {row.get('tracking')}",
                 )
             return f"batch of {len(rows)} labels queued"
 

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from station.eta import expected_delivery
+from station.desks.outcome import Outcome
+from station.desks.track import LookUp
 from station.events import Event, EventKind
 from station.scanning import Identified, classify
-from station.tracking import TrackingReport, track
+from station.tracking import TrackingReport
 from ui.context import AppContext
 from ui.modes.base import Mode
 
@@ -70,30 +71,35 @@ class TrackMode(Mode):
         self.look_up()
 
     def look_up(self) -> None:
-        """Query on the I/O thread."""
-        found = classify(self.query.text())
-        key = found.id if isinstance(found, Identified) else self.query.text().strip()
-        db = self.ctx.station.db
-        self.ctx.background.run(lambda: track(db, key), self._show)
+        """The track desk's look-up, on the I/O thread."""
+        query, desk = self.query.text(), self.ctx.tracker
+        self.ctx.background.run(lambda: desk.look_up(query), self._show)
 
-    def _show(self, report: TrackingReport | None, error: BaseException | None) -> None:
+    def _show(self, found: LookUp | None, error: BaseException | None) -> None:
+        report = found.report if found is not None else None
         self.report = report
-        if error is not None or report is None:
+        if error is not None or report is None or found is None:
             self.status.setText(f"{self.query.text().strip()}: unknown id (no scans recorded)")
             self.flags.setText("")
             self.history.setRowCount(0)
             return
         label = report.status.label if report.status else "no movement scans"
         sack = f"  (sack, {report.sack_state}, {len(report.sack_contents)} inside)" if report.is_sack else ""
-        eta = expected_delivery(report)
+        eta = found.expected
         expected = f"   expected {eta:%a %d %b}" if eta else ""
         self.status.setText(f"{report.item_id}: {label}{sack}{expected}")
         self.flags.setText("\n".join("⚠ " + f for f in report.flags))
         self.history.setRowCount(len(report.history))
         for row, entry in enumerate(report.history):
             e = entry.event
-            cells = [e.occurred_at.strftime("%Y-%m-%d %H:%M"), e.upu_code or "", str(e.kind), e.facility,
-                     entry.via_container or "", _details(e)]  # fmt: skip
+            cells = [
+                e.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                e.upu_code or "",
+                str(e.kind),
+                e.facility,
+                entry.via_container or "",
+                _details(e),
+            ]
             for col, text in enumerate(cells):
                 self.history.setItem(row, col, QTableWidgetItem(text))
         self.history.resizeColumnsToContents()
@@ -103,14 +109,15 @@ class TrackMode(Mode):
         if self.report is None or not self.note.text().strip():
             self.ctx.feedback.bad("look up an item and write the note first")
             return
-        ctx, item, text = self.ctx, self.report.item_id, self.note.text().strip()
-        event = Event.new(item, kind, facility=ctx.facility, station_id=ctx.station.station_id,
-                          operator=ctx.operator, at=ctx.station.clock(), note=text[:500])  # fmt: skip
-        ctx.background.run(lambda: ctx.station.journal.append(event), self._added)
+        ctx, item, text = self.ctx, self.report.item_id, self.note.text()
+        write = ctx.tracker.note if kind is EventKind.NOTE else ctx.tracker.dispute
+        ctx.background.run(
+            lambda: write(item, text, facility=ctx.facility, operator=ctx.operator), self._added
+        )
 
-    def _added(self, _stored: object, error: BaseException | None) -> None:
-        if error is not None:
-            self.ctx.feedback.bad(f"not saved: {error}")
+    def _added(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None or not outcome.ok:
+            self.ctx.feedback.bad(f"not saved: {error or (outcome.text if outcome else '')}")
             return
         self.note.clear()
         self.ctx.feedback.good("note saved")

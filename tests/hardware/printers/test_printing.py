@@ -16,9 +16,9 @@ from hardware.printers.transports import (
     PrinterNotReady,
     SerialTransport,
     TcpTransport,
-    open_transport,
 )
 from hardware.printers.zebra_status import host_status_answer, parse_host_status
+from hardware.registry import open_printer
 from hardware.urls import DeviceUrl
 from station.db import Database
 from station.labels.layouts import ShippingLabelData, shipping_label
@@ -67,7 +67,9 @@ def test_host_status_flags_are_read() -> None:
         parse_host_status(b"garbage")
 
 
-def test_offline_printer_keeps_jobs_queued_and_prints_each_once_in_order_when_back(queue: PrintQueue) -> None:
+def test_offline_printer_keeps_jobs_queued_and_prints_each_once_in_order_when_back(
+    queue: PrintQueue, tmp_path: Path
+) -> None:
     probe = VirtualPrinter()
     port = probe.port
     probe.close()  # the printer is switched off: connections are refused
@@ -77,7 +79,13 @@ def test_offline_printer_keeps_jobs_queued_and_prints_each_once_in_order_when_ba
     ]
     events: list[SpoolEvent] = []
     spooler = Spooler(
-        queue, url, open_transport(url), events.append, backoff_start=0.05, backoff_max=0.2, poll=0.02
+        queue,
+        url,
+        open_printer(url, printed_dir=tmp_path / "printed"),
+        events.append,
+        backoff_start=0.05,
+        backoff_max=0.2,
+        poll=0.02,
     )
     spooler.start()
     try:
@@ -98,7 +106,7 @@ def test_offline_printer_keeps_jobs_queued_and_prints_each_once_in_order_when_ba
         spooler.stop()
 
 
-def test_paper_out_holds_the_job_until_paper_is_loaded(queue: PrintQueue) -> None:
+def test_paper_out_holds_the_job_until_paper_is_loaded(queue: PrintQueue, tmp_path: Path) -> None:
     printer = VirtualPrinter()
     printer.paper_out = True
     events: list[SpoolEvent] = []
@@ -106,7 +114,7 @@ def test_paper_out_holds_the_job_until_paper_is_loaded(queue: PrintQueue) -> Non
     spooler = Spooler(
         queue,
         printer.url,
-        open_transport(printer.url),
+        open_printer(printer.url, printed_dir=tmp_path / "printed"),
         events.append,
         backoff_start=0.05,
         backoff_max=0.1,
@@ -166,7 +174,7 @@ def test_dir_printer_writes_whole_files_only(tmp_path: Path) -> None:
 
 def test_unplugged_usb_printer_is_reported_not_crashed(tmp_path: Path) -> None:
     with pytest.raises(PrinterNotReady, match="USB printer"):
-        open_transport(f"usb://{tmp_path}/lp0").send(b"x", "zpl", "j")
+        open_printer(f"usb://{tmp_path}/lp0", printed_dir=tmp_path / "printed").send(b"x", "zpl", "j")
     with pytest.raises(serial.SerialException):
         serial.Serial(str(tmp_path / "lp0"))  # same path really is absent
 
@@ -182,6 +190,6 @@ def test_usb_printer_device_node_receives_the_whole_job(tmp_path: Path) -> None:
     reader = threading.Thread(target=lambda: received.append(node.read_bytes()))
     reader.start()
     job = _label("RR473124829GB")
-    open_transport(f"usb://{node}").send(job, "zpl", "job1")
+    open_printer(f"usb://{node}", printed_dir=tmp_path / "printed").send(job, "zpl", "job1")
     reader.join(5)
     assert received == [job]

@@ -67,6 +67,11 @@ def test_a_csv_batch_renders_one_label_per_row_and_a_bad_row_is_named(tmp_path) 
     pages = pdf_pages(out.read_bytes(), dpi=150)
     assert [{d for _f, a, d in decode(p)} for p in pages] == [{b"RR473124829GB"}, {b"EE123456785US"}]
     rows.write_text("tracking,from,to\nRR473124828GB,a,b\n")
-    bad = subprocess.run([sys.executable, "-m", "ui.cli", "label", "render", "--batch", str(rows), "--out",
-                          str(out)], capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    bad = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "label", "render", "--batch", str(rows), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode == 1 and "expected 9, found 8" in bad.stderr

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from station.app import Station
+from station.desks.scan import ScanDesk
 from station.events import EventKind
 from station.notify.consent import handle_inbound, subscribe
 from station.notify.phone import InvalidPhone
 from station.notify.templates import encode, names, render
-from station.scanflow import ScanDesk
 
 from .conftest import PHONE, SetClock, outbox
 
@@ -67,8 +67,10 @@ def test_quiet_hours_hold_non_urgent_messages_until_morning_local_time(
     scan(station, EventKind.ACCEPTANCE)
     scan(station, EventKind.OUT_FOR_DELIVERY)  # urgent: not held
     with station.db.reading() as conn:
-        rows = conn.execute("SELECT template, state, not_before FROM sms_outbox WHERE template IN"
-                            " ('accepted', 'out_for_delivery') ORDER BY id").fetchall()  # fmt: skip
+        rows = conn.execute(
+            "SELECT template, state, not_before FROM sms_outbox WHERE template IN"
+            " ('accepted', 'out_for_delivery') ORDER BY id"
+        ).fetchall()
     assert (rows[0][0], rows[0][1]) == ("accepted", "held")
     assert rows[0][2].startswith("2026-11-20T13:00:00")  # 08:00 EST next morning
     assert (rows[1][0], rows[1][1]) == ("out_for_delivery", "queued")

@@ -17,9 +17,21 @@ def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
 
 
-ACCEPT = ["accept", "--weight", "1.2kg", "--from-zip", "10001", "--to-zip", "94105", "--service", "priority",
-          "--from", "Ann Sender|1 Main St|New York NY 10001",
-          "--to", "Bob Müller|2 Łódź Ave|San Francisco CA 94105"]  # fmt: skip
+ACCEPT = [
+    "accept",
+    "--weight",
+    "1.2kg",
+    "--from-zip",
+    "10001",
+    "--to-zip",
+    "94105",
+    "--service",
+    "priority",
+    "--from",
+    "Ann Sender|1 Main St|New York NY 10001",
+    "--to",
+    "Bob Müller|2 Łódź Ave|San Francisco CA 94105",
+]
 
 
 def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_scan(tmp_path: Path) -> None:
@@ -28,9 +40,20 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
     )
     assert refused.returncode == 1 and "needs $36.77" in refused.stderr  # no funds yet: nothing charged
     assert station(tmp_path, "meter", "credit", "100.00").returncode == 0
-    done = station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--label-format", "pdf",
-                   "--out", str(tmp_path / "l.pdf"), "--receipt", str(tmp_path / "r.pdf"),
-                   "--certificate", str(tmp_path / "c.pdf"))  # fmt: skip
+    done = station(
+        tmp_path,
+        *ACCEPT,
+        "--tracking",
+        "EE123456785US",
+        "--label-format",
+        "pdf",
+        "--out",
+        str(tmp_path / "l.pdf"),
+        "--receipt",
+        str(tmp_path / "r.pdf"),
+        "--certificate",
+        str(tmp_path / "c.pdf"),
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ACCEPTED EE123456785US  postage $36.77  meter piece 1")
     assert "print job 1 queued" in done.stdout
@@ -46,8 +69,9 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
     assert "$63.23" in meter.stdout and "control sum                            OK" in meter.stdout
     tracked = station(tmp_path, "track", "EE123456785US")
     assert tracked.returncode == 0 and "acceptance" in tracked.stdout and "1200 g" in tracked.stdout
-    certificate = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True,
-                                 check=True).stdout  # fmt: skip
+    certificate = subprocess.run(
+        ["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert (
         "Certificate of Mailing" in certificate
         and "EE123456785US" in certificate
@@ -87,8 +111,22 @@ def test_indicia_verify_names_the_failed_check(tmp_path: Path) -> None:
 
 
 def test_postage_quote_prints_the_breakdown(tmp_path: Path) -> None:
-    result = station(tmp_path, "postage", "quote", "--weight", "1.2kg", "--from", "10001", "--to", "94105",
-                     "--service", "priority", "--dims", "30x20x10cm", "--signature")  # fmt: skip
+    result = station(
+        tmp_path,
+        "postage",
+        "quote",
+        "--weight",
+        "1.2kg",
+        "--from",
+        "10001",
+        "--to",
+        "94105",
+        "--service",
+        "priority",
+        "--dims",
+        "30x20x10cm",
+        "--signature",
+    )
     assert result.returncode == 0
     assert "signature on delivery" in result.stdout and "TOTAL" in result.stdout
     bad = station(tmp_path, "postage", "quote", "--weight=-1kg", "--from", "10001", "--to", "94105")

@@ -93,8 +93,14 @@ CRASHER = textwrap.dedent(
 def test_kill_9_between_debit_and_print_job_loses_and_doubles_nothing(tmp_path: Path) -> None:
     path = tmp_path / "m.sqlite3"
     Meter(Database(path), "PS000001").credit(100_000)
-    proc = subprocess.run([sys.executable, "-c", CRASHER, str(path), "5"], capture_output=True, text=True,
-                          env={**os.environ}, timeout=60, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASHER, str(path), "5"],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == -signal.SIGKILL
     assert proc.stdout.split() == ["1", "2", "3", "4", "5", "debited"]
     db = Database(path)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import smpplib.client
 import smpplib.consts
 import smpplib.exceptions
 
-from station.notify.gateways import GatewayError
+from hardware.urls import DeviceUrl, UrlForm
+from station.notify.gateway import GatewayError
+
+if TYPE_CHECKING:
+    from hardware.registry import DriverContext
 
 CODING_GSM = smpplib.consts.SMPP_ENCODING_DEFAULT
 CODING_UCS2 = smpplib.consts.SMPP_ENCODING_ISO10646
@@ -25,6 +29,18 @@ class SmppGateway:
     """A transmitter session, (re)bound on demand."""
 
     dedupes_client_ref = False
+    url_forms: ClassVar[dict[str, UrlForm]] = {"smpp": UrlForm("host", frozenset({"from"}), what="SMSC")}
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> SmppGateway:
+        """`smpp://SYSTEM_ID:PASSWORD@host:2775?from=PARCEL`."""
+        return cls(
+            url.host or "127.0.0.1",
+            url.port or 2775,
+            url.username,
+            url.password,
+            url.params.get("from", "PARCEL"),
+        )
 
     def __init__(
         self, host: str, port: int, system_id: str, password: str, sender: str, *, timeout: float = 5
@@ -68,12 +84,16 @@ class SmppGateway:
             client.set_message_received_handler(self._receipt)
             try:
                 client.send_message(
-                    source_addr_ton=smpplib.consts.SMPP_TON_ALNUM, source_addr=self.sender,
-                    dest_addr_ton=smpplib.consts.SMPP_TON_INTL, dest_addr_npi=smpplib.consts.SMPP_NPI_ISDN,
-                    destination_addr=phone.lstrip("+"), short_message=data,
+                    source_addr_ton=smpplib.consts.SMPP_TON_ALNUM,
+                    source_addr=self.sender,
+                    dest_addr_ton=smpplib.consts.SMPP_TON_INTL,
+                    dest_addr_npi=smpplib.consts.SMPP_NPI_ISDN,
+                    destination_addr=phone.lstrip("+"),
+                    short_message=data,
                     data_coding=CODING_UCS2 if ucs2 else CODING_GSM,
-                    registered_delivery=True, user_message_reference=int(client_ref[:4], 16),
-                )  # fmt: skip
+                    registered_delivery=True,
+                    user_message_reference=int(client_ref[:4], 16),
+                )
                 client.read_once()
             except (OSError, smpplib.exceptions.ConnectionError) as exc:
                 self._drop()

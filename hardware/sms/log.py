@@ -6,12 +6,24 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from hardware.urls import DeviceUrl, UrlForm
+
+if TYPE_CHECKING:
+    from hardware.registry import DriverContext
 
 
 class LogGateway:
     """Appends to a JSON-lines file; a client reference already in the file is not written again."""
 
     dedupes_client_ref = True
+    url_forms: ClassVar[dict[str, UrlForm]] = {"log": UrlForm("optional_path", what="file of sent messages")}
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> LogGateway:
+        """`log:` writes to the station's sms-sent.jsonl, `log:///path` to that file."""
+        return cls(Path(url.path) if url.path else context.sms_log)
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -25,8 +37,13 @@ class LogGateway:
         """Write the line (fsynced) unless this reference was written before."""
         if client_ref not in self._seen:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            record = {"client_ref": client_ref, "to": phone, "body": body, "encoding": encoding,
-                      "at": datetime.now(UTC).isoformat()}  # fmt: skip
+            record = {
+                "client_ref": client_ref,
+                "to": phone,
+                "body": body,
+                "encoding": encoding,
+                "at": datetime.now(UTC).isoformat(),
+            }
             with open(self.path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
                 f.flush()

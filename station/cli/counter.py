@@ -1,28 +1,26 @@
-"""`station postage quote`, `station meter status|credit`, `station indicia verify`, `station accept`."""
+"""`station postage quote`, `station accept` (the counter desk), `station meter status|credit` and
+`station indicia verify`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from station.cli.common import open_station
-from station.config import data_dir
-from station.ids import InvalidId, SerialSpaceExhausted
-from station.labels.cli import address_lines, parse_weight_g, render
-from station.notify.consent import subscribe
-from station.notify.phone import to_e164
+from station.cli.common import Subcommands, open_station, printable, where
+from station.desks.counter import Acceptance, CounterDesk, Piece, price
+from station.inputs import address_lines, parse_cents, parse_weight_g
+from station.labels.render import FORMATS
 from station.postage.checks import record_alert, verify_indicia
-from station.postage.counter import AcceptanceError, Piece, accept
 from station.postage.indicia import MeterKeys
 from station.postage.meter import Meter, MeterError
-from station.postage.rates import Dimensions, RateError, RateTable, money
-from station.postage.receipt import Receipt, ReceiptLine, certificate_of_mailing, receipt_escpos, receipt_pdf
+from station.postage.rates import Dimensions, RateError, money
+from station.postage.receipt import certificate_of_mailing, receipt_escpos, receipt_pdf
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: Subcommands) -> None:
     """Add `postage`, `meter`, `indicia` and `accept`."""
     p = sub.add_parser("postage", help="postage rates")
     a = p.add_subparsers(dest="postage_command", required=True, metavar="ACTION")
@@ -58,12 +56,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     acc.add_argument("--from", dest="sender", default="", help="sender, lines separated by |")
     acc.add_argument("--to", dest="recipient", default="", help="recipient, lines separated by |")
     acc.add_argument("--phone", help="customer's mobile for SMS updates (E.164)")
-    acc.add_argument("--label-format", choices=["zpl", "zpl-raster", "pdf", "png", "escpos"], default="zpl")
+    acc.add_argument("--label-format", choices=FORMATS, help="default: the label printer profile's language")
     acc.add_argument("--out", required=True, help="where to write the label")
     acc.add_argument("--receipt", help="also write the counter receipt (.pdf, or .bin for ESC/POS)")
     acc.add_argument("--certificate", help="also write a certificate of mailing (PDF)")
     acc.add_argument("--facility", help="default: the station's facility")
     acc.add_argument("--operator", help="default: the station's operator")
+    acc.add_argument("--json", action="store_true", help="answer with one JSON object")
     acc.set_defaults(func=cmd_accept)
 
 
@@ -80,24 +79,21 @@ def _piece_args(p: argparse.ArgumentParser, *, zips_as_from_to: bool = False) ->
     p.add_argument("--declared-value", help="insured value in dollars, e.g. 200.00")
 
 
-def _cents(text: str) -> int:
-    try:
-        value = Decimal(text.strip().lstrip("$"))
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount like 100.00") from None
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{text!r} has fractions of a cent")
-    return int(value * 100)
-
-
 def cmd_quote(args: argparse.Namespace) -> int:
     """Print the price broken down."""
     try:
-        quote = RateTable.for_date(date.today()).quote(
-            args.service, parse_weight_g(args.weight), args.from_zip, args.to_zip,
-            dims=Dimensions.parse(args.dims) if args.dims else None, signature=args.signature,
-            declared_value_cents=_cents(args.declared_value) if args.declared_value else 0,
-        )  # fmt: skip
+        piece = Piece(
+            weight_g=parse_weight_g(args.weight),
+            from_zip=args.from_zip,
+            to_zip=args.to_zip,
+            service=args.service,
+            sender=(),
+            recipient=(),
+            dims=Dimensions.parse(args.dims) if args.dims else None,
+            signature=args.signature,
+            declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
+        )
+        quote = price(piece, date.today())
     except (RateError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -129,7 +125,7 @@ def cmd_meter_status(args: argparse.Namespace) -> int:
 def cmd_meter_credit(args: argparse.Namespace) -> int:
     """Add funds."""
     try:
-        cents = _cents(args.amount)
+        cents = parse_cents(args.amount)
         with open_station(args) as station:
             r = Meter(station.db, station.config.meter_id).credit(cents)
     except (ValueError, MeterError) as exc:
@@ -148,9 +144,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         report = verify_indicia(
-            station, args.payload, today=station.clock().date(), item_id=args.tracking,
-            measured_weight_g=weight, service=args.service, keys=MeterKeys(station.db, data_dir()),
-        )  # fmt: skip
+            station,
+            args.payload,
+            today=station.clock().date(),
+            item_id=args.tracking,
+            measured_weight_g=weight,
+            service=args.service,
+            keys=MeterKeys(station.db, station.paths.keys),
+        )
         if not report.genuine:
             subject = args.tracking or (report.fields.tracking if report.fields else "UNREADABLE-INDICIA")
             record_alert(station, subject, report.problems, args.facility, args.operator)
@@ -168,44 +169,53 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_accept(args: argparse.Namespace) -> int:
     """The counter flow; prints the tracking number and the postage charged."""
-    with open_station(args) as station:
-        try:
-            piece = Piece(
-                weight_g=parse_weight_g(args.weight), from_zip=args.from_zip, to_zip=args.to_zip,
-                service=args.service, sender=address_lines(args.sender),
-                recipient=address_lines(args.recipient),
-                tracking=args.tracking, s10_service=args.new_s10 or "CP",
-                dims=Dimensions.parse(args.dims) if args.dims else None, signature=args.signature,
-                declared_value_cents=_cents(args.declared_value) if args.declared_value else 0,
-            )  # fmt: skip
-            phone = to_e164(args.phone) if args.phone else None  # a bad number is refused before charging
-            done = accept(
-                station, piece, label_format=args.label_format, render=render,
-                printer=station.config.devices.printer, facility=args.facility or station.config.facility,
-                operator=args.operator or station.config.operator,
-            )  # fmt: skip
-        except (RateError, MeterError, AcceptanceError, InvalidId, SerialSpaceExhausted, ValueError) as exc:
-            print(f"REFUSED: {exc}", file=sys.stderr)
-            return 1
-        Path(args.out).write_bytes(done.label_bytes)
-        if args.receipt or args.certificate:
-            receipt = Receipt(
-                station.config.facility, args.operator or station.config.operator, station.clock(),
-                (ReceiptLine(done.tracking, done.quote.service_name, piece.weight_g, done.quote.total_cents,
-                             station.config.meter_id, done.piece),),
-            )  # fmt: skip
-            if args.receipt:
-                data = receipt_pdf(receipt) if args.receipt.endswith(".pdf") else receipt_escpos(receipt)
-                Path(args.receipt).write_bytes(data)
-            if args.certificate:
-                sender = ", ".join(piece.sender) or "(sender not given)"
-                Path(args.certificate).write_bytes(certificate_of_mailing(receipt, sender))
-        sms = subscribe(station, done.tracking, phone) if phone else None
-    print(f"ACCEPTED {done.tracking}  postage {money(done.quote.total_cents)}  meter piece {done.piece}")
-    print(f"label: {args.out} ({args.label_format}); print job {done.print_job} queued")
-    if sms is not None:
-        print(
-            f"SMS updates to {phone}: {sms}"
-            + (" (the customer is asked to reply YES)" if sms == "pending" else "")
+    try:
+        piece = Piece(
+            weight_g=parse_weight_g(args.weight),
+            from_zip=args.from_zip,
+            to_zip=args.to_zip,
+            service=args.service,
+            sender=address_lines(args.sender),
+            recipient=address_lines(args.recipient),
+            tracking=args.tracking,
+            s10_service=args.new_s10 or "CP",
+            dims=Dimensions.parse(args.dims) if args.dims else None,
+            signature=args.signature,
+            declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
         )
+    except (RateError, ValueError) as exc:
+        print(f"REFUSED: {exc}", file=sys.stderr)
+        return 1
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        done = CounterDesk(station).accept(
+            piece, facility=facility, operator=operator, phone=args.phone, label_format=args.label_format
+        )
+    if not isinstance(done, Acceptance):
+        print(f"REFUSED: {printable(done.reason or 'refused')}", file=sys.stderr)
+        if args.json:
+            print(json.dumps(done.to_json(), ensure_ascii=False))
+        return 1
+    Path(args.out).write_bytes(done.label_bytes)
+    if args.receipt:
+        data = receipt_pdf(done.receipt) if args.receipt.endswith(".pdf") else receipt_escpos(done.receipt)
+        Path(args.receipt).write_bytes(data)
+    if args.certificate:
+        sender = ", ".join(piece.sender) or "(sender not given)"
+        Path(args.certificate).write_bytes(certificate_of_mailing(done.receipt, sender))
+    if args.json:
+        print(json.dumps(done.to_json(), ensure_ascii=False))
+        return 0
+    print(done.line)
+    print(f"label: {args.out} ({done.label_format}); print job {done.print_job} queued")
+    if done.sms is not None:
+        pending = " (the customer is asked to reply YES)" if done.sms == "pending" else ""
+        print(f"SMS updates to {piece_phone(args.phone)}: {done.sms}{pending}")
     return 0
+
+
+def piece_phone(text: str) -> str:
+    """The customer's number as the station stores it (E.164)."""
+    from station.notify.phone import to_e164
+
+    return to_e164(text)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from station.desks.scan import ScanDesk
 from station.events import EventKind
-from station.scanflow import ScanDesk
 from station.tracking import track
-
-from .conftest import OTHER_SACK, SACK, SACK_ID
+from tests.station.conftest import OTHER_SACK, SACK, SACK_ID
 
 ITEM = "RR473124829GB"
 ITEM2 = "EE123456785US"
@@ -83,8 +82,10 @@ def test_attempted_delivery_needs_a_known_reason_code(desk: ScanDesk) -> None:
     assert ok.ok
 
 
-def test_scanning_a_delivered_item_again_is_recorded_with_a_warning(desk: ScanDesk) -> None:
+def test_a_delivered_item_is_not_delivered_again_and_other_scans_warn(desk: ScanDesk) -> None:
     desk.record(ITEM, EventKind.OUT_FOR_DELIVERY, facility="DLV", operator="joe")
     desk.record(ITEM, EventKind.DELIVERED, facility="DLV", operator="joe", signature_ref="sig-1")
     again = desk.record(ITEM, EventKind.DELIVERED, facility="DLV", operator="joe")
-    assert again.ok and again.warning == f"{ITEM} was already delivered"
+    assert not again.ok and again.reason == f"{ITEM} was already delivered (at DLV): not delivered again"
+    later = desk.record(ITEM, EventKind.RETURNED, facility="DLV", operator="joe", reason="REFUSED")
+    assert later.ok and later.warning == f"{ITEM} was already delivered"

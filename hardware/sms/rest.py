@@ -12,14 +12,35 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import TYPE_CHECKING, ClassVar
 
-from station.notify.gateways import GatewayError
+from hardware.urls import DeviceUrl, UrlForm
+from station.notify.gateway import GatewayError
+
+if TYPE_CHECKING:
+    from hardware.registry import DriverContext
 
 
 class RestGateway:
     """One account at a Twilio-compatible API."""
 
     dedupes_client_ref = True
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        scheme: UrlForm("host", frozenset({"from", "timeout"}), what="Twilio-compatible API")
+        for scheme in ("rest+https", "rest+http")
+    }
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl, context: DriverContext) -> RestGateway:
+        """`rest+https://ACCOUNT:TOKEN@api.example.com?from=+1555...`."""
+        base = f"{url.scheme.removeprefix('rest+')}://{url.host}" + (f":{url.port}" if url.port else "")
+        return cls(
+            base,
+            url.username,
+            url.password,
+            url.params.get("from", ""),
+            timeout=url.float_param("timeout", 10.0),
+        )
 
     def __init__(
         self, base_url: str, account: str, token: str, sender: str, *, timeout: float = 10.0

@@ -12,17 +12,16 @@ import threading
 import urllib.request
 from pathlib import Path
 
+from hardware.registry import open_gateway
+from hardware.sms.webhook import make_server
 from station.app import Station
+from station.desks.scan import ScanDesk
 from station.events import EventKind
 from station.notify.consent import handle_inbound, subscribe
-from station.notify.gateways import open_gateway
-from station.notify.webhook import make_server
 from station.notify.worker import SmsWorker
-from station.scanflow import ScanDesk
 from tests.pseudo_devices.smpp_server import SmppServer
 from tests.pseudo_devices.sms_rest_server import SmsRestServer
-
-from .conftest import PHONE, SetClock, outbox
+from tests.station.notify.conftest import PHONE, SetClock, outbox
 
 ITEM = "EE123456785US"
 
@@ -37,7 +36,7 @@ def test_rest_gateway_sends_and_retries_with_backoff_when_down_or_failing(
     server = SmsRestServer()
     try:
         subscribe(station, ITEM, PHONE)
-        worker = SmsWorker(station.db, open_gateway(server.url, tmp_path), clock)
+        worker = SmsWorker(station.db, open_gateway(server.url, sms_log=tmp_path / "sms-sent.jsonl"), clock)
         server.mode = "error500"
         assert worker.run_once().retried == 1
         assert _states(station) == ["queued"] and server.messages == []
@@ -62,7 +61,7 @@ def test_rest_gateway_client_errors_fail_the_message_and_a_dead_endpoint_is_temp
     url = server.url
     subscribe(station, ITEM, PHONE)
     server.mode = "error400"
-    worker = SmsWorker(station.db, open_gateway(url, tmp_path), clock)
+    worker = SmsWorker(station.db, open_gateway(url, sms_log=tmp_path / "sms-sent.jsonl"), clock)
     assert worker.run_once().failed == 1
     with station.db.reading() as conn:
         assert "invalid 'To' number" in conn.execute("SELECT last_error FROM sms_outbox").fetchone()[0]
@@ -75,7 +74,9 @@ def test_smpp_gateway_submits_real_pdus(station: Station, clock: SetClock, tmp_p
     smsc = SmppServer({"station": "pw"})
     try:
         subscribe(station, ITEM, PHONE)
-        gateway = open_gateway(f"smpp://station:pw@127.0.0.1:{smsc.port}?from=PARCELS", tmp_path)
+        gateway = open_gateway(
+            f"smpp://station:pw@127.0.0.1:{smsc.port}?from=PARCELS", sms_log=tmp_path / "sms-sent.jsonl"
+        )
         assert SmsWorker(station.db, gateway, clock).run_once().sent == 1
         message = smsc.submitted[0]
         assert (message.source, message.destination, message.data_coding) == ("PARCELS", PHONE[1:], 0)
@@ -89,7 +90,9 @@ def test_smpp_gateway_submits_real_pdus(station: Station, clock: SetClock, tmp_p
         smsc.send_mo(PHONE, "yes")  # the customer's reply arrives on the SMPP session
         worker.run_once()
         assert [t for t, _s, _i in outbox(station)][-1] == "optin_confirmed"
-        wrong = open_gateway(f"smpp://station:nope@127.0.0.1:{smsc.port}", tmp_path)
+        wrong = open_gateway(
+            f"smpp://station:nope@127.0.0.1:{smsc.port}", sms_log=tmp_path / "sms-sent.jsonl"
+        )
         handle_inbound(station, PHONE, "HELP")
         assert SmsWorker(station.db, wrong, clock).run_once().retried == 2  # bind refused: both replies wait
     finally:
@@ -102,10 +105,10 @@ KILLER = textwrap.dedent(
     from pathlib import Path
     from station.app import Station
     from station.config import StationConfig
-    from station.notify.gateways import open_gateway
+    from hardware.registry import open_gateway
     from station.notify.worker import SmsWorker
     station = Station.open(sys.argv[1], StationConfig())
-    real = open_gateway(sys.argv[2], Path(sys.argv[3]))
+    real = open_gateway(sys.argv[2], sms_log=Path(sys.argv[3]) / "sms-sent.jsonl")
 
     class DiesAfterSending:
         dedupes_client_ref = real.dedupes_client_ref
@@ -120,8 +123,14 @@ KILLER = textwrap.dedent(
 
 def _kill_worker_after_send(db: Path, gateway_url: str, tmp_path: Path) -> None:
     env = {**os.environ, "STATION_HOME": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-c", KILLER, str(db), gateway_url, str(tmp_path)], env=env,
-                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, str(db), gateway_url, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
 
 
@@ -134,7 +143,9 @@ def test_kill_9_between_send_and_acknowledgement_sends_nothing_twice(
         subscribe(station, ITEM, PHONE)
         _kill_worker_after_send(station.db.path, server.url, tmp_path)
         assert len(server.messages) == 1 and _states(station) == ["sending"]
-        report = SmsWorker(station.db, open_gateway(server.url, tmp_path), clock).run_once()
+        report = SmsWorker(
+            station.db, open_gateway(server.url, sms_log=tmp_path / "sms-sent.jsonl"), clock
+        ).run_once()
         assert (report.recovered, report.sent) == (1, 1)  # resent under the same idempotency token ...
         assert len(server.messages) == 1  # ... which the gateway did not deliver twice
         assert _states(station) == ["sent"]
@@ -143,7 +154,9 @@ def test_kill_9_between_send_and_acknowledgement_sends_nothing_twice(
         smpp_url = f"smpp://u:p@127.0.0.1:{smsc.port}"
         _kill_worker_after_send(station.db.path, smpp_url, tmp_path)
         assert len(smsc.submitted) == 1
-        report = SmsWorker(station.db, open_gateway(smpp_url, tmp_path), clock).run_once()
+        report = SmsWorker(
+            station.db, open_gateway(smpp_url, sms_log=tmp_path / "sms-sent.jsonl"), clock
+        ).run_once()
         assert report.recovered == 1 and report.sent == 0  # SMPP cannot deduplicate: never resent
         assert len(smsc.submitted) == 1 and _states(station) == ["sent", "uncertain"]
     finally:
@@ -155,7 +168,7 @@ def test_the_log_gateway_writes_each_message_once(station: Station, clock: SetCl
     subscribe(station, ITEM, PHONE)
     handle_inbound(station, PHONE, "YES")
     ScanDesk(station).record(ITEM, EventKind.OUT_FOR_DELIVERY, facility="F", operator="o")
-    gateway = open_gateway("log:", tmp_path)
+    gateway = open_gateway("log:", sms_log=tmp_path / "sms-sent.jsonl")
     assert SmsWorker(station.db, gateway, clock).run_once().sent == 3
     gateway.send(PHONE, "again", "GSM-7", _first_ref(station))  # the same reference again
     lines = (tmp_path / "sms-sent.jsonl").read_text().splitlines()

@@ -1,0 +1,98 @@
+"""`station load|deliver|attempt|delay|return`: the carrier desk's use cases."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from station.cli.common import Subcommands, add_json, add_where, answer, open_station, where
+from station.delivery import SignatureRefused, load_signature
+from station.desks.carrier import DOOR_REASONS, CarrierDesk
+from station.desks.outcome import Outcome
+from station.events import REASON_CODES
+
+
+def _reasons(codes: tuple[str, ...] | list[str]) -> str:
+    return "; ".join(f"{code} = {REASON_CODES[code].lower()}" for code in codes)
+
+
+def register(sub: Subcommands) -> None:
+    """Add the carrier's commands."""
+    load = sub.add_parser("load", help="put items on the round (out for delivery)")
+    load.add_argument("items", nargs="+", metavar="ITEM")
+    load.set_defaults(func=cmd_load)
+    deliver = sub.add_parser("deliver", help="delivered: the recipient's signature and printed name")
+    deliver.add_argument("item", metavar="ITEM")
+    deliver.add_argument("--signature", required=True, type=Path, help="the pad's .png, or .json strokes")
+    deliver.add_argument("--name", required=True, help="the recipient's name as they print it")
+    deliver.set_defaults(func=cmd_deliver)
+    attempt = sub.add_parser(
+        "attempt", help="could not deliver", epilog="reasons at the door: " + _reasons(DOOR_REASONS)
+    )
+    attempt.add_argument("item", metavar="ITEM")
+    attempt.add_argument(
+        "--reason",
+        required=True,
+        choices=list(REASON_CODES),
+        metavar="CODE",
+        help="why: " + _reasons(list(REASON_CODES)),
+    )
+    attempt.set_defaults(func=cmd_not_delivered, verb="attempt")
+    delay = sub.add_parser("delay", help="held back (weather, capacity, customs...)")
+    delay.add_argument("item", metavar="ITEM")
+    delay.add_argument(
+        "--reason",
+        required=True,
+        choices=list(REASON_CODES),
+        metavar="CODE",
+        help="why: " + _reasons(list(REASON_CODES)),
+    )
+    delay.set_defaults(func=cmd_not_delivered, verb="delay")
+    back = sub.add_parser("return", help="the carrier brought the item back to the delivery office")
+    back.add_argument("item", metavar="ITEM")
+    back.set_defaults(func=cmd_return)
+    for p in (load, deliver, attempt, delay, back):
+        add_where(p)
+        add_json(p)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Each item on the round; exit 1 when any was refused."""
+    refused = 0
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        desk = CarrierDesk(station)
+        for item in args.items:
+            refused += answer(desk.load(item, facility=facility, operator=operator), args.json)
+    return 1 if refused else 0
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Delivered with a signature."""
+    try:
+        signature = load_signature(args.signature)
+    except SignatureRefused as exc:
+        return answer(Outcome.refused(str(exc), args.item), args.json)
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        done = CarrierDesk(station).deliver(
+            args.item, signature, args.name, facility=facility, operator=operator
+        )
+    return answer(done, args.json)
+
+
+def cmd_not_delivered(args: argparse.Namespace) -> int:
+    """Attempted or delayed."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        desk = CarrierDesk(station)
+        done = getattr(desk, args.verb)(args.item, args.reason, facility=facility, operator=operator)
+    return answer(done, args.json)
+
+
+def cmd_return(args: argparse.Namespace) -> int:
+    """Back at the delivery office."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        done = CarrierDesk(station).return_to_depot(args.item, facility=facility, operator=operator)
+    return answer(done, args.json)

@@ -1,0 +1,168 @@
+"""The carrier desk: load the round, then at each door deliver (signature and printed name), record an
+attempt or a delay with its reason, or bring the item back to the delivery office.
+
+A delivery keeps its proof: the signature (strokes as JSON and a PNG, or the PNG a pad produced) under
+the signatures folder, referenced from the delivered event, and a proof-of-delivery PDF per item.
+Neither is ever overwritten, and an item already delivered is not delivered again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from station import containers
+from station.app import Station
+from station.delivery import (
+    Signature,
+    SignatureImage,
+    SignatureRefused,
+    proof_of_delivery_pdf,
+    store_signature,
+)
+from station.desks.outcome import Outcome
+from station.desks.scan import ScanDesk
+from station.events import REASON_CODES, EventKind
+from station.scanning import Identified, IdKind, classify
+from station.states import ItemStatus
+
+# The reasons a carrier can give at a door (the rest are depot and customer-service reasons).
+DOOR_REASONS = (
+    "ADDRESSEE_ABSENT",
+    "ADDRESS_INCORRECT",
+    "REFUSED",
+    "NO_ACCESS",
+    "BUSINESS_CLOSED",
+    "ADDRESSEE_MOVED",
+    "DAMAGED",
+    "WEATHER",
+)
+
+
+class CarrierDesk:
+    """One carrier's round."""
+
+    def __init__(self, station: Station, scans: ScanDesk | None = None) -> None:
+        self.station = station
+        self.scans = scans or ScanDesk(station)
+
+    def load(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
+        """The item goes on the round (out for delivery)."""
+        done = self.scans.record(raw, EventKind.OUT_FOR_DELIVERY, facility=facility, operator=operator)
+        return _said(done, "on the round")
+
+    def deliver(
+        self, raw: str, signature: Signature | SignatureImage, name: str, *, facility: str, operator: str
+    ) -> Outcome:
+        """Delivered to `name`, who signed: the signature and a proof of delivery are kept."""
+        item = _item(raw)
+        if isinstance(item, Outcome):
+            return item
+        name = " ".join(name.split())
+        if len(name) < 2 or not name.isprintable():
+            return Outcome.refused("type the recipient's name as they print it", item)
+        try:
+            signature.check()
+        except SignatureRefused as exc:
+            return Outcome.refused(str(exc), item)
+        with self.station.db.reading() as conn:
+            known = containers.item_record(conn, item)
+        if known is not None and known.status is ItemStatus.DELIVERED:
+            return Outcome.refused(
+                f"{item} was already delivered (at {known.facility}): not delivered again", item
+            )
+        folder = self.station.paths.signatures
+        ref = store_signature(signature, folder)
+        done = self.scans.record(
+            item,
+            EventKind.DELIVERED,
+            facility=facility,
+            operator=operator,
+            signature_ref=ref,
+            note=f"received by {name}"[:200],
+        )
+        if not done.ok or done.stored is None:
+            for leftover in folder.glob(f"{ref}.*"):  # refused after all: keep no orphan signature
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            return done
+        pdf = proof_of_delivery_pdf(
+            item,
+            name,
+            done.stored.event.occurred_at,
+            facility,
+            operator,
+            (folder / f"{ref}.png").read_bytes(),
+        )
+        pod = _write_new(self.station.paths.proofs_of_delivery, item, pdf)
+        return Outcome(
+            True,
+            item,
+            message=f"delivered to {name}; proof of delivery {pod}",
+            stored=done.stored,
+            details={"signature_ref": ref, "proof_of_delivery": str(pod)},
+        )
+
+    def attempt(self, raw: str | bytes, reason: str, *, facility: str, operator: str) -> Outcome:
+        """Could not deliver, for `reason` (a reason code)."""
+        return self._not_delivered(raw, EventKind.ATTEMPTED, reason, facility, operator)
+
+    def delay(self, raw: str | bytes, reason: str, *, facility: str, operator: str) -> Outcome:
+        """Held back, for `reason` (a reason code)."""
+        return self._not_delivered(raw, EventKind.DELAYED, reason, facility, operator)
+
+    def return_to_depot(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
+        """Brought back undelivered: the item is at the delivery office again, off the round."""
+        item = _item(raw)
+        if isinstance(item, Outcome):
+            return item
+        with self.station.db.reading() as conn:
+            known = containers.item_record(conn, item)
+        if known is None or known.status not in (ItemStatus.OUT_FOR_DELIVERY, ItemStatus.ATTEMPTED):
+            state = known.status.label.lower() if known else "never scanned here"
+            return Outcome.refused(f"{item} is not on a round ({state})", item)
+        done = self.scans.record(
+            item,
+            EventKind.DELIVERY_OFFICE,
+            facility=facility,
+            operator=operator,
+            note="returned by the carrier",
+        )
+        return _said(done, "back at the delivery office")
+
+    def _not_delivered(
+        self, raw: str | bytes, kind: EventKind, reason: str, facility: str, operator: str
+    ) -> Outcome:
+        if reason not in REASON_CODES:
+            return Outcome.refused(f"unknown reason {reason!r}: use one of {', '.join(REASON_CODES)}")
+        done = self.scans.record(raw, kind, facility=facility, operator=operator, reason=reason)
+        return _said(done, f"{kind}: {REASON_CODES[reason].lower()}")
+
+
+def _item(raw: str | bytes) -> str | Outcome:
+    found = classify(raw)
+    if not isinstance(found, Identified):
+        return Outcome.refused(found.reason)
+    if found.kind not in (IdKind.S10, IdKind.IMPB):
+        return Outcome.refused(f"{found.id} is not an item (S10 or IMpb): scan the item's tracking barcode")
+    return found.id
+
+
+def _said(done: Outcome, message: str) -> Outcome:
+    if not done.ok:
+        return done
+    return Outcome(True, done.id, message=message, stored=done.stored, warning=done.warning)
+
+
+def _write_new(folder: Path, item: str, data: bytes) -> Path:
+    """Write `<item>.pdf`, or `<item>-2.pdf`... when one exists: a proof is never overwritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        path = folder / (f"{item}.pdf" if n == 1 else f"{item}-{n}.pdf")
+        try:
+            with open(path, "xb") as f:
+                f.write(data)
+        except FileExistsError:
+            continue
+        return path
+    raise OSError(f"too many proofs of delivery for {item} in {folder}")

@@ -1,0 +1,267 @@
+"""The counter desk: price a piece, and accept it, all in one committed transaction.
+
+Accepting is: quote -> the item's id (scanned, or a new S10) -> debit the meter -> sign the indicia ->
+render the label in the printer profile's language and dpi -> queue the label job -> render and queue
+the receipt -> journal the acceptance scan -> subscribe the customer's phone to the item's texts. Any
+refusal (funds short, bad ZIP, item already accepted, bad phone number) rolls all of it back: no postage
+is charged for a piece that was not accepted, and no piece is accepted unpaid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from station import containers
+from station.app import Station
+from station.desks.outcome import Outcome
+from station.events import Event, EventKind, StoredEvent
+from station.ids import InvalidId, SerialSpaceExhausted
+from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
+from station.labels.model import Label
+from station.labels.render import render
+from station.notify.consent import subscribe
+from station.notify.phone import InvalidPhone, to_e164
+from station.postage.indicia import IndiciaFields, MeterKeys, record_piece_use, sign
+from station.postage.meter import Meter, MeterError
+from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
+from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
+from station.printing.profiles import ProfileError, profile
+from station.printing.queue import PrintQueue
+from station.scanning import Identified, IdKind, classify
+
+
+class AcceptanceError(ValueError):
+    """The piece cannot be accepted; nothing was charged or recorded."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What the clerk entered."""
+
+    weight_g: int
+    from_zip: str
+    to_zip: str
+    service: str
+    sender: tuple[str, ...]
+    recipient: tuple[str, ...]
+    tracking: str | None = None  # None: allocate a new S10
+    s10_service: str = "CP"
+    dims: Dimensions | None = None
+    signature: bool = False
+    declared_value_cents: int = 0
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """A completed acceptance: everything the clerk, the printer and the customer get."""
+
+    tracking: str
+    quote: Quote
+    piece: int
+    indicia: str
+    label: Label
+    label_format: str
+    label_bytes: bytes
+    print_job: int
+    receipt: Receipt
+    receipt_job: int | None
+    event: StoredEvent
+    sms: str | None  # the customer's SMS consent state after the opt-in, if a phone was given
+
+    ok = True
+
+    @property
+    def line(self) -> str:
+        """What `station accept` prints first."""
+        return f"ACCEPTED {self.tracking}  postage {money(self.quote.total_cents)}  meter piece {self.piece}"
+
+    @property
+    def text(self) -> str:
+        """The banner."""
+        return f"{self.tracking} accepted, {money(self.quote.total_cents)}: label printing"
+
+    def to_json(self) -> dict[str, Any]:
+        """The `--json` answer."""
+        return {
+            "ok": True,
+            "id": self.tracking,
+            "postage_cents": self.quote.total_cents,
+            "postage": money(self.quote.total_cents),
+            "service": self.quote.service_name,
+            "meter_piece": self.piece,
+            "label_format": self.label_format,
+            "print_job": self.print_job,
+            "receipt_job": self.receipt_job,
+            "sms": self.sms,
+            "event_seq": self.event.seq,
+        }
+
+
+def price(piece: Piece, on: date) -> Quote:
+    """The piece's price on a day, broken down (RateError names what is wrong with the piece)."""
+    return RateTable.for_date(on).quote(
+        piece.service,
+        piece.weight_g,
+        piece.from_zip,
+        piece.to_zip,
+        dims=piece.dims,
+        signature=piece.signature,
+        declared_value_cents=piece.declared_value_cents,
+    )
+
+
+class CounterDesk:
+    """Acceptance at one counter."""
+
+    def __init__(self, station: Station) -> None:
+        self.station = station
+        self.meter = Meter(station.db, station.config.meter_id)
+        self.keys = MeterKeys(station.db, station.paths.keys)
+        self.queue = PrintQueue(station.db, station.clock)
+
+    def quote(self, piece: Piece, on: date | None = None) -> Quote:
+        """The price, broken down (RateError names what is wrong with the piece)."""
+        return price(piece, on or self.station.clock().date())
+
+    def accept(
+        self,
+        piece: Piece,
+        *,
+        facility: str,
+        operator: str,
+        phone: str | None = None,
+        label_format: str | None = None,
+        print_receipt: bool = True,
+    ) -> Acceptance | Outcome:
+        """Accept one piece (see the module's docstring); a refusal names why and changes nothing."""
+        try:
+            return self._accept(piece, facility, operator, phone, label_format, print_receipt)
+        except (
+            AcceptanceError,
+            RateError,
+            MeterError,
+            InvalidId,
+            SerialSpaceExhausted,
+            InvalidPhone,
+            ProfileError,
+        ) as exc:
+            return Outcome.refused(str(exc), piece.tracking)
+
+    def _accept(
+        self,
+        piece: Piece,
+        facility: str,
+        operator: str,
+        phone_text: str | None,
+        label_format: str | None,
+        print_receipt: bool,
+    ) -> Acceptance:
+        station, config = self.station, self.station.config
+        phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
+        printer = profile(config.devices.printer_profile)
+        fmt = label_format or printer.language
+        today = station.clock().date()
+        quote = self.quote(piece, today)
+        key = self.keys.private_key(config.meter_id)
+        with station.db.transaction() as conn:
+            tracking, routing = self._tracking(piece, conn)
+            serial = self.meter.debit(quote.total_cents)
+            fields = IndiciaFields(
+                config.meter_id,
+                serial,
+                today,
+                quote.total_cents,
+                quote.category,
+                piece.from_zip[:5],
+                piece.to_zip[:5],
+                tracking,
+            )
+            indicia = sign(fields, key)
+            record_piece_use(conn, fields.meter_id, serial, tracking, station.clock().isoformat())
+            label = shipping_label(
+                ShippingLabelData(
+                    tracking=tracking,
+                    sender=piece.sender,
+                    recipient=piece.recipient,
+                    service=quote.service_name,
+                    weight_g=piece.weight_g,
+                    mailed_on=today,
+                    reference=piece.reference,
+                    routing_zip=routing,
+                    postage=PostageImprint(
+                        quote.total_cents, fields.meter_id, fields.origin_zip, today, indicia, quote.category
+                    ),
+                ),
+                printer.dpi,
+            )
+            label_bytes = render([label], fmt)
+            job = self.queue.enqueue(
+                config.devices.printer, label_bytes, fmt, f"label {tracking}", item_id=tracking
+            )
+            receipt = Receipt(
+                facility,
+                operator,
+                station.clock(),
+                (
+                    ReceiptLine(
+                        tracking,
+                        quote.service_name,
+                        piece.weight_g,
+                        quote.total_cents,
+                        config.meter_id,
+                        serial,
+                    ),
+                ),
+            )
+            receipt_job = None
+            if print_receipt:
+                receipt_printer = profile(config.devices.receipt_printer_profile)
+                data, receipt_fmt = (
+                    (receipt_pdf(receipt), "pdf")
+                    if receipt_printer.language == "pdf"
+                    else (receipt_escpos(receipt), "escpos")
+                )
+                receipt_job = self.queue.enqueue(
+                    config.devices.receipt_printer, data, receipt_fmt, f"receipt {tracking}", item_id=tracking
+                )
+            event = station.journal.append_in(
+                conn,
+                Event.new(
+                    tracking,
+                    EventKind.ACCEPTANCE,
+                    facility=facility,
+                    station_id=station.station_id,
+                    operator=operator,
+                    at=station.clock(),
+                    weight_g=piece.weight_g,
+                    extra={
+                        "service": piece.service,
+                        "postage_cents": quote.total_cents,
+                        "meter_id": fields.meter_id,
+                        "piece": serial,
+                        "destination_zip": piece.to_zip[:5],
+                        "routing_zip": routing,
+                    },
+                ),
+            )
+            sms = str(subscribe(station, tracking, phone)) if phone else None  # joins this transaction
+        return Acceptance(
+            tracking, quote, serial, indicia, label, fmt, label_bytes, job, receipt, receipt_job, event, sms
+        )
+
+    def _tracking(self, piece: Piece, conn: Any) -> tuple[str, str | None]:
+        if piece.tracking is None:
+            s10 = self.station.allocator.allocate(piece.s10_service, self.station.config.country)[0]
+            return s10.text, None
+        found = classify(piece.tracking)
+        if not isinstance(found, Identified) or found.kind not in (IdKind.S10, IdKind.IMPB):
+            reason = getattr(found, "reason", f"{piece.tracking} is not an item id (S10 or IMpb)")
+            raise AcceptanceError(f"tracking: {reason}")
+        known = containers.item_record(conn, found.id)
+        if known is not None and known.accepted:
+            raise AcceptanceError(f"{found.id} was already accepted: use a new label")
+        routing = found.routing_zip or (piece.to_zip[:5] if found.kind is IdKind.IMPB else None)
+        return found.id, routing

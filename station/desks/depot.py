@@ -1,0 +1,241 @@
+"""The depot desk: sacks from their first tag to their arrival, and the items sorted into them.
+
+A new sack gets an SSCC (GS1 AI 00) from this station's allocator, a `sack-open` event naming its
+destination ZIP prefix, and a tag on the label printer, in one transaction. Sorting goes through the
+scan desk, which applies the sack's state and destination rule. A closed sack's tag shows what the
+journal holds (count and weight), never what a screen counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from station import containers
+from station.app import Station
+from station.desks.outcome import Outcome
+from station.desks.scan import ScanDesk
+from station.events import EventKind
+from station.ids import SsccAllocator
+from station.labels.layouts import SackTagData, sack_tag
+from station.labels.model import Label
+from station.labels.render import render
+from station.printing.profiles import profile
+from station.printing.queue import PrintQueue
+from station.scanning import Identified, IdKind, classify
+from station.states import SackState
+
+
+@dataclass(frozen=True)
+class SackTag:
+    """A tag sent to the printer."""
+
+    label: Label
+    print_job: int
+
+
+class DepotDesk:
+    """The sorting bench of one station."""
+
+    def __init__(self, station: Station, scans: ScanDesk | None = None) -> None:
+        self.station = station
+        self.scans = scans or ScanDesk(station)
+        self.queue = PrintQueue(station.db, station.clock)
+        self.allocator = SsccAllocator(station.db, station.station_id, station.config.gs1_company_prefix)
+        self.last_tag: SackTag | None = None
+
+    def new_sack(self, *, facility: str, operator: str, destination: str | None = None) -> Outcome:
+        """A new sack: its SSCC, its open event (with the destination ZIP prefix) and its tag printed."""
+        prefix = (destination or "").strip()
+        if prefix and not _is_zip_prefix(prefix):
+            return Outcome.refused(f"destination {prefix!r} is not a ZIP prefix (1 to 5 digits, e.g. 941)")
+        with self.station.db.transaction() as conn:
+            sscc = self.allocator.allocate().text
+            event = self.scans.event(
+                sscc, EventKind.SACK_OPEN, facility, operator, extra={"destination": prefix} if prefix else {}
+            )
+            stored = self.station.journal.append_in(conn, event)
+            record = containers.sack_record(conn, sscc)
+            assert record is not None  # the journal hook has just made it
+            tag = self._print_tag(record, facility, closed=False)
+        where = f" for {prefix}xx" if prefix else ""
+        return Outcome(
+            True,
+            sscc,
+            message=f"new sack{where}: tag printing",
+            stored=stored,
+            details={"destination": prefix or None, "print_job": tag.print_job},
+        )
+
+    def open_sack(self, raw: str, *, facility: str, operator: str, destination: str | None = None) -> Outcome:
+        """Work on a sack whose tag was scanned: an open sack, or a refusal naming its state.
+
+        A tag never seen before (pre-printed tags) is opened here, for `destination` when one is given.
+        """
+        sscc = self._sscc(raw)
+        if isinstance(sscc, Outcome):
+            return sscc
+        prefix = (destination or "").strip()
+        if prefix and not _is_zip_prefix(prefix):
+            return Outcome.refused(
+                f"destination {prefix!r} is not a ZIP prefix (1 to 5 digits, e.g. 941)", sscc
+            )
+        with self.station.db.transaction() as conn:
+            record = containers.sack_record(conn, sscc)
+            if record is None:
+                event = self.scans.event(
+                    sscc,
+                    EventKind.SACK_OPEN,
+                    facility,
+                    operator,
+                    extra={"destination": prefix} if prefix else {},
+                )
+                self.station.journal.append_in(conn, event)
+                record = containers.sack_record(conn, sscc)
+                assert record is not None
+        if record.state is not SackState.OPEN:
+            return Outcome.refused(
+                f"sack {sscc} is {record.state} ({record.items} items): use a new sack", sscc
+            )
+        where = f" for {record.destination}xx" if record.destination else ""
+        return Outcome(
+            True,
+            sscc,
+            message=f"sack open{where}, {record.items} items: scan items",
+            details=_sack_details(record),
+        )
+
+    def sort(self, raw: str | bytes, sack: str, *, facility: str, operator: str) -> Outcome:
+        """Sort an item (or an inner sack) into the sack; the sack's destination rule applies."""
+        done = self.scans.record(
+            raw, EventKind.SORT_IN, facility=facility, operator=operator, container_id=sack
+        )
+        if not done.ok:
+            return done
+        with self.station.db.reading() as conn:
+            record = containers.sack_record(conn, self._canonical(sack))
+        count = record.items if record else 1
+        return Outcome(
+            True,
+            done.id,
+            message=f"into sack ({count})",
+            stored=done.stored,
+            warning=done.warning,
+            details=_sack_details(record) if record else {},
+        )
+
+    def remove(self, sack: str, item: str, *, facility: str, operator: str) -> Outcome:
+        """Take an item out of its sack (the sack must be open and hold it)."""
+        sscc = self._sscc(sack)
+        if isinstance(sscc, Outcome):
+            return sscc
+        found = classify(item)
+        if not isinstance(found, Identified):
+            return Outcome.refused(found.reason)
+        with self.station.db.reading() as conn:
+            record = containers.sack_record(conn, sscc)
+            holder = containers.sack_of(conn, found.id)
+        if record is None:
+            return Outcome.refused(f"sack {sscc} is not known here", found.id)
+        if holder != sscc:
+            where = f"it is in sack {holder}" if holder else "it is in no sack"
+            return Outcome.refused(f"{found.id} is not in sack {sscc}: {where}", found.id)
+        if record.state is not SackState.OPEN:
+            return Outcome.refused(f"sack {sscc} is {record.state}: an item cannot leave it here", found.id)
+        done = self.scans.record(found.id, EventKind.SACK_REMOVE, facility=facility, operator=operator)
+        if done.ok:
+            return Outcome(
+                True, found.id, message=f"out of sack {sscc} ({record.items - 1} left)", stored=done.stored
+            )
+        return done
+
+    def close(self, sack: str, *, facility: str, operator: str) -> Outcome:
+        """Close the sack and print its final tag with the count and weight the journal holds."""
+        sscc = self._sscc(sack)
+        if isinstance(sscc, Outcome):
+            return sscc
+        with self.station.db.transaction() as conn:
+            done = self.scans.record(sscc, EventKind.SACK_CLOSE, facility=facility, operator=operator)
+            if not done.ok:
+                return done
+            record = containers.sack_record(conn, sscc)
+            assert record is not None
+            tag = self._print_tag(record, facility, closed=True)
+        return Outcome(
+            True,
+            sscc,
+            message=f"closed: {record.items} items, {record.weight_g / 1000:.1f} kg; tag printing",
+            stored=done.stored,
+            details={**_sack_details(record), "print_job": tag.print_job},
+        )
+
+    def dispatch(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
+        """A sack (or an item) leaves this office."""
+        return self._move(raw, EventKind.DISPATCH, facility, operator, "dispatched")
+
+    def receive(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
+        """A sack (or an item) arrives at this office."""
+        return self._move(raw, EventKind.ARRIVAL, facility, operator, "received")
+
+    def _move(self, raw: str | bytes, kind: EventKind, facility: str, operator: str, verb: str) -> Outcome:
+        done = self.scans.record(raw, kind, facility=facility, operator=operator)
+        if not done.ok or done.id is None:
+            return done
+        with self.station.db.reading() as conn:
+            record = containers.sack_record(conn, done.id)
+        if record is None:
+            return Outcome(True, done.id, message=verb, stored=done.stored, warning=done.warning)
+        return Outcome(
+            True,
+            done.id,
+            message=f"sack {verb} with {record.items} items",
+            stored=done.stored,
+            details=_sack_details(record),
+        )
+
+    def _print_tag(self, record: containers.SackRecord, facility: str, *, closed: bool) -> SackTag:
+        printer = profile(self.station.config.devices.printer_profile)
+        data = SackTagData(
+            record.container_id,
+            f"{record.destination}xx" if record.destination else "?",
+            facility,
+            record.items if closed else 0,
+            record.weight_g if closed else 0,
+            self.station.clock().date() if closed else None,
+        )
+        label = sack_tag(data, printer.dpi)
+        job = self.queue.enqueue(
+            self.station.config.devices.printer,
+            render([label], printer.language),
+            printer.language,
+            f"sack tag {record.container_id}",
+            item_id=record.container_id,
+        )
+        self.last_tag = SackTag(label, job)
+        return self.last_tag
+
+    @staticmethod
+    def _canonical(raw: str) -> str:
+        found = classify(raw)
+        return found.id if isinstance(found, Identified) else raw
+
+    @staticmethod
+    def _sscc(raw: str) -> str | Outcome:
+        found = classify(raw)
+        if not isinstance(found, Identified):
+            return Outcome.refused(f"sack id: {found.reason}")
+        if found.kind is not IdKind.SSCC:
+            return Outcome.refused(f"{found.id} is not a sack tag (an SSCC): scan the sack's tag", found.id)
+        return found.id
+
+
+def _is_zip_prefix(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 1 <= len(text) <= 5
+
+
+def _sack_details(record: containers.SackRecord) -> dict[str, object]:
+    return {
+        "state": str(record.state),
+        "items": record.items,
+        "weight_g": record.weight_g,
+        "destination": record.destination,
+    }

@@ -1,0 +1,97 @@
+"""The station database's schema, as an ordered list of migrations: the only way the schema changes.
+
+`schema_version` holds the number of the last migration applied. Opening a database applies the ones
+after it, each in its own transaction, so a crash mid-upgrade leaves the database at a whole version.
+A database written by a newer station (a version this code does not know) is refused rather than
+guessed at. Each table's DDL lives in the module that owns the table; a migration only names them.
+
+Version 1 is the schema round 1 created table by table. Its statements are all `IF NOT EXISTS`, so a
+round-1 database (no `schema_version` table, and only the tables of the components it used) is taken
+as version 0: version 1 adds what it lacks and keeps what it has, and the later versions follow.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from station.db import Database, split_sql
+
+
+class SchemaError(RuntimeError):
+    """The database's schema cannot be used by this version of the station."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema."""
+
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _run(ddl: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in split_sql(ddl):
+            conn.execute(statement)
+
+    return apply
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    from station import containers, journal
+    from station.ids import allocator
+    from station.notify import outbox, subscribers
+    from station.postage import indicia, meter
+    from station.printing import queue
+
+    for module in (journal, containers, allocator, subscribers, outbox, queue, meter, indicia):
+        _run(module.SCHEMA_V1)(conn)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    from station import containers
+
+    containers.migrate_v2(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
+    ),
+    Migration(2, "item_status.destination_zip (for the sack destination rule), filled from acceptances", _v2),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version a database is at: 0 for a new one and for a round-1 one, which has no such table."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+    ).fetchone()
+    if not has_table:
+        return 0
+    row = conn.execute("SELECT version FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: Database) -> int:
+    """Bring the database up to `LATEST`; returns the version it was at."""
+    with db.reading() as conn:
+        start = schema_version(conn)
+    if start > LATEST:
+        raise SchemaError(
+            f"{db.path}: the database is at schema version {start}, newer than this station knows"
+            f" ({LATEST}): upgrade the station software"
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= start:
+            continue
+        with db.transaction() as conn:
+            migration.apply(conn)
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))
+    return start

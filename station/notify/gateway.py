@@ -1,0 +1,25 @@
+"""What the domain needs of an SMS gateway; the gateways themselves (log, REST, SMPP) are drivers in
+`hardware/sms/`, chosen by URL through `hardware/registry.py`."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class GatewayError(Exception):
+    """A send that failed; `temporary` failures are retried with backoff, others fail the message."""
+
+    def __init__(self, message: str, *, temporary: bool) -> None:
+        super().__init__(message)
+        self.temporary = temporary
+
+
+class Gateway(Protocol):
+    """Sends one message; returns the gateway's message id."""
+
+    # True when sending the same client reference twice cannot deliver twice (the gateway deduplicates):
+    # the worker may then resend a message a crash left unacknowledged.
+    dedupes_client_ref: bool
+
+    def send(self, phone: str, body: str, encoding: str, client_ref: str) -> str:
+        """Deliver to the gateway or raise GatewayError."""

@@ -1,0 +1,94 @@
+"""The owner of the consent tables: who may be texted, every change of consent, and who follows what.
+
+`sms_subscribers` holds each number's current consent state and time zone, `sms_consent_log` every
+change with its source (kept for the CTIA audit trail), `sms_follows` which items a number follows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import timezone as phone_timezones
+
+from station.states import SubscriberState
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS sms_subscribers (
+    phone      TEXT PRIMARY KEY,
+    state      TEXT NOT NULL,
+    time_zone  TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sms_consent_log (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    phone  TEXT NOT NULL,
+    change TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sms_follows (
+    phone   TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    since   TEXT NOT NULL,
+    PRIMARY KEY (phone, item_id)
+);
+CREATE INDEX IF NOT EXISTS sms_follows_by_item ON sms_follows (item_id);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A number's consent now."""
+
+    phone: str
+    state: SubscriberState
+    time_zone: str
+
+
+def time_zone_of(phone: str) -> str:
+    """The number's time zone (first of its region's zones), for quiet hours."""
+    zones = phone_timezones.time_zones_for_number(phonenumbers.parse(phone))
+    return zones[0] if zones and zones[0] != "Etc/Unknown" else "UTC"
+
+
+def subscriber(conn: sqlite3.Connection, phone: str) -> Subscriber | None:
+    """The number's consent, or None for a number never seen."""
+    row = conn.execute("SELECT state, time_zone FROM sms_subscribers WHERE phone=?", (phone,)).fetchone()
+    return Subscriber(phone, SubscriberState(row[0]), row[1]) if row else None
+
+
+def set_state(conn: sqlite3.Connection, phone: str, state: SubscriberState, source: str, at: str) -> None:
+    """Change a number's consent and log the change."""
+    conn.execute(
+        "INSERT INTO sms_subscribers VALUES (?,?,?,?) ON CONFLICT (phone) DO UPDATE SET state=excluded.state,"
+        " updated_at=excluded.updated_at",
+        (phone, state, time_zone_of(phone), at),
+    )
+    conn.execute(
+        "INSERT INTO sms_consent_log (phone, change, source, at) VALUES (?,?,?,?)", (phone, state, source, at)
+    )
+
+
+def follow(conn: sqlite3.Connection, phone: str, item_id: str, at: str) -> None:
+    """The number follows the item (again: no change)."""
+    conn.execute("INSERT INTO sms_follows VALUES (?,?,?) ON CONFLICT DO NOTHING", (phone, item_id, at))
+
+
+def followers(conn: sqlite3.Connection, item_id: str) -> list[str]:
+    """The numbers following an item."""
+    return [r[0] for r in conn.execute("SELECT phone FROM sms_follows WHERE item_id=?", (item_id,))]
+
+
+def has_followers(conn: sqlite3.Connection) -> bool:
+    """True when any number follows any item (most scans then need no follower look-up at all)."""
+    return conn.execute("SELECT 1 FROM sms_follows LIMIT 1").fetchone() is not None
+
+
+def last_followed(conn: sqlite3.Connection, phone: str) -> str:
+    """The item the number most recently started following ('' if none)."""
+    row = conn.execute(
+        "SELECT item_id FROM sms_follows WHERE phone=? ORDER BY since DESC LIMIT 1", (phone,)
+    ).fetchone()
+    return str(row[0]) if row else ""

@@ -1,0 +1,88 @@
+"""Where one station keeps its files: built once from `--home` / `--db` (or the environment) and passed down.
+
+Nothing below the command line reads an environment variable or writes one: a station's journal, keys,
+signatures and printed jobs are wherever its `StationPaths` says, so two stations (or a test and the
+developer's own station) in one process never share a folder by accident.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "parcel-station"
+
+
+@dataclass(frozen=True)
+class StationPaths:
+    """The station's folders and files."""
+
+    data: Path  # everything the station writes
+    config_file: Path  # station.toml
+    db: Path  # the journal database
+
+    @classmethod
+    def resolve(
+        cls,
+        home: str | Path | None = None,
+        db: str | Path | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> StationPaths:
+        """`--home DIR` puts data and settings in DIR (else $STATION_HOME, else the platform folders);
+        `--db FILE` names the journal alone (else $STATION_DB, else station.sqlite3 in the data folder)."""
+        env = os.environ if env is None else env
+        home = home or env.get("STATION_HOME") or None
+        if home:
+            data = config = Path(home).expanduser().resolve()
+        else:
+            data = Path(platformdirs.user_data_dir(APP_NAME))
+            config = Path(platformdirs.user_config_dir(APP_NAME))
+        explicit_db = db or env.get("STATION_DB") or None
+        db_path = Path(explicit_db).expanduser().resolve() if explicit_db else data / "station.sqlite3"
+        return cls(data, config / "station.toml", db_path)
+
+    @classmethod
+    def beside(cls, db: str | Path) -> StationPaths:
+        """A station whose data folder is the database's own folder (tests, benchmarks, one-off tools)."""
+        path = Path(db)
+        folder = path.parent if str(db) != ":memory:" else Path(".")
+        return cls(folder, folder / "station.toml", path)
+
+    @property
+    def keys(self) -> Path:
+        """Meter signing keys (0600 files)."""
+        return self.data / "keys"
+
+    @property
+    def cache(self) -> Path:
+        """Things that can be made again (the demo camera's clip)."""
+        return self.data / "cache"
+
+    @property
+    def printed(self) -> Path:
+        """The demo printer's output: one file per job."""
+        return self.data / "printed"
+
+    @property
+    def signatures(self) -> Path:
+        """Recipients' signatures (strokes as JSON, and PNG)."""
+        return self.data / "signatures"
+
+    @property
+    def proofs_of_delivery(self) -> Path:
+        """One proof-of-delivery PDF per delivered item."""
+        return self.data / "pod"
+
+    @property
+    def logs(self) -> Path:
+        """The maintainer's log files."""
+        return self.data / "logs"
+
+    @property
+    def sms_log(self) -> Path:
+        """What the `log:` SMS gateway 'sent'."""
+        return self.data / "sms-sent.jsonl"
