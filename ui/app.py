@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from PySide6.QtWidgets import QApplication
@@ -23,6 +26,8 @@ from ui.main_window import MainWindow
 from ui.sounds import Sounds
 from ui.wedge import WedgeFilter
 from ui.widgets.scan_banner import ScanBanner
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -109,6 +114,13 @@ def run(args: argparse.Namespace, station: Station) -> int:
     assert isinstance(qt_app, QApplication)
     screenshots = getattr(args, "screenshots", None)
     app = build(station, start_devices=not screenshots, sounds=not screenshots)
+
+    def on_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        # A slot that raised: the traceback goes to the log, the operator gets one line.
+        log.error("unexpected error in the window", exc_info=(kind, value, tb))
+        app.ctx.feedback.bad(f"unexpected error: {value} (details in the station log)")
+
+    sys.excepthook = on_unexpected
     try:
         if screenshots:
             from ui.screenshots import take_screenshots

@@ -9,12 +9,14 @@ then is the callback looked up and called -- never a lambda on the worker's side
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 Done = Callable[[Any, BaseException | None], None]
+log = logging.getLogger(__name__)
 
 
 class _Executor(QObject):
@@ -26,6 +28,7 @@ class _Executor(QObject):
         try:
             outcome = (fn(), None)
         except Exception as exc:  # every failure goes back to the operator as a message
+            log.exception("work on the I/O thread failed")
             outcome = (None, exc)
         self.finished.emit(token, outcome)
 

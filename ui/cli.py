@@ -14,6 +14,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from station.cli.common import station_paths
+from station.logs import configure_logging
+
 COMMAND_GROUPS = [
     "station.cli",
     "hardware.cli",
@@ -61,12 +64,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one `station` command and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    log_file = configure_logging(station_paths(args))
+    log.debug("station %s", " ".join(sys.argv[1:]))
     try:
         code: int = args.func(args)
     except BrokenPipeError:  # `station track X | head` must not print a traceback
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the operator gets one line; the maintainer gets the traceback in the log
+        log.exception("station %s failed", args.command)
+        where = f" (details in {log_file})" if log_file else ""
+        print(f"error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        return 1
     return code
 
 
