@@ -1,0 +1,65 @@
+"""The counter desk: one transaction, the label in the printer profile's language and resolution."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from station.app import Station
+from station.desks.counter import Acceptance, CounterDesk, Piece
+from station.desks.outcome import Outcome
+from station.postage.meter import Meter
+from station.printing.queue import PrintQueue
+
+PIECE = Piece(
+    1200,
+    "10001",
+    "94105",
+    "priority",
+    ("Ann", "1 Main St", "New York NY 10001"),
+    ("Bob", "2 Market St", "San Francisco CA 94105"),
+    tracking="EE123456785US",
+)
+WHERE = {"facility": "NYC-COUNTER", "operator": "ann"}
+
+
+def _with_profiles(station: Station, label: str, receipt: str = "escpos-80mm") -> None:
+    devices = replace(station.config.devices, printer_profile=label, receipt_printer_profile=receipt)
+    station.config = replace(station.config, devices=devices)
+
+
+def test_an_acceptance_queues_a_label_in_the_profile_language_and_a_receipt(station: Station) -> None:
+    Meter(station.db, station.config.meter_id).credit(10_000)
+    _with_profiles(station, "zebra-zd421-300")
+    done = CounterDesk(station).accept(PIECE, phone="(201) 555-0123", **WHERE)
+    assert isinstance(done, Acceptance), done
+    assert done.label.dpi == 300 and done.label_format == "zpl" and done.label_bytes.startswith(b"^XA")
+    jobs = PrintQueue(station.db).jobs()
+    assert [(j.format, j.description) for j in jobs] == [
+        ("zpl", "label EE123456785US"),
+        ("escpos", "receipt EE123456785US"),
+    ]
+    assert done.sms == "pending" and done.line.startswith("ACCEPTED EE123456785US  postage $36.77")
+    assert done.event.event.extra["destination_zip"] == "94105"
+
+
+def test_a_pdf_profile_gives_a_pdf_label(station: Station) -> None:
+    Meter(station.db, station.config.meter_id).credit(10_000)
+    _with_profiles(station, "pdf-300")
+    done = CounterDesk(station).accept(PIECE, **WHERE)
+    assert isinstance(done, Acceptance) and done.label_bytes.startswith(b"%PDF")
+
+
+def test_a_refusal_charges_nothing_queues_nothing_and_records_nothing(station: Station) -> None:
+    desk = CounterDesk(station)
+    short = desk.accept(PIECE, **WHERE)  # the meter holds no funds yet
+    assert isinstance(short, Outcome) and not short.ok and "needs $36.77" in (short.reason or "")
+    Meter(station.db, station.config.meter_id).credit(10_000)
+    bad_phone = desk.accept(PIECE, phone="12", **WHERE)
+    assert not bad_phone.ok and "not a valid number" in (bad_phone.reason or "")
+    bad_zip = desk.accept(replace(PIECE, to_zip="ABCDE"), **WHERE)
+    assert not bad_zip.ok
+    assert Meter(station.db, station.config.meter_id).registers().descending == 10_000
+    assert PrintQueue(station.db).jobs() == [] and station.journal.count() == 0
+    assert desk.accept(PIECE, **WHERE).ok
+    again = desk.accept(PIECE, **WHERE)
+    assert not again.ok and "already accepted" in (again.reason or "")

@@ -1,0 +1,118 @@
+"""The depot desk as a sorting-bench clerk uses it: sacks for a destination, wrong items refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from station import containers
+from station.app import Station
+from station.desks.counter import CounterDesk, Piece
+from station.desks.depot import DepotDesk
+from station.desks.scan import ScanDesk
+from station.events import EventKind
+from station.labels.model import Text
+from station.postage.meter import Meter
+from station.printing.queue import PrintQueue
+from station.states import SackState
+
+WHERE = {"facility": "SFO-DEPOT", "operator": "dee"}
+GS = "\x1d"
+SEATTLE_IMPB = f"]C142098101{GS}9205590164917312345677"
+SAN_FRANCISCO_IMPB = f"]C142094105{GS}920559016491731234564"
+
+
+@pytest.fixture
+def depot(station: Station, desk: ScanDesk) -> DepotDesk:
+    return DepotDesk(station, desk)
+
+
+def _tag_text(depot: DepotDesk) -> str:
+    assert depot.last_tag is not None
+    return " ".join(e.text for e in depot.last_tag.label.elements if isinstance(e, Text))
+
+
+def test_a_new_sack_for_a_destination_gets_an_sscc_an_open_event_and_a_tag(
+    depot: DepotDesk, station: Station
+) -> None:
+    made = depot.new_sack(destination="941", **WHERE)
+    assert made.ok and made.id is not None and len(made.id) == 18 and made.line.startswith(f"OK {made.id}")
+    assert made.stored is not None and made.stored.event.kind is EventKind.SACK_OPEN
+    assert "TO 941xx" in _tag_text(depot) and "0 items" in _tag_text(depot)
+    assert [j.description for j in PrintQueue(station.db).jobs()] == [f"sack tag {made.id}"]
+    with station.db.reading() as conn:
+        record = containers.sack_record(conn, made.id)
+    assert record is not None and record.state is SackState.OPEN and record.destination == "941"
+
+
+def test_an_item_for_another_destination_is_refused_as_a_wrong_sack(depot: DepotDesk) -> None:
+    sack = depot.new_sack(destination="941", **WHERE).id
+    assert sack is not None
+    wrong = depot.sort(SEATTLE_IMPB, sack, **WHERE)
+    assert not wrong.ok and wrong.reason is not None
+    assert wrong.reason.startswith("WRONG SACK: 9205590164917312345677 goes to 98101")
+    right = depot.sort(SAN_FRANCISCO_IMPB, sack, **WHERE)
+    assert right.ok and right.message == "into sack (1)" and right.details["items"] == 1
+
+
+def test_the_destination_of_an_s10_comes_from_its_acceptance(
+    depot: DepotDesk, station: Station, desk: ScanDesk
+) -> None:
+    Meter(station.db, station.config.meter_id).credit(10_000)
+    piece = Piece(
+        800,
+        "10001",
+        "98101",
+        "ground",
+        ("Ann", "1 Main St"),
+        ("Bo", "2 Pike St, Seattle WA"),
+        tracking="RR473124829GB",
+    )
+    accepted = CounterDesk(station).accept(piece, facility="NYC", operator="ann")
+    assert accepted.ok
+    sack = depot.new_sack(destination="941", **WHERE).id
+    assert sack is not None
+    refused = depot.sort("RR473124829GB", sack, **WHERE)
+    assert not refused.ok and "WRONG SACK: RR473124829GB goes to 98101" in (refused.reason or "")
+    seattle = depot.new_sack(destination="981", **WHERE).id
+    assert seattle is not None and depot.sort("RR473124829GB", seattle, **WHERE).ok
+
+
+def test_close_prints_the_count_the_journal_holds_and_a_closed_sack_takes_nothing(depot: DepotDesk) -> None:
+    sack = depot.new_sack(**WHERE).id
+    assert sack is not None
+    for item in ("RR473124829GB", "EE123456785US"):
+        assert depot.sort(item, sack, **WHERE).ok
+    assert depot.remove(sack, "EE123456785US", **WHERE).ok
+    closed = depot.close(sack, **WHERE)
+    assert closed.ok and closed.details["items"] == 1
+    assert "1 items" in _tag_text(depot)
+    assert not depot.sort("CP100000003US", sack, **WHERE).ok
+    reopened = depot.open_sack(sack, **WHERE)
+    assert not reopened.ok and f"sack {sack} is closed (1 items)" in (reopened.reason or "")
+    assert not depot.close(sack, **WHERE).ok  # closing twice is refused, no second tag
+    assert depot.dispatch(sack, **WHERE).ok
+    received = depot.receive(sack, facility="SEA-DEPOT", operator="sam")
+    assert received.ok and received.message == "sack received with 1 items"
+
+
+def test_remove_needs_the_item_to_be_in_that_sack(depot: DepotDesk) -> None:
+    sack = depot.new_sack(**WHERE).id
+    other = depot.new_sack(**WHERE).id
+    assert sack is not None and other is not None
+    depot.sort("RR473124829GB", sack, **WHERE)
+    refused = depot.remove(other, "RR473124829GB", **WHERE)
+    assert not refused.ok and f"it is in sack {sack}" in (refused.reason or "")
+
+
+def test_a_pre_printed_tag_is_opened_for_the_destination_typed(depot: DepotDesk) -> None:
+    opened = depot.open_sack("00106141411234567897", destination="941", **WHERE)
+    assert opened.ok and opened.details["destination"] == "941"
+    wrong = depot.sort(SEATTLE_IMPB, "106141411234567897", **WHERE)
+    assert not wrong.ok and (wrong.reason or "").startswith("WRONG SACK")
+
+
+@pytest.mark.parametrize("destination", ["94 1", "abc", "9410512", "٩٤١"])
+def test_a_destination_that_is_not_a_zip_prefix_is_refused(depot: DepotDesk, destination: str) -> None:
+    refused = depot.new_sack(destination=destination, **WHERE)
+    assert not refused.ok and "not a ZIP prefix" in (refused.reason or "")
+    assert depot.station.journal.count() == 0
