@@ -71,7 +71,9 @@ class Acceptance:
     event: StoredEvent
     sms: str | None  # the customer's SMS consent state after the opt-in, if a phone was given
 
-    ok = True
+    ok = True  # an acceptance is always a success; a refusal is an Outcome
+    reason: str | None = None
+    warning: str | None = None
 
     @property
     def line(self) -> str:

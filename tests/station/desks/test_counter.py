@@ -19,7 +19,6 @@ PIECE = Piece(
     ("Bob", "2 Market St", "San Francisco CA 94105"),
     tracking="EE123456785US",
 )
-WHERE = {"facility": "NYC-COUNTER", "operator": "ann"}
 
 
 def _with_profiles(station: Station, label: str, receipt: str = "escpos-80mm") -> None:
@@ -30,7 +29,7 @@ def _with_profiles(station: Station, label: str, receipt: str = "escpos-80mm") -
 def test_an_acceptance_queues_a_label_in_the_profile_language_and_a_receipt(station: Station) -> None:
     Meter(station.db, station.config.meter_id).credit(10_000)
     _with_profiles(station, "zebra-zd421-300")
-    done = CounterDesk(station).accept(PIECE, phone="(201) 555-0123", **WHERE)
+    done = CounterDesk(station).accept(PIECE, phone="(201) 555-0123", facility="NYC-COUNTER", operator="ann")
     assert isinstance(done, Acceptance), done
     assert done.label.dpi == 300 and done.label_format == "zpl" and done.label_bytes.startswith(b"^XA")
     jobs = PrintQueue(station.db).jobs()
@@ -45,21 +44,21 @@ def test_an_acceptance_queues_a_label_in_the_profile_language_and_a_receipt(stat
 def test_a_pdf_profile_gives_a_pdf_label(station: Station) -> None:
     Meter(station.db, station.config.meter_id).credit(10_000)
     _with_profiles(station, "pdf-300")
-    done = CounterDesk(station).accept(PIECE, **WHERE)
+    done = CounterDesk(station).accept(PIECE, facility="NYC-COUNTER", operator="ann")
     assert isinstance(done, Acceptance) and done.label_bytes.startswith(b"%PDF")
 
 
 def test_a_refusal_charges_nothing_queues_nothing_and_records_nothing(station: Station) -> None:
     desk = CounterDesk(station)
-    short = desk.accept(PIECE, **WHERE)  # the meter holds no funds yet
+    short = desk.accept(PIECE, facility="NYC-COUNTER", operator="ann")  # the meter holds no funds yet
     assert isinstance(short, Outcome) and not short.ok and "needs $36.77" in (short.reason or "")
     Meter(station.db, station.config.meter_id).credit(10_000)
-    bad_phone = desk.accept(PIECE, phone="12", **WHERE)
+    bad_phone = desk.accept(PIECE, phone="12", facility="NYC-COUNTER", operator="ann")
     assert not bad_phone.ok and "not a valid number" in (bad_phone.reason or "")
-    bad_zip = desk.accept(replace(PIECE, to_zip="ABCDE"), **WHERE)
+    bad_zip = desk.accept(replace(PIECE, to_zip="ABCDE"), facility="NYC-COUNTER", operator="ann")
     assert not bad_zip.ok
     assert Meter(station.db, station.config.meter_id).registers().descending == 10_000
     assert PrintQueue(station.db).jobs() == [] and station.journal.count() == 0
-    assert desk.accept(PIECE, **WHERE).ok
-    again = desk.accept(PIECE, **WHERE)
+    assert desk.accept(PIECE, facility="NYC-COUNTER", operator="ann").ok
+    again = desk.accept(PIECE, facility="NYC-COUNTER", operator="ann")
     assert not again.ok and "already accepted" in (again.reason or "")
