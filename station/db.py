@@ -34,6 +34,7 @@ class Database:
         self._conn.execute(f"PRAGMA synchronous={synchronous}")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._depth = 0
+        self.rollbacks = 0  # how many transactions rolled back: caches of committed state check it
         if migrate:
             from station.migrations import migrate as apply_migrations  # the migrations name every table
 
@@ -59,6 +60,7 @@ class Database:
                 yield self._conn
             except BaseException:
                 self._depth = 0
+                self.rollbacks += 1
                 self._conn.execute("ROLLBACK")
                 raise
             self._depth = 0

@@ -157,6 +157,7 @@ class Journal:
         self.station_id = station_id
         self._clock = clock
         self._hooks: list[AppendHook] = []
+        self._head: tuple[int, int, str] | None = None  # (db.rollbacks when cached, seq, hash)
 
     def on_append(self, hook: AppendHook) -> None:
         """Run `hook(conn, stored)` inside the transaction of every new event (not for repeats)."""
@@ -175,29 +176,48 @@ class Journal:
         """Store one event inside the caller's `db.transaction()` (committed with it)."""
         if event.station_id != self.station_id:
             raise ValueError(f"event of station {event.station_id} appended to journal of {self.station_id}")
-        head = conn.execute(
-            "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (self.station_id,)
-        ).fetchone()
-        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
         c = canonical_content(event)
-        digest = event_hash(prev, seq, event, c)
-        try:
-            self._insert(conn, c, seq, prev, digest)
-        except sqlite3.IntegrityError:
-            # The usual cause is a retried scan (same event id); anything else is re-raised.
-            existing = conn.execute("SELECT * FROM events WHERE event_id = ?", (event.event_id,)).fetchone()
-            if existing is None:
-                raise
-            stored = _row_to_stored(existing)
-            if canonical_content(stored.event) != c:
-                raise JournalConflict(
-                    f"event {event.event_id} is already journalled with different content"
-                ) from None
-            return stored
+        for attempt in range(2):
+            seq, prev = self._next(conn, trust_cache=attempt == 0)
+            digest = event_hash(prev, seq, event, c)
+            try:
+                self._insert(conn, c, seq, prev, digest)
+                break
+            except sqlite3.IntegrityError:
+                # A retried scan (same event id) is answered with what is stored; otherwise another
+                # process appended since the head was cached: read the head and go again, once.
+                existing = conn.execute(
+                    "SELECT * FROM events WHERE event_id = ?", (event.event_id,)
+                ).fetchone()
+                if existing is not None:
+                    stored = _row_to_stored(existing)
+                    if canonical_content(stored.event) != c:
+                        raise JournalConflict(
+                            f"event {event.event_id} is already journalled with different content"
+                        ) from None
+                    return stored
+                if attempt:
+                    raise
+        self._head = (self.db.rollbacks, seq, digest)
         stored = StoredEvent(event, seq, prev, digest)
         for hook in self._hooks:
             hook(conn, stored)
         return stored
+
+    def _next(self, conn: sqlite3.Connection, *, trust_cache: bool) -> tuple[int, str]:
+        """(the next sequence number, the previous hash) of this station's chain.
+
+        The head this journal last wrote is kept, so a scan needs no query for it; it is trusted only while
+        no transaction of this database has rolled back since (one may have taken the head's event with it).
+        An append by another process shows up as a primary-key conflict, and the head is read again.
+        """
+        cached = self._head
+        if trust_cache and cached is not None and cached[0] == self.db.rollbacks:
+            return cached[1] + 1, cached[2]
+        head = conn.execute(
+            "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (self.station_id,)
+        ).fetchone()
+        return (head[0] + 1, head[1]) if head else (1, GENESIS)
 
     def _insert(self, conn: sqlite3.Connection, c: dict[str, Any], seq: int, prev: str, digest: str) -> None:
         conn.execute(INSERT_SQL, event_row(c, seq, prev, digest, _iso(self._clock())))

@@ -112,3 +112,48 @@ def test_a_hook_failure_rolls_back_the_event(station: Station) -> None:
     with pytest.raises(RuntimeError):
         station.journal.append(_event(station))
     assert station.journal.count() == 0
+
+
+def test_two_processes_appending_to_one_journal_keep_one_unbroken_chain(tmp_path: Path) -> None:
+    # Each journal keeps the head it last wrote; the other one's appends show up as a key conflict.
+    path = tmp_path / "shared.sqlite3"
+    with (
+        Station.open(path, StationConfig(station_id="STN-A")) as a,
+        Station.open(path, StationConfig(station_id="STN-A")) as b,
+    ):
+        for i in range(20):
+            writer = a if i % 3 else b
+            writer.journal.append(
+                Event.new(
+                    f"RR{i}",
+                    EventKind.NOTE,
+                    facility="F",
+                    station_id="STN-A",
+                    operator="o",
+                    at=writer.clock(),
+                    note=str(i),
+                )
+            )
+        assert a.journal.verify().ok and a.journal.count() == 20
+
+
+def test_an_append_rolled_back_with_its_transaction_leaves_no_gap(tmp_path: Path) -> None:
+    with Station.open(tmp_path / "s.sqlite3", StationConfig(station_id="STN-A")) as station:
+
+        def note(n: int) -> Event:
+            return Event.new(
+                "RR1",
+                EventKind.NOTE,
+                facility="F",
+                station_id="STN-A",
+                operator="o",
+                at=station.clock(),
+                note=str(n),
+            )
+
+        station.journal.append(note(1))
+        with pytest.raises(RuntimeError), station.db.transaction() as conn:
+            station.journal.append_in(conn, note(2))
+            raise RuntimeError("the printer job after it failed")
+        stored = station.journal.append(note(3))
+        assert stored.seq == 2 and station.journal.verify().ok
