@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol
 
 
 def _now() -> datetime:
@@ -49,16 +48,6 @@ class DeviceStatus:
 ScanCallback = Callable[[RawScan], None]
 StatusCallback = Callable[[DeviceStatus], None]
 ErrorCallback = Callable[[str], None]
-
-
-class Scanner(Protocol):
-    """A barcode source running in its own thread."""
-
-    def start(self) -> None:
-        """Begin reading (returns at once)."""
-
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop reading and wait for the thread."""
 
 
 class WeightStatus(StrEnum):

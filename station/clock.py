@@ -26,7 +26,3 @@ class SteppingClock:
         now = self._now
         self._now += self._step
         return now
-
-    def advance(self, delta: timedelta) -> None:
-        """Jump forward without producing a reading."""
-        self._now += delta

@@ -54,11 +54,6 @@ class Identified:
     routing_zip: str | None = None
     gs1: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def is_item(self) -> bool:
-        """True for ids that name a mail item (S10 or IMpb)."""
-        return self.kind in (IdKind.S10, IdKind.IMPB)
-
 
 @dataclass(frozen=True, slots=True)
 class Rejected:

@@ -108,9 +108,9 @@ def _start_devices(app: StationApp) -> None:
         bridge.on_error(f"device settings: {exc} (fix it on the Devices screen)")
 
 
-def run(args: argparse.Namespace, station: Station) -> int:
+def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = None) -> int:
     """Open the window and run until it is closed (or take screenshots and exit)."""
-    qt_app = QApplication.instance() or QApplication(["station"])
+    qt_app = QApplication.instance() or QApplication(["station", *(qt_args or [])])
     assert isinstance(qt_app, QApplication)
     screenshots = getattr(args, "screenshots", None)
     app = build(station, start_devices=not screenshots, sounds=not screenshots)

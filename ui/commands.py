@@ -20,9 +20,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     from station.cli.common import open_station
 
-    if args.screenshots and not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Screenshots need no screen: Qt is told so by its own -platform argument, not by the environment.
+    offscreen = (
+        bool(args.screenshots) and not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY")
+    )
     station = open_station(args)
     from ui.app import run
 
-    return run(args, station)
+    return run(args, station, qt_args=["-platform", "offscreen"] if offscreen else [])

@@ -14,6 +14,7 @@ from station.desks.carrier import CarrierDesk
 from station.desks.counter import CounterDesk
 from station.desks.depot import DepotDesk
 from station.desks.outcome import Outcome
+from station.desks.printing import PrintDesk
 from station.desks.scan import ScanDesk
 from station.desks.track import TrackDesk
 from station.printing.queue import PrintQueue
@@ -72,6 +73,7 @@ class AppContext:
         self.depot = DepotDesk(self.station, self.desk)
         self.carrier = CarrierDesk(self.station, self.desk)
         self.tracker = TrackDesk(self.station)
+        self.printing = PrintDesk(self.station)
         self.queue = PrintQueue(self.station.db, self.station.clock)
 
     @property

@@ -30,16 +30,18 @@ def run_with_progress(
     dialog = QProgressDialog(text, "Cancel", 0, total, parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)
-    state = {"done": 0, "cancel": False}
+    state = {"done": 0, "total": total, "cancel": False}
 
-    def report(done: int, _total: int) -> bool:
-        state["done"] = done
+    def report(done: int, of: int) -> bool:
+        state["done"], state["total"] = done, of
         return not state["cancel"]
 
     def tick() -> None:
         if dialog.wasCanceled():
             state["cancel"] = True
         else:
+            if dialog.maximum() != state["total"]:
+                dialog.setMaximum(int(state["total"]))  # work that learns its size as it goes
             dialog.setValue(int(state["done"]))
 
     timer = QTimer(parent)

@@ -12,6 +12,7 @@ from hardware.printers.spooler import Spooler, SpoolEvent
 from hardware.printers.transports import PrinterNotReady
 from hardware.urls import DeviceUrlError
 from station.cli.common import Subcommands, open_station
+from station.desks.printing import PrintDesk
 from station.printing.queue import JobState, PrintQueue
 
 FORMAT_BY_SUFFIX = {".zpl": "zpl", ".pdf": "pdf", ".png": "png", ".bin": "escpos", ".escpos": "escpos"}
@@ -26,6 +27,8 @@ def register(sub: Subcommands) -> None:
         "--wait", type=float, default=10.0, help="seconds to keep trying before leaving jobs queued"
     )
     p.add_argument("--reprint", type=int, metavar="JOB", help="print job JOB again (explicit reprint)")
+    p.add_argument("--test", action="store_true", help="a test tag in the printer profile's language")
+    p.add_argument("--batch", type=Path, metavar="CSV", help="one label per row: tracking,from,to[,...]")
     p.set_defaults(func=cmd_print)
     s = sub.add_parser("printers", help="printer status and queues")
     a = s.add_subparsers(dest="printers_command", required=True, metavar="ACTION")
@@ -50,6 +53,14 @@ def cmd_print(args: argparse.Namespace) -> int:
                 print(f"error: no print job {args.reprint}", file=sys.stderr)
                 return 1
             ids.append(queue.reprint(args.reprint, original.payload))
+        desk = PrintDesk(station)
+        if args.test:
+            ids.append(desk.test_print(printer).details["job"])
+        if args.batch is not None:
+            batch = desk.batch(args.batch, printer)
+            print(batch.line)
+            if not batch.ok:
+                return 1
         for name in args.files:
             path = Path(name)
             fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())

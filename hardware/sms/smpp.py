@@ -26,7 +26,7 @@ CODING_UCS2 = smpplib.consts.SMPP_ENCODING_ISO10646
 
 
 class SmppGateway:
-    """A transmitter session, (re)bound on demand."""
+    """A transceiver session (sends, and receives receipts and replies), bound again on demand."""
 
     dedupes_client_ref = False
     url_forms: ClassVar[dict[str, UrlForm]] = {"smpp": UrlForm("host", frozenset({"from"}), what="SMSC")}

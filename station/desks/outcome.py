@@ -30,14 +30,14 @@ class Outcome:
         """The one line the CLI prints."""
         if not self.ok:
             return f"REJECT {self.reason}"
-        return f"OK {self.id}" + (f" {self.message}" if self.message else "")
+        return " ".join(part for part in ("OK", self.id, self.message) if part)
 
     @property
     def text(self) -> str:
         """The banner's text."""
         if not self.ok:
             return self.reason or "refused"
-        return self.message or f"{self.id} recorded"
+        return f"{self.id} {self.message or 'recorded'}" if self.id else self.message or "done"
 
     def to_json(self) -> dict[str, Any]:
         """The `--json` answer."""

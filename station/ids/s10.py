@@ -50,11 +50,6 @@ class S10:
         s = f"{self.serial}{self.check}"
         return f"{self.service} {s[0:3]} {s[3:6]} {s[6:9]} {self.country}"
 
-    @staticmethod
-    def check_digit(serial: str) -> int:
-        """The check digit for an 8-digit serial."""
-        return s10_check_digit(serial)
-
     @classmethod
     def build(cls, service: str, serial: int, country: str) -> S10:
         """A new id from its parts; the check digit is computed."""

@@ -4,6 +4,7 @@ inside it and are found with importlib.resources, not relative to a source tree.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -16,6 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_the_installed_wheel_quotes_and_renders_from_its_own_assets(tmp_path: Path) -> None:
+    # Built from a copy of the sources, so that no build/ folder of an earlier run can slip files in.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+        ),
+    )
     wheels = tmp_path / "wheels"
     build = subprocess.run(
         [

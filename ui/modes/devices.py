@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
-from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QPolygon
@@ -25,13 +24,11 @@ from hardware.registry import Role, parse
 from hardware.urls import DeviceUrlError
 from station.config import save_config
 from station.demo import fill_demo_day
-from station.labels.cli import build_label
-from station.labels.layouts import ItemTagData, item_tag
-from station.labels.render import render
-from station.printing.profiles import profile, profiles
+from station.desks.outcome import Outcome
+from station.printing.profiles import profiles
 from ui.context import AppContext
 from ui.modes.base import Mode
-from ui.progress import Report, run_with_progress
+from ui.progress import run_with_progress
 
 FIELDS = {
     "scanner": Role.SCANNER,
@@ -121,21 +118,16 @@ class DevicesMode(Mode):
         self.message.setStyleSheet("color:#1b7f3b")
 
     def test_print(self) -> None:
-        """A small test tag to the printer."""
-        printer = self.fields["printer"].text().strip()
-        model = profile(self.profiles["printer_profile"].currentText())
-        tag = item_tag(ItemTagData("EE123456785US", f"test print {date.today()}"), model.dpi)
-        data, queue = render([tag], model.language), self.ctx.queue
-        self.ctx.background.run(
-            lambda: queue.enqueue(printer, data, model.language, "test print"), self._queued
-        )
+        """A small test tag to the printer in the field (saved or not)."""
+        printer, desk = self.fields["printer"].text().strip(), self.ctx.printing
+        self.ctx.background.run(lambda: desk.test_print(printer), self._queued)
 
-    def _queued(self, job: int | None, error: BaseException | None) -> None:
-        if error is not None:
+    def _queued(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None:
             self.message.setText(f"test print not queued: {error}")
             return
         self.ctx.wake_printer(self.fields["printer"].text().strip())
-        self.message.setText(f"test print queued as job {job}")
+        self.message.setText(outcome.text)
 
     def load_demo(self, items: int = 3000) -> None:
         """Long work: a demo day written on the I/O thread, with progress and Cancel (rolls back)."""
@@ -155,30 +147,19 @@ class DevicesMode(Mode):
             csv_path, _ = QFileDialog.getOpenFileName(self, "Labels to print", "", "CSV (*.csv)")
             if not csv_path:
                 return
-        with open(csv_path, encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-        printer, queue = self.fields["printer"].text().strip(), self.ctx.queue
-        model = profile(self.profiles["printer_profile"].currentText())
-
-        def work(report: Report) -> str:
-            for n, row in enumerate(rows):
-                if not report(n, len(rows)):
-                    return f"batch cancelled: {n} of {len(rows)} labels queued"
-                label = build_label(row, model.dpi, "shipping", False)
-                queue.enqueue(
-                    printer,
-                    render([label], model.language),
-                    model.language,
-                    f"batch label {row.get('tracking')}",
-                )
-            return f"batch of {len(rows)} labels queued"
-
-        self.batch_progress = run_with_progress(
-            self, self.ctx.background, f"Queuing {len(rows)} labels...", len(rows), work, self._long_work_done
+        path, printer, desk = Path(csv_path), self.fields["printer"].text().strip(), self.ctx.printing
+        self.batch_progress = run_with_progress(  # the size is known once the desk has read the file
+            self,
+            self.ctx.background,
+            f"Queuing the labels of {path.name}...",
+            0,
+            lambda report: desk.batch(path, printer, report),
+            self._long_work_done,
         )
 
     def _long_work_done(self, result: object, error: BaseException | None) -> None:
-        self.message.setText(f"stopped: {error}" if error else str(result))
+        text = result.text if isinstance(result, Outcome) else str(result)
+        self.message.setText(f"stopped: {error}" if error else text)
         self.ctx.wake_printer(self.fields["printer"].text().strip())
 
     def on_status(self, status: DeviceStatus) -> None:

@@ -193,3 +193,37 @@ def test_usb_printer_device_node_receives_the_whole_job(tmp_path: Path) -> None:
     open_printer(f"usb://{node}", printed_dir=tmp_path / "printed").send(job, "zpl", "job1")
     reader.join(5)
     assert received == [job]
+
+
+def test_a_test_print_and_a_csv_batch_from_the_command_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    def station(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={k: v for k, v in os.environ.items() if k != "STATION_HOME"},
+        )
+
+    good = tmp_path / "batch.csv"
+    good.write_text(
+        "tracking,from,to\nRR473124829GB,Ann|1 Main St,Bob|2 Elm St\nEE123456785US,Ann,Bob|3 Oak\n"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("tracking,from,to\nEE123456785US,Ann,Bob\nRR473124828GB,Ann,Bob\n")
+    refused = station("print", "--batch", str(bad))
+    assert refused.returncode == 1 and refused.stdout.startswith("REJECT bad.csv line 3: ")
+    done = station("print", "--test", "--batch", str(good), "--wait", "5")
+    assert done.returncode == 0, done.stderr
+    assert "OK batch of 2 labels queued" in done.stdout and done.stdout.count("printed ") == 3
+    printed = sorted(p.name for p in (tmp_path / "printed").iterdir())
+    assert [name.split("-", 2)[2] for name in printed] == [
+        "job1-test_print.zpl",
+        "job2-batch_label_RR473124829GB.zpl",
+        "job3-batch_label_EE123456785US.zpl",
+    ]  # the refused batch queued nothing

@@ -1,0 +1,73 @@
+"""The printing desk: a test print, and a batch of labels from a CSV file, queued for the label printer
+in its profile's language and resolution (the spooler in hardware/ sends them)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from station.app import Station
+from station.desks.outcome import Outcome
+from station.ids import InvalidId
+from station.labels.layouts import ItemTagData, item_tag
+from station.labels.render import render
+from station.labels.rows import build_label
+from station.printing.profiles import profile
+from station.printing.queue import PrintQueue
+
+# progress(done, total) -> False to cancel
+Progress = Callable[[int, int], bool]
+MAX_BATCH_ROWS = 100_000
+
+
+class PrintDesk:
+    """Jobs the operator asks for outright."""
+
+    def __init__(self, station: Station) -> None:
+        self.station = station
+        self.queue = PrintQueue(station.db, station.clock)
+
+    def test_print(self, printer: str | None = None) -> Outcome:
+        """A small tag that says the printer works."""
+        printer = printer or self.station.config.devices.printer
+        model = profile(self.station.config.devices.printer_profile)
+        tag = item_tag(ItemTagData("EE123456785US", f"test print {date.today()}"), model.dpi)
+        job = self.queue.enqueue(printer, render([tag], model.language), model.language, "test print")
+        return Outcome(
+            True, None, message=f"test print queued as job {job} for {printer}", details={"job": job}
+        )
+
+    def batch(self, csv_path: Path, printer: str | None = None, progress: Progress | None = None) -> Outcome:
+        """One label per row (columns tracking,from,to[,service,weight,routing_zip,reference]), all or none.
+
+        A bad row refuses the whole batch naming its line, before anything is queued; a cancel keeps what
+        was queued so far and says how much.
+        """
+        printer = printer or self.station.config.devices.printer
+        model = profile(self.station.config.devices.printer_profile)
+        try:
+            with open(csv_path, encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            return Outcome.refused(f"cannot read {csv_path}: {exc}")
+        if not rows:
+            return Outcome.refused(f"{csv_path} has no rows")
+        if len(rows) > MAX_BATCH_ROWS:
+            return Outcome.refused(f"{csv_path} has {len(rows)} rows; a batch is at most {MAX_BATCH_ROWS}")
+        labels = []
+        for line, row in enumerate(rows, start=2):
+            try:
+                labels.append(build_label(row, model.dpi, "shipping", False))
+            except (ValueError, InvalidId, KeyError) as exc:
+                return Outcome.refused(f"{csv_path.name} line {line}: {exc}")
+        for n, (row, label) in enumerate(zip(rows, labels, strict=True)):
+            if progress is not None and not progress(n, len(rows)):
+                return Outcome(True, None, message=f"batch cancelled: {n} of {len(rows)} labels queued")
+            self.queue.enqueue(
+                printer, render([label], model.language), model.language, f"batch label {row.get('tracking')}"
+            )
+        return Outcome(
+            True, None, message=f"batch of {len(rows)} labels queued", details={"labels": len(rows)}
+        )
