@@ -1,0 +1,134 @@
+"""The depot bench on a real X server: Xvfb, the station window as its own process, and xdotool typing
+as a keyboard-wedge scanner does. The destination rule must hold for what a person sees, not only in
+pytest-qt's simulated key events."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+NEEDED = ("Xvfb", "xdotool", "import")
+pytestmark = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in NEEDED), reason="needs Xvfb, xdotool and imagemagick's import"
+)
+SACK = "00106141411234567897"
+SEATTLE, SAN_FRANCISCO = "9205590164917312345677", "920559016491731234564"
+RED, GREEN = (179, 38, 30), (27, 127, 59)
+
+
+def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def banner_colour(shot: Path) -> tuple[int, int, int]:
+    image = Image.open(shot).convert("RGB")
+    return image.getpixel((500, 20))  # type: ignore[return-value]
+
+
+def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
+    display: str, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "station.toml").write_text('[devices]\ncamera = "off:"\n')
+    assert station(home, "meter", "credit", "100.00").returncode == 0
+    for item, zip_code in ((SEATTLE, "98101"), (SAN_FRANCISCO, "94105")):
+        accepted = station(
+            home,
+            "accept",
+            "--tracking",
+            item,
+            "--weight",
+            "500g",
+            "--from-zip",
+            "10001",
+            "--to-zip",
+            zip_code,
+            "--to",
+            "Bo|1 Main St",
+            "--out",
+            str(tmp_path / "l.zpl"),
+        )
+        assert accepted.returncode == 0, accepted.stderr
+    assert station(home, "sack", "open", SACK, "--destination", "941").returncode == 0
+    env = {**os.environ, "DISPLAY": display}
+    env.pop("QT_QPA_PLATFORM", None)
+    window = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def xdotool(*args: str) -> None:
+        subprocess.run(["xdotool", *args], env=env, check=True, timeout=30)
+
+    def shot(name: str) -> Path:
+        path = tmp_path / f"{name}.png"
+        subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=30)
+        return path
+
+    try:
+        deadline = time.monotonic() + 30
+        while (
+            subprocess.run(
+                ["xdotool", "search", "--name", "Parcel Station"], env=env, capture_output=True, check=False
+            ).returncode
+            != 0
+        ):
+            assert time.monotonic() < deadline and window.poll() is None, "the window did not appear"
+            time.sleep(0.2)
+        time.sleep(1.0)
+        xdotool("mousemove", "600", "600", "click", "1")  # no window manager: focus follows the pointer
+        xdotool("key", "F2")
+        for code in (SACK, SEATTLE):
+            xdotool("type", "--delay", "4", code)
+            xdotool("key", "Return")
+        time.sleep(1.5)
+        refused = shot("refused")
+        xdotool("type", "--delay", "4", SAN_FRANCISCO)
+        xdotool("key", "Return")
+        time.sleep(1.5)
+        accepted = shot("accepted")
+    finally:
+        window.terminate()
+        window.wait(15)
+    assert banner_colour(refused) == RED
+    assert banner_colour(accepted) == GREEN
+    seattle = station(home, "track", SEATTLE)
+    assert "sort-in" not in seattle.stdout and "now in sack" not in seattle.stdout
+    san_francisco = station(home, "track", SAN_FRANCISCO)
+    assert "now in sack 106141411234567897" in san_francisco.stdout
