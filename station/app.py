@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from station import containers
 from station.clock import utc_now
 from station.config import StationConfig
 from station.db import Database
+from station.events import Event, EventKind
 from station.ids import S10Allocator
 from station.journal import Journal
 from station.paths import StationPaths
@@ -59,6 +61,18 @@ class Station:
     ) -> Station:
         """Open the station whose files `paths` names."""
         return cls.open(paths.db, config, clock, paths=paths)
+
+    def event(self, item_id: str, kind: EventKind, facility: str, operator: str, **fields: Any) -> Event:
+        """A new event of this station, stamped now by its clock."""
+        return Event.new(
+            item_id,
+            kind,
+            facility=facility,
+            station_id=self.station_id,
+            operator=operator,
+            at=self.clock(),
+            **fields,
+        )
 
     @property
     def station_id(self) -> str:

@@ -29,25 +29,17 @@ def register(sub: Subcommands) -> None:
     attempt = sub.add_parser(
         "attempt", help="could not deliver", epilog="reasons at the door: " + _reasons(DOOR_REASONS)
     )
-    attempt.add_argument("item", metavar="ITEM")
-    attempt.add_argument(
-        "--reason",
-        required=True,
-        choices=list(REASON_CODES),
-        metavar="CODE",
-        help="why: " + _reasons(list(REASON_CODES)),
-    )
-    attempt.set_defaults(func=cmd_not_delivered, verb="attempt")
     delay = sub.add_parser("delay", help="held back (weather, capacity, customs...)")
-    delay.add_argument("item", metavar="ITEM")
-    delay.add_argument(
-        "--reason",
-        required=True,
-        choices=list(REASON_CODES),
-        metavar="CODE",
-        help="why: " + _reasons(list(REASON_CODES)),
-    )
-    delay.set_defaults(func=cmd_not_delivered, verb="delay")
+    for verb, p in (("attempt", attempt), ("delay", delay)):
+        p.add_argument("item", metavar="ITEM")
+        p.add_argument(
+            "--reason",
+            required=True,
+            choices=list(REASON_CODES),
+            metavar="CODE",
+            help="why: " + _reasons(list(REASON_CODES)),
+        )
+        p.set_defaults(func=cmd_not_delivered, verb=verb)
     back = sub.add_parser("return", help="the carrier brought the item back to the delivery office")
     back.add_argument("item", metavar="ITEM")
     back.set_defaults(func=cmd_return)

@@ -79,21 +79,27 @@ def _piece_args(p: argparse.ArgumentParser, *, zips_as_from_to: bool = False) ->
     p.add_argument("--declared-value", help="insured value in dollars, e.g. 200.00")
 
 
+def _piece(args: argparse.Namespace) -> Piece:
+    """The piece the options describe (ValueError or RateError names a bad one)."""
+    return Piece(
+        weight_g=parse_weight_g(args.weight),
+        from_zip=args.from_zip,
+        to_zip=args.to_zip,
+        service=args.service,
+        sender=address_lines(getattr(args, "sender", "")),
+        recipient=address_lines(getattr(args, "recipient", "")),
+        tracking=getattr(args, "tracking", None),
+        s10_service=getattr(args, "new_s10", None) or "CP",
+        dims=Dimensions.parse(args.dims) if args.dims else None,
+        signature=args.signature,
+        declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
+    )
+
+
 def cmd_quote(args: argparse.Namespace) -> int:
     """Print the price broken down."""
     try:
-        piece = Piece(
-            weight_g=parse_weight_g(args.weight),
-            from_zip=args.from_zip,
-            to_zip=args.to_zip,
-            service=args.service,
-            sender=(),
-            recipient=(),
-            dims=Dimensions.parse(args.dims) if args.dims else None,
-            signature=args.signature,
-            declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
-        )
-        quote = price(piece, date.today())
+        quote = price(_piece(args), date.today())
     except (RateError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -170,19 +176,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_accept(args: argparse.Namespace) -> int:
     """The counter flow; prints the tracking number and the postage charged."""
     try:
-        piece = Piece(
-            weight_g=parse_weight_g(args.weight),
-            from_zip=args.from_zip,
-            to_zip=args.to_zip,
-            service=args.service,
-            sender=address_lines(args.sender),
-            recipient=address_lines(args.recipient),
-            tracking=args.tracking,
-            s10_service=args.new_s10 or "CP",
-            dims=Dimensions.parse(args.dims) if args.dims else None,
-            signature=args.signature,
-            declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
-        )
+        piece = _piece(args)
     except (RateError, ValueError) as exc:
         print(f"REFUSED: {exc}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from typing import Any
 from station import containers
 from station.app import Station
 from station.desks.outcome import Outcome
-from station.events import Event, EventKind, StoredEvent
+from station.events import EventKind, StoredEvent
 from station.ids import InvalidId, SerialSpaceExhausted
 from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
 from station.labels.model import Label
@@ -231,13 +231,11 @@ class CounterDesk:
                 )
             event = station.journal.append_in(
                 conn,
-                Event.new(
+                station.event(
                     tracking,
                     EventKind.ACCEPTANCE,
-                    facility=facility,
-                    station_id=station.station_id,
-                    operator=operator,
-                    at=station.clock(),
+                    facility,
+                    operator,
                     weight_g=piece.weight_g,
                     extra={
                         "service": piece.service,

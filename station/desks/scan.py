@@ -173,12 +173,4 @@ class ScanDesk:
 
     def event(self, item_id: str, kind: EventKind, facility: str, operator: str, **fields: Any) -> Event:
         """A new event of this station, now."""
-        return Event.new(
-            item_id,
-            kind,
-            facility=facility,
-            station_id=self.station.station_id,
-            operator=operator,
-            at=self.station.clock(),
-            **fields,
-        )
+        return self.station.event(item_id, kind, facility, operator, **fields)

@@ -9,7 +9,7 @@ from typing import Any
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.eta import expected_delivery
-from station.events import Event, EventKind
+from station.events import EventKind
 from station.scanning import Identified, classify
 from station.tracking import TrackingReport, track
 
@@ -73,14 +73,5 @@ class TrackDesk:
         key = found.id if isinstance(found, Identified) else item.strip()
         if track(self.station.db, key) is None:
             return Outcome.refused(f"unknown id {item!r}: look up an item the station has scanned")
-        event = Event.new(
-            key,
-            kind,
-            facility=facility,
-            station_id=self.station.station_id,
-            operator=operator,
-            at=self.station.clock(),
-            note=text,
-        )
-        stored = self.station.journal.append(event)
+        stored = self.station.journal.append(self.station.event(key, kind, facility, operator, note=text))
         return Outcome(True, key, message=f"{kind} saved", stored=stored)

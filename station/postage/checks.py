@@ -13,7 +13,7 @@ from datetime import date
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.scan import IndiciaHandler
-from station.events import Event, EventKind
+from station.events import EventKind
 from station.postage.indicia import (
     IndiciaError,
     IndiciaFields,
@@ -98,13 +98,11 @@ def verify_indicia(
 def record_alert(station: Station, item_id: str, problems: list[str], facility: str, operator: str) -> None:
     """Journal a fraud alert on the item (never silently drop a failed check)."""
     station.journal.append(
-        Event.new(
+        station.event(
             item_id,
             EventKind.FRAUD_ALERT,
-            facility=facility,
-            station_id=station.station_id,
-            operator=operator,
-            at=station.clock(),
+            facility,
+            operator,
             note="indicia: " + "; ".join(problems),
             extra={"rule": "indicia"},
         )

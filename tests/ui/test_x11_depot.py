@@ -82,7 +82,7 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
             "--out",
             str(tmp_path / "l.zpl"),
         )
-        assert accepted.returncode == 0, accepted.stderr
+        assert done.returncode == 0, done.stderr
     assert station(home, "sack", "open", SACK, "--destination", "941").returncode == 0
     env = {**os.environ, "DISPLAY": display}
     env.pop("QT_QPA_PLATFORM", None)
