@@ -38,12 +38,13 @@ def main() -> None:
     args = parser.parse_args()
     qt = QApplication.instance() or QApplication(["bench"])
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["STATION_HOME"] = tmp
         app = build(Station.open(Path(tmp) / "s.sqlite3", StationConfig()), start_devices=False, sounds=False)
         depot = app.window.show_mode("depot")
         assert isinstance(depot, DepotMode)
         app.window.show()
         depot.handle_scan("00106141411234567897")
+        while app.ctx.background.pending():  # the sack's opening is answered before the scans start
+            qt.processEvents()
         sent: dict[int, float] = {}
         latencies: list[float] = []
         answers = [0]

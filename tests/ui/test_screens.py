@@ -193,10 +193,10 @@ def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
 
     from PIL import Image
 
-    env = {**os.environ, "STATION_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "QT_QPA_PLATFORM", "DISPLAY")}
     out = tmp_path / "shots"
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "gui", "--screenshots", str(out)],
+    result = subprocess.run(  # the global option after the command, and no screen at all
+        [sys.executable, "-m", "ui.cli", "gui", "--screenshots", str(out), "--home", str(tmp_path / "home")],
         env=env,
         capture_output=True,
         text=True,
@@ -204,6 +204,7 @@ def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    assert (tmp_path / "home" / "station.sqlite3").exists()
     names = {"counter", "depot", "carrier", "track", "devices", "signature"}
     assert {p.stem for p in out.glob("*.png")} == names
     for name in names:
