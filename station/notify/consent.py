@@ -1,13 +1,18 @@
 """Consent, as the CTIA messaging principles ask: double opt-in, STOP honoured at once, every change logged.
 
-States: pending (asked to reply YES; nothing else is sent), active, stopped. Keywords are matched
-case-insensitively with surrounding white space; a tracking number texted in follows that item.
-Replies are queued in the outbox like every other message, so they are durable and rate-limited too.
+States: pending (asked to reply YES; nothing else is sent), active, stopped. A text is read the way a
+person means it: Unicode NFKC (full-width letters), case-folded, punctuation and emoji dropped. The CTIA
+opt-out keywords (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, plus REVOKE and OPTOUT, and "opt out")
+count as the whole message or its first word, and any text with "stop" or "unsubscribe" as a word opts
+out too: when in doubt, opt out. `STOP <tracking number>` stops only that item, as USPS Text Tracking
+does. A tracking number texted in follows that item. Replies are queued in the outbox; consent replies
+are never held by quiet hours or the rate limit.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from station.app import Station
@@ -17,10 +22,35 @@ from station.notify.phone import to_e164
 from station.scanning import Identified, IdKind, classify
 from station.states import SubscriberState
 
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
-START_WORDS = {"START", "UNSTOP"}
-HELP_WORDS = {"HELP", "INFO"}
-YES_WORDS = {"YES", "Y"}
+STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+STOP_ANYWHERE = {"stop", "unsubscribe", "stopall", "optout"}
+START_WORDS = {"start", "unstop"}
+HELP_WORDS = {"help", "info"}
+YES_WORDS = {"yes", "y"}
+
+
+def words_of(body: str) -> list[str]:
+    """The text's words as a person means them: NFKC, case-folded, without punctuation or emoji."""
+    text = unicodedata.normalize("NFKC", body).casefold()
+    return "".join(ch if ch.isalnum() else " " for ch in text).split()
+
+
+def _opts_out(words: list[str]) -> bool:
+    if not words:
+        return False
+    if words[0] in STOP_WORDS or words[:2] == ["opt", "out"]:
+        return True
+    joined = " ".join(words)
+    return any(w in STOP_ANYWHERE for w in words) or " opt out" in f" {joined}"
+
+
+def _stopped_item(words: list[str]) -> str | None:
+    """The item of `STOP <tracking number>`, if that is what the text says."""
+    if len(words) == 2 and words[0] == "stop":
+        found = classify(words[1])
+        if isinstance(found, Identified) and found.kind in (IdKind.S10, IdKind.IMPB):
+            return found.id
+    return None
 
 
 @dataclass(frozen=True)
@@ -52,6 +82,8 @@ def subscribe(station: Station, item_id: str, phone_text: str, source: str = "co
         if state is SubscriberState.ACTIVE:
             queue_message(station, conn, phone, item_id, "following")
             return SubscriberState.ACTIVE
+        if state is SubscriberState.PENDING:
+            return SubscriberState.PENDING  # already asked to reply YES: one request, not one per item
         _set_state(station, conn, phone, SubscriberState.PENDING, source)
         queue_message(station, conn, phone, item_id, "optin_request", consent_message=True)
         return SubscriberState.PENDING
@@ -60,24 +92,37 @@ def subscribe(station: Station, item_id: str, phone_text: str, source: str = "co
 def handle_inbound(station: Station, phone_text: str, body: str, source: str = "sms") -> InboundResult:
     """A text from a customer (through SMPP, the webhook or the CLI)."""
     phone = to_e164(phone_text)
-    word = " ".join(body.split()).upper()
+    words = words_of(body)
+    word = " ".join(words)
+    keyword = words[0] if len(words) == 1 else ""
     with station.db.transaction() as conn:
         state = _state(conn, phone)
         item = subscribers.last_followed(conn, phone)
-        if word in STOP_WORDS:
-            _set_state(station, conn, phone, SubscriberState.STOPPED, f"{source}:{word}")
+        stopped_item = _stopped_item(words)
+        if stopped_item is not None:
+            subscribers.unfollow(conn, phone, stopped_item)
+            cancel_waiting(conn, phone, f"customer replied STOP {stopped_item}", item_id=stopped_item)
+            subscribers.log_change(
+                conn, phone, f"stop-item:{stopped_item}", source, station.clock().isoformat()
+            )
+            queue_message(station, conn, phone, stopped_item, "item_stopped")
+            return InboundResult(phone, "item stopped", "item_stopped")
+        if _opts_out(words):
+            if state is SubscriberState.STOPPED:
+                return InboundResult(phone, "stopped", None)  # confirmed once already
+            _set_state(station, conn, phone, SubscriberState.STOPPED, f"{source}:{word[:40]}")
             # STOP is honoured at once: nothing already waiting goes out after it.
             cancel_waiting(conn, phone, "customer replied STOP")
             queue_message(station, conn, phone, item, "stop_confirmed", consent_message=True)
             return InboundResult(phone, "stopped", "stop_confirmed")
-        if word in START_WORDS:
+        if keyword in START_WORDS or (words and words[0] in START_WORDS):
             _set_state(station, conn, phone, SubscriberState.ACTIVE, f"{source}:{word}")
             queue_message(station, conn, phone, item, "start_confirmed", consent_message=True)
             return InboundResult(phone, "active", "start_confirmed")
-        if word in HELP_WORDS:
+        if words and words[0] in HELP_WORDS:
             queue_message(station, conn, phone, item, "help", consent_message=True)
             return InboundResult(phone, "help", "help")
-        if word in YES_WORDS:
+        if keyword in YES_WORDS:
             if state is not SubscriberState.PENDING:
                 return InboundResult(phone, "ignored", None)
             _set_state(station, conn, phone, SubscriberState.ACTIVE, f"{source}:YES")

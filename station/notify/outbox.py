@@ -47,6 +47,9 @@ CREATE INDEX IF NOT EXISTS sms_outbox_phone ON sms_outbox (phone, created_at);
 """
 
 NOT_URGENT = {"accepted", "in_transit", "delayed", "returned"}  # replies to the customer are never held
+# Replies about consent itself: they go to numbers that have not (or no longer) opted in, are never held by
+# quiet hours or the rate limit, and are the only messages a stopped number can get (its confirmation).
+CONSENT_TEMPLATES = {"optin_request", "stop_confirmed", "item_stopped", "start_confirmed", "help", "unknown"}
 QUIET_START, QUIET_END = 21, 8
 RATE_PER_HOUR = 10
 
@@ -62,6 +65,7 @@ def queue_message(
     event_id: str | None = None,
 ) -> int | None:
     """Add one message to the outbox inside `conn`'s transaction; None when it must not be sent."""
+    consent_message = consent_message or template in CONSENT_TEMPLATES
     found = subscribers.subscriber(conn, phone)
     if found is None or (not consent_message and found.state is not SubscriberState.ACTIVE):
         return None  # only consent replies go to numbers that have not confirmed YES (or said STOP)
@@ -84,10 +88,15 @@ def queue_message(
         if local.hour >= QUIET_START:
             morning += timedelta(days=1)
         not_before, state = morning.astimezone(now.tzinfo), OutboxState.HELD
-    recent = conn.execute(
-        "SELECT not_before FROM sms_outbox WHERE phone=? AND not_before>? ORDER BY not_before",
-        (phone, (not_before - timedelta(hours=1)).isoformat()),
-    ).fetchall()
+    recent = (
+        []
+        if consent_message
+        else conn.execute(
+            "SELECT not_before FROM sms_outbox WHERE phone=? AND not_before>? AND template NOT IN"
+            f" ({','.join('?' * len(CONSENT_TEMPLATES))}) ORDER BY not_before",
+            (phone, (not_before - timedelta(hours=1)).isoformat(), *sorted(CONSENT_TEMPLATES)),
+        ).fetchall()
+    )
     if len(recent) >= RATE_PER_HOUR:
         not_before = datetime.fromisoformat(recent[-RATE_PER_HOUR][0]) + timedelta(hours=1)
         state = OutboxState.HELD
@@ -110,11 +119,12 @@ def queue_message(
     return int(cur.lastrowid or 0)
 
 
-def cancel_waiting(conn: sqlite3.Connection, phone: str, why: str) -> int:
-    """Cancel every message to `phone` not yet handed to a gateway; returns how many."""
+def cancel_waiting(conn: sqlite3.Connection, phone: str, why: str, item_id: str | None = None) -> int:
+    """Cancel every message to `phone` (about `item_id`, if given) not yet handed to a gateway."""
+    item_clause = " AND item_id=?" if item_id is not None else ""
     cur = conn.execute(
-        "UPDATE sms_outbox SET state=?, last_error=? WHERE phone=? AND state IN (?, ?)",
-        (OutboxState.CANCELLED, why, phone, *WAITING_OUTBOX_STATES),
+        f"UPDATE sms_outbox SET state=?, last_error=? WHERE phone=? AND state IN (?, ?){item_clause}",
+        (OutboxState.CANCELLED, why, phone, *WAITING_OUTBOX_STATES, *([item_id] if item_id else [])),
     )
     return cur.rowcount
 
@@ -142,12 +152,24 @@ def due(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxMessa
 
 
 def claim(conn: sqlite3.Connection, message_id: int) -> bool:
-    """Take a waiting message for sending; False when it is no longer waiting (cancelled, or taken)."""
-    cur = conn.execute(
-        "UPDATE sms_outbox SET state=?, attempts=attempts+1 WHERE id=? AND state IN (?, ?)",
-        (OutboxState.SENDING, message_id, *WAITING_OUTBOX_STATES),
+    """Take a waiting message for sending, inside the caller's write transaction; False when it is no
+    longer waiting (cancelled, or taken by another worker) or the number withdrew consent since it was
+    queued (then it is cancelled here: consent is checked in the same transaction that hands it over)."""
+    row = conn.execute(
+        "SELECT phone, template FROM sms_outbox WHERE id=? AND state IN (?, ?)",
+        (message_id, *WAITING_OUTBOX_STATES),
+    ).fetchone()
+    if row is None:
+        return False
+    if row[1] not in CONSENT_TEMPLATES:
+        found = subscribers.subscriber(conn, row[0])
+        if found is None or found.state is not SubscriberState.ACTIVE:
+            mark_unsent(conn, message_id, OutboxState.CANCELLED, "consent withdrawn before it was sent")
+            return False
+    conn.execute(
+        "UPDATE sms_outbox SET state=?, attempts=attempts+1 WHERE id=?", (OutboxState.SENDING, message_id)
     )
-    return cur.rowcount == 1
+    return True
 
 
 def mark_sent(conn: sqlite3.Connection, message_id: int, gateway_id: str, at: datetime) -> None:

@@ -66,14 +66,25 @@ def set_state(conn: sqlite3.Connection, phone: str, state: SubscriberState, sour
         " updated_at=excluded.updated_at",
         (phone, state, time_zone_of(phone), at),
     )
+    log_change(conn, phone, state, source, at)
+
+
+def log_change(conn: sqlite3.Connection, phone: str, change: str, source: str, at: str) -> None:
+    """One line of the consent audit trail."""
     conn.execute(
-        "INSERT INTO sms_consent_log (phone, change, source, at) VALUES (?,?,?,?)", (phone, state, source, at)
+        "INSERT INTO sms_consent_log (phone, change, source, at) VALUES (?,?,?,?)",
+        (phone, change, source, at),
     )
 
 
 def follow(conn: sqlite3.Connection, phone: str, item_id: str, at: str) -> None:
     """The number follows the item (again: no change)."""
     conn.execute("INSERT INTO sms_follows VALUES (?,?,?) ON CONFLICT DO NOTHING", (phone, item_id, at))
+
+
+def unfollow(conn: sqlite3.Connection, phone: str, item_id: str) -> bool:
+    """The number no longer follows the item; False when it did not."""
+    return conn.execute("DELETE FROM sms_follows WHERE phone=? AND item_id=?", (phone, item_id)).rowcount > 0
 
 
 def followers(conn: sqlite3.Connection, item_id: str) -> list[str]:

@@ -19,6 +19,7 @@ class SmsRestServer:
         self.delay = 2.0
         self.messages: list[dict[str, str]] = []  # what was really sent (once per token)
         self.requests = 0
+        self.arrivals: list[float] = []  # time.monotonic() when each POST arrived, before any delay
         tokens: dict[str, str] = {}
         expected = "Basic " + base64.b64encode(f"{account}:{token}".encode()).decode()
         outer = self
@@ -26,6 +27,7 @@ class SmsRestServer:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 outer.requests += 1
+                outer.arrivals.append(time.monotonic())
                 if self.headers.get("Authorization") != expected:
                     return self._json(401, {"code": 20003, "message": "Authenticate"})
                 if not self.path.endswith(f"/Accounts/{account}/Messages.json"):
