@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import smpplib.client
@@ -79,11 +80,13 @@ class SmppGateway:
             client = self._bound()
             ucs2 = encoding == "UCS-2"
             data = body.encode("utf-16-be") if ucs2 else body.encode("ascii", "replace")
-            answer: dict[str, str] = {}
-            client.set_message_sent_handler(lambda pdu: answer.update(id=_text(pdu.message_id)))
+            answers: dict[
+                int, str
+            ] = {}  # submit_sm_resp by sequence number: a receipt is never taken for one
+            client.set_message_sent_handler(lambda pdu: answers.update({pdu.sequence: _text(pdu.message_id)}))
             client.set_message_received_handler(self._receipt)
             try:
-                client.send_message(
+                submitted = client.send_message(
                     source_addr_ton=smpplib.consts.SMPP_TON_ALNUM,
                     source_addr=self.sender,
                     dest_addr_ton=smpplib.consts.SMPP_TON_INTL,
@@ -94,15 +97,36 @@ class SmppGateway:
                     registered_delivery=True,
                     user_message_reference=int(client_ref[:4], 16),
                 )
-                client.read_once()
             except (OSError, smpplib.exceptions.ConnectionError) as exc:
-                self._drop()
+                self._drop()  # nothing reached the SMSC: safe to send again
                 raise GatewayError(f"SMPP connection lost: {exc}", temporary=True) from None
+            return self._await_answer(client, submitted.sequence, answers)
+
+    def _await_answer(self, client: Any, sequence: int, answers: dict[int, str]) -> str:
+        """Read PDUs (receipts and customers' texts are handled on the way) until our submit_sm_resp.
+
+        Once submit_sm went out, the SMSC may have the message: a lost session or no answer is
+        `maybe_sent`, and the worker marks it uncertain rather than send it a second time.
+        """
+        deadline = time.monotonic() + self.timeout
+        while sequence not in answers:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise GatewayError("SMSC did not answer submit_sm in time", temporary=True, maybe_sent=True)
+            try:
+                client._socket.settimeout(left)
+                client.read_once(auto_send_enquire_link=False)
+            except (TimeoutError, OSError, smpplib.exceptions.ConnectionError) as exc:
+                self._drop()
+                raise GatewayError(
+                    f"SMPP session lost after submit_sm: {exc}", temporary=True, maybe_sent=True
+                ) from None
             except smpplib.exceptions.PDUError as exc:
                 raise GatewayError(f"SMSC refused the message: {exc}", temporary=False) from None
-            if "id" not in answer:
-                raise GatewayError("SMSC did not answer submit_sm", temporary=True)
-            return answer["id"]
+            finally:
+                if self._client is not None and client._socket is not None:
+                    client._socket.settimeout(self.timeout)
+        return answers[sequence]
 
     def _receipt(self, pdu: Any) -> None:
         data = pdu.short_message or b""

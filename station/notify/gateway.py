@@ -7,11 +7,16 @@ from typing import Protocol
 
 
 class GatewayError(Exception):
-    """A send that failed; `temporary` failures are retried with backoff, others fail the message."""
+    """A send that failed; `temporary` failures are retried with backoff, others fail the message.
 
-    def __init__(self, message: str, *, temporary: bool) -> None:
+    `maybe_sent`: the gateway may have taken the message (it went out, no answer came back). A gateway
+    that cannot deduplicate then never gets it again: the message is marked uncertain.
+    """
+
+    def __init__(self, message: str, *, temporary: bool, maybe_sent: bool = False) -> None:
         super().__init__(message)
         self.temporary = temporary
+        self.maybe_sent = maybe_sent
 
 
 class Gateway(Protocol):

@@ -71,7 +71,10 @@ class SmsWorker:
                 )
             except GatewayError as exc:
                 with self.db.transaction() as conn:
-                    if exc.temporary and message.attempts + 1 < MAX_ATTEMPTS:
+                    if exc.maybe_sent and not self.gateway.dedupes_client_ref:
+                        outbox.mark_unsent(conn, message.id, OutboxState.UNCERTAIN, str(exc))
+                        failed += 1
+                    elif exc.temporary and message.attempts + 1 < MAX_ATTEMPTS:
                         delay = min(BACKOFF_START * 2**message.attempts, BACKOFF_MAX)
                         outbox.mark_unsent(
                             conn, message.id, OutboxState.QUEUED, str(exc), self.clock() + delay

@@ -15,6 +15,7 @@ from station.events import EventKind
 from station.ids import S10
 from station.notify.consent import handle_inbound, subscribe
 from station.notify.worker import SmsWorker
+from tests.pseudo_devices.smpp_server import SmppServer
 from tests.pseudo_devices.sms_rest_server import SmsRestServer
 from tests.station.notify.conftest import PHONE, SetClock, outbox
 
@@ -107,3 +108,58 @@ def test_a_stop_confirmation_is_never_held_by_the_rate_limit_or_quiet_hours(
         assert (
             conn.execute("SELECT count(*) FROM sms_outbox WHERE template='stop_confirmed'").fetchone()[0] == 1
         )
+
+
+def _customers(station: Station, count: int, first_serial: int) -> list[str]:
+    phones = [f"+1201555{n:04d}" for n in range(200, 200 + count)]
+    for n, phone in enumerate(phones):
+        item = S10.build("CP", first_serial + n, "US").text
+        subscribe(station, item, phone)
+        handle_inbound(station, phone, "YES")
+    return phones
+
+
+def test_smpp_sends_each_text_once_though_receipts_arrive_between_answers(tmp_path: Path) -> None:
+    # The SMSC answers each submit_sm and at once sends that message's delivery receipt: the next
+    # message's read finds a receipt first, which must never be taken for its submit_sm_resp.
+    with Station.open(tmp_path / "s.sqlite3", StationConfig()) as station:
+        phones = _customers(station, 40, 23_000_000)  # 80 messages: opt-in request and confirmation each
+        smsc = SmppServer({"station": "pw"})
+        try:
+            gateway = open_gateway(f"smpp://station:pw@127.0.0.1:{smsc.port}", sms_log=tmp_path / "l")
+            report = SmsWorker(station.db, gateway, station.clock).run_once()
+            gateway.close()
+        finally:
+            smsc.close()
+        assert report.sent == 80 and len(smsc.submitted) == 80
+        texts = [(m.destination, m.text) for m in smsc.submitted]
+        assert len(set(texts)) == 80 and {d for d, _t in texts} == {p.lstrip("+") for p in phones}
+        assert {state for _t, state, _i in outbox(station)} == {"sent"}
+
+
+def test_two_smpp_workers_at_once_send_each_text_once(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    first = Station.open(path, StationConfig())
+    _customers(first, 30, 24_000_000)
+    second = Station.open(path, StationConfig())
+    smsc = SmppServer({"station": "pw"})
+    try:
+        workers = [
+            SmsWorker(
+                s.db,
+                open_gateway(f"smpp://station:pw@127.0.0.1:{smsc.port}", sms_log=tmp_path / "l"),
+                s.clock,
+            )
+            for s in (first, second)
+        ]
+        threads = [threading.Thread(target=w.run_once) for w in workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        smsc.close()
+    assert len(smsc.submitted) == 60
+    assert len({(m.destination, m.text) for m in smsc.submitted}) == 60
+    second.close()
+    first.close()
