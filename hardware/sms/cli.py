@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
-from hardware.registry import open_gateway
+from hardware.registry import Role, open_gateway, parse
 from hardware.urls import DeviceUrlError
 from station.cli.common import Subcommands, group, open_station
 from station.notify.consent import handle_inbound
@@ -21,9 +22,17 @@ def register(sub: Subcommands) -> None:
     w.add_argument("--gateway", help="gateway URL (default: the station's setting, log:)")
     w.add_argument("--interval", type=float, default=2.0)
     w.set_defaults(func=cmd_worker)
-    v = a.add_parser("serve", help="the inbound webhook (POST /sms/inbound with From and Body)")
-    v.add_argument("--port", type=int, default=8088)
+    v = a.add_parser("serve", help="the inbound webhook (POST /sms/inbound, signed X-Twilio-Signature)")
+    v.add_argument("--port", type=int, default=8088, choices=range(0, 65536), metavar="PORT")
     v.add_argument("--host", default="127.0.0.1")
+    v.add_argument(
+        "--public-url", help="the URL the provider calls (signatures cover it); default the listener's"
+    )
+    v.add_argument(
+        "--auth-token-file",
+        type=Path,
+        help="file holding the account's auth token (default: the REST gateway's)",
+    )
     v.set_defaults(func=cmd_serve)
 
 
@@ -54,12 +63,29 @@ def cmd_worker(args: argparse.Namespace) -> int:
             time.sleep(args.interval)
 
 
+def _auth_token(args: argparse.Namespace, gateway: str) -> str:
+    if args.auth_token_file is not None:
+        return str(args.auth_token_file.read_text(encoding="utf-8").strip())
+    url = parse(Role.SMS, gateway)
+    if not url.scheme.startswith("rest+") or not url.password:
+        raise ValueError(
+            "the webhook checks the provider's signatures: give --auth-token-file, or set [station]"
+            " sms_gateway to the rest+https://ACCOUNT:TOKEN@... gateway"
+        )
+    return url.password
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the webhook until interrupted."""
     from hardware.sms.webhook import make_server
 
     with open_station(args) as station:
-        server = make_server(station, args.host, args.port)
+        try:
+            token = _auth_token(args, station.config.sms_gateway)
+            server = make_server(station, args.host, args.port, auth_token=token, public_url=args.public_url)
+        except (OSError, ValueError, DeviceUrlError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print(f"listening on http://{args.host}:{server.server_port}/sms/inbound", flush=True)
         try:
             server.serve_forever()

@@ -1,52 +1,187 @@
 """`station sms serve`: the inbound webhook a Twilio-compatible provider calls (form fields From, Body).
 
+Only the provider may call it: every request must carry `X-Twilio-Signature`, the base64 HMAC-SHA1,
+keyed with the account's auth token, of the full URL the provider called followed by each POST
+parameter's name and value in name order (Twilio's request validation); anything unsigned or wrongly
+signed is answered 403 and changes nothing. A body is at most 64 KB and must declare its length; an
+idle connection is dropped after a few seconds; at most `max_workers` requests are served at once (the
+rest get 503 at once, and the provider retries); each source address may make a few requests a second.
+
 Replies are not put in the HTTP answer: they go through the outbox like every other message (durable,
 rate-limited); the answer is an empty TwiML document.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import logging
+import socket
+import threading
+import time
 import urllib.parse
+from collections import defaultdict, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from station.app import Station
 from station.notify.consent import handle_inbound
 from station.notify.phone import InvalidPhone
 
 EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+MAX_BODY = 64 * 1024
+IDLE_SECONDS = 5.0
+PER_SOURCE_PER_MINUTE = 120
+log = logging.getLogger(__name__)
 
 
-def make_server(station: Station, host: str, port: int) -> ThreadingHTTPServer:
-    """An HTTP server handling POST /sms/inbound."""
+def twilio_signature(auth_token: str, url: str, params: dict[str, str] | list[tuple[str, str]]) -> str:
+    """Twilio's X-Twilio-Signature for a form POST to `url` (a repeated parameter: each value, sorted)."""
+    values: dict[str, set[str]] = defaultdict(set)
+    for key, value in params.items() if isinstance(params, dict) else params:
+        values[key].add(value)
+    payload = url + "".join(f"{key}{value}" for key in sorted(values) for value in sorted(values[key]))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+class WebhookServer(ThreadingHTTPServer):
+    """A threading HTTP server with a cap on concurrent requests and a per-source rate limit."""
+
+    daemon_threads = True
+    request_queue_size = 128  # a burst of connections waits in the kernel, not in threads
+
+    def __init__(
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], max_workers: int
+    ) -> None:
+        super().__init__(address, handler)
+        self._slots = threading.BoundedSemaphore(max_workers)
+        self._recent: dict[str, deque[float]] = defaultdict(deque)
+        self._recent_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            _refuse(request, 503, "busy")  # never a thread per waiting connection
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def allow(self, source: str) -> bool:
+        """The source's request rate is within the limit (a sliding minute)."""
+        now = time.monotonic()
+        with self._recent_lock:
+            seen = self._recent[source]
+            while seen and seen[0] < now - 60:
+                seen.popleft()
+            if len(seen) >= PER_SOURCE_PER_MINUTE:
+                return False
+            seen.append(now)
+            return True
+
+
+def _refuse(request: socket.socket, code: int, text: str) -> None:
+    body = text.encode()
+    try:
+        request.settimeout(1.0)
+        request.sendall(
+            f"HTTP/1.1 {code} {text}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+    except OSError:
+        pass
+    finally:
+        request.close()
+
+
+def make_server(
+    station: Station,
+    host: str,
+    port: int,
+    *,
+    auth_token: str,
+    public_url: str | None = None,
+    max_workers: int = 16,
+) -> WebhookServer:
+    """An HTTP server handling POST /sms/inbound, signed with `auth_token`.
+
+    `public_url` is the URL the provider is configured to call (what the signature covers); by default
+    the address this server listens on.
+    """
+    if not auth_token:
+        raise ValueError("the webhook needs the SMS account's auth token to check request signatures")
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = IDLE_SECONDS  # an idle or trickling connection is dropped
+
         def do_POST(self) -> None:
+            if not server.allow(self.client_address[0]):
+                self._answer(429, b"too many requests")
+                return
             if self.path.split("?")[0] != "/sms/inbound":
                 self._answer(404, b"not found")
                 return
-            length = min(int(self.headers.get("Content-Length") or 0), 64 * 1024)
-            form = urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
-            phone, body = form.get("From", [""])[0], form.get("Body", [""])[0]
+            declared = self.headers.get("Content-Length")
+            if declared is None:
+                self._answer(411, b"Content-Length required")
+                return
+            if not declared.isascii() or not declared.isdigit():
+                self._answer(400, b"bad Content-Length")
+                return
+            if int(declared) > MAX_BODY:
+                self._answer(413, b"body too large")
+                return
+            raw = self.rfile.read(int(declared))
             try:
-                handle_inbound(station, phone, body, source="webhook")
+                pairs = urllib.parse.parse_qsl(
+                    raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True
+                )
+            except (UnicodeDecodeError, ValueError):
+                self._answer(400, b"not a form")
+                return
+            params = dict(pairs)
+            query = urllib.parse.urlsplit(self.path).query
+            url = (public_url or f"http://{host}:{server.server_port}/sms/inbound") + (
+                f"?{query}" if query else ""
+            )
+            expected = twilio_signature(auth_token, url, pairs)
+            if not hmac.compare_digest(expected, self.headers.get("X-Twilio-Signature", "")):
+                log.warning(
+                    "webhook request from %s refused: missing or wrong signature", self.client_address[0]
+                )
+                self._answer(403, b"forbidden")
+                return
+            try:
+                handle_inbound(station, params.get("From", ""), params.get("Body", ""), source="webhook")
             except InvalidPhone as exc:
                 self._answer(400, str(exc).encode())
                 return
             self._answer(200, EMPTY_TWIML, "text/xml")
 
         def do_GET(self) -> None:
-            self._answer(
-                200 if self.path == "/health" else 404, b"ok" if self.path == "/health" else b"not found"
-            )
+            ok = self.path == "/health"
+            self._answer(200 if ok else 404, b"ok" if ok else b"not found")
 
         def _answer(self, code: int, body: bytes, kind: str = "text/plain") -> None:
             self.send_response(code)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(body)
+            self.close_connection = True
 
         def log_message(self, format: str, *args: object) -> None:
             return  # the consent log records what matters
 
-    return ThreadingHTTPServer((host, port), Handler)
+    server = WebhookServer((host, port), Handler, max_workers)
+    return server

@@ -136,6 +136,8 @@ def handle_inbound(station: Station, phone_text: str, body: str, source: str = "
                 return InboundResult(phone, "following", "following")
             if state is SubscriberState.STOPPED:
                 return InboundResult(phone, "ignored", None)  # STOP stands until START
+            if state is SubscriberState.PENDING:
+                return InboundResult(phone, "pending", None)  # asked to reply YES already: asked once
             _set_state(station, conn, phone, SubscriberState.PENDING, f"{source}:tracking-number")
             queue_message(station, conn, phone, found.id, "optin_request", consent_message=True)
             return InboundResult(phone, "pending", "optin_request")

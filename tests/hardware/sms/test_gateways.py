@@ -8,12 +8,9 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
-import urllib.request
 from pathlib import Path
 
 from hardware.registry import open_gateway
-from hardware.sms.webhook import make_server
 from station.app import Station
 from station.desks.scan import ScanDesk
 from station.events import EventKind
@@ -178,19 +175,3 @@ def test_the_log_gateway_writes_each_message_once(station: Station, clock: SetCl
 def _first_ref(station: Station) -> str:
     with station.db.reading() as conn:
         return str(conn.execute("SELECT client_ref FROM sms_outbox ORDER BY id").fetchone()[0])
-
-
-def test_inbound_webhook_handles_keywords(station: Station) -> None:
-    server = make_server(station, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        subscribe(station, ITEM, PHONE)
-        data = b"From=%2B12015550123&Body=YES&To=%2B15550001111"
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{server.server_port}/sms/inbound", data=data
-        ) as answer:
-            assert answer.status == 200 and b"<Response>" in answer.read()
-        assert [t for t, _s, _i in outbox(station)] == ["optin_request", "optin_confirmed"]
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -1,0 +1,157 @@
+"""The inbound webhook answers only its provider: signed requests (Twilio's X-Twilio-Signature), bounded
+bodies, idle connections dropped, a cap on threads, a rate limit per source. Driven over real sockets."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hardware.sms.webhook import WebhookServer, make_server, twilio_signature
+from station.app import Station
+from station.notify.consent import subscribe
+from tests.station.notify.conftest import PHONE, outbox
+
+TOKEN = "12345678901234567890123456789012"
+ITEM = "EE123456785US"
+
+
+@pytest.fixture
+def webhook(station: Station) -> Iterator[WebhookServer]:
+    server = make_server(station, "127.0.0.1", 0, auth_token=TOKEN, max_workers=4)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def post(
+    server: WebhookServer, params: dict[str, str], signature: str | None = "sign", **headers: str
+) -> int:
+    url = f"http://127.0.0.1:{server.server_port}/sms/inbound"
+    body = urllib.parse.urlencode(params).encode()
+    if signature == "sign":
+        signature = twilio_signature(TOKEN, url, params)
+    lines = [
+        "POST /sms/inbound HTTP/1.1",
+        f"Host: 127.0.0.1:{server.server_port}",
+        "Content-Type: application/x-www-form-urlencoded",
+    ]
+    if "Content_Length" not in headers:
+        lines.append(f"Content-Length: {len(body)}")
+    lines += [f"{k.replace('_', '-')}: {v}" for k, v in headers.items()]
+    if signature is not None:
+        lines.append(f"X-Twilio-Signature: {signature}")
+    with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        answer = sock.recv(4096)
+    return int(answer.split()[1])
+
+
+def test_the_signature_matches_twilios_own_test_vectors() -> None:
+    # The vectors of twilio-python's request-validator tests (token "12345"), repeated parameters included.
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Digits": "1234",
+        "From": "+14158675309",
+        "To": "+18005551212",
+        "Caller": "+14158675309",
+    }
+    assert twilio_signature("12345", url, params) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    repeated = [("Sid", "CA123"), ("SidAccount", "AC123"), ("Digits", "5678"), ("Digits", "1234")]
+    assert twilio_signature("12345", url, repeated) == "IK+Dwps556ElfBT0I3Rgjkr1wJU="
+
+
+def test_unsigned_or_wrongly_signed_requests_change_nothing(webhook: WebhookServer, station: Station) -> None:
+    subscribe(station, ITEM, PHONE)
+    yes = {"From": PHONE, "Body": "YES", "To": "+15550001111"}
+    assert post(webhook, yes, signature=None) == 403
+    assert post(webhook, yes, signature="GvWf1cFY/Q7PnoempGyD5oXAezc=") == 403
+    assert (
+        post(webhook, {**yes, "From": "+12015550999"}, signature=twilio_signature(TOKEN, "http://x/", yes))
+        == 403
+    )
+    assert [t for t, _s, _i in outbox(station)] == ["optin_request"]  # still waiting for a real YES
+    assert post(webhook, yes) == 200
+    assert [t for t, _s, _i in outbox(station)] == ["optin_request", "optin_confirmed"]
+
+
+def test_bodies_must_declare_a_sane_length(webhook: WebhookServer) -> None:
+    params = {"From": PHONE, "Body": "HELP"}
+    assert post(webhook, params, Content_Length="-1") == 400
+    assert post(webhook, params, Content_Length="300000000") == 413  # refused before reading a byte
+    with socket.create_connection(("127.0.0.1", webhook.server_port), timeout=10) as sock:
+        sock.sendall(b"POST /sms/inbound HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(4096).split()[1] == b"411"
+
+
+def test_idle_connections_hold_no_more_than_the_worker_cap(webhook: WebhookServer) -> None:
+    before = threading.active_count()
+    idle = [socket.create_connection(("127.0.0.1", webhook.server_port), timeout=10) for _ in range(60)]
+    try:
+        time.sleep(0.5)
+        assert threading.active_count() - before <= 4  # 60 idle sockets, at most max_workers threads
+        busy = [sock.recv(4096) for sock in idle[4:8]]  # the ones over the cap were answered at once
+        assert all(b" 503 " in answer for answer in busy)
+    finally:
+        for sock in idle:
+            sock.close()
+    time.sleep(0.3)
+    assert post(webhook, {"From": PHONE, "Body": "HELP"}) == 200  # served again once they are gone
+
+
+def test_one_source_is_rate_limited(webhook: WebhookServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hardware.sms.webhook.PER_SOURCE_PER_MINUTE", 5)
+    codes = [post(webhook, {"From": PHONE, "Body": "HELP"}) for _ in range(8)]
+    assert codes[:5] == [200] * 5 and set(codes[5:]) == {429}
+
+
+def test_a_number_is_asked_to_opt_in_once_however_often_it_texts_tracking_numbers(
+    webhook: WebhookServer, station: Station
+) -> None:
+    for serial in range(10):
+        from station.ids import S10
+
+        item = S10.build("CP", 25_000_000 + serial, "US").text
+        assert post(webhook, {"From": PHONE, "Body": item}) == 200
+    assert [t for t, _s, _i in outbox(station)] == ["optin_request"]
+
+
+def test_idle_connections_are_dropped_so_the_provider_gets_through(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hardware.sms.webhook.IDLE_SECONDS", 0.5)
+    server = make_server(station, "127.0.0.1", 0, auth_token=TOKEN, max_workers=4)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    idle = [socket.create_connection(("127.0.0.1", server.server_port), timeout=10) for _ in range(4)]
+    try:
+        assert post(server, {"From": PHONE, "Body": "HELP"}) == 503  # every worker held by an idle socket
+        time.sleep(1.0)
+        assert post(server, {"From": PHONE, "Body": "HELP"}) == 200  # the idle ones were dropped
+        assert all(sock.recv(16) == b"" for sock in idle)  # closed by the server, not by the client
+    finally:
+        for sock in idle:
+            sock.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_webhook_does_not_start_without_a_token_to_check_signatures(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), "sms", "serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2 and result.stderr.startswith(
+        "error: the webhook checks the provider's signatures"
+    )
