@@ -46,6 +46,8 @@ def cmd_print(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         queue = PrintQueue(station.db)
+        for job_id in queue.recover_after_crash():
+            print(f"job {job_id} was left half sent by a stopped station: uncertain, not sent again")
         ids = []
         if args.reprint is not None:
             original = queue.get(args.reprint)

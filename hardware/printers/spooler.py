@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from hardware.device_thread import DeviceThread
-from hardware.printers.transports import PrinterNotReady, Transport
+from hardware.printers.transports import JobInterrupted, PrinterNotReady, Transport
 from station.printing.queue import PrintJob, PrintQueue
 
 
@@ -49,6 +49,11 @@ class Spooler(DeviceThread):
         self._poll = poll
         self._wake = threading.Event()
 
+    def start(self) -> None:
+        """Start sending; a job an earlier process left half sent becomes uncertain first, never resent."""
+        self.queue.recover_after_crash()
+        super().start()
+
     def _interrupt(self) -> None:
         self._wake.set()  # stop after the job in hand
 
@@ -78,9 +83,15 @@ class Spooler(DeviceThread):
         self.queue.mark_sending(job.id)
         try:
             self.transport.send(job.payload, job.format, f"job{job.id}-{job.item_id or job.description}")
-        except PrinterNotReady as exc:
+        except PrinterNotReady as exc:  # nothing went out: it is sent when the printer is back
             self.queue.mark_retry(job.id, str(exc), timedelta(seconds=delay))
             self._on_event(SpoolEvent(self.printer, job.id, False, f"{exc}; retrying in {delay:.1f} s"))
+            return False
+        except JobInterrupted as exc:  # maybe printed: never again on its own; a reprint is explicit
+            self.queue.mark_uncertain(job.id, str(exc))
+            self._on_event(
+                SpoolEvent(self.printer, job.id, False, f"job {job.id} uncertain: {exc}; check it")
+            )
             return False
         except Exception as exc:
             self.queue.mark_failed(job.id, f"{type(exc).__name__}: {exc}")

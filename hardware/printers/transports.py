@@ -29,7 +29,17 @@ SUFFIX = {"zpl": ".zpl", "zpl-raster": ".zpl", "pdf": ".pdf", "png": ".png", "es
 
 
 class PrinterNotReady(Exception):
-    """The printer is offline or needs the operator (paper, head, pause); the job stays queued."""
+    """The printer is offline or needs the operator (paper, head, pause), and no byte of the job went out:
+    the job stays queued and is sent when the printer is back."""
+
+
+class JobInterrupted(Exception):
+    """Some or all of the job went out and the printer did not take it whole (reset, hang, error after
+    it): the label may be half printed, printed, or not. It is never sent again on its own."""
+
+    def __init__(self, message: str, bytes_sent: int) -> None:
+        super().__init__(message)
+        self.bytes_sent = bytes_sent
 
 
 class Transport(Protocol):
@@ -86,17 +96,40 @@ class TcpTransport:
             return None
 
     def send(self, payload: bytes, format: str, name: str) -> None:
-        """Check ~HS (ZPL printers), then write the job and close."""
-        if self.query_status and format.startswith("zpl"):
+        """Check ~HS (ZPL printers), write the job, wait for the printer to close its side, check ~HS again.
+
+        Printed means every byte was written, the printer closed the connection without a reset, and
+        (where it answers ~HS) its status after the job shows no error.
+        """
+        zebra = self.query_status and format.startswith("zpl")
+        if zebra:
             status = self.status()
             if status is not None and not status.ready:
                 raise PrinterNotReady(f"printer {self.host}:{self.port}: " + "; ".join(status.problems))
+        where = f"printer {self.host}:{self.port}"
+        sent = 0
         with self._connect() as sock:
             try:
-                sock.sendall(payload)
-                sock.shutdown(socket.SHUT_WR)  # end of job; the printer closes its side when done
+                view = memoryview(payload)
+                while sent < len(payload):  # a hung printer stops reading: the timeout ends the wait
+                    sent += sock.send(view[sent : sent + 65536])
+                sock.shutdown(socket.SHUT_WR)  # end of job; the printer closes its side when it has it all
+                while sock.recv(4096):
+                    pass
             except OSError as exc:
-                raise PrinterNotReady(f"printer {self.host}:{self.port} dropped the job ({exc})") from exc
+                why = "stopped answering" if isinstance(exc, TimeoutError) else f"dropped the job ({exc})"
+                raise JobInterrupted(f"{where} {why} after {sent} of {len(payload)} bytes", sent) from exc
+        if zebra:
+            after = self.status_or_none()
+            if after is not None and not after.ready:
+                raise JobInterrupted(f"{where} reports after the job: " + "; ".join(after.problems), sent)
+
+    def status_or_none(self) -> HostStatus | None:
+        """~HS, or None when the printer cannot be reached or does not answer it."""
+        try:
+            return self.status()
+        except PrinterNotReady:
+            return None
 
 
 class SerialTransport:
@@ -121,11 +154,16 @@ class SerialTransport:
     def send(self, payload: bytes, format: str, name: str) -> None:
         """Write the job."""
         try:
-            with serial.Serial(self.url.path, self.url.baud, timeout=5, write_timeout=30) as port:
-                port.write(payload)
-                port.flush()
+            port = serial.Serial(self.url.path, self.url.baud, timeout=5, write_timeout=30)
         except (serial.SerialException, OSError) as exc:
             raise PrinterNotReady(f"serial printer {self.url.path}: {exc}") from exc
+        written = 0
+        with port:
+            try:
+                written = port.write(payload) or 0
+                port.flush()
+            except (serial.SerialException, OSError) as exc:
+                raise JobInterrupted(f"serial printer {self.url.path}: {exc}", written) from exc
 
 
 class UsbTransport:
@@ -151,12 +189,12 @@ class UsbTransport:
             fd = os.open(self.path, os.O_WRONLY)
         except OSError as exc:
             raise PrinterNotReady(f"USB printer {self.path}: {exc.strerror}") from exc
+        sent = 0
         try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+            while sent < len(payload):
+                sent += os.write(fd, memoryview(payload)[sent:])
         except OSError as exc:
-            raise PrinterNotReady(f"USB printer {self.path}: {exc.strerror}") from exc
+            raise JobInterrupted(f"USB printer {self.path}: {exc.strerror} after {sent} bytes", sent) from exc
         finally:
             os.close(fd)
 

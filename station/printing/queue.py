@@ -123,7 +123,8 @@ class PrintQueue:
                 "SELECT * FROM print_jobs WHERE printer = ? AND state IN (?, ?) ORDER BY id LIMIT 1",
                 (printer, *OPEN_STATES),
             ).fetchone()
-        if row is None or row["next_try_at"] > self._now():
+        # A job in `sending` is being sent (or was, by a process that died): never handed out again.
+        if row is None or row["state"] != JobState.QUEUED or row["next_try_at"] > self._now():
             return None
         return _job(row)
 
@@ -147,6 +148,11 @@ class PrintQueue:
                 "UPDATE print_jobs SET state=?, last_error=?, updated_at=?, next_try_at=? WHERE id=?",
                 (JobState.QUEUED, error, self._now(), (self.clock() + delay).isoformat(), job_id),
             )
+
+    def mark_uncertain(self, job_id: int, error: str) -> None:
+        """Part or all of the job went out but the printer did not confirm it: the operator decides."""
+        with self.db.transaction() as conn:
+            self._set(conn, [job_id], JobState.UNCERTAIN, error)
 
     def mark_failed(self, job_id: int, error: str) -> None:
         """The job itself cannot print (e.g. a format the printer does not take)."""

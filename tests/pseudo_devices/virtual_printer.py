@@ -1,8 +1,10 @@
-"""A raw TCP 9100 label printer on 127.0.0.1: records each job, answers Zebra ~HS, can run out of paper."""
+"""A raw TCP 9100 label printer on 127.0.0.1: records each job, answers Zebra ~HS, and misbehaves on demand:
+runs out of paper (before or right after a job), resets the connection after N bytes, or hangs."""
 
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 
 from hardware.printers.zebra_status import host_status_answer
@@ -15,6 +17,11 @@ class VirtualPrinter:
         self.jobs: list[bytes] = []
         self.paper_out = False
         self.head_open = False
+        self.reset_after: int | None = None  # bytes of a job after which the printer resets (RST)
+        self.hang = False  # accepts connections and never reads
+        self.paper_out_after_job = False  # the job empties the roll: ~HS after it says paper out
+        self.partial: list[bytes] = []  # what reset connections delivered
+        self.connections = 0
         self._server = socket.create_server(("127.0.0.1", port))
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
@@ -36,8 +43,12 @@ class VirtualPrinter:
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
     def _handle(self, conn: socket.socket) -> None:
+        self.connections += 1
         data = b""
         with conn:
+            if self.hang:
+                self._stop.wait(30)
+                return
             conn.settimeout(5)
             try:
                 while True:
@@ -48,9 +59,15 @@ class VirtualPrinter:
                     if data.endswith(b"~HS"):
                         conn.sendall(host_status_answer(paper_out=self.paper_out, head_open=self.head_open))
                         data = data[:-3]
+                    if self.reset_after is not None and len(data) >= self.reset_after:
+                        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        self.partial.append(data)
+                        return  # closing with linger 0 sends RST: the power blinked mid-job
             except OSError:
                 pass
         if data:
+            if self.paper_out_after_job:
+                self.paper_out = True
             with self._got_job:
                 self.jobs.append(data)
                 self._got_job.notify_all()

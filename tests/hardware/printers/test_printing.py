@@ -129,6 +129,9 @@ def test_paper_out_holds_the_job_until_paper_is_loaded(queue: PrintQueue, tmp_pa
         assert printer.jobs == []
         printer.paper_out = False
         assert printer.wait_for_jobs(1)
+        deadline = time.monotonic() + 5  # printed once the printer's status after the job is read too
+        while queue.get(job).state is not JobState.PRINTED and time.monotonic() < deadline:  # type: ignore[union-attr]
+            time.sleep(0.02)
         assert queue.get(job).state is JobState.PRINTED  # type: ignore[union-attr]
     finally:
         spooler.stop()
