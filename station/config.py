@@ -77,15 +77,36 @@ def load_config(path: Path) -> StationConfig:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     station_keys = {f.name for f in fields(StationConfig)} - {"devices"}
     station = raw.get("station", {})
+    devices = raw.get("devices", {})
+    for table, values in (("station", station), ("devices", devices)):
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [{table}] must be a table of settings")
     unknown = set(station) - station_keys
     if unknown:
         raise ConfigError(f"{path}: unknown [station] setting(s): {', '.join(sorted(unknown))}")
     device_keys = {f.name for f in fields(DeviceUrls)}
-    devices = raw.get("devices", {})
     unknown = set(devices) - device_keys
     if unknown:
         raise ConfigError(f"{path}: unknown [devices] setting(s): {', '.join(sorted(unknown))}")
+    _check_types(path, "station", station, StationConfig())
+    _check_types(path, "devices", devices, DeviceUrls())
     return replace(StationConfig(**station), devices=DeviceUrls(**devices))
+
+
+_TYPE_NAMES = {str: "text in quotes", int: "a whole number", bool: "true or false"}
+
+
+def _check_types(path: Path, table: str, values: dict[str, object], defaults: object) -> None:
+    """Each setting has its default's type: `station_id = 5` is refused, not hashed as 5 into every event."""
+    for key, value in values.items():
+        expected = type(getattr(defaults, key))
+        if type(value) is not expected:  # exact: true is not a number, 1.5 is not a whole number
+            shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+            raise ConfigError(
+                f"{path}: [{table}] {key} must be {_TYPE_NAMES.get(expected, expected.__name__)}, not {shown}"
+            )
+        if isinstance(value, str) and not value.isprintable():
+            raise ConfigError(f"{path}: [{table}] {key} holds control characters")
 
 
 def save_config(config: StationConfig, path: Path) -> None:

@@ -113,12 +113,19 @@ def install_indicia_checks(station: Station, desk_handlers: list[IndiciaHandler]
     """Plug verification into a ScanDesk: a scanned indicia is checked and failures are journalled."""
 
     def handle(found: Identified, kind: EventKind, facility: str, operator: str) -> Outcome:
+        # Scanned where a tracking barcode belongs: it is checked (a copy or forgery is caught here), but
+        # it records no scan, so the answer is a refusal that says what to scan instead.
         report = verify_indicia(
             station, found.id, today=station.clock().date(), record_use=kind is EventKind.ACCEPTANCE
         )
         subject = report.fields.tracking if report.fields else "UNREADABLE-INDICIA"
         if report.genuine:
-            return Outcome(True, subject, details={"indicia": "genuine"})
+            return Outcome.refused(
+                f"that is the postage indicia (genuine, paid for {subject}): scan the item's tracking barcode"
+                f" to record {kind}",
+                subject,
+                indicia="genuine",
+            )
         record_alert(station, subject, report.problems, facility, operator)
         return Outcome(
             False, subject, "indicia refused: " + "; ".join(report.problems) + " (fraud alert recorded)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,4 +39,30 @@ def test_a_typo_in_the_settings_file_is_named(tmp_path: Path) -> None:
         load_config(path)
     path.write_text("[station\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("[station]\nstation_id = 5\n", "station_id must be text in quotes, not 5"),
+        ("[station]\nfacility = 1.5\n", "facility must be text in quotes, not 1.5"),
+        (
+            "[station]\nacceptance_window_days = true\n",
+            "acceptance_window_days must be a whole number, not True",
+        ),
+        ('[station]\ns10_serial_first = "10"\n', "s10_serial_first must be a whole number"),
+        ('[devices]\nprinter = ["demo:"]\n', "printer must be text in quotes, not list"),
+        ('[station]\noperator = "ann\\u001b[2J"\n', "operator holds control characters"),
+        ('station = "x"\n', "[station] must be a table"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_a_settings_error_naming_the_key(
+    tmp_path: Path, text: str, names: str
+) -> None:
+    # A number where text belongs would be hashed differently from the journal's text on the next
+    # read, and `journal verify` would call genuine events altered: refused at load instead.
+    path = tmp_path / "station.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(names)):
         load_config(path)

@@ -75,6 +75,18 @@ def test_changing_any_field_breaks_the_signature(keys: MeterKeys, change: dict[s
         verify_signature(forged, keys)
 
 
+def test_an_indicia_scanned_for_a_delivery_is_refused_naming_what_to_scan(
+    station: Station, keys: MeterKeys
+) -> None:
+    payload = sign(FIELDS, keys.private_key("PS000001"))
+    answer = ScanDesk(station).record(payload, EventKind.DELIVERED, facility="SF", operator="joe")
+    assert answer.line == (
+        "REJECT that is the postage indicia (genuine, paid for EE123456785US): scan the item's tracking"
+        " barcode to record delivered"
+    )
+    assert station.journal.count() == 0
+
+
 def test_flipping_any_character_is_detected(keys: MeterKeys) -> None:
     payload = sign(FIELDS, keys.private_key("PS000001"))
     for i in range(len(PREFIX), len(payload)):
@@ -124,8 +136,9 @@ def test_a_copied_indicia_scanned_at_the_counter_is_refused_and_journalled(
     desk = ScanDesk(station)
     other = sign(replace(FIELDS, piece=7, tracking="RR473124829GB"), keys.private_key("PS000001"))
     first = desk.record("]d1" + payload, EventKind.ACCEPTANCE, facility="NYC", operator="ann")
-    assert first.ok and first.id == "EE123456785US"
-    assert desk.record(other, EventKind.ACCEPTANCE, facility="NYC", operator="ann").ok
+    assert not first.ok and first.id == "EE123456785US" and "genuine" in (first.reason or "")
+    second = desk.record(other, EventKind.ACCEPTANCE, facility="NYC", operator="ann")
+    assert "genuine" in (second.reason or "")
     forged = sign(replace(FIELDS, tracking="CP100000003US"), keys.private_key("PS000001"))  # piece 42 again
     refused = desk.record(forged, EventKind.ACCEPTANCE, facility="NYC", operator="ann")
     assert not refused.ok and "copied label" in (refused.reason or "")
