@@ -57,9 +57,30 @@ class Station:
 
     @classmethod
     def at(
-        cls, paths: StationPaths, config: StationConfig, clock: Callable[[], datetime] = utc_now
+        cls,
+        paths: StationPaths,
+        config: StationConfig,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        read_only: bool = False,
     ) -> Station:
-        """Open the station whose files `paths` names."""
+        """Open the station whose files `paths` names (`read_only`: for look-ups, never waiting on a writer).
+
+        A journal that does not exist yet is created even for reading: it is empty, and nobody else holds it.
+        """
+        if read_only and paths.db.exists():
+            from station.migrations import LATEST, SchemaError, schema_version
+
+            db = Database(paths.db, read_only=True)
+            with db.reading() as conn:
+                version = schema_version(conn)
+            if version != LATEST:
+                db.close()
+                raise SchemaError(
+                    f"{paths.db} is at schema version {version}, this station reads {LATEST}: any command"
+                    " that writes (or the window) upgrades it"
+                )
+            return cls(db, config, clock, paths)
         return cls.open(paths.db, config, clock, paths=paths)
 
     def event(self, item_id: str, kind: EventKind, facility: str, operator: str, **fields: Any) -> Event:

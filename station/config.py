@@ -111,7 +111,7 @@ def _check_types(path: Path, table: str, values: dict[str, object], defaults: ob
 
 def save_config(config: StationConfig, path: Path) -> None:
     """Write only what differs from the defaults; a crash mid-write leaves the old file intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:
         tomli_w.dump(config.changes_from_defaults(), f)

@@ -22,6 +22,8 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from station.paths import write_new_private
+
 Point = tuple[float, float]
 MIN_INK_PX = 150  # total stroke length: less is a dot or a tick, not a signature
 MIN_BOX = (60, 20)  # a signature is wider than this box
@@ -132,17 +134,15 @@ def store_signature(signature: Signature | SignatureImage, folder: Path) -> str:
     """Check and store the signature (never over another); returns its reference for the delivered event."""
     signature.check()
     ref = f"sig-{uuid.uuid4()}"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if isinstance(signature, Signature):
         data = {
             "width": signature.width,
             "height": signature.height,
             "strokes": [list(s) for s in signature.strokes],
         }
-        with open(folder / f"{ref}.json", "x", encoding="utf-8") as f:
-            f.write(json.dumps(data))
-    with open(folder / f"{ref}.png", "xb") as f:
-        f.write(signature.png())
+        write_new_private(folder / f"{ref}.json", json.dumps(data).encode())
+    write_new_private(folder / f"{ref}.png", signature.png())
     return ref
 
 

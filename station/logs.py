@@ -31,7 +31,7 @@ def configure_logging(paths: StationPaths, level: int = logging.INFO) -> Path | 
         if getattr(handler, _HANDLER_FLAG, None) == str(paths.logs):
             return paths.logs / LOG_NAME
     try:
-        paths.logs.mkdir(mode=0o700, parents=True, exist_ok=True)
+        paths.private(paths.logs)
         handler = RotatingFileHandler(
             paths.logs / LOG_NAME, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )

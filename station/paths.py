@@ -52,6 +52,12 @@ class StationPaths:
         folder = path.parent if str(db) != ":memory:" else Path(".")
         return cls(folder, folder / "station.toml", path)
 
+    def private(self, folder: Path) -> Path:
+        """`folder` (the data folder or one inside it), created readable by the owner only."""
+        self.data.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
+
     @property
     def keys(self) -> Path:
         """Meter signing keys (0600 files)."""
@@ -86,3 +92,13 @@ class StationPaths:
     def sms_log(self) -> Path:
         """What the `log:` SMS gateway 'sent'."""
         return self.data / "sms-sent.jsonl"
+
+
+def write_new_private(path: Path, data: bytes) -> None:
+    """Create `path` readable by its owner only and write `data`; an existing file is never overwritten
+    (FileExistsError)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())

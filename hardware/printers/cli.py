@@ -90,7 +90,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Queue counts per printer and what each printer says."""
-    with open_station(args) as station:
+    with open_station(args, read_only=True) as station:
         queue = PrintQueue(station.db)
         counts = queue.counts()
         printers = sorted({station.config.devices.printer, station.config.devices.receipt_printer, *counts})

@@ -255,7 +255,7 @@ class DirTransport:
     def send(self, payload: bytes, format: str, name: str) -> None:
         """Write `<time>-<name><suffix>`."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # labels carry addresses
             stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{_safe(name)}"
             final = self.folder / (stem + SUFFIX.get(format, ".bin"))
             tmp = final.with_name("." + final.name + ".tmp")

@@ -36,7 +36,7 @@ class LogGateway:
     def send(self, phone: str, body: str, encoding: str, client_ref: str) -> str:
         """Write the line (fsynced) unless this reference was written before."""
         if client_ref not in self._seen:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             record = {
                 "client_ref": client_ref,
                 "to": phone,

@@ -35,10 +35,10 @@ def station_paths(args: argparse.Namespace) -> StationPaths:
     return StationPaths.resolve(getattr(args, "home", None), getattr(args, "db", None))
 
 
-def open_station(args: argparse.Namespace) -> Station:
-    """The station for this command, with its settings file and database."""
+def open_station(args: argparse.Namespace, *, read_only: bool = False) -> Station:
+    """The station for this command, with its settings file and database (`read_only` for look-ups)."""
     paths = station_paths(args)
-    return Station.at(paths, load_config(paths.config_file))
+    return Station.at(paths, load_config(paths.config_file), read_only=read_only)
 
 
 def where(args: argparse.Namespace, station: Station) -> tuple[str, str]:

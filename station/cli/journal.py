@@ -16,9 +16,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Exit 0 when every chain verifies, 1 at the first broken link."""
-    with open_station(args) as station:
+    """Exit 0 when the file is sound and every chain verifies, 1 otherwise (what failed first is named)."""
+    with open_station(args, read_only=True) as station:
+        damage = station.db.check_integrity()
         result = station.journal.verify()
+    if damage:
+        # A damaged index can hide events from look-ups while the chain still verifies: say so first.
+        print(f"journal DAMAGED: SQLite's integrity check fails: {'; '.join(damage[:5])}")
+        print("keep this file for the record and restore the last backup")
+        return 1
     if result.first_break is None:
         print(f"journal OK: {result.events_checked} events in {result.stations} station chain(s) verified")
         return 0

@@ -55,7 +55,7 @@ def cmd_inbound(args: argparse.Namespace) -> int:
 
 def cmd_outbox(args: argparse.Namespace) -> int:
     """List the outbox."""
-    with open_station(args) as station, station.db.reading() as conn:
+    with open_station(args, read_only=True) as station, station.db.reading() as conn:
         rows = listing(conn)
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))

@@ -41,7 +41,7 @@ def cmd_write(args: argparse.Namespace) -> int:
 
 def cmd_track(args: argparse.Namespace) -> int:
     """Exit 0 with the report, 1 for an id the journal has never seen."""
-    with open_station(args) as station:
+    with open_station(args, read_only=True) as station:
         found = TrackDesk(station).look_up(args.id)
     if args.json:
         print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))

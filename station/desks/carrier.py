@@ -23,6 +23,7 @@ from station.delivery import (
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.events import REASON_CODES, EventKind
+from station.paths import write_new_private
 from station.scanning import Identified, IdKind, classify
 from station.states import ItemStatus
 
@@ -156,12 +157,11 @@ def _said(done: Outcome, message: str) -> Outcome:
 
 def _write_new(folder: Path, item: str, data: bytes) -> Path:
     """Write `<item>.pdf`, or `<item>-2.pdf`... when one exists: a proof is never overwritten."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for n in range(1, 1000):
         path = folder / (f"{item}.pdf" if n == 1 else f"{item}-{n}.pdf")
         try:
-            with open(path, "xb") as f:
-                f.write(data)
+            write_new_private(path, data)
         except FileExistsError:
             continue
         return path
