@@ -57,11 +57,21 @@ def _v2(conn: sqlite3.Connection) -> None:
     containers.migrate_v2(conn)
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    from station.postage import indicia, meter
+
+    indicia.migrate_v3(conn)
+    meter.migrate_v3(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
     ),
     Migration(2, "item_status.destination_zip (for the sack destination rule), filled from acceptances", _v2),
+    Migration(
+        3, "meter keys enrolled under the operator root's signature; meter registers sealed by a MAC", _v3
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from station.cli.common import Subcommands, open_station, printable, where
+from station.cli.common import Subcommands, answer, open_station, printable, where
 from station.desks.counter import Acceptance, CounterDesk, Piece, price
 from station.inputs import address_lines, parse_cents, parse_weight_g
 from station.labels.render import FORMATS
 from station.postage.checks import record_alert, verify_indicia
-from station.postage.indicia import MeterKeys
-from station.postage.meter import Meter, MeterError
+from station.postage.indicia import MeterKeyError, MeterKeys
 from station.postage.rates import Dimensions, RateError, money
 from station.postage.receipt import certificate_of_mailing, receipt_escpos, receipt_pdf
 
@@ -30,7 +30,12 @@ def register(sub: Subcommands) -> None:
 
     m = sub.add_parser("meter", help="the postage meter's registers")
     ma = m.add_subparsers(dest="meter_command", required=True, metavar="ACTION")
-    ma.add_parser("status", help="registers, piece count, control sum").set_defaults(func=cmd_meter_status)
+    init = ma.add_parser("init", help="make (or keep) the meter's signing key, enrol it, seal the registers")
+    init.add_argument("--json", action="store_true")
+    init.set_defaults(func=cmd_meter_init)
+    ma.add_parser("status", help="registers, piece count, control sum, seal").set_defaults(
+        func=cmd_meter_status
+    )
     c = ma.add_parser("credit", help="add funds, e.g. 100.00")
     c.add_argument("amount", help="dollars and cents, e.g. 250.00")
     c.set_defaults(func=cmd_meter_credit)
@@ -115,30 +120,44 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_meter_status(args: argparse.Namespace) -> int:
-    """Registers and control sum."""
+def cmd_meter_init(args: argparse.Namespace) -> int:
+    """The meter's key made and enrolled, its registers sealed."""
     with open_station(args) as station:
-        r = Meter(station.db, station.config.meter_id).registers()
+        return answer(CounterDesk(station).init_meter(), args.json)
+
+
+def cmd_meter_status(args: argparse.Namespace) -> int:
+    """Registers, control sum and seal."""
+    with open_station(args) as station:
+        desk = CounterDesk(station)
+        try:
+            meter = desk.meter()
+        except MeterKeyError as exc:
+            print(f"meter {station.config.meter_id}: {exc}")
+            return 1
+        r, problem = meter.registers(), meter.check()
     print(f"meter {r.meter_id}{' LOCKED: ' + r.locked if r.locked else ''}")
     print(f"  descending (funds available) {money(r.descending):>12}")
     print(f"  ascending (postage used)     {money(r.ascending):>12}")
     print(f"  pieces                       {r.pieces:>12}")
     print(f"  total credited               {money(r.total_credited):>12}")
     print(f"  control sum                  {'OK' if r.control_ok else 'FAILED':>12}")
-    return 0 if r.control_ok and not r.locked else 1
+    print(f"  seal (MAC)                   {'OK' if problem is None else 'FAILED':>12}")
+    if problem:
+        print(f"  ! {problem}")
+    return 0 if problem is None and not r.locked else 1
 
 
 def cmd_meter_credit(args: argparse.Namespace) -> int:
     """Add funds."""
     try:
         cents = parse_cents(args.amount)
-        with open_station(args) as station:
-            r = Meter(station.db, station.config.meter_id).credit(cents)
-    except (ValueError, MeterError) as exc:
+    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"credited {money(cents)}; funds available {money(r.descending)}")
-    return 0
+        return 2
+    with open_station(args) as station:
+        done = CounterDesk(station).credit(cents)
+    return answer(done, getattr(args, "json", False))
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -173,6 +192,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _writable(name: str | None) -> str | None:
+    """Why `name` cannot take an output file, or None when it can (checked before anything is charged)."""
+    if not name:
+        return None
+    path = Path(name)
+    if path.is_dir():
+        return f"{name} is a folder, not a file"
+    if not path.parent.is_dir():
+        return f"{path.parent} does not exist"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"{name} cannot be written"
+    return None
+
+
 def cmd_accept(args: argparse.Namespace) -> int:
     """The counter flow; prints the tracking number and the postage charged."""
     try:
@@ -180,23 +213,38 @@ def cmd_accept(args: argparse.Namespace) -> int:
     except (RateError, ValueError) as exc:
         print(f"REFUSED: {exc}", file=sys.stderr)
         return 1
+    for name in (args.out, args.receipt, args.certificate):
+        problem = _writable(name)
+        if problem:
+            print(f"REFUSED: {problem}; nothing was charged", file=sys.stderr)
+            return 1
+
+    def deliver(done: Acceptance) -> None:  # written before the acceptance commits: all or nothing
+        Path(args.out).write_bytes(done.label_bytes)
+        if args.receipt:
+            data = (
+                receipt_pdf(done.receipt) if args.receipt.endswith(".pdf") else receipt_escpos(done.receipt)
+            )
+            Path(args.receipt).write_bytes(data)
+        if args.certificate:
+            sender = ", ".join(piece.sender) or "(sender not given)"
+            Path(args.certificate).write_bytes(certificate_of_mailing(done.receipt, sender))
+
     with open_station(args) as station:
         facility, operator = where(args, station)
         done = CounterDesk(station).accept(
-            piece, facility=facility, operator=operator, phone=args.phone, label_format=args.label_format
+            piece,
+            facility=facility,
+            operator=operator,
+            phone=args.phone,
+            label_format=args.label_format,
+            deliver=deliver,
         )
     if not isinstance(done, Acceptance):
         print(f"REFUSED: {printable(done.reason or 'refused')}", file=sys.stderr)
         if args.json:
             print(json.dumps(done.to_json(), ensure_ascii=False))
         return 1
-    Path(args.out).write_bytes(done.label_bytes)
-    if args.receipt:
-        data = receipt_pdf(done.receipt) if args.receipt.endswith(".pdf") else receipt_escpos(done.receipt)
-        Path(args.receipt).write_bytes(data)
-    if args.certificate:
-        sender = ", ".join(piece.sender) or "(sender not given)"
-        Path(args.certificate).write_bytes(certificate_of_mailing(done.receipt, sender))
     if args.json:
         print(json.dumps(done.to_json(), ensure_ascii=False))
         return 0

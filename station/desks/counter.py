@@ -9,6 +9,7 @@ is charged for a piece that was not accepted, and no piece is accepted unpaid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +24,7 @@ from station.labels.model import Label
 from station.labels.render import render
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
-from station.postage.indicia import IndiciaFields, MeterKeys, record_piece_use, sign
+from station.postage.indicia import IndiciaFields, MeterKeyError, MeterKeys, record_piece_use, sign
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
@@ -120,9 +121,49 @@ class CounterDesk:
 
     def __init__(self, station: Station) -> None:
         self.station = station
-        self.meter = Meter(station.db, station.config.meter_id)
         self.keys = MeterKeys(station.db, station.paths.keys)
         self.queue = PrintQueue(station.db, station.clock)
+
+    def meter(self) -> Meter:
+        """The station's meter, its registers sealed with its key (MeterKeyError when the key is not here)."""
+        meter_id = self.station.config.meter_id
+        return Meter(self.station.db, meter_id, self.keys.mac_key(meter_id))
+
+    def init_meter(self) -> Outcome:
+        """The explicit set-up step: the meter's signing key made (or kept) and enrolled, registers sealed."""
+        meter_id = self.station.config.meter_id
+        try:
+            _key, created = self.keys.init(meter_id)
+            meter = self.meter()
+            registers = meter.registers()
+            problem = None if registers.control_ok else "control sum failed"
+            if problem is None:
+                registers = meter.seal()
+        except (MeterKeyError, MeterError) as exc:
+            return Outcome.refused(str(exc), meter_id)
+        if problem is not None:
+            return Outcome.refused(f"meter {meter_id}: {problem}; the registers were not sealed", meter_id)
+        what = "signing key created and enrolled" if created else "signing key enrolled"
+        return Outcome(
+            True,
+            meter_id,
+            message=f"{what}; registers sealed, {money(registers.descending)} available",
+            details={"created": created, "descending_cents": registers.descending},
+        )
+
+    def credit(self, cents: int) -> Outcome:
+        """Funds added to the meter (a postage purchase)."""
+        meter_id = self.station.config.meter_id
+        try:
+            registers = self.meter().credit(cents)
+        except (MeterKeyError, MeterError) as exc:
+            return Outcome.refused(str(exc), meter_id)
+        return Outcome(
+            True,
+            meter_id,
+            message=f"credited {money(cents)}; funds available {money(registers.descending)}",
+            details={"descending_cents": registers.descending},
+        )
 
     def quote(self, piece: Piece, on: date | None = None) -> Quote:
         """The price, broken down (RateError names what is wrong with the piece)."""
@@ -137,10 +178,15 @@ class CounterDesk:
         phone: str | None = None,
         label_format: str | None = None,
         print_receipt: bool = True,
+        deliver: Callable[[Acceptance], None] | None = None,
     ) -> Acceptance | Outcome:
-        """Accept one piece (see the module's docstring); a refusal names why and changes nothing."""
+        """Accept one piece (see the module's docstring); a refusal names why and changes nothing.
+
+        `deliver(acceptance)` runs inside the transaction, before it commits: if it fails (a label file
+        that cannot be written), the debit, the label job and the scan roll back with it.
+        """
         try:
-            return self._accept(piece, facility, operator, phone, label_format, print_receipt)
+            return self._accept(piece, facility, operator, phone, label_format, print_receipt, deliver)
         except (
             AcceptanceError,
             RateError,
@@ -149,6 +195,7 @@ class CounterDesk:
             SerialSpaceExhausted,
             InvalidPhone,
             ProfileError,
+            MeterKeyError,
         ) as exc:
             return Outcome.refused(str(exc), piece.tracking)
 
@@ -160,6 +207,7 @@ class CounterDesk:
         phone_text: str | None,
         label_format: str | None,
         print_receipt: bool,
+        deliver: Callable[[Acceptance], None] | None,
     ) -> Acceptance:
         station, config = self.station, self.station.config
         phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
@@ -168,9 +216,11 @@ class CounterDesk:
         today = station.clock().date()
         quote = self.quote(piece, today)
         key = self.keys.private_key(config.meter_id)
+        meter = self.meter()
+        meter.ensure_sound()
         with station.db.transaction() as conn:
             tracking, routing = self._tracking(piece, conn)
-            serial = self.meter.debit(quote.total_cents)
+            serial = meter.debit(quote.total_cents)
             fields = IndiciaFields(
                 config.meter_id,
                 serial,
@@ -248,9 +298,29 @@ class CounterDesk:
                 ),
             )
             sms = str(subscribe(station, tracking, phone)) if phone else None  # joins this transaction
-        return Acceptance(
-            tracking, quote, serial, indicia, label, fmt, label_bytes, job, receipt, receipt_job, event, sms
-        )
+            done = Acceptance(
+                tracking,
+                quote,
+                serial,
+                indicia,
+                label,
+                fmt,
+                label_bytes,
+                job,
+                receipt,
+                receipt_job,
+                event,
+                sms,
+            )
+            if deliver is not None:
+                try:
+                    deliver(done)  # e.g. the label file the clerk asked for: not written, not charged
+                except OSError as exc:
+                    raise AcceptanceError(
+                        f"could not write {getattr(exc, 'filename', '') or 'the output'}:"
+                        f" {exc.strerror or exc}; nothing was charged"
+                    ) from None
+        return done
 
     def _tracking(self, piece: Piece, conn: Any) -> tuple[str, str | None]:
         if piece.tracking is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import sqlite3
 import struct
@@ -142,53 +143,144 @@ def record_piece_use(conn: sqlite3.Connection, meter_id: str, piece: int, tracki
     conn.execute("INSERT INTO indicia_seen VALUES (?,?,?,?)", (meter_id, piece, tracking, at))
 
 
+class MeterKeyError(IndiciaError):
+    """The meter's key is missing, not this journal's, or not enrolled: nothing is charged or signed."""
+
+
+ENROLL_PREFIX = b"PSENROLL1|"
+ROOT_PRIVATE, ROOT_PUBLIC = "operator-root.key", "operator-root.pub"
+
+
+def migrate_v3(conn: sqlite3.Connection) -> None:
+    """Schema 3: a meter's public key is trusted only with the operator root's signature over it (the
+    root's public key lives outside the database). Keys registered before are enrolled by `meter init`."""
+    conn.execute("ALTER TABLE meter_public_keys ADD COLUMN enrollment BLOB")
+
+
 class MeterKeys:
-    """The station's signing key (in the keys folder, 0600) and the registry of meters' public keys."""
+    """The meter's signing key (a 0600 file in the keys folder, never in the database) and the registry of
+    meters' public keys, each trusted only when the postal operator's root key signed its enrollment.
+
+    The root's public key is a file beside the meter keys (`operator-root.pub`), not a database row, so a
+    key inserted into the journal's registry cannot make forged indicia verify. Where the operator runs
+    its own enrolment, only the public file is installed; a station set up on its own (the demo, a test)
+    holds the root's private key too (`operator-root.key`), which `station meter init` creates.
+    """
 
     def __init__(self, db: Database, key_dir: Path) -> None:
         self.db = db
         self.key_dir = key_dir
 
-    def private_key(self, meter_id: str) -> Ed25519PrivateKey:
-        """This meter's key, created (and its public key registered) on first use."""
-        path = self.key_dir / f"meter-{meter_id}.key"
+    def _path(self, meter_id: str) -> Path:
+        return self.key_dir / f"meter-{meter_id}.key"
+
+    def init(self, meter_id: str) -> tuple[Ed25519PrivateKey, bool]:
+        """The explicit set-up step: create the meter's key if there is none and enrol it in this journal.
+
+        Returns the key and whether it was created now.
+        """
+        path = self._path(meter_id)
         legacy = self.key_dir.parent / path.name  # round 1 kept the key in the data folder itself
         if not path.exists() and legacy.exists():
             self.key_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.replace(legacy, path)
-        if path.exists():
-            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            if not isinstance(loaded, Ed25519PrivateKey):
-                raise IndiciaError(f"{path} is not an Ed25519 key")
-            key = loaded
-        else:
-            key = Ed25519PrivateKey.generate()
-            pem = key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-            self.key_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(pem)
-        self.register(meter_id, key.public_key())
-        return key
-
-    def register(self, meter_id: str, public: Ed25519PublicKey) -> None:
-        """Add (or confirm) a meter's public key in the registry."""
-        raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        created = not path.exists()
+        key = Ed25519PrivateKey.generate() if created else self._load(path)
+        if created:
+            self._write_private(path, key)
+        root = self._root_private()
+        public = _raw(key.public_key())
+        enrollment = root.sign(ENROLL_PREFIX + meter_id.encode() + b"|" + public)
         with self.db.transaction() as conn:
             conn.execute(
-                "INSERT INTO meter_public_keys VALUES (?, ?) ON CONFLICT (meter_id) DO NOTHING",
-                (meter_id, raw),
+                "INSERT INTO meter_public_keys (meter_id, public_key, enrollment) VALUES (?, ?, ?)"
+                " ON CONFLICT (meter_id) DO UPDATE SET public_key=excluded.public_key,"
+                " enrollment=excluded.enrollment",
+                (meter_id, public, enrollment),
             )
+        return key, created
+
+    def private_key(self, meter_id: str) -> Ed25519PrivateKey:
+        """This meter's key, when it is present and is the one this journal enrolled (never created here)."""
+        path = self._path(meter_id)
+        if not path.exists():
+            raise MeterKeyError(
+                f"meter {meter_id} has no signing key in {self.key_dir}: run `station meter init` (a key is"
+                " never made behind the clerk's back)"
+            )
+        key = self._load(path)
+        enrolled = self.public_key(meter_id)
+        if enrolled is None or _raw(enrolled) != _raw(key.public_key()):
+            raise MeterKeyError(
+                f"the key in {path} is not the one this journal enrolled for meter {meter_id}: is --db the"
+                " journal of this --home? (`station meter init` enrols it)"
+            )
+        return key
+
+    def mac_key(self, meter_id: str) -> bytes:
+        """The key that seals the meter's registers, derived from its signing key."""
+        raw = self.private_key(meter_id).private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        return hashlib.sha256(b"parcel-station register MAC|" + raw).digest()
 
     def public_key(self, meter_id: str) -> Ed25519PublicKey | None:
-        """A registered meter's public key."""
+        """A meter's public key, only when the operator root's signature enrolls it."""
+        root = self.root_public()
+        if root is None:
+            return None
         with self.db.reading() as conn:
             row = conn.execute(
-                "SELECT public_key FROM meter_public_keys WHERE meter_id=?", (meter_id,)
+                "SELECT public_key, enrollment FROM meter_public_keys WHERE meter_id=?", (meter_id,)
             ).fetchone()
-        return Ed25519PublicKey.from_public_bytes(bytes(row[0])) if row else None
+        if row is None or row[1] is None:
+            return None
+        try:
+            root.verify(bytes(row[1]), ENROLL_PREFIX + meter_id.encode() + b"|" + bytes(row[0]))
+        except InvalidSignature:
+            return None
+        return Ed25519PublicKey.from_public_bytes(bytes(row[0]))
+
+    def root_public(self) -> Ed25519PublicKey | None:
+        """The postal operator's root public key (a file apart from the database), if installed."""
+        path = self.key_dir / ROOT_PUBLIC
+        if not path.exists():
+            return None
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(path.read_text(encoding="ascii").strip()))
+
+    def _root_private(self) -> Ed25519PrivateKey:
+        path = self.key_dir / ROOT_PRIVATE
+        if path.exists():
+            return self._load(path)
+        if (self.key_dir / ROOT_PUBLIC).exists():
+            raise MeterKeyError(
+                f"the operator's root public key is installed in {self.key_dir} but not its private key:"
+                " the meter is enrolled by the postal operator, not by this station"
+            )
+        root = Ed25519PrivateKey.generate()
+        self._write_private(path, root)
+        public = base64.b64encode(_raw(root.public_key())).decode()
+        (self.key_dir / ROOT_PUBLIC).write_text(public + "\n", encoding="ascii")
+        return root
+
+    def _load(self, path: Path) -> Ed25519PrivateKey:
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(loaded, Ed25519PrivateKey):
+            raise MeterKeyError(f"{path} is not an Ed25519 key")
+        return loaded
+
+    def _write_private(self, path: Path, key: Ed25519PrivateKey) -> None:
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        self.key_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(pem)
+
+
+def _raw(public: Ed25519PublicKey) -> bytes:
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def verify_signature(payload: str, keys: MeterKeys) -> IndiciaFields:
@@ -196,7 +288,10 @@ def verify_signature(payload: str, keys: MeterKeys) -> IndiciaFields:
     fields, record, signature = decode(payload)
     public = keys.public_key(fields.meter_id)
     if public is None:
-        raise IndiciaError(f"unknown meter {fields.meter_id!r}: not in the registry of meter keys")
+        raise IndiciaError(
+            f"unknown meter {fields.meter_id!r}: no key enrolled by the operator root for it (unknown, forged"
+            " or tampered registry)"
+        )
     try:
         public.verify(signature, record)
     except InvalidSignature:

@@ -9,6 +9,8 @@ committed -- a crash between the two charges nothing and loses nothing.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,12 @@ CREATE TABLE IF NOT EXISTS meter_log (
     ascending  INTEGER NOT NULL
 );
 """
+
+
+def migrate_v3(conn: sqlite3.Connection) -> None:
+    """Schema 3: each meter's registers carry a MAC keyed by the meter's key (which is not in the database),
+    so registers edited in place are caught. Registers from before are sealed by `station meter init`."""
+    conn.execute("ALTER TABLE meter_registers ADD COLUMN mac TEXT")
 
 
 class MeterError(RuntimeError):
@@ -68,16 +76,46 @@ class Registers:
 
 
 class Meter:
-    """One meter's registers in the station database."""
+    """One meter's registers in the station database.
 
-    def __init__(self, db: Database, meter_id: str) -> None:
+    With `mac_key` (derived from the meter's signing key, which lives outside the database) every change
+    writes a MAC of the registers and every operation checks it first: registers edited in place lock the
+    meter. Without it (tests of the register arithmetic alone) there is no MAC.
+    """
+
+    def __init__(self, db: Database, meter_id: str, mac_key: bytes | None = None) -> None:
         self.db = db
         self.meter_id = meter_id
+        self.mac_key = mac_key
+        if db.read_only:
+            return
         with db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO meter_registers VALUES (?, 0, 0, 0, 0, NULL) ON CONFLICT (meter_id) DO NOTHING",
+            created = conn.execute(
+                "INSERT INTO meter_registers (meter_id, descending, ascending, pieces, total_credited,"
+                " locked) VALUES (?, 0, 0, 0, 0, NULL) ON CONFLICT (meter_id) DO NOTHING",
                 (meter_id,),
-            )
+            ).rowcount
+            if created and mac_key is not None:
+                self._seal(conn)
+
+    def seal(self) -> Registers:
+        """Write the MAC of the registers as they are (the explicit step after inspecting them)."""
+        if self.mac_key is None:
+            raise MeterError("sealing the registers needs the meter's key")
+        with self.db.transaction() as conn:
+            self._seal(conn)
+            return self._read(conn)
+
+    def _mac(self, r: Registers) -> str:
+        assert self.mac_key is not None
+        text = f"{r.meter_id}|{r.descending}|{r.ascending}|{r.pieces}|{r.total_credited}"
+        return hmac.new(self.mac_key, text.encode(), hashlib.sha256).hexdigest()
+
+    def _seal(self, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "UPDATE meter_registers SET mac = ? WHERE meter_id = ?",
+            (self._mac(self._read(conn)), self.meter_id),
+        )
 
     def registers(self) -> Registers:
         """The current registers."""
@@ -96,6 +134,8 @@ class Meter:
                 (cents, cents, self.meter_id),
             )
             self._log(conn, "credit", cents, None, r.descending + cents, r.ascending)
+            if self.mac_key is not None:
+                self._seal(conn)
             return self._read(conn)
 
     def debit(self, cents: int) -> int:
@@ -115,6 +155,8 @@ class Meter:
                 (cents, cents, piece, self.meter_id),
             )
             self._log(conn, "debit", cents, piece, r.descending - cents, r.ascending + cents)
+            if self.mac_key is not None:
+                self._seal(conn)
             return piece
 
     @contextmanager
@@ -137,10 +179,43 @@ class Meter:
                 f" != credited {r.total_credited}"
             )
             raise _ControlSumFailed(reason)
+        if self.mac_key is not None:
+            stored = conn.execute(
+                "SELECT mac FROM meter_registers WHERE meter_id = ?", (self.meter_id,)
+            ).fetchone()[0]
+            if stored is None:
+                raise MeterError(
+                    f"meter {self.meter_id}'s registers are not sealed yet: run `station meter init`"
+                )
+            if not hmac.compare_digest(stored, self._mac(r)):
+                raise _ControlSumFailed(
+                    "the registers do not match their MAC: they were edited outside the station"
+                )
         return r
 
+    def ensure_sound(self) -> Registers:
+        """Check the registers in a transaction of their own: a failure locks the meter for good (a check
+        inside a caller's transaction would roll its own lock back with the refused operation)."""
+        with self._locking_on_failure(), self.db.transaction() as conn:
+            return self._checked(conn)
+
+    def check(self) -> str | None:
+        """None when the registers are sound (control sum and, with the key, MAC); else what is wrong."""
+        with self.db.reading() as conn:
+            try:
+                self._checked(conn)
+            except (_ControlSumFailed, MeterError) as exc:
+                return str(exc)
+        return None
+
     def _read(self, conn: sqlite3.Connection) -> Registers:
-        row = conn.execute("SELECT * FROM meter_registers WHERE meter_id = ?", (self.meter_id,)).fetchone()
+        row = conn.execute(
+            "SELECT meter_id, descending, ascending, pieces, total_credited, locked FROM meter_registers"
+            " WHERE meter_id = ?",
+            (self.meter_id,),
+        ).fetchone()
+        if row is None:
+            return Registers(self.meter_id, 0, 0, 0, 0, None)
         return Registers(row[0], row[1], row[2], row[3], row[4], row[5])
 
     def _log(

@@ -16,7 +16,6 @@ from hardware.urls import DeviceUrl
 from station.config import DeviceUrls
 from station.events import EventKind
 from station.ids import S10
-from station.postage.meter import Meter
 from station.tracking import track
 from tests.pseudo_devices.pty_device import PtyDevice
 from tests.pseudo_devices.virtual_printer import VirtualPrinter
@@ -130,7 +129,7 @@ def test_counter_accepts_and_the_label_reaches_a_9100_printer(qtbot, station_app
     spooler = Spooler(ctx.queue, printer.url, transport_for(ctx.station, printer.url), ctx.bridge.on_printer)
     spooler.start()
     ctx.spoolers[printer.url] = spooler
-    Meter(ctx.station.db, ctx.station.config.meter_id).credit(10_000)
+    assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
     try:
         counter = station_app.window.show_mode("counter")
         assert isinstance(counter, CounterMode)
@@ -240,7 +239,7 @@ def test_a_csv_batch_is_queued_with_progress(qtbot, station_app: StationApp, tmp
 
 def test_counter_opt_in_number_and_receipt_come_with_the_acceptance(qtbot, station_app: StationApp) -> None:
     ctx = station_app.ctx
-    Meter(ctx.station.db, ctx.station.config.meter_id).credit(10_000)
+    assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
     counter = station_app.window.show_mode("counter")
     assert isinstance(counter, CounterMode)
     counter.handle_scan("RR473124829GB")

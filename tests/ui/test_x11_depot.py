@@ -64,6 +64,7 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
     home = tmp_path / "home"
     home.mkdir()
     (home / "station.toml").write_text('[devices]\ncamera = "off:"\n')
+    assert station(home, "meter", "init").returncode == 0
     assert station(home, "meter", "credit", "100.00").returncode == 0
     for item, zip_code in ((SEATTLE, "98101"), (SAN_FRANCISCO, "94105")):
         done = station(

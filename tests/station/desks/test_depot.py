@@ -11,7 +11,6 @@ from station.desks.depot import DepotDesk
 from station.desks.scan import ScanDesk
 from station.events import EventKind
 from station.labels.model import Text
-from station.postage.meter import Meter
 from station.printing.queue import PrintQueue
 from station.states import SackState
 
@@ -24,6 +23,11 @@ SAN_FRANCISCO_IMPB = f"]C142094105{GS}920559016491731234564"
 @pytest.fixture
 def depot(station: Station, desk: ScanDesk) -> DepotDesk:
     return DepotDesk(station, desk)
+
+
+def _fund(station: Station, cents: int = 10_000) -> None:
+    desk = CounterDesk(station)
+    assert desk.init_meter().ok and desk.credit(cents).ok
 
 
 def _tag_text(depot: DepotDesk) -> str:
@@ -57,7 +61,7 @@ def test_an_item_for_another_destination_is_refused_as_a_wrong_sack(depot: Depot
 def test_the_destination_of_an_s10_comes_from_its_acceptance(
     depot: DepotDesk, station: Station, desk: ScanDesk
 ) -> None:
-    Meter(station.db, station.config.meter_id).credit(10_000)
+    _fund(station)
     piece = Piece(
         800,
         "10001",

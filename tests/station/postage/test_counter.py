@@ -35,6 +35,7 @@ ACCEPT = [
 
 
 def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_scan(tmp_path: Path) -> None:
+    assert station(tmp_path, "meter", "init").returncode == 0
     refused = station(
         tmp_path, *ACCEPT, "--new-s10", "--label-format", "pdf", "--out", str(tmp_path / "l.pdf")
     )
@@ -82,7 +83,8 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
 
 
 def test_accept_with_a_phone_number_asks_the_customer_to_opt_in(tmp_path: Path) -> None:
-    station(tmp_path, "meter", "credit", "100.00")
+    assert station(tmp_path, "meter", "init").returncode == 0
+    assert station(tmp_path, "meter", "credit", "100.00").returncode == 0
     out = str(tmp_path / "l.zpl")
     bad = station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", out, "--phone", "12")
     assert bad.returncode == 1 and "not a valid number" in bad.stderr
@@ -96,7 +98,8 @@ def test_accept_with_a_phone_number_asks_the_customer_to_opt_in(tmp_path: Path) 
 
 
 def test_a_second_acceptance_of_the_same_item_is_refused_and_not_charged(tmp_path: Path) -> None:
-    station(tmp_path, "meter", "credit", "100.00")
+    assert station(tmp_path, "meter", "init").returncode == 0
+    assert station(tmp_path, "meter", "credit", "100.00").returncode == 0
     out = str(tmp_path / "l.zpl")
     assert station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", out).returncode == 0
     again = station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", out)

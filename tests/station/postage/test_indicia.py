@@ -40,15 +40,18 @@ def station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Station:
 
 
 @pytest.fixture
-def keys(station: Station, tmp_path: Path) -> MeterKeys:
-    return MeterKeys(station.db, tmp_path)
+def keys(station: Station) -> MeterKeys:
+    keys = MeterKeys(station.db, station.paths.keys)
+    keys.init("PS000001")  # the explicit set-up step
+    return keys
 
 
 def test_round_trip_and_key_file_permissions(keys: MeterKeys, tmp_path: Path) -> None:
     payload = sign(FIELDS, keys.private_key("PS000001"))
     assert payload.startswith(PREFIX) and payload.isalnum() and payload == payload.upper()
     assert verify_signature(payload, keys) == FIELDS
-    assert (tmp_path / "meter-PS000001.key").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "keys" / "meter-PS000001.key").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "keys").stat().st_mode & 0o777 == 0o700
 
 
 @pytest.mark.parametrize(
@@ -66,7 +69,7 @@ def test_round_trip_and_key_file_permissions(keys: MeterKeys, tmp_path: Path) ->
 )
 def test_changing_any_field_breaks_the_signature(keys: MeterKeys, change: dict[str, object]) -> None:
     key = keys.private_key("PS000001")
-    keys.register("PS000002", Ed25519PrivateKey.generate().public_key())
+    keys.init("PS000002")  # another enrolled meter: its key does not verify PS000001's signature
     genuine = sign(FIELDS, key)
     _fields, _record, signature = decode(genuine)
     forged_record = replace(FIELDS, **change).record()  # type: ignore[arg-type]
@@ -96,8 +99,8 @@ def test_flipping_any_character_is_detected(keys: MeterKeys) -> None:
 
 
 def test_unknown_meter_and_garbage_are_named(keys: MeterKeys) -> None:
-    stranger = sign(FIELDS, Ed25519PrivateKey.generate())
-    with pytest.raises(IndiciaError, match="unknown meter 'PS000001'"):
+    stranger = sign(replace(FIELDS, meter_id="PS000009"), Ed25519PrivateKey.generate())
+    with pytest.raises(IndiciaError, match="unknown meter 'PS000009'"):
         verify_signature(stranger, keys)
     for garbage, message in (
         ("RR473124829GB", "PSI1 prefix"),
