@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from station import containers
+from station.checkpoints import FILE_NAME as CHECKPOINTS
+from station.checkpoints import CheckpointLog
 from station.clock import utc_now
 from station.config import StationConfig
 from station.db import Database
@@ -36,6 +38,10 @@ class Station:
         self.clock = clock
         self.paths = paths or StationPaths.beside(db.path)
         self.journal = Journal(db, config.station_id, clock)
+        if not db.read_only:
+            self.journal.checkpoints = CheckpointLog(
+                self.paths.data / CHECKPOINTS, self.paths.keys, config.station_id
+            )
         self.journal.on_append(containers.apply)
         self.allocator = S10Allocator(db, config.station_id, config.s10_serial_first, config.s10_serial_last)
         # extensions: components that must see every scan install their hooks here, one line each.
@@ -101,7 +107,9 @@ class Station:
         return self.config.station_id
 
     def close(self) -> None:
-        """Close the database."""
+        """Sign the journal's head (what this process wrote), then close the database."""
+        if not self.db.read_only:
+            self.journal.checkpoint()
         self.db.close()
 
     def __enter__(self) -> Station:

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,6 +47,7 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0
         self.rollbacks = 0  # how many transactions rolled back: caches of committed state check it
+        self._after_commit: list[Callable[[], None]] = []
         if read_only:
             self._conn = self._open_read_only()
             return
@@ -121,15 +122,26 @@ class Database:
                 return
             self._conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self._after_commit = []
             try:
                 yield self._conn
             except BaseException:
                 self._depth = 0
                 self.rollbacks += 1
+                self._after_commit = []
                 self._conn.execute("ROLLBACK")
                 raise
             self._depth = 0
             self._conn.execute("COMMIT")
+            callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the transaction in progress has committed (never if it rolls back)."""
+        if not self._depth:
+            raise RuntimeError("after_commit needs a transaction in progress")
+        self._after_commit.append(callback)
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

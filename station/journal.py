@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from station.checkpoints import EVERY, Checkpoint, CheckpointLog, CheckpointProblem
 from station.clock import utc_now
 from station.db import Database
 from station.events import Event, EventKind, StoredEvent
@@ -158,6 +159,7 @@ class Journal:
         self._clock = clock
         self._hooks: list[AppendHook] = []
         self._head: tuple[int, int, str] | None = None  # (db.rollbacks when cached, seq, hash)
+        self.checkpoints: CheckpointLog | None = None  # set by Station: signs the head now and then
 
     def on_append(self, hook: AppendHook) -> None:
         """Run `hook(conn, stored)` inside the transaction of every new event (not for repeats)."""
@@ -199,6 +201,9 @@ class Journal:
                 if attempt:
                     raise
         self._head = (self.db.rollbacks, seq, digest)
+        if self.checkpoints is not None and seq % EVERY == 0:
+            log, at = self.checkpoints, self._clock()
+            self.db.after_commit(lambda: log.write(seq, digest, at))  # a checkpoint of committed events only
         stored = StoredEvent(event, seq, prev, digest)
         for hook in self._hooks:
             hook(conn, stored)
@@ -258,6 +263,45 @@ class Journal:
                     return VerifyResult(checked, stations, ChainBreak(station_id, stored.seq, problem))
                 expected_seq, prev = stored.seq + 1, stored.hash
         return VerifyResult(checked, stations, None)
+
+    def checkpoint(self) -> None:
+        """Sign the head this journal last wrote (clean shutdown, end of a `station scan` run)."""
+        if self.checkpoints is not None and self._head is not None and self._head[0] == self.db.rollbacks:
+            self.checkpoints.write(self._head[1], self._head[2], self._clock())
+
+    def check_checkpoints(self, points: list[Checkpoint]) -> list[CheckpointProblem]:
+        """What the journal contradicts in signed checkpoints: a shorter chain, or another hash at a seq."""
+        problems: list[CheckpointProblem] = []
+        newest: dict[str, Checkpoint] = {}
+        with self.db.reading() as conn:
+            for point in points:
+                if point.station_id not in newest or point.seq > newest[point.station_id].seq:
+                    newest[point.station_id] = point
+                row = conn.execute(
+                    "SELECT hash FROM events WHERE station_id=? AND seq=?", (point.station_id, point.seq)
+                ).fetchone()
+                if row is not None and row[0] != point.hash:
+                    problems.append(
+                        CheckpointProblem(
+                            point.station_id,
+                            point.seq,
+                            f"event {point.seq} is not the one checkpointed at {point.at}: rewritten",
+                        )
+                    )
+            for station_id, point in newest.items():
+                head = conn.execute(
+                    "SELECT max(seq) FROM events WHERE station_id=?", (station_id,)
+                ).fetchone()[0]
+                if (head or 0) < point.seq:
+                    problems.append(
+                        CheckpointProblem(
+                            station_id,
+                            point.seq,
+                            f"the journal ends at {head or 0} but was checkpointed at {point.seq}"
+                            f" ({point.at}): {point.seq - (head or 0)} events were removed",
+                        )
+                    )
+        return problems
 
     def _rows_of(self, station_id: str, batch: int = 5000) -> Iterator[sqlite3.Row]:
         last = 0
