@@ -8,7 +8,33 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from station.cli.common import printable
+
 VIDEO_SUFFIXES = {".avi", ".mp4", ".mkv", ".mov", ".webm", ".mjpg", ".mjpeg"}
+MAX_PIXELS = 100_000_000  # a 100-megapixel still is far beyond any camera or scanner the station meets
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a file cannot be decoded (before it is loaded), or None."""
+    try:
+        if not path.is_file():
+            return "no such file"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:  # reads the header only
+            width, height = image.size
+    except Image.DecompressionBombError as exc:
+        return f"image too large to decode ({exc})"
+    except (OSError, ValueError):
+        return None  # not a format Pillow knows: OpenCV may still read it, and says so if not
+    if width * height > MAX_PIXELS:
+        return f"image too large to decode ({width}x{height} pixels, at most {MAX_PIXELS // 1_000_000} MP)"
+    return None
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,8 +74,9 @@ def cmd_decode(args: argparse.Namespace) -> int:
 
     for name in args.paths:
         path = Path(name)
-        if not path.is_file():
-            print(f"{name}: no such file", file=sys.stderr)
+        problem = _unreadable(path)
+        if problem is not None:  # one bad file is named and skipped; the others are still read
+            print(printable(f"{name}: {problem}"), file=sys.stderr)
             unreadable += 1
             continue
         if path.suffix.lower() in VIDEO_SUFFIXES:
@@ -70,7 +97,15 @@ def cmd_decode(args: argparse.Namespace) -> int:
                 print(f"{name}: video has no frames", file=sys.stderr)
                 unreadable += 1
         else:
-            still = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            try:
+                still = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            except cv2.error as exc:  # OpenCV's own limits (size, a damaged file): this file only
+                print(
+                    printable(f"{name}: OpenCV cannot read it ({str(exc).strip().splitlines()[-1]})"),
+                    file=sys.stderr,
+                )
+                unreadable += 1
+                continue
             if still is None:
                 print(f"{name}: not an image OpenCV can read", file=sys.stderr)
                 unreadable += 1

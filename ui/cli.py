@@ -14,7 +14,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from station.cli.common import station_paths
+from station.cli.common import printable, station_paths
 from station.logs import configure_logging
 
 COMMAND_GROUPS = [
@@ -60,10 +60,31 @@ def _add_to_every_command(sub: argparse._SubParsersAction) -> None:  # type: ign
             _global_options(parser, argparse.SUPPRESS)
 
 
+def _not_utf8(args: argparse.Namespace) -> str | None:
+    """The first option whose value is not valid UTF-8 (the terminal or a script sent raw bytes)."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    positional = name in ("id", "item", "items", "paths", "payload", "text", "sscc", "amount")
+                    return name.upper() if positional else f"--{name.replace('_', '-')}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `station` command and return its exit code."""
+    for stream in (sys.stdout, sys.stderr):  # text from arguments or files may not be encodable: never raise
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    bad = _not_utf8(args)
+    if bad is not None:  # bytes that are not UTF-8 reach Python as surrogates: refused before any work
+        print(f"error: {bad} is not valid UTF-8 text", file=sys.stderr)
+        return 2
     log_file = configure_logging(station_paths(args))
     log.debug("station %s", " ".join(sys.argv[1:]))
     try:
@@ -75,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the operator gets one line; the maintainer gets the traceback in the log
         log.exception("station %s failed", args.command)
         where = f" (details in {log_file})" if log_file else ""
-        print(f"error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        print(printable(f"error: {type(exc).__name__}: {exc}{where}"), file=sys.stderr)
         return 1
     return code
 

@@ -11,7 +11,7 @@ from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler, SpoolEvent
 from hardware.printers.transports import PrinterNotReady
 from hardware.urls import DeviceUrlError
-from station.cli.common import Subcommands, open_station
+from station.cli.common import Subcommands, open_station, seconds, whole_number
 from station.desks.printing import PrintDesk
 from station.printing.queue import JobState, PrintQueue
 
@@ -24,9 +24,14 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--printer", help="printer URL (default: the configured printer)")
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument(
-        "--wait", type=float, default=10.0, help="seconds to keep trying before leaving jobs queued"
+        "--wait", type=seconds(3600), default=10.0, help="seconds to keep trying before leaving jobs queued"
     )
-    p.add_argument("--reprint", type=int, metavar="JOB", help="print job JOB again (explicit reprint)")
+    p.add_argument(
+        "--reprint",
+        type=whole_number(1, 2**63 - 1),
+        metavar="JOB",
+        help="print job JOB again (explicit reprint)",
+    )
     p.add_argument("--test", action="store_true", help="a test tag in the printer profile's language")
     p.add_argument("--batch", type=Path, metavar="CSV", help="one label per row: tracking,from,to[,...]")
     p.set_defaults(func=cmd_print)

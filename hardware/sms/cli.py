@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hardware.registry import Role, open_gateway, parse
 from hardware.urls import DeviceUrlError
-from station.cli.common import Subcommands, group, open_station
+from station.cli.common import Subcommands, group, open_station, seconds
 from station.notify.consent import handle_inbound
 from station.notify.worker import SmsWorker
 
@@ -20,7 +20,7 @@ def register(sub: Subcommands) -> None:
     w = a.add_parser("worker", help="send what is due through the configured gateway")
     w.add_argument("--once", action="store_true", help="one pass, then exit")
     w.add_argument("--gateway", help="gateway URL (default: the station's setting, log:)")
-    w.add_argument("--interval", type=float, default=2.0)
+    w.add_argument("--interval", type=seconds(3600), default=2.0, help="seconds between passes")
     w.set_defaults(func=cmd_worker)
     v = a.add_parser("serve", help="the inbound webhook (POST /sms/inbound, signed X-Twilio-Signature)")
     v.add_argument("--port", type=int, default=8088, choices=range(0, 65536), metavar="PORT")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any, Protocol, TypeAlias
 
 from station.app import Station
@@ -28,6 +29,36 @@ class Answer(Protocol):
     def line(self) -> str: ...
 
     def to_json(self) -> dict[str, Any]: ...
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (a usage error names the range otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def seconds(high: float) -> Callable[[str], float]:
+    """An argparse type: a number of seconds from 0 to `high` (NaN and infinities refused)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not 0 <= value <= high:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{text} is not between 0 and {high:g} seconds")
+        return value
+
+    return parse
 
 
 def station_paths(args: argparse.Namespace) -> StationPaths:

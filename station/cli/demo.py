@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from station.cli.common import open_station
+from station.cli.common import open_station, whole_number
 from station.demo import fill_demo_day
 
 
@@ -15,9 +15,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "demo", help="fill the journal with a realistic day (several facilities, sacks, deliveries)"
     )
-    p.add_argument("--items", type=int, default=3000, help="items accepted during the day (default 3000)")
     p.add_argument(
-        "--seed", type=int, help="random seed for a reproducible day (default: a new day each run)"
+        "--items",
+        type=whole_number(1, 1_000_000),
+        default=3000,
+        help="items accepted in the day (default 3000)",
+    )
+    p.add_argument(
+        "--seed",
+        type=whole_number(0, 2**63 - 1),
+        help="random seed for a reproducible day (default: a new one)",
     )
     p.set_defaults(func=cmd_demo)
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from station.cli.common import open_station
+from station.cli.common import open_station, whole_number
 from station.ids import InvalidId, SerialSpaceExhausted
 from station.scanning import Identified, classify
 
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new.add_argument("scheme", choices=["s10"])
     new.add_argument("--service", required=True, help="S10 service indicator, e.g. RR, EE, CP")
     new.add_argument("--country", required=True, help="ISO 3166 alpha-2 country of the issuing post")
-    new.add_argument("--count", type=int, default=1)
+    new.add_argument("--count", type=whole_number(1, 100_000), default=1)
     new.set_defaults(func=cmd_new)
 
 

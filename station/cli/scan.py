@@ -6,9 +6,12 @@ import argparse
 import sys
 from typing import BinaryIO
 
-from station.cli.common import Subcommands, answer, open_station
+from station.cli.common import Subcommands, answer, open_station, whole_number
+from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.events import REASON_CODES, EventKind
+from station.inputs import MAX_GRAMS
+from station.scanning import classify
 
 SCAN_KINDS = [k.value for k in EventKind if not k.is_internal]
 MAX_LINE = 4096  # a scanner line longer than this is noise (as the serial framing caps a frame)
@@ -24,7 +27,9 @@ def register(sub: Subcommands) -> None:
     p.add_argument(
         "--reason", choices=sorted(REASON_CODES), help="reason code for attempted/delayed/returned"
     )
-    p.add_argument("--weight-g", type=int, help="weight in grams for every scanned item")
+    p.add_argument(
+        "--weight-g", type=whole_number(0, MAX_GRAMS), help="weight in grams for every scanned item"
+    )
     p.add_argument("--signature-ref", help="signature reference for delivered")
     p.add_argument("--input", help="file of raw scans, one per line (default: stdin)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -55,9 +60,16 @@ def _run(desk: ScanDesk, stream: BinaryIO, kind: EventKind, args: argparse.Names
         if not line:
             return refused
         if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            dropped = len(line)
             while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                pass  # the rest of an endless line is read and dropped, never held in memory
-            line = line[:MAX_LINE] + b"..."
+                dropped += len(rest)  # the rest of an endless line is read and dropped, never held in memory
+            shown = classify(line[:60]).raw if line[:60].strip() else ""
+            reason = (
+                f"scanner line of {dropped + len(rest):,} bytes without a line end"
+                " (binary data or a stuck scanner)"
+            )
+            refused += answer(Outcome.refused(f"{reason}: {shown}..." if shown else reason), args.json)
+            continue
         if not line.strip(b"\r\n"):
             continue  # a blank line between batches is not a scan
         outcome = desk.record(

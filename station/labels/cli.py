@@ -7,6 +7,7 @@ import csv
 import sys
 from pathlib import Path
 
+from station.cli.common import whole_number
 from station.ids import InvalidId
 from station.labels.png import PngRenderer
 from station.labels.render import FORMATS, render
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r.add_argument("--weight", help="e.g. 1.2kg, 850g, 2.5lb")
     r.add_argument("--routing-zip", help="destination ZIP for the IMpb routing code (AI 420)")
     r.add_argument("--reference", default="")
-    r.add_argument("--items", type=int, default=0, help="item count, for --kind sack")
+    r.add_argument("--items", type=whole_number(0, 100_000), default=0, help="item count, for --kind sack")
     r.add_argument("--dpi", type=int, choices=[203, 300], default=203)
     r.add_argument("--reprint", action="store_true", help="mark the label REPRINT")
     r.add_argument("--batch", help="CSV with columns tracking,from,to[,service,weight,routing_zip,reference]")

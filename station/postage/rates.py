@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from station.resources import asset
 
 ASSETS = asset("rates")
+MAX_SIDE_MM = 10_000
 
 
 class RateError(ValueError):
@@ -43,13 +45,18 @@ class Dimensions:
         numbers = raw.removesuffix(unit).split("x")
         if len(numbers) != 3:
             raise RateError(f"dimensions {text!r}: give length x width x height, e.g. 30x20x10cm")
-        factor = {"cm": 10, "mm": 1, "in": 25.4}[unit]
+        factor = {"cm": Decimal(10), "mm": Decimal(1), "in": Decimal("25.4")}[unit]
         try:
-            mm = [round(float(n) * factor) for n in numbers]
-        except ValueError:
+            sizes = [Decimal(n) * factor for n in numbers]
+        except InvalidOperation:
             raise RateError(f"dimensions {text!r} are not numbers") from None
-        if min(mm) <= 0:
+        if not all(s.is_finite() for s in sizes):  # NaN, Infinity
+            raise RateError(f"dimensions {text!r} are not numbers")
+        if min(sizes) <= 0:
             raise RateError(f"dimensions {text!r} must be positive")
+        if max(sizes) > MAX_SIDE_MM:
+            raise RateError(f"dimensions {text!r}: no side of a parcel is over {MAX_SIDE_MM // 1000} m")
+        mm = [int(s.to_integral_value(rounding="ROUND_HALF_UP")) for s in sizes]
         return cls(*mm)
 
 
