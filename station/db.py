@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,10 +79,10 @@ class Database:
     def _open_read_only(self) -> sqlite3.Connection:
         if not self.path.exists():
             raise FileNotFoundError(f"no station database at {self.path}")
-        quoted = urllib.parse.quote(str(self.path.resolve()))
+        uri = self.path.resolve().as_uri()  # file:///... with every odd character escaped
         for options in ("mode=ro", "mode=ro&immutable=1"):  # immutable: a copy no one writes (no -shm)
             conn = sqlite3.connect(
-                f"file:{quoted}?{options}",
+                f"{uri}?{options}",
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
