@@ -94,6 +94,9 @@ class Database:
             except sqlite3.OperationalError:
                 conn.close()
                 continue
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise JournalDamaged(f"{self.path}: not a readable station database ({exc})") from None
             return conn
         raise sqlite3.OperationalError(f"{self.path}: cannot be opened for reading")
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from station.cli.common import printable, station_paths
+from station.config import ConfigError
+from station.db import JournalDamaged
 from station.logs import configure_logging
+from station.migrations import SchemaError
+from station.printing.profiles import ProfileError
 
 COMMAND_GROUPS = [
     "station.cli",
@@ -26,6 +31,15 @@ COMMAND_GROUPS = [
     "ui.commands",
 ]
 log = logging.getLogger("station")
+# Faults that are about the world, not the code: one line for the operator, no traceback needed.
+KNOWN_FAULTS: tuple[type[BaseException], ...] = (
+    OSError,
+    sqlite3.DatabaseError,
+    JournalDamaged,
+    SchemaError,
+    ConfigError,
+    ProfileError,
+)
 
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -93,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except KNOWN_FAULTS as exc:  # a fault of the world (a file, the disk, the database), not of the code
+        log.warning("station %s: %s: %s", args.command, type(exc).__name__, exc)
+        print(printable(f"error: {exc}"), file=sys.stderr)
+        return 1
     except Exception as exc:  # the operator gets one line; the maintainer gets the traceback in the log
         log.exception("station %s failed", args.command)
         where = f" (details in {log_file})" if log_file else ""

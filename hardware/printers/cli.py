@@ -11,7 +11,7 @@ from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler, SpoolEvent
 from hardware.printers.transports import PrinterNotReady
 from hardware.urls import DeviceUrlError
-from station.cli.common import Subcommands, open_station, seconds, whole_number
+from station.cli.common import Subcommands, open_station, printable, seconds, whole_number
 from station.desks.printing import PrintDesk
 from station.printing.queue import JobState, PrintQueue
 
@@ -85,7 +85,9 @@ def cmd_print(args: argparse.Namespace) -> int:
             if not spooler.drain_once():
                 time.sleep(0.1)
         for e in events:
-            print(("printed " if e.printed else "not printed: ") + e.message.removeprefix("printed "))
+            print(
+                printable(("printed " if e.printed else "not printed: ") + e.message.removeprefix("printed "))
+            )
         waiting = queue.jobs(printer, (JobState.QUEUED,))
         if waiting:
             print(f"{len(waiting)} job(s) stay queued for {printer}; they print when it is ready")
@@ -109,7 +111,11 @@ def cmd_status(args: argparse.Namespace) -> int:
                     said = "no status available (not a Zebra ~HS printer)"
             except (PrinterNotReady, DeviceUrlError) as exc:
                 said = str(exc)
-            print(f"{printer}: {line} -- {said}")
+            print(printable(f"{printer}: {line} -- {said}"))
             for job in queue.jobs(printer, (JobState.QUEUED, JobState.UNCERTAIN, JobState.FAILED)):
-                print(f"  job {job.id} {job.state}: {job.description} ({job.last_error or 'waiting'})")
+                print(
+                    printable(
+                        f"  job {job.id} {job.state}: {job.description} ({job.last_error or 'waiting'})"
+                    )
+                )
     return 0

@@ -261,3 +261,45 @@ def test_an_endless_scanner_line_is_capped_while_it_is_read(tmp_path: Path) -> N
     assert lines[0].startswith("REJECT scanner line of 209,715,201 bytes without a line end")
     assert "\\x00\\x00" in lines[0] and len(lines[0]) < 400  # shown from its first bytes only
     assert lines[1] == "OK RR473124829GB"
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        (
+            ["scan", "--event", "delivered", "--facility", "F", "--operator", "o", "--input", "/nonexistent"],
+            "No such file",
+        ),
+        (["scan", "--event", "delivered", "--facility", "F", "--operator", "o", "--input", "/"], "directory"),
+    ],
+)
+def test_a_missing_or_folder_input_is_one_line(tmp_path: Path, argv: list[str], names: str) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and names in result.stderr
+    assert "Traceback" not in (tmp_path / "logs" / "station.log").read_text()
+
+
+def test_a_malformed_settings_file_is_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "station.toml").write_bytes(b"[station\n\xff\xfe")
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), "track", "RR473124829GB"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (
+        result.returncode == 1 and result.stderr.startswith("error: ") and "not valid TOML" in result.stderr
+    )

@@ -94,9 +94,7 @@ def test_a_station_does_not_write_to_a_journal_that_fails_its_quick_check(tmp_pa
     scanned = station_cli(
         tmp_path, "scan", "--event", "acceptance", "--facility", "F", "--operator", "o", timeout=60
     )
-    assert (
-        scanned.returncode == 1 and "JournalDamaged" in scanned.stderr and "will not write" in scanned.stderr
-    )
+    assert scanned.returncode == 1 and "will not write" in scanned.stderr
     assert path.read_bytes() == before
 
 
