@@ -4,8 +4,13 @@ A wedge scanner types its data as keystrokes a few milliseconds apart and ends w
 a person types tens to hundreds of milliseconds apart. The filter holds printable keystrokes while
 they come fast; a burst of at least `min_length` characters ended by Enter/Tab becomes a scan (and
 never reaches the focused text field), while anything slower is handed back to the widget it was
-meant for, in order, so typing works as usual on every screen. Key timing uses an injectable
-monotonic clock: QTest events carry no timestamps.
+meant for, in order, so typing works as usual on every screen.
+
+A wedge scanner presses Shift around every capital (and Ctrl for Ctrl+], the GS of GS1 codes) exactly
+as a keyboard does: modifier-only key events inside a burst are part of it, never its end. Keys are
+timed by the event's own timestamp (the X server's milliseconds) where the platform gives one, so a
+busy window that handles keys late and in clumps still sees the scanner's real rhythm; events without
+one (QTest) are timed by an injectable monotonic clock.
 """
 
 from __future__ import annotations
@@ -18,6 +23,27 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 GS = "\x1d"
+# Compared by value: how PySide hands out enums (and hashes them) depends on its options.
+MODIFIER_KEYS = frozenset(
+    int(k.value)
+    for k in (
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+    )
+)
+ENDING_KEYS = frozenset(int(k.value) for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab))
+
+
+def _code(key: Qt.Key | int) -> int:
+    """A key as its number, whatever PySide handed out."""
+    return key if isinstance(key, int) else int(key.value)
 
 
 class WedgeFilter(QObject):
@@ -41,9 +67,11 @@ class WedgeFilter(QObject):
         self._text: list[str] = []
         self._last = 0.0
         self._replaying = False
+        self._draining = False
+        self._stamped = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._release)
+        self._timer.timeout.connect(self._burst_timed_out)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if self._replaying or event.type() not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
@@ -52,10 +80,14 @@ class WedgeFilter(QObject):
             return False
         if event.type() == QEvent.Type.KeyRelease:
             return bool(self._held)  # releases of held keys are dropped with them
-        now = self._clock()
-        gap = now - self._last
         key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab) and self._held:
+        if _code(key) in MODIFIER_KEYS:
+            # Shift before a capital, Ctrl before ]: inside a burst they belong to it (the characters
+            # they make carry their text); outside one they go to the widget as usual.
+            return bool(self._held)
+        now = self._time_of(event)
+        gap = now - self._last
+        if _code(key) in ENDING_KEYS and self._held:
             if gap <= self.max_gap and len(self._text) >= self.min_length:
                 text = "".join(self._text)
                 self._clear()
@@ -72,8 +104,34 @@ class WedgeFilter(QObject):
         self._held.append((watched, QKeyEvent(event.type(), key, event.modifiers(), event.text())))
         self._text.append(char)
         self._last = now
-        self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
+        if not self._draining:
+            self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
         return True
+
+    def _time_of(self, event: QKeyEvent) -> float:
+        """Seconds on the event's own clock (the X server's) when it has one, else the monotonic clock."""
+        stamp = event.timestamp()
+        if stamp:
+            self._stamped = True
+            return stamp / 1000
+        if self._stamped and self._held:
+            return self._last  # a stamped burst never mixes with unstamped events: take it as the same time
+        self._stamped = False
+        return self._clock()
+
+    def _burst_timed_out(self) -> None:
+        # A busy window handles keys late and in clumps: keys of this burst may be waiting in the queue
+        # already. Take them first; only a burst that really stopped is given back as typing.
+        held = len(self._held)
+        self._draining = True
+        try:
+            QApplication.processEvents()
+        finally:
+            self._draining = False
+        if self._held and len(self._held) == held:
+            self._release()
+        elif self._held:  # the burst went on while the queue was drained: wait for its end again
+            self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
 
     def _release(self) -> None:
         """Give held keystrokes back to their widgets: it was a person typing."""

@@ -5,11 +5,12 @@ pytest-qt's simulated key events."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,22 @@ def display() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def wedge(env: dict[str, str]) -> Callable[..., None]:
+    """Type as a wedge scanner: the parts (text, or a key such as ctrl+bracketright) then Enter, by xdotool
+    runs chained in one shell, so no process start-up (30-40 ms from Python) opens a gap no scanner has."""
+
+    def scan(*parts: str) -> None:
+        steps = [
+            f"xdotool key {p}" if p.startswith("ctrl+") else f"xdotool type --delay 4 {shlex.quote(p)}"
+            for p in parts
+        ]
+        subprocess.run(
+            ["sh", "-c", "; ".join([*steps, "xdotool key Return"])], env=env, check=True, timeout=30
+        )
+
+    return scan
 
 
 def banner_colour(shot: Path) -> tuple[int, int, int]:
@@ -97,6 +114,8 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
     def xdotool(*args: str) -> None:
         subprocess.run(["xdotool", *args], env=env, check=True, timeout=30)
 
+    scan = wedge(env)
+
     def shot(name: str) -> Path:
         path = tmp_path / f"{name}.png"
         subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=30)
@@ -115,13 +134,11 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
         time.sleep(1.0)
         xdotool("mousemove", "600", "600", "click", "1")  # no window manager: focus follows the pointer
         xdotool("key", "F2")
-        for code in (SACK, SEATTLE):
-            xdotool("type", "--delay", "4", code)
-            xdotool("key", "Return")
+        for code in (SACK, SEATTLE):  # code and Enter in one xdotool run, as one scanner stream
+            scan(code)
         time.sleep(1.5)
         refused = shot("refused")
-        xdotool("type", "--delay", "4", SAN_FRANCISCO)
-        xdotool("key", "Return")
+        scan(SAN_FRANCISCO)
         time.sleep(1.5)
         accepted = shot("accepted")
     finally:
@@ -133,3 +150,55 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
     assert "sort-in" not in seattle.stdout and "now in sack" not in seattle.stdout
     san_francisco = station(home, "track", SAN_FRANCISCO)
     assert "now in sack 106141411234567897" in san_francisco.stdout
+
+
+def test_capital_letters_and_ctrl_gs_from_a_wedge_scanner_reach_the_window_whole(
+    display: str, tmp_path: Path
+) -> None:
+    # xdotool presses Shift around every capital and types GS as Ctrl+], exactly as a USB HID wedge does.
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "station.toml").write_text('[devices]\ncamera = "off:"\n')
+    assert station(home, "sack", "open", SACK, "--destination", "941").returncode == 0
+    env = {**os.environ, "DISPLAY": display}
+    env.pop("QT_QPA_PLATFORM", None)
+    window = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def xdotool(*args: str) -> None:
+        subprocess.run(["xdotool", *args], env=env, check=True, timeout=30)
+
+    scan = wedge(env)
+
+    try:
+        deadline = time.monotonic() + 30
+        while (
+            subprocess.run(
+                ["xdotool", "search", "--name", "Parcel Station"], env=env, capture_output=True, check=False
+            ).returncode
+            != 0
+        ):
+            assert time.monotonic() < deadline and window.poll() is None, "the window did not appear"
+            time.sleep(0.2)
+        time.sleep(1.0)
+        xdotool("mousemove", "600", "600", "click", "1")
+        xdotool("key", "F2")
+        for code in (SACK, "RR473124829GB", "EE123456785US"):  # S10s: capitals typed with Shift
+            scan(code)
+        # GS1-128 IMpb routed to Seattle: ]C1, AI 420 and the ZIP, GS as Ctrl+], then the tracking number
+        scan("]C142098101", "ctrl+bracketright", SEATTLE)
+        time.sleep(2.0)
+        screen = tmp_path / "screen.png"
+        subprocess.run(["import", "-window", "root", str(screen)], env=env, check=True, timeout=30)
+    finally:
+        window.terminate()
+        window.wait(15)
+    for item in ("RR473124829GB", "EE123456785US"):
+        assert "now in sack 106141411234567897" in station(home, "track", item).stdout, item
+    seattle = station(home, "track", SEATTLE)  # refused as a wrong sack: its routing ZIP arrived whole
+    assert seattle.returncode == 1
+    assert banner_colour(screen) == RED
