@@ -38,9 +38,14 @@ class IdKind(StrEnum):
 
     S10 = "s10"
     IMPB = "impb"
+    USPS20 = "usps20"  # USPS 20-digit: service code, 9-digit mailer id, 8-digit serial, mod-10 check
     SSCC = "sscc"
     INDICIA = "indicia"
     OTHER = "other"
+
+
+# The kinds that name a mail item (the rest are sacks, postage indicia, or something else).
+ITEM_KINDS = frozenset({IdKind.S10, IdKind.IMPB, IdKind.USPS20})
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,8 @@ def _classify_digits(shown: str, digits: str, symbology: str | None) -> Identifi
         return _impb(shown, digits, symbology)
     if digits.startswith(TRACKING_PREFIXES) and 20 <= len(digits) <= 34:
         return _impb(shown, digits, symbology)
+    if len(digits) == 20 and not digits.startswith(("00", *TRACKING_PREFIXES)):
+        return _twenty_digits(shown, digits, symbology)
     if len(digits) == 18 or (len(digits) == 20 and digits.startswith("00")):
         try:
             sscc = Sscc.parse(digits)
@@ -139,7 +146,27 @@ def _classify_digits(shown: str, digits: str, symbology: str | None) -> Identifi
         return Identified(shown, IdKind.OTHER, digits, symbology)
     if symbology is not None:
         return Identified(shown, IdKind.OTHER, digits, symbology)
-    return Rejected(shown, f"{len(digits)} digits is not the length of an IMpb (20-34) or an SSCC (18)")
+    return Rejected(
+        shown,
+        f"{len(digits)} digits is no tracking number's length: an IMpb has 20-34 digits starting 91-95,"
+        " a USPS 20-digit number 20, an SSCC 18 (20 with its AI 00)",
+    )
+
+
+def _twenty_digits(shown: str, digits: str, symbology: str | None) -> Identified | Rejected:
+    """20 digits that do not start 91-95: the USPS 20-digit format (its check digit over its own 19
+    digits), or an IMpb tracking number printed without its leading 91 (whose check digit counts the 91).
+    The two check digits always differ (the 91 adds 8 to the weighted sum), so at most one reading holds."""
+    own, with_91 = gs1_mod10(digits[:-1]), gs1_mod10("91" + digits[:-1])
+    if int(digits[-1]) == own:
+        return Identified(shown, IdKind.USPS20, digits, symbology)
+    if int(digits[-1]) == with_91:
+        return _impb(shown, "91" + digits, symbology)
+    return Rejected(
+        shown,
+        f"wrong check digit for a 20-digit USPS number: {own} (USPS 20-digit) or {with_91} (IMpb printed"
+        f" without its leading 91), not {digits[-1]}",
+    )
 
 
 def _impb(shown: str, text: str, symbology: str | None) -> Identified | Rejected:

@@ -24,7 +24,7 @@ from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.events import REASON_CODES, EventKind
 from station.paths import write_new_private
-from station.scanning import Identified, IdKind, classify
+from station.scanning import ITEM_KINDS, Identified, classify
 from station.states import ItemStatus
 
 # The reasons a carrier can give at a door (the rest are depot and customer-service reasons).
@@ -144,8 +144,8 @@ def _item(raw: str | bytes) -> str | Outcome:
     found = classify(raw)
     if not isinstance(found, Identified):
         return Outcome.refused(found.reason)
-    if found.kind not in (IdKind.S10, IdKind.IMPB):
-        return Outcome.refused(f"{found.id} is not an item (S10 or IMpb): scan the item's tracking barcode")
+    if found.kind not in ITEM_KINDS:
+        return Outcome.refused(f"{found.id} is not an item (S10, IMpb or USPS 20-digit): scan the item's tracking barcode")
     return found.id
 
 

@@ -30,7 +30,7 @@ from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
 from station.printing.profiles import ProfileError, profile
 from station.printing.queue import PrintQueue
-from station.scanning import Identified, IdKind, classify
+from station.scanning import ITEM_KINDS, Identified, IdKind, classify
 
 
 class AcceptanceError(ValueError):
@@ -327,8 +327,8 @@ class CounterDesk:
             s10 = self.station.allocator.allocate(piece.s10_service, self.station.config.country)[0]
             return s10.text, None
         found = classify(piece.tracking)
-        if not isinstance(found, Identified) or found.kind not in (IdKind.S10, IdKind.IMPB):
-            reason = getattr(found, "reason", f"{piece.tracking} is not an item id (S10 or IMpb)")
+        if not isinstance(found, Identified) or found.kind not in ITEM_KINDS:
+            reason = getattr(found, "reason", f"{piece.tracking} is not an item id (S10, IMpb or USPS 20-digit)")
             raise AcceptanceError(f"tracking: {reason}")
         known = containers.item_record(conn, found.id)
         if known is not None and known.accepted:

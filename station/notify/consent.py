@@ -19,7 +19,7 @@ from station.app import Station
 from station.notify import subscribers
 from station.notify.outbox import cancel_waiting, queue_message
 from station.notify.phone import to_e164
-from station.scanning import Identified, IdKind, classify
+from station.scanning import ITEM_KINDS, Identified, classify
 from station.states import SubscriberState
 
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
@@ -48,7 +48,7 @@ def _stopped_item(words: list[str]) -> str | None:
     """The item of `STOP <tracking number>`, if that is what the text says."""
     if len(words) == 2 and words[0] == "stop":
         found = classify(words[1])
-        if isinstance(found, Identified) and found.kind in (IdKind.S10, IdKind.IMPB):
+        if isinstance(found, Identified) and found.kind in ITEM_KINDS:
             return found.id
     return None
 
@@ -129,7 +129,7 @@ def handle_inbound(station: Station, phone_text: str, body: str, source: str = "
             queue_message(station, conn, phone, item, "optin_confirmed")
             return InboundResult(phone, "active", "optin_confirmed")
         found = classify(body)
-        if isinstance(found, Identified) and found.kind in (IdKind.S10, IdKind.IMPB):
+        if isinstance(found, Identified) and found.kind in ITEM_KINDS:
             subscribers.follow(conn, phone, found.id, station.clock().isoformat())
             if state is SubscriberState.ACTIVE:
                 queue_message(station, conn, phone, found.id, "following")

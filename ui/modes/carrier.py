@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from station.delivery import SignatureRefused
 from station.desks.outcome import Outcome
 from station.events import REASON_CODES, EventKind
-from station.scanning import Identified, IdKind, classify
+from station.scanning import ITEM_KINDS, Identified, classify
 from ui.context import AppContext
 from ui.modes.base import Mode
 from ui.widgets.signature_pad import SignaturePad
@@ -79,7 +79,7 @@ class CarrierMode(Mode):
     def handle_scan(self, raw: str) -> None:
         """Loading: out-for-delivery scan. At the door: select the item."""
         found = classify(raw)
-        if not isinstance(found, Identified) or found.kind not in (IdKind.S10, IdKind.IMPB):
+        if not isinstance(found, Identified) or found.kind not in ITEM_KINDS:
             self.ctx.feedback.bad(
                 found.reason if not isinstance(found, Identified) else f"{found.id}: not an item"
             )

@@ -22,7 +22,7 @@ from station.desks.outcome import Outcome
 from station.inputs import parse_weight_g
 from station.notify.phone import to_e164
 from station.postage.rates import RateError, money
-from station.scanning import Identified, IdKind, classify
+from station.scanning import ITEM_KINDS, Identified, classify
 from ui.context import AppContext
 from ui.modes.base import Mode
 
@@ -91,7 +91,7 @@ class CounterMode(Mode):
     def handle_scan(self, raw: str) -> None:
         """An item id fills the item field (and starts a new transaction)."""
         found = classify(raw)
-        if not isinstance(found, Identified) or found.kind not in (IdKind.S10, IdKind.IMPB):
+        if not isinstance(found, Identified) or found.kind not in ITEM_KINDS:
             reason = found.reason if not isinstance(found, Identified) else f"{found.id} is not an item id"
             self.ctx.feedback.bad(reason)
             return
