@@ -1,6 +1,7 @@
 """The identifier layer against sample numbers of each format in use, not only numbers the project made
-itself (the two USPS 20-digit samples are the ones quoted from the field in issue 13): USPS 20-digit, an IMpb printed without its leading 91, IMpb 22 and 26 (with routing),
-UPU S10, and GS1 SSCC; and every length refusal says something true."""
+itself (the two USPS 20-digit samples are the ones quoted from the field in issue 13): USPS 20-digit,
+an IMpb printed without its leading 91, IMpb with and without routing, UPU S10 and GS1 SSCC; and every
+length refusal says something true."""
 
 from __future__ import annotations
 
