@@ -145,7 +145,9 @@ def _item(raw: str | bytes) -> str | Outcome:
     if not isinstance(found, Identified):
         return Outcome.refused(found.reason)
     if found.kind not in ITEM_KINDS:
-        return Outcome.refused(f"{found.id} is not an item (S10, IMpb or USPS 20-digit): scan the item's tracking barcode")
+        return Outcome.refused(
+            f"{found.id} is not an item (S10, IMpb or USPS 20-digit): scan the item's tracking barcode"
+        )
     return found.id
 
 

@@ -328,7 +328,9 @@ class CounterDesk:
             return s10.text, None
         found = classify(piece.tracking)
         if not isinstance(found, Identified) or found.kind not in ITEM_KINDS:
-            reason = getattr(found, "reason", f"{piece.tracking} is not an item id (S10, IMpb or USPS 20-digit)")
+            reason = getattr(
+                found, "reason", f"{piece.tracking} is not an item id (S10, IMpb or USPS 20-digit)"
+            )
             raise AcceptanceError(f"tracking: {reason}")
         known = containers.item_record(conn, found.id)
         if known is not None and known.accepted:
