@@ -10,7 +10,9 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -54,20 +56,64 @@ def display() -> Iterator[str]:
         server.wait(10)
 
 
-def wedge(env: dict[str, str]) -> Callable[..., None]:
-    """Type as a wedge scanner: the parts (text, or a key such as ctrl+bracketright) then Enter, by xdotool
-    runs chained in one shell, so no process start-up (30-40 ms from Python) opens a gap no scanner has."""
+@dataclass
+class Window:
+    """The station window running on the test's X server, and what a person and a scanner do to it."""
 
-    def scan(*parts: str) -> None:
+    env: dict[str, str]
+    folder: Path
+
+    def xdotool(self, *args: str) -> None:
+        subprocess.run(["xdotool", *args], env=self.env, check=True, timeout=30)
+
+    def scan(self, *parts: str) -> None:
+        """Type as a wedge scanner: the parts (text, or a key such as ctrl+bracketright) then Enter, by
+        xdotool runs chained in one shell, so no process start-up (30-40 ms from Python) opens a gap
+        that no scanner has."""
         steps = [
             f"xdotool key {p}" if p.startswith("ctrl+") else f"xdotool type --delay 4 {shlex.quote(p)}"
             for p in parts
         ]
         subprocess.run(
-            ["sh", "-c", "; ".join([*steps, "xdotool key Return"])], env=env, check=True, timeout=30
+            ["sh", "-c", "; ".join([*steps, "xdotool key Return"])], env=self.env, check=True, timeout=30
         )
 
-    return scan
+    def shot(self, name: str) -> Path:
+        path = self.folder / f"{name}.png"
+        subprocess.run(["import", "-window", "root", str(path)], env=self.env, check=True, timeout=30)
+        return path
+
+
+@contextmanager
+def window_on(display: str, home: Path, screen_key: str) -> Iterator[Window]:
+    """`station gui` on `display`, focused (no window manager: focus follows the pointer) and showing
+    the screen of `screen_key`; stopped afterwards."""
+    env = {**os.environ, "DISPLAY": display}
+    env.pop("QT_QPA_PLATFORM", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    window = Window(env, home)
+    try:
+        deadline = time.monotonic() + 30
+        while (
+            subprocess.run(
+                ["xdotool", "search", "--name", "Parcel Station"], env=env, capture_output=True, check=False
+            ).returncode
+            != 0
+        ):
+            assert time.monotonic() < deadline and process.poll() is None, "the window did not appear"
+            time.sleep(0.2)
+        time.sleep(1.0)
+        window.xdotool("mousemove", "600", "600", "click", "1")
+        window.xdotool("key", screen_key)
+        yield window
+    finally:
+        process.terminate()
+        process.wait(15)
 
 
 def banner_colour(shot: Path) -> tuple[int, int, int]:
@@ -75,12 +121,17 @@ def banner_colour(shot: Path) -> tuple[int, int, int]:
     return image.getpixel((500, 20))  # type: ignore[return-value]
 
 
-def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
-    display: str, tmp_path: Path
-) -> None:
+def _home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     (home / "station.toml").write_text('[devices]\ncamera = "off:"\n')
+    return home
+
+
+def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
+    display: str, tmp_path: Path
+) -> None:
+    home = _home(tmp_path)
     assert station(home, "meter", "init").returncode == 0
     assert station(home, "meter", "credit", "100.00").returncode == 0
     for item, zip_code in ((SEATTLE, "98101"), (SAN_FRANCISCO, "94105")):
@@ -102,48 +153,14 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
         )
         assert done.returncode == 0, done.stderr
     assert station(home, "sack", "open", SACK, "--destination", "941").returncode == 0
-    env = {**os.environ, "DISPLAY": display}
-    env.pop("QT_QPA_PLATFORM", None)
-    window = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-    def xdotool(*args: str) -> None:
-        subprocess.run(["xdotool", *args], env=env, check=True, timeout=30)
-
-    scan = wedge(env)
-
-    def shot(name: str) -> Path:
-        path = tmp_path / f"{name}.png"
-        subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=30)
-        return path
-
-    try:
-        deadline = time.monotonic() + 30
-        while (
-            subprocess.run(
-                ["xdotool", "search", "--name", "Parcel Station"], env=env, capture_output=True, check=False
-            ).returncode
-            != 0
-        ):
-            assert time.monotonic() < deadline and window.poll() is None, "the window did not appear"
-            time.sleep(0.2)
-        time.sleep(1.0)
-        xdotool("mousemove", "600", "600", "click", "1")  # no window manager: focus follows the pointer
-        xdotool("key", "F2")
-        for code in (SACK, SEATTLE):  # code and Enter in one xdotool run, as one scanner stream
-            scan(code)
+    with window_on(display, home, "F2") as window:
+        window.scan(SACK)
+        window.scan(SEATTLE)
         time.sleep(1.5)
-        refused = shot("refused")
-        scan(SAN_FRANCISCO)
+        refused = window.shot("refused")
+        window.scan(SAN_FRANCISCO)
         time.sleep(1.5)
-        accepted = shot("accepted")
-    finally:
-        window.terminate()
-        window.wait(15)
+        accepted = window.shot("accepted")
     assert banner_colour(refused) == RED
     assert banner_colour(accepted) == GREEN
     seattle = station(home, "track", SEATTLE)
@@ -156,47 +173,15 @@ def test_capital_letters_and_ctrl_gs_from_a_wedge_scanner_reach_the_window_whole
     display: str, tmp_path: Path
 ) -> None:
     # xdotool presses Shift around every capital and types GS as Ctrl+], exactly as a USB HID wedge does.
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "station.toml").write_text('[devices]\ncamera = "off:"\n')
+    home = _home(tmp_path)
     assert station(home, "sack", "open", SACK, "--destination", "941").returncode == 0
-    env = {**os.environ, "DISPLAY": display}
-    env.pop("QT_QPA_PLATFORM", None)
-    window = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-    def xdotool(*args: str) -> None:
-        subprocess.run(["xdotool", *args], env=env, check=True, timeout=30)
-
-    scan = wedge(env)
-
-    try:
-        deadline = time.monotonic() + 30
-        while (
-            subprocess.run(
-                ["xdotool", "search", "--name", "Parcel Station"], env=env, capture_output=True, check=False
-            ).returncode
-            != 0
-        ):
-            assert time.monotonic() < deadline and window.poll() is None, "the window did not appear"
-            time.sleep(0.2)
-        time.sleep(1.0)
-        xdotool("mousemove", "600", "600", "click", "1")
-        xdotool("key", "F2")
+    with window_on(display, home, "F2") as window:
         for code in (SACK, "RR473124829GB", "EE123456785US"):  # S10s: capitals typed with Shift
-            scan(code)
+            window.scan(code)
         # GS1-128 IMpb routed to Seattle: ]C1, AI 420 and the ZIP, GS as Ctrl+], then the tracking number
-        scan("]C142098101", "ctrl+bracketright", SEATTLE)
+        window.scan("]C142098101", "ctrl+bracketright", SEATTLE)
         time.sleep(2.0)
-        screen = tmp_path / "screen.png"
-        subprocess.run(["import", "-window", "root", str(screen)], env=env, check=True, timeout=30)
-    finally:
-        window.terminate()
-        window.wait(15)
+        screen = window.shot("screen")
     for item in ("RR473124829GB", "EE123456785US"):
         assert "now in sack 106141411234567897" in station(home, "track", item).stdout, item
     seattle = station(home, "track", SEATTLE)  # refused as a wrong sack: its routing ZIP arrived whole
