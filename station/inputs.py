@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 GRAMS_PER = {"kg": Decimal(1000), "g": Decimal(1), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
@@ -45,3 +46,15 @@ def address_lines(text: str) -> tuple[str, ...]:
         if sep in text:
             return tuple(p.strip() for p in text.split(sep) if p.strip())
     return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+_US_ZIP = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?\s*$")
+
+
+def address_zip(lines: tuple[str, ...]) -> str | None:
+    """The 5-digit ZIP a US address ends with (its last line that has one), or None."""
+    for line in reversed(lines):
+        found = _US_ZIP.search(line.strip())
+        if found:
+            return found.group(1)
+    return None

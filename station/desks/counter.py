@@ -19,6 +19,7 @@ from station.app import Station
 from station.desks.outcome import Outcome
 from station.events import EventKind, StoredEvent
 from station.ids import InvalidId, SerialSpaceExhausted
+from station.inputs import address_zip
 from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
 from station.labels.model import Label
 from station.labels.render import render
@@ -211,6 +212,12 @@ class CounterDesk:
     ) -> Acceptance:
         station, config = self.station, self.station.config
         phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
+        written = address_zip(piece.recipient)
+        if written is not None and written != piece.to_zip.strip()[:5]:
+            raise AcceptanceError(
+                f"the recipient's address says ZIP {written}, the piece is priced for"
+                f" {piece.to_zip or 'no ZIP'}: correct one of them"
+            )
         printer = profile(config.devices.printer_profile)
         fmt = label_format or printer.language
         today = station.clock().date()

@@ -187,3 +187,40 @@ def test_capital_letters_and_ctrl_gs_from_a_wedge_scanner_reach_the_window_whole
     seattle = station(home, "track", SEATTLE)  # refused as a wrong sack: its routing ZIP arrived whole
     assert seattle.returncode == 1
     assert banner_colour(screen) == RED
+
+
+def test_a_counter_acceptance_by_keyboard_and_scanner_alone_is_made_once_however_fast_f9_is_pressed(
+    display: str, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    home = _home(tmp_path)
+    assert station(home, "meter", "init").returncode == 0
+    assert station(home, "meter", "credit", "100.00").returncode == 0
+    with window_on(display, home, "F1") as window:
+        window.scan("EE123456785US")  # the scanner: focus goes to the recipient box
+        time.sleep(1.5)  # the demo scale settles on the parcel
+        for line in ("Bob Lee", "2 Elm St", "San Francisco CA 94105"):  # a person, 120 ms a key
+            window.xdotool("type", "--delay", "120", line)
+            if line != "San Francisco CA 94105":
+                window.xdotool("key", "Return")
+        window.xdotool("key", "--delay", "20", "F9", "F9")  # pressed twice, fast, as an impatient clerk does
+        time.sleep(3.0)
+        screen = window.shot("accepted")
+        # The next customer brings a parcel with no label: the counter makes a new S10 for it, once.
+        for line in ("Ann Ode", "9 Pike St", "Seattle WA 98101"):
+            window.xdotool("type", "--delay", "120", line)
+            if line != "Seattle WA 98101":
+                window.xdotool("key", "Return")
+        window.xdotool("key", "--delay", "20", "F9", "F9")
+        time.sleep(3.0)
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        pieces = conn.execute("SELECT pieces FROM meter_registers").fetchone()[0]
+        labels = conn.execute("SELECT count(*) FROM print_jobs WHERE description LIKE 'label %'").fetchone()[
+            0
+        ]
+        accepted = conn.execute("SELECT extra FROM events WHERE kind='acceptance'").fetchall()
+    assert (pieces, labels, len(accepted)) == (2, 2, 2)  # one debit, one label, one acceptance each
+    assert '"destination_zip": "94105"' in accepted[0][0]  # the ZIP read from the address typed
+    assert '"destination_zip": "98101"' in accepted[1][0]
+    assert banner_colour(screen) == GREEN

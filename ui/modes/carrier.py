@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.delivery import SignatureRefused
+from station.desks.carrier import DOOR_REASONS
 from station.desks.outcome import Outcome
 from station.events import REASON_CODES, EventKind
 from station.scanning import ITEM_KINDS, Identified, classify
@@ -46,7 +47,8 @@ class CarrierMode(Mode):
         delivered = QPushButton("Delivered")
         delivered.clicked.connect(self.deliver)
         self.reason = QComboBox()
-        self.reason.addItems(list(REASON_CODES))
+        for code in DOOR_REASONS:  # words for the carrier; the code goes into the journal
+            self.reason.addItem(REASON_CODES[code], code)
         attempted = QPushButton("Attempted")
         attempted.clicked.connect(lambda: self.not_delivered(EventKind.ATTEMPTED))
         delayed = QPushButton("Delayed")
@@ -135,7 +137,7 @@ class CarrierMode(Mode):
         if self.item is None:
             self.ctx.feedback.bad("select or scan the item first")
             return
-        ctx, item, reason = self.ctx, self.item, self.reason.currentText()
+        ctx, item, reason = self.ctx, self.item, str(self.reason.currentData())
         act = ctx.carrier.attempt if kind is EventKind.ATTEMPTED else ctx.carrier.delay
         ctx.background.run(
             lambda: act(item, reason, facility=ctx.facility, operator=ctx.operator), self._recorded

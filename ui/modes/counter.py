@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from hardware.protocols import WeightReading
 from station.desks.counter import Acceptance, Piece, price
 from station.desks.outcome import Outcome
-from station.inputs import parse_weight_g
+from station.inputs import address_zip, parse_weight_g
 from station.notify.phone import to_e164
 from station.postage.rates import RateError, money
 from station.scanning import ITEM_KINDS, Identified, classify
@@ -64,6 +64,7 @@ class CounterMode(Mode):
         self.accept_button.clicked.connect(self.accept_piece)
         QShortcut(QKeySequence("F9"), self, self.accept_piece)
         self.last: Acceptance | None = None
+        self._accepting = False
         form = QFormLayout()
         form.addRow("Item", self.tracking)
         form.addRow("Weight", self.weight)
@@ -95,10 +96,14 @@ class CounterMode(Mode):
             reason = found.reason if not isinstance(found, Identified) else f"{found.id} is not an item id"
             self.ctx.feedback.bad(reason)
             return
+        if self._accepting:
+            self.ctx.feedback.bad("finish the acceptance in progress first")
+            return
+        # A new item starts from a clean form: nothing of the previous customer's carries over.
         self.tracking.setText(found.id)
-        if found.routing_zip:
-            self.to_zip.setText(found.routing_zip[:5])
+        self.to_zip.setText(found.routing_zip[:5] if found.routing_zip else "")
         self.recipient.clear()
+        self.phone.clear()
         self.ctx.feedback.good(f"{found.id}: weigh, address, F9")
         self.recipient.setFocus()
 
@@ -152,7 +157,14 @@ class CounterMode(Mode):
         self.price.setStyleSheet("font-size:26px;font-weight:bold")
 
     def accept_piece(self) -> None:
-        """The counter desk's acceptance, on the I/O thread (one transaction)."""
+        """The counter desk's acceptance, on the I/O thread (one transaction); once per item however
+        fast F9 is pressed."""
+        if self._accepting:
+            return  # the first press is being accepted: a second one must not accept (and charge) again
+        if not self.to_zip.text().strip():  # read from the address when not typed
+            written = address_zip(tuple(self.recipient.toPlainText().splitlines()))
+            if written:
+                self.to_zip.setText(written)
         try:
             piece = self._piece()
             phone = self.phone.text().strip() or None
@@ -162,6 +174,7 @@ class CounterMode(Mode):
             self.ctx.feedback.bad(str(exc))
             return
         ctx = self.ctx
+        self._accepting = True
         self.accept_button.setEnabled(False)
         ctx.background.run(
             lambda: ctx.counter.accept(piece, facility=ctx.facility, operator=ctx.operator, phone=phone),
@@ -169,6 +182,7 @@ class CounterMode(Mode):
         )
 
     def _accepted(self, done: Acceptance | Outcome | None, error: BaseException | None) -> None:
+        self._accepting = False
         self.accept_button.setEnabled(True)
         if error is not None or done is None:
             self.ctx.feedback.bad(f"not accepted: {error}")
@@ -184,3 +198,4 @@ class CounterMode(Mode):
         self.ctx.feedback.good(done.text)
         self.tracking.clear()
         self.recipient.clear()
+        self.to_zip.clear()
