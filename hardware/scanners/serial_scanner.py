@@ -11,6 +11,7 @@ so nothing complete is lost and nothing is emitted twice.
 from __future__ import annotations
 
 import contextlib
+import socket
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import serial
@@ -68,8 +69,11 @@ class SerialScanner(ReconnectingDevice[Any]):
                 cancel()
 
     def _connect(self) -> Any:
-        if self.url.scheme != "serial":
-            self._port = serial.serial_for_url(self.url.pyserial_url, timeout=0.2)
+        if self.url.scheme == "tcp":
+            # Not pyserial's socket://: its open() discards whatever has arrived, and a scanner base
+            # sends the scans it buffered the moment the connection is back.
+            assert self.url.host is not None and self.url.port is not None
+            self._port = _TcpLine(self.url.host, self.url.port, self.url.float_param("timeout", 3.0))
         else:
             self._port = serial.serial_for_url(
                 self.url.pyserial_url,
@@ -107,6 +111,28 @@ class SerialScanner(ReconnectingDevice[Any]):
                     continue
                 self.frames += 1
                 self._on_scan(RawScan(item, self.url.text, _aim(item)))
+
+
+class _TcpLine:
+    """A scanner base's TCP connection read in blocks, as the serial reader reads a port."""
+
+    def __init__(self, host: str, port: int, connect_timeout: float) -> None:
+        self._socket = socket.create_connection((host, port), timeout=connect_timeout)
+        self._socket.settimeout(0.2)
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes, b"" when none came within 0.2 s; a closed connection raises OSError."""
+        try:
+            data = self._socket.recv(size)
+        except TimeoutError:
+            return b""
+        if not data:
+            raise ConnectionResetError("the scanner base closed the connection")
+        return data
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._socket.close()
 
 
 def _aim(frame: bytes) -> str | None:

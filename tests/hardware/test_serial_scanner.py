@@ -124,3 +124,30 @@ def test_network_scanner_base_over_tcp_reconnects_after_the_base_restarts() -> N
         for c in connections:
             c.close()
         server.close()
+
+
+def test_a_scanner_base_sending_its_buffered_scans_at_once_on_reconnect_loses_none() -> None:
+    # pyserial's socket:// discards what arrived while it opened: the base's backlog vanished with it.
+    from station.ids import S10
+
+    backlog = [S10.build("CP", 40_000_000 + i, "US").text.encode() for i in range(50)]
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    rec = Recorder()
+    accepted: list[socket.socket] = []
+
+    def base() -> None:
+        conn, _addr = server.accept()
+        accepted.append(conn)
+        conn.sendall(b"\r".join(backlog) + b"\r")  # the instant the connection is there
+
+    threading.Thread(target=base, daemon=True).start()
+    scanner = start(f"tcp://127.0.0.1:{port}?suffix=CR", rec)
+    try:
+        assert wait_until(lambda: len(rec.scans) == len(backlog))
+        assert [s.data for s in rec.scans] == backlog
+    finally:
+        scanner.stop()
+        for conn in accepted:
+            conn.close()
+        server.close()
