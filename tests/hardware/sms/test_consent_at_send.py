@@ -51,6 +51,18 @@ def test_no_text_reaches_the_gateway_after_stop_is_committed(
     assert {state for _t, state, _i in rows[:-1]} == {"sent", "cancelled"}
 
 
+def _work_at_once(stations: list[Station], gateway: str, folder: Path) -> None:
+    """One worker per station (each its own connection, as separate processes have), all passes at once."""
+    workers = [
+        SmsWorker(s.db, open_gateway(gateway, sms_log=folder / "log.jsonl"), s.clock) for s in stations
+    ]
+    threads = [threading.Thread(target=w.run_once) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+
 def test_two_workers_at_once_send_each_message_once(tmp_path: Path) -> None:
     path = tmp_path / "station.sqlite3"
     first = Station.open(path, StationConfig())
@@ -61,15 +73,7 @@ def test_two_workers_at_once_send_each_message_once(tmp_path: Path) -> None:
     server = SmsRestServer()
     server.mode, server.delay = "slow", 0.01
     try:
-        workers = [
-            SmsWorker(s.db, open_gateway(server.url, sms_log=tmp_path / "log.jsonl"), first.clock)
-            for s in (first, second)
-        ]
-        threads = [threading.Thread(target=w.run_once) for w in workers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        _work_at_once([first, second], server.url, tmp_path)
     finally:
         server.close()
         second.close()
@@ -144,19 +148,7 @@ def test_two_smpp_workers_at_once_send_each_text_once(tmp_path: Path) -> None:
     second = Station.open(path, StationConfig())
     smsc = SmppServer({"station": "pw"})
     try:
-        workers = [
-            SmsWorker(
-                s.db,
-                open_gateway(f"smpp://station:pw@127.0.0.1:{smsc.port}", sms_log=tmp_path / "l"),
-                s.clock,
-            )
-            for s in (first, second)
-        ]
-        threads = [threading.Thread(target=w.run_once) for w in workers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        _work_at_once([first, second], f"smpp://station:pw@127.0.0.1:{smsc.port}", tmp_path)
     finally:
         smsc.close()
     assert len(smsc.submitted) == 60
