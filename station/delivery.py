@@ -109,8 +109,10 @@ def load_signature(path: Path) -> Signature | SignatureImage:
     """A signature from a file: `.json` strokes (width, height, strokes of [x, y] points) or a PNG."""
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise SignatureRefused(f"cannot read the signature file {path}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:
+        raise SignatureRefused(
+            f"cannot read the signature file {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     if path.suffix.lower() == ".json":
         try:
             raw = json.loads(data)

@@ -75,12 +75,15 @@ def _add_to_every_command(sub: argparse._SubParsersAction) -> None:  # type: ign
 
 
 def _not_utf8(args: argparse.Namespace) -> str | None:
-    """The first option whose value is not valid UTF-8 (the terminal or a script sent raw bytes)."""
+    """The first option whose value is not UTF-8 text (the terminal or a script sent raw bytes, or a NUL,
+    which no file name or field may hold)."""
     for name, value in vars(args).items():
         for text in value if isinstance(value, list) else [value]:
             if isinstance(text, str):
                 try:
                     text.encode("utf-8")
+                    if "\x00" in text:
+                        raise UnicodeEncodeError("utf-8", text, 0, 1, "NUL")
                 except UnicodeEncodeError:
                     positional = name in ("id", "item", "items", "paths", "payload", "text", "sscc", "amount")
                     return name.upper() if positional else f"--{name.replace('_', '-')}"
