@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 EVERY = 100  # events between checkpoints
 FILE_NAME = "checkpoints.jsonl"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,17 @@ class CheckpointLog:
         return key
 
     def write(self, seq: int, digest: str, at: datetime) -> None:
-        """Append a signed checkpoint of this station's head (fsynced: it must outlive a crash)."""
+        """Append a signed checkpoint of this station's head (fsynced: it must outlive a crash).
+
+        It runs after the scans it covers were committed and acknowledged: a failure to write it (a full
+        disk, a read-only folder) is logged for the maintainer and never turned into a failed scan.
+        """
+        try:
+            self._write(seq, digest, at)
+        except OSError as exc:
+            log.warning("checkpoint of %s at seq %d not written: %s", self.station_id, seq, exc)
+
+    def _write(self, seq: int, digest: str, at: datetime) -> None:
         if seq <= self.last_seq:
             return
         key = self._key(create=True)

@@ -96,3 +96,10 @@ def test_an_edited_checkpoint_line_is_named(tmp_path: Path) -> None:
     path.write_text("\n".join([json.dumps(edited), *lines[1:]]) + "\n")
     result = station_cli(tmp_path, "journal", "verify")
     assert result.returncode == 1 and "is not signed by this station's checkpoint key" in result.stdout
+
+
+def test_a_checkpoint_that_cannot_be_written_never_fails_a_committed_scan(tmp_path: Path) -> None:
+    (tmp_path / "checkpoints.jsonl").mkdir()  # a folder where the file should be: every write fails
+    _journal(tmp_path, 150)  # the 100th scan's checkpoint fails after its commit: the scans go on
+    with Station.open(tmp_path / "station.sqlite3", StationConfig()) as station:
+        assert station.journal.count() == 150 and station.journal.verify().ok
