@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from hardware.protocols import ErrorCallback, RawScan, ScanCallback, StatusCallback
+from hardware.protocols import ErrorCallback, ScanCallback, StatusCallback
 from hardware.urls import DeviceUrl, DeviceUrlError, UrlForm
 
 
@@ -175,4 +175,4 @@ def open_gateway(url: str, *, sms_log: Path) -> Any:
     return open_device(Role.SMS, url, DriverContext(sms_log=sms_log))
 
 
-__all__ = ["DriverContext", "Entry", "RawScan", "Role", "open_device", "parse"]
+__all__ = ["DriverContext", "Entry", "Role", "open_device", "parse"]

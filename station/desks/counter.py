@@ -25,7 +25,14 @@ from station.labels.model import Label
 from station.labels.render import render
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
-from station.postage.indicia import IndiciaFields, MeterKeyError, MeterKeys, record_piece_use, sign
+from station.postage.indicia import (
+    IndiciaFields,
+    MeterKeyError,
+    MeterKeys,
+    record_piece_use,
+    register_mac_key,
+    sign,
+)
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
@@ -222,8 +229,8 @@ class CounterDesk:
         fmt = label_format or printer.language
         today = station.clock().date()
         quote = self.quote(piece, today)
-        key = self.keys.private_key(config.meter_id)
-        meter = self.meter()
+        key = self.keys.private_key(config.meter_id)  # read and checked once: it signs and seals
+        meter = Meter(station.db, config.meter_id, register_mac_key(key))
         meter.ensure_sound()
         with station.db.transaction() as conn:
             tracking, routing = self._tracking(piece, conn)

@@ -219,10 +219,7 @@ class MeterKeys:
 
     def mac_key(self, meter_id: str) -> bytes:
         """The key that seals the meter's registers, derived from its signing key."""
-        raw = self.private_key(meter_id).private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-        )
-        return hashlib.sha256(b"parcel-station register MAC|" + raw).digest()
+        return register_mac_key(self.private_key(meter_id))
 
     def public_key(self, meter_id: str) -> Ed25519PublicKey | None:
         """A meter's public key, only when the operator root's signature enrolls it."""
@@ -277,6 +274,14 @@ class MeterKeys:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(pem)
+
+
+def register_mac_key(key: Ed25519PrivateKey) -> bytes:
+    """The key that seals a meter's registers, derived from the meter's signing key."""
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return hashlib.sha256(b"parcel-station register MAC|" + raw).digest()
 
 
 def _raw(public: Ed25519PublicKey) -> bytes:
