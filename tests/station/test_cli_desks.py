@@ -35,38 +35,31 @@ def test_sack_new_sort_with_the_destination_rule_close_dispatch_receive(tmp_path
     assert made.stdout.startswith("OK ") and "new sack for 941xx" in made.stdout
     sscc = made.stdout.split()[1]
     assert len(sscc) == 18 and sscc.isdigit()
-    sorted_ = station(
-        "scan",
-        "--event",
-        "sort-in",
-        "--sack",
-        sscc,
-        "--facility",
-        "SFO",
-        "--operator",
-        "dee",
-        home=tmp_path,
-        stdin=f"{SEATTLE_IMPB}\n{SF_IMPB}\n",
-    )
+
+    def sort_in(*scans: str) -> subprocess.CompletedProcess[str]:
+        lines = "".join(f"{scan}\n" for scan in scans)
+        return station(
+            "scan",
+            "--event",
+            "sort-in",
+            "--sack",
+            sscc,
+            "--facility",
+            "SFO",
+            "--operator",
+            "dee",
+            home=tmp_path,
+            stdin=lines,
+        )
+
+    sorted_ = sort_in(SEATTLE_IMPB, SF_IMPB)
     lines = sorted_.stdout.splitlines()
     assert sorted_.returncode == 1
     assert lines[0] == "REJECT WRONG SACK: 9205590164917312345677 goes to 98101, this sack is for 941xx"
     assert lines[1] == "OK 920559016491731234564"
     removed = station("sack", "remove", sscc, "920559016491731234564", "--json", home=tmp_path)
     assert removed.returncode == 0 and json.loads(removed.stdout)["ok"] is True
-    station(
-        "scan",
-        "--event",
-        "sort-in",
-        "--sack",
-        sscc,
-        "--facility",
-        "SFO",
-        "--operator",
-        "dee",
-        home=tmp_path,
-        stdin=f"{SF_IMPB}\n",
-    )
+    assert sort_in(SF_IMPB).returncode == 0
     closed = station("sack", "close", sscc, "--json", home=tmp_path)
     answer = json.loads(closed.stdout)
     assert closed.returncode == 0 and answer["items"] == 1 and answer["state"] == "closed"
