@@ -132,10 +132,11 @@ class ScanDesk:
                 wrong = self._wrong_sack(conn, found, record.destination)
                 if wrong is not None:
                     return Outcome.refused(wrong, item), None
-        if kind is EventKind.SACK_CLOSE and containers.sack_state(conn, item) is not SackState.OPEN:
+        if kind is EventKind.SACK_CLOSE:
             state = containers.sack_state(conn, item)
-            why = f"is {state}" if state is not None else "is not open here (nothing sorted into it)"
-            return Outcome.refused(f"sack {item} {why}", item), None
+            if state is not SackState.OPEN:
+                why = f"is {state}" if state is not None else "is not open here (nothing sorted into it)"
+                return Outcome.refused(f"sack {item} {why}", item), None
         previous = containers.item_record(conn, item)
         if previous is None:
             return None, None
