@@ -10,6 +10,8 @@ from typing import Any
 
 import tomli_w
 
+from station.localtime import TimeZoneError, zone
+
 
 @dataclass(frozen=True)
 class DeviceUrls:
@@ -34,6 +36,7 @@ class StationConfig:
     operator: str = "clerk"
     origin_zip: str = "10001"
     country: str = "US"
+    time_zone: str = ""  # IANA name for screens and paper; empty: the machine's zone (the journal is UTC)
     # Each station owns a block of the 8-digit S10 serial space so that two stations of one
     # post never hand out the same item id (UPU S10 serials are unique per service+country).
     s10_serial_first: int = 10_000_000
@@ -90,6 +93,10 @@ def load_config(path: Path) -> StationConfig:
         raise ConfigError(f"{path}: unknown [devices] setting(s): {', '.join(sorted(unknown))}")
     _check_types(path, "station", station, StationConfig())
     _check_types(path, "devices", devices, DeviceUrls())
+    try:
+        zone(station.get("time_zone", ""))
+    except TimeZoneError as exc:
+        raise ConfigError(f"{path}: [station] {exc}") from None
     return replace(StationConfig(**station), devices=DeviceUrls(**devices))
 
 

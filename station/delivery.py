@@ -3,7 +3,7 @@
 The signature pad hands over strokes (lists of points in pad pixels); they are checked so that an
 empty pad or a trivial scribble is refused, stored as JSON strokes and as a PNG under the data dir,
 and referenced from the delivered event by `signature_ref`. The POD PDF shows the signature, the
-printed name, the time (UTC) and the place.
+printed name, the local time and the place.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def proof_of_delivery_pdf(
     c.setFont("Helvetica", 11)
     rows = [
         ("Item", item_id),
-        ("Delivered", at.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Delivered", at.strftime("%Y-%m-%d %H:%M %Z")),  # local: the recipient reads it
         ("Place", place),
         ("Received by", recipient_name),
         ("Carrier", carrier),

@@ -64,6 +64,12 @@ def _v3(conn: sqlite3.Connection) -> None:
     meter.migrate_v3(conn)
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    from station import recipients
+
+    _run(recipients.SCHEMA_V4)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -72,6 +78,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         3, "meter keys enrolled under the operator root's signature; meter registers sealed by a MAC", _v3
     ),
+    Migration(4, "recipients: each accepted item's address, beside the journal (personal data)", _v4),
 )
 LATEST = MIGRATIONS[-1].version
 

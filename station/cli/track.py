@@ -8,6 +8,8 @@ import sys
 
 from station.cli.common import Subcommands, add_json, add_where, answer, open_station, printable, where
 from station.desks.track import TrackDesk
+from station.events import REASON_CODES
+from station.localtime import shown
 from station.tracking import TrackingReport
 
 
@@ -17,6 +19,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("id", metavar="ID", help="S10, IMpb or SSCC (as printed or as scanned)")
     add_json(p)
     p.set_defaults(func=cmd_track)
+    s = sub.add_parser("search", help="items by recipient name, phone, ZIP or acceptance day (YYYY-MM-DD)")
+    s.add_argument("query", metavar="QUERY", help="e.g. 'Lee 94105 2026-12-01' or '+1 206 555 0100'")
+    add_json(s)
+    s.set_defaults(func=cmd_search)
     for kind, help in (
         ("note", "a customer-service note on an item"),
         ("dispute", "open a dispute on an item (not delivered, damaged, signature...)"),
@@ -39,6 +45,20 @@ def cmd_write(args: argparse.Namespace) -> int:
     return answer(done, args.json)
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    """Exit 0 with the items found, 1 when none."""
+    with open_station(args, read_only=True) as station:
+        found = TrackDesk(station).search(args.query)
+    if args.json:
+        print(json.dumps([hit.to_json() for hit in found.hits], indent=2, ensure_ascii=False))
+    else:
+        print(printable(found.text))
+        for hit in found.hits:
+            when = f"{hit.accepted_at.astimezone():%Y-%m-%d %H:%M}" if hit.accepted_at else "?"
+            print(printable(f"  {hit.item_id}  {when}  {hit.status:<18}  {hit.address}"))
+    return 0 if found.hits else 1
+
+
 def cmd_track(args: argparse.Namespace) -> int:
     """Exit 0 with the report, 1 for an id the journal has never seen."""
     with open_station(args, read_only=True) as station:
@@ -53,13 +73,14 @@ def cmd_track(args: argparse.Namespace) -> int:
         eta = found.expected
         print(
             printable(
-                format_report(found.report) + (f"\n  expected delivery: {eta:%a %Y-%m-%d}" if eta else "")
+                format_report(found.report, station.config.time_zone)
+                + (f"\n  expected delivery: {eta:%a %Y-%m-%d}" if eta else "")
             )
         )
     return 0
 
 
-def format_report(report: TrackingReport) -> str:
+def format_report(report: TrackingReport, time_zone: str = "") -> str:
     """The report as a customer-service agent reads it."""
     lines = [f"{report.item_id}: {report.status.label if report.status else 'no movement scans'}"]
     if report.is_sack:
@@ -71,7 +92,7 @@ def format_report(report: TrackingReport) -> str:
     lines.append("  history:")
     for h in report.history:
         e = h.event
-        when = e.occurred_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        when = shown(e.occurred_at, time_zone, seconds=True)
         code = e.upu_code or "---"
         parts = [f"    {when}  {code}  {e.kind:<16} {e.facility} ({e.station_id}/{e.operator})"]
         if h.via_container:
@@ -79,7 +100,7 @@ def format_report(report: TrackingReport) -> str:
         elif e.container_id:
             parts.append(f"into sack {e.container_id}")
         if e.reason:
-            parts.append(f"reason {e.reason}")
+            parts.append(f"reason: {REASON_CODES.get(e.reason, e.reason)}")
         if e.weight_g is not None:
             parts.append(f"{e.weight_g} g")
         if e.signature_ref:

@@ -9,9 +9,10 @@ Neither is ever overwritten, and an item already delivered is not delivered agai
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 
-from station import containers
+from station import containers, recipients
 from station.app import Station
 from station.delivery import (
     Signature,
@@ -23,6 +24,7 @@ from station.delivery import (
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.events import REASON_CODES, EventKind
+from station.localtime import local
 from station.paths import write_new_private
 from station.scanning import ITEM_KINDS, Identified, classify
 from station.states import ItemStatus
@@ -40,6 +42,14 @@ DOOR_REASONS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class RoundStop:
+    """An item on the round and where it goes."""
+
+    item_id: str
+    address: str
+
+
 class CarrierDesk:
     """One carrier's round."""
 
@@ -47,10 +57,36 @@ class CarrierDesk:
         self.station = station
         self.scans = scans or ScanDesk(station)
 
+    def round(self, facility: str) -> list[RoundStop]:
+        """What is out for delivery from this facility now, oldest load first, with each address: the
+        round is the journal's, so it survives a restart of the window."""
+        with self.station.db.reading() as conn:
+            rows = conn.execute(
+                "SELECT item_id FROM item_status WHERE status = ? AND facility = ? ORDER BY changed_at",
+                (ItemStatus.OUT_FOR_DELIVERY, facility),
+            ).fetchall()
+            stops = []
+            for (item,) in rows:
+                addressee = recipients.of(conn, item)
+                stops.append(RoundStop(item, addressee.one_line if addressee else "address not known here"))
+        return stops
+
     def load(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
         """The item goes on the round (out for delivery)."""
         done = self.scans.record(raw, EventKind.OUT_FOR_DELIVERY, facility=facility, operator=operator)
-        return _said(done, "on the round")
+        if not done.ok or done.id is None:
+            return done
+        with self.station.db.reading() as conn:
+            addressee = recipients.of(conn, done.id)
+        address = addressee.one_line if addressee else "address not known here"
+        return Outcome(
+            True,
+            done.id,
+            message="on the round",
+            stored=done.stored,
+            warning=done.warning,
+            details={"address": address},
+        )
 
     def deliver(
         self, raw: str, signature: Signature | SignatureImage, name: str, *, facility: str, operator: str
@@ -90,7 +126,7 @@ class CarrierDesk:
         pdf = proof_of_delivery_pdf(
             item,
             name,
-            done.stored.event.occurred_at,
+            local(done.stored.event.occurred_at, self.station.config.time_zone),
             facility,
             operator,
             (folder / f"{ref}.png").read_bytes(),

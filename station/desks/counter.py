@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from station import containers
+from station import containers, recipients
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.events import EventKind, StoredEvent
@@ -23,6 +23,7 @@ from station.inputs import address_zip
 from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
 from station.labels.model import Label
 from station.labels.render import render
+from station.localtime import local
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
 from station.postage.indicia import (
@@ -270,7 +271,7 @@ class CounterDesk:
             receipt = Receipt(
                 facility,
                 operator,
-                station.clock(),
+                local(station.clock(), config.time_zone),  # the customer's own time on paper
                 (
                     ReceiptLine(
                         tracking,
@@ -310,6 +311,9 @@ class CounterDesk:
                         "routing_zip": routing,
                     },
                 ),
+            )
+            recipients.record(
+                conn, tracking, piece.recipient, piece.to_zip.strip()[:5] or None, station.clock(), facility
             )
             sms = str(subscribe(station, tracking, phone)) if phone else None  # joins this transaction
             done = Acceptance(

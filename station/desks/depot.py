@@ -104,6 +104,42 @@ class DepotDesk:
             details=_sack_details(record),
         )
 
+    def working_sack(self, facility: str) -> Outcome:
+        """The open sack this bench worked on last (its latest open or sort-in here), so a restarted
+        window carries on with it; refused when no sack is open here."""
+        with self.station.db.reading() as conn:
+            row = conn.execute(
+                "SELECT s.container_id FROM events e JOIN sacks s ON s.container_id ="
+                " CASE WHEN e.kind = ? THEN e.item_id ELSE e.container_id END"
+                " WHERE e.kind IN (?, ?) AND e.facility = ? AND s.state = ? ORDER BY e.rowid DESC LIMIT 1",
+                (EventKind.SACK_OPEN, EventKind.SACK_OPEN, EventKind.SORT_IN, facility, SackState.OPEN),
+            ).fetchone()
+            record = containers.sack_record(conn, row[0]) if row else None
+            inside = containers.contents(conn, row[0]) if row else []
+        if record is None:
+            return Outcome.refused("no sack open here")
+        where = f" for {record.destination}xx" if record.destination else ""
+        return Outcome(
+            True,
+            record.container_id,
+            message=f"sack open{where}, {record.items} items: scan items",
+            details={**_sack_details(record), "contents": inside},
+        )
+
+    def undo_last(self, sack: str, *, facility: str, operator: str) -> Outcome:
+        """Take the item sorted last into the open sack back out (the journal records the removal)."""
+        sscc = self._sscc(sack)
+        if isinstance(sscc, Outcome):
+            return sscc
+        with self.station.db.reading() as conn:
+            row = conn.execute(
+                "SELECT item_id FROM sack_contents WHERE container_id = ? ORDER BY since DESC LIMIT 1",
+                (sscc,),
+            ).fetchone()
+        if row is None:
+            return Outcome.refused(f"sack {sscc} is empty: nothing to undo", sscc)
+        return self.remove(sscc, row[0], facility=facility, operator=operator)
+
     def sort(self, raw: str | bytes, sack: str, *, facility: str, operator: str) -> Outcome:
         """Sort an item (or an inner sack) into the sack; the sack's destination rule applies."""
         done = self.scans.record(

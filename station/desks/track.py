@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
+from station import containers, recipients
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.eta import expected_delivery
 from station.events import EventKind
+from station.notify import subscribers
+from station.notify.phone import InvalidPhone, to_e164
 from station.scanning import Identified, classify
 from station.tracking import TrackingReport, track
 
 MAX_NOTE = 500
+_NUMBER_RUN = re.compile(r"\+?\(?\d[\d ().-]*\d")
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,43 @@ class LookUp:
         }
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """An item found by its recipient, phone, ZIP or day."""
+
+    item_id: str
+    recipient: str
+    address: str
+    accepted_at: datetime | None
+    status: str
+
+    def to_json(self) -> dict[str, Any]:
+        """One hit of `station track --search --json`."""
+        return {
+            "id": self.item_id,
+            "recipient": self.recipient,
+            "address": self.address,
+            "accepted_at": self.accepted_at.isoformat() if self.accepted_at else None,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a search understood and found."""
+
+    query: str
+    understood: str
+    hits: list[SearchHit]
+
+    @property
+    def text(self) -> str:
+        """One line for the operator."""
+        found = f"{len(self.hits)} item" + ("" if len(self.hits) == 1 else "s")
+        more = " (the newest shown: narrow the search)" if len(self.hits) >= recipients.MAX_HITS else ""
+        return f"{found} for {self.understood}{more}"
+
+
 class TrackDesk:
     """Customer service at one station."""
 
@@ -54,6 +97,58 @@ class TrackDesk:
         report = track(self.station.db, key)
         why = "" if isinstance(found, Identified) else found.reason
         return LookUp(query, key, report, expected_delivery(report) if report else None, why)
+
+    def search(self, query: str) -> Search:
+        """Items by recipient name (any part), phone, ZIP and acceptance day (YYYY-MM-DD, local), in
+        any combination: `Lee 94105 2026-12-01`."""
+        name_words, zip_code, day, phone = [], None, None, None
+        for run in _NUMBER_RUN.finditer(query):  # a phone number is typed with spaces, dashes, brackets
+            in_run = _phone_in(run.group())
+            if in_run is not None and phone is None:
+                phone, typed = in_run
+                query = query.replace(typed, " ", 1)
+        for word in query.split():
+            if _is_day(word):
+                day = date.fromisoformat(word)
+            elif word.isdigit() and len(word) == 5:
+                zip_code = word
+            else:
+                name_words.append(word)
+        name = " ".join(name_words)
+        understood = [f"name {name!r}"] if name else []
+        understood += [f"ZIP {zip_code}"] if zip_code else []
+        understood += [f"accepted on {day}"] if day else []
+        understood += [f"phone {phone}"] if phone else []
+        if not understood:
+            return Search(query, "nothing (type a name, phone, ZIP or YYYY-MM-DD)", [])
+        between = None
+        if day is not None:
+            start = datetime.combine(day, time.min).astimezone()  # the station's local day
+            between = (start, datetime.combine(day + timedelta(days=1), time.min).astimezone())
+        with self.station.db.reading() as conn:
+            items = tuple(subscribers.items_followed(conn, phone)) if phone else None
+            addressees = recipients.search(
+                conn, name=name or None, zip_code=zip_code, between=between, items=items
+            )
+            hits = []
+            for r in addressees:
+                record = containers.item_record(conn, r.item_id)
+                status = record.status.label if record else "not scanned"
+                hits.append(SearchHit(r.item_id, r.name, r.one_line, r.accepted_at, status))
+        return Search(query, ", ".join(understood), hits)
+
+    def proof_of_delivery(self, item: str) -> Path | None:
+        """The item's latest proof-of-delivery PDF, if it was delivered here."""
+        folder = self.station.paths.proofs_of_delivery
+        numbered = {
+            int(p.stem.rsplit("-", 1)[1]): p
+            for p in folder.glob(f"{item}-*.pdf")
+            if p.stem.rsplit("-", 1)[1].isdigit()
+        }
+        if numbered:
+            return numbered[max(numbered)]
+        first = folder / f"{item}.pdf"
+        return first if first.exists() else None
 
     def note(self, item: str, text: str, *, facility: str, operator: str) -> Outcome:
         """A customer-service note on an item or sack the station knows."""
@@ -75,3 +170,27 @@ class TrackDesk:
             return Outcome.refused(f"unknown id {item!r}: look up an item the station has scanned")
         stored = self.station.journal.append(self.station.event(key, kind, facility, operator, note=text))
         return Outcome(True, key, message=f"{kind} saved", stored=stored)
+
+
+def _is_day(word: str) -> bool:
+    try:
+        date.fromisoformat(word)
+    except ValueError:
+        return False
+    return len(word) == 10
+
+
+def _phone_in(run: str) -> tuple[str, str] | None:
+    """The phone number in a run of digits and separators (beside a ZIP or a day, perhaps), as E.164 and
+    as typed."""
+    parts = run.split()
+    for start in range(len(parts)):
+        for end in range(len(parts), start, -1):
+            typed = " ".join(parts[start:end])
+            if sum(c.isdigit() for c in typed) < 10:
+                break
+            try:
+                return to_e164(typed), typed
+            except InvalidPhone:
+                continue
+    return None

@@ -103,3 +103,9 @@ def last_followed(conn: sqlite3.Connection, phone: str) -> str:
         "SELECT item_id FROM sms_follows WHERE phone=? ORDER BY since DESC LIMIT 1", (phone,)
     ).fetchone()
     return str(row[0]) if row else ""
+
+
+def items_followed(conn: sqlite3.Connection, phone: str) -> list[str]:
+    """Every item a number follows (customer service's search by phone), newest first."""
+    rows = conn.execute("SELECT item_id FROM sms_follows WHERE phone=? ORDER BY since DESC", (phone,))
+    return [r[0] for r in rows]

@@ -45,7 +45,7 @@ class Receipt:
 
     def text_lines(self) -> list[str]:
         """The receipt as text lines (shared by both renderers)."""
-        out = [self.office, f"{self.at:%Y-%m-%d %H:%M} UTC  clerk {self.clerk}", ""]
+        out = [self.office, f"{self.at:%Y-%m-%d %H:%M %Z}  clerk {self.clerk}", ""]
         for line in self.lines:
             out += [
                 line.tracking,
@@ -129,7 +129,7 @@ def certificate_of_mailing(receipt: Receipt, sender: str) -> bytes:
     c.drawString(50, height - 60, "Certificate of Mailing")
     c.setFont("Helvetica", 10)
     c.drawString(
-        50, height - 80, f"{receipt.office} - {receipt.at:%Y-%m-%d %H:%M} UTC - accepted by {receipt.clerk}"
+        50, height - 80, f"{receipt.office} - {receipt.at:%Y-%m-%d %H:%M %Z} - accepted by {receipt.clerk}"
     )
     c.drawString(50, height - 95, f"Sender: {sender[:90]}")
     y = height - 130

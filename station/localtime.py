@@ -1,0 +1,34 @@
+"""Times as people read them: the station's local time on screens and paper, UTC in the journal and exports.
+
+The zone is `[station] time_zone` (an IANA name such as America/Los_Angeles) or, when unset, the
+machine's own. A receipt says 09:14 PST to the customer who stood at the counter at 09:14.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class TimeZoneError(ValueError):
+    """`time_zone` names no zone this machine knows."""
+
+
+def zone(name: str) -> ZoneInfo | None:
+    """The configured zone, None for the machine's own."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise TimeZoneError(f"time_zone {name!r} is not a time zone (e.g. America/New_York)") from exc
+
+
+def local(moment: datetime, zone_name: str = "") -> datetime:
+    """`moment` (aware, any zone) in the station's local time."""
+    return moment.astimezone(zone(zone_name))
+
+
+def shown(moment: datetime, zone_name: str = "", *, seconds: bool = False) -> str:
+    """'2026-12-01 09:14 PST': local time with its zone's abbreviation."""
+    return local(moment, zone_name).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else "") + " %Z")
