@@ -42,7 +42,9 @@ class Entry:
 _SERIAL_SCANNER = "hardware.scanners.serial_scanner:SerialScanner"
 _CAMERA = "hardware.camera.capture:CameraScanner"
 _TRANSPORTS = "hardware.printers.transports"
-WEDGE_FORM = UrlForm("nothing", frozenset({"gap_ms", "min_length"}), what="keyboard wedge")
+WEDGE_FORM = UrlForm(
+    "nothing", frozenset({"gap_ms", "min_length", "prefix", "suffix"}), what="keyboard wedge"
+)
 DEMO_FORM = UrlForm("nothing", frozenset({"items", "grams"}), what="demo device")
 
 REGISTRY: tuple[Entry, ...] = (

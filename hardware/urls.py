@@ -23,7 +23,18 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 SUFFIXES = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "ETX": b"\x03", "TAB": b"\t", "NONE": b""}
 BAUD_RATES = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
-_NUMERIC = ("width", "height", "fps", "interval", "timeout", "gap_ms", "min_length", "items", "grams")
+_NUMERIC = (
+    "width",
+    "height",
+    "fps",
+    "interval",
+    "timeout",
+    "gap_ms",
+    "min_length",
+    "items",
+    "grams",
+    "cycle",
+)
 
 
 class DeviceUrlError(ValueError):

@@ -18,7 +18,7 @@ class DeviceUrls:
     """Device URLs (see hardware/urls.py). Defaults work with no hardware at all."""
 
     scanner: str = "wedge:"
-    camera: str = "demo:"
+    camera: str = "off:"  # a camera feeds every screen: only when configured (or `station gui --demo`)
     scale: str = "demo:"
     printer: str = "demo:"
     receipt_printer: str = "demo:"

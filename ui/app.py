@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -17,6 +17,7 @@ from hardware.printers.spooler import Spooler
 from hardware.registry import WEDGE_FORM, open_camera, open_scale, open_scanner
 from hardware.urls import DeviceUrl, DeviceUrlError
 from station.app import Station
+from station.desks.setup import first_run, needs_setup
 from station.printing.profiles import ProfileError
 from station.printing.queue import PrintQueue
 from ui.background import Background
@@ -24,7 +25,7 @@ from ui.bridge import DeviceBridge
 from ui.context import AppContext, Feedback
 from ui.main_window import MainWindow
 from ui.sounds import Sounds
-from ui.wedge import WedgeFilter
+from ui.wedge import END_KEYS_BY_SUFFIX, ENDING_KEYS, WedgeFilter
 from ui.widgets.scan_banner import ScanBanner
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,25 @@ class StationApp:
 
     def close(self) -> None:
         """Stop devices, spoolers, the I/O thread, then the database."""
-        for device in self.devices:
-            device.stop()
-        for spooler in self.ctx.spoolers.values():
-            spooler.stop()
+        self.stop_devices()
         self.ctx.background.stop()
         self.ctx.station.close()
+
+    def stop_devices(self) -> None:
+        """Stop every device thread and spooler."""
+        for device in self.devices:
+            device.stop()
+        self.devices.clear()
+        for spooler in self.ctx.spoolers.values():
+            spooler.stop()
+        self.ctx.spoolers.clear()
+        self.ctx.scale = None
+
+    def restart_devices(self) -> None:
+        """The Devices screen saved new URLs: the old devices stop, the new ones start now."""
+        self.stop_devices()
+        _configure_wedge(self.wedge, self.ctx.station, self.ctx.bridge)
+        _start_devices(self)
 
 
 def build(station: Station, *, start_devices: bool = True, sounds: bool = True) -> StationApp:
@@ -57,22 +71,31 @@ def build(station: Station, *, start_devices: bool = True, sounds: bool = True) 
     feedback = Feedback(ScanBanner(), Sounds(enabled=sounds))
     ctx = AppContext(station, Background(), bridge, feedback)
     window = MainWindow(ctx)
-    wedge_url = DeviceUrl.parse("wedge:", WEDGE_FORM)
-    if station.config.devices.scanner.startswith("wedge:"):
-        try:
-            wedge_url = DeviceUrl.parse(station.config.devices.scanner, WEDGE_FORM)
-        except DeviceUrlError as exc:
-            bridge.on_error(f"scanner: {exc} (fix it on the Devices screen)")
-    wedge = WedgeFilter(
-        max_gap_ms=wedge_url.float_param("gap_ms", 35), min_length=wedge_url.int_param("min_length", 4)
-    )
+    wedge = WedgeFilter()
+    _configure_wedge(wedge, station, bridge)
     wedge.scanned.connect(window.on_scan)
     app.installEventFilter(wedge)
     result = StationApp(ctx, window, wedge)
     PrintQueue(station.db).recover_after_crash()
     if start_devices:
+        ctx.restart_devices = result.restart_devices
         _start_devices(result)
     return result
+
+
+def _configure_wedge(wedge: WedgeFilter, station: Station, bridge: DeviceBridge) -> None:
+    """The wedge filter's timing, prefix and end key from `[devices] scanner = "wedge:?..."`."""
+    url = DeviceUrl.parse("wedge:", WEDGE_FORM)
+    if station.config.devices.scanner.startswith("wedge:"):
+        try:
+            url = DeviceUrl.parse(station.config.devices.scanner, WEDGE_FORM)
+        except DeviceUrlError as exc:
+            bridge.on_error(f"scanner: {exc} (fix it on the Devices screen)")
+    wedge.max_gap = url.float_param("gap_ms", 35) / 1000
+    # Ids are 13 characters and more (S10); short fast bursts are a quick typist, not a scanner.
+    wedge.min_length = url.int_param("min_length", 8)
+    wedge.prefix = url.params.get("prefix", "")
+    wedge.end_keys = END_KEYS_BY_SUFFIX.get(url.params.get("suffix", "").upper(), ENDING_KEYS)
 
 
 def _start_devices(app: StationApp) -> None:
@@ -86,26 +109,43 @@ def _start_devices(app: StationApp) -> None:
             continue
         spooler.start()
         ctx.spoolers[printer] = spooler
-    try:
-        scanner = open_scanner(devices.scanner, bridge.on_scan, bridge.on_status, bridge.on_error)
-        if scanner is not None:
-            scanner.start()
-            app.devices.append(scanner)
-        scale = open_scale(devices.scale, bridge.on_weight, bridge.on_status)
-        scale.start()
-        app.devices.append(scale)
-        camera = open_camera(
-            devices.camera,
-            bridge.on_scan,
-            bridge.on_status,
-            bridge.on_frame,
-            cache_dir=ctx.station.paths.cache,
-        )
-        if camera is not None:
-            camera.start()
-            app.devices.append(camera)
-    except DeviceUrlError as exc:
-        bridge.on_error(f"device settings: {exc} (fix it on the Devices screen)")
+    for start in (_start_scanner, _start_scale, _start_camera):
+        try:
+            start(app)
+        except DeviceUrlError as exc:
+            bridge.on_error(f"device settings: {exc} (fix it on the Devices screen)")
+
+
+def _start_scanner(app: StationApp) -> None:
+    bridge = app.ctx.bridge
+    scanner = open_scanner(
+        app.ctx.station.config.devices.scanner, bridge.on_scan, bridge.on_status, bridge.on_error
+    )
+    if scanner is not None:
+        scanner.start()
+        app.devices.append(scanner)
+
+
+def _start_scale(app: StationApp) -> None:
+    bridge = app.ctx.bridge
+    scale = open_scale(app.ctx.station.config.devices.scale, bridge.on_weight, bridge.on_status)
+    scale.start()
+    app.devices.append(scale)
+    app.ctx.scale = scale if hasattr(scale, "command") else None
+
+
+def _start_camera(app: StationApp) -> None:
+    ctx = app.ctx
+    camera = open_camera(
+        ctx.station.config.devices.camera,
+        ctx.bridge.on_scan,
+        ctx.bridge.on_status,
+        ctx.bridge.on_frame,
+        cache_dir=ctx.station.paths.cache,
+    )
+    if camera is not None:
+        camera.start()
+        app.devices.append(camera)
 
 
 def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = None) -> int:
@@ -113,6 +153,14 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
     qt_app = QApplication.instance() or QApplication(["station", *(qt_args or [])])
     assert isinstance(qt_app, QApplication)
     screenshots = getattr(args, "screenshots", None)
+    if getattr(args, "demo", False) and station.config.devices.camera == "off:":
+        # The demo camera plays a clip of parcels into every screen: only when asked for (--demo).
+        station.config = replace(station.config, devices=replace(station.config.devices, camera="demo:"))
+    if not screenshots and needs_setup(station.paths):
+        set_up = _first_run(station)
+        if set_up is None:
+            return 1
+        station = set_up
     app = build(station, start_devices=not screenshots, sounds=not screenshots)
 
     def on_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
@@ -131,3 +179,23 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
         return qt_app.exec()
     finally:
         app.close()
+
+
+def _first_run(station: Station) -> Station | None:
+    """The set-up window for a station that has none; the station reopened under its new settings."""
+    from ui.setup_dialog import SetupDialog
+
+    paths = station.paths
+    while True:
+        dialog = SetupDialog(station.config)
+        if dialog.exec() != SetupDialog.DialogCode.Accepted or dialog.answers is None:
+            print("station: not set up (the set-up window was closed); nothing was written", file=sys.stderr)
+            station.close()
+            return None
+        station.close()
+        outcome, opened = first_run(paths, dialog.answers)
+        if outcome.ok and opened is not None:
+            log.info("first run: %s", outcome.text)
+            return opened
+        station = opened if opened is not None else Station.at(paths, station.config)
+        print(f"station: set-up refused: {outcome.text}", file=sys.stderr)

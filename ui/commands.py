@@ -11,6 +11,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--screenshots", metavar="DIR", help="render every screen to DIR/<screen>.png on demo data and exit"
     )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="demo mode: a demo camera plays parcels on a belt when no camera is set (./dev run uses it)",
+    )
     p.set_defaults(func=cmd_gui)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,24 +25,47 @@ from ui.background import Background
 from ui.bridge import DeviceBridge
 from ui.sounds import Sounds
 from ui.widgets.label_preview import LabelPreview
+from ui.widgets.reject_tray import RejectTray
 from ui.widgets.scan_banner import ScanBanner
+
+log = logging.getLogger(__name__)
+
+
+class ScaleControl(Protocol):
+    """What the counter asks of a scale besides its readings."""
+
+    def command(self, name: str) -> str:
+        """Send `zero` or `tare`; returns what the operator is told."""
+        ...
 
 
 class Feedback(QObject):
-    """Green/red banner plus sound; `shown` lets tests and the depot benchmark see each answer."""
+    """Green/red banner, reject tray and sound; `shown` lets tests and the benchmarks see each answer.
+
+    A reject holds the banner for at least `HOLD_BAD_S`: good answers in that time are counted and shown
+    in the tray (with their sound) but do not paint over the red one. Every answer is logged, so a run
+    can be checked from outside the window.
+    """
 
     shown = Signal(bool, str, float)  # ok, text, monotonic time shown
+    HOLD_BAD_S = 2.0
 
-    def __init__(self, banner: ScanBanner, sounds: Sounds) -> None:
+    def __init__(self, banner: ScanBanner, sounds: Sounds, tray: RejectTray | None = None) -> None:
         super().__init__()
         self.banner = banner
         self.sounds = sounds
+        self.tray = tray or RejectTray()
+        self._bad_until = 0.0
 
     def good(self, text: str) -> None:
-        """A green banner and the good sound."""
-        self.banner.show_good(text)
+        """A green banner (or the tray, while a reject is held) and the good sound."""
+        now = time.monotonic()
+        self.tray.add_good(text)
+        if now >= self._bad_until:
+            self.banner.show_good(text)
         self.sounds.play("good")
-        self.shown.emit(True, text, time.monotonic())
+        log.info("answer ok: %s", text)
+        self.shown.emit(True, text, now)
 
     def show(self, answer: Outcome) -> None:
         """A desk's answer: green with its message, or red with its reason."""
@@ -49,10 +75,26 @@ class Feedback(QObject):
             self.bad(answer.text)
 
     def bad(self, text: str) -> None:
-        """A red banner with the reason and the bad sound."""
+        """A red banner with the reason, into the tray, and the bad sound."""
+        now = time.monotonic()
+        self._bad_until = now + self.HOLD_BAD_S
         self.banner.show_bad(text)
+        self.tray.add_reject(text)
         self.sounds.play("bad")
-        self.shown.emit(False, text, time.monotonic())
+        log.info("answer refused: %s", text)
+        self.shown.emit(False, text, now)
+
+    def idle(self, text: str) -> None:
+        """What the screen now showing waits for (switching screens never leaves a stale answer)."""
+        self._bad_until = 0.0
+        self.banner.show_idle(text)
+
+    def acknowledge(self) -> None:
+        """F12: the rejects were seen."""
+        self.tray.acknowledge()
+        self._bad_until = 0.0
+        if self.banner.good is False:
+            self.banner.show_idle("rejects acknowledged: ready to scan")
 
 
 @dataclass
@@ -65,6 +107,9 @@ class AppContext:
     feedback: Feedback
     spoolers: dict[str, Spooler] = field(default_factory=dict)
     preview: LabelPreview = field(default_factory=LabelPreview)
+    camera_paused: bool = False
+    scale: ScaleControl | None = None  # the running scale, for zero and tare from the keyboard
+    restart_devices: Callable[[], None] | None = None  # set by ui.app: the Devices screen's save uses it
 
     def __post_init__(self) -> None:
         # The desks run on the I/O thread (`background.run`); screens only read widgets and show answers.

@@ -1,14 +1,18 @@
-"""The station window: mode list on the left, the scan banner on top, device states in the status bar."""
+"""The station window: screen list on the left, the scan banner and reject tray on top, device states
+in the status bar. Hotkeys come from `ui.keymap` (F1 shows them)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
 from hardware.printers.spooler import SpoolEvent
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
 from ui.context import AppContext
+from ui.keymap import ALL, action_for, for_screen, keys
 from ui.modes.base import Mode
 from ui.modes.carrier import CarrierMode
 from ui.modes.counter import CounterMode
@@ -24,10 +29,11 @@ from ui.modes.devices import DevicesMode
 from ui.modes.track import TrackMode
 
 MODES = (CounterMode, DepotMode, CarrierMode, TrackMode, DevicesMode)
+FIRST_SCREEN_KEY = 2  # F2 is the first screen: F1 is the key map
 
 
 class MainWindow(QMainWindow):
-    """Switch screens with F1-F5 or the list; every scan goes to the screen that is showing."""
+    """Switch screens with F2-F6 or the list; every scan goes to the screen that is showing."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -43,11 +49,13 @@ class MainWindow(QMainWindow):
             mode = mode_class(ctx)
             self.modes[mode.name] = mode
             self.stack.addWidget(mode)
-            self.menu.addItem(f"F{i + 1}  {mode.title}")
-            QShortcut(QKeySequence(f"F{i + 1}"), self, lambda i=i: self.menu.setCurrentRow(i))
+            self.menu.addItem(f"F{i + FIRST_SCREEN_KEY}  {mode.title}")
+        self.menu.addItem("F1  Keys")
+        self.shortcuts = [QShortcut(QKeySequence(key), self, lambda k=key: self.hotkey(k)) for key in keys()]
         self.menu.currentRowChanged.connect(self._switch)
         right = QVBoxLayout()
         right.addWidget(ctx.feedback.banner)
+        right.addWidget(ctx.feedback.tray)
         right.addWidget(self.stack, 1)
         body = QHBoxLayout()
         body.addWidget(self.menu)
@@ -58,11 +66,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.device_labels: dict[str, QLabel] = {}
         self.printer_label = QLabel("printer: idle")
+        self.camera_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.camera_label)
         self.statusBar().addPermanentWidget(self.printer_label)
         ctx.bridge.scanned.connect(self.on_device_scan)
         ctx.bridge.status.connect(self.on_device_status)
         ctx.bridge.printer.connect(self.on_printer)
         ctx.bridge.error.connect(self.on_device_error)
+        self.key_map: QDialog | None = None
         self.menu.setCurrentRow(0)
 
     def show_mode(self, name: str) -> Mode:
@@ -78,8 +89,78 @@ class MainWindow(QMainWindow):
         return widget
 
     def _switch(self, row: int) -> None:
+        if row >= len(self.modes):  # the "Keys" entry
+            self.menu.setCurrentRow(self.stack.currentIndex())
+            self.show_key_map()
+            return
         self.stack.setCurrentIndex(row)
-        self.current.activated()
+        mode = self.current
+        self.ctx.feedback.idle(f"{mode.title}: {mode.hint}   (F1: keys)")
+        mode.activated()
+        mode.focus_scan_target()
+
+    def hotkey(self, key: str) -> None:
+        """A key of the key map: the showing screen's action for it, else the window's."""
+        mode = self.current
+        found = action_for(key, mode.name)
+        if found is None:
+            return
+        target: object = self if found.screen == ALL else mode
+        getattr(target, found.action)()
+        if found.screen != ALL:
+            mode.focus_scan_target()
+
+    def go_counter(self) -> None:
+        """F2."""
+        self.show_mode("counter")
+
+    def go_depot(self) -> None:
+        """F3."""
+        self.show_mode("depot")
+
+    def go_carrier(self) -> None:
+        """F4."""
+        self.show_mode("carrier")
+
+    def go_track(self) -> None:
+        """F5."""
+        self.show_mode("track")
+
+    def go_devices(self) -> None:
+        """F6."""
+        self.show_mode("devices")
+
+    def show_key_map(self) -> None:
+        """F1: the keys of the screen showing, from the one key table."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Keys - {self.current.title}")
+        rows = for_screen(self.current.name)
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Key", "Does"])
+        for row, hotkey in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(hotkey.key))
+            table.setItem(row, 1, QTableWidgetItem(hotkey.words))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Esc closes this list"))
+        layout.addWidget(table)
+        dialog.resize(520, 560)
+        self.key_map = dialog
+        dialog.finished.connect(lambda _: self.current.focus_scan_target())
+        dialog.open()
+
+    def toggle_camera(self) -> None:
+        """F11: camera scans are ignored while paused (the camera keeps running, so it resumes at once)."""
+        self.ctx.camera_paused = not self.ctx.camera_paused
+        paused = self.ctx.camera_paused
+        self.camera_label.setText("CAMERA PAUSED (F11)" if paused else "")
+        self.camera_label.setStyleSheet("color:#b3261e;font-weight:bold" if paused else "")
+        self.ctx.feedback.idle("camera paused: F11 resumes it" if paused else "camera on")
+
+    def acknowledge_rejects(self) -> None:
+        """F12."""
+        self.ctx.feedback.acknowledge()
 
     def on_scan(self, text: str) -> None:
         """A keyboard-wedge scan."""
@@ -87,6 +168,8 @@ class MainWindow(QMainWindow):
 
     def on_device_scan(self, scan: RawScan) -> None:
         """A serial, network or camera scan."""
+        if self.ctx.camera_paused and scan.source == self.ctx.station.config.devices.camera:
+            return
         self.current.handle_scan(scan.data.decode("utf-8", "replace"))
 
     def on_device_status(self, status: DeviceStatus) -> None:

@@ -1,11 +1,14 @@
-"""Good and bad scan sounds. PySide6-Essentials has no QtMultimedia, so the WAVs in assets/sounds are
-played by `aplay` (ALSA) in the background when present, else the desktop's beep."""
+"""Good and bad scan sounds, unlike each other so the ear tells them apart without looking: a short high
+chirp and a long low buzz (assets/sounds). PySide6-Essentials has no QtMultimedia, so the WAVs are played
+by `aplay` (ALSA, installed by `./dev run`) in the background; without it the desktop beeps once for good
+and three times for bad."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from station.resources import asset
@@ -34,3 +37,6 @@ class Sounds:
             )
         else:
             QApplication.beep()
+            if name == "bad":
+                for delay in (150, 300):
+                    QTimer.singleShot(delay, QApplication.beep)

@@ -11,6 +11,11 @@ as a keyboard does: modifier-only key events inside a burst are part of it, neve
 timed by the event's own timestamp (the X server's milliseconds) where the platform gives one, so a
 busy window that handles keys late and in clumps still sees the scanner's real rhythm; events without
 one (QTest) are timed by an injectable monotonic clock.
+
+Timing is a good guess, not a sure one. Most scanners can be set to send a prefix (e.g. `~`) before
+each code: with `prefix` set, only what follows the prefix up to the end key is a scan, whatever its
+speed, and every other keystroke goes straight to its widget, never held. `end_keys` narrows which
+key ends a scan (Enter, Tab) when the scanner is set to one suffix.
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ MODIFIER_KEYS = frozenset(
     )
 )
 ENDING_KEYS = frozenset(int(k.value) for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab))
+END_KEYS_BY_SUFFIX = {
+    "CR": frozenset(int(k.value) for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter)),
+    "CRLF": frozenset(int(k.value) for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter)),
+    "TAB": frozenset({int(Qt.Key.Key_Tab.value)}),
+}
+PREFIXED_TIMEOUT_MS = 400
 
 
 def _code(key: Qt.Key | int) -> int:
@@ -58,8 +69,13 @@ class WedgeFilter(QObject):
         max_gap_ms: float = 35.0,
         min_length: int = 4,
         clock: Callable[[], float] = time.monotonic,
+        prefix: str = "",
+        end_keys: frozenset[int] = ENDING_KEYS,
     ) -> None:
         super().__init__(parent)
+        self.prefix = prefix
+        self.end_keys = end_keys
+        self._prefixed = 0  # how many prefix characters have been seen for the burst being held
         self.max_gap = max_gap_ms / 1000
         self.min_length = min_length
         self._clock = clock
@@ -87,7 +103,9 @@ class WedgeFilter(QObject):
             return bool(self._held)
         now = self._time_of(event)
         gap = now - self._last
-        if _code(key) in ENDING_KEYS and self._held:
+        if self.prefix:
+            return self._prefixed_key(watched, event, now)
+        if _code(key) in self.end_keys and self._held:
             if gap <= self.max_gap and len(self._text) >= self.min_length:
                 text = "".join(self._text)
                 self._clear()
@@ -106,6 +124,35 @@ class WedgeFilter(QObject):
         self._last = now
         if not self._draining:
             self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
+        return True
+
+    def _prefixed_key(self, watched: QObject, event: QKeyEvent, now: float) -> bool:
+        """With a prefix configured: hold from the prefix to the end key; pass everything else on."""
+        key = event.key()
+        char = _char_of(event)
+        if not self._held:
+            if char != self.prefix[0]:
+                return False  # typing: straight to the widget
+        elif self._prefixed < len(self.prefix):
+            if char != self.prefix[self._prefixed]:
+                self._release()  # it was not the prefix after all: the keys were typing
+                return False
+        elif _code(key) in self.end_keys:
+            text = "".join(self._text)
+            self._clear()
+            if text:
+                self.scanned.emit(text)
+            return True
+        elif char is None:
+            self._release()
+            return False
+        self._held.append((watched, QKeyEvent(event.type(), key, event.modifiers(), event.text())))
+        if self._prefixed < len(self.prefix):
+            self._prefixed += 1
+        else:
+            self._text.append(char or "")
+        self._last = now
+        self._timer.start(PREFIXED_TIMEOUT_MS)  # a prefix typed by hand is given back after a pause
         return True
 
     def _time_of(self, event: QKeyEvent) -> float:
@@ -137,6 +184,7 @@ class WedgeFilter(QObject):
         """Give held keystrokes back to their widgets: it was a person typing."""
         self._timer.stop()
         held, self._held, self._text = self._held, [], []
+        self._prefixed = 0
         self._replaying = True
         try:
             for target, event in held:
@@ -149,6 +197,7 @@ class WedgeFilter(QObject):
     def _clear(self) -> None:
         self._timer.stop()
         self._held, self._text = [], []
+        self._prefixed = 0
 
 
 def _char_of(event: QKeyEvent) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,6 +23,14 @@ PROTOCOLS: dict[str, tuple[bytes | None, bytes, Callable[[bytes], WeightReading]
     "sics": (b"SI\r\n", b"\r\n", parse_sics),
     "nci": (b"W\r", b"\x03", parse_nci),
     "continuous": (None, b"\r\n", parse_continuous),
+}
+
+
+# Zero and tare, as each protocol's manual names them (MT-SICS Z / T; NCI Z / T). A continuous-output
+# scale takes no commands: its own keys do it.
+COMMANDS: dict[str, dict[str, bytes]] = {
+    "sics": {"zero": b"Z\r\n", "tare": b"T\r\n"},
+    "nci": {"zero": b"Z\r", "tare": b"T\r"},
 }
 
 
@@ -57,6 +66,15 @@ class SerialScale(ReconnectingDevice[Any]):
         self._on_reading = on_reading
         self._interval = url.float_param("interval", 0.2)
         self._timeout = answer_timeout
+        self._commands: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+
+    def command(self, name: str) -> str:
+        """Zero or tare, sent before the next poll (from any thread); returns what the operator is told."""
+        command = COMMANDS.get(self.protocol, {}).get(name)
+        if command is None:
+            return f"this scale ({self.protocol}) takes no {name} command: use the key on the scale"
+        self._commands.put(command)
+        return f"{name} sent to the scale: wait for STABLE"
 
     def _connect(self) -> Any:
         return serial.serial_for_url(self.url.path, baudrate=self.url.baud, timeout=self._timeout)
@@ -67,6 +85,10 @@ class SerialScale(ReconnectingDevice[Any]):
     def _serve(self, connection: Any) -> None:
         command, terminator, parse = PROTOCOLS[self.protocol]
         while not self._stop.is_set():
+            while not self._commands.empty():
+                connection.reset_input_buffer()
+                connection.write(self._commands.get())
+                connection.read_until(terminator)  # its acknowledgement is not a weight
             if command is not None:
                 # A late answer to the previous poll must not be taken for this one.
                 connection.reset_input_buffer()

@@ -48,6 +48,7 @@ class RoundStop:
 
     item_id: str
     address: str
+    name: str = ""  # the addressee, offered as the printed name at the door
 
 
 class CarrierDesk:
@@ -68,7 +69,10 @@ class CarrierDesk:
             stops = []
             for (item,) in rows:
                 addressee = recipients.of(conn, item)
-                stops.append(RoundStop(item, addressee.one_line if addressee else "address not known here"))
+                if addressee is None:
+                    stops.append(RoundStop(item, "address not known here"))
+                else:
+                    stops.append(RoundStop(item, addressee.one_line, addressee.name))
         return stops
 
     def load(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
@@ -85,7 +89,7 @@ class CarrierDesk:
             message="on the round",
             stored=done.stored,
             warning=done.warning,
-            details={"address": address},
+            details={"address": address, "name": addressee.name if addressee else ""},
         )
 
     def deliver(

@@ -62,6 +62,7 @@ class Piece:
     signature: bool = False
     declared_value_cents: int = 0
     reference: str = ""
+    weight_reason: str | None = None  # why the weight was typed, not read from a stable scale
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,20 @@ class CounterDesk:
             True,
             meter_id,
             message=f"credited {money(cents)}; funds available {money(registers.descending)}",
+            details={"descending_cents": registers.descending},
+        )
+
+    def balance(self) -> Outcome:
+        """Funds left in the meter (refused, saying what to do, when the meter is not set up)."""
+        meter_id = self.station.config.meter_id
+        try:
+            registers = self.meter().registers()
+        except (MeterKeyError, MeterError) as exc:
+            return Outcome.refused(f"meter {meter_id} not set up: {exc}", meter_id)
+        return Outcome(
+            True,
+            meter_id,
+            message=f"{money(registers.descending)} in the meter",
             details={"descending_cents": registers.descending},
         )
 
@@ -309,6 +324,7 @@ class CounterDesk:
                         "piece": serial,
                         "destination_zip": piece.to_zip[:5],
                         "routing_zip": routing,
+                        **({"weight_typed": piece.weight_reason} if piece.weight_reason else {}),
                     },
                 ),
             )

@@ -178,11 +178,17 @@ class DepotDesk:
         if record.state is not SackState.OPEN:
             return Outcome.refused(f"sack {sscc} is {record.state}: an item cannot leave it here", found.id)
         done = self.scans.record(found.id, EventKind.SACK_REMOVE, facility=facility, operator=operator)
-        if done.ok:
-            return Outcome(
-                True, found.id, message=f"out of sack {sscc} ({record.items - 1} left)", stored=done.stored
-            )
-        return done
+        if not done.ok:
+            return done
+        with self.station.db.reading() as conn:
+            after = containers.sack_record(conn, sscc)
+        return Outcome(
+            True,
+            found.id,
+            message=f"out of sack {sscc} ({record.items - 1} left)",
+            stored=done.stored,
+            details=_sack_details(after) if after else {},
+        )
 
     def close(self, sack: str, *, facility: str, operator: str) -> Outcome:
         """Close the sack and print its final tag with the count and weight the journal holds."""

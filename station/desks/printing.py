@@ -29,6 +29,19 @@ class PrintDesk:
         self.station = station
         self.queue = PrintQueue(station.db, station.clock)
 
+    def reprint(self, job_id: int) -> Outcome:
+        """The same label again (a jam, a smudge): a new job linked to the original, marked REPRINT."""
+        original = self.queue.get(job_id)
+        if original is None:
+            return Outcome.refused(f"no print job {job_id} to reprint")
+        job = self.queue.reprint(job_id, original.payload)
+        return Outcome(
+            True,
+            original.item_id,
+            message=f"reprint of {original.description} queued",
+            details={"print_job": job, "printer": original.printer},
+        )
+
     def test_print(self, printer: str | None = None) -> Outcome:
         """A small tag that says the printer works."""
         printer = printer or self.station.config.devices.printer

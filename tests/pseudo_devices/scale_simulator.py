@@ -32,6 +32,10 @@ class ScaleSimulator:
         """The bytes a real scale of this protocol sends back."""
         w, u = self.weight, self.unit
         if self.protocol == "sics":
+            if command.strip() == b"Z":
+                return b"Z A\r\n"  # zero set
+            if command.strip() == b"T":
+                return f"T S {w:>10} {u}\r\n".encode()  # tare taken
             if command.strip() not in (b"SI", b"S"):
                 return b"ES\r\n"
             return {

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler
+from hardware.protocols import WeightReading, WeightStatus
 from hardware.scanners.serial_scanner import SerialScanner
 from hardware.urls import DeviceUrl
 from station.config import DeviceUrls
@@ -134,7 +135,7 @@ def test_counter_accepts_and_the_label_reaches_a_9100_printer(qtbot, station_app
         counter = station_app.window.show_mode("counter")
         assert isinstance(counter, CounterMode)
         counter.handle_scan("EE123456785US")
-        counter.weight.setText("1.2kg")
+        counter.on_weight(WeightReading(WeightStatus.OK, 1_200_000, True, b""))  # the scale, stable
         counter.service.setCurrentText("Priority Mail")
         counter.to_zip.setText("94105")
         counter.sender_box.setPlainText("Ann\n1 Main St\nNew York NY 10001")
@@ -216,12 +217,12 @@ def test_gui_screenshots_renders_every_screen(tmp_path: Path) -> None:
 def test_long_demo_load_shows_progress_and_cancel_writes_nothing(qtbot, station_app: StationApp) -> None:
     screen = station_app.window.show_mode("devices")
     assert isinstance(screen, DevicesMode)
-    screen.load_demo(items=20_000)
+    screen.load_demo(items=20_000, confirmed=True)
     qtbot.waitUntil(lambda: screen.demo_progress.value() > 0, timeout=10_000)
     screen.demo_progress.cancel()
     qtbot.waitUntil(lambda: "cancelled" in screen.message.text(), timeout=10_000)
     assert station_app.ctx.station.journal.count() == 0
-    screen.load_demo(items=300)
+    screen.load_demo(items=300, confirmed=True)
     qtbot.waitUntil(lambda: "items=300" in screen.message.text(), timeout=20_000)
     assert station_app.ctx.station.journal.count() > 300
 
@@ -243,7 +244,7 @@ def test_counter_opt_in_number_and_receipt_come_with_the_acceptance(qtbot, stati
     counter = station_app.window.show_mode("counter")
     assert isinstance(counter, CounterMode)
     counter.handle_scan("RR473124829GB")
-    counter.weight.setText("400g")
+    counter.on_weight(WeightReading(WeightStatus.OK, 400_000, True, b""))
     counter.to_zip.setText("60601")
     counter.recipient.setPlainText("Eve\n3 Oak St\nChicago IL 60601")
     counter.phone.setText("12")

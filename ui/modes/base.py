@@ -1,4 +1,4 @@
-"""What a screen is: a widget that may take scans."""
+"""What a screen is: a widget that may take scans, with its hotkey actions (see ui.keymap)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,19 @@ class Mode(QWidget):
 
     name = ""
     title = ""
+    hint = "ready"  # what the screen waits for, shown in the banner when it comes to the front
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
 
     def handle_scan(self, raw: str) -> None:
-        """A scan arrived while this screen is shown (default: look it up)."""
+        """A scan arrived while this screen is shown (default: refuse it, saying where scans go)."""
         self.ctx.feedback.bad("this screen does not take scans: switch to Counter, Depot, Carrier or Track")
 
     def activated(self) -> None:
         """The screen was just shown."""
+
+    def focus_scan_target(self) -> None:
+        """Where the keyboard goes after every action (scans need no focus: the wedge filter takes them)."""
+        self.setFocus()

@@ -1,21 +1,27 @@
-"""Carrier: load the round (out-for-delivery), then deliver with a signature, or record an attempt/delay."""
+"""Carrier: load the round (out-for-delivery), then deliver with a signature, or record an attempt/delay.
+
+The round is the journal's (it survives a restart) and shows each address. At the door a delivery is
+the scan, the signature and F9: the addressee's name is offered as the printed name (typing replaces it).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
 )
 
 from station.delivery import SignatureRefused
-from station.desks.carrier import DOOR_REASONS
+from station.desks.carrier import DOOR_REASONS, RoundStop
 from station.desks.outcome import Outcome
 from station.events import REASON_CODES, EventKind
 from station.scanning import ITEM_KINDS, Identified, classify
@@ -23,14 +29,16 @@ from ui.context import AppContext
 from ui.modes.base import Mode
 from ui.widgets.signature_pad import SignaturePad
 
-ROUND_LOADING = "Load the round (out for delivery)"
-DELIVERING = "Deliver (scan the item at the door)"
+ROUND_LOADING = "Load the round: scan items into the van (F7)"
+DELIVERING = "At the door: scan the item, sign, F9 (F8)"
+ITEM_ROLE = Qt.ItemDataRole.UserRole
 
 
 class CarrierMode(Mode):
     """The van."""
 
     name, title = "carrier", "Carrier"
+    hint = "F7 load the round, F8 at the door: scan, sign, F9"
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -39,44 +47,87 @@ class CarrierMode(Mode):
         self.round = QListWidget()
         self.current = QLabel("No item selected")
         self.current.setStyleSheet("font-size:18px;font-weight:bold")
+        self.current.setFixedHeight(30)
+        self.address = QLabel("")
+        self.address.setFixedHeight(24)
         self.name_field = QLineEdit()
         self.name_field.setPlaceholderText("recipient's name, printed")
         self.pad = SignaturePad()
-        clear = QPushButton("Clear")
-        clear.clicked.connect(self.pad.clear)
-        delivered = QPushButton("Delivered")
-        delivered.clicked.connect(self.deliver)
         self.reason = QComboBox()
         for code in DOOR_REASONS:  # words for the carrier; the code goes into the journal
             self.reason.addItem(REASON_CODES[code], code)
-        attempted = QPushButton("Attempted")
-        attempted.clicked.connect(lambda: self.not_delivered(EventKind.ATTEMPTED))
-        delayed = QPushButton("Delayed")
-        delayed.clicked.connect(lambda: self.not_delivered(EventKind.DELAYED))
-        self.round.currentTextChanged.connect(self.select)
         buttons = QHBoxLayout()
-        for b in (clear, delivered):
-            buttons.addWidget(b)
-        other = QHBoxLayout()
-        other.addWidget(self.reason)
-        other.addWidget(attempted)
-        other.addWidget(delayed)
+        for text, slot in (
+            ("Clear  Esc", self.clear_signature),
+            ("Delivered  F9", self.deliver),
+            ("Attempted  F10", self.attempted),
+            ("Delayed  Ctrl+D", self.delayed),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, slot=slot: slot())
+            buttons.addWidget(button)
+        self.round.currentItemChanged.connect(self._picked)
         right = QVBoxLayout()
         right.addWidget(self.current)
+        right.addWidget(self.address)
         right.addWidget(self.name_field)
         right.addWidget(self.pad)
+        right.addWidget(self.reason)
         right.addLayout(buttons)
-        right.addLayout(other)
         right.addStretch(1)
         left = QVBoxLayout()
         left.addWidget(self.stage)
-        left.addWidget(QLabel("On the round"))
+        self.round_title = QLabel("On the round")
+        left.addWidget(self.round_title)
         left.addWidget(self.round)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addLayout(right, 2)
         self.item: str | None = None
+        self.stops: dict[str, RoundStop] = {}
         self.last_pod: Path | None = None
+        self._restored = False
+
+    def activated(self) -> None:
+        """The first time the van is shown, the round is read back from the journal."""
+        if self._restored:
+            return
+        self._restored = True
+        ctx = self.ctx
+        ctx.background.run(lambda: ctx.carrier.round(ctx.facility), self._show_round)
+
+    def _show_round(self, stops: list[RoundStop] | None, error: BaseException | None) -> None:
+        if error is not None or stops is None:
+            self.ctx.feedback.bad(f"the round could not be read: {error}")
+            return
+        for stop in stops:
+            self._add_stop(stop)
+
+    def _add_stop(self, stop: RoundStop) -> None:
+        if stop.item_id in self.stops:
+            return
+        self.stops[stop.item_id] = stop
+        row = QListWidgetItem(f"{stop.item_id}\n   {stop.address}")
+        row.setData(ITEM_ROLE, stop.item_id)
+        self.round.addItem(row)
+        self.round_title.setText(f"On the round ({self.round.count()})")
+
+    def focus_scan_target(self) -> None:
+        """The name field at the door (typing replaces the offered name), else the round."""
+        if self.stage.currentText() == DELIVERING and self.item is not None:
+            self.name_field.setFocus()
+        else:
+            self.round.setFocus()
+
+    def loading_stage(self) -> None:
+        """F7."""
+        self.stage.setCurrentText(ROUND_LOADING)
+        self.ctx.feedback.idle("loading: scan each item going into the van")
+
+    def door_stage(self) -> None:
+        """F8."""
+        self.stage.setCurrentText(DELIVERING)
+        self.ctx.feedback.idle("at the door: scan the item, sign, then F9")
 
     def handle_scan(self, raw: str) -> None:
         """Loading: out-for-delivery scan. At the door: select the item."""
@@ -90,20 +141,33 @@ class CarrierMode(Mode):
             self._load(found.id)
         else:
             self.select(found.id)
-            self.ctx.feedback.good(f"{found.id}: sign, then Delivered")
+            self.ctx.feedback.good(f"{found.id}: sign, then F9 (Delivered)")
+
+    def _picked(self, row: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if row is not None:
+            self.select(str(row.data(ITEM_ROLE)))
 
     def select(self, item: str) -> None:
-        """Work on this item."""
-        if item:
-            self.item = item
-            self.current.setText(item)
-            self.pad.clear()
-            self.name_field.clear()
+        """Work on this item: its address shown, its addressee offered as the printed name."""
+        if not item or item == self.item:
+            return
+        self.item = item
+        stop = self.stops.get(item)
+        self.current.setText(item)
+        self.address.setText(stop.address if stop else "not on this round")
+        self.pad.clear()
+        self.name_field.setText(stop.name if stop else "")
+        self.name_field.selectAll()
+        self.name_field.setFocus()
+
+    def clear_signature(self) -> None:
+        """Esc."""
+        self.pad.clear()
 
     def deliver(self) -> None:
-        """Delivered with signature and printed name: the carrier desk keeps the proof of delivery."""
+        """F9: delivered with signature and printed name; the carrier desk keeps the proof of delivery."""
         if self.item is None:
-            self.ctx.feedback.bad("select or scan the item first")
+            self.ctx.feedback.bad("scan the item first (F8: at the door)")
             return
         name = self.name_field.text().strip()
         if len(name) < 2:
@@ -132,10 +196,18 @@ class CarrierMode(Mode):
         self._remove(outcome.id)
         self.ctx.feedback.good(f"{outcome.id} delivered; proof of delivery saved")
 
+    def attempted(self) -> None:
+        """F10."""
+        self.not_delivered(EventKind.ATTEMPTED)
+
+    def delayed(self) -> None:
+        """Ctrl+D."""
+        self.not_delivered(EventKind.DELAYED)
+
     def not_delivered(self, kind: EventKind) -> None:
         """Attempted or delayed, with the chosen reason."""
         if self.item is None:
-            self.ctx.feedback.bad("select or scan the item first")
+            self.ctx.feedback.bad("scan the item first (F8: at the door)")
             return
         ctx, item, reason = self.ctx, self.item, str(self.reason.currentData())
         act = ctx.carrier.attempt if kind is EventKind.ATTEMPTED else ctx.carrier.delay
@@ -154,18 +226,23 @@ class CarrierMode(Mode):
             self.ctx.feedback.bad(str(error) if error else (outcome.text if outcome else "refused"))
             return
         kind = outcome.stored.event.kind if outcome.stored else None
-        if kind is EventKind.OUT_FOR_DELIVERY:
-            self.round.addItem(outcome.id or "")
-            self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()})")
+        if kind is EventKind.OUT_FOR_DELIVERY and outcome.id:
+            address, name = outcome.details.get("address", ""), outcome.details.get("name", "")
+            self._add_stop(RoundStop(outcome.id, str(address), str(name)))
+            self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()}): {address}")
         else:
             self._remove(outcome.id)
             self.ctx.feedback.show(outcome)
 
     def _remove(self, item: str | None) -> None:
         for row in range(self.round.count()):
-            if self.round.item(row).text() == item:
+            if self.round.item(row).data(ITEM_ROLE) == item:
                 self.round.takeItem(row)
                 break
+        self.stops.pop(item or "", None)
+        self.round_title.setText(f"On the round ({self.round.count()})")
         self.item = None
         self.current.setText("No item selected")
+        self.address.setText("")
+        self.name_field.clear()
         self.pad.clear()

@@ -1,14 +1,20 @@
-"""Counter: scan (or create) the item, weigh it, pick the service, address it, accept and print."""
+"""Counter: scan (or create) the item, weigh it, address it, accept and print.
+
+A repeat acceptance is the scan, the recipient's text and F9: the scan puts the cursor in the recipient
+box, Tab leaves it for the phone, the scale fills the weight when it is stable, and the ZIP is read
+from the address. Nothing of the previous customer's carries over, no scan wipes a form being filled,
+and F9 accepts once however often it is pressed.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -19,7 +25,7 @@ from PySide6.QtWidgets import (
 from hardware.protocols import WeightReading
 from station.desks.counter import Acceptance, Piece, price
 from station.desks.outcome import Outcome
-from station.inputs import address_zip, parse_weight_g
+from station.inputs import address_zip, parse_cents, parse_weight_g
 from station.notify.phone import to_e164
 from station.postage.rates import RateError, money
 from station.scanning import ITEM_KINDS, Identified, classify
@@ -32,109 +38,201 @@ SERVICES = {
     "Priority Mail Express": "express",
     "First-Class Letter": "letter",
 }
+WEIGHT_REASONS = ("scale out of order", "too big for the scale", "weighed on another scale", "letter")
+LOW_FUNDS_CENTS = 2000
+BUSY = "finish (F9) or cancel (Esc) the current item first"
 
 
 class CounterMode(Mode):
-    """Acceptance at the counter: after the scan, at most three actions (service, recipient, F9)."""
+    """Acceptance at the counter."""
 
     name, title = "counter", "Counter"
+    hint = "scan the item (or type the recipient for a new label), then F9"
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.tracking = QLineEdit()
         self.tracking.setPlaceholderText("scan the item, or leave empty for a new S10 label")
-        self.weight = QLineEdit()
-        self.weight.setPlaceholderText("from the scale, or type e.g. 1.2kg")
-        self.scale = QLabel("scale: no reading")
-        self.service = QComboBox()
-        self.service.addItems(list(SERVICES))
-        self.to_zip = QLineEdit()
-        self.to_zip.setPlaceholderText("destination ZIP")
-        self.signature = QCheckBox("signature on delivery")
-        self.sender_box = QPlainTextEdit()
-        self.sender_box.setPlaceholderText("sender: one line each")
         self.recipient = QPlainTextEdit()
-        self.recipient.setPlaceholderText("recipient: name, street, city ZIP")
+        self.recipient.setPlaceholderText("recipient: name, street, city ZIP (Tab: next field)")
+        self.recipient.setTabChangesFocus(True)
+        self.recipient.setFixedHeight(96)
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("mobile for SMS updates (optional)")
+        self.to_zip = QLineEdit()
+        self.to_zip.setPlaceholderText("read from the address")
+        self.service = QComboBox()
+        self.service.addItems(list(SERVICES))
+        self.signature = QCheckBox("signature on delivery")
+        self.weight = QLineEdit()
+        self.weight.setPlaceholderText("from the scale, or Ctrl+W to type e.g. 1.2kg")
+        self.weight_reason = QComboBox()
+        self.weight_reason.addItem("(weight from the scale)", "")
+        for reason in WEIGHT_REASONS:
+            self.weight_reason.addItem(f"typed: {reason}", reason)
+        self.scale = QLabel("scale: no reading")
+        self.sender_box = QPlainTextEdit()
+        self.sender_box.setPlaceholderText("sender (optional): one line each")
+        self.sender_box.setTabChangesFocus(True)
+        self.sender_box.setFixedHeight(72)
         self.price = QLabel("—")
-        self.price.setStyleSheet("font-size:26px;font-weight:bold")
+        self.price.setFixedHeight(40)
+        self.meter = QLabel("meter: …")
+        self.meter.setFixedHeight(24)
         self.accept_button = QPushButton("Accept and print  (F9)")
         self.accept_button.setStyleSheet("font-size:18px;padding:10px")
         self.accept_button.clicked.connect(self.accept_piece)
-        QShortcut(QKeySequence("F9"), self, self.accept_piece)
         self.last: Acceptance | None = None
         self._accepting = False
-        form = QFormLayout()
+        self._weight_typed = False
+        self._scale_stable = False
+        self._zip_from_scan = False
+        weight_row = QHBoxLayout()
+        weight_row.addWidget(self.weight, 1)
+        weight_row.addWidget(self.weight_reason)
+        form = QFormLayout()  # in Tab order: what a clerk fills, most used first
         form.addRow("Item", self.tracking)
-        form.addRow("Weight", self.weight)
-        form.addRow("", self.scale)
-        form.addRow("Service", self.service)
+        form.addRow("Recipient", self.recipient)
+        form.addRow("Mobile", self.phone)
         form.addRow("To ZIP", self.to_zip)
+        form.addRow("Service", self.service)
         form.addRow("", self.signature)
-        grid = QGridLayout()
-        grid.addWidget(QLabel("Sender"), 0, 0)
-        grid.addWidget(QLabel("Recipient"), 0, 1)
-        grid.addWidget(self.sender_box, 1, 0)
-        grid.addWidget(self.recipient, 1, 1)
+        form.addRow("Weight", weight_row)
+        form.addRow("", self.scale)
+        form.addRow("Sender", self.sender_box)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.meter, 1)
+        bottom.addWidget(self.price, alignment=Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(grid)
-        layout.addWidget(self.phone)
-        layout.addWidget(self.price, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(bottom)
         layout.addWidget(self.accept_button)
+        layout.addStretch(1)
+        for first, second in (
+            (self.recipient, self.phone),
+            (self.phone, self.to_zip),
+            (self.to_zip, self.service),
+            (self.service, self.signature),
+            (self.signature, self.weight),
+            (self.weight, self.weight_reason),
+            (self.weight_reason, self.sender_box),
+            (self.sender_box, self.tracking),
+        ):
+            self.setTabOrder(first, second)
         for field in (self.weight, self.to_zip):
             field.textChanged.connect(self.update_price)
+        self.weight.textEdited.connect(self._weight_edited)  # the clerk's keys only, not the scale's
+        self.recipient.textChanged.connect(self._address_changed)
         self.service.currentIndexChanged.connect(self.update_price)
         self.signature.toggled.connect(self.update_price)
         ctx.bridge.weight.connect(self.on_weight)
+        self.update_price()
+
+    # --- scans and the form -------------------------------------------------------------------
+
+    def has_input(self) -> bool:
+        """The clerk has typed something for the current item."""
+        return bool(
+            self.recipient.toPlainText().strip()
+            or self.phone.text().strip()
+            or self.sender_box.toPlainText().strip()
+            or self._weight_typed
+        )
 
     def handle_scan(self, raw: str) -> None:
-        """An item id fills the item field (and starts a new transaction)."""
+        """An item id fills the item field; a form being filled for another item is never wiped."""
         found = classify(raw)
         if not isinstance(found, Identified) or found.kind not in ITEM_KINDS:
             reason = found.reason if not isinstance(found, Identified) else f"{found.id} is not an item id"
             self.ctx.feedback.bad(reason)
             return
         if self._accepting:
-            self.ctx.feedback.bad("finish the acceptance in progress first")
+            self.ctx.feedback.bad("the acceptance in progress is being saved: scan again in a moment")
             return
-        # A new item starts from a clean form: nothing of the previous customer's carries over.
+        if found.id == self.tracking.text().strip():
+            self.ctx.feedback.good(f"{found.id} is on the counter: address it, then F9")
+            return
+        if self.has_input():
+            self.ctx.feedback.bad(f"{found.id} not taken: {BUSY}")
+            return
+        self._clear_form()
         self.tracking.setText(found.id)
         self.to_zip.setText(found.routing_zip[:5] if found.routing_zip else "")
-        self.recipient.clear()
-        self.phone.clear()
-        self.ctx.feedback.good(f"{found.id}: weigh, address, F9")
+        self._zip_from_scan = bool(found.routing_zip)  # the barcode's routing ZIP is checked, not replaced
+        self.ctx.feedback.good(f"{found.id}: address it, then F9")
         self.recipient.setFocus()
 
+    def cancel_item(self) -> None:
+        """Esc: the form is emptied for the next customer."""
+        self._clear_form()
+        self.ctx.feedback.idle("item cancelled: scan the next item")
+
+    def focus_scan_target(self) -> None:
+        """The recipient box: what the clerk types next."""
+        if not (self.phone.hasFocus() or self.weight.hasFocus() or self.sender_box.hasFocus()):
+            self.recipient.setFocus()
+
+    def activated(self) -> None:
+        """Show the meter's funds."""
+        self.refresh_meter()
+
+    def _clear_form(self) -> None:
+        for line in (self.tracking, self.phone, self.to_zip):
+            line.clear()
+            line.setModified(False)  # clear() marks it modified, as if the clerk had typed
+        self.recipient.clear()
+        self.sender_box.clear()
+        self.signature.setChecked(False)
+        self.service.setCurrentIndex(0)
+        self._weight_typed = False
+        self._zip_from_scan = False
+        self.weight_reason.setCurrentIndex(0)
+        if not self._scale_stable:
+            self.weight.clear()
+
+    def _address_changed(self) -> None:
+        written = address_zip(tuple(self.recipient.toPlainText().splitlines()))
+        if written and not self.to_zip.isModified() and not self._zip_from_scan:
+            self.to_zip.setText(written)  # the ZIP comes from the address unless the clerk typed one
+
+    # --- weight -------------------------------------------------------------------------------
+
     def on_weight(self, reading: WeightReading) -> None:
-        """Live scale reading: stable weights fill the weight field; motion is shown as such."""
-        if reading.usable and reading.grams is not None:
+        """Live scale reading: a stable weight fills the field unless the clerk typed one."""
+        self._scale_stable = bool(reading.usable and reading.grams is not None)
+        if self._scale_stable and reading.grams is not None:
             self.scale.setText(f"scale: {reading.grams / 1000:.3f} kg STABLE")
             self.scale.setStyleSheet("color:#1b7f3b;font-weight:bold")
             text = f"{reading.grams}g"
-            if self.weight.text() != text:
+            if not self._weight_typed and self.weight.text() != text:
                 self.weight.setText(text)
         else:
             self.scale.setText(f"scale: {reading.detail or reading.status} (not stable)")
             self.scale.setStyleSheet("color:#b3261e")
 
-    def _piece(self) -> Piece:
-        grams = parse_weight_g(self.weight.text() or "0")
-        sender = tuple(line for line in self.sender_box.toPlainText().splitlines() if line.strip())
-        recipient = tuple(line for line in self.recipient.toPlainText().splitlines() if line.strip())
-        if len(recipient) < 2:
-            raise ValueError("recipient needs at least a name and a street and city line")
-        return Piece(
-            weight_g=grams,
-            from_zip=self.ctx.station.config.origin_zip,
-            to_zip=self.to_zip.text().strip(),
-            service=SERVICES[self.service.currentText()],
-            sender=sender,
-            recipient=recipient,
-            tracking=self.tracking.text().strip() or None,
-            signature=self.signature.isChecked(),
-        )
+    def _weight_edited(self, _text: str) -> None:
+        self._weight_typed = True  # from now on the scale does not overwrite it
+
+    def type_weight(self) -> None:
+        """Ctrl+W: the weight field, selected, for a typed weight."""
+        self.weight.setFocus()
+        self.weight.selectAll()
+
+    def zero_scale(self) -> None:
+        """Ctrl+0."""
+        self._scale_command("zero")
+
+    def tare_scale(self) -> None:
+        """Ctrl+T."""
+        self._scale_command("tare")
+
+    def _scale_command(self, name: str) -> None:
+        if self.ctx.scale is None:
+            self.ctx.feedback.bad(f"no scale to {name}: set one on the Devices screen")
+            return
+        self.ctx.feedback.good(self.ctx.scale.command(name))
+
+    # --- price, meter, acceptance -------------------------------------------------------------
 
     def update_price(self) -> None:
         """Price as the clerk types (rates are local data read once: fast enough for the UI thread)."""
@@ -150,21 +248,76 @@ class CounterMode(Mode):
             )
             quote = price(piece, self.ctx.station.clock().date())
         except (RateError, ValueError) as exc:
-            self.price.setText(str(exc) if self.weight.text() and self.to_zip.text() else "—")
+            self.price.setText(str(exc)[:60] if self.weight.text() and self.to_zip.text() else "—")
             self.price.setStyleSheet("font-size:14px;color:#b3261e")
             return
         self.price.setText(money(quote.total_cents))
         self.price.setStyleSheet("font-size:26px;font-weight:bold")
+
+    def refresh_meter(self) -> None:
+        """The meter's funds, read on the I/O thread."""
+        counter = self.ctx.counter
+        self.ctx.background.run(counter.balance, self._show_meter)
+
+    def _show_meter(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None or not outcome.ok:
+            self.meter.setText("METER NOT SET UP: Ctrl+M after `station meter init`")
+            self.meter.setStyleSheet("color:#b3261e;font-weight:bold")
+            return
+        cents = int(outcome.details["descending_cents"])
+        low = cents < LOW_FUNDS_CENTS
+        self.meter.setText(f"meter: {money(cents)}" + ("  LOW FUNDS: Ctrl+M adds funds" if low else ""))
+        self.meter.setStyleSheet("color:#b3261e;font-weight:bold" if low else "color:#333")
+
+    def add_funds(self, amount: str | None = None) -> None:
+        """Ctrl+M: funds bought for the meter."""
+        if amount is None:
+            amount, ok = QInputDialog.getText(self, "Add funds to the meter", "Amount (e.g. 200.00):")
+            if not ok:
+                return
+        try:
+            cents = parse_cents(amount)
+        except ValueError as exc:
+            self.ctx.feedback.bad(str(exc))
+            return
+        counter = self.ctx.counter
+        self.ctx.background.run(lambda: counter.credit(cents), self._credited)
+
+    def _credited(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None:
+            self.ctx.feedback.bad(f"funds not added: {error}")
+            return
+        self.ctx.feedback.show(outcome)
+        self.refresh_meter()
+
+    def _piece(self) -> Piece:
+        reason = str(self.weight_reason.currentData() or "")
+        if self._weight_typed and not reason:
+            raise ValueError("a typed weight needs a reason: Tab to the box beside it, then the arrow keys")
+        if not self._weight_typed and not self._scale_stable:
+            raise ValueError("the scale is not stable: wait for STABLE, or type the weight (Ctrl+W)")
+        grams = parse_weight_g(self.weight.text() or "0")
+        sender = tuple(line for line in self.sender_box.toPlainText().splitlines() if line.strip())
+        recipient = tuple(line for line in self.recipient.toPlainText().splitlines() if line.strip())
+        if len(recipient) < 2:
+            raise ValueError("recipient needs at least a name and a street and city line")
+        return Piece(
+            weight_g=grams,
+            from_zip=self.ctx.station.config.origin_zip,
+            to_zip=self.to_zip.text().strip(),
+            service=SERVICES[self.service.currentText()],
+            sender=sender,
+            recipient=recipient,
+            tracking=self.tracking.text().strip() or None,
+            signature=self.signature.isChecked(),
+            weight_reason=reason if self._weight_typed else None,
+        )
 
     def accept_piece(self) -> None:
         """The counter desk's acceptance, on the I/O thread (one transaction); once per item however
         fast F9 is pressed."""
         if self._accepting:
             return  # the first press is being accepted: a second one must not accept (and charge) again
-        if not self.to_zip.text().strip():  # read from the address when not typed
-            written = address_zip(tuple(self.recipient.toPlainText().splitlines()))
-            if written:
-                self.to_zip.setText(written)
         try:
             piece = self._piece()
             phone = self.phone.text().strip() or None
@@ -194,8 +347,22 @@ class CounterMode(Mode):
         self.ctx.preview.show_label(done.label, f"label {done.tracking}")
         self.ctx.wake_printer(self.ctx.station.config.devices.printer)
         self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
-        self.phone.clear()
         self.ctx.feedback.good(done.text)
-        self.tracking.clear()
-        self.recipient.clear()
-        self.to_zip.clear()
+        self._clear_form()
+        self.refresh_meter()
+        self.recipient.setFocus()
+
+    def reprint(self) -> None:
+        """Ctrl+R: the last label again."""
+        if self.last is None:
+            self.ctx.feedback.bad("no label printed here yet")
+            return
+        ctx, job = self.ctx, self.last.print_job
+        ctx.background.run(lambda: ctx.printing.reprint(job), self._reprinted)
+
+    def _reprinted(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None:
+            self.ctx.feedback.bad(f"not reprinted: {error}")
+            return
+        self.ctx.feedback.show(outcome)
+        self.ctx.wake_printer(str(outcome.details.get("printer", "")))

@@ -1,6 +1,8 @@
 """Depot: open a sack (scan its tag or make a new one), scan items in at speed, close, dispatch, receive.
 
-Every action is one depot-desk call on the I/O thread; the counts shown are the ones the journal holds.
+Every action is one depot-desk call on the I/O thread; the counts and the list shown are the ones the
+journal holds, and the sack being worked on is read back from the journal when the window starts.
+A depot item needs no key at all: the scan is the whole action.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from ui.context import AppContext
 from ui.modes.base import Mode
 
 ACTIONS = {
-    "Sort items into the sack": "sort",
-    "Dispatch sacks": "dispatch",
-    "Receive sacks (arrival)": "arrival",
+    "Sort items into the sack (Esc)": "sort",
+    "Dispatch sacks (F9)": "dispatch",
+    "Receive sacks - arrival (F10)": "arrival",
 }
 
 
@@ -35,37 +37,59 @@ class DepotMode(Mode):
     """The sorting bench."""
 
     name, title = "depot", "Depot"
+    hint = "scan a sack tag (or F7 for a new sack), then scan items into it"
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.sack: str | None = None
         self.count = 0
         self.weight_g = 0
+        self.last_tag_job: int | None = None
+        self._restored = False
         self.action = QComboBox()
         self.action.addItems(list(ACTIONS))
         self.destination = QLineEdit()
-        self.destination.setPlaceholderText("destination ZIP prefix, e.g. 941")
-        self.sack_label = QLabel("No sack open: scan a sack tag or press New sack")
+        self.destination.setPlaceholderText("destination ZIP prefix for a new sack, e.g. 941")
+        self.sack_label = QLabel("No sack open: scan a sack tag or press F7 for a new sack")
         self.sack_label.setStyleSheet("font-size:18px;font-weight:bold")
+        self.sack_label.setFixedHeight(30)
         self.totals = QLabel("0 items, 0.0 kg")
         self.totals.setStyleSheet("font-size:28px")
         self.items = QListWidget()
-        new = QPushButton("New sack (print tag)")
-        new.clicked.connect(self.new_sack)
-        close = QPushButton("Close sack (print tag)")
-        close.clicked.connect(self.close_sack)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("New sack  F7", self.new_sack),
+            ("Close sack  F8", self.close_sack),
+            ("Undo last  Ctrl+Z", self.undo_last),
+            ("Take out selected  Del", self.remove_selected),
+            ("Reprint tag  Ctrl+R", self.reprint),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, slot=slot: slot())
+            buttons.addWidget(button)
         form = QFormLayout()
         form.addRow("Action", self.action)
-        form.addRow("Sack destination", self.destination)
-        buttons = QHBoxLayout()
-        buttons.addWidget(new)
-        buttons.addWidget(close)
+        form.addRow("New sack for", self.destination)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.sack_label)
         layout.addWidget(self.totals)
         layout.addLayout(buttons)
+        layout.addWidget(QLabel("In the sack (newest first)"))
         layout.addWidget(self.items)
+
+    def activated(self) -> None:
+        """The first time the bench is shown, carry on with the sack it worked on (from the journal)."""
+        if self._restored:
+            return
+        self._restored = True
+        ctx = self.ctx
+        self._run(lambda: ctx.depot.working_sack(ctx.facility), self._opened, quiet_refusal=True)
+
+    def focus_scan_target(self) -> None:
+        """The list of items (so Del and Ctrl+Z work; scans need no focus)."""
+        if not self.destination.hasFocus():
+            self.items.setFocus()
 
     def handle_scan(self, raw: str) -> None:
         """Sack tags open, dispatch or receive sacks; item scans go into the open sack."""
@@ -87,15 +111,36 @@ class DepotMode(Mode):
                 lambda: ctx.depot.open_sack(raw, destination=destination, **where), self._opened, found.id
             )
         elif action != "sort":
-            self.ctx.feedback.bad(f"{found.id} is an item: scan sack tags to {action} them")
+            self.ctx.feedback.bad(f"{found.id} is an item: scan sack tags to {action} them (Esc: sorting)")
         elif self.sack is None:
-            self.ctx.feedback.bad("no sack open: scan a sack tag first")
+            self.ctx.feedback.bad("no sack open: scan a sack tag first (or F7 for a new sack)")
         else:
             sack = self.sack
             self._run(lambda: ctx.depot.sort(raw, sack, **where), self._sorted)
 
+    def sort_mode(self) -> None:
+        """Esc."""
+        self._set_action("sort")
+
+    def dispatch_mode(self) -> None:
+        """F9."""
+        self._set_action("dispatch")
+
+    def receive_mode(self) -> None:
+        """F10."""
+        self._set_action("arrival")
+
+    def _set_action(self, action: str) -> None:
+        text = next(t for t, a in ACTIONS.items() if a == action)
+        self.action.setCurrentText(text)
+        self.ctx.feedback.idle(
+            {"sort": self.hint, "dispatch": "dispatch: scan each sack tag leaving"}.get(
+                action, "receive: scan each sack tag arriving"
+            )
+        )
+
     def new_sack(self) -> None:
-        """A new sack id, its open event and its tag (on the I/O thread)."""
+        """F7: a new sack id, its open event and its tag (on the I/O thread)."""
         ctx, destination = self.ctx, self.destination.text().strip() or None
         self._run(
             lambda: ctx.depot.new_sack(facility=ctx.facility, operator=ctx.operator, destination=destination),
@@ -103,15 +148,47 @@ class DepotMode(Mode):
         )
 
     def close_sack(self) -> None:
-        """Close the open sack; its tag shows the count and weight the journal holds."""
+        """F8: close the open sack; its tag shows the count and weight the journal holds."""
         if self.sack is None:
             self.ctx.feedback.bad("no sack open")
             return
         ctx, sack = self.ctx, self.sack
         self._run(lambda: ctx.depot.close(sack, facility=ctx.facility, operator=ctx.operator), self._closed)
 
+    def undo_last(self) -> None:
+        """Ctrl+Z: the last item sorted goes back out of the sack (recorded as a removal)."""
+        if self.sack is None:
+            self.ctx.feedback.bad("no sack open: nothing to undo")
+            return
+        ctx, sack = self.ctx, self.sack
+        self._run(lambda: ctx.depot.undo_last(sack, facility=ctx.facility, operator=ctx.operator), self._out)
+
+    def remove_selected(self) -> None:
+        """Del: the selected item leaves the sack."""
+        row = self.items.currentItem()
+        if self.sack is None or row is None:
+            self.ctx.feedback.bad("select an item of the open sack first")
+            return
+        ctx, sack, item = self.ctx, self.sack, row.text().split()[0]
+        self._run(
+            lambda: ctx.depot.remove(sack, item, facility=ctx.facility, operator=ctx.operator), self._out
+        )
+
+    def reprint(self) -> None:
+        """Ctrl+R: the last sack tag again."""
+        if self.last_tag_job is None:
+            self.ctx.feedback.bad("no sack tag printed here yet")
+            return
+        ctx, job = self.ctx, self.last_tag_job
+        self._run(lambda: ctx.printing.reprint(job), lambda outcome: None)
+
     def _run(
-        self, work: Callable[[], Outcome], shown: Callable[[Outcome], None], opening: str | None = None
+        self,
+        work: Callable[[], Outcome],
+        shown: Callable[[Outcome], None],
+        opening: str | None = None,
+        *,
+        quiet_refusal: bool = False,
     ) -> None:
         depot = self.ctx.depot
 
@@ -125,15 +202,19 @@ class DepotMode(Mode):
                 return
             outcome, tag = result
             if tag is not None:
+                self.last_tag_job = tag.print_job
                 self.ctx.preview.show_label(tag.label, f"sack tag {outcome.id}")
                 self.ctx.wake_printer(self.ctx.station.config.devices.printer)
             if not outcome.ok:
                 if opening is not None and self.sack == opening:
                     self.sack = None
                     self.sack_label.setText(f"Sack {opening} not opened: scan or make another sack")
-                self.ctx.feedback.bad(outcome.text)
+                if not quiet_refusal:
+                    self.ctx.feedback.bad(outcome.text)
                 return
             shown(outcome)
+            if "printer" in outcome.details:
+                self.ctx.wake_printer(str(outcome.details["printer"]))
             self.ctx.feedback.show(outcome)
 
         self.ctx.background.run(job, done)
@@ -146,6 +227,9 @@ class DepotMode(Mode):
     def _opened(self, outcome: Outcome) -> None:
         self.sack = outcome.id
         self.items.clear()
+        contents = outcome.details.get("contents")
+        for item in contents if isinstance(contents, list) else []:
+            self.items.insertItem(0, str(item))
         destination = outcome.details.get("destination")
         if destination:
             self.destination.setText(str(destination))
@@ -156,9 +240,17 @@ class DepotMode(Mode):
         self.items.insertItem(0, outcome.id or "")
         self._show_totals(outcome)
 
+    def _out(self, outcome: Outcome) -> None:
+        for row in range(self.items.count()):
+            if self.items.item(row).text().split()[0] == outcome.id:
+                self.items.takeItem(row)
+                break
+        self._show_totals(outcome)
+
     def _closed(self, outcome: Outcome) -> None:
         self.sack = None
         self._show_totals(outcome)
+        self.items.clear()
         self.sack_label.setText(f"Sack {outcome.id} closed: scan or make the next sack")
 
     def _moved(self, outcome: Outcome) -> None:

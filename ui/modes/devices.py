@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
@@ -44,6 +45,7 @@ class DevicesMode(Mode):
     """Device settings and live tests."""
 
     name, title = "devices", "Devices"
+    hint = "set each device's URL, then Check and save (the devices restart at once)"
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -114,7 +116,11 @@ class DevicesMode(Mode):
         config = replace(self.ctx.station.config, devices=replace(self.ctx.station.config.devices, **values))
         save_config(config, self.ctx.station.paths.config_file)
         self.ctx.station.config = config
-        self.message.setText("saved; the new devices are used when the station is started again")
+        if self.ctx.restart_devices is not None:
+            self.ctx.restart_devices()
+            self.message.setText("saved; the devices were restarted with these settings")
+        else:
+            self.message.setText("saved")
         self.message.setStyleSheet("color:#1b7f3b")
 
     def test_print(self) -> None:
@@ -129,8 +135,23 @@ class DevicesMode(Mode):
         self.ctx.wake_printer(self.fields["printer"].text().strip())
         self.message.setText(outcome.text)
 
-    def load_demo(self, items: int = 3000) -> None:
-        """Long work: a demo day written on the I/O thread, with progress and Cancel (rolls back)."""
+    def load_demo(self, items: int = 3000, *, confirmed: bool = False) -> None:
+        """Long work: a demo day written on the I/O thread, with progress and Cancel (rolls back). Made-up
+        items go into this station's real journal, where nothing can be removed: asked first, No by
+        default."""
+        if not confirmed:
+            answer = QMessageBox.question(
+                self,
+                "Load a demo day?",
+                f"This writes {items:,} made-up items into THIS station's journal. Journal events can"
+                " never be removed, and they will show in tracking and reports. Only do this on a"
+                " training station.\n\nWrite the demo day?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.message.setText("demo day not written")
+                return
         db = self.ctx.station.db
         self.demo_progress = run_with_progress(
             self,

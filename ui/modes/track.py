@@ -1,11 +1,18 @@
-"""Track: customer service looks up any id, sees status, history with sack events, flags; adds notes."""
+"""Track: customer service looks up an id, or searches by recipient name, phone, ZIP and day; sees the
+status, the history (sack events included, local times), a sack's contents and the proof of delivery."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -13,36 +20,56 @@ from PySide6.QtWidgets import (
 )
 
 from station.desks.outcome import Outcome
-from station.desks.track import LookUp
-from station.events import Event, EventKind
+from station.desks.track import LookUp, Search
+from station.events import REASON_CODES, Event, EventKind
+from station.localtime import shown
 from station.scanning import Identified, classify
 from station.tracking import TrackingReport
 from ui.context import AppContext
 from ui.modes.base import Mode
 
-COLUMNS = ["Time (UTC)", "UPU", "Event", "Facility", "Via sack", "Details"]
+COLUMNS = ["Time (local)", "UPU", "Event", "Facility", "Via sack", "Details"]
+HIT_COLUMNS = ["Item", "Accepted (local)", "Status", "Recipient"]
+ITEM_ROLE = Qt.ItemDataRole.UserRole
 
 
 class TrackMode(Mode):
-    """Look-ups and notes."""
+    """Look-ups, searches and notes."""
 
     name, title = "track", "Track"
+    hint = "scan or type an id, or search a name, phone, ZIP or YYYY-MM-DD (Ctrl+F)"
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.query = QLineEdit()
-        self.query.setPlaceholderText("S10, IMpb or sack id, typed or scanned")
+        self.query.setPlaceholderText("id (S10, IMpb, sack), or a name, phone, ZIP, YYYY-MM-DD")
         self.query.returnPressed.connect(self.look_up)
-        go = QPushButton("Look up")
+        go = QPushButton("Look up / search")
         go.clicked.connect(self.look_up)
         self.status = QLabel("")
         self.status.setStyleSheet("font-size:22px;font-weight:bold")
+        self.status.setFixedHeight(34)
         self.flags = QLabel("")
         self.flags.setStyleSheet("color:#b3261e")
-        self.flags.setWordWrap(True)
+        self.flags.setFixedHeight(22)
+        self.hits = QTableWidget(0, len(HIT_COLUMNS))
+        self.hits.setHorizontalHeaderLabels(HIT_COLUMNS)
+        self.hits.horizontalHeader().setStretchLastSection(True)
+        self.hits.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.hits.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.hits.cellActivated.connect(lambda row, _col: self._open_hit(row))
+        self.hits.hide()
         self.history = QTableWidget(0, len(COLUMNS))
         self.history.setHorizontalHeaderLabels(COLUMNS)
         self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.contents = QListWidget()
+        self.contents.setMaximumWidth(220)
+        self.contents.itemActivated.connect(lambda row: self.show_id(row.text()))
+        self.contents.hide()
+        self.proof = QPushButton("Proof of delivery  Ctrl+O")
+        self.proof.clicked.connect(self.open_proof)
+        self.proof.setEnabled(False)
         self.note = QLineEdit()
         self.note.setPlaceholderText("customer-service note")
         add = QPushButton("Add note")
@@ -52,48 +79,108 @@ class TrackMode(Mode):
         top = QHBoxLayout()
         top.addWidget(self.query)
         top.addWidget(go)
+        middle = QHBoxLayout()
+        middle.addWidget(self.history, 1)
+        middle.addWidget(self.contents)
         bottom = QHBoxLayout()
         bottom.addWidget(self.note)
         bottom.addWidget(add)
         bottom.addWidget(dispute)
+        bottom.addWidget(self.proof)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(self.flags)
-        layout.addWidget(self.history)
+        layout.addWidget(self.hits)
+        layout.addLayout(middle, 1)
         layout.addLayout(bottom)
         self.report: TrackingReport | None = None
+        self.pod: Path | None = None
+        self.search_result: Search | None = None
 
     def handle_scan(self, raw: str) -> None:
         """A scan is a look-up here."""
         found = classify(raw)
-        self.query.setText(found.id if isinstance(found, Identified) else raw.strip())
+        self.show_id(found.id if isinstance(found, Identified) else raw.strip())
+
+    def focus_scan_target(self) -> None:
+        """The query box."""
+        self.query.setFocus()
+
+    def focus_search(self) -> None:
+        """Ctrl+F."""
+        self.query.setFocus()
+        self.query.selectAll()
+
+    def show_id(self, item: str) -> None:
+        """Look one id up."""
+        self.query.setText(item)
         self.look_up()
 
     def look_up(self) -> None:
-        """The track desk's look-up, on the I/O thread."""
+        """An id is looked up; anything else is a search (both on the I/O thread)."""
         query, desk = self.query.text(), self.ctx.tracker
-        self.ctx.background.run(lambda: desk.look_up(query), self._show)
+        if isinstance(classify(query), Identified):
+            self.ctx.background.run(lambda: (desk.look_up(query), desk.proof_of_delivery(query)), self._show)
+        else:
+            self.ctx.background.run(lambda: desk.search(query), self._found)
 
-    def _show(self, found: LookUp | None, error: BaseException | None) -> None:
+    def _found(self, result: Search | None, error: BaseException | None) -> None:
+        if error is not None or result is None:
+            self.ctx.feedback.bad(f"search failed: {error}")
+            return
+        self.search_result = result
+        self.report, self.pod = None, None
+        self.proof.setEnabled(False)
+        self.history.setRowCount(0)
+        self.contents.hide()
+        self.flags.setText("")
+        self.status.setText(result.text)
+        self.hits.setRowCount(len(result.hits))
+        for row, hit in enumerate(result.hits):
+            when = shown(hit.accepted_at, self.ctx.station.config.time_zone) if hit.accepted_at else ""
+            for col, text in enumerate((hit.item_id, when, hit.status, hit.address)):
+                cell = QTableWidgetItem(text)
+                cell.setData(ITEM_ROLE, hit.item_id)
+                self.hits.setItem(row, col, cell)
+        self.hits.resizeColumnsToContents()
+        self.hits.setVisible(bool(result.hits))
+        if result.hits:
+            self.hits.setFocus()
+            self.hits.selectRow(0)
+
+    def _open_hit(self, row: int) -> None:
+        cell = self.hits.item(row, 0)
+        if cell is not None:
+            self.show_id(str(cell.data(ITEM_ROLE)))
+
+    def _show(self, result: tuple[LookUp, Path | None] | None, error: BaseException | None) -> None:
+        found, pod = result if result is not None else (None, None)
         report = found.report if found is not None else None
-        self.report = report
+        self.report, self.pod = report, pod
+        self.proof.setEnabled(pod is not None)
+        self.hits.hide()
         if error is not None or report is None or found is None:
             self.status.setText(f"{self.query.text().strip()}: unknown id (no scans recorded)")
             self.flags.setText("")
             self.history.setRowCount(0)
+            self.contents.hide()
             return
         label = report.status.label if report.status else "no movement scans"
         sack = f"  (sack, {report.sack_state}, {len(report.sack_contents)} inside)" if report.is_sack else ""
         eta = found.expected
         expected = f"   expected {eta:%a %d %b}" if eta else ""
         self.status.setText(f"{report.item_id}: {label}{sack}{expected}")
-        self.flags.setText("\n".join("⚠ " + f for f in report.flags))
+        self.flags.setText("   ".join("⚠ " + f for f in report.flags))
+        self.contents.clear()
+        self.contents.addItems(report.sack_contents)
+        self.contents.setVisible(report.is_sack)
+        zone = self.ctx.station.config.time_zone
         self.history.setRowCount(len(report.history))
         for row, entry in enumerate(report.history):
             e = entry.event
             cells = [
-                e.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                shown(e.occurred_at, zone),
                 e.upu_code or "",
                 str(e.kind),
                 e.facility,
@@ -103,6 +190,32 @@ class TrackMode(Mode):
             for col, text in enumerate(cells):
                 self.history.setItem(row, col, QTableWidgetItem(text))
         self.history.resizeColumnsToContents()
+
+    def open_proof(self) -> None:
+        """Ctrl+O: the proof of delivery of the item looked up (its signature and who signed)."""
+        if self.report is None or self.pod is None:
+            self.ctx.feedback.bad("look up a delivered item first")
+            return
+        delivered = [h.event for h in self.report.history if h.event.kind is EventKind.DELIVERED]
+        event = delivered[-1] if delivered else None
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Proof of delivery {self.report.item_id}")
+        layout = QVBoxLayout(dialog)
+        when = shown(event.occurred_at, self.ctx.station.config.time_zone) if event else "?"
+        layout.addWidget(
+            QLabel(f"{self.report.item_id} delivered {when} at {event.facility if event else '?'}")
+        )
+        layout.addWidget(QLabel(event.note if event and event.note else ""))
+        picture = QLabel()
+        if event and event.signature_ref:
+            png = self.ctx.station.paths.signatures / f"{event.signature_ref}.png"
+            pixmap = QPixmap(str(png))
+            if not pixmap.isNull():
+                picture.setPixmap(pixmap)
+        layout.addWidget(picture)
+        layout.addWidget(QLabel(f"PDF: {self.pod}"))
+        self.proof_dialog = dialog
+        dialog.open()
 
     def add(self, kind: EventKind) -> None:
         """A note or dispute on the looked-up item."""
@@ -127,7 +240,7 @@ class TrackMode(Mode):
 def _details(e: Event) -> str:
     parts = []
     if e.reason:
-        parts.append(e.reason)
+        parts.append(REASON_CODES.get(e.reason, e.reason))
     if e.weight_g is not None:
         parts.append(f"{e.weight_g} g")
     if e.signature_ref:

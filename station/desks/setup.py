@@ -1,0 +1,112 @@
+"""The first-run desk: a new station named, placed, given its operator, its meter key and first funds.
+
+A station that has never been set up has no settings file. The window asks for who and where it is
+(station id, facility, operator, origin ZIP, time zone), which devices it has, and how much postage to
+buy first; this desk checks them, writes the settings file, opens the station under its new id,
+creates and enrols the meter's signing key and credits the meter, so the first acceptance can be made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from station.app import Station
+from station.config import DeviceUrls, StationConfig, load_config, save_config
+from station.desks.counter import CounterDesk
+from station.desks.outcome import Outcome
+from station.localtime import TimeZoneError, zone
+from station.paths import StationPaths
+from station.postage.rates import money
+
+MAX_FIRST_CREDIT_CENTS = 1_000_000  # $10,000: more is a typing error, not a first purchase
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    """What the operator filled in."""
+
+    station_id: str
+    facility: str
+    operator: str
+    origin_zip: str
+    time_zone: str
+    credit_cents: int
+    devices: DeviceUrls
+
+
+def needs_setup(paths: StationPaths) -> bool:
+    """True for a station never set up (no settings file yet)."""
+    return not paths.config_file.exists()
+
+
+def problems(answers: FirstRun) -> list[str]:
+    """What is wrong with the answers, in words (empty when they can be used)."""
+    found = []
+    if not (
+        answers.station_id.isascii() and answers.station_id.isalnum() and 2 <= len(answers.station_id) <= 12
+    ):
+        found.append("station id: 2 to 12 letters and digits, e.g. SFO01")
+    for name, value in (("facility", answers.facility), ("operator", answers.operator)):
+        if not value.strip() or not value.isprintable() or len(value) > 40:
+            found.append(f"{name}: a name of 1 to 40 characters")
+    if not (answers.origin_zip.isascii() and answers.origin_zip.isdigit() and len(answers.origin_zip) == 5):
+        found.append("origin ZIP: 5 digits")
+    try:
+        zone(answers.time_zone)
+    except TimeZoneError as exc:
+        found.append(str(exc))
+    if not 0 <= answers.credit_cents <= MAX_FIRST_CREDIT_CENTS:
+        found.append(f"first funds: between $0.00 and {money(MAX_FIRST_CREDIT_CENTS)}")
+    return found
+
+
+def first_run(paths: StationPaths, answers: FirstRun) -> tuple[Outcome, Station | None]:
+    """Write the settings, open the station, make the meter key and buy the first funds."""
+    wrong = problems(answers)
+    if wrong:
+        return Outcome.refused("; ".join(wrong)), None
+    base = load_config(paths.config_file)
+    config = replace(
+        base,
+        station_id=answers.station_id,
+        facility=answers.facility.strip(),
+        operator=answers.operator.strip(),
+        origin_zip=answers.origin_zip,
+        time_zone=answers.time_zone,
+        devices=answers.devices,
+    )
+    save_config(config, paths.config_file)
+    if not paths.config_file.exists():  # everything was a default: the file still marks the set-up
+        paths.config_file.write_text("", encoding="utf-8")
+    station = Station.at(paths, config)
+    counter = CounterDesk(station)
+    meter = counter.init_meter()
+    if not meter.ok:
+        return meter, station
+    if answers.credit_cents:
+        credited = counter.credit(answers.credit_cents)
+        if not credited.ok:
+            return credited, station
+    balance = counter.balance()
+    return (
+        Outcome(
+            True,
+            config.station_id,
+            message=f"station {config.station_id} at {config.facility} set up; {balance.message}",
+            details=balance.details,
+        ),
+        station,
+    )
+
+
+def default_answers(config: StationConfig) -> FirstRun:
+    """The form's starting values."""
+    return FirstRun(
+        config.station_id,
+        config.facility,
+        "",
+        config.origin_zip,
+        config.time_zone,
+        0,
+        config.devices,
+    )

@@ -1,0 +1,79 @@
+"""Every hotkey of the window, in one table: the F1 key map is drawn from it and the window's shortcuts
+are made from it, so the two never disagree.
+
+A key works on the screens listed for it; the same key may do the screen's own action on different
+screens (F9 accepts at the counter and records a delivery in the van). Screens are switched with
+F2-F6 so that F1 stays the key map, as on every other desktop program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Hotkey:
+    """A key, the screen it works on, the screen's action it calls, and what it does in words."""
+
+    key: str  # QKeySequence text
+    screen: str  # a screen's name, or ALL
+    action: str  # the method called on the screen (or on the window for ALL)
+    words: str
+
+
+HOTKEYS: tuple[Hotkey, ...] = (
+    Hotkey("F1", ALL, "show_key_map", "this key map"),
+    Hotkey("F2", ALL, "go_counter", "Counter screen"),
+    Hotkey("F3", ALL, "go_depot", "Depot screen"),
+    Hotkey("F4", ALL, "go_carrier", "Carrier screen"),
+    Hotkey("F5", ALL, "go_track", "Track screen"),
+    Hotkey("F6", ALL, "go_devices", "Devices screen"),
+    Hotkey("F11", ALL, "toggle_camera", "pause / resume the camera"),
+    Hotkey("F12", ALL, "acknowledge_rejects", "acknowledge the rejects in the tray"),
+    Hotkey("F9", "counter", "accept_piece", "accept and print"),
+    Hotkey("Esc", "counter", "cancel_item", "cancel the current item (clear the form)"),
+    Hotkey("Ctrl+R", "counter", "reprint", "reprint the last label"),
+    Hotkey("Ctrl+W", "counter", "type_weight", "type the weight (the scale is not used)"),
+    Hotkey("Ctrl+0", "counter", "zero_scale", "zero the scale"),
+    Hotkey("Ctrl+T", "counter", "tare_scale", "tare the scale"),
+    Hotkey("Ctrl+M", "counter", "add_funds", "add funds to the meter"),
+    Hotkey("F7", "depot", "new_sack", "new sack (prints its tag)"),
+    Hotkey("F8", "depot", "close_sack", "close the sack (prints its final tag)"),
+    Hotkey("F9", "depot", "dispatch_mode", "dispatch: scan sack tags leaving"),
+    Hotkey("F10", "depot", "receive_mode", "receive: scan sack tags arriving"),
+    Hotkey("Esc", "depot", "sort_mode", "back to sorting into the sack"),
+    Hotkey("Ctrl+Z", "depot", "undo_last", "undo the last item sorted"),
+    Hotkey("Del", "depot", "remove_selected", "take the selected item out of the sack"),
+    Hotkey("Ctrl+R", "depot", "reprint", "reprint the last sack tag"),
+    Hotkey("F7", "carrier", "loading_stage", "load the round (scan items into the van)"),
+    Hotkey("F8", "carrier", "door_stage", "at the door (scan the item to deliver)"),
+    Hotkey("F9", "carrier", "deliver", "delivered (after the signature)"),
+    Hotkey("F10", "carrier", "attempted", "attempted, for the reason chosen"),
+    Hotkey("Ctrl+D", "carrier", "delayed", "delayed, for the reason chosen"),
+    Hotkey("Esc", "carrier", "clear_signature", "clear the signature"),
+    Hotkey("Ctrl+F", "track", "focus_search", "search: id, name, phone, ZIP or YYYY-MM-DD"),
+    Hotkey("Ctrl+O", "track", "open_proof", "show the proof of delivery"),
+)
+
+
+def for_screen(screen: str) -> list[Hotkey]:
+    """The keys that work on `screen`, its own first."""
+    return [h for h in HOTKEYS if h.screen == screen] + [h for h in HOTKEYS if h.screen == ALL]
+
+
+def keys() -> list[str]:
+    """Every distinct key, in table order."""
+    return list(dict.fromkeys(h.key for h in HOTKEYS))
+
+
+def action_for(key: str, screen: str) -> Hotkey | None:
+    """What `key` does on `screen` (its own action first, then the window's)."""
+    for hotkey in HOTKEYS:
+        if hotkey.key == key and hotkey.screen == screen:
+            return hotkey
+    for hotkey in HOTKEYS:
+        if hotkey.key == key and hotkey.screen == ALL:
+            return hotkey
+    return None

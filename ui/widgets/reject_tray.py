@@ -1,0 +1,68 @@
+"""The reject tray: counts of good and rejected scans, and the rejects not yet acknowledged.
+
+At the sorting bench scans come faster than a banner can be read; a reject must not vanish under the
+next green answer. Each reject stays in the tray until the operator acknowledges the tray (F12).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QVBoxLayout, QWidget
+
+ROWS = 3
+
+
+class RejectTray(QWidget):
+    """Fixed height, so it never moves the screen's controls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.good = 0
+        self.rejected = 0
+        self.counts = QLabel()
+        self.counts.setStyleSheet("font-size:15px")
+        self.last_good = QLabel("")
+        self.last_good.setStyleSheet("color:#1b7f3b;font-size:15px")
+        self.rejects = QListWidget()
+        self.rejects.setStyleSheet("color:#b3261e;font-size:15px")
+        self.rejects.setFixedHeight(ROWS * 22 + 6)
+        self.rejects.setFocusPolicy(self.rejects.focusPolicy().NoFocus)
+        top = QHBoxLayout()
+        top.addWidget(self.counts)
+        top.addStretch(1)
+        top.addWidget(self.last_good)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.rejects)
+        self._show_counts()
+
+    def add_good(self, text: str) -> None:
+        """A good answer (shown here while the banner holds a reject)."""
+        self.good += 1
+        self.last_good.setText("last good: " + text[:70])
+        self._show_counts()
+
+    def add_reject(self, text: str) -> None:
+        """A reject, kept until acknowledged."""
+        self.rejected += 1
+        self.rejects.insertItem(0, f"{datetime.now():%H:%M:%S}  {text[:160]}")
+        self._show_counts()
+
+    def waiting(self) -> int:
+        """Rejects not yet acknowledged."""
+        return self.rejects.count()
+
+    def acknowledge(self) -> int:
+        """The operator has seen them: the list empties (the counts stay)."""
+        seen = self.rejects.count()
+        self.rejects.clear()
+        self._show_counts()
+        return seen
+
+    def _show_counts(self) -> None:
+        waiting = self.rejects.count()
+        tail = f"   {waiting} to look at (F12 when seen)" if waiting else ""
+        self.counts.setText(f"✔ {self.good} good   ✖ {self.rejected} rejected{tail}")
+        self.counts.setStyleSheet("font-size:15px" + (";color:#b3261e;font-weight:bold" if waiting else ""))
