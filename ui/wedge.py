@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
 GS = "\x1d"
 # Compared by value: how PySide hands out enums (and hashes them) depends on its options.
@@ -57,6 +57,14 @@ def _code(key: Qt.Key | int) -> int:
     return key if isinstance(key, int) else int(key.value)
 
 
+def _ends(event: QKeyEvent, end_keys: frozenset[int]) -> bool:
+    """Enter or Tab ends a scan; so does a key whose text is CR or LF (a scanner set to an LF suffix
+    types the Linefeed key, which is not Enter)."""
+    if _code(event.key()) in end_keys:
+        return True
+    return end_keys is ENDING_KEYS and event.text() in ("\r", "\n")
+
+
 class WedgeFilter(QObject):
     """Install on the QApplication: `app.installEventFilter(WedgeFilter())`; connect `scanned`."""
 
@@ -85,14 +93,31 @@ class WedgeFilter(QObject):
         self._replaying = False
         self._draining = False
         self._stamped = False
+        self._first = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._burst_timed_out)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if self._replaying or event.type() not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        if self._replaying or event.type() not in (
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+            QEvent.Type.ShortcutOverride,
+        ):
             return False
         if not isinstance(event, QKeyEvent) or not watched.isWidgetType():
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            # A shortcut key (F9, Ctrl+Z...) is taken by its shortcut before any KeyPress is delivered:
+            # keys held back must reach their field first, or F9 accepts a phone number short of its
+            # last digit.
+            if (
+                self._held
+                and _char_of(event) is None
+                and _code(event.key()) not in MODIFIER_KEYS
+                and not _ends(event, self.end_keys)
+            ):
+                self._release()
             return False
         if event.type() == QEvent.Type.KeyRelease:
             return bool(self._held)  # releases of held keys are dropped with them
@@ -105,8 +130,8 @@ class WedgeFilter(QObject):
         gap = now - self._last
         if self.prefix:
             return self._prefixed_key(watched, event, now)
-        if _code(key) in self.end_keys and self._held:
-            if gap <= self.max_gap and len(self._text) >= self.min_length:
+        if _ends(event, self.end_keys) and self._held:
+            if gap <= self.max_gap and len(self._text) >= self.min_length and self._scanner_like():
                 text = "".join(self._text)
                 self._clear()
                 self.scanned.emit(text)
@@ -119,12 +144,23 @@ class WedgeFilter(QObject):
             return False
         if self._held and gap > self.max_gap:
             self._release()  # too slow to be the same burst: what was held is typing
+        if not self._held:
+            self._first = now
         self._held.append((watched, QKeyEvent(event.type(), key, event.modifiers(), event.text())))
         self._text.append(char)
         self._last = now
         if not self._draining:
             self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
         return True
+
+    def _scanner_like(self) -> bool:
+        """A scanner keeps its pace for the whole code (a few ms a key); a fast typist's keys come in
+        rolls with pauses, so their mean gap is longer even when each gap is short. And no tracking
+        code holds a space, while names and streets typed into a text field do."""
+        mean_gap = (self._last - self._first) / max(1, len(self._text) - 1)
+        if mean_gap > self.max_gap / 2:
+            return False
+        return not (" " in self._text and _is_text_field(QApplication.focusWidget()))
 
     def _prefixed_key(self, watched: QObject, event: QKeyEvent, now: float) -> bool:
         """With a prefix configured: hold from the prefix to the end key; pass everything else on."""
@@ -137,7 +173,7 @@ class WedgeFilter(QObject):
             if char != self.prefix[self._prefixed]:
                 self._release()  # it was not the prefix after all: the keys were typing
                 return False
-        elif _code(key) in self.end_keys:
+        elif _ends(event, self.end_keys):
             text = "".join(self._text)
             self._clear()
             if text:
@@ -198,6 +234,13 @@ class WedgeFilter(QObject):
         self._timer.stop()
         self._held, self._text = [], []
         self._prefixed = 0
+
+
+def _is_text_field(widget: QObject | None) -> bool:
+    return (
+        isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit)
+        and not getattr(widget, "isReadOnly", lambda: True)()
+    )
 
 
 def _char_of(event: QKeyEvent) -> str | None:

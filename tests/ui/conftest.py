@@ -29,3 +29,12 @@ def station_app(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 def wait_for_banner(qtbot, app: StationApp, count: int, timeout: int = 5000) -> None:
     """Wait until `count` scan answers have been shown."""
     qtbot.waitUntil(lambda: len(app.ctx.feedback.sounds.played) >= count, timeout=timeout)
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    """A private X server (Xvfb) for one story."""
+    from tests.ui.x11 import xvfb
+
+    with xvfb() as name:
+        yield name

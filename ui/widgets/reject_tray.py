@@ -10,7 +10,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
-ROWS = 3
+ROWS = 2
 
 
 class RejectTray(QWidget):

@@ -1,0 +1,294 @@
+"""The counter worked as a clerk works it, on a real X server: a wedge scanner typing with Shift, a
+person typing at 80-200 ms a key, F-keys pressed twice, a scale on a serial line, a first start.
+What happened is read from outside the window: journal, print queue, recipients, station log, pixels."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from tests.pseudo_devices.scale_simulator import ScaleSimulator
+from tests.ui.x11 import (
+    GREEN,
+    GREY,
+    RED,
+    Window,
+    banner_colour,
+    funded,
+    needs_x11,
+    set_up_home,
+    station,
+    wait_for_window,
+    window_on,
+)
+
+pytestmark = needs_x11
+ADDRESS = ("Bob Lee", "2 Elm St", "San Francisco CA 94105")
+
+
+def _rows(home: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        return [tuple(r) for r in conn.execute(sql, args).fetchall()]
+
+
+def _acceptances(home: Path) -> list[dict[str, object]]:
+    rows = _rows(home, "SELECT item_id, weight_g, extra FROM events WHERE kind='acceptance' ORDER BY seq")
+    return [{"item": i, "weight_g": w, **json.loads(str(e))} for i, w, e in rows]
+
+
+def _recipient(home: Path, item: str) -> list[str]:
+    rows = _rows(home, "SELECT lines FROM recipients WHERE item_id = ?", item)
+    return list(json.loads(str(rows[0][0]))) if rows else []
+
+
+def test_a_repeat_acceptance_is_the_recipient_text_and_one_key_and_f9_twice_accepts_once(
+    display: str, tmp_path: Path
+) -> None:
+    home = set_up_home(tmp_path)
+    funded(home)
+    with window_on(display, home, "F2") as window:
+        window.scan("EE123456785US")  # the scanner: the cursor goes to the recipient box
+        time.sleep(1.5)  # the demo scale settles on the parcel
+        start = window.keys
+        window.lines(*ADDRESS)
+        typed = window.keys - start
+        window.press("F9")
+        first = window.keys - start - typed
+        window.press("F9", delay_ms=20)  # pressed again at once, as an impatient clerk does
+        time.sleep(3.0)
+        screen = window.shot("accepted")
+        # The next customer's parcel has no label: the counter makes a new S10 for it, once.
+        window.lines("Ann Ode", "9 Pike St", "Seattle WA 98101")
+        window.press("F9", "F9", delay_ms=20)
+        time.sleep(3.0)
+    pieces = _rows(home, "SELECT pieces FROM meter_registers")[0][0]
+    labels = _rows(home, "SELECT count(*) FROM print_jobs WHERE description LIKE 'label %'")[0][0]
+    accepted = _acceptances(home)
+    assert (pieces, labels, len(accepted)) == (2, 2, 2)  # one debit, one label, one acceptance each
+    # The ZIP read from each address typed; nothing of the first customer's carried over.
+    assert [a["destination_zip"] for a in accepted] == ["94105", "98101"]
+    assert _recipient(home, "EE123456785US") == list(ADDRESS)
+    assert banner_colour(screen) == GREEN
+    # The keystroke budget: the recipient's text (with the Enter between lines) plus at most 3 keys.
+    assert typed == sum(map(len, ADDRESS)) + len(ADDRESS) - 1
+    assert first == 1
+    print(f"repeat acceptance: recipient text ({typed} keys) + {first} key (F9)")
+
+
+def test_a_scan_never_wipes_an_address_being_typed_and_esc_starts_the_next_item(
+    display: str, tmp_path: Path
+) -> None:
+    home = set_up_home(tmp_path)
+    funded(home)
+    with window_on(display, home, "F2") as window:
+        window.scan("EE123456785US")
+        time.sleep(1.0)
+        window.lines("Bob Lee", "2 Elm")
+        window.scan("RR473124829GB")  # the next customer's parcel, scanned too early
+        time.sleep(0.5)
+        refused = window.shot("refused")
+        window.lines(" St", "San Francisco CA 94105")  # the clerk goes on typing where they were
+        window.press("F9")
+        time.sleep(2.5)
+        window.scan("RR473124829GB")  # now it is taken
+        time.sleep(0.5)
+        window.type("Wrong Person")
+        window.press("Escape")  # cancel the current item: the form empties
+        time.sleep(0.3)
+        window.scan("CP100000003US")
+        time.sleep(0.5)
+        answers = window.answers()
+    assert banner_colour(refused) == RED
+    assert [(ok, text.split(":")[-1].strip()) for ok, text in answers[:2]] == [
+        (True, "address it, then F9"),
+        (False, "finish (F9) or cancel (Esc) the current item first"),
+    ]
+    assert _recipient(home, "EE123456785US") == ["Bob Lee", "2 Elm St", "San Francisco CA 94105"]
+    assert [a["item"] for a in _acceptances(home)] == ["EE123456785US"]
+    assert answers[-1] == (True, "CP100000003US: address it, then F9")  # after Esc, nothing blocks it
+
+
+def test_the_scale_weight_is_used_only_when_stable_and_a_typed_weight_wins_with_a_reason(
+    display: str, tmp_path: Path
+) -> None:
+    scale = ScaleSimulator(tmp_path / "scale", "sics", "2.000")
+    home = set_up_home(
+        tmp_path,
+        f'[devices]\ncamera = "off:"\nscale = "scale+serial://{scale.path}?protocol=sics&interval=0.1"\n',
+    )
+    funded(home)
+    try:
+        with window_on(display, home, "F2") as window:
+            scale.state = "motion"
+            window.scan("EE123456785US")
+            window.lines(*ADDRESS)
+            window.press("F9")  # the parcel is still moving on the scale
+            time.sleep(1.0)
+            scale.state = "stable"
+            time.sleep(0.6)
+            window.press("F9")  # stable now: its weight is charged
+            time.sleep(2.5)
+            window.scan("RR473124829GB")
+            window.lines("Ann Ode", "9 Pike St", "Seattle WA 98101")
+            window.press("ctrl+w")
+            window.type("3.5kg", delay_ms=80)  # the clerk types the weight (too big for the scale)
+            time.sleep(0.6)  # the scale goes on reading 2.000 kg four times a second
+            window.press("F9")  # no reason given yet
+            time.sleep(0.8)
+            window.press("Tab", "Down", "Down")  # the reason box beside the weight: "too big for the scale"
+            window.press("F9")
+            time.sleep(2.5)
+            window.press("ctrl+0")  # zero the scale from the keyboard
+            time.sleep(0.8)
+            answers = window.answers()
+    finally:
+        scale.close()
+    refusals = [text for ok, text in answers if not ok]
+    assert refusals[0].startswith("the scale is not stable")
+    assert refusals[1].startswith("a typed weight needs a reason")
+    accepted = _acceptances(home)
+    assert [(a["item"], a["weight_g"]) for a in accepted] == [
+        ("EE123456785US", 2000),
+        ("RR473124829GB", 3500),
+    ]
+    assert "weight_typed" not in accepted[0] and accepted[1]["weight_typed"] == "too big for the scale"
+    assert b"Z" in scale.commands
+
+
+def test_tab_leaves_the_address_box_and_fast_typing_is_never_taken_for_a_scan(
+    display: str, tmp_path: Path
+) -> None:
+    home = set_up_home(tmp_path)
+    funded(home)
+    with window_on(display, home, "F2") as window:
+        window.scan("EE123456785US")
+        time.sleep(1.0)
+        # A fast typist: 25 ms a key, Enter at once (what was taken for a scan and lost in round 1).
+        window.type("Ana Diaz", delay_ms=25)
+        window.press("Return", delay_ms=10)
+        window.type("7 Oak St", delay_ms=25)
+        window.press("Return", delay_ms=10)
+        window.type("San Francisco CA 94105", delay_ms=40)
+        window.press("Tab")  # out of the address box, into the mobile field
+        window.type("(206) 555-0134", delay_ms=60)
+        window.press("F9")
+        time.sleep(2.5)
+        answers = window.answers()
+    assert all(ok for ok, _ in answers), answers  # no red banner: nothing was taken for a scan
+    assert _recipient(home, "EE123456785US") == ["Ana Diaz", "7 Oak St", "San Francisco CA 94105"]
+    numbers = _rows(home, "SELECT phone, state FROM sms_subscribers")
+    assert numbers == [("+12065550134", "pending")]  # typed into the mobile field after one Tab
+
+
+def _top_edge(shot: Path, x: int, below: int) -> int:
+    """The first row under `below` where the column at `x` darkens (a field's border)."""
+    image = Image.open(shot).convert("L")
+    base = image.getpixel((x, below))
+    for y in range(below, image.height):
+        value = image.getpixel((x, y))
+        assert isinstance(value, int) and isinstance(base, int)
+        if abs(value - base) > 40:
+            return y
+    return -1
+
+
+def test_long_messages_never_move_the_controls_and_no_banner_is_left_from_another_screen(
+    display: str, tmp_path: Path
+) -> None:
+    home = set_up_home(tmp_path)
+    with window_on(display, home, "F2") as window:
+        short = window.shot("short")
+        window.scan("0123456789012345678901234567890123456789")  # a long code: a long, two-line reason
+        time.sleep(0.6)
+        long = window.shot("long")
+        window.press("F3")
+        time.sleep(0.6)
+        switched = window.shot("switched")
+    assert banner_colour(long) == RED
+    assert _top_edge(short, 500, 200) == _top_edge(long, 500, 200) > 0
+    assert banner_colour(switched) == GREY  # the counter's red answer did not follow to the depot
+
+
+def test_the_receipt_shows_the_counter_local_time(display: str, tmp_path: Path) -> None:
+    home = set_up_home(
+        tmp_path,
+        '[station]\ntime_zone = "America/Los_Angeles"\n[devices]\ncamera = "off:"\nscale = "demo:?cycle=0"\n'
+        'receipt_printer_profile = "pdf-receipt"\n',
+    )
+    funded(home)
+    with window_on(display, home, "F2") as window:
+        window.scan("EE123456785US")
+        time.sleep(1.2)
+        window.lines(*ADDRESS)
+        window.press("F9")
+        time.sleep(2.5)
+    receipt = _rows(home, "SELECT payload FROM print_jobs WHERE description = 'receipt EE123456785US'")
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(bytes(receipt[0][0]))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert " PST " in text or " PDT " in text, text
+    assert "clerk" in text and "EE123456785US" in text
+    occurred = _rows(home, "SELECT occurred_at FROM events WHERE kind = 'acceptance'")[0][0]
+    assert str(occurred).endswith("+00:00")  # the journal stays in UTC
+
+
+def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
+    display: str, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"  # no settings file: a station never set up
+    home.mkdir()
+    env = {"DISPLAY": display}
+    import os
+    import subprocess
+    import sys
+
+    full = {**os.environ, **env}
+    full.pop("QT_QPA_PLATFORM", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
+        env=full,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    window = Window(full, home)
+    try:
+        wait_for_window(window, "set up this station", process)
+        window.xdotool("mousemove", "400", "300")
+        window.press("shift+Tab", "shift+Tab")  # from the operator field back to the station id
+        for value in ("SFO01", "San Francisco Main", "Dana Kim", "94105", "America/Los_Angeles", "250.00"):
+            window.type(
+                value, delay_ms=30
+            )  # a field entered by Tab has its text selected: typing replaces it
+            window.press("Tab")
+        window.type("scale", delay_ms=30)  # a scanner URL that is not one: refused, nothing saved
+        window.press("Return")
+        time.sleep(1.0)
+        assert not (home / "station.toml").exists()
+        window.press("ctrl+a")
+        window.type("wedge:", delay_ms=30)
+        window.press("Return")
+        wait_for_window(window, "San Francisco Main", process)
+        window.xdotool("mousemove", "400", "40", "click", "1")  # no window manager: a click activates it
+        window.scan("EE123456785US")
+        time.sleep(1.5)
+        window.lines(*ADDRESS)
+        window.press("F9")
+        time.sleep(2.5)
+    finally:
+        process.terminate()
+        process.wait(15)
+    settings = (home / "station.toml").read_text()
+    for value in ('station_id = "SFO01"', 'operator = "Dana Kim"', 'origin_zip = "94105"'):
+        assert value in settings
+    status = station(home, "meter", "status").stdout
+    assert "$250.00" in status  # credited at set-up
+    accepted = _rows(home, "SELECT station_id, operator FROM events WHERE kind = 'acceptance'")
+    assert accepted == [("SFO01", "Dana Kim")]
+    receipt_jobs = _rows(home, "SELECT count(*) FROM print_jobs WHERE description LIKE 'receipt %'")
+    assert receipt_jobs == [(1,)]  # made by Receipt(operator=...): the set-up operator, not "clerk"
