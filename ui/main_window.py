@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
         self.modes: dict[str, Mode] = {}
         self.stack = QStackedWidget()
         self.menu = QListWidget()
-        self.menu.setMaximumWidth(170)
+        self.menu.setFixedWidth(150)  # every screen keeps the same width: nothing moves when switching
         self.menu.setStyleSheet("font-size:18px")
         for i, mode_class in enumerate(MODES):
             mode = mode_class(ctx)

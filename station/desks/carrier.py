@@ -75,6 +75,31 @@ class CarrierDesk:
                     stops.append(RoundStop(item, addressee.one_line, addressee.name))
         return stops
 
+    def at_door(self, raw: str | bytes) -> Outcome:
+        """The item scanned at a door: its addressee, or a refusal when it cannot be delivered (already
+        delivered, returned), said before the recipient signs."""
+        item = _item(raw)
+        if isinstance(item, Outcome):
+            return item
+        with self.station.db.reading() as conn:
+            known = containers.item_record(conn, item)
+            addressee = recipients.of(conn, item)
+        if known is not None and known.status is ItemStatus.DELIVERED:
+            return Outcome.refused(
+                f"{item} was already delivered (at {known.facility}): not delivered again", item
+            )
+        if known is not None and known.status is ItemStatus.RETURNED:
+            return Outcome.refused(f"{item} was returned to the sender: do not deliver it", item)
+        return Outcome(
+            True,
+            item,
+            message="sign, then F9 (Delivered)",
+            details={
+                "address": addressee.one_line if addressee else "address not known here",
+                "name": addressee.name if addressee else "",
+            },
+        )
+
     def load(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
         """The item goes on the round (out for delivery)."""
         done = self.scans.record(raw, EventKind.OUT_FOR_DELIVERY, facility=facility, operator=operator)

@@ -108,6 +108,7 @@ def test_carrier_delivers_with_a_drawn_signature_and_writes_the_proof_of_deliver
     assert carrier.round.count() == 1
     carrier.stage.setCurrentText(DELIVERING)
     carrier.handle_scan("RR473124829GB")
+    wait_for_banner(qtbot, station_app, 2)  # at the door: the desk says whom it is for
     carrier.name_field.setText("B. Müller")
     carrier.deliver()  # nothing drawn yet
     assert "pad is empty" in station_app.ctx.feedback.banner.text()

@@ -160,12 +160,13 @@ def window_on(
     full_env = {**os.environ, "DISPLAY": display, **(env or {})}
     full_env.pop("QT_QPA_PLATFORM", None)
     start = _log_lines(home)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui", *args],
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(home / "gui.err", "w"),  # noqa: SIM115
-    )
+    with open(home / "gui.err", "ab") as errors:  # what the window printed, for a failing story
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", "--home", str(home), "gui", *args],
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     window = Window(full_env, home, log_start=start)
     try:
         wait_for_window(window, "Parcel Station", process)
@@ -207,7 +208,7 @@ def pixel(shot: Path, x: int, y: int) -> tuple[int, int, int]:
 def count_colour(shot: Path, colour: tuple[int, int, int], box: tuple[int, int, int, int]) -> int:
     """How many pixels of `box` (left, top, right, bottom) are `colour` (give or take 12 per channel)."""
     image = Image.open(shot).convert("RGB").crop(box)
-    pixels = image.getdata()
+    pixels: list[tuple[int, int, int]] = list(image.getdata())
     return sum(1 for p in pixels if all(abs(a - b) <= 12 for a, b in zip(p, colour, strict=True)))
 
 

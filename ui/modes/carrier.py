@@ -140,8 +140,22 @@ class CarrierMode(Mode):
         if self.stage.currentText() == ROUND_LOADING:
             self._load(found.id)
         else:
-            self.select(found.id)
-            self.ctx.feedback.good(f"{found.id}: sign, then F9 (Delivered)")
+            carrier = self.ctx.carrier
+            self.ctx.background.run(lambda: carrier.at_door(found.id), self._at_door)
+
+    def _at_door(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None:
+            self.ctx.feedback.bad(f"not read: {error}")
+            return
+        if not outcome.ok or outcome.id is None:
+            self.ctx.feedback.bad(outcome.text)
+            return
+        if outcome.id not in self.stops:  # delivered off the round: its address from the journal
+            self.stops[outcome.id] = RoundStop(
+                outcome.id, str(outcome.details["address"]), str(outcome.details["name"])
+            )
+        self.select(outcome.id)
+        self.ctx.feedback.show(outcome)
 
     def _picked(self, row: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if row is not None:
