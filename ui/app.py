@@ -138,7 +138,7 @@ def _start_camera(app: StationApp) -> None:
     ctx = app.ctx
     camera = open_camera(
         ctx.station.config.devices.camera,
-        ctx.bridge.on_scan,
+        ctx.bridge.on_camera_scan,
         ctx.bridge.on_status,
         ctx.bridge.on_frame,
         cache_dir=ctx.station.paths.cache,

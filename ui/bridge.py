@@ -17,6 +17,7 @@ class DeviceBridge(QObject):
     """One object the window listens to for everything devices say."""
 
     scanned = Signal(object)  # RawScan
+    camera_scanned = Signal(object)  # RawScan from the camera (F11 pauses these)
     status = Signal(object)  # DeviceStatus
     weight = Signal(object)  # WeightReading
     frame = Signal(object)  # FrameResult
@@ -26,6 +27,10 @@ class DeviceBridge(QObject):
     def on_scan(self, scan: RawScan) -> None:
         """Driver callback."""
         self.scanned.emit(scan)
+
+    def on_camera_scan(self, scan: RawScan) -> None:
+        """Camera callback."""
+        self.camera_scanned.emit(scan)
 
     def on_status(self, status: DeviceStatus) -> None:
         """Driver callback."""

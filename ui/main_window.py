@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.camera_label)
         self.statusBar().addPermanentWidget(self.printer_label)
         ctx.bridge.scanned.connect(self.on_device_scan)
+        ctx.bridge.camera_scanned.connect(self.on_camera_scan)
         ctx.bridge.status.connect(self.on_device_status)
         ctx.bridge.printer.connect(self.on_printer)
         ctx.bridge.error.connect(self.on_device_error)
@@ -147,8 +148,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(table)
         dialog.resize(520, 560)
         self.key_map = dialog
-        dialog.finished.connect(lambda _: self.current.focus_scan_target())
+        dialog.finished.connect(lambda _: self.back_from_dialog())
         dialog.open()
+
+    def back_from_dialog(self) -> None:
+        """A dialog closed: the window takes the keys again (without a window manager nobody else
+        activates it, and its hotkeys would stay dead)."""
+        self.activateWindow()
+        self.current.focus_scan_target()
 
     def toggle_camera(self) -> None:
         """F11: camera scans are ignored while paused (the camera keeps running, so it resumes at once)."""
@@ -167,10 +174,13 @@ class MainWindow(QMainWindow):
         self.current.handle_scan(text)
 
     def on_device_scan(self, scan: RawScan) -> None:
-        """A serial, network or camera scan."""
-        if self.ctx.camera_paused and scan.source == self.ctx.station.config.devices.camera:
-            return
+        """A serial or network scan."""
         self.current.handle_scan(scan.data.decode("utf-8", "replace"))
+
+    def on_camera_scan(self, scan: RawScan) -> None:
+        """A camera scan, unless the camera is paused (F11)."""
+        if not self.ctx.camera_paused:
+            self.current.handle_scan(scan.data.decode("utf-8", "replace"))
 
     def on_device_status(self, status: DeviceStatus) -> None:
         """Each device's state in the status bar."""

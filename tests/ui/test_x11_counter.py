@@ -20,6 +20,7 @@ from tests.ui.x11 import (
     RED,
     Window,
     banner_colour,
+    count_colour,
     funded,
     needs_x11,
     set_up_home,
@@ -292,3 +293,26 @@ def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
     assert accepted == [("SFO01", "Dana Kim")]
     receipt_jobs = _rows(home, "SELECT count(*) FROM print_jobs WHERE description LIKE 'receipt %'")
     assert receipt_jobs == [(1,)]  # made by Receipt(operator=...): the set-up operator, not "clerk"
+
+
+def test_low_funds_are_shown_on_the_counter_and_funds_are_added_from_the_keyboard(
+    display: str, tmp_path: Path
+) -> None:
+    home = set_up_home(tmp_path)
+    assert station(home, "meter", "init").returncode == 0
+    assert station(home, "meter", "credit", "10.00").returncode == 0
+    with window_on(display, home, "F2") as window:
+        time.sleep(0.5)
+        low = window.shot("low")
+        window.press("ctrl+m")
+        time.sleep(1.0)
+        window.type("200.00", delay_ms=40)
+        window.press("Return")
+        time.sleep(1.5)
+        topped_up = window.shot("topped-up")
+        answers = window.answers()
+    assert "$210.00" in station(home, "meter", "status").stdout
+    assert answers[-1][0] and "funds available $210.00" in answers[-1][1]
+    meter_line = (105, 560, 600, 600)  # the meter's line above the Accept button
+    assert count_colour(low, RED, meter_line) > 30  # LOW FUNDS in red
+    assert count_colour(topped_up, RED, meter_line) == 0

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -207,9 +208,9 @@ def pixel(shot: Path, x: int, y: int) -> tuple[int, int, int]:
 
 def count_colour(shot: Path, colour: tuple[int, int, int], box: tuple[int, int, int, int]) -> int:
     """How many pixels of `box` (left, top, right, bottom) are `colour` (give or take 12 per channel)."""
-    image = Image.open(shot).convert("RGB").crop(box)
-    pixels: list[tuple[int, int, int]] = list(image.getdata())
-    return sum(1 for p in pixels if all(abs(a - b) <= 12 for a, b in zip(p, colour, strict=True)))
+    pixels = np.asarray(Image.open(shot).convert("RGB").crop(box), dtype=np.int16)
+    close = np.abs(pixels - np.array(colour, dtype=np.int16)) <= 12
+    return int(close.all(axis=2).sum())
 
 
 def banner_colour(shot: Path) -> tuple[int, int, int]:

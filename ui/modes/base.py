@@ -25,6 +25,11 @@ class Mode(QWidget):
     def activated(self) -> None:
         """The screen was just shown."""
 
+    def back_from_dialog(self) -> None:
+        """After a modal question: the main window active again, the keyboard where it was going."""
+        self.window().activateWindow()
+        self.focus_scan_target()
+
     def focus_scan_target(self) -> None:
         """Where the keyboard goes after every action (scans need no focus: the wedge filter takes them)."""
         self.setFocus()

@@ -273,6 +273,7 @@ class CounterMode(Mode):
         """Ctrl+M: funds bought for the meter."""
         if amount is None:
             amount, ok = QInputDialog.getText(self, "Add funds to the meter", "Amount (e.g. 200.00):")
+            self.back_from_dialog()
             if not ok:
                 return
         try:

@@ -98,6 +98,11 @@ class DevicesMode(Mode):
         ctx.bridge.frame.connect(self.on_frame)
         self.saved_to: str | None = None
 
+    def focus_scan_target(self) -> None:
+        """The first device field, unless one is being edited."""
+        if not any(edit.hasFocus() for edit in self.fields.values()):
+            self.fields["scanner"].setFocus()
+
     def handle_scan(self, raw: str) -> None:
         """Scanning here tests the scanner."""
         self.ctx.feedback.good(f"scanner works: {raw[:60]!r}")
@@ -149,6 +154,7 @@ class DevicesMode(Mode):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
+            self.back_from_dialog()
             if answer != QMessageBox.StandardButton.Yes:
                 self.message.setText("demo day not written")
                 return

@@ -215,6 +215,7 @@ class TrackMode(Mode):
         layout.addWidget(picture)
         layout.addWidget(QLabel(f"PDF: {self.pod}"))
         self.proof_dialog = dialog
+        dialog.finished.connect(lambda _: self.back_from_dialog())
         dialog.open()
 
     def add(self, kind: EventKind) -> None:
