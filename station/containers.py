@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from station.events import EventKind, Membership, StoredEvent
+from station.events import Event, EventKind, Membership, StoredEvent
 from station.states import ItemStatus, SackState
 
 SCHEMA_V1 = """
@@ -91,7 +91,7 @@ def apply(conn: sqlite3.Connection, stored: StoredEvent) -> None:
             "INSERT INTO sack_contents (item_id, container_id, since, weight_g) VALUES (?,?,?,?) "
             "ON CONFLICT (item_id) DO UPDATE SET container_id=excluded.container_id, since=excluded.since,"
             " weight_g=excluded.weight_g",
-            (event.item_id, event.container_id, when, event.weight_g),
+            (event.item_id, event.container_id, when, _weight_of(conn, event)),
         )
         _open_sack(conn, event.container_id, event.facility, event.extra.get("destination"), when)
     elif facts.membership is Membership.LEAVES:
@@ -110,6 +110,17 @@ def apply(conn: sqlite3.Connection, stored: StoredEvent) -> None:
         return
     if facts.item_status is not None and facts.applies_to.takes_items():
         _update_item(conn, stored, facts.item_status, when)
+
+
+def _weight_of(conn: sqlite3.Connection, event: Event) -> int | None:
+    """The weight an item adds to its sack: weighed at this scan, else as weighed at its acceptance."""
+    if event.weight_g is not None:
+        return event.weight_g
+    row = conn.execute(
+        "SELECT weight_g FROM events WHERE item_id = ? AND kind = ? AND weight_g IS NOT NULL LIMIT 1",
+        (event.item_id, EventKind.ACCEPTANCE),
+    ).fetchone()
+    return int(row[0]) if row else None
 
 
 def _open_sack(conn: sqlite3.Connection, sack: str, facility: str, destination: object, when: str) -> None:

@@ -6,7 +6,6 @@ import argparse
 import logging
 import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -149,19 +148,18 @@ def _start_camera(app: StationApp) -> None:
 
 
 def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = None) -> int:
-    """Open the window and run until it is closed (or take screenshots and exit)."""
+    """Open the window and run until it is closed."""
     qt_app = QApplication.instance() or QApplication(["station", *(qt_args or [])])
     assert isinstance(qt_app, QApplication)
-    screenshots = getattr(args, "screenshots", None)
     if getattr(args, "demo", False) and station.config.devices.camera == "off:":
         # The demo camera plays a clip of parcels into every screen: only when asked for (--demo).
         station.config = replace(station.config, devices=replace(station.config.devices, camera="demo:"))
-    if not screenshots and needs_setup(station.paths):
+    if needs_setup(station.paths):
         set_up = _first_run(station)
         if set_up is None:
             return 1
         station = set_up
-    app = build(station, start_devices=not screenshots, sounds=not screenshots)
+    app = build(station)
 
     def on_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         # A slot that raised: the traceback goes to the log, the operator gets one line.
@@ -170,11 +168,6 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
 
     sys.excepthook = on_unexpected
     try:
-        if screenshots:
-            from ui.screenshots import take_screenshots
-
-            take_screenshots(app, Path(screenshots))
-            return 0
         app.window.show()
         return qt_app.exec()
     finally:

@@ -9,9 +9,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `gui`."""
     p = sub.add_parser("gui", help="open the station window")
     p.add_argument(
-        "--screenshots", metavar="DIR", help="render every screen to DIR/<screen>.png on demo data and exit"
-    )
-    p.add_argument(
         "--demo",
         action="store_true",
         help="demo mode: a demo camera plays parcels on a belt when no camera is set (./dev run uses it)",
@@ -21,15 +18,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """Run the window."""
-    import os
-
     from station.cli.common import open_station
 
-    # Screenshots need no screen: Qt is told so by its own -platform argument, not by the environment.
-    offscreen = (
-        bool(args.screenshots) and not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY")
-    )
     station = open_station(args)
     from ui.app import run
 
-    return run(args, station, qt_args=["-platform", "offscreen"] if offscreen else [])
+    return run(args, station)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +48,8 @@ class MainWindow(QMainWindow):
         self.menu.setStyleSheet("font-size:18px")
         for i, mode_class in enumerate(MODES):
             mode = mode_class(ctx)
+            # A screen's tables and lists never widen the window: every screen has the same layout.
+            mode.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.modes[mode.name] = mode
             self.stack.addWidget(mode)
             self.menu.addItem(f"F{i + FIRST_SCREEN_KEY}  {mode.title}")
@@ -67,6 +70,8 @@ class MainWindow(QMainWindow):
         self.device_labels: dict[str, QLabel] = {}
         self.printer_label = QLabel("printer: idle")
         self.camera_label = QLabel("")
+        for label in (self.printer_label, self.camera_label):  # a long status never widens the window
+            label.setMaximumWidth(460)
         self.statusBar().addPermanentWidget(self.camera_label)
         self.statusBar().addPermanentWidget(self.printer_label)
         ctx.bridge.scanned.connect(self.on_device_scan)
@@ -187,6 +192,8 @@ class MainWindow(QMainWindow):
         label = self.device_labels.get(status.source)
         if label is None:
             label = self.device_labels[status.source] = QLabel()
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(160)
             self.statusBar().addWidget(label)
         ok = status.state is DeviceState.CONNECTED
         label.setText(f"{status.source.split('?')[0]}: {status.state}")

@@ -58,10 +58,10 @@ class CarrierMode(Mode):
             self.reason.addItem(REASON_CODES[code], code)
         buttons = QHBoxLayout()
         for text, slot in (
-            ("Clear  Esc", self.clear_signature),
+            ("Clear Esc", self.clear_signature),
             ("Delivered  F9", self.deliver),
             ("Attempted  F10", self.attempted),
-            ("Delayed  Ctrl+D", self.delayed),
+            ("Delayed  ^D", self.delayed),
         ):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, slot=slot: slot())
@@ -81,8 +81,8 @@ class CarrierMode(Mode):
         left.addWidget(self.round_title)
         left.addWidget(self.round)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 2)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 3)
         self.item: str | None = None
         self.stops: dict[str, RoundStop] = {}
         self.last_pod: Path | None = None

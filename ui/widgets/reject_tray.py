@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 ROWS = 2
 
@@ -24,14 +25,16 @@ class RejectTray(QWidget):
         self.counts.setStyleSheet("font-size:15px")
         self.last_good = QLabel("")
         self.last_good.setStyleSheet("color:#1b7f3b;font-size:15px")
+        for label in (self.counts, self.last_good):  # long answers never widen the window
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.rejects = QListWidget()
         self.rejects.setStyleSheet("color:#b3261e;font-size:15px")
         self.rejects.setFixedHeight(ROWS * 22 + 6)
         self.rejects.setFocusPolicy(self.rejects.focusPolicy().NoFocus)
         top = QHBoxLayout()
-        top.addWidget(self.counts)
-        top.addStretch(1)
-        top.addWidget(self.last_good)
+        top.addWidget(self.counts, 1)
+        top.addWidget(self.last_good, 1)
+        self.last_good.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

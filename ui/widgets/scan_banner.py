@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
 GOOD = "background:#1b7f3b;color:white;font-size:22px;font-weight:bold;padding:6px;border-radius:6px"
 BAD = "background:#b3261e;color:white;font-size:22px;font-weight:bold;padding:6px;border-radius:6px"
@@ -25,6 +25,7 @@ class ScanBanner(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setFixedHeight(HEIGHT)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setStyleSheet(IDLE)
         self.good: bool | None = None
         self.full_text = "Ready to scan"

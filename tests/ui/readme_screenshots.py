@@ -1,0 +1,127 @@
+"""The README's screenshots, made by driving the real window through real flows on Xvfb with xdotool:
+a counter acceptance, a depot bench with a reject, the van at a door, a customer-service search, the
+key map and the Devices screen. Nothing is staged: the same window, devices and journal as at a counter.
+
+    python -m tests.ui.readme_screenshots assets/screenshots     (./dev screenshots)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from tests.ui.x11 import Window, funded, set_up_home, station, window_on, xvfb
+
+ADDRESSES = (
+    ("Bo Lee|2 Elm St|San Francisco CA 94105", "94105"),
+    ("Ann Ode|9 Pike St|Seattle WA 98101", "98101"),
+    ("Kim Lee|4 Oak Ave|Portland OR 97201", "97201"),
+)
+
+
+def _save(window: Window, folder: Path, name: str) -> Path:
+    """The screen, cut to what is drawn on it (the window and any dialog over it)."""
+    raw = window.shot(f"raw-{name}")
+    image = Image.open(raw).convert("RGB")
+    pixels = np.asarray(image)
+    drawn = np.argwhere(pixels.sum(axis=2) > 0)
+    (top, left), (bottom, right) = drawn.min(axis=0), drawn.max(axis=0)
+    path = folder / f"{name}.png"
+    image.crop((int(left), int(top), int(right) + 1, int(bottom) + 1)).save(path, optimize=True)
+    raw.unlink()
+    return path
+
+
+def _accept(home: Path, tmp: Path, recipient: str, to_zip: str) -> str:
+    done = station(
+        home,
+        "accept",
+        "--new-s10",
+        "--weight",
+        "800g",
+        "--from-zip",
+        "10001",
+        "--to-zip",
+        to_zip,
+        "--to",
+        recipient,
+        "--out",
+        str(tmp / "label.zpl"),
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return done.stdout.split()[1]
+
+
+def make(folder: Path) -> list[Path]:
+    """Every README screenshot into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp_name, xvfb() as display:
+        tmp = Path(tmp_name)
+        home = set_up_home(tmp)
+        funded(home)
+        items = [_accept(home, tmp, recipient, zip_code) for recipient, zip_code in ADDRESSES]
+        with window_on(display, home, "F2") as window:
+            window.scan("EE123456785US")
+            time.sleep(1.0)
+            window.lines("Maria Garcia", "1600 Market St Apt 4", "San Francisco CA 94103", delay_ms=20)
+            window.press("Tab")
+            window.type("(415) 555-0123", delay_ms=20)
+            time.sleep(0.5)
+            shots.append(_save(window, folder, "counter"))
+            window.press("F9")
+            time.sleep(2.5)
+            shots.append(_save(window, folder, "counter-accepted"))
+            window.press("F3", "F7")  # the depot: a new sack, its tag printed
+            time.sleep(1.5)
+            for code in (items[0], items[1], "NOT-A-PARCEL", "EE123456785US"):
+                window.scan(code)
+            time.sleep(0.6)
+            shots.append(_save(window, folder, "depot"))
+            window.press("F12", "F8")  # rejects seen; close the sack
+            time.sleep(1.5)
+            window.press("F4")  # the van: load the round, then the first door
+            for code in items:
+                window.scan(code)
+            time.sleep(1.0)
+            window.press("F8")
+            window.scan(items[2])
+            time.sleep(1.0)
+            window.drag([(500 + t * 6, 340 - int(25 * math.sin(t / 3))) for t in range(50)])
+            window.drag([(560 + t * 4, 370 - t) for t in range(30)])
+            shots.append(_save(window, folder, "carrier"))
+            window.press("F9")
+            time.sleep(2.0)
+            window.press("F5", "ctrl+f")  # customer service: search by name
+            window.type("Lee", delay_ms=40)
+            window.press("Return")
+            time.sleep(1.2)
+            shots.append(_save(window, folder, "track-search"))
+            window.press("Return")  # the first hit, looked up
+            time.sleep(1.2)
+            shots.append(_save(window, folder, "track"))
+            window.press("F1")
+            time.sleep(1.0)
+            shots.append(_save(window, folder, "keys"))
+            window.press("Escape", "F6")
+            time.sleep(0.8)
+            shots.append(_save(window, folder, "devices"))
+    return shots
+
+
+def main() -> int:
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "assets/screenshots")
+    for path in make(folder):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
