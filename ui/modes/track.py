@@ -96,12 +96,17 @@ class TrackMode(Mode):
         layout.addLayout(bottom)
         self.report: TrackingReport | None = None
         self.pod: Path | None = None
+        self._scanned = False
         self.search_result: Search | None = None
 
     def handle_scan(self, raw: str) -> None:
-        """A scan is a look-up here."""
+        """A scan is a look-up here, answered on the banner too."""
         found = classify(raw)
-        self.show_id(found.id if isinstance(found, Identified) else raw.strip())
+        if not isinstance(found, Identified):
+            self.ctx.feedback.bad(found.reason)
+            return
+        self._scanned = True
+        self.show_id(found.id)
 
     def focus_scan_target(self) -> None:
         """The query box."""
@@ -160,8 +165,11 @@ class TrackMode(Mode):
         self.report, self.pod = report, pod
         self.proof.setEnabled(pod is not None)
         self.hits.hide()
+        scanned, self._scanned = self._scanned, False
         if error is not None or report is None or found is None:
             self.status.setText(f"{self.query.text().strip()}: unknown id (no scans recorded)")
+            if scanned:
+                self.ctx.feedback.bad(f"{self.query.text().strip()}: unknown id (no scans recorded)")
             self.flags.setText("")
             self.history.setRowCount(0)
             self.contents.hide()
@@ -171,6 +179,8 @@ class TrackMode(Mode):
         eta = found.expected
         expected = f"   expected {eta:%a %d %b}" if eta else ""
         self.status.setText(f"{report.item_id}: {label}{sack}{expected}")
+        if scanned:
+            self.ctx.feedback.good(f"{report.item_id}: {label}")
         self.flags.setText("   ".join("⚠ " + f for f in report.flags))
         self.contents.clear()
         self.contents.addItems(report.sack_contents)
