@@ -166,6 +166,8 @@ class WedgeFilter(QObject):
         """With a prefix configured: hold from the prefix to the end key; pass everything else on."""
         key = event.key()
         char = _char_of(event)
+        if char is None and event.text() and self._prefixed < len(self.prefix):
+            char = event.text()  # a control-character prefix (STX, typed as Ctrl+B): what no person types
         if not self._held:
             if char != self.prefix[0]:
                 return False  # typing: straight to the widget

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler
@@ -17,6 +17,7 @@ from hardware.protocols import WeightReading, WeightStatus
 from hardware.scanners.serial_scanner import SerialScanner
 from hardware.urls import DeviceUrl
 from station.config import DeviceUrls
+from station.desks.counter import Acceptance, Piece
 from station.events import EventKind
 from station.ids import S10
 from station.tracking import track
@@ -188,6 +189,44 @@ def test_track_shows_history_and_saves_a_note(qtbot, station_app: StationApp) ->
     screen.note.setText("customer called: parcel left with neighbour")
     screen.add(EventKind.NOTE)
     qtbot.waitUntil(lambda: screen.history.rowCount() == 2, timeout=3000)
+
+
+def test_track_searches_by_name_shows_a_sacks_contents_and_the_proof_of_delivery(
+    qtbot, station_app: StationApp
+) -> None:
+    ctx = station_app.ctx
+    assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
+    piece = Piece(500, "10001", "94105", "ground", ("Ann",), ("Bo Lee", "2 Elm St", "San Francisco CA 94105"))
+    accepted = ctx.counter.accept(piece, facility="SF", operator="ann")
+    assert isinstance(accepted, Acceptance)
+    item = accepted.tracking
+    assert ctx.depot.open_sack(SACK, facility="SF", operator="dee").ok
+    assert ctx.depot.sort(item, SACK, facility="SF", operator="dee").ok
+    screen = station_app.window.show_mode("track")
+    assert isinstance(screen, TrackMode)
+    screen.query.setText("bo lee")  # a name, not an id: a search
+    screen.look_up()
+    qtbot.waitUntil(lambda: screen.hits.rowCount() == 1, timeout=3000)
+    assert screen.status.text() == "1 item for name 'bo lee'"
+    cell = screen.hits.item(0, 3)
+    assert cell is not None and cell.text() == "Bo Lee, 2 Elm St, San Francisco CA 94105"
+    screen.hits.cellActivated.emit(0, 0)  # Enter on the hit: its history
+    qtbot.waitUntil(lambda: screen.report is not None and screen.report.item_id == item, timeout=3000)
+    assert not screen.proof.isEnabled()  # not delivered yet
+    screen.handle_scan(SACK)  # the sack: its contents listed
+    qtbot.waitUntil(lambda: screen.report is not None and screen.report.is_sack, timeout=3000)
+    assert [screen.contents.item(i).text() for i in range(screen.contents.count())] == [item]
+    assert ctx.carrier.load(item, facility="SF", operator="joe").ok
+    pad = SignaturePad()
+    pad.resize(400, 160)
+    draw_signature(pad)
+    assert ctx.carrier.deliver(item, pad.signature(), "Bo Lee", facility="SF", operator="joe").ok
+    screen.show_id(item)
+    qtbot.waitUntil(screen.proof.isEnabled, timeout=3000)
+    screen.open_proof()
+    picture = [w for w in screen.proof_dialog.findChildren(QLabel) if w.pixmap() and not w.pixmap().isNull()]
+    assert picture  # the signature, as the recipient drew it
+    assert screen.pod is not None and screen.pod.read_bytes().startswith(b"%PDF")
 
 
 def test_devices_screen_names_a_bad_url_and_saves_good_ones(

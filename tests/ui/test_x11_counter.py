@@ -316,3 +316,24 @@ def test_low_funds_are_shown_on_the_counter_and_funds_are_added_from_the_keyboar
     meter_line = (105, 560, 600, 600)  # the meter's line above the Accept button
     assert count_colour(low, RED, meter_line) > 30  # LOW FUNDS in red
     assert count_colour(topped_up, RED, meter_line) == 0
+
+
+def test_a_scanner_prefix_makes_a_slow_scan_a_scan_and_leaves_typing_alone(
+    display: str, tmp_path: Path
+) -> None:
+    # The scanner is set to send STX (Ctrl+B on a US keyboard) before each code: no timing guess is needed.
+    home = set_up_home(
+        tmp_path, '[devices]\nscanner = "wedge:?prefix=%02"\ncamera = "off:"\nscale = "demo:?cycle=0"\n'
+    )
+    funded(home)
+    with window_on(display, home, "F2") as window:
+        window.run(["xdotool key ctrl+b", "xdotool type --delay 60 EE123456785US", "xdotool key Return"])
+        time.sleep(1.0)  # a slow scanner (60 ms a key): still a scan, because of its prefix
+        window.type("Bob Lee", delay_ms=5)  # typing as fast as a scanner: still typing, no prefix
+        window.press("Return")
+        window.lines("2 Elm St", "San Francisco CA 94105", delay_ms=5)
+        window.press("F9")
+        time.sleep(2.5)
+        answers = window.answers()
+    assert answers[0] == (True, "EE123456785US: address it, then F9")
+    assert _recipient(home, "EE123456785US") == list(ADDRESS)
