@@ -36,6 +36,7 @@ class StationConfig:
     operator: str = "clerk"
     origin_zip: str = "10001"
     country: str = "US"
+    hub: str = ""  # postgresql://station_x@host/db?passfile=...: the network hub; empty: none
     time_zone: str = ""  # IANA name for screens and paper; empty: the machine's zone (the journal is UTC)
     # Each station owns a block of the 8-digit S10 serial space so that two stations of one
     # post never hand out the same item id (UPU S10 serials are unique per service+country).

@@ -143,11 +143,15 @@ def canonical_content(event: Event) -> dict[str, Any]:
     }
 
 
+def hashed_body(event: Event, content: dict[str, Any] | None = None) -> str:
+    """The exact text an event's hash covers (the hub recomputes the hash from it)."""
+    content = content if content is not None else canonical_content(event)
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def event_hash(prev_hash: str, seq: int, event: Event, content: dict[str, Any] | None = None) -> str:
     """SHA-256 over the previous hash, the sequence number and the canonical event."""
-    content = content if content is not None else canonical_content(event)
-    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}|{seq}|{body}".encode()).hexdigest()
+    return hashlib.sha256(f"{prev_hash}|{seq}|{hashed_body(event, content)}".encode()).hexdigest()
 
 
 class Journal:
@@ -350,3 +354,22 @@ def row_to_event(row: sqlite3.Row) -> Event:
 
 def _row_to_stored(row: sqlite3.Row) -> StoredEvent:
     return StoredEvent(row_to_event(row), row["seq"], row["prev_hash"], row["hash"])
+
+
+def event_from_content(content: dict[str, Any]) -> Event:
+    """Rebuild an Event from the canonical body its hash covers (as the hub hands it back)."""
+    return Event(
+        event_id=str(content["event_id"]),
+        item_id=str(content["item_id"]),
+        kind=EventKind(content["kind"]),
+        facility=str(content["facility"]),
+        station_id=str(content["station_id"]),
+        operator=str(content["operator"]),
+        occurred_at=datetime.fromisoformat(str(content["occurred_at"])),
+        container_id=content.get("container_id"),
+        weight_g=content.get("weight_g"),
+        reason=content.get("reason"),
+        signature_ref=content.get("signature_ref"),
+        note=content.get("note"),
+        extra=dict(content.get("extra") or {}),
+    )

@@ -70,6 +70,12 @@ def _v4(conn: sqlite3.Connection) -> None:
     _run(recipients.SCHEMA_V4)(conn)
 
 
+def _v5(conn: sqlite3.Connection) -> None:
+    from station import sync
+
+    _run(sync.SCHEMA_V5)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -79,6 +85,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         3, "meter keys enrolled under the operator root's signature; meter registers sealed by a MAC", _v3
     ),
     Migration(4, "recipients: each accepted item's address, beside the journal (personal data)", _v4),
+    Migration(5, "hub_sync: what the hub holds of this station's journal, and since when it is offline", _v5),
 )
 LATEST = MIGRATIONS[-1].version
 

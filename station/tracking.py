@@ -7,16 +7,18 @@ through nested sacks. Impossible sequences are reported as flags next to the sta
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from station.containers import contents, sack_of, sack_state
 from station.db import Database
-from station.events import REASON_CODES, Event, EventKind
+from station.events import REASON_CODES, Event, EventKind, Membership
 from station.journal import events_of
 from station.states import ItemStatus, SackState
 from station.status import StatusMachine
+
+Remote = Callable[[str], list[Event]]  # the hub's events for an id (and for what was sorted into it)
 
 _MAX_NESTING = 8
 
@@ -86,17 +88,33 @@ class TrackingReport:
         }
 
 
-def track(db: Database, item_id: str) -> TrackingReport | None:
-    """The item's (or sack's) status and history; None when the id was never scanned."""
+def track(db: Database, item_id: str, network: Remote | None = None) -> TrackingReport | None:
+    """The item's (or sack's) status and history; None when the id was never scanned.
+
+    With `network` (the hub's events for an id), every station's events count, not only this one's:
+    each is merged with the local journal by event id, and a sack's contents come from the events."""
     with db.reading() as conn:
-        own = events_of(conn, item_id)
+
+        def events(key: str) -> list[Event]:
+            local = events_of(conn, key)
+            if network is None:
+                return local
+            merged = {e.event_id: e for e in local}
+            for e in network(key):
+                if e.item_id == key:
+                    merged.setdefault(e.event_id, e)
+            return sorted(merged.values(), key=lambda e: e.occurred_at)
+
+        own = events(item_id)
         if not own:
             return None
         entries = [HistoryEntry(e) for e in own]
-        entries += _sack_events(conn, own, depth=0)
+        entries += _sack_events(events, own, depth=0)
         current = sack_of(conn, item_id)
         inside = contents(conn, item_id)
         state = sack_state(conn, item_id)
+        if network is not None:
+            current, inside, state = _from_events(network, item_id, own, current, inside, state)
     entries.sort(key=lambda h: (h.event.occurred_at, h.via_container is not None))
     machine = StatusMachine()
     for h in entries:
@@ -106,7 +124,7 @@ def track(db: Database, item_id: str) -> TrackingReport | None:
     return TrackingReport(item_id, machine.status, entries, machine.flags, current, inside, state)
 
 
-def _sack_events(conn: sqlite3.Connection, own: list[Event], depth: int) -> list[HistoryEntry]:
+def _sack_events(events: Callable[[str], list[Event]], own: list[Event], depth: int) -> list[HistoryEntry]:
     """Events of each sack while this id was inside it (recursing into the sacks those were in)."""
     if depth >= _MAX_NESTING:
         return []
@@ -118,10 +136,47 @@ def _sack_events(conn: sqlite3.Connection, own: list[Event], depth: int) -> list
         end = next((e.occurred_at for e in own[i + 1 :] if e.kind.facts.membership is not None), None)
         sack_events = [
             e
-            for e in events_of(conn, event.container_id)
+            for e in events(event.container_id)
             if e.occurred_at >= start and (end is None or e.occurred_at < end)
         ]
         out += [HistoryEntry(e, event.container_id) for e in sack_events if not e.kind.is_internal]
-        for inner in _sack_events(conn, sack_events, depth + 1):
+        for inner in _sack_events(events, sack_events, depth + 1):
             out.append(HistoryEntry(inner.event, inner.via_container))
     return out
+
+
+def _from_events(
+    network: Remote,
+    item_id: str,
+    own: list[Event],
+    current: str | None,
+    inside: list[str],
+    state: SackState | None,
+) -> tuple[str | None, list[str], SackState | None]:
+    """Where the item is and what the sack holds, read from every station's events."""
+    for e in reversed(own):  # the last event that put the id in or out of a sack, or moved the sack
+        facts = e.kind.facts
+        if facts.membership is Membership.ENTERS and e.container_id:
+            current = e.container_id
+            break
+        if facts.membership is Membership.LEAVES:
+            current = None
+            break
+    for e in reversed(own):
+        if e.kind.facts.sack_state is not None:
+            state = e.kind.facts.sack_state
+            break
+    latest: dict[str, Event] = {}
+    for e in network(item_id):  # events of the items sorted into this id, if it is a sack
+        if e.item_id != item_id and e.container_id == item_id:
+            latest[e.item_id] = e
+    held = set(inside)
+    for item in latest:
+        last = [e for e in network(item) if e.item_id == item and e.kind.facts.membership is not None]
+        if last and last[-1].kind.facts.membership is Membership.ENTERS and last[-1].container_id == item_id:
+            held.add(item)
+        else:
+            held.discard(item)
+    if held and state is None:
+        state = SackState.OPEN
+    return current, sorted(held), state

@@ -28,6 +28,7 @@ COMMAND_GROUPS = [
     "station.labels.cli",
     "hardware.printers.cli",
     "hardware.sms.cli",
+    "hardware.hub.cli",
     "ui.commands",
 ]
 log = logging.getLogger("station")
@@ -98,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    from hardware.hub.cli import connector
+    from station.cli import common
+
+    common.HUB_CONNECTOR = connector  # the composition root: the commands reach a hub through this
     bad = _not_utf8(args)
     if bad is not None:  # bytes that are not UTF-8 reach Python as surrogates: refused before any work
         print(f"error: {bad} is not valid UTF-8 text", file=sys.stderr)

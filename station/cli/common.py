@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, Protocol, TypeAlias
@@ -15,6 +16,7 @@ from typing import Any, Protocol, TypeAlias
 from station.app import Station
 from station.config import load_config
 from station.paths import StationPaths
+from station.sync import HubPort
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -120,3 +122,26 @@ def group(sub: Subcommands, name: str, help: str) -> Subcommands:
     actions = parser._subparsers._group_actions[0]
     assert isinstance(actions, argparse._SubParsersAction)
     return actions
+
+
+# The hub client is a network driver (hardware/hub): the composition root (ui/cli.py) installs its
+# factory here, so the commands of this package never import a driver.
+HUB_CONNECTOR: Callable[[str], HubPort] | None = None
+
+
+def hub_dsn(args: argparse.Namespace, station: Station) -> str:
+    """The hub's DSN: --hub, else $STATION_HUB, else `[station] hub`; empty for a station without one."""
+    return str(getattr(args, "hub", None) or os.environ.get("STATION_HUB") or station.config.hub or "")
+
+
+def hub_of(args: argparse.Namespace, station: Station) -> HubPort | None:
+    """The station's hub, or None when it has none (it then works exactly as without a network)."""
+    dsn = hub_dsn(args, station)
+    if not dsn or HUB_CONNECTOR is None:
+        return None
+    return HUB_CONNECTOR(dsn)
+
+
+def add_hub(p: argparse.ArgumentParser) -> None:
+    """--hub DSN."""
+    p.add_argument("--hub", metavar="DSN", help="the hub (default $STATION_HUB or [station] hub)")

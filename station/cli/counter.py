@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from station.cli.common import Subcommands, answer, open_station, printable, where
+from station.cli.common import Subcommands, add_hub, answer, hub_of, open_station, printable, where
 from station.desks.counter import Acceptance, CounterDesk, Piece, price
 from station.inputs import address_lines, parse_cents, parse_weight_g
 from station.labels.render import FORMATS
@@ -52,6 +52,7 @@ def register(sub: Subcommands) -> None:
     v.set_defaults(func=cmd_verify)
 
     acc = sub.add_parser("accept", help="a whole counter acceptance: quote, meter, indicia, label, scan")
+    add_hub(acc)
     tracking = acc.add_mutually_exclusive_group(required=True)
     tracking.add_argument("--tracking", help="the item's S10 or IMpb")
     tracking.add_argument(
@@ -232,7 +233,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
 
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = CounterDesk(station).accept(
+        done = CounterDesk(station, hub_of(args, station)).accept(
             piece,
             facility=facility,
             operator=operator,

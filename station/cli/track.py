@@ -6,7 +6,17 @@ import argparse
 import json
 import sys
 
-from station.cli.common import Subcommands, add_json, add_where, answer, open_station, printable, where
+from station.cli.common import (
+    Subcommands,
+    add_hub,
+    add_json,
+    add_where,
+    answer,
+    hub_of,
+    open_station,
+    printable,
+    where,
+)
 from station.desks.track import TrackDesk
 from station.events import REASON_CODES
 from station.localtime import shown
@@ -18,6 +28,7 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser("track", help="status and history of an item or sack")
     p.add_argument("id", metavar="ID", help="S10, IMpb or SSCC (as printed or as scanned)")
     add_json(p)
+    add_hub(p)
     p.set_defaults(func=cmd_track)
     s = sub.add_parser("search", help="items by recipient name, phone, ZIP or acceptance day (YYYY-MM-DD)")
     s.add_argument("query", metavar="QUERY", help="e.g. 'Lee 94105 2026-12-01' or '+1 206 555 0100'")
@@ -62,7 +73,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_track(args: argparse.Namespace) -> int:
     """Exit 0 with the report, 1 for an id the journal has never seen."""
     with open_station(args, read_only=True) as station:
-        found = TrackDesk(station).look_up(args.id)
+        found = TrackDesk(station, hub_of(args, station)).look_up(args.id)
     if args.json:
         print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
     if found.report is None:

@@ -40,6 +40,7 @@ from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receip
 from station.printing.profiles import ProfileError, profile
 from station.printing.queue import PrintQueue
 from station.scanning import ITEM_KINDS, Identified, IdKind, classify
+from station.sync import HubPort, HubUnavailable
 
 
 class AcceptanceError(ValueError):
@@ -129,8 +130,9 @@ def price(piece: Piece, on: date) -> Quote:
 class CounterDesk:
     """Acceptance at one counter."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, hub: HubPort | None = None) -> None:
         self.station = station
+        self.hub = hub  # with a hub, an item accepted at another office is refused while online
         self.keys = MeterKeys(station.db, station.paths.keys)
         self.queue = PrintQueue(station.db, station.clock)
 
@@ -235,6 +237,15 @@ class CounterDesk:
     ) -> Acceptance:
         station, config = self.station, self.station.config
         phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
+        if self.hub is not None and piece.tracking:
+            try:
+                elsewhere = self.hub.accepted_at(_canonical(piece.tracking))
+            except HubUnavailable:
+                elsewhere = None  # offline: accepted here; the hub flags a second acceptance on arrival
+            if elsewhere is not None and elsewhere != station.station_id:
+                raise AcceptanceError(
+                    f"{piece.tracking} was already accepted at station {elsewhere}: not accepted again"
+                )
         written = address_zip(piece.recipient)
         if written is not None and written != piece.to_zip.strip()[:5]:
             raise AcceptanceError(
@@ -371,3 +382,8 @@ class CounterDesk:
             raise AcceptanceError(f"{found.id} was already accepted: use a new label")
         routing = found.routing_zip or (piece.to_zip[:5] if found.kind is IdKind.IMPB else None)
         return found.id, routing
+
+
+def _canonical(tracking: str) -> str:
+    found = classify(tracking)
+    return found.id if isinstance(found, Identified) else tracking.strip()

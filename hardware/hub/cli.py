@@ -1,0 +1,97 @@
+"""`station hub init|enrol` (the hub's administration) and `station sync` (push this station's journal)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from hardware.hub.admin import HubError, enrol, init
+from hardware.hub.client import PostgresHub
+from station.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
+from station.desks.sync import SyncDesk
+from station.paths import write_new_private
+
+
+def register(sub: Subcommands) -> None:
+    """Add `hub init`, `hub enrol` and `sync`."""
+    h = group(sub, "hub", "the network hub (PostgreSQL)")
+    i = h.add_parser("init", help="create or upgrade the hub schema (idempotent)")
+    i.add_argument("--dsn", required=True, help="an administrator's DSN, e.g. postgresql://admin@hub/post")
+    i.set_defaults(func=cmd_init)
+    e = h.add_parser("enrol", help="a login role for one station; prints what the station needs")
+    e.add_argument("station_id", metavar="STATION_ID")
+    e.add_argument("--dsn", required=True, help="an administrator's DSN")
+    e.add_argument("--pgpass", type=Path, help="write the station's password line to this new file (0600)")
+    e.set_defaults(func=cmd_enrol)
+    s = sub.add_parser("sync", help="push this station's waiting journal events to its hub")
+    add_hub(s)
+    s.add_argument("--once", action="store_true", help="one pass: exit 0 when nothing is left waiting")
+    s.add_argument("--interval", type=seconds(3600), default=2.0, help="seconds between passes")
+    s.set_defaults(func=cmd_sync)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Exit 0 with the schema version, 1 when the hub cannot be reached or is newer."""
+    try:
+        before, after = init(args.dsn)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 1
+    print(f"OK hub schema at version {after}" + (f" (was {before})" if before != after else " (up to date)"))
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    """The station's role made (or its password renewed)."""
+    try:
+        done = enrol(args.dsn, args.station_id)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 1
+    parts = urlsplit(args.dsn)
+    host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
+    port = str(parts.port or 5432)
+    line = done.pgpass_line(host, port, parts.path.lstrip("/") or "*")
+    print(f"OK station {done.station_id} enrolled as role {done.role}")
+    if args.pgpass:
+        try:
+            write_new_private(args.pgpass, (line + "\n").encode())
+        except FileExistsError:
+            print(printable(f"REJECT {args.pgpass} exists: not overwritten"), file=sys.stderr)
+            return 1
+        sep = "&" if urlsplit(done.dsn).query else "?"
+        print(f'hub = "{done.dsn}{sep}passfile={args.pgpass}"   # in the station\'s [station] settings')
+    else:
+        print(f'hub = "{done.dsn}"   # in the station\'s [station] settings')
+        print(f"password file line (keep it at 0600): {line}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """One pass (exit 0 when nothing waits, 1 otherwise), or pass after pass until interrupted."""
+    with open_station(args) as station:
+        dsn = hub_dsn(args, station)
+        if not dsn:
+            print("REJECT no hub: give --hub, $STATION_HUB or [station] hub", file=sys.stderr)
+            return 2
+        hub = PostgresHub(dsn)
+        desk = SyncDesk(station, hub)
+        try:
+            while True:
+                report = desk.push()
+                print(printable(report.line), flush=True)
+                if args.once:
+                    return 0 if report.waiting == 0 and report.online and not report.refused else 1
+                time.sleep(args.interval)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            hub.close()
+
+
+def connector(dsn: str) -> PostgresHub:
+    """The factory the composition root installs for the station's commands."""
+    return PostgresHub(dsn)

@@ -1,0 +1,123 @@
+"""The station's side of the hub: a psycopg connection speaking the hub schema (`hardware/hub/schema.py`).
+
+Any connection failure becomes `HubUnavailable` (the station carries on offline) and the connection is
+dropped, to be made again at the next call. A batch is one hub transaction: COPY into a temporary
+table, then `hub.push`, which checks and stores it or refuses it whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+
+import psycopg
+
+from station.events import Event
+from station.journal import event_from_content
+from station.sync import HubHead, HubUnavailable, Outgoing, PushAnswer
+
+log = logging.getLogger(__name__)
+INCOMING = (
+    "CREATE TEMP TABLE IF NOT EXISTS incoming (seq bigint, prev_hash text, hash text, body text,"
+    " recorded_at timestamptz) ON COMMIT DELETE ROWS"
+)
+
+
+class PostgresHub:
+    """`station.sync.HubPort` on PostgreSQL."""
+
+    def __init__(self, dsn: str, *, connect_timeout: int = 5) -> None:
+        self.dsn = dsn
+        self.connect_timeout = connect_timeout
+        self._conn: psycopg.Connection | None = None
+
+    def _connection(self) -> psycopg.Connection:
+        if self._conn is None or self._conn.closed:
+            try:
+                self._conn = psycopg.connect(self.dsn, connect_timeout=self.connect_timeout)
+            except psycopg.Error as exc:
+                raise HubUnavailable(_one_line(exc)) from None
+        return self._conn
+
+    def _failed(self, exc: psycopg.Error) -> HubUnavailable:
+        log.warning("hub: %s", _one_line(exc))
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+        self._conn = None
+        return HubUnavailable(_one_line(exc))
+
+    def head(self, station_id: str) -> HubHead:
+        """The hub's last event of this station."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute(
+                    "SELECT last_seq, last_hash FROM hub.heads WHERE station_id = %s", (station_id,)
+                ).fetchone()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        if row is None:
+            raise HubUnavailable(f"station {station_id} is not enrolled at this hub (station hub enrol)")
+        return HubHead(int(row[0]), str(row[1]))
+
+    def push(self, batch: list[Outgoing], claim: HubHead, at_head_hash: str | None) -> PushAnswer:
+        """One batch in one hub transaction."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                conn.execute(INCOMING)
+                with conn.cursor().copy(
+                    "COPY incoming (seq, prev_hash, hash, body, recorded_at) FROM STDIN"
+                ) as copy:
+                    for row in batch:
+                        copy.write_row((row.seq, row.prev_hash, row.hash, row.body, row.recorded_at))
+                answer = conn.execute(
+                    "SELECT accepted, last_seq, last_hash, problem FROM hub.push(%s, %s, %s)",
+                    (claim.last_seq, claim.last_hash, at_head_hash),
+                ).fetchone()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        assert answer is not None
+        return PushAnswer(int(answer[0]), HubHead(int(answer[1]), str(answer[2])), answer[3])
+
+    def events_for(self, item_id: str) -> list[Event]:
+        """Every station's events for the id, and the events of items sorted into it (a sack)."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                rows = conn.execute(
+                    "SELECT body FROM hub.events WHERE item_id = %s UNION ALL"
+                    " SELECT body FROM hub.events WHERE container_id = %s AND item_id <> %s",
+                    (item_id, item_id, item_id),
+                ).fetchall()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        events = [event_from_content(json.loads(row[0])) for row in rows]
+        return sorted(events, key=lambda e: e.occurred_at)
+
+    def accepted_at(self, item_id: str) -> str | None:
+        """The station that accepted the item first, if any did."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute(
+                    "SELECT station_id FROM hub.events WHERE item_id = %s AND kind = 'acceptance'"
+                    " ORDER BY occurred_at LIMIT 1",
+                    (item_id,),
+                ).fetchone()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        return str(row[0]) if row else None
+
+    def close(self) -> None:
+        """Drop the connection."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__

@@ -1,0 +1,175 @@
+"""What this station has pushed to its hub: the owner of the `hub_sync` table, and the hub's port.
+
+Scans are acknowledged after the local commit; the hub is told afterwards, in order, in batches. The
+station remembers the last of its events the hub confirmed holding (`pushed_seq`), and since when the
+hub has been out of reach, so the operator sees "hub: offline since 14:02, 312 waiting". The hub is
+reached through `HubPort` (PostgreSQL in `hardware/hub/`): the domain never opens a socket.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from station.events import Event
+from station.journal import GENESIS, hashed_body, row_to_event
+
+SCHEMA_V5 = """
+CREATE TABLE IF NOT EXISTS hub_sync (
+    station_id    TEXT PRIMARY KEY,
+    pushed_seq    INTEGER NOT NULL DEFAULT 0,
+    pushed_hash   TEXT NOT NULL,
+    last_ok       TEXT,
+    offline_since TEXT,
+    last_problem  TEXT
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One journal event as the hub receives it: the exact body its hash covers."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    body: str
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class HubHead:
+    """What the hub holds of this station's chain."""
+
+    last_seq: int
+    last_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PushAnswer:
+    """The hub's answer to one batch: how many it stored, its head now, and its refusal if any."""
+
+    accepted: int
+    head: HubHead
+    problem: str | None = None
+
+
+class HubUnavailable(Exception):
+    """The hub cannot be reached now (the station carries on; the events wait)."""
+
+
+class HubPort(Protocol):
+    """The hub, as the station's use cases need it."""
+
+    def head(self, station_id: str) -> HubHead:
+        """The hub's last event of this station."""
+        ...
+
+    def push(self, batch: list[Outgoing], claim: HubHead, at_head_hash: str | None) -> PushAnswer:
+        """Store a batch (in one hub transaction); `claim` is this station's own last event and
+        `at_head_hash` the hash of its event at the hub's head seq (None when it has no such event)."""
+        ...
+
+    def events_for(self, item_id: str) -> list[Event]:
+        """Every station's events for an id."""
+        ...
+
+    def accepted_at(self, item_id: str) -> str | None:
+        """The station that accepted the item, if any did."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """This station's push state."""
+
+    pushed_seq: int
+    pushed_hash: str
+    last_ok: datetime | None
+    offline_since: datetime | None
+    last_problem: str | None
+
+
+def state(conn: sqlite3.Connection, station_id: str) -> SyncState:
+    """The push state (nothing pushed yet for a new station)."""
+    row = conn.execute(
+        "SELECT pushed_seq, pushed_hash, last_ok, offline_since, last_problem FROM hub_sync"
+        " WHERE station_id = ?",
+        (station_id,),
+    ).fetchone()
+    if row is None:
+        return SyncState(0, GENESIS, None, None, None)
+    seq, digest, ok, since, problem = tuple(row)
+    return SyncState(
+        int(seq),
+        str(digest),
+        datetime.fromisoformat(ok) if ok else None,
+        datetime.fromisoformat(since) if since else None,
+        problem,
+    )
+
+
+def record_pushed(conn: sqlite3.Connection, station_id: str, head: HubHead, at: datetime) -> None:
+    """The hub confirmed holding up to `head`."""
+    conn.execute(
+        "INSERT INTO hub_sync (station_id, pushed_seq, pushed_hash, last_ok, offline_since, last_problem)"
+        " VALUES (?,?,?,?,NULL,NULL) ON CONFLICT (station_id) DO UPDATE SET pushed_seq=excluded.pushed_seq,"
+        " pushed_hash=excluded.pushed_hash, last_ok=excluded.last_ok, offline_since=NULL, last_problem=NULL",
+        (station_id, head.last_seq, head.last_hash, at.isoformat()),
+    )
+
+
+def record_offline(conn: sqlite3.Connection, station_id: str, at: datetime, problem: str) -> None:
+    """The hub could not be reached (or refused): since when, and why."""
+    conn.execute(
+        "INSERT INTO hub_sync (station_id, pushed_hash, offline_since, last_problem) VALUES (?,?,?,?)"
+        " ON CONFLICT (station_id) DO UPDATE SET offline_since=coalesce(hub_sync.offline_since,"
+        " excluded.offline_since), last_problem=excluded.last_problem",
+        (station_id, GENESIS, at.isoformat(), problem),
+    )
+
+
+def waiting(conn: sqlite3.Connection, station_id: str, after_seq: int) -> int:
+    """How many of this station's events the hub does not hold yet."""
+    row = conn.execute(
+        "SELECT count(*) FROM events WHERE station_id = ? AND seq > ?", (station_id, after_seq)
+    ).fetchone()
+    return int(row[0])
+
+
+def last_own(conn: sqlite3.Connection, station_id: str) -> HubHead:
+    """This station's own last event (its claim to the hub)."""
+    row = conn.execute(
+        "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (station_id,)
+    ).fetchone()
+    return HubHead(int(row[0]), str(row[1])) if row else HubHead(0, GENESIS)
+
+
+def hash_at(conn: sqlite3.Connection, station_id: str, seq: int) -> str | None:
+    """The hash of this station's event `seq` (None when it has none: a truncated journal)."""
+    if seq == 0:
+        return GENESIS
+    row = conn.execute(
+        "SELECT hash FROM events WHERE station_id = ? AND seq = ?", (station_id, seq)
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def outgoing(conn: sqlite3.Connection, station_id: str, after_seq: int, limit: int) -> list[Outgoing]:
+    """The next events to push, in order, each with the exact body its hash covers."""
+    rows = conn.execute(
+        "SELECT * FROM events WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        (station_id, after_seq, limit),
+    ).fetchall()
+    return [
+        Outgoing(
+            int(r["seq"]),
+            str(r["prev_hash"]),
+            str(r["hash"]),
+            hashed_body(row_to_event(r)),
+            str(r["recorded_at"]),
+        )
+        for r in rows
+    ]

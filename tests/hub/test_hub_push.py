@@ -1,0 +1,162 @@
+"""Stations pushing their journals to a hub on a real PostgreSQL cluster: in order, once, checked."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from hardware.hub.client import PostgresHub
+from station.desks.scan import ScanDesk
+from station.desks.sync import SyncDesk
+from station.desks.track import TrackDesk
+from station.events import EventKind
+from station.ids import S10
+from station.journal import GENESIS
+from station.sync import HubHead, Outgoing, outgoing
+from tests.hub.conftest import Hub, hub_client, open_station
+
+WHERE = {"facility": "SFO", "operator": "dee"}
+
+
+def _items(n: int, first: int = 1) -> list[str]:
+    return [S10.build("CP", first + i, "US").text for i in range(n)]
+
+
+def _scan(station_desk: ScanDesk, items: list[str], kind: EventKind = EventKind.ACCEPTANCE) -> None:
+    for item in items:
+        assert station_desk.record(item, kind, **WHERE).ok
+
+
+def test_two_stations_push_in_order_and_each_sees_the_others_events(hub: Hub, tmp_path: Path) -> None:
+    a, b = open_station(tmp_path, "STNA"), open_station(tmp_path, "STNB")
+    items = _items(30)
+    _scan(ScanDesk(a), items)
+    _scan(ScanDesk(b), items[:10], EventKind.ARRIVAL)
+    hub_a, hub_b = hub_client(hub, "STNA"), hub_client(hub, "STNB")
+    first = SyncDesk(a, hub_a).push(batch=7)  # several batches
+    assert (first.pushed, first.waiting, first.line) == (30, 0, "pushed 30, waiting 0")
+    assert SyncDesk(b, hub_b).push().pushed == 10
+    assert SyncDesk(a, hub_a).push().pushed == 0  # nothing twice
+    assert hub.rows("SELECT station_id, count(*), max(seq) FROM hub.events GROUP BY 1 ORDER BY 1") == [
+        ("STNA", 30, 30),
+        ("STNB", 10, 10),
+    ]
+    with a.db.reading() as conn:
+        last = conn.execute(
+            "SELECT hash FROM events WHERE station_id='STNA' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    assert hub.rows("SELECT last_hash FROM hub.heads WHERE station_id = 'STNA'") == [(last[0],)]
+    report = TrackDesk(a, hub_a).look_up(items[0]).report  # station A sees B's arrival
+    assert report is not None
+    assert [(h.event.station_id, str(h.event.kind)) for h in report.history] == [
+        ("STNA", "acceptance"),
+        ("STNB", "arrival"),
+    ]
+    alone = TrackDesk(a).look_up(items[0]).report
+    assert alone is not None and len(alone.history) == 1  # without the hub: this station only
+
+
+def test_the_same_batch_pushed_twice_is_stored_once(hub: Hub, tmp_path: Path) -> None:
+    a = open_station(tmp_path, "STNA")
+    _scan(ScanDesk(a), _items(5))
+    client = hub_client(hub, "STNA")
+    with a.db.reading() as conn:
+        batch = outgoing(conn, "STNA", 0, 100)
+    claim = HubHead(5, batch[-1].hash)
+    first = client.push(batch, claim, GENESIS)
+    again = client.push(batch, claim, batch[-1].hash)  # the ack was lost: the station sends it again
+    assert (first.accepted, first.problem) == (5, None)
+    assert (again.accepted, again.problem, again.head.last_seq) == (0, None, 5)
+    assert hub.rows("SELECT count(*) FROM hub.events") == [(5,)]
+
+
+def test_an_altered_event_a_gap_and_a_fork_are_refused_whole_and_raised_as_tamper_alerts(
+    hub: Hub, tmp_path: Path
+) -> None:
+    a = open_station(tmp_path, "STNA")
+    _scan(ScanDesk(a), _items(6))
+    client = hub_client(hub, "STNA")
+    with a.db.reading() as conn:
+        batch = outgoing(conn, "STNA", 0, 100)
+    claim = HubHead(6, batch[-1].hash)
+    altered = [
+        *batch[:3],
+        Outgoing(
+            4, batch[3].prev_hash, batch[3].hash, batch[3].body.replace("SFO", "LAX"), batch[3].recorded_at
+        ),
+        *batch[4:],
+    ]
+    refused = client.push(altered, claim, GENESIS)
+    assert refused.accepted == 0 and refused.problem and "altered event" in refused.problem
+    gap = client.push([*batch[:2], *batch[3:]], claim, GENESIS)
+    assert gap.problem and "gap" in gap.problem
+    assert hub.rows("SELECT count(*) FROM hub.events") == [(0,)]  # refused whole: not even the first rows
+    assert client.push(batch[:4], claim, GENESIS).accepted == 4
+    forged = Outgoing(5, batch[3].hash, "f" * 64, batch[4].body, batch[4].recorded_at)
+    fork = client.push([forged], claim, batch[3].hash)
+    assert fork.problem and "altered event" in fork.problem
+    kinds = hub.rows("SELECT kind, count(*) FROM hub.alerts GROUP BY 1")
+    assert kinds == [("tamper", 3)]
+
+
+def test_a_truncated_and_a_rewritten_station_journal_are_caught_at_the_next_push(
+    hub: Hub, tmp_path: Path
+) -> None:
+    a = open_station(tmp_path, "STNA")
+    desk = ScanDesk(a)
+    _scan(desk, _items(8))
+    client = hub_client(hub, "STNA")
+    assert SyncDesk(a, client).push().pushed == 8
+    db_file = a.paths.db
+    a.close()
+    with sqlite3.connect(db_file) as raw:  # someone edits the station's database behind its back
+        raw.execute("DROP TRIGGER events_no_delete")
+        raw.execute("DELETE FROM events WHERE station_id = 'STNA' AND seq > 5")
+    a = open_station(tmp_path, "STNA")
+    truncated = SyncDesk(a, client).push()
+    assert truncated.refused and "truncated" in str(truncated.problem)
+    assert "REFUSED by the hub" in truncated.line and truncated.status().startswith("HUB REFUSED")
+    _scan(ScanDesk(a), _items(3, first=100))  # new events reuse seq 6-8 with other contents
+    forked = SyncDesk(a, client).push()
+    assert forked.refused
+    assert hub.rows("SELECT count(*) FROM hub.events") == [(8,)]  # nothing overwritten
+    alerts = [str(r[0]) for r in hub.rows("SELECT detail FROM hub.alerts ORDER BY id")]
+    assert any("truncated" in d for d in alerts)
+
+
+def test_a_station_role_inserts_only_its_own_rows_and_never_updates_or_deletes(
+    hub: Hub, tmp_path: Path
+) -> None:
+    a = open_station(tmp_path, "STNA")
+    _scan(ScanDesk(a), _items(2))
+    dsn_a = hub.station_dsn("STNA")
+    hub.station_dsn("STNB")
+    assert SyncDesk(a, PostgresHub(dsn_a)).push().pushed == 2
+    with a.db.reading() as conn:
+        row = outgoing(conn, "STNA", 0, 1)[0]
+    # A well-formed event of station B, hash and chain right: only the policy stands in the way.
+    body = row.body.replace('"station_id":"STNA"', '"station_id":"STNB"')
+    digest = hashlib.sha256(f"{GENESIS}|1|{body}".encode()).hexdigest()
+    with psycopg.connect(dsn_a) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # RLS
+        conn.execute(
+            "INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, facility, operator,"
+            " occurred_at, extra, body, prev_hash, hash, recorded_at)"
+            " VALUES ('STNB', 1, '', '', '', '', '', (%s::jsonb->>'occurred_at')::timestamptz, '{}',"
+            " %s, %s, %s, now())",
+            (body, body, GENESIS, digest),
+        )
+    for statement in (
+        "DELETE FROM hub.events WHERE station_id = 'STNA'",
+        "UPDATE hub.events SET note = 'x'",
+        "DELETE FROM hub.heads",
+        "DELETE FROM hub.alerts",
+    ):
+        with psycopg.connect(dsn_a) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(statement)
+    with psycopg.connect(hub.admin_dsn) as conn, pytest.raises(psycopg.Error, match="append-only"):
+        conn.execute("DELETE FROM hub.events")  # not even the owner: the trigger is the second wall
+    assert hub.rows("SELECT count(*) FROM hub.events WHERE station_id = 'STNA'") == [(2,)]
