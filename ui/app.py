@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from types import TracebackType
@@ -108,7 +109,7 @@ def _start_devices(app: StationApp) -> None:
             continue
         spooler.start()
         ctx.spoolers[printer] = spooler
-    for start in (_start_scanner, _start_scale, _start_camera):
+    for start in (_start_scanner, _start_scale, _start_camera, start_hub_sync):
         try:
             start(app)
         except DeviceUrlError as exc:
@@ -131,6 +132,23 @@ def _start_scale(app: StationApp) -> None:
     scale.start()
     app.devices.append(scale)
     app.ctx.scale = scale if hasattr(scale, "command") else None
+
+
+def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
+    """With a hub configured ([station] hub or $STATION_HUB): push in the background, look up and check
+    acceptances across the network. Without one the station works exactly as alone."""
+    ctx = app.ctx
+    dsn = os.environ.get("STATION_HUB") or ctx.station.config.hub
+    if not dsn:
+        return
+    from hardware.hub.client import PostgresHub
+    from hardware.hub.sync_thread import HubSync
+
+    sync = HubSync(ctx.station, dsn, ctx.bridge.on_hub, interval)
+    sync.start()
+    app.devices.append(sync)
+    ctx.tracker.hub = PostgresHub(dsn)  # used on the I/O thread only: its own connection
+    ctx.counter.hub = ctx.tracker.hub
 
 
 def _start_camera(app: StationApp) -> None:

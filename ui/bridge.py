@@ -23,6 +23,7 @@ class DeviceBridge(QObject):
     frame = Signal(object)  # FrameResult
     printer = Signal(object)  # SpoolEvent
     error = Signal(str)
+    hub = Signal(object)  # SyncReport
 
     def on_scan(self, scan: RawScan) -> None:
         """Driver callback."""
@@ -47,6 +48,10 @@ class DeviceBridge(QObject):
     def on_printer(self, event: SpoolEvent) -> None:
         """Spooler callback."""
         self.printer.emit(event)
+
+    def on_hub(self, report: object) -> None:
+        """Hub sync callback."""
+        self.hub.emit(report)
 
     def on_error(self, message: str) -> None:
         """Driver callback."""

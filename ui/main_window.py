@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from hardware.printers.spooler import SpoolEvent
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
+from station.desks.sync import SyncReport
 from ui.context import AppContext
 from ui.keymap import ALL, action_for, for_screen, keys
 from ui.modes.base import Mode
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         self.camera_label = QLabel("")
         for label in (self.printer_label, self.camera_label):  # a long status never widens the window
             label.setMaximumWidth(460)
+        self.hub_label = QLabel("")
+        self.hub_label.setMaximumWidth(360)
+        self.statusBar().addPermanentWidget(self.hub_label)
         self.statusBar().addPermanentWidget(self.camera_label)
         self.statusBar().addPermanentWidget(self.printer_label)
         ctx.bridge.scanned.connect(self.on_device_scan)
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         ctx.bridge.status.connect(self.on_device_status)
         ctx.bridge.printer.connect(self.on_printer)
         ctx.bridge.error.connect(self.on_device_error)
+        ctx.bridge.hub.connect(self.on_hub)
         self.key_map: QDialog | None = None
         self.menu.setCurrentRow(0)
 
@@ -204,6 +209,13 @@ class MainWindow(QMainWindow):
         """Printed, or why not."""
         self.printer_label.setText(("printer: " if event.printed else "PRINTER: ") + event.message[:80])
         self.printer_label.setStyleSheet("" if event.printed else "color:#b3261e;font-weight:bold")
+
+    def on_hub(self, report: SyncReport) -> None:
+        """The hub's state after each background push."""
+        self.hub_label.setText(report.status(self.ctx.station.config.time_zone))
+        self.hub_label.setToolTip(report.problem or "")
+        bad = report.refused or not report.online
+        self.hub_label.setStyleSheet("color:#b3261e;font-weight:bold" if bad else "")
 
     def on_device_error(self, message: str) -> None:
         """A device problem the operator should see."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -50,9 +51,9 @@ class Hub:
         done = enrol(self.admin_dsn, station_id)
         return self.cluster.dsn(done.role, done.password, self.database)
 
-    def rows(self, sql: str, *args: object) -> list[tuple[object, ...]]:
+    def rows(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
         with psycopg.connect(self.admin_dsn) as conn:
-            return [tuple(r) for r in conn.execute(sql, args).fetchall()]  # type: ignore[arg-type]
+            return [tuple(r) for r in conn.execute(sql, args).fetchall()]
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def _items(n: int, first: int = 1) -> list[str]:
 
 def _scan(station_desk: ScanDesk, items: list[str], kind: EventKind = EventKind.ACCEPTANCE) -> None:
     for item in items:
-        assert station_desk.record(item, kind, **WHERE).ok
+        assert station_desk.record(item, kind, facility="SFO", operator="dee").ok
 
 
 def test_two_stations_push_in_order_and_each_sees_the_others_events(hub: Hub, tmp_path: Path) -> None:
