@@ -85,6 +85,37 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {cluster.database}")
         return cluster
 
+    @classmethod
+    def standby_of(cls, primary: Cluster) -> Cluster:
+        """A hot standby streaming from `primary` (pg_basebackup -R), on its own socket folder."""
+        folder = Path(tempfile.mkdtemp(prefix="pg-standby-"))
+        folder.chmod(0o755)
+        standby = cls(folder, primary.database)
+        (folder / "socket").mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres", "postgres")
+            shutil.chown(folder / "socket", "postgres", "postgres")
+        _as_postgres(
+            "env",
+            f"PGPASSWORD={ADMIN_PASSWORD}",
+            str(BIN / "pg_basebackup"),
+            "-D",
+            str(standby.data),
+            "-h",
+            str(primary.socket_dir),
+            "-U",
+            ADMIN,
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",  # a spread checkpoint would make the backup wait minutes
+        )
+        with open(standby.data / "postgresql.conf", "a") as conf:
+            conf.write(f"unix_socket_directories = '{standby.socket_dir}'\nhot_standby = on\n")
+        standby.start()
+        return standby
+
     def start(self) -> None:
         _as_postgres(str(BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "start")
 

@@ -12,6 +12,7 @@ import json
 import logging
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from station.events import Event
 from station.journal import event_from_content
@@ -30,22 +31,34 @@ class PostgresHub:
     def __init__(self, dsn: str, *, connect_timeout: int = 5) -> None:
         self.dsn = dsn
         self.connect_timeout = connect_timeout
-        self._conn: psycopg.Connection | None = None
+        # One DSN may name several hosts (a primary and its hot standbys): pushes go to the one that
+        # takes writes, look-ups prefer a standby, so a primary that is down still answers tracking.
+        self._dsns = {
+            "write": _with_attrs(dsn, "read-write"),
+            "read": _with_attrs(dsn, "prefer-standby"),
+        }
+        self._conns: dict[str, psycopg.Connection] = {}
 
-    def _connection(self) -> psycopg.Connection:
-        if self._conn is None or self._conn.closed:
+    @property
+    def _conn(self) -> psycopg.Connection | None:
+        return self._conns.get("write")
+
+    def _connection(self, purpose: str = "write") -> psycopg.Connection:
+        conn = self._conns.get(purpose)
+        if conn is None or conn.closed:
             try:
-                self._conn = psycopg.connect(self.dsn, connect_timeout=self.connect_timeout)
+                conn = psycopg.connect(self._dsns[purpose], connect_timeout=self.connect_timeout)
             except psycopg.Error as exc:
                 raise HubUnavailable(_one_line(exc)) from None
-        return self._conn
+            self._conns[purpose] = conn
+        return conn
 
-    def _failed(self, exc: psycopg.Error) -> HubUnavailable:
+    def _failed(self, exc: psycopg.Error, purpose: str = "write") -> HubUnavailable:
         log.warning("hub: %s", _one_line(exc))
-        if self._conn is not None:
+        conn = self._conns.pop(purpose, None)
+        if conn is not None:
             with contextlib.suppress(psycopg.Error):
-                self._conn.close()
-        self._conn = None
+                conn.close()
         return HubUnavailable(_one_line(exc))
 
     def head(self, station_id: str) -> HubHead:
@@ -85,7 +98,7 @@ class PostgresHub:
     def events_for(self, item_id: str) -> list[Event]:
         """Every station's events for the id, and the events of items sorted into it (a sack)."""
         try:
-            conn = self._connection()
+            conn = self._connection("read")
             with conn.transaction():
                 rows = conn.execute(
                     "SELECT body FROM hub.events WHERE item_id = %s UNION ALL"
@@ -93,7 +106,7 @@ class PostgresHub:
                     (item_id, item_id, item_id),
                 ).fetchall()
         except psycopg.OperationalError as exc:
-            raise self._failed(exc) from None
+            raise self._failed(exc, "read") from None
         events = [event_from_content(json.loads(row[0])) for row in rows]
         return sorted(events, key=lambda e: e.occurred_at)
 
@@ -112,12 +125,20 @@ class PostgresHub:
         return str(row[0]) if row else None
 
     def close(self) -> None:
-        """Drop the connection."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Drop the connections."""
+        for conn in self._conns.values():
+            with contextlib.suppress(psycopg.Error):
+                conn.close()
+        self._conns.clear()
 
 
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[-1] if text else type(exc).__name__
+
+
+def _with_attrs(dsn: str, attrs: str) -> str:
+    """The DSN with `target_session_attrs` set, unless it sets one itself."""
+    if "target_session_attrs" in dsn:
+        return dsn
+    return make_conninfo(dsn, target_session_attrs=attrs)
