@@ -38,6 +38,7 @@ def test_the_status_bar_follows_the_hub_and_scans_never_wait_for_it(
     label = app.window.hub_label
     depot = app.window.show_mode("depot")
     depot.handle_scan("00106141411234567897")
+    qtbot.waitUntil(lambda: hub.rows("SELECT count(*) FROM hub.events") == [(1,)], timeout=10_000)
     qtbot.waitUntil(lambda: label.text() == "hub: online, 0 waiting", timeout=10_000)
     cluster.stop("immediate")
     try:
