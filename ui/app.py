@@ -149,6 +149,7 @@ def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
     app.devices.append(sync)
     ctx.tracker.hub = PostgresHub(dsn)  # used on the I/O thread only: its own connection
     ctx.counter.hub = ctx.tracker.hub
+    ctx.depot.hub = ctx.tracker.hub
 
 
 def _start_camera(app: StationApp) -> None:

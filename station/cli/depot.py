@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from station.cli.common import Subcommands, add_json, add_where, answer, group, open_station, where
+from station.cli.common import (
+    Subcommands,
+    add_hub,
+    add_json,
+    add_where,
+    answer,
+    group,
+    hub_of,
+    open_station,
+    where,
+)
 from station.desks.depot import DepotDesk
 
 
@@ -25,6 +35,8 @@ def register(sub: Subcommands) -> None:
         p.set_defaults(func=cmd_sack_action, verb=verb)
         if name == "open":
             p.add_argument("--destination", help="for a new tag: the ZIP prefix the sack is for")
+        if name == "receive":
+            add_hub(p)  # a sack from another depot: its contents from the network
     remove = sack.add_parser("remove", help="take an item out of an open sack")
     remove.add_argument("sscc", metavar="SSCC")
     remove.add_argument("item", metavar="ITEM")
@@ -46,7 +58,7 @@ def cmd_sack_action(args: argparse.Namespace) -> int:
     """open / close / dispatch / receive."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        desk = DepotDesk(station)
+        desk = DepotDesk(station, hub=hub_of(args, station))
         if args.verb == "open_sack":
             done = desk.open_sack(
                 args.sscc, facility=facility, operator=operator, destination=args.destination

@@ -14,7 +14,7 @@ from station import containers
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
-from station.events import EventKind
+from station.events import Event, EventKind
 from station.ids import SsccAllocator
 from station.labels.layouts import SackTagData, sack_tag
 from station.labels.model import Label
@@ -23,6 +23,8 @@ from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
 from station.scanning import Identified, IdKind, classify
 from station.states import SackState
+from station.sync import HubPort, HubUnavailable
+from station.tracking import track
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,9 @@ class SackTag:
 class DepotDesk:
     """The sorting bench of one station."""
 
-    def __init__(self, station: Station, scans: ScanDesk | None = None) -> None:
+    def __init__(self, station: Station, scans: ScanDesk | None = None, hub: HubPort | None = None) -> None:
         self.station = station
+        self.hub = hub  # a sack from another depot: its contents come from the network
         self.scans = scans or ScanDesk(station)
         self.queue = PrintQueue(station.db, station.clock)
         self.allocator = SsccAllocator(station.db, station.station_id, station.config.gs1_company_prefix)
@@ -224,6 +227,8 @@ class DepotDesk:
             return done
         with self.station.db.reading() as conn:
             record = containers.sack_record(conn, done.id)
+        if record is None and self.hub is not None:
+            return self._moved_from_network(done, verb)
         if record is None:
             return Outcome(True, done.id, message=verb, stored=done.stored, warning=done.warning)
         return Outcome(
@@ -233,6 +238,36 @@ class DepotDesk:
             stored=done.stored,
             details=_sack_details(record),
         )
+
+    def _moved_from_network(self, done: Outcome, verb: str) -> Outcome:
+        """A sack this station never saw (dispatched by another depot): what the network says it holds."""
+        assert done.id is not None and self.hub is not None
+        try:
+            events = self.hub.events_for(done.id)
+        except HubUnavailable:
+            return Outcome(
+                True,
+                done.id,
+                message=f"{verb} (hub unreachable: contents not known here)",
+                stored=done.stored,
+            )
+        report = track(self.station.db, done.id, lambda key: events if key == done.id else self._events(key))
+        inside = report.sack_contents if report else []
+        facility = next((e.facility for e in events if e.item_id == done.id), "another depot")
+        return Outcome(
+            True,
+            done.id,
+            message=f"sack {verb} with {len(inside)} items (from {facility})",
+            stored=done.stored,
+            details={"items": len(inside), "contents": inside, "from": facility},
+        )
+
+    def _events(self, key: str) -> list[Event]:
+        assert self.hub is not None
+        try:
+            return self.hub.events_for(key)
+        except HubUnavailable:
+            return []
 
     def _print_tag(self, record: containers.SackRecord, facility: str, *, closed: bool) -> SackTag:
         printer = profile(self.station.config.devices.printer_profile)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from hardware.hub.client import PostgresHub
+from station.desks.depot import DepotDesk
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
 from station.desks.track import TrackDesk
@@ -160,3 +162,30 @@ def test_a_station_role_inserts_only_its_own_rows_and_never_updates_or_deletes(
     with psycopg.connect(hub.admin_dsn) as conn, pytest.raises(psycopg.Error, match="append-only"):
         conn.execute("DELETE FROM hub.events")  # not even the owner: the trigger is the second wall
     assert hub.rows("SELECT count(*) FROM hub.events WHERE station_id = 'STNA'") == [(2,)]
+
+
+def test_a_sack_dispatched_at_one_depot_is_received_at_another_with_its_contents(
+    hub: Hub, tmp_path: Path
+) -> None:
+    west = open_station(tmp_path, "WEST")
+    east = open_station(tmp_path, "EAST", datetime(2026, 11, 30, 20, 0, tzinfo=UTC))  # the truck took hours
+    hub_west, hub_east = hub_client(hub, "WEST"), hub_client(hub, "EAST")
+    depot = DepotDesk(west)
+    sack = depot.new_sack(**WHERE).id
+    assert sack is not None
+    items = _items(3)
+    for item in items:
+        assert depot.sort(item, sack, **WHERE).ok
+    assert depot.close(sack, **WHERE).ok and depot.dispatch(sack, **WHERE).ok
+    assert SyncDesk(west, hub_west).push().waiting == 0
+    received = DepotDesk(east, hub=hub_east).receive(sack, facility="EAST-DEPOT", operator="ed")
+    assert received.ok and received.message == "sack received with 3 items (from SFO)"
+    assert received.details["contents"] == sorted(items)
+    assert SyncDesk(east, hub_east).push().waiting == 0
+    report = TrackDesk(west, hub_west).look_up(items[0]).report  # the item's history has the arrival
+    assert report is not None
+    assert [(h.event.station_id, str(h.event.kind), h.via_container) for h in report.history][-1] == (
+        "EAST",
+        "arrival",
+        sack,
+    )
