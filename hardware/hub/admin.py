@@ -98,3 +98,43 @@ def _station_dsn(admin_dsn: str, role: str) -> str:
     parts = urlsplit(admin_dsn)
     host = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, f"{role}@{host}", parts.path, parts.query, parts.fragment))
+
+
+PUBLICATION = "hub_events"
+
+
+def publish(admin_dsn: str) -> bool:
+    """A regional hub publishes its events (every partition, as the root table); False when it did already."""
+    with connect(admin_dsn, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", (PUBLICATION,)).fetchone():
+            return False
+        conn.execute(
+            psycopg.sql.SQL(
+                "CREATE PUBLICATION {} FOR TABLE hub.events WITH (publish_via_partition_root = true)"
+            ).format(psycopg.sql.Identifier(PUBLICATION))
+        )
+    return True
+
+
+def subscribe(national_dsn: str, name: str, regional_conninfo: str) -> bool:
+    """The national hub subscribes to a regional hub's events (PostgreSQL logical replication).
+
+    The national hub takes no pushes of its own, so its events land in a default partition; its rows
+    are the regional hubs' rows, already checked there (replication does not fire the checks again).
+    """
+    if not STATION_ID.match(name):
+        raise HubError(f"subscription name {name!r}: 2 to 12 letters and digits")
+    init(national_dsn)
+    with connect(national_dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS hub.events_default PARTITION OF hub.events DEFAULT")
+        sub = f"hub_from_{name.lower()}"
+        if conn.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (sub,)).fetchone():
+            return False
+        conn.execute(
+            psycopg.sql.SQL("CREATE SUBSCRIPTION {} CONNECTION {} PUBLICATION {}").format(
+                psycopg.sql.Identifier(sub),
+                psycopg.sql.Literal(regional_conninfo),
+                psycopg.sql.Identifier(PUBLICATION),
+            )
+        )
+    return True

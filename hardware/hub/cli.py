@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from hardware.hub.admin import HubError, enrol, init
+import psycopg
+
+from hardware.hub.admin import HubError, enrol, init, publish, subscribe
 from hardware.hub.client import PostgresHub
 from station.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
 from station.desks.sync import SyncDesk
@@ -26,6 +28,14 @@ def register(sub: Subcommands) -> None:
     e.add_argument("--dsn", required=True, help="an administrator's DSN")
     e.add_argument("--pgpass", type=Path, help="write the station's password line to this new file (0600)")
     e.set_defaults(func=cmd_enrol)
+    p = h.add_parser("publish", help="a regional hub publishes its events (logical replication)")
+    p.add_argument("--dsn", required=True, help="the regional hub's administrator DSN")
+    p.set_defaults(func=cmd_publish)
+    n = h.add_parser("subscribe", help="the national hub subscribes to a regional hub's events")
+    n.add_argument("name", metavar="REGION", help="the region's name, e.g. WEST")
+    n.add_argument("--dsn", required=True, help="the national hub's administrator DSN")
+    n.add_argument("--from", dest="regional", required=True, help="libpq conninfo of the regional hub")
+    n.set_defaults(func=cmd_subscribe)
     s = sub.add_parser("sync", help="push this station's waiting journal events to its hub")
     add_hub(s)
     s.add_argument("--once", action="store_true", help="one pass: exit 0 when nothing is left waiting")
@@ -41,6 +51,28 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
         return 1
     print(f"OK hub schema at version {after}" + (f" (was {before})" if before != after else " (up to date)"))
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """The regional publication."""
+    try:
+        made = publish(args.dsn)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 1
+    print("OK publication hub_events " + ("created" if made else "exists"))
+    return 0
+
+
+def cmd_subscribe(args: argparse.Namespace) -> int:
+    """The national subscription to one region."""
+    try:
+        made = subscribe(args.dsn, args.name, args.regional)
+    except (HubError, psycopg.Error) as exc:
+        print(printable(f"REJECT {str(exc).strip().splitlines()[0]}"), file=sys.stderr)
+        return 1
+    print(f"OK subscription to {args.name} " + ("created" if made else "exists"))
     return 0
 
 

@@ -94,8 +94,9 @@ DECLARE
     b jsonb := NEW.body::jsonb;
     h hub.heads%ROWTYPE;
 BEGIN
-    IF NEW.hash <> encode(sha256(convert_to(NEW.prev_hash || '|' || NEW.seq || '|' || NEW.body, 'UTF8')), 'hex')
-    THEN
+    IF NEW.hash <> encode(
+        sha256(convert_to(NEW.prev_hash || '|' || NEW.seq || '|' || NEW.body, 'UTF8')), 'hex'
+    ) THEN
         RAISE EXCEPTION 'altered event: % seq % does not hash to its stored hash', NEW.station_id, NEW.seq
             USING ERRCODE = 'PH001';
     END IF;
