@@ -64,11 +64,16 @@ END;
 INSERT_SQL = (
     "INSERT INTO events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator,"
     " occurred_at, container_id, weight_g, reason, signature_ref, note, extra, recorded_at,"
-    " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " prev_hash, hash, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+# Schema 5: the exact text each hash covers, kept with the event (it is computed for the hash anyway), so
+# a push to the hub sends it without rebuilding it. Older rows have none: it is rebuilt from their columns.
+MIGRATE_V5 = "ALTER TABLE events ADD COLUMN body TEXT"
 
 
-def event_row(c: dict[str, Any], seq: int, prev: str, digest: str, recorded_at: str) -> tuple[Any, ...]:
+def event_row(
+    c: dict[str, Any], seq: int, prev: str, digest: str, recorded_at: str, body: str | None = None
+) -> tuple[Any, ...]:
     """The `events` row for canonical content `c` (see INSERT_SQL for the column order)."""
     extra = json.dumps(c["extra"], sort_keys=True, ensure_ascii=False) if c["extra"] else "{}"
     return (
@@ -90,6 +95,7 @@ def event_row(c: dict[str, Any], seq: int, prev: str, digest: str, recorded_at: 
         recorded_at,
         prev,
         digest,
+        body,
     )
 
 
@@ -143,10 +149,37 @@ def canonical_content(event: Event) -> dict[str, Any]:
     }
 
 
-def hashed_body(event: Event, content: dict[str, Any] | None = None) -> str:
+def hashed_body(event: Event | None, content: dict[str, Any] | None = None) -> str:
     """The exact text an event's hash covers (the hub recomputes the hash from it)."""
-    content = content if content is not None else canonical_content(event)
+    if content is None:
+        assert event is not None
+        content = canonical_content(event)
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_CONTENT_COLUMNS = (
+    "event_id",
+    "item_id",
+    "kind",
+    "upu_code",
+    "facility",
+    "station_id",
+    "operator",
+    "occurred_at",
+    "container_id",
+    "weight_g",
+    "reason",
+    "signature_ref",
+    "note",
+)
+
+
+def body_of_row(row: sqlite3.Row) -> str:
+    """The hashed body of a stored event, straight from its columns (they hold the canonical values:
+    `occurred_at` is stored as the very text that was hashed), without rebuilding the Event."""
+    content: dict[str, Any] = {name: row[name] for name in _CONTENT_COLUMNS}
+    content["extra"] = json.loads(row["extra"])
+    return hashed_body(None, content)
 
 
 def event_hash(prev_hash: str, seq: int, event: Event, content: dict[str, Any] | None = None) -> str:
@@ -185,9 +218,10 @@ class Journal:
         c = canonical_content(event)
         for attempt in range(2):
             seq, prev = self._next(conn, trust_cache=attempt == 0)
-            digest = event_hash(prev, seq, event, c)
+            body = hashed_body(event, c)
+            digest = hashlib.sha256(f"{prev}|{seq}|{body}".encode()).hexdigest()
             try:
-                self._insert(conn, c, seq, prev, digest)
+                self._insert(conn, c, seq, prev, digest, body)
                 break
             except sqlite3.IntegrityError:
                 # A retried scan (same event id) is answered with what is stored; otherwise another
@@ -228,8 +262,10 @@ class Journal:
         ).fetchone()
         return (head[0] + 1, head[1]) if head else (1, GENESIS)
 
-    def _insert(self, conn: sqlite3.Connection, c: dict[str, Any], seq: int, prev: str, digest: str) -> None:
-        conn.execute(INSERT_SQL, event_row(c, seq, prev, digest, _iso(self._clock())))
+    def _insert(
+        self, conn: sqlite3.Connection, c: dict[str, Any], seq: int, prev: str, digest: str, body: str
+    ) -> None:
+        conn.execute(INSERT_SQL, event_row(c, seq, prev, digest, _iso(self._clock()), body))
 
     def events_for(self, item_id: str) -> list[StoredEvent]:
         """Every event recorded on this id (item or container), in time order."""

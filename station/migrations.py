@@ -71,8 +71,9 @@ def _v4(conn: sqlite3.Connection) -> None:
 
 
 def _v5(conn: sqlite3.Connection) -> None:
-    from station import sync
+    from station import journal, sync
 
+    conn.execute(journal.MIGRATE_V5)
     _run(sync.SCHEMA_V5)(conn)
 
 
@@ -85,7 +86,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         3, "meter keys enrolled under the operator root's signature; meter registers sealed by a MAC", _v3
     ),
     Migration(4, "recipients: each accepted item's address, beside the journal (personal data)", _v4),
-    Migration(5, "hub_sync: what the hub holds of this station's journal, and since when it is offline", _v5),
+    Migration(
+        5, "events.body (the text each hash covers) and hub_sync: what the hub holds, since when offline", _v5
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from station.events import Event
-from station.journal import GENESIS, hashed_body, row_to_event
+from station.journal import GENESIS, body_of_row
 
 SCHEMA_V5 = """
 CREATE TABLE IF NOT EXISTS hub_sync (
@@ -168,7 +168,7 @@ def outgoing(conn: sqlite3.Connection, station_id: str, after_seq: int, limit: i
             int(r["seq"]),
             str(r["prev_hash"]),
             str(r["hash"]),
-            hashed_body(row_to_event(r)),
+            r["body"] if r["body"] is not None else body_of_row(r),
             str(r["recorded_at"]),
         )
         for r in rows

@@ -87,51 +87,66 @@ BEGIN
     END IF;
 END $$;
 
--- Every row: hash recomputed, columns from the hashed body, chain continued.
-CREATE FUNCTION hub.check_event() RETURNS trigger
+-- A row inserted directly (not through hub.push): hash recomputed, columns from the hashed body, chain
+-- continued, one row at a time. hub.push checks its whole batch at once and inserts as the schema's
+-- owner (SECURITY DEFINER), so inside it current_user differs from session_user and the row check is
+-- not repeated; a station role cannot make a definer function run as anyone but itself.
+CREATE FUNCTION hub.checked_row(r hub.events) RETURNS hub.events
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = hub, pg_temp AS $$
 DECLARE
-    b jsonb := NEW.body::jsonb;
+    b jsonb := r.body::jsonb;
     h hub.heads%ROWTYPE;
 BEGIN
-    IF NEW.hash <> encode(
-        sha256(convert_to(NEW.prev_hash || '|' || NEW.seq || '|' || NEW.body, 'UTF8')), 'hex'
-    ) THEN
-        RAISE EXCEPTION 'altered event: % seq % does not hash to its stored hash', NEW.station_id, NEW.seq
+    IF r.hash <> encode(sha256(convert_to(r.prev_hash || '|' || r.seq || '|' || r.body, 'UTF8')), 'hex') THEN
+        RAISE EXCEPTION 'altered event: % seq % does not hash to its stored hash', r.station_id, r.seq
             USING ERRCODE = 'PH001';
     END IF;
-    IF b->>'station_id' IS DISTINCT FROM NEW.station_id THEN
-        RAISE EXCEPTION 'event % seq % names station %', NEW.station_id, NEW.seq, b->>'station_id'
+    IF b->>'station_id' IS DISTINCT FROM r.station_id THEN
+        RAISE EXCEPTION 'event % seq % names station %', r.station_id, r.seq, b->>'station_id'
             USING ERRCODE = 'PH001';
     END IF;
-    NEW.event_id := b->>'event_id';
-    NEW.item_id := b->>'item_id';
-    NEW.kind := b->>'kind';
-    NEW.upu_code := b->>'upu_code';
-    NEW.facility := b->>'facility';
-    NEW.operator := b->>'operator';
-    NEW.occurred_at := (b->>'occurred_at')::timestamptz;
-    NEW.container_id := b->>'container_id';
-    NEW.weight_g := (b->>'weight_g')::integer;
-    NEW.reason := b->>'reason';
-    NEW.signature_ref := b->>'signature_ref';
-    NEW.note := b->>'note';
-    NEW.extra := coalesce(b->'extra', '{}'::jsonb);
-    SELECT * INTO h FROM hub.heads WHERE station_id = NEW.station_id FOR UPDATE;
+    r.event_id := b->>'event_id';
+    r.item_id := b->>'item_id';
+    r.kind := b->>'kind';
+    r.upu_code := b->>'upu_code';
+    r.facility := b->>'facility';
+    r.operator := b->>'operator';
+    r.occurred_at := (b->>'occurred_at')::timestamptz;
+    r.container_id := b->>'container_id';
+    r.weight_g := (b->>'weight_g')::integer;
+    r.reason := b->>'reason';
+    r.signature_ref := b->>'signature_ref';
+    r.note := b->>'note';
+    r.extra := coalesce(b->'extra', '{}'::jsonb);
+    SELECT * INTO h FROM hub.heads WHERE station_id = r.station_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'station % is not enrolled at this hub', NEW.station_id USING ERRCODE = 'PH002';
+        RAISE EXCEPTION 'station % is not enrolled at this hub', r.station_id USING ERRCODE = 'PH002';
     END IF;
-    IF NEW.seq <> h.last_seq + 1 THEN
+    IF r.seq <> h.last_seq + 1 THEN
         RAISE EXCEPTION 'gap in the chain of %: the hub holds up to seq %, this event is seq %',
-            NEW.station_id, h.last_seq, NEW.seq USING ERRCODE = 'PH001';
+            r.station_id, h.last_seq, r.seq USING ERRCODE = 'PH001';
     END IF;
-    IF NEW.prev_hash <> h.last_hash THEN
+    IF r.prev_hash <> h.last_hash THEN
         RAISE EXCEPTION 'fork in the chain of % at seq %: it does not follow the event the hub holds',
-            NEW.station_id, NEW.seq USING ERRCODE = 'PH001';
+            r.station_id, r.seq USING ERRCODE = 'PH001';
     END IF;
-    UPDATE hub.heads SET last_seq = NEW.seq, last_hash = NEW.hash, updated_at = clock_timestamp()
-        WHERE station_id = NEW.station_id;
-    RETURN NEW;
+    UPDATE hub.heads SET last_seq = r.seq, last_hash = r.hash, updated_at = clock_timestamp()
+        WHERE station_id = r.station_id;
+    IF r.kind = 'acceptance' THEN
+        INSERT INTO hub.alerts (kind, station_id, seq, item_id, detail)
+            SELECT DISTINCT ON (e.item_id) 'duplicate-acceptance', r.station_id, r.seq, r.item_id,
+                   format('%s accepted at %s and at %s', r.item_id, e.station_id, r.station_id)
+            FROM hub.events e WHERE e.item_id = r.item_id AND e.kind = 'acceptance' AND e.station_id <> r.station_id;
+    END IF;
+    PERFORM pg_notify('hub_events', r.station_id);
+    RETURN r;
+END $$;
+CREATE FUNCTION hub.check_event() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_user <> session_user THEN
+        RETURN NEW;  -- inserted by hub.push, whose batch was checked as a whole
+    END IF;
+    RETURN hub.checked_row(NEW);
 END $$;
 CREATE TRIGGER events_checked BEFORE INSERT ON hub.events FOR EACH ROW EXECUTE FUNCTION hub.check_event();
 
@@ -144,27 +159,6 @@ CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON hub.events
     FOR EACH ROW EXECUTE FUNCTION hub.append_only();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON hub.events
     FOR EACH STATEMENT EXECUTE FUNCTION hub.append_only();
-
--- A second acceptance of an item by another station (two offline counters): flagged as it arrives.
-CREATE FUNCTION hub.flag_duplicate_acceptance() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = hub, pg_temp AS $$
-DECLARE
-    first_station text;
-BEGIN
-    IF NEW.kind = 'acceptance' THEN
-        SELECT station_id INTO first_station FROM hub.events
-            WHERE item_id = NEW.item_id AND kind = 'acceptance' AND station_id <> NEW.station_id LIMIT 1;
-        IF FOUND THEN
-            INSERT INTO hub.alerts (kind, station_id, seq, item_id, detail) VALUES (
-                'duplicate-acceptance', NEW.station_id, NEW.seq, NEW.item_id,
-                format('%s accepted at %s and at %s', NEW.item_id, first_station, NEW.station_id));
-        END IF;
-    END IF;
-    PERFORM pg_notify('hub_events', NEW.item_id);
-    RETURN NULL;
-END $$;
-CREATE TRIGGER events_duplicates AFTER INSERT ON hub.events
-    FOR EACH ROW EXECUTE FUNCTION hub.flag_duplicate_acceptance();
 
 -- The station's push: rows COPYed into pg_temp.incoming, then this. Returns what the hub now holds.
 CREATE FUNCTION hub.push(claim_seq bigint, claim_hash text, at_head_hash text)
@@ -207,23 +201,54 @@ BEGIN
         RETURN QUERY SELECT 0, h.last_seq, h.last_hash, format('fork at seq %s', clash.seq);
         RETURN;
     END IF;
-    FOR month IN SELECT DISTINCT date_trunc('month', (i.body::jsonb->>'occurred_at')::timestamptz)
-                 FROM pg_temp.incoming i WHERE i.seq > h.last_seq LOOP
+    -- The whole batch checked at once: every body parsed and every hash recomputed in one pass, then
+    -- the chain followed from the hub's head.
+    DROP TABLE IF EXISTS pg_temp.parsed;
+    CREATE TEMP TABLE parsed ON COMMIT DROP AS
+        SELECT i.seq, i.prev_hash, i.hash, i.body, i.recorded_at, i.body::jsonb AS b,
+               encode(sha256(convert_to(i.prev_hash || '|' || i.seq || '|' || i.body, 'UTF8')), 'hex') AS computed,
+               lag(i.seq) OVER w AS prev_seq, lag(i.hash) OVER w AS prev_row_hash
+        FROM pg_temp.incoming i WHERE i.seq > h.last_seq WINDOW w AS (ORDER BY i.seq);
+    SELECT p.seq, CASE
+            WHEN p.hash <> p.computed THEN format('altered event: %s seq %s does not hash to its stored hash', me, p.seq)
+            WHEN p.seq <> coalesce(p.prev_seq, h.last_seq) + 1 THEN
+                format('gap in the chain of %s: seq %s follows seq %s', me, p.seq, coalesce(p.prev_seq, h.last_seq))
+            WHEN p.prev_hash <> coalesce(p.prev_row_hash, h.last_hash) THEN format('fork in the chain of %s at seq %s', me, p.seq)
+            WHEN (p.b->>'station_id') IS DISTINCT FROM me THEN format('event %s of %s names another station', p.seq, me)
+        END AS problem
+        INTO clash FROM pg_temp.parsed p
+        WHERE p.hash <> p.computed OR p.seq <> coalesce(p.prev_seq, h.last_seq) + 1
+           OR p.prev_hash <> coalesce(p.prev_row_hash, h.last_hash) OR (p.b->>'station_id') IS DISTINCT FROM me
+        ORDER BY p.seq LIMIT 1;
+    IF FOUND THEN
+        INSERT INTO hub.alerts (kind, station_id, seq, detail) VALUES ('tamper', me, clash.seq, clash.problem);
+        RETURN QUERY SELECT 0, h.last_seq, h.last_hash, clash.problem::text;
+        RETURN;
+    END IF;
+    FOR month IN SELECT DISTINCT date_trunc('month', (p.b->>'occurred_at')::timestamptz) FROM pg_temp.parsed p LOOP
         PERFORM hub.ensure_month(month);
     END LOOP;
-    BEGIN
-        INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, facility, operator, occurred_at,
-                                extra, body, prev_hash, hash, recorded_at)
-            SELECT me, i.seq, '', '', '', '', '', (i.body::jsonb->>'occurred_at')::timestamptz, '{}',
-                   i.body, i.prev_hash, i.hash, i.recorded_at
-            FROM pg_temp.incoming i WHERE i.seq > h.last_seq ORDER BY i.seq;
-        GET DIAGNOSTICS n = ROW_COUNT;
-    EXCEPTION WHEN SQLSTATE 'PH001' THEN
-        INSERT INTO hub.alerts (kind, station_id, detail) VALUES ('tamper', me, SQLERRM);
-        SELECT * INTO h FROM hub.heads WHERE station_id = me;
-        RETURN QUERY SELECT 0, h.last_seq, h.last_hash, SQLERRM;
-        RETURN;
-    END;
+    INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator, occurred_at,
+                            container_id, weight_g, reason, signature_ref, note, extra, body, prev_hash, hash,
+                            recorded_at)
+        SELECT me, i.seq, b->>'event_id', b->>'item_id', b->>'kind', b->>'upu_code', b->>'facility',
+               b->>'operator', (b->>'occurred_at')::timestamptz, b->>'container_id', (b->>'weight_g')::integer,
+               b->>'reason', b->>'signature_ref', b->>'note', coalesce(b->'extra', '{}'::jsonb), i.body,
+               i.prev_hash, i.hash, i.recorded_at
+        FROM pg_temp.parsed i ORDER BY i.seq;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n > 0 THEN
+        UPDATE hub.heads SET (last_seq, last_hash, updated_at) = (
+            SELECT i.seq, i.hash, clock_timestamp() FROM pg_temp.parsed i ORDER BY i.seq DESC LIMIT 1)
+            WHERE station_id = me;
+        -- A second acceptance of an item by another station (two offline counters): flagged as it arrives.
+        INSERT INTO hub.alerts (kind, station_id, seq, item_id, detail)
+            SELECT DISTINCT ON (i.item_id) 'duplicate-acceptance', me, i.seq, i.item_id,
+                   format('%s accepted at %s and at %s', i.item_id, e.station_id, me)
+            FROM (SELECT x.seq, x.b->>'item_id' AS item_id FROM pg_temp.parsed x WHERE x.b->>'kind' = 'acceptance') i
+            JOIN hub.events e ON e.item_id = i.item_id AND e.kind = 'acceptance' AND e.station_id <> me;
+        PERFORM pg_notify('hub_events', me);
+    END IF;
     SELECT * INTO h FROM hub.heads WHERE station_id = me;
     RETURN QUERY SELECT n, h.last_seq, h.last_hash, NULL::text;
 END $$;

@@ -1,0 +1,289 @@
+"""The hub on a private PostgreSQL cluster: ingest, push lag under 50 stations, catch-up, network look-up.
+
+Each figure is printed next to a baseline measured in the same run:
+- ingest: the station's push path (COPY into a temporary table, then hub.push: every hash recomputed,
+  the chain checked row by row) against a bare COPY of the same rows into the same table with the
+  checks switched off (session_replication_role = replica); target ratio >= 0.5;
+- 50 stations scanning 10 items a second each for --seconds: push lag from the local commit to the hub
+  commit (p50, p99; target p99 < 2 s), 0 lost and 0 duplicated, next to the local commit's own latency;
+- catch-up: one station back with 30,000 waiting events (target < 30 s), next to the bare COPY;
+- track on the hub with --events rows (default 10 million; target p99 < 10 ms), next to a round trip.
+
+Needs PostgreSQL 15 (./dev test installs it); skips cleanly without it.
+
+    python benchmarks/bench_hub.py [--stations 50] [--seconds 60] [--events 10000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import machine, median, percentile, table
+from tests.pg import Cluster, available
+
+
+def _station(folder: Path, station_id: str):  # type: ignore[no-untyped-def]
+    from station.app import Station
+    from station.config import StationConfig
+
+    (folder / station_id).mkdir(parents=True, exist_ok=True)
+    return Station.open(folder / station_id / "s.sqlite3", StationConfig(station_id=station_id))
+
+
+def _fill(station: object, n: int, first: int = 1) -> None:
+    from station.desks.scan import ScanDesk
+    from station.events import EventKind
+    from station.ids import S10
+
+    desk = ScanDesk(station)  # type: ignore[arg-type]
+    for i in range(n):
+        desk.record(S10.build("CP", first + i, "US").text, EventKind.ACCEPTANCE, facility="F", operator="o")
+
+
+def bench_ingest(cluster: Cluster, folder: Path, n: int) -> list[list[str]]:
+    import psycopg
+
+    from hardware.hub.admin import enrol, init
+    from hardware.hub.client import PostgresHub
+    from station.desks.sync import SyncDesk
+    from station.sync import outgoing
+
+    init(cluster.dsn())
+    station = _station(folder, "INGEST")
+    _fill(station, n)
+    role = enrol(cluster.dsn(), "INGEST")
+    desk = SyncDesk(station, PostgresHub(cluster.dsn(role.role, role.password)))
+    t = time.perf_counter()
+    report = desk.push(batch=2000)
+    push_s = time.perf_counter() - t
+    assert report.waiting == 0 and report.pushed == n
+    with station.db.reading() as conn:
+        rows = outgoing(conn, "INGEST", 0, n)
+    with psycopg.connect(cluster.dsn()) as conn:
+        conn.execute("CREATE TABLE hub.bare (LIKE hub.events INCLUDING DEFAULTS)")
+        conn.commit()
+        t = time.perf_counter()
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")
+            with conn.cursor().copy(
+                "COPY hub.events (station_id, seq, event_id, item_id, kind, facility, operator, occurred_at,"
+                " extra, body, prev_hash, hash, recorded_at) FROM STDIN"
+            ) as copy:
+                for r in rows:  # the same rows, into the same table, as another station id
+                    copy.write_row(
+                        (
+                            "BARE",
+                            r.seq,
+                            "e",
+                            "i",
+                            "k",
+                            "f",
+                            "o",
+                            r.recorded_at,
+                            "{}",
+                            r.body,
+                            r.prev_hash,
+                            r.hash,
+                            r.recorded_at,
+                        )
+                    )
+        bare_s = time.perf_counter() - t
+    station.close()
+    return [
+        [
+            "ingest: push path (events/s)",
+            f"{n / push_s:,.0f}",
+            "bare COPY",
+            f"{n / bare_s:,.0f}",
+            f"ratio {bare_s / push_s:.2f} (>= 0.5)",
+        ],
+    ]
+
+
+def bench_fleet(cluster: Cluster, folder: Path, stations: int, seconds: float) -> list[list[str]]:
+    import psycopg
+
+    from hardware.hub.admin import enrol
+    from hardware.hub.client import PostgresHub
+    from station.desks.scan import ScanDesk
+    from station.desks.sync import SyncDesk
+    from station.events import EventKind
+    from station.ids import S10
+
+    fleet = []
+    for k in range(stations):
+        sid = f"F{k:03d}"
+        role = enrol(cluster.dsn(), sid)
+        fleet.append((sid, _station(folder, sid), cluster.dsn(role.role, role.password)))
+    commit_ms: list[float] = []
+    stop = threading.Event()
+
+    def scanner(k: int, station: object) -> None:
+        desk = ScanDesk(station)  # type: ignore[arg-type]
+        start, i = time.monotonic(), 0
+        while time.monotonic() - start < seconds:
+            t = time.perf_counter()
+            desk.record(
+                S10.build("CP", k * 100_000 + i + 1, "US").text, EventKind.ARRIVAL, facility="F", operator="o"
+            )
+            commit_ms.append((time.perf_counter() - t) * 1000)
+            i += 1
+            time.sleep(max(0.0, start + i / 10 - time.monotonic()))
+
+    def pusher(station: object, dsn: str) -> None:
+        desk = SyncDesk(station, PostgresHub(dsn))  # type: ignore[arg-type]
+        while not stop.is_set():
+            desk.push(batch=500)
+            stop.wait(0.25)
+        desk.push(batch=500)
+
+    threads = [threading.Thread(target=scanner, args=(k, s)) for k, (_, s, _) in enumerate(fleet)]
+    pushers = [threading.Thread(target=pusher, args=(s, d)) for _, s, d in fleet]
+    for t in threads + pushers:
+        t.start()
+    for t in threads:
+        t.join()
+    stop.set()
+    for t in pushers:
+        t.join()
+    with psycopg.connect(cluster.dsn()) as conn:
+        lags = [
+            float(r[0])
+            for r in conn.execute(
+                "SELECT extract(epoch FROM received_at - recorded_at) * 1000 FROM hub.events"
+                " WHERE station_id LIKE 'F%%' AND kind = 'arrival'"
+            ).fetchall()
+        ]
+        held = dict(
+            conn.execute(
+                "SELECT station_id, count(DISTINCT seq) FROM hub.events WHERE station_id LIKE 'F%%' GROUP BY 1"
+            ).fetchall()
+        )
+        total = conn.execute("SELECT count(*) FROM hub.events WHERE station_id LIKE 'F%%'").fetchone()
+    local = {}
+    for sid, station, _ in fleet:
+        local[sid] = station.journal.count()
+        station.close()
+    lost = sum(local[s] - held.get(s, 0) for s in local)
+    duplicated = (int(total[0]) if total else 0) - sum(held.values())
+    return [
+        [
+            f"{stations} stations x 10/s x {seconds:g} s: push lag p50 / p99 ms",
+            f"{median(lags):.0f} / {percentile(lags, 99):.0f}",
+            "local commit p50 / p99 ms",
+            f"{median(commit_ms):.1f} / {percentile(commit_ms, 99):.1f}",
+            f"p99 < 2000; {len(lags):,} events, lost {lost}, duplicated {duplicated}",
+        ],
+    ]
+
+
+def bench_catch_up(cluster: Cluster, folder: Path, n: int) -> list[list[str]]:
+    from hardware.hub.admin import enrol
+    from hardware.hub.client import PostgresHub
+    from station.desks.sync import SyncDesk
+
+    station = _station(folder, "LATE")
+    _fill(station, n, first=5_000_000)
+    role = enrol(cluster.dsn(), "LATE")
+    t = time.perf_counter()
+    report = SyncDesk(station, PostgresHub(cluster.dsn(role.role, role.password))).push(batch=2000)
+    took = time.perf_counter() - t
+    station.close()
+    assert report.waiting == 0
+    return [[f"catch-up of {n:,} waiting events (s)", f"{took:.1f}", "", "", "< 30"]]
+
+
+def bench_track(cluster: Cluster, events: int) -> list[list[str]]:
+    import psycopg
+
+    from hardware.hub.client import PostgresHub
+
+    with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
+        conn.execute("SELECT hub.ensure_month(%s)", (datetime(2026, 11, 15, tzinfo=UTC),))
+        conn.execute(
+            "SET session_replication_role = replica"
+        )  # a bulk load: the checks are not measured here
+        done, chunk = 0, 1_000_000
+        while done < events:
+            size = min(chunk, events - done)
+            conn.execute(
+                "INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, facility, operator, occurred_at,"
+                " extra, body, prev_hash, hash, recorded_at)"
+                " SELECT 'BULK', g, 'e' || g, 'CP' || lpad((g %% 2000000)::text, 9, '0') || 'US', 'arrival', 'F', 'o',"
+                " timestamptz '2026-11-01' + g * interval '100 ms', '{}',"
+                " json_build_object('event_id', 'e' || g, 'item_id', 'CP' || lpad((g %% 2000000)::text, 9, '0') || 'US',"
+                " 'kind', 'arrival', 'facility', 'F', 'station_id', 'BULK', 'operator', 'o',"
+                " 'occurred_at', to_char(timestamptz '2026-11-01' + g * interval '100 ms', 'YYYY-MM-DD\"T\"HH24:MI:SS.US+00:00'),"
+                " 'upu_code', 'EMC', 'container_id', null, 'weight_g', null, 'reason', null, 'signature_ref', null,"
+                " 'note', null, 'extra', '{}'::json)::text, '', '', now()"
+                " FROM generate_series(%s::bigint, %s::bigint) g",
+                (done + 1, done + size),
+            )
+            done += size
+        conn.execute("ANALYZE hub.events")
+    hub = PostgresHub(cluster.dsn())
+    times, rtt = [], []
+    import random
+
+    rng = random.Random(5)
+    with psycopg.connect(cluster.dsn()) as conn:
+        for _ in range(2000):
+            t = time.perf_counter()
+            conn.execute("SELECT 1").fetchone()
+            rtt.append((time.perf_counter() - t) * 1000)
+    for _ in range(2000):
+        item = f"CP{rng.randrange(2_000_000):09d}US"
+        t = time.perf_counter()
+        found = hub.events_for(item)
+        times.append((time.perf_counter() - t) * 1000)
+        assert found or events < 2_000_000
+    return [
+        [
+            f"track on the hub with {events:,} events: p50 / p99 ms",
+            f"{median(times):.2f} / {percentile(times, 99):.2f}",
+            "round trip p50 / p99 ms",
+            f"{median(rtt):.2f} / {percentile(rtt, 99):.2f}",
+            "p99 < 10",
+        ]
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stations", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ingest", type=int, default=50_000)
+    parser.add_argument("--catch-up", type=int, default=30_000)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    args = parser.parse_args()
+    if not available():
+        print("hub benchmark skipped: PostgreSQL 15 is not installed (./dev test installs it)")
+        return 0
+    os.environ.pop("STATION_HUB", None)
+    cluster = Cluster.create("shared_buffers = 512MB\nsynchronous_commit = on\n")
+    rows: list[list[str]] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            rows += bench_ingest(cluster, folder, args.ingest)
+            rows += bench_fleet(cluster, folder, args.stations, args.seconds)
+            rows += bench_catch_up(cluster, folder, args.catch_up)
+            rows += bench_track(cluster, args.events)
+    finally:
+        cluster.remove()
+    print(f"hub benchmark; {machine()}")
+    print(table(["measure", "value", "baseline", "baseline value", "target / notes"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
