@@ -28,7 +28,7 @@ from station.tracking import TrackingReport
 from ui.context import AppContext
 from ui.modes.base import Mode
 
-COLUMNS = ["Time (local)", "UPU", "Event", "Facility", "Via sack", "Details"]
+COLUMNS = ["Time (local)", "UPU", "Event", "Facility (station)", "Via sack", "Details"]
 HIT_COLUMNS = ["Item", "Accepted (local)", "Status", "Recipient"]
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 
@@ -193,7 +193,7 @@ class TrackMode(Mode):
                 shown(e.occurred_at, zone),
                 e.upu_code or "",
                 str(e.kind),
-                e.facility,
+                f"{e.facility} ({e.station_id})",
                 entry.via_container or "",
                 _details(e),
             ]
