@@ -28,11 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, median, percentile, table
+from station.app import Station
 from tests.pg import Cluster, available
 
 
-def _station(folder: Path, station_id: str):  # type: ignore[no-untyped-def]
-    from station.app import Station
+def _station(folder: Path, station_id: str) -> Station:
     from station.config import StationConfig
 
     (folder / station_id).mkdir(parents=True, exist_ok=True)
@@ -163,7 +163,7 @@ def bench_fleet(cluster: Cluster, folder: Path, stations: int, seconds: float) -
                 " WHERE station_id LIKE 'F%%' AND kind = 'arrival'"
             ).fetchall()
         ]
-        held = dict(
+        held: dict[str, int] = dict(
             conn.execute(
                 "SELECT station_id, count(DISTINCT seq) FROM hub.events WHERE station_id LIKE 'F%%' GROUP BY 1"
             ).fetchall()
