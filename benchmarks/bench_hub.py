@@ -165,7 +165,8 @@ def bench_fleet(cluster: Cluster, folder: Path, stations: int, seconds: float) -
         ]
         held: dict[str, int] = dict(
             conn.execute(
-                "SELECT station_id, count(DISTINCT seq) FROM hub.events WHERE station_id LIKE 'F%%' GROUP BY 1"
+                "SELECT station_id, count(DISTINCT seq) FROM hub.events"
+                " WHERE station_id LIKE 'F%%' GROUP BY 1"
             ).fetchall()
         )
         total = conn.execute("SELECT count(*) FROM hub.events WHERE station_id LIKE 'F%%'").fetchone()
@@ -215,16 +216,17 @@ def bench_track(cluster: Cluster, events: int) -> list[list[str]]:
         done, chunk = 0, 1_000_000
         while done < events:
             size = min(chunk, events - done)
+            item = "'CP' || lpad((g %% 2000000)::text, 9, '0') || 'US'"
+            at = "timestamptz '2026-11-01' + g * interval '100 ms'"
             conn.execute(
-                "INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, facility, operator, occurred_at,"
-                " extra, body, prev_hash, hash, recorded_at)"
-                " SELECT 'BULK', g, 'e' || g, 'CP' || lpad((g %% 2000000)::text, 9, '0') || 'US', 'arrival', 'F', 'o',"
-                " timestamptz '2026-11-01' + g * interval '100 ms', '{}',"
-                " json_build_object('event_id', 'e' || g, 'item_id', 'CP' || lpad((g %% 2000000)::text, 9, '0') || 'US',"
-                " 'kind', 'arrival', 'facility', 'F', 'station_id', 'BULK', 'operator', 'o',"
-                " 'occurred_at', to_char(timestamptz '2026-11-01' + g * interval '100 ms', 'YYYY-MM-DD\"T\"HH24:MI:SS.US+00:00'),"
-                " 'upu_code', 'EMC', 'container_id', null, 'weight_g', null, 'reason', null, 'signature_ref', null,"
-                " 'note', null, 'extra', '{}'::json)::text, '', '', now()"
+                "INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, facility, operator,"
+                " occurred_at, extra, body, prev_hash, hash, recorded_at)"
+                f" SELECT 'BULK', g, 'e' || g, {item}, 'arrival', 'F', 'o', {at}, '{{}}',"
+                f" json_build_object('event_id', 'e' || g, 'item_id', {item}, 'kind', 'arrival',"
+                " 'facility', 'F', 'station_id', 'BULK', 'operator', 'o',"
+                f" 'occurred_at', to_char({at}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US+00:00'),"
+                " 'upu_code', 'EMD', 'container_id', null, 'weight_g', null, 'reason', null,"
+                " 'signature_ref', null, 'note', null, 'extra', '{}'::json)::text, '', '', now()"
                 " FROM generate_series(%s::bigint, %s::bigint) g",
                 (done + 1, done + size),
             )

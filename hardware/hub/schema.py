@@ -136,7 +136,8 @@ BEGIN
         INSERT INTO hub.alerts (kind, station_id, seq, item_id, detail)
             SELECT DISTINCT ON (e.item_id) 'duplicate-acceptance', r.station_id, r.seq, r.item_id,
                    format('%s accepted at %s and at %s', r.item_id, e.station_id, r.station_id)
-            FROM hub.events e WHERE e.item_id = r.item_id AND e.kind = 'acceptance' AND e.station_id <> r.station_id;
+            FROM hub.events e WHERE e.item_id = r.item_id AND e.kind = 'acceptance'
+                AND e.station_id <> r.station_id;
     END IF;
     PERFORM pg_notify('hub_events', r.station_id);
     RETURN r;
@@ -206,33 +207,43 @@ BEGIN
     DROP TABLE IF EXISTS pg_temp.parsed;
     CREATE TEMP TABLE parsed ON COMMIT DROP AS
         SELECT i.seq, i.prev_hash, i.hash, i.body, i.recorded_at, i.body::jsonb AS b,
-               encode(sha256(convert_to(i.prev_hash || '|' || i.seq || '|' || i.body, 'UTF8')), 'hex') AS computed,
+               encode(sha256(convert_to(i.prev_hash || '|' || i.seq || '|' || i.body, 'UTF8')),
+                   'hex') AS computed,
                lag(i.seq) OVER w AS prev_seq, lag(i.hash) OVER w AS prev_row_hash
         FROM pg_temp.incoming i WHERE i.seq > h.last_seq WINDOW w AS (ORDER BY i.seq);
     SELECT p.seq, CASE
-            WHEN p.hash <> p.computed THEN format('altered event: %s seq %s does not hash to its stored hash', me, p.seq)
+            WHEN p.hash <> p.computed
+                THEN format('altered event: %s seq %s does not hash to its stored hash', me, p.seq)
             WHEN p.seq <> coalesce(p.prev_seq, h.last_seq) + 1 THEN
-                format('gap in the chain of %s: seq %s follows seq %s', me, p.seq, coalesce(p.prev_seq, h.last_seq))
-            WHEN p.prev_hash <> coalesce(p.prev_row_hash, h.last_hash) THEN format('fork in the chain of %s at seq %s', me, p.seq)
-            WHEN (p.b->>'station_id') IS DISTINCT FROM me THEN format('event %s of %s names another station', p.seq, me)
+                format('gap in the chain of %s: seq %s follows seq %s', me, p.seq, coalesce(p.prev_seq,
+                    h.last_seq))
+            WHEN p.prev_hash <> coalesce(p.prev_row_hash, h.last_hash)
+                THEN format('fork in the chain of %s at seq %s', me, p.seq)
+            WHEN (p.b->>'station_id') IS DISTINCT FROM me
+                THEN format('event %s of %s names another station', p.seq, me)
         END AS problem
         INTO clash FROM pg_temp.parsed p
         WHERE p.hash <> p.computed OR p.seq <> coalesce(p.prev_seq, h.last_seq) + 1
-           OR p.prev_hash <> coalesce(p.prev_row_hash, h.last_hash) OR (p.b->>'station_id') IS DISTINCT FROM me
+           OR p.prev_hash <> coalesce(p.prev_row_hash, h.last_hash) OR (p.b->>'station_id') IS DISTINCT
+               FROM me
         ORDER BY p.seq LIMIT 1;
     IF FOUND THEN
-        INSERT INTO hub.alerts (kind, station_id, seq, detail) VALUES ('tamper', me, clash.seq, clash.problem);
+        INSERT INTO hub.alerts (kind, station_id, seq, detail) VALUES ('tamper', me, clash.seq,
+            clash.problem);
         RETURN QUERY SELECT 0, h.last_seq, h.last_hash, clash.problem::text;
         RETURN;
     END IF;
-    FOR month IN SELECT DISTINCT date_trunc('month', (p.b->>'occurred_at')::timestamptz) FROM pg_temp.parsed p LOOP
+    FOR month IN SELECT DISTINCT date_trunc('month', (p.b->>'occurred_at')::timestamptz)
+        FROM pg_temp.parsed p LOOP
         PERFORM hub.ensure_month(month);
     END LOOP;
-    INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator, occurred_at,
+    INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator,
+        occurred_at,
                             container_id, weight_g, reason, signature_ref, note, extra, body, prev_hash, hash,
                             recorded_at)
         SELECT me, i.seq, b->>'event_id', b->>'item_id', b->>'kind', b->>'upu_code', b->>'facility',
-               b->>'operator', (b->>'occurred_at')::timestamptz, b->>'container_id', (b->>'weight_g')::integer,
+               b->>'operator', (b->>'occurred_at')::timestamptz, b->>'container_id',
+                   (b->>'weight_g')::integer,
                b->>'reason', b->>'signature_ref', b->>'note', coalesce(b->'extra', '{}'::jsonb), i.body,
                i.prev_hash, i.hash, i.recorded_at
         FROM pg_temp.parsed i ORDER BY i.seq;
@@ -245,7 +256,8 @@ BEGIN
         INSERT INTO hub.alerts (kind, station_id, seq, item_id, detail)
             SELECT DISTINCT ON (i.item_id) 'duplicate-acceptance', me, i.seq, i.item_id,
                    format('%s accepted at %s and at %s', i.item_id, e.station_id, me)
-            FROM (SELECT x.seq, x.b->>'item_id' AS item_id FROM pg_temp.parsed x WHERE x.b->>'kind' = 'acceptance') i
+            FROM (SELECT x.seq, x.b->>'item_id' AS item_id FROM pg_temp.parsed x
+                WHERE x.b->>'kind' = 'acceptance') i
             JOIN hub.events e ON e.item_id = i.item_id AND e.kind = 'acceptance' AND e.station_id <> me;
         PERFORM pg_notify('hub_events', me);
     END IF;

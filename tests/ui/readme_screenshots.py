@@ -7,7 +7,6 @@ key map and the Devices screen. Nothing is staged: the same window, devices and 
 
 from __future__ import annotations
 
-import math
 import sys
 import tempfile
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from tests.ui.x11 import Window, funded, set_up_home, station, window_on, xvfb
+from tests.ui.x11 import Window, accept, funded, set_up_home, sign, window_on, xvfb
 
 ADDRESSES = (
     ("Bo Lee|2 Elm St|San Francisco CA 94105", "94105"),
@@ -38,27 +37,6 @@ def _save(window: Window, folder: Path, name: str) -> Path:
     return path
 
 
-def _accept(home: Path, tmp: Path, recipient: str, to_zip: str) -> str:
-    done = station(
-        home,
-        "accept",
-        "--new-s10",
-        "--weight",
-        "800g",
-        "--from-zip",
-        "10001",
-        "--to-zip",
-        to_zip,
-        "--to",
-        recipient,
-        "--out",
-        str(tmp / "label.zpl"),
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr)
-    return done.stdout.split()[1]
-
-
 def make(folder: Path) -> list[Path]:
     """Every README screenshot into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -67,7 +45,7 @@ def make(folder: Path) -> list[Path]:
         tmp = Path(tmp_name)
         home = set_up_home(tmp)
         funded(home)
-        items = [_accept(home, tmp, recipient, zip_code) for recipient, zip_code in ADDRESSES]
+        items = [accept(home, tmp, recipient, zip_code) for recipient, zip_code in ADDRESSES]
         with window_on(display, home, "F2") as window:
             window.scan("EE123456785US")
             time.sleep(1.0)
@@ -94,8 +72,7 @@ def make(folder: Path) -> list[Path]:
             window.press("F8")
             window.scan(items[2])
             time.sleep(1.0)
-            window.drag([(500 + t * 6, 340 - int(25 * math.sin(t / 3))) for t in range(50)])
-            window.drag([(560 + t * 4, 370 - t) for t in range(30)])
+            sign(window)
             shots.append(_save(window, folder, "carrier"))
             window.press("F9")
             time.sleep(2.0)

@@ -3,41 +3,14 @@ mouse strokes and F9, a second delivery refused, an attempt recorded with its re
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import time
 from pathlib import Path
 
-from tests.ui.x11 import RED, Window, banner_colour, funded, needs_x11, set_up_home, station, window_on
+from tests.ui.x11 import RED, accept, banner_colour, funded, needs_x11, set_up_home, sign, window_on
 
 pytestmark = needs_x11
 ADDRESSES = ("Bo Lee|2 Elm St|San Francisco CA 94105", "Ann Ode|9 Pike St|Seattle WA 98101")
-
-
-def _accept(home: Path, tmp: Path, recipient: str, to_zip: str) -> str:
-    done = station(
-        home,
-        "accept",
-        "--new-s10",
-        "--weight",
-        "500g",
-        "--from-zip",
-        "10001",
-        "--to-zip",
-        to_zip,
-        "--to",
-        recipient,
-        "--out",
-        str(tmp / "label.zpl"),
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()[1]
-
-
-def _sign(window: Window) -> None:
-    """A signature on the pad: two mouse strokes."""
-    window.drag([(500 + t * 6, 340 - int(25 * math.sin(t / 3))) for t in range(50)])
-    window.drag([(560 + t * 4, 370 - t) for t in range(30)])
 
 
 def test_the_round_survives_a_restart_and_a_delivery_is_the_scan_the_signature_and_f9(
@@ -45,8 +18,8 @@ def test_the_round_survives_a_restart_and_a_delivery_is_the_scan_the_signature_a
 ) -> None:
     home = set_up_home(tmp_path)
     funded(home)
-    first = _accept(home, tmp_path, ADDRESSES[0], "94105")
-    second = _accept(home, tmp_path, ADDRESSES[1], "98101")
+    first = accept(home, tmp_path, ADDRESSES[0], "94105")
+    second = accept(home, tmp_path, ADDRESSES[1], "98101")
     with window_on(display, home, "F4") as window:  # loading the van is scans only
         window.scan(first)
         window.scan(second)
@@ -58,13 +31,13 @@ def test_the_round_survives_a_restart_and_a_delivery_is_the_scan_the_signature_a
         window.press("F8")  # at the door
         window.scan(first)
         time.sleep(0.6)
-        _sign(window)
+        sign(window)
         window.press("F9")
         keys = window.keys - start
         time.sleep(2.0)
         window.scan(first)  # the same item again: signed and F9 again
         time.sleep(0.6)
-        _sign(window)
+        sign(window)
         window.press("F9")
         time.sleep(1.5)
         again = window.shot("again")

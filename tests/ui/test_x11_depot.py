@@ -13,6 +13,7 @@ from tests.ui.x11 import (
     GREEN,
     GREY,
     RED,
+    accept,
     banner_colour,
     funded,
     needs_x11,
@@ -35,23 +36,7 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
     home = set_up_home(tmp_path)
     funded(home)
     for item, zip_code in ((SEATTLE, "98101"), (SAN_FRANCISCO, "94105")):
-        done = station(
-            home,
-            "accept",
-            "--tracking",
-            item,
-            "--weight",
-            "500g",
-            "--from-zip",
-            "10001",
-            "--to-zip",
-            zip_code,
-            "--to",
-            "Bo|1 Main St",
-            "--out",
-            str(tmp_path / "l.zpl"),
-        )
-        assert done.returncode == 0, done.stderr
+        accept(home, tmp_path, "Bo|1 Main St", zip_code, tracking=item)
     assert station(home, "sack", "open", SACK, "--destination", "941").returncode == 0
     with window_on(display, home, "F3") as window:
         window.scan(SACK)

@@ -5,6 +5,7 @@ read back. What the window did is read from outside: the journal, the print queu
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shlex
@@ -240,3 +241,23 @@ def funded(home: Path) -> None:
 
 def quoted(*words: str) -> str:
     return " ".join(shlex.quote(w) for w in words)
+
+
+def accept(home: Path, out: Path, recipient: str, to_zip: str, tracking: str | None = None) -> str:
+    """An acceptance made with the `station accept` command (as another counter would): its tracking id."""
+    which = ["--tracking", tracking] if tracking else ["--new-s10"]
+    done = station(
+        home,
+        "accept",
+        *which,
+        *("--weight", "500g", "--from-zip", "10001", "--to-zip", to_zip, "--to", recipient),
+        *("--out", str(out / "label.zpl")),
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[1]
+
+
+def sign(window: Window) -> None:
+    """A signature on the carrier screen's pad: two mouse strokes."""
+    window.drag([(500 + t * 6, 340 - int(25 * math.sin(t / 3))) for t in range(50)])
+    window.drag([(560 + t * 4, 370 - t) for t in range(30)])
