@@ -138,3 +138,26 @@ def subscribe(national_dsn: str, name: str, regional_conninfo: str) -> bool:
             )
         )
     return True
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A refusal or a flag raised at the hub."""
+
+    id: int
+    kind: str
+    station_id: str
+    seq: int | None
+    item_id: str | None
+    detail: str
+    at: str
+
+
+def alerts(admin_dsn: str, after_id: int = 0) -> list[Alert]:
+    """The hub's alerts (tamper, duplicate acceptance), oldest first."""
+    with connect(admin_dsn) as conn:
+        rows = conn.execute(
+            "SELECT id, kind, station_id, seq, item_id, detail, at FROM hub.alerts WHERE id > %s ORDER BY id",
+            (after_id,),
+        ).fetchall()
+    return [Alert(int(r[0]), str(r[1]), str(r[2]), r[3], r[4], str(r[5]), r[6].isoformat()) for r in rows]

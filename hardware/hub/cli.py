@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import psycopg
 
-from hardware.hub.admin import HubError, enrol, init, publish, subscribe
+from hardware.hub.admin import HubError, alerts, enrol, init, publish, subscribe
 from hardware.hub.client import PostgresHub
 from station.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
 from station.desks.sync import SyncDesk
@@ -36,6 +36,10 @@ def register(sub: Subcommands) -> None:
     n.add_argument("--dsn", required=True, help="the national hub's administrator DSN")
     n.add_argument("--from", dest="regional", required=True, help="libpq conninfo of the regional hub")
     n.set_defaults(func=cmd_subscribe)
+    al = h.add_parser("alerts", help="what the hub refused or flagged (tamper, duplicate acceptance)")
+    al.add_argument("--dsn", required=True, help="an administrator's DSN")
+    al.add_argument("--after", type=int, default=0, help="only alerts after this id")
+    al.set_defaults(func=cmd_alerts)
     s = sub.add_parser("sync", help="push this station's waiting journal events to its hub")
     add_hub(s)
     s.add_argument("--once", action="store_true", help="one pass: exit 0 when nothing is left waiting")
@@ -52,6 +56,22 @@ def cmd_init(args: argparse.Namespace) -> int:
         return 1
     print(f"OK hub schema at version {after}" + (f" (was {before})" if before != after else " (up to date)"))
     return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """One line per alert; exit 1 when there is any (a monitoring check can run it)."""
+    try:
+        found = alerts(args.dsn, args.after)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 2
+    for a in found:
+        where = f" seq {a.seq}" if a.seq is not None else ""
+        item = f" item {a.item_id}" if a.item_id else ""
+        print(printable(f"{a.id}  {a.at}  {a.kind:<20} {a.station_id}{where}{item}: {a.detail}"))
+    if not found:
+        print("no alerts")
+    return 1 if found else 0
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

@@ -62,6 +62,8 @@ def _accept(home: Path, item: str, *extra: str) -> subprocess.CompletedProcess[s
 def test_init_is_idempotent_and_two_offices_share_one_network(hub: Hub, tmp_path: Path) -> None:
     again = station(tmp_path, "hub", "init", "--dsn", hub.admin_dsn)
     assert again.returncode == 0 and "(up to date)" in again.stdout
+    quiet = station(tmp_path, "hub", "alerts", "--dsn", hub.admin_dsn)
+    assert (quiet.returncode, quiet.stdout.strip()) == (0, "no alerts")
     a, b = _station_home(tmp_path, hub, "OFFA"), _station_home(tmp_path, hub, "OFFB")
     assert _accept(a, "EE123456785US").returncode == 0
     synced = station(a, "sync", "--once")
@@ -89,6 +91,9 @@ def test_two_offline_acceptances_of_one_item_are_flagged_at_the_hub(hub: Hub, tm
     assert station(b, "sync", "--once").returncode == 0
     alerts = hub.rows("SELECT kind, item_id, detail FROM hub.alerts")
     assert alerts == [("duplicate-acceptance", "RR473124829GB", "RR473124829GB accepted at OFFA and at OFFB")]
+    listed = station(tmp_path, "hub", "alerts", "--dsn", hub.admin_dsn)
+    assert listed.returncode == 1  # something to look at
+    assert "duplicate-acceptance" in listed.stdout and "OFFB seq" in listed.stdout
 
 
 def test_an_unreachable_hub_is_one_line_and_exit_1_and_nothing_waits_lost(hub: Hub, tmp_path: Path) -> None:
