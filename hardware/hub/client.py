@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import time
 
 import psycopg
 from psycopg.conninfo import make_conninfo
@@ -19,6 +20,7 @@ from station.journal import event_from_content
 from station.sync import HubHead, HubUnavailable, Outgoing, PushAnswer
 
 log = logging.getLogger(__name__)
+READ_RETRY_S = 15.0
 INCOMING = (
     "CREATE TEMP TABLE IF NOT EXISTS incoming (seq bigint, prev_hash text, hash text, body text,"
     " recorded_at timestamptz) ON COMMIT DELETE ROWS"
@@ -38,23 +40,30 @@ class PostgresHub:
             "read": _with_attrs(dsn, "prefer-standby"),
         }
         self._conns: dict[str, psycopg.Connection] = {}
+        # After a failed look-up the hub is not asked again for a while: a counter or a depot scan on the
+        # I/O thread must not wait out a connect timeout each time while the hub is down.
+        self._reads_down_until = 0.0
 
     @property
     def _conn(self) -> psycopg.Connection | None:
         return self._conns.get("write")
 
     def _connection(self, purpose: str = "write") -> psycopg.Connection:
+        if purpose == "read" and time.monotonic() < self._reads_down_until:
+            raise HubUnavailable("hub unreachable a moment ago: this station's scans only for now")
         conn = self._conns.get(purpose)
         if conn is None or conn.closed:
             try:
                 conn = psycopg.connect(self._dsns[purpose], connect_timeout=self.connect_timeout)
             except psycopg.Error as exc:
-                raise HubUnavailable(_one_line(exc)) from None
+                raise self._failed(exc, purpose) from None
             self._conns[purpose] = conn
         return conn
 
     def _failed(self, exc: psycopg.Error, purpose: str = "write") -> HubUnavailable:
         log.warning("hub: %s", _one_line(exc))
+        if purpose == "read":
+            self._reads_down_until = time.monotonic() + READ_RETRY_S
         conn = self._conns.pop(purpose, None)
         if conn is not None:
             with contextlib.suppress(psycopg.Error):
@@ -113,7 +122,7 @@ class PostgresHub:
     def accepted_at(self, item_id: str) -> str | None:
         """The station that accepted the item first, if any did."""
         try:
-            conn = self._connection()
+            conn = self._connection("read")
             with conn.transaction():
                 row = conn.execute(
                     "SELECT station_id FROM hub.events WHERE item_id = %s AND kind = 'acceptance'"
@@ -121,7 +130,7 @@ class PostgresHub:
                     (item_id,),
                 ).fetchone()
         except psycopg.OperationalError as exc:
-            raise self._failed(exc) from None
+            raise self._failed(exc, "read") from None
         return str(row[0]) if row else None
 
     def close(self) -> None:

@@ -10,8 +10,10 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
+import pytest
 
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk, SyncReport
@@ -130,3 +132,26 @@ def test_the_station_killed_mid_push_catches_up_at_its_next_push(hub: Hub, tmp_p
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"pushed {6000 - held}, waiting 0"
     _verified(hub, "STNA", last)
+
+
+def test_a_hub_that_is_down_is_not_asked_again_at_every_look_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hardware.hub.client import PostgresHub
+    from station.desks.track import TrackDesk
+
+    tries: list[str] = []
+    real_connect = psycopg.connect
+
+    def counted(dsn: str, **kwargs: Any) -> psycopg.Connection[Any]:
+        tries.append(dsn)
+        return real_connect(dsn, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", counted)  # counts the real attempts, still makes them
+    a = open_station(tmp_path, "STNA")
+    assert ScanDesk(a).record("RR473124829GB", EventKind.ACCEPTANCE, facility="SFO", operator="dee").ok
+    desk = TrackDesk(a, PostgresHub(f"postgresql://x@/hub?host={tmp_path / 'no-such-socket'}"))
+    for _ in range(5):  # five look-ups at the counter while the hub is down
+        report = desk.look_up("RR473124829GB").report
+        assert report is not None and any("hub unreachable" in f for f in report.flags)
+    assert len(tries) == 1  # one attempt; the other look-ups answered at once from this station's journal
