@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from dataclasses import dataclass, field, replace
 from types import TracebackType
@@ -135,10 +134,10 @@ def _start_scale(app: StationApp) -> None:
 
 
 def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
-    """With a hub configured ([station] hub or $STATION_HUB): push in the background, look up and check
-    acceptances across the network. Without one the station works exactly as alone."""
+    """With a hub (`[station] hub`, or --hub / $STATION_HUB resolved by `station gui`): push in the
+    background, look up and check acceptances across the network. Without one the station works alone."""
     ctx = app.ctx
-    dsn = os.environ.get("STATION_HUB") or ctx.station.config.hub
+    dsn = ctx.station.config.hub
     if not dsn:
         return
     from hardware.hub.client import PostgresHub

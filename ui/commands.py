@@ -13,14 +13,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="demo mode: a demo camera plays parcels on a belt when no camera is set (./dev run uses it)",
     )
+    p.add_argument("--hub", metavar="DSN", help="the network hub (default $STATION_HUB or [station] hub)")
     p.set_defaults(func=cmd_gui)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """Run the window."""
-    from station.cli.common import open_station
+    from dataclasses import replace
+
+    from station.cli.common import hub_dsn, open_station
 
     station = open_station(args)
+    # The hub is found here, at the command line (--hub, $STATION_HUB, the settings), and handed down.
+    station.config = replace(station.config, hub=hub_dsn(args, station))
     from ui.app import run
 
     return run(args, station)

@@ -1,4 +1,4 @@
-"""`station hub init|enrol` (the hub's administration) and `station sync` (push this station's journal)."""
+"""`station hub init|enrol|alerts|publish|subscribe` (the hub's administration) and `station sync`."""
 
 from __future__ import annotations
 
