@@ -125,6 +125,13 @@ def classify(raw: str | bytes) -> Identified | Rejected:
     return Rejected(shown, f"not an S10, IMpb or SSCC identifier: {shown}")
 
 
+def canonical_id(text: str) -> str:
+    """The id as the journal keys it (`rr 473124829 gb` -> `RR473124829GB`), or the text as typed, stripped,
+    when it is no id (a look-up of something never scanned then simply finds nothing)."""
+    found = classify(text)
+    return found.id if isinstance(found, Identified) else text.strip()
+
+
 def _classify_digits(shown: str, digits: str, symbology: str | None) -> Identified | Rejected:
     if digits.startswith("420") and len(digits) in (8, 12):
         return Rejected(shown, "IMpb routing code (AI 420 + ZIP) without a tracking number")

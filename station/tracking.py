@@ -17,8 +17,32 @@ from station.events import REASON_CODES, Event, EventKind, Membership
 from station.journal import events_of
 from station.states import ItemStatus, SackState
 from station.status import StatusMachine
+from station.sync import HubPort, HubUnavailable
 
 Remote = Callable[[str], list[Event]]  # the hub's events for an id (and for what was sorted into it)
+
+
+def network_events(hub: HubPort | None) -> tuple[Remote | None, list[str]]:
+    """The hub's events for one look-up, asked once per id; an unreachable hub is said, not fatal: the
+    second value holds why (empty while the hub answers) and the look-up goes on with local events."""
+    offline = [""]
+    if hub is None:
+        return None, offline
+    asked: dict[str, list[Event]] = {}
+
+    def events(key: str) -> list[Event]:
+        if offline[0]:
+            return []
+        if key not in asked:
+            try:
+                asked[key] = hub.events_for(key)
+            except HubUnavailable as exc:
+                offline[0] = str(exc)
+                return []
+        return asked[key]
+
+    return events, offline
+
 
 _MAX_NESTING = 8
 

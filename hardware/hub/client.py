@@ -44,10 +44,6 @@ class PostgresHub:
         # I/O thread must not wait out a connect timeout each time while the hub is down.
         self._reads_down_until = 0.0
 
-    @property
-    def _conn(self) -> psycopg.Connection | None:
-        return self._conns.get("write")
-
     def _connection(self, purpose: str = "write") -> psycopg.Connection:
         if purpose == "read" and time.monotonic() < self._reads_down_until:
             raise HubUnavailable("hub unreachable a moment ago: this station's scans only for now")

@@ -9,6 +9,7 @@ Neither is ever overwritten, and an item already delivered is not delivered agai
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,14 +67,7 @@ class CarrierDesk:
                 "SELECT item_id FROM item_status WHERE status = ? AND facility = ? ORDER BY changed_at",
                 (ItemStatus.OUT_FOR_DELIVERY, facility),
             ).fetchall()
-            stops = []
-            for (item,) in rows:
-                addressee = recipients.of(conn, item)
-                if addressee is None:
-                    stops.append(RoundStop(item, "address not known here"))
-                else:
-                    stops.append(RoundStop(item, addressee.one_line, addressee.name))
-        return stops
+            return [_stop(conn, item) for (item,) in rows]
 
     def at_door(self, raw: str | bytes) -> Outcome:
         """The item scanned at a door: its addressee, or a refusal when it cannot be delivered (already
@@ -83,7 +77,7 @@ class CarrierDesk:
             return item
         with self.station.db.reading() as conn:
             known = containers.item_record(conn, item)
-            addressee = recipients.of(conn, item)
+            stop = _stop(conn, item)
         if known is not None and known.status is ItemStatus.DELIVERED:
             return Outcome.refused(
                 f"{item} was already delivered (at {known.facility}): not delivered again", item
@@ -94,10 +88,7 @@ class CarrierDesk:
             True,
             item,
             message="sign, then F9 (Delivered)",
-            details={
-                "address": addressee.one_line if addressee else "address not known here",
-                "name": addressee.name if addressee else "",
-            },
+            details={"address": stop.address, "name": stop.name},
         )
 
     def load(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
@@ -106,15 +97,14 @@ class CarrierDesk:
         if not done.ok or done.id is None:
             return done
         with self.station.db.reading() as conn:
-            addressee = recipients.of(conn, done.id)
-        address = addressee.one_line if addressee else "address not known here"
+            stop = _stop(conn, done.id)
         return Outcome(
             True,
             done.id,
             message="on the round",
             stored=done.stored,
             warning=done.warning,
-            details={"address": address, "name": addressee.name if addressee else ""},
+            details={"address": stop.address, "name": stop.name},
         )
 
     def deliver(
@@ -203,6 +193,14 @@ class CarrierDesk:
             return Outcome.refused(f"unknown reason {reason!r}: use one of {', '.join(REASON_CODES)}")
         done = self.scans.record(raw, kind, facility=facility, operator=operator, reason=reason)
         return _said(done, f"{kind}: {REASON_CODES[reason].lower()}")
+
+
+def _stop(conn: sqlite3.Connection, item: str) -> RoundStop:
+    """Where the item goes, as the counter that accepted it here wrote it."""
+    addressee = recipients.of(conn, item)
+    if addressee is None:
+        return RoundStop(item, "address not known here")
+    return RoundStop(item, addressee.one_line, addressee.name)
 
 
 def _item(raw: str | bytes) -> str | Outcome:

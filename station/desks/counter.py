@@ -39,7 +39,7 @@ from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
 from station.printing.profiles import ProfileError, profile
 from station.printing.queue import PrintQueue
-from station.scanning import ITEM_KINDS, Identified, IdKind, classify
+from station.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
 from station.sync import HubPort, HubUnavailable
 
 
@@ -239,7 +239,7 @@ class CounterDesk:
         phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
         if self.hub is not None and piece.tracking:
             try:
-                elsewhere = self.hub.accepted_at(_canonical(piece.tracking))
+                elsewhere = self.hub.accepted_at(canonical_id(piece.tracking))
             except HubUnavailable:
                 elsewhere = None  # offline: accepted here; the hub flags a second acceptance on arrival
             if elsewhere is not None and elsewhere != station.station_id:
@@ -382,8 +382,3 @@ class CounterDesk:
             raise AcceptanceError(f"{found.id} was already accepted: use a new label")
         routing = found.routing_zip or (piece.to_zip[:5] if found.kind is IdKind.IMPB else None)
         return found.id, routing
-
-
-def _canonical(tracking: str) -> str:
-    found = classify(tracking)
-    return found.id if isinstance(found, Identified) else tracking.strip()

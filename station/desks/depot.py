@@ -14,17 +14,17 @@ from station import containers
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
-from station.events import Event, EventKind
+from station.events import EventKind
 from station.ids import SsccAllocator
 from station.labels.layouts import SackTagData, sack_tag
 from station.labels.model import Label
 from station.labels.render import render
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
-from station.scanning import Identified, IdKind, classify
+from station.scanning import Identified, IdKind, canonical_id, classify
 from station.states import SackState
-from station.sync import HubPort, HubUnavailable
-from station.tracking import track
+from station.sync import HubPort
+from station.tracking import network_events, track
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class DepotDesk:
         if not done.ok:
             return done
         with self.station.db.reading() as conn:
-            record = containers.sack_record(conn, self._canonical(sack))
+            record = containers.sack_record(conn, canonical_id(sack))
         count = record.items if record else 1
         return Outcome(
             True,
@@ -241,19 +241,21 @@ class DepotDesk:
 
     def _moved_from_network(self, done: Outcome, verb: str) -> Outcome:
         """A sack this station never saw (dispatched by another depot): what the network says it holds."""
-        assert done.id is not None and self.hub is not None
-        try:
-            events = self.hub.events_for(done.id)
-        except HubUnavailable:
+        assert done.id is not None
+        network, offline = network_events(self.hub)
+        report = track(self.station.db, done.id, network)
+        if offline[0] or report is None:
             return Outcome(
                 True,
                 done.id,
                 message=f"{verb} (hub unreachable: contents not known here)",
                 stored=done.stored,
             )
-        report = track(self.station.db, done.id, lambda key: events if key == done.id else self._events(key))
-        inside = report.sack_contents if report else []
-        facility = next((e.facility for e in events if e.item_id == done.id), "another depot")
+        inside = report.sack_contents
+        me = self.station.station_id
+        facility = next(
+            (h.event.facility for h in report.history if h.event.station_id != me), "another depot"
+        )
         return Outcome(
             True,
             done.id,
@@ -261,13 +263,6 @@ class DepotDesk:
             stored=done.stored,
             details={"items": len(inside), "contents": inside, "from": facility},
         )
-
-    def _events(self, key: str) -> list[Event]:
-        assert self.hub is not None
-        try:
-            return self.hub.events_for(key)
-        except HubUnavailable:
-            return []
 
     def _print_tag(self, record: containers.SackRecord, facility: str, *, closed: bool) -> SackTag:
         printer = profile(self.station.config.devices.printer_profile)
@@ -289,11 +284,6 @@ class DepotDesk:
         )
         self.last_tag = SackTag(label, job)
         return self.last_tag
-
-    @staticmethod
-    def _canonical(raw: str) -> str:
-        found = classify(raw)
-        return found.id if isinstance(found, Identified) else raw
 
     @staticmethod
     def _sscc(raw: str) -> str | Outcome:

@@ -88,15 +88,6 @@ class SyncDesk:
             return self._report(pushed, online=False, problem=str(exc))
         return self._report(pushed, online=True)
 
-    def status(self) -> SyncReport:
-        """How things stand, from the local record only (no network)."""
-        with self.station.db.reading() as conn:
-            state = sync.state(conn, self.station.station_id)
-        online = state.offline_since is None
-        refused = bool(state.last_problem and state.last_problem.startswith("refused: "))
-        problem = state.last_problem.removeprefix("refused: ") if state.last_problem else None
-        return self._report(0, online=online or refused, problem=problem, refused=refused)
-
     def _report(
         self, pushed: int, *, online: bool, problem: str | None = None, refused: bool = False
     ) -> SyncReport:

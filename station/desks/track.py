@@ -12,12 +12,12 @@ from station import containers, recipients
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.eta import expected_delivery
-from station.events import Event, EventKind
+from station.events import EventKind
 from station.notify import subscribers
 from station.notify.phone import InvalidPhone, to_e164
-from station.scanning import Identified, classify
-from station.sync import HubPort, HubUnavailable
-from station.tracking import Remote, TrackingReport, track
+from station.scanning import Identified, canonical_id, classify
+from station.sync import HubPort
+from station.tracking import TrackingReport, network_events, track
 
 MAX_NOTE = 500
 _NUMBER_RUN = re.compile(r"\+?\(?\d[\d ().-]*\d")
@@ -96,33 +96,12 @@ class TrackDesk:
         """Status, history (sack events included), flags and the expected delivery day."""
         found = classify(query)
         key = found.id if isinstance(found, Identified) else query.strip()
-        network, offline = self._network()
+        network, offline = network_events(self.hub)
         report = track(self.station.db, key, network)
         why = "" if isinstance(found, Identified) else found.reason
         if offline[0] and report is not None:
             report.flags.append(f"hub unreachable ({offline[0]}): this station's scans only")
         return LookUp(query, key, report, expected_delivery(report) if report else None, why)
-
-    def _network(self) -> tuple[Remote | None, list[str]]:
-        """The hub's events, asked once per id for one look-up; an unreachable hub is said, not fatal."""
-        offline = [""]
-        if self.hub is None:
-            return None, offline
-        hub = self.hub
-        asked: dict[str, list[Event]] = {}
-
-        def events(key: str) -> list[Event]:
-            if offline[0]:
-                return []
-            if key not in asked:
-                try:
-                    asked[key] = hub.events_for(key)
-                except HubUnavailable as exc:
-                    offline[0] = str(exc)
-                    return []
-            return asked[key]
-
-        return events, offline
 
     def search(self, query: str) -> Search:
         """Items by recipient name (any part), phone, ZIP and acceptance day (YYYY-MM-DD, local), in
@@ -190,8 +169,7 @@ class TrackDesk:
             return Outcome.refused(f"write the {kind} first")
         if len(text) > MAX_NOTE:
             return Outcome.refused(f"a {kind} is at most {MAX_NOTE} characters ({len(text)} given)")
-        found = classify(item)
-        key = found.id if isinstance(found, Identified) else item.strip()
+        key = canonical_id(item)
         if track(self.station.db, key) is None:
             return Outcome.refused(f"unknown id {item!r}: look up an item the station has scanned")
         stored = self.station.journal.append(self.station.event(key, kind, facility, operator, note=text))
