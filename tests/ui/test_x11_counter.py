@@ -19,6 +19,7 @@ from tests.ui.x11 import (
     GREY,
     RED,
     Window,
+    at_the_counter,
     banner_colour,
     count_colour,
     funded,
@@ -51,11 +52,8 @@ def _recipient(home: Path, item: str) -> list[str]:
 def test_a_repeat_acceptance_is_the_recipient_text_and_one_key_and_f9_twice_accepts_once(
     display: str, tmp_path: Path
 ) -> None:
-    home = set_up_home(tmp_path)
-    funded(home)
-    with window_on(display, home, "F2") as window:
-        window.scan("EE123456785US")  # the scanner: the cursor goes to the recipient box
-        time.sleep(1.5)  # the demo scale settles on the parcel
+    with at_the_counter(display, tmp_path) as window:  # the scan puts the cursor in the recipient box
+        home = window.home
         start = window.keys
         window.lines(*ADDRESS)
         typed = window.keys - start
@@ -85,11 +83,8 @@ def test_a_repeat_acceptance_is_the_recipient_text_and_one_key_and_f9_twice_acce
 def test_a_scan_never_wipes_an_address_being_typed_and_esc_starts_the_next_item(
     display: str, tmp_path: Path
 ) -> None:
-    home = set_up_home(tmp_path)
-    funded(home)
-    with window_on(display, home, "F2") as window:
-        window.scan("EE123456785US")
-        time.sleep(1.0)
+    with at_the_counter(display, tmp_path) as window:
+        home = window.home
         window.lines("Bob Lee", "2 Elm")
         window.scan("RR473124829GB")  # the next customer's parcel, scanned too early
         time.sleep(0.5)
@@ -165,11 +160,8 @@ def test_the_scale_weight_is_used_only_when_stable_and_a_typed_weight_wins_with_
 def test_tab_leaves_the_address_box_and_fast_typing_is_never_taken_for_a_scan(
     display: str, tmp_path: Path
 ) -> None:
-    home = set_up_home(tmp_path)
-    funded(home)
-    with window_on(display, home, "F2") as window:
-        window.scan("EE123456785US")
-        time.sleep(1.0)
+    with at_the_counter(display, tmp_path) as window:
+        home = window.home
         # A fast typist: 25 ms a key, Enter at once (what was taken for a scan and lost in round 1).
         window.type("Ana Diaz", delay_ms=25)
         window.press("Return", delay_ms=10)
@@ -217,15 +209,12 @@ def test_long_messages_never_move_the_controls_and_no_banner_is_left_from_anothe
 
 
 def test_the_receipt_shows_the_counter_local_time(display: str, tmp_path: Path) -> None:
-    home = set_up_home(
-        tmp_path,
+    settings = (
         '[station]\ntime_zone = "America/Los_Angeles"\n[devices]\ncamera = "off:"\nscale = "demo:?cycle=0"\n'
-        'receipt_printer_profile = "pdf-receipt"\n',
+        'receipt_printer_profile = "pdf-receipt"\n'
     )
-    funded(home)
-    with window_on(display, home, "F2") as window:
-        window.scan("EE123456785US")
-        time.sleep(1.2)
+    with at_the_counter(display, tmp_path, settings) as window:
+        home = window.home
         window.lines(*ADDRESS)
         window.press("F9")
         time.sleep(2.5)

@@ -233,6 +233,18 @@ def set_up_home(tmp: Path, settings: str = "") -> Path:
     return home
 
 
+@contextmanager
+def at_the_counter(display: str, tmp: Path, settings: str = "") -> Iterator[Window]:
+    """A funded station's counter with the parcel EE123456785US just scanned (the cursor is in the
+    recipient box) and the demo scale settled on it."""
+    home = set_up_home(tmp, settings)
+    funded(home)
+    with window_on(display, home, "F2") as window:
+        window.scan("EE123456785US")
+        time.sleep(1.5)
+        yield window
+
+
 def funded(home: Path) -> None:
     """The meter's key made and $100 credited."""
     assert station(home, "meter", "init").returncode == 0
