@@ -77,6 +77,13 @@ def _v5(conn: sqlite3.Connection) -> None:
     _run(sync.SCHEMA_V5)(conn)
 
 
+def _v6(conn: sqlite3.Connection) -> None:
+    from station.notify import network, subscribers
+
+    _run(subscribers.SCHEMA_V6)(conn)
+    _run(network.SCHEMA_V6)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -88,6 +95,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "recipients: each accepted item's address, beside the journal (personal data)", _v4),
     Migration(
         5, "events.body (the text each hash covers) and hub_sync: what the hub holds, since when offline", _v5
+    ),
+    Migration(
+        6, "network_follows (a station's follows for its hub) and network_cursor (the hub's notifier)", _v6
     ),
 )
 LATEST = MIGRATIONS[-1].version

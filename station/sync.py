@@ -15,6 +15,7 @@ from typing import Protocol
 
 from station.events import Event
 from station.journal import GENESIS, body_of_row
+from station.notify.subscribers import NetworkFollow
 
 SCHEMA_V5 = """
 CREATE TABLE IF NOT EXISTS hub_sync (
@@ -78,6 +79,11 @@ class HubPort(Protocol):
 
     def accepted_at(self, item_id: str) -> str | None:
         """The station that accepted the item, if any did."""
+        ...
+
+    def push_follows(self, follows: list[NetworkFollow]) -> None:
+        """Hand the hub's notifier the numbers that asked this station's counter to follow an item
+        (idempotent: a follow pushed twice is held once)."""
         ...
 
 

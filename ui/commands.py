@@ -19,13 +19,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """Run the window."""
-    from dataclasses import replace
+    from station.cli.common import open_station
 
-    from station.cli.common import hub_dsn, open_station
-
-    station = open_station(args)
-    # The hub is found here, at the command line (--hub, $STATION_HUB, the settings), and handed down.
-    station.config = replace(station.config, hub=hub_dsn(args, station))
+    station = open_station(args)  # with its hub, found at the command line and handed down
     from ui.app import run
 
     return run(args, station)

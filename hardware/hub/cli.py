@@ -1,4 +1,4 @@
-"""`station hub init|enrol|alerts|publish|subscribe` (the hub's administration) and `station sync`."""
+"""`station hub init|enrol|alerts|publish|subscribe|notify` (the hub's side) and `station sync`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,14 @@ import psycopg
 
 from hardware.hub.admin import HubError, alerts, enrol, init, publish, subscribe
 from hardware.hub.client import PostgresHub
+from hardware.hub.notifier import HubNotifier
+from hardware.registry import open_gateway
+from hardware.urls import DeviceUrlError
 from station.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
 from station.desks.sync import SyncDesk
+from station.notify.consent import handle_inbound
+from station.notify.network import NetworkTexts, TakenIn
+from station.notify.worker import SmsWorker, WorkerReport
 from station.paths import write_new_private
 
 
@@ -40,6 +46,12 @@ def register(sub: Subcommands) -> None:
     al.add_argument("--dsn", required=True, help="an administrator's DSN")
     al.add_argument("--after", type=int, default=0, help="only alerts after this id")
     al.set_defaults(func=cmd_alerts)
+    t = h.add_parser("notify", help="text the network's customers, once, woken by each push (LISTEN)")
+    t.add_argument("--dsn", required=True, help="the hub's administrator DSN")
+    t.add_argument("--gateway", help="SMS gateway URL (default: the notifier home's setting, log:)")
+    t.add_argument("--once", action="store_true", help="one pass, then exit")
+    t.add_argument("--idle", type=seconds(3600), default=15.0, help="longest wait between passes")
+    t.set_defaults(func=cmd_notify)
     s = sub.add_parser("sync", help="push this station's waiting journal events to its hub")
     add_hub(s)
     s.add_argument("--once", action="store_true", help="one pass: exit 0 when nothing is left waiting")
@@ -119,6 +131,50 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     else:
         print(f'hub = "{done.dsn}"   # in the station\'s [station] settings')
         print(f"password file line (keep it at 0600): {line}")
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    """Run the hub's notifier on its own home (--home: its consent, outbox and sack contents)."""
+    with open_station(args) as notifier:
+        if notifier.config.hub:
+            print(
+                "REJECT the notifier's home names a hub itself: give it a home of its own (--home)",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            gateway = open_gateway(
+                args.gateway or notifier.config.sms_gateway, sms_log=notifier.paths.sms_log
+            )
+        except DeviceUrlError as exc:
+            print(printable(f"REJECT SMS gateway: {exc}"), file=sys.stderr)
+            return 2
+        worker = SmsWorker(
+            notifier.db,
+            gateway,
+            notifier.clock,
+            lambda phone, text: handle_inbound(notifier, phone, text, "smpp"),
+        )
+
+        def said(taken: TakenIn, report: WorkerReport) -> None:
+            if args.once or taken.anything or report.sent or report.failed or report.retried:
+                print(
+                    f"took in {taken.events} events and {taken.follows} follows, queued {taken.queued};"
+                    f" sent {report.sent}, retrying {report.retried}, failed {report.failed}",
+                    flush=True,
+                )
+
+        running = HubNotifier(
+            args.dsn, lambda feed: NetworkTexts(notifier, feed), worker, idle=args.idle, on_pass=said
+        )
+        try:
+            running.run(once=args.once)
+        except HubError as exc:
+            print(printable(f"REJECT {exc}"), file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 0
     return 0
 
 

@@ -11,12 +11,14 @@ import contextlib
 import json
 import logging
 import time
+from datetime import datetime
 
 import psycopg
 from psycopg.conninfo import make_conninfo
 
 from station.events import Event
 from station.journal import event_from_content
+from station.notify.subscribers import NetworkFollow
 from station.sync import HubHead, HubUnavailable, Outgoing, PushAnswer
 
 log = logging.getLogger(__name__)
@@ -128,6 +130,23 @@ class PostgresHub:
         except psycopg.OperationalError as exc:
             raise self._failed(exc, "read") from None
         return str(row[0]) if row else None
+
+    def push_follows(self, follows: list[NetworkFollow]) -> None:
+        """The follows in one hub transaction (held once however often they are pushed)."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                conn.execute(
+                    "SELECT hub.push_follows(%s, %s, %s, %s)",
+                    (
+                        [f.local_id for f in follows],
+                        [f.phone for f in follows],
+                        [f.item_id for f in follows],
+                        [datetime.fromisoformat(f.requested_at) for f in follows],
+                    ),
+                )
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
 
     def close(self) -> None:
         """Drop the connections."""

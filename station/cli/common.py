@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol, TypeAlias
 
 from station.app import Station
@@ -71,7 +72,11 @@ def station_paths(args: argparse.Namespace) -> StationPaths:
 def open_station(args: argparse.Namespace, *, read_only: bool = False) -> Station:
     """The station for this command, with its settings file and database (`read_only` for look-ups)."""
     paths = station_paths(args)
-    return Station.at(paths, load_config(paths.config_file), read_only=read_only)
+    station = Station.at(paths, load_config(paths.config_file), read_only=read_only)
+    # The hub is found here, once, at the command line (--hub, $STATION_HUB, the settings) and handed
+    # down: every command of a station with a hub then agrees that the hub texts its customers.
+    station.config = replace(station.config, hub=hub_dsn(args, station))
+    return station
 
 
 def where(args: argparse.Namespace, station: Station) -> tuple[str, str]:

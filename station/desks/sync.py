@@ -2,9 +2,10 @@
 
 Scans never wait for it: they are acknowledged after the local commit. A push confirms the hub's
 head first, tells the hub this station's own last event (so a truncated or rewritten journal is
-caught by the hub, its outside witness), then sends every waiting event in batches; each batch is one
-hub transaction, so a cut connection or a stopped hub leaves the hub at a whole batch, and the next
-push starts from what the hub really holds: nothing lost, nothing twice.
+caught by the hub, its outside witness), then sends every waiting event in batches, then the numbers
+its counter took for the network's texts. Each batch is one hub transaction, so a cut connection or
+a stopped hub leaves the hub at a whole batch, and the next push starts from what the hub really
+holds: nothing lost, nothing twice.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime
 from station import sync
 from station.app import Station
 from station.localtime import local
+from station.notify import subscribers
 from station.sync import HubPort, HubUnavailable
 
 BATCH = 1000
@@ -82,11 +84,23 @@ class SyncDesk:
                     sync.record_pushed(conn, me, head, station.clock())
                 if not rows or (max_batches is not None and sent >= max_batches):
                     break
+            self._push_follows(batch)
         except HubUnavailable as exc:
             with station.db.transaction() as conn:
                 sync.record_offline(conn, me, station.clock(), str(exc))
             return self._report(pushed, online=False, problem=str(exc))
         return self._report(pushed, online=True)
+
+    def _push_follows(self, batch: int) -> None:
+        """The numbers this counter took for the network's texts, after the events they follow."""
+        while True:
+            with self.station.db.reading() as conn:
+                follows = subscribers.follows_waiting(conn, self.station.station_id, batch)
+            if not follows:
+                return
+            self.hub.push_follows(follows)
+            with self.station.db.transaction() as conn:
+                subscribers.mark_follows_pushed(conn, follows[-1].local_id)
 
     def _report(
         self, pushed: int, *, online: bool, problem: str | None = None, refused: bool = False

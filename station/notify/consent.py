@@ -77,6 +77,10 @@ def subscribe(station: Station, item_id: str, phone_text: str, source: str = "co
     """The counter's opt-in: follow the item; a new or stopped number is asked to reply YES first."""
     phone = to_e164(phone_text)
     with station.db.transaction() as conn:
+        if station.config.hub:  # the hub's notifier holds the network's consent and asks for YES
+            subscribers.follow(conn, phone, item_id, station.clock().isoformat())
+            subscribers.request_follow_at_hub(conn, phone, item_id, station.clock().isoformat())
+            return subscribers.AT_HUB
         state = _state(conn, phone)
         subscribers.follow(conn, phone, item_id, station.clock().isoformat())
         if state is SubscriberState.ACTIVE:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from station.containers import contents_recursive, is_sack
-from station.events import StoredEvent
+from station.events import Event, StoredEvent
 from station.notify import subscribers, templates
 from station.states import WAITING_OUTBOX_STATES, OutboxState, SubscriberState
 
@@ -218,21 +218,30 @@ def listing(conn: sqlite3.Connection) -> list[dict[str, object]]:
     ]
 
 
+def queue_for_event(station: Station, conn: sqlite3.Connection, event: Event) -> None:
+    """Queue the texts one scan means for the item's followers (a sack's: for every item inside)."""
+    facts = event.kind.facts
+    if facts.sms_template is None:
+        return
+    items = [event.item_id]
+    if facts.moves_contents and is_sack(conn, event.item_id):
+        if not subscribers.has_followers(conn):
+            return  # no need to open every sack inside when nobody follows anything
+        items = contents_recursive(conn, event.item_id)  # a sack's journey is its items' journey
+    for item in items:
+        for phone in subscribers.followers(conn, item):
+            queue_message(station, conn, phone, item, facts.sms_template, event_id=event.event_id)
+
+
 def install_notifications(station: Station) -> None:
-    """Make every journalled scan queue its customers' messages in the same transaction."""
+    """Make every journalled scan queue its customers' messages in the same transaction.
+
+    A station with a hub texts nobody itself: the hub's notifier texts for the whole network, once
+    (`station.notify.network`), so an item scanned at three stations is not texted three times.
+    """
 
     def on_scan(conn: sqlite3.Connection, stored: StoredEvent) -> None:
-        event = stored.event
-        facts = event.kind.facts
-        if facts.sms_template is None:
-            return
-        items = [event.item_id]
-        if facts.moves_contents and is_sack(conn, event.item_id):
-            if not subscribers.has_followers(conn):
-                return  # no need to open every sack inside when nobody follows anything
-            items = contents_recursive(conn, event.item_id)  # a sack's journey is its items' journey
-        for item in items:
-            for phone in subscribers.followers(conn, item):
-                queue_message(station, conn, phone, item, facts.sms_template, event_id=event.event_id)
+        if not station.config.hub:
+            queue_for_event(station, conn, stored.event)
 
     station.journal.on_append(on_scan)

@@ -1,7 +1,9 @@
 """The owner of the consent tables: who may be texted, every change of consent, and who follows what.
 
 `sms_subscribers` holds each number's current consent state and time zone, `sms_consent_log` every
-change with its source (kept for the CTIA audit trail), `sms_follows` which items a number follows.
+change with its source (kept for the CTIA audit trail), `sms_follows` which items a number follows,
+`network_follows` the follows a station with a hub has still to push (with a hub, the hub's notifier
+texts for the whole network: `station.notify.network`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,29 @@ CREATE TABLE IF NOT EXISTS sms_follows (
 );
 CREATE INDEX IF NOT EXISTS sms_follows_by_item ON sms_follows (item_id);
 """
+# Schema 6: with a hub, the follows this station's counter took, waiting for its next push.
+SCHEMA_V6 = """
+CREATE TABLE IF NOT EXISTS network_follows (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    phone        TEXT NOT NULL,
+    item_id      TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    pushed       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS network_follows_waiting ON network_follows (pushed, id);
+"""
+AT_HUB = "sent to the hub"  # the counter's answer: the network's notifier asks for YES, not the station
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkFollow:
+    """A number that asked, at one station's counter, to follow an item."""
+
+    station_id: str
+    local_id: int  # the station's own row id: the order that station took them in
+    phone: str
+    item_id: str
+    requested_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +134,24 @@ def items_followed(conn: sqlite3.Connection, phone: str) -> list[str]:
     """Every item a number follows (customer service's search by phone), newest first."""
     rows = conn.execute("SELECT item_id FROM sms_follows WHERE phone=? ORDER BY since DESC", (phone,))
     return [r[0] for r in rows]
+
+
+def request_follow_at_hub(conn: sqlite3.Connection, phone: str, item_id: str, at: str) -> None:
+    """Queue a follow for the hub (inside the counter's transaction)."""
+    conn.execute(
+        "INSERT INTO network_follows (phone, item_id, requested_at) VALUES (?,?,?)", (phone, item_id, at)
+    )
+
+
+def follows_waiting(conn: sqlite3.Connection, station_id: str, limit: int) -> list[NetworkFollow]:
+    """Follows the hub has not confirmed yet, in order."""
+    rows = conn.execute(
+        "SELECT id, phone, item_id, requested_at FROM network_follows WHERE pushed = 0 ORDER BY id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [NetworkFollow(station_id, int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+
+def mark_follows_pushed(conn: sqlite3.Connection, up_to_id: int) -> None:
+    """The hub holds every follow up to this id."""
+    conn.execute("UPDATE network_follows SET pushed = 1 WHERE pushed = 0 AND id <= ?", (up_to_id,))

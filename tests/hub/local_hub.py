@@ -1,8 +1,9 @@
 """`./dev hub`: a local hub to try the network with, and two stations pointed at it.
 
 Starts a private PostgreSQL cluster (Unix socket in a temporary folder), creates the hub schema,
-enrols stations OFFA and OFFB with their own roles and 0600 password files, and prints the commands
-to try: accept at one office, sync, track from the other. Ctrl+C stops and removes the cluster.
+enrols stations OFFA and OFFB with their own roles and 0600 password files, starts the hub's notifier
+(texts written to a file by the `log:` gateway), and prints the commands to try: accept at one
+office, sync, track from the other, answer YES. Ctrl+C stops them and removes the cluster.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupted)  # stopped by a service manager: the cluster goes too
     cluster = Cluster.create()
     folder = Path(tempfile.mkdtemp(prefix="stations-"))
+    notifier: subprocess.Popen[bytes] | None = None
     try:
         station = [sys.executable, "-m", "ui.cli"]
         subprocess.run([*station, "hub", "init", "--dsn", cluster.dsn()], check=True)
@@ -44,6 +46,22 @@ def main() -> int:
                 [*station, "--home", str(home), "meter", "credit", "100.00"], check=True, capture_output=True
             )
         a, b = folder / "OFFA", folder / "OFFB"
+        texts = folder / "hub-notifier"
+        texts.mkdir()
+        sent = texts / "sent.jsonl"
+        notifier = subprocess.Popen(
+            [
+                *station,
+                "--home",
+                str(texts),
+                "hub",
+                "notify",
+                "--dsn",
+                cluster.dsn(),
+                "--gateway",
+                f"log://{sent}",
+            ]
+        )
         print(f"""
 hub admin DSN: {cluster.dsn()}
 station homes: {a}  {b}
@@ -54,6 +72,9 @@ try:
   station --home {a} sync --once
   station --home {b} track EE123456785US          # office B sees office A's acceptance
   station --home {b} gui                          # the window syncs in the background
+  station --home {a} accept ... --phone +12015550123 && station --home {a} sync --once
+  cat {sent}                                      # the hub's notifier asked for YES, once
+  station --home {texts} sms inbound --from +12015550123 --body YES
 
 Ctrl+C stops the hub and removes it.""")
         while True:
@@ -61,6 +82,9 @@ Ctrl+C stops the hub and removes it.""")
     except KeyboardInterrupt:
         return 0
     finally:
+        if notifier is not None:
+            notifier.terminate()
+            notifier.wait(10)
         cluster.remove()
 
 

@@ -105,3 +105,35 @@ def test_an_unreachable_hub_is_one_line_and_exit_1_and_nothing_waits_lost(hub: H
     assert "Traceback" not in down.stderr
     up = station(a, "sync", "--once")
     assert (up.returncode, up.stdout.strip()) == (0, "pushed 1, waiting 0")
+
+
+def test_the_hub_notifier_texts_what_a_counter_took_and_a_station_texts_nobody(
+    hub: Hub, tmp_path: Path
+) -> None:
+    a = _station_home(tmp_path, hub, "OFFA")
+    accepted = _accept(a, "EE123456785US", "--phone", "+12015550123")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "SMS updates to +12015550123: sent to the hub" in accepted.stdout
+    assert station(a, "sync", "--once").returncode == 0
+    home = tmp_path / "notifier"
+    home.mkdir()
+    sent = tmp_path / "sent.jsonl"
+    notify = ("hub", "notify", "--dsn", hub.admin_dsn, "--once", "--gateway", f"log://{sent}")
+    first = station(home, *notify)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == ("took in 1 events and 1 follows, queued 1; sent 1, retrying 0, failed 0")
+    assert "reply YES to get" in sent.read_text()
+    assert station(home, "sms", "inbound", "--from", "+12015550123", "--body", "yes").returncode == 0
+    second = station(home, *notify)
+    assert second.stdout.strip() == "took in 0 events and 0 follows, queued 0; sent 1, retrying 0, failed 0"
+    assert len(sent.read_text().splitlines()) == 2
+    outbox = station(a, "sms", "outbox", "--json")
+    assert (outbox.returncode, outbox.stdout.strip()) == (0, "[]")  # the office texted nobody
+    wrong = station(a, "hub", "notify", "--dsn", hub.admin_dsn, "--once")  # a station's home, not the hub's
+    assert wrong.returncode == 2 and wrong.stderr.startswith("REJECT the notifier's home names a hub")
+    gone = station(home, "hub", "notify", "--dsn", "postgresql://nobody@/nowhere?host=/nonexistent", "--once")
+    assert (
+        gone.returncode == 1
+        and gone.stderr.startswith("REJECT hub unreachable")
+        and "Traceback" not in gone.stderr
+    )
