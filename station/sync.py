@@ -8,13 +8,14 @@ reached through `HubPort` (PostgreSQL in `hardware/hub/`): the domain never open
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from station.events import Event
-from station.journal import GENESIS, body_of_row
+from station.journal import GENESIS, body_of_row, hashed_body
 from station.notify.subscribers import NetworkFollow
 
 SCHEMA_V5 = """
@@ -29,15 +30,31 @@ CREATE TABLE IF NOT EXISTS hub_sync (
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One journal event as the hub receives it: the exact body its hash covers."""
+class Outgoing(NamedTuple):
+    """One journal event as the hub receives it: the exact body its hash covers, and its columns as
+    the station stored them (the hub checks that they are the body's, so it need not parse it)."""
 
     seq: int
     prev_hash: str
     hash: str
     body: str
     recorded_at: str
+    event_id: str
+    item_id: str
+    kind: str
+    upu_code: str | None
+    facility: str
+    operator: str
+    occurred_at: str  # the very text that was hashed
+    container_id: str | None
+    weight_g: int | None
+    reason: str | None
+    signature_ref: str | None
+    note: str | None
+    extra: str  # canonical JSON (keys sorted, no spaces), as it is in the body
+
+
+OUTGOING_COLUMNS = ", ".join(Outgoing._fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,17 +182,25 @@ def hash_at(conn: sqlite3.Connection, station_id: str, seq: int) -> str | None:
 
 def outgoing(conn: sqlite3.Connection, station_id: str, after_seq: int, limit: int) -> list[Outgoing]:
     """The next events to push, in order, each with the exact body its hash covers."""
-    rows = conn.execute(
-        "SELECT * FROM events WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples, in Outgoing's order: no per-row mapping on the push path
+    rows = cursor.execute(
+        f"SELECT {OUTGOING_COLUMNS} FROM events WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?",
         (station_id, after_seq, limit),
     ).fetchall()
-    return [
-        Outgoing(
-            int(r["seq"]),
-            str(r["prev_hash"]),
-            str(r["hash"]),
-            r["body"] if r["body"] is not None else body_of_row(r),
-            str(r["recorded_at"]),
-        )
-        for r in rows
-    ]
+    found = [Outgoing._make(r) if r[-1] == "{}" else _canonical_extra(Outgoing._make(r)) for r in rows]
+    if any(o.body is None for o in found):  # events journalled before schema 5 kept no body
+        by_seq = {
+            int(r["seq"]): body_of_row(r)
+            for r in conn.execute(
+                "SELECT * FROM events WHERE station_id = ? AND seq > ? AND body IS NULL ORDER BY seq LIMIT ?",
+                (station_id, after_seq, limit),
+            )
+        }
+        found = [o if o.body is not None else o._replace(body=by_seq[o.seq]) for o in found]
+    return found
+
+
+def _canonical_extra(row: Outgoing) -> Outgoing:
+    """The row with `extra` written as the body has it (the journal stores it with spaces)."""
+    return row._replace(extra=hashed_body(None, json.loads(row.extra)))

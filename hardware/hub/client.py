@@ -2,7 +2,7 @@
 
 Any connection failure becomes `HubUnavailable` (the station carries on offline) and the connection is
 dropped, to be made again at the next call. A batch is one hub transaction: COPY into a temporary
-table, then `hub.push`, which checks and stores it or refuses it whole.
+table, then `hub.push_rows`, which checks and stores it or refuses it whole.
 """
 
 from __future__ import annotations
@@ -19,14 +19,19 @@ from psycopg.conninfo import make_conninfo
 from station.events import Event
 from station.journal import event_from_content
 from station.notify.subscribers import NetworkFollow
-from station.sync import HubHead, HubUnavailable, Outgoing, PushAnswer
+from station.sync import OUTGOING_COLUMNS, HubHead, HubUnavailable, Outgoing, PushAnswer
 
 log = logging.getLogger(__name__)
 READ_RETRY_S = 15.0
 INCOMING = (
-    "CREATE TEMP TABLE IF NOT EXISTS incoming (seq bigint, prev_hash text, hash text, body text,"
-    " recorded_at timestamptz) ON COMMIT DELETE ROWS"
+    "CREATE TEMP TABLE IF NOT EXISTS incoming_rows (seq bigint, prev_hash text, hash text, body text,"
+    " recorded_at text, event_id text, item_id text, kind text, upu_code text, facility text,"
+    " operator text, occurred_at text, container_id text, weight_g integer, reason text,"
+    " signature_ref text, note text, extra text) ON COMMIT DELETE ROWS"
 )
+# Binary COPY: each value goes as it is, with no text to escape on the way in or to parse at the hub.
+COPY_INCOMING = f"COPY incoming_rows ({OUTGOING_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+INCOMING_TYPES = ["int8", *["text"] * 4, *["text"] * 8, "int4", "text", "text", "text", "text"]
 
 
 class PostgresHub:
@@ -88,15 +93,18 @@ class PostgresHub:
             conn = self._connection()
             with conn.transaction():
                 conn.execute(INCOMING)
-                with conn.cursor().copy(
-                    "COPY incoming (seq, prev_hash, hash, body, recorded_at) FROM STDIN"
-                ) as copy:
+                with conn.cursor().copy(COPY_INCOMING) as copy:
+                    copy.set_types(INCOMING_TYPES)
                     for row in batch:
-                        copy.write_row((row.seq, row.prev_hash, row.hash, row.body, row.recorded_at))
+                        copy.write_row(row)
                 answer = conn.execute(
-                    "SELECT accepted, last_seq, last_hash, problem FROM hub.push(%s, %s, %s)",
+                    "SELECT accepted, last_seq, last_hash, problem FROM hub.push_rows(%s, %s, %s)",
                     (claim.last_seq, claim.last_hash, at_head_hash),
                 ).fetchone()
+        except psycopg.errors.UndefinedFunction:
+            raise HubUnavailable(
+                "the hub's schema is older than this station: `station hub init` upgrades it"
+            ) from None
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
         assert answer is not None

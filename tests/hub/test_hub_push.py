@@ -6,6 +6,7 @@ import hashlib
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -18,7 +19,7 @@ from station.desks.track import TrackDesk
 from station.events import EventKind
 from station.ids import S10
 from station.journal import GENESIS
-from station.sync import HubHead, Outgoing, outgoing
+from station.sync import HubHead, outgoing
 from tests.hub.conftest import Hub, hub_client, open_station
 
 WHERE = {"facility": "SFO", "operator": "dee"}
@@ -87,9 +88,7 @@ def test_an_altered_event_a_gap_and_a_fork_are_refused_whole_and_raised_as_tampe
     claim = HubHead(6, batch[-1].hash)
     altered = [
         *batch[:3],
-        Outgoing(
-            4, batch[3].prev_hash, batch[3].hash, batch[3].body.replace("SFO", "LAX"), batch[3].recorded_at
-        ),
+        batch[3]._replace(body=batch[3].body.replace("SFO", "LAX")),
         *batch[4:],
     ]
     refused = client.push(altered, claim, GENESIS)
@@ -98,11 +97,47 @@ def test_an_altered_event_a_gap_and_a_fork_are_refused_whole_and_raised_as_tampe
     assert gap.problem and "gap" in gap.problem
     assert hub.rows("SELECT count(*) FROM hub.events") == [(0,)]  # refused whole: not even the first rows
     assert client.push(batch[:4], claim, GENESIS).accepted == 4
-    forged = Outgoing(5, batch[3].hash, "f" * 64, batch[4].body, batch[4].recorded_at)
+    forged = batch[4]._replace(hash="f" * 64)
     fork = client.push([forged], claim, batch[3].hash)
     assert fork.problem and "altered event" in fork.problem
     kinds = hub.rows("SELECT kind, count(*) FROM hub.alerts GROUP BY 1")
     assert kinds == [("tamper", 3)]
+
+
+def test_columns_that_are_not_the_hashed_text_are_refused_and_odd_text_is_stored_as_hashed(
+    hub: Hub, tmp_path: Path
+) -> None:
+    a = open_station(tmp_path, "STNA")
+    desk = ScanDesk(a)
+    odd = 'line\nbreak "quoted" back\\slash tab\t bell\x07 \u00e9\u4e2d\U0001f4e6 \u2028'
+    assert desk.record(
+        _items(1)[0],
+        EventKind.ACCEPTANCE,
+        facility="SFO",
+        operator="dee",
+        note=odd,
+        extra={"z": [1.5, None], "a": odd},
+    ).ok
+    _scan(desk, _items(2, first=50))
+    client = hub_client(hub, "STNA")
+    with a.db.reading() as conn:
+        batch = outgoing(conn, "STNA", 0, 100)
+    claim = HubHead(3, batch[-1].hash)
+    lies: list[dict[str, Any]] = [
+        {"item_id": "CP999999995US"},
+        {"facility": "LAX"},
+        {"weight_g": 1},
+        {"occurred_at": "2020-01-01T00:00:00+00:00"},
+    ]
+    for lie in lies:
+        told = client.push([batch[0]._replace(**lie), *batch[1:]], claim, GENESIS)  # the hash still holds
+        assert told.accepted == 0 and "its columns are not the text it hashed" in str(told.problem), lie
+    garbled = client.push([batch[0]._replace(occurred_at="half past nine"), *batch[1:]], claim, GENESIS)
+    assert garbled.accepted == 0 and "its columns are not the text it hashed" in str(garbled.problem)
+    assert client.push(batch, claim, GENESIS).accepted == 3
+    stored = hub.rows("SELECT note, extra, body FROM hub.events WHERE seq = 1")
+    assert stored == [(odd, {"z": [1.5, None], "a": odd}, batch[0].body)]
+    assert len(hub.rows("SELECT 1 FROM hub.alerts WHERE kind = 'tamper'")) == 5
 
 
 def test_a_truncated_and_a_rewritten_station_journal_are_caught_at_the_next_push(
