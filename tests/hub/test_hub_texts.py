@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from hardware.hub.admin import HubError
@@ -177,3 +178,26 @@ def test_a_second_notifier_refuses_to_text_and_a_dead_hub_is_one_line(hub: Hub, 
             dead.run(once=True)
     finally:
         server.close()
+
+
+def test_a_station_hands_in_follows_as_itself_and_reads_nobodys_phone_number(
+    hub: Hub, tmp_path: Path
+) -> None:
+    a, push_a = _networked(tmp_path, "STNA", hub)
+    subscribe(a, ITEM, PHONE)
+    push_a.push()
+    with psycopg.connect(hub_client(hub, "STNB").dsn) as other:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            other.execute("SELECT phone FROM hub.follows")
+        other.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            other.execute("INSERT INTO hub.follows VALUES ('STNA', 99, '+12015550199', 'X', now())")
+        other.rollback()
+        other.execute(
+            "SELECT hub.push_follows(ARRAY[1]::bigint[], ARRAY['+12015550199'], ARRAY['X'], ARRAY[now()])"
+        )
+        other.commit()
+    assert hub.rows("SELECT station_id, local_id, phone FROM hub.follows ORDER BY 1") == [
+        ("STNA", 1, PHONE),
+        ("STNB", 1, "+12015550199"),  # filed under the calling role's own station
+    ]
