@@ -343,17 +343,18 @@ BEGIN
     RAISE EXCEPTION '%', problem USING ERRCODE = 'PH004', DETAIL = seq::text;
 END $$;
 
--- The station's push since schema 3: rows COPYed into pg_temp.incoming_rows (each with the body its
--- hash covers and its columns), then this. The chain is checked over the whole batch in one pass
--- (every hash recomputed, every row following the one before it), then the rows are stored by one
--- INSERT ... SELECT that also checks each row's columns against the text it hashed: the first row
--- that does not compare stops it through hub.refuse, and the batch is refused whole.
+-- The station's push since schema 3: rows COPYed into pg_temp.incoming_rows, then this. The chain is
+-- followed over the whole batch in one pass (each row after the one before it), then the rows are
+-- stored by one INSERT ... SELECT that recomputes every hash as it goes: a row that does not hash,
+-- or whose columns are not the text it hashed, stops it through hub.refuse, and the batch is
+-- refused whole.
 --
--- The text a station hashed is canonical JSON (keys sorted, no spaces; `extra` is sent as its own
--- canonical text). A body without a backslash has no escaped character anywhere, so each string
--- column's JSON is the column between quotes: the body is rebuilt from the columns by concatenation
--- and compared as text. A body with a backslash (an escaped quote, a new line) is compared as JSON
--- instead: slower, and never refused wrongly.
+-- Each row comes as its columns (`extra` as its canonical text). The text a station hashed is
+-- canonical JSON (keys sorted, no spaces), and without a backslash in it no character was escaped,
+-- so each string's JSON is the string between quotes: the station then sends no body, the hub
+-- rebuilds it by concatenation and hashes that, so the hash itself proves the columns are the hashed
+-- ones. A body with a backslash (an escaped quote, a new line) is sent as it is, hashed as sent, and
+-- compared with the columns as JSON: slower, and never refused wrongly.
 CREATE FUNCTION hub.push_rows(claim_seq bigint, claim_hash text, at_head_hash text)
 RETURNS TABLE (accepted integer, last_seq bigint, last_hash text, problem text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = hub, pg_temp AS $$
@@ -400,35 +401,29 @@ BEGIN
             RETURN;
         END IF;
     END IF;
-    -- The chain, in one pass: every hash recomputed, each row after the one before it, no gap.
+    -- The chain, in one pass: each row after the one before it, no gap, no seq twice (a seq twice
+    -- would make the join's rows outnumber the seqs from first to last). Hashes are checked as the
+    -- rows are stored, below.
     SELECT count(*) AS rows, min(i.seq) AS first, max(i.seq) AS last,
-           coalesce(bool_and(i.hash = encode(sha256(convert_to(i.prev_hash || '|' || i.seq || '|'
-                                                               || i.body, 'UTF8')), 'hex')
-                             AND i.prev_hash IS NOT DISTINCT FROM CASE WHEN i.seq = h.last_seq + 1
+           coalesce(bool_and(i.prev_hash IS NOT DISTINCT FROM CASE WHEN i.seq = h.last_seq + 1
                                  THEN h.last_hash ELSE p.hash END), true) AS chained
         INTO whole
         FROM pg_temp.incoming_rows i LEFT JOIN pg_temp.incoming_rows p ON p.seq = i.seq - 1
         WHERE i.seq > h.last_seq;
-    -- (a seq twice would make the join's rows outnumber the seqs from first to last)
     IF whole.rows > 0 AND NOT (whole.chained AND whole.first = h.last_seq + 1
                                AND whole.last - whole.first + 1 = whole.rows) THEN
         -- Something is wrong: find the first row that is, and say what.
         SELECT c.seq, CASE
-                WHEN c.hash <> encode(sha256(convert_to(c.prev_hash || '|' || c.seq || '|' || c.body,
-                                                        'UTF8')), 'hex')
-                    THEN format('altered event: %s seq %s does not hash to its stored hash', me, c.seq)
                 WHEN c.seq <> coalesce(c.prev_seq, h.last_seq) + 1
                     THEN format('gap in the chain of %s: seq %s follows seq %s', me, c.seq,
                                 coalesce(c.prev_seq, h.last_seq))
                 ELSE format('fork in the chain of %s at seq %s', me, c.seq)
             END AS problem
             INTO clash
-            FROM (SELECT i.seq, i.prev_hash, i.hash, i.body, lag(i.seq) OVER w AS prev_seq,
+            FROM (SELECT i.seq, i.prev_hash, lag(i.seq) OVER w AS prev_seq,
                          lag(i.hash) OVER w AS prev_row_hash
                   FROM pg_temp.incoming_rows i WHERE i.seq > h.last_seq WINDOW w AS (ORDER BY i.seq)) c
-            WHERE c.hash <> encode(sha256(convert_to(c.prev_hash || '|' || c.seq || '|' || c.body,
-                                                     'UTF8')), 'hex')
-               OR c.seq <> coalesce(c.prev_seq, h.last_seq) + 1
+            WHERE c.seq <> coalesce(c.prev_seq, h.last_seq) + 1
                OR c.prev_hash <> coalesce(c.prev_row_hash, h.last_hash)
             ORDER BY c.seq LIMIT 1;
         INSERT INTO hub.alerts (kind, station_id, seq, detail) VALUES ('tamper', me, clash.seq,
@@ -442,12 +437,12 @@ BEGIN
         INSERT INTO hub.events (station_id, seq, event_id, item_id, kind, upu_code, facility, operator,
                                 occurred_at, container_id, weight_g, reason, signature_ref, note, extra,
                                 body, prev_hash, hash, recorded_at)
-            SELECT me, i.seq, i.event_id, i.item_id, i.kind, i.upu_code, i.facility, i.operator,
-                   i.occurred_at::timestamptz, i.container_id, i.weight_g, i.reason, i.signature_ref,
-                   i.note, i.extra::jsonb, i.body, i.prev_hash, i.hash, i.recorded_at::timestamptz
-            FROM pg_temp.incoming_rows i
-            WHERE i.seq > h.last_seq AND CASE
-                WHEN strpos(i.body, '\') = 0 AND i.body = '{"container_id":'
+            SELECT me, c.seq, c.event_id, c.item_id, c.kind, c.upu_code, c.facility, c.operator,
+                   c.occurred_at::timestamptz, c.container_id, c.weight_g, c.reason, c.signature_ref,
+                   c.note, CASE WHEN c.extra = '{}' THEN '{}'::jsonb ELSE c.extra::jsonb END,
+                   coalesce(c.rebuilt, c.body), c.prev_hash, c.hash, c.recorded_at::timestamptz
+            FROM (
+                SELECT i.*, CASE WHEN i.body IS NULL THEN '{"container_id":'
                         || coalesce('"' || i.container_id || '"', 'null')
                         || ',"event_id":' || coalesce('"' || i.event_id || '"', 'null')
                         || ',"extra":' || i.extra
@@ -461,18 +456,25 @@ BEGIN
                         || ',"signature_ref":' || coalesce('"' || i.signature_ref || '"', 'null')
                         || ',"station_id":"' || me || '"'
                         || ',"upu_code":' || coalesce('"' || i.upu_code || '"', 'null')
-                        || ',"weight_g":' || coalesce(i.weight_g::text, 'null') || '}'
-                    THEN true
-                WHEN i.body::jsonb IS DISTINCT FROM jsonb_build_object(
-                        'container_id', i.container_id, 'event_id', i.event_id, 'extra', i.extra::jsonb,
-                        'facility', i.facility, 'item_id', i.item_id, 'kind', i.kind, 'note', i.note,
-                        'occurred_at', i.occurred_at, 'operator', i.operator, 'reason', i.reason,
-                        'signature_ref', i.signature_ref, 'station_id', me, 'upu_code', i.upu_code,
-                        'weight_g', i.weight_g)
-                    THEN hub.refuse(i.seq, format('event %s of %s: its columns are not the text it hashed',
-                                                  i.seq, me))
-                ELSE true END
-            ORDER BY i.seq;
+                        || ',"weight_g":' || coalesce(i.weight_g::text, 'null') || '}' END AS rebuilt
+                FROM pg_temp.incoming_rows i
+                WHERE i.seq > h.last_seq
+                OFFSET 0  -- the text rebuilt once per row: hashed, checked and stored alike
+            ) c
+            WHERE CASE
+                WHEN c.hash IS DISTINCT FROM encode(sha256(convert_to(
+                        c.prev_hash || '|' || c.seq || '|' || coalesce(c.rebuilt, c.body), 'UTF8')), 'hex')
+                    THEN hub.refuse(c.seq,
+                        format('altered event: %s seq %s does not hash to its stored hash', me, c.seq))
+                WHEN c.rebuilt IS NULL AND c.body::jsonb IS DISTINCT FROM jsonb_build_object(
+                        'container_id', c.container_id, 'event_id', c.event_id, 'extra', c.extra::jsonb,
+                        'facility', c.facility, 'item_id', c.item_id, 'kind', c.kind, 'note', c.note,
+                        'occurred_at', c.occurred_at, 'operator', c.operator, 'reason', c.reason,
+                        'signature_ref', c.signature_ref, 'station_id', me, 'upu_code', c.upu_code,
+                        'weight_g', c.weight_g)
+                    THEN hub.refuse(c.seq, format('event %s of %s: its columns are not the text it hashed',
+                                                  c.seq, me))
+                ELSE true END;
         GET DIAGNOSTICS n = ROW_COUNT;
         EXIT;
        EXCEPTION WHEN check_violation THEN  -- no partition for a row yet: the first push of a month

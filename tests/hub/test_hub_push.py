@@ -88,7 +88,7 @@ def test_an_altered_event_a_gap_and_a_fork_are_refused_whole_and_raised_as_tampe
     claim = HubHead(6, batch[-1].hash)
     altered = [
         *batch[:3],
-        batch[3]._replace(body=batch[3].body.replace("SFO", "LAX")),
+        batch[3]._replace(facility="LAX"),  # the station's database edited: the hash no longer holds
         *batch[4:],
     ]
     refused = client.push(altered, claim, GENESIS)
@@ -132,12 +132,14 @@ def test_columns_that_are_not_the_hashed_text_are_refused_and_odd_text_is_stored
     for lie in lies:
         told = client.push([batch[0]._replace(**lie), *batch[1:]], claim, GENESIS)  # the hash still holds
         assert told.accepted == 0 and "its columns are not the text it hashed" in str(told.problem), lie
+    plain = client.push([batch[0], batch[1]._replace(item_id="CP999999995US"), batch[2]], claim, GENESIS)
+    assert plain.accepted == 0 and "altered event" in str(plain.problem)  # rebuilt at the hub: no hash
     garbled = client.push([batch[0]._replace(occurred_at="half past nine"), *batch[1:]], claim, GENESIS)
     assert garbled.accepted == 0 and "its columns are not the text it hashed" in str(garbled.problem)
     assert client.push(batch, claim, GENESIS).accepted == 3
     stored = hub.rows("SELECT note, extra, body FROM hub.events WHERE seq = 1")
     assert stored == [(odd, {"z": [1.5, None], "a": odd}, batch[0].body)]
-    assert len(hub.rows("SELECT 1 FROM hub.alerts WHERE kind = 'tamper'")) == 5
+    assert len(hub.rows("SELECT 1 FROM hub.alerts WHERE kind = 'tamper'")) == 6
 
 
 def test_a_truncated_and_a_rewritten_station_journal_are_caught_at_the_next_push(
