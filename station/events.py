@@ -42,6 +42,9 @@ class EventKind(StrEnum):
     NOTE = "note"
     DISPUTE = "dispute"
     FRAUD_ALERT = "fraud-alert"
+    OVERRIDE = "override"
+    VOID = "void"
+    REPRINT = "reprint"
 
     @property
     def facts(self) -> KindFacts:
@@ -182,6 +185,17 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
     EventKind.NOTE: KindFacts("customer service wrote a note", None, _B),
     EventKind.DISPUTE: KindFacts("customer service opened a dispute", None, _B),
     EventKind.FRAUD_ALERT: KindFacts("a fraud rule flagged the item", None, _B),
+    # The counter's exceptions: who authorised what (both people named), a paid piece voided (its
+    # postage refunded, its label dead), a label printed again. Never transmitted to UPU.
+    EventKind.OVERRIDE: KindFacts("a supervisor authorised an exception", None, _B),
+    EventKind.VOID: KindFacts(
+        "voided the paid piece: postage refunded, the label is dead",
+        None,
+        _I,
+        ItemStatus.VOIDED,
+        membership=Membership.LEAVES,
+    ),
+    EventKind.REPRINT: KindFacts("printed the item's label again", None, _I),
 }
 
 # Reason codes for attempted / delayed / returned events, after the UPU non-delivery reasons.

@@ -84,6 +84,17 @@ def _v6(conn: sqlite3.Connection) -> None:
     _run(network.SCHEMA_V6)(conn)
 
 
+def _v7(conn: sqlite3.Connection) -> None:
+    from station import baskets, operators, till
+    from station.notify import feedback
+    from station.postage import indicia, meter
+
+    for module in (operators, baskets, till, feedback):
+        _run(module.SCHEMA_V7)(conn)
+    indicia.migrate_v7(conn)
+    meter.migrate_v7(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -98,6 +109,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         6, "network_follows (a station's follows for its hub) and network_cursor (the hub's notifier)", _v6
+    ),
+    Migration(
+        7,
+        "operators (Argon2id PINs, badges), baskets and payments, closed days, feedback, voided indicia",
+        _v7,
     ),
 )
 LATEST = MIGRATIONS[-1].version

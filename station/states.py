@@ -15,6 +15,7 @@ class ItemStatus(StrEnum):
     ATTEMPTED = "attempted"
     DELAYED = "delayed"
     RETURNED = "returned"
+    VOIDED = "voided"
 
     @property
     def label(self) -> str:
@@ -30,6 +31,7 @@ _STATUS_LABELS = {
     ItemStatus.ATTEMPTED: "Delivery attempted",
     ItemStatus.DELAYED: "Delayed",
     ItemStatus.RETURNED: "Returned to sender",
+    ItemStatus.VOIDED: "Voided at the counter (postage refunded)",
 }
 
 

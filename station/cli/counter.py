@@ -69,6 +69,9 @@ def register(sub: Subcommands) -> None:
     acc.add_argument("--facility", help="default: the station's facility")
     acc.add_argument("--operator", help="default: the station's operator")
     acc.add_argument("--json", action="store_true", help="answer with one JSON object")
+    acc.add_argument(
+        "--basket", type=int, help="add to this open basket (`station basket open`): one receipt at payment"
+    )
     acc.set_defaults(func=cmd_accept)
 
 
@@ -240,6 +243,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
             phone=args.phone,
             label_format=args.label_format,
             deliver=deliver,
+            print_receipt=args.basket is None,
+            basket=args.basket,
         )
     if not isinstance(done, Acceptance):
         print(f"REFUSED: {printable(done.reason or 'refused')}", file=sys.stderr)

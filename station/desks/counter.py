@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from station import containers, recipients
+from station import baskets, containers, recipients, till
 from station.app import Station
+from station.baskets import BasketState
 from station.desks.outcome import Outcome
 from station.events import EventKind, StoredEvent
 from station.ids import InvalidId, SerialSpaceExhausted
 from station.inputs import address_zip
 from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
-from station.labels.model import Label
+from station.labels.model import Label, label_to_dict
 from station.labels.render import render
 from station.localtime import local
 from station.notify.consent import subscribe
@@ -41,6 +42,7 @@ from station.printing.profiles import ProfileError, profile
 from station.printing.queue import PrintQueue
 from station.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
 from station.sync import HubPort, HubUnavailable
+from station.till import DayClosed
 
 
 class AcceptanceError(ValueError):
@@ -139,7 +141,7 @@ class CounterDesk:
     def meter(self) -> Meter:
         """The station's meter, its registers sealed with its key (MeterKeyError when the key is not here)."""
         meter_id = self.station.config.meter_id
-        return Meter(self.station.db, meter_id, self.keys.mac_key(meter_id))
+        return Meter(self.station.db, meter_id, self.keys.mac_key(meter_id), self.station.clock)
 
     def init_meter(self) -> Outcome:
         """The explicit set-up step: the meter's signing key made (or kept) and enrolled, registers sealed."""
@@ -205,6 +207,7 @@ class CounterDesk:
         label_format: str | None = None,
         print_receipt: bool = True,
         deliver: Callable[[Acceptance], None] | None = None,
+        basket: int | None = None,
     ) -> Acceptance | Outcome:
         """Accept one piece (see the module's docstring); a refusal names why and changes nothing.
 
@@ -212,7 +215,9 @@ class CounterDesk:
         that cannot be written), the debit, the label job and the scan roll back with it.
         """
         try:
-            return self._accept(piece, facility, operator, phone, label_format, print_receipt, deliver)
+            return self._accept(
+                piece, facility, operator, phone, label_format, print_receipt, deliver, basket
+            )
         except (
             AcceptanceError,
             RateError,
@@ -222,6 +227,7 @@ class CounterDesk:
             InvalidPhone,
             ProfileError,
             MeterKeyError,
+            DayClosed,
         ) as exc:
             return Outcome.refused(str(exc), piece.tracking)
 
@@ -234,6 +240,7 @@ class CounterDesk:
         label_format: str | None,
         print_receipt: bool,
         deliver: Callable[[Acceptance], None] | None,
+        basket: int | None = None,
     ) -> Acceptance:
         station, config = self.station, self.station.config
         phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
@@ -257,9 +264,14 @@ class CounterDesk:
         today = station.clock().date()
         quote = self.quote(piece, today)
         key = self.keys.private_key(config.meter_id)  # read and checked once: it signs and seals
-        meter = Meter(station.db, config.meter_id, register_mac_key(key))
+        meter = Meter(station.db, config.meter_id, register_mac_key(key), station.clock)
         meter.ensure_sound()
         with station.db.transaction() as conn:
+            till.refuse_if_closed(conn, station.clock(), config.time_zone)
+            if basket is not None:
+                found_basket = baskets.get(conn, basket)
+                if found_basket is None or found_basket.state is not BasketState.OPEN:
+                    raise AcceptanceError(f"basket {basket} is not open: start a new customer")
             tracking, routing = self._tracking(piece, conn)
             serial = meter.debit(quote.total_cents)
             fields = IndiciaFields(
@@ -292,7 +304,12 @@ class CounterDesk:
             )
             label_bytes = render([label], fmt)
             job = self.queue.enqueue(
-                config.devices.printer, label_bytes, fmt, f"label {tracking}", item_id=tracking
+                config.devices.printer,
+                label_bytes,
+                fmt,
+                f"label {tracking}",
+                item_id=tracking,
+                source={"label": label_to_dict(label)},  # a reprint is rendered again, marked REPRINT n
             )
             receipt = Receipt(
                 facility,
@@ -336,9 +353,12 @@ class CounterDesk:
                         "destination_zip": piece.to_zip[:5],
                         "routing_zip": routing,
                         **({"weight_typed": piece.weight_reason} if piece.weight_reason else {}),
+                        **({"basket": basket} if basket is not None else {}),
                     },
                 ),
             )
+            if basket is not None:
+                baskets.add_line(conn, basket, tracking, quote.service_name, quote.total_cents)
             recipients.record(
                 conn, tracking, piece.recipient, piece.to_zip.strip()[:5] or None, station.clock(), facility
             )

@@ -17,7 +17,7 @@ from station.desks.scan import ScanDesk
 from station.events import EventKind
 from station.ids import SsccAllocator
 from station.labels.layouts import SackTagData, sack_tag
-from station.labels.model import Label
+from station.labels.model import Label, label_to_dict
 from station.labels.render import render
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
@@ -281,6 +281,7 @@ class DepotDesk:
             printer.language,
             f"sack tag {record.container_id}",
             item_id=record.container_id,
+            source={"label": label_to_dict(label)},
         )
         self.last_tag = SackTag(label, job)
         return self.last_tag

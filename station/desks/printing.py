@@ -9,9 +9,13 @@ from datetime import date
 from pathlib import Path
 
 from station.app import Station
+from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
+from station.events import EventKind
 from station.ids import InvalidId
-from station.labels.layouts import ItemTagData, item_tag
+from station.journal import events_of
+from station.labels.layouts import ItemTagData, item_tag, with_reprint_mark
+from station.labels.model import label_from_dict
 from station.labels.render import render
 from station.labels.rows import build_label
 from station.printing.profiles import profile
@@ -29,17 +33,76 @@ class PrintDesk:
         self.station = station
         self.queue = PrintQueue(station.db, station.clock)
 
-    def reprint(self, job_id: int) -> Outcome:
-        """The same label again (a jam, a smudge): a new job linked to the original, marked REPRINT."""
+    def reprint(
+        self,
+        job_id: int,
+        *,
+        facility: str = "",
+        operator: str = "",
+        supervisor: str | None = None,
+        pin: str | None = None,
+        reason: str = "",
+    ) -> Outcome:
+        """The same label again (a jam, a smudge), rendered again and marked REPRINT n.
+
+        An item's label is free to reprint until the item's first scan after acceptance; from then on
+        a second label could travel as a copy, so a supervisor's override is needed. Every reprint of
+        an item is journalled; a voided item's label is never printed again.
+        """
         original = self.queue.get(job_id)
         if original is None:
             return Outcome.refused(f"no print job {job_id} to reprint")
-        job = self.queue.reprint(job_id, original.payload)
+        station, item = self.station, original.item_id
+        with station.db.reading() as conn:
+            history = events_of(conn, item) if item else []
+        if any(e.kind is EventKind.VOID for e in history):
+            return Outcome.refused(f"{item} was voided: its label is not printed again", item)
+        journalled = any(e.kind is EventKind.ACCEPTANCE for e in history)
+        scanned = [e for e in history if e.kind.upu_code is not None and e.kind is not EventKind.ACCEPTANCE]
+        allowed: Supervision | None = None
+        if journalled and scanned:
+            checked = OperatorDesk(station).supervise(
+                supervisor, pin, "reprint", operator, str(item), reason or "label reprinted after a scan"
+            )
+            if not isinstance(checked, Supervision):
+                why = checked.reason or ""
+                if why.startswith("reprint needs a supervisor"):
+                    why = f"{item} was scanned ({scanned[0].kind}) after acceptance: " + why
+                return Outcome.refused(why, item)
+            allowed = checked
+        number = (
+            1 + sum(1 for e in history if e.kind is EventKind.REPRINT)
+            if journalled
+            else 1 + len(self.queue.reprints_of(job_id))
+        )
+        payload = original.payload
+        if original.source and "label" in original.source:
+            label = label_from_dict(original.source["label"])
+            payload = render([with_reprint_mark(label, number)], original.format)
+        with station.db.transaction() as conn:
+            job = self.queue.reprint(job_id, payload, number)
+            if journalled:
+                if allowed is not None:
+                    allowed.journal(station, conn, facility)
+                station.journal.append_in(
+                    conn,
+                    station.event(
+                        str(item),
+                        EventKind.REPRINT,
+                        facility,
+                        operator,
+                        extra={
+                            "reprint": number,
+                            "job": job,
+                            **({"supervisor": supervisor} if allowed else {}),
+                        },
+                    ),
+                )
         return Outcome(
             True,
             original.item_id,
-            message=f"reprint of {original.description} queued",
-            details={"print_job": job, "printer": original.printer},
+            message=f"REPRINT {number} of {original.description} queued",
+            details={"print_job": job, "printer": original.printer, "reprint": number},
         )
 
     def test_print(self, printer: str | None = None) -> Outcome:

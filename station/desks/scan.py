@@ -140,6 +140,18 @@ class ScanDesk:
         previous = containers.item_record(conn, item)
         if previous is None:
             return None, None
+        if previous.status is ItemStatus.VOIDED and kind.facts.upu_code is not None:
+            alert = self.event(
+                item,
+                EventKind.FRAUD_ALERT,
+                facility,
+                operator,
+                note=f"{kind} refused: the item was voided and its postage refunded",
+                extra={"rule": "voided-label", "raw": found.raw},
+            )
+            self.station.journal.append_in(conn, alert)
+            reason = f"{item} was voided at {previous.facility}: the label is dead (fraud alert)"
+            return Outcome.refused(reason, item), None
         if kind is EventKind.ACCEPTANCE and previous.accepted:
             alert = self.event(
                 item,

@@ -8,7 +8,7 @@ the ZPL renderer escapes every field again.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from station.ids import S10, Impb, InvalidId, Sscc
@@ -217,3 +217,14 @@ def item_tag(data: ItemTagData, dpi: int = 203) -> Label:
     if data.note:
         el.append(Text(d(0.1), d(0.84), d(0.1), clean(data.note, 30)))
     return Label("item-2x1", d(2.0), d(1.0), dpi, tuple(el))
+
+
+def with_reprint_mark(label: Label, number: int) -> Label:
+    """The label again, its banner (the first white-on-black text, else the first bold one) saying
+    REPRINT n, so a second label in circulation is plain to see."""
+    texts = [e for e in label.elements if isinstance(e, Text)]
+    banner = next((t for t in texts if t.reverse), None) or next((t for t in texts if t.bold), None)
+    if banner is None:
+        return label
+    marked = replace(banner, text=clean(f"REPRINT {number} - {banner.text}", 28))
+    return replace(label, elements=tuple(marked if e is banner else e for e in label.elements))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import barcode.codex
 
@@ -90,3 +91,29 @@ class Label:
     def barcodes(self) -> list[Code128 | DataMatrix]:
         """The label's symbols (what a verifier must read back)."""
         return [e for e in self.elements if isinstance(e, Code128 | DataMatrix)]
+
+
+_ELEMENTS: dict[str, type[Element]] = {"text": Text, "box": Box, "code128": Code128, "datamatrix": DataMatrix}
+
+
+def label_to_dict(label: Label) -> dict[str, object]:
+    """The label as plain JSON-ready data (a print job keeps it, so a reprint is rendered again)."""
+    names = {kind: name for name, kind in _ELEMENTS.items()}
+    return {
+        "name": label.name,
+        "width": label.width,
+        "height": label.height,
+        "dpi": label.dpi,
+        "elements": [{"type": names[type(e)], **asdict(e)} for e in label.elements],
+    }
+
+
+def label_from_dict(data: dict[str, Any]) -> Label:
+    """The label `label_to_dict` made."""
+    elements: list[Element] = []
+    for item in data["elements"]:
+        fields = dict(item)
+        elements.append(_ELEMENTS[fields.pop("type")](**fields))
+    return Label(
+        str(data["name"]), int(data["width"]), int(data["height"]), int(data["dpi"]), tuple(elements)
+    )

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from station.app import Station
-from station.notify import subscribers
+from station.notify import feedback, subscribers
 from station.notify.outbox import cancel_waiting, queue_message
 from station.notify.phone import to_e164
 from station.scanning import ITEM_KINDS, Identified, classify
@@ -132,6 +132,12 @@ def handle_inbound(station: Station, phone_text: str, body: str, source: str = "
             _set_state(station, conn, phone, SubscriberState.ACTIVE, f"{source}:YES")
             queue_message(station, conn, phone, item, "optin_confirmed")
             return InboundResult(phone, "active", "optin_confirmed")
+        if len(words) == 1 and words[0] in {"1", "2", "3", "4", "5"}:
+            about = feedback.awaiting(conn, phone)
+            if about is not None:
+                feedback.record(conn, phone, about, int(words[0]), station.clock().isoformat())
+                queue_message(station, conn, phone, about, "feedback_thanks")
+                return InboundResult(phone, "feedback", "feedback_thanks")
         found = classify(body)
         if isinstance(found, Identified) and found.kind in ITEM_KINDS:
             subscribers.follow(conn, phone, found.id, station.clock().isoformat())

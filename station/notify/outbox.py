@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from station.containers import contents_recursive, is_sack
-from station.events import Event, StoredEvent
-from station.notify import subscribers, templates
+from station.events import Event, EventKind, StoredEvent
+from station.notify import feedback, subscribers, templates
 from station.states import WAITING_OUTBOX_STATES, OutboxState, SubscriberState
 
 if TYPE_CHECKING:
@@ -46,7 +46,13 @@ CREATE INDEX IF NOT EXISTS sms_outbox_due ON sms_outbox (state, not_before);
 CREATE INDEX IF NOT EXISTS sms_outbox_phone ON sms_outbox (phone, created_at);
 """
 
-NOT_URGENT = {"accepted", "in_transit", "delayed", "returned"}  # replies to the customer are never held
+NOT_URGENT = {
+    "accepted",
+    "in_transit",
+    "delayed",
+    "returned",
+    "feedback",
+}  # replies to the customer are never held
 # Replies about consent itself: they go to numbers that have not (or no longer) opted in, are never held by
 # quiet hours or the rate limit, and are the only messages a stopped number can get (its confirmation).
 CONSENT_TEMPLATES = {"optin_request", "stop_confirmed", "item_stopped", "start_confirmed", "help", "unknown"}
@@ -231,6 +237,8 @@ def queue_for_event(station: Station, conn: sqlite3.Connection, event: Event) ->
     for item in items:
         for phone in subscribers.followers(conn, item):
             queue_message(station, conn, phone, item, facts.sms_template, event_id=event.event_id)
+            if event.kind is EventKind.DELIVERED and not feedback.asked(conn, phone, item):
+                queue_message(station, conn, phone, item, feedback.TEMPLATE, event_id=event.event_id)
 
 
 def install_notifications(station: Station) -> None:

@@ -21,6 +21,7 @@ from station.postage.indicia import (
     piece_use,
     record_piece_use,
     verify_signature,
+    voided_at,
 )
 from station.postage.rates import RateError, RateTable, money
 from station.scanning import Identified
@@ -71,6 +72,9 @@ def verify_indicia(
             )
         elif row is None and record_use and not report.problems:
             record_piece_use(conn, fields.meter_id, fields.piece, tracking, station.clock().isoformat())
+        voided = voided_at(conn, fields.meter_id, fields.piece)
+        if voided is not None:
+            report.problems.append(f"voided on {voided[:10]}: its postage was refunded, the label is dead")
     age = (today - fields.mailed_on).days
     window = station.config.acceptance_window_days
     if age > window or age < -1:

@@ -140,7 +140,34 @@ def piece_use(conn: sqlite3.Connection, meter_id: str, piece: int) -> tuple[str,
 
 def record_piece_use(conn: sqlite3.Connection, meter_id: str, piece: int, tracking: str, at: str) -> None:
     """Remember that this piece serial paid for this item (a second item with it is a copied label)."""
-    conn.execute("INSERT INTO indicia_seen VALUES (?,?,?,?)", (meter_id, piece, tracking, at))
+    conn.execute(
+        "INSERT INTO indicia_seen (meter_id, piece, tracking, first_seen) VALUES (?,?,?,?)",
+        (meter_id, piece, tracking, at),
+    )
+
+
+def migrate_v7(conn: sqlite3.Connection) -> None:
+    """Schema 7: a piece voided after payment (its postage refunded) is marked, so its label is dead."""
+    conn.execute("ALTER TABLE indicia_seen ADD COLUMN voided_at TEXT")
+
+
+def mark_voided(conn: sqlite3.Connection, meter_id: str, piece: int, at: str) -> bool:
+    """The piece's postage was refunded: its indicia is void from now on (False: not known, or void)."""
+    return (
+        conn.execute(
+            "UPDATE indicia_seen SET voided_at = ? WHERE meter_id = ? AND piece = ? AND voided_at IS NULL",
+            (at, meter_id, piece),
+        ).rowcount
+        == 1
+    )
+
+
+def voided_at(conn: sqlite3.Connection, meter_id: str, piece: int) -> str | None:
+    """When the piece was voided, if it was."""
+    row = conn.execute(
+        "SELECT voided_at FROM indicia_seen WHERE meter_id = ? AND piece = ?", (meter_id, piece)
+    ).fetchone()
+    return str(row[0]) if row and row[0] else None
 
 
 class MeterKeyError(IndiciaError):

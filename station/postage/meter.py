@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
+from station.clock import utc_now
 from station.db import Database
 from station.postage.rates import money
 
@@ -44,6 +46,32 @@ def migrate_v3(conn: sqlite3.Connection) -> None:
     """Schema 3: each meter's registers carry a MAC keyed by the meter's key (which is not in the database),
     so registers edited in place are caught. Registers from before are sealed by `station meter init`."""
     conn.execute("ALTER TABLE meter_registers ADD COLUMN mac TEXT")
+
+
+def migrate_v7(conn: sqlite3.Connection) -> None:
+    """Schema 7: each line of the meter's log says when (the till's close reads a day's lines)."""
+    conn.execute("ALTER TABLE meter_log ADD COLUMN at TEXT")
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of a meter's log: what happened and the registers after it."""
+
+    kind: str
+    cents: int
+    piece: int | None
+    descending: int
+    ascending: int
+    at: str | None
+
+
+def log_lines(conn: sqlite3.Connection, meter_id: str) -> list[LogLine]:
+    """The meter's whole log, oldest first."""
+    rows = conn.execute(
+        "SELECT kind, cents, piece, descending, ascending, at FROM meter_log WHERE meter_id = ? ORDER BY id",
+        (meter_id,),
+    )
+    return [LogLine(str(r[0]), int(r[1]), r[2], int(r[3]), int(r[4]), r[5]) for r in rows]
 
 
 class MeterError(RuntimeError):
@@ -83,10 +111,17 @@ class Meter:
     meter. Without it (tests of the register arithmetic alone) there is no MAC.
     """
 
-    def __init__(self, db: Database, meter_id: str, mac_key: bytes | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        meter_id: str,
+        mac_key: bytes | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.db = db
         self.meter_id = meter_id
         self.mac_key = mac_key
+        self.clock = clock  # each line of the log says when: the till's day is read from it
         if db.read_only:
             return
         with db.transaction() as conn:
@@ -134,6 +169,24 @@ class Meter:
                 (cents, cents, self.meter_id),
             )
             self._log(conn, "credit", cents, None, r.descending + cents, r.ascending)
+            if self.mac_key is not None:
+                self._seal(conn)
+            return self._read(conn)
+
+    def refund(self, cents: int, piece: int) -> Registers:
+        """Postage of a voided piece given back (inside the caller's transaction). As real meters keep
+        it, the ascending register (postage printed) never goes down: the refund is a line of its own
+        that adds to the funds and to the total credited, so the control sum still holds."""
+        if cents <= 0:
+            raise MeterError("a refund must be a positive amount")
+        with self._locking_on_failure(), self.db.transaction() as conn:
+            r = self._checked(conn)
+            conn.execute(
+                "UPDATE meter_registers SET descending = descending + ?, total_credited = total_credited + ?"
+                " WHERE meter_id = ?",
+                (cents, cents, self.meter_id),
+            )
+            self._log(conn, "refund", cents, piece, r.descending + cents, r.ascending)
             if self.mac_key is not None:
                 self._seal(conn)
             return self._read(conn)
@@ -222,9 +275,9 @@ class Meter:
         self, conn: sqlite3.Connection, kind: str, cents: int, piece: int | None, desc: int, asc: int
     ) -> None:
         conn.execute(
-            "INSERT INTO meter_log (meter_id, kind, cents, piece, descending, ascending)"
-            " VALUES (?,?,?,?,?,?)",
-            (self.meter_id, kind, cents, piece, desc, asc),
+            "INSERT INTO meter_log (meter_id, kind, cents, piece, descending, ascending, at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (self.meter_id, kind, cents, piece, desc, asc, self.clock().isoformat()),
         )
 
     def lock(self, reason: str) -> None:

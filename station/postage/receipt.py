@@ -37,6 +37,7 @@ class Receipt:
     clerk: str
     at: datetime
     lines: tuple[ReceiptLine, ...]
+    payment: tuple[str, ...] = ()  # "CASH $50.00", "CHANGE $13.23" or "CARD ref 4410": after the total
 
     @property
     def total_cents(self) -> int:
@@ -52,7 +53,7 @@ class Receipt:
                 f"  {line.service}  {line.weight_g / 1000:.3f} kg",
                 f"  postage {money(line.postage_cents)}  meter {line.meter_id} #{line.piece}",
             ]
-        out += ["", f"TOTAL {money(self.total_cents)}", "Track your item: scan the code below"]
+        out += ["", f"TOTAL {money(self.total_cents)}", *self.payment, "Track your item: scan the code below"]
         return out
 
 
@@ -183,10 +184,45 @@ def certificate_of_mailing(receipt: Receipt, sender: str) -> bytes:
     return buffer.getvalue()
 
 
+def document_escpos(lines: list[str]) -> bytes:
+    """Lines of text as ESC/POS raster for the 80 mm counter printer (the till's copy)."""
+    path = font_path(False)
+    font = ImageFont.truetype(str(path), 22) if path else ImageFont.load_default(size=22)
+    image = Image.new("1", (PRINTABLE_DOTS_80MM, 40 + len(lines) * 28), 1)
+    draw = ImageDraw.Draw(image)
+    for n, text in enumerate(lines):
+        draw.text((8, 20 + n * 28), text, font=font, fill=0)
+    return image_to_escpos(image)
+
+
+def document_pdf(title: str, lines: list[str]) -> bytes:
+    """Lines of text as an A4 PDF with real (searchable) text, page after page."""
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=A4)
+    c.setTitle(title)
+    _width, height = A4
+    y = height - 50
+    c.setFont("Helvetica-Bold", 13)
+    c.drawString(50, y, title)
+    c.setFont("Helvetica", 10)
+    for text in lines:
+        y -= 15
+        if y < 50:
+            c.showPage()
+            c.setFont("Helvetica", 10)
+            y = height - 50
+        c.drawString(50, y, text)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
 __all__ = [
     "Receipt",
     "ReceiptLine",
     "certificate_of_mailing",
+    "document_escpos",
+    "document_pdf",
     "receipt_escpos",
     "receipt_pdf",
 ]

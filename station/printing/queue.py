@@ -159,8 +159,8 @@ class PrintQueue:
         with self.db.transaction() as conn:
             self._set(conn, [job_id], JobState.FAILED, error)
 
-    def reprint(self, job_id: int, payload: bytes) -> int:
-        """An operator's explicit reprint: a new job linked to the original (payload says REPRINT)."""
+    def reprint(self, job_id: int, payload: bytes, number: int = 1) -> int:
+        """An operator's explicit reprint: a new job linked to the original (payload says REPRINT n)."""
         original = self.get(job_id)
         if original is None:
             raise KeyError(f"no print job {job_id}")
@@ -168,11 +168,16 @@ class PrintQueue:
             original.printer,
             payload,
             original.format,
-            "REPRINT " + original.description,
+            f"REPRINT {number} {original.description}",
             item_id=original.item_id,
             source=original.source,
             reprint_of=job_id,
         )
+
+    def reprints_of(self, job_id: int) -> list[int]:
+        """The jobs that reprinted this one."""
+        with self.db.reading() as conn:
+            return [r[0] for r in conn.execute("SELECT id FROM print_jobs WHERE reprint_of = ?", (job_id,))]
 
     def get(self, job_id: int) -> PrintJob | None:
         """One job."""

@@ -137,6 +137,12 @@ COMMANDS = [
     lambda a, b, c: ["sms", "outbox", "--json"],
     lambda a, b, c: ["sms", "worker", "--once", "--gateway", a, "--interval", b],
     lambda a, b, c: ["demo", "--items", a, "--seed", b],
+    lambda a, b, c: ["operator", "add", a, "--role", "admin", "--pin", b],
+    lambda a, b, c: ["operator", "add", a, "--role", b, "--pin", c, "--by", a, "--by-pin", b],
+    lambda a, b, c: ["operator", "disable", a, "--by", b, "--by-pin", c],
+    lambda a, b, c: ["operator", "badge", a, "--out", "{tmp}/" + b + ".pdf"],
+    lambda a, b, c: ["void", a, "--supervisor", b, "--pin", c, "--reason", a],
+    lambda a, b, c: ["reprint", a, "--supervisor", b, "--pin", c],
     lambda a, b, c: [
         "scan",
         "--event",

@@ -359,7 +359,9 @@ class CounterMode(Mode):
             self.ctx.feedback.bad("no label printed here yet")
             return
         ctx, job = self.ctx, self.last.print_job
-        ctx.background.run(lambda: ctx.printing.reprint(job), self._reprinted)
+        ctx.background.run(
+            lambda: ctx.printing.reprint(job, facility=ctx.facility, operator=ctx.operator), self._reprinted
+        )
 
     def _reprinted(self, outcome: Outcome | None, error: BaseException | None) -> None:
         if error is not None or outcome is None:

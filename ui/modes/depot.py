@@ -180,7 +180,10 @@ class DepotMode(Mode):
             self.ctx.feedback.bad("no sack tag printed here yet")
             return
         ctx, job = self.ctx, self.last_tag_job
-        self._run(lambda: ctx.printing.reprint(job), lambda outcome: None)
+        self._run(
+            lambda: ctx.printing.reprint(job, facility=ctx.facility, operator=ctx.operator),
+            lambda outcome: None,
+        )
 
     def _run(
         self,

@@ -1,0 +1,233 @@
+"""The basket desk: one customer's pieces, one total, one payment, one receipt.
+
+Pieces are accepted into an open basket one by one (each charged to the meter and labelled as it is
+added); a piece taken out before payment is voided with no one's say-so; payment is cash (what was
+tendered, the change to give) or card (the terminal's reference, typed or scanned: no card data is
+kept). The receipt is printed once, at payment, with every line, the total and the payment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from station import baskets, till
+from station.app import Station
+from station.baskets import CARD_REF_MAX, Basket, BasketState, Payment
+from station.desks.counter import Acceptance, CounterDesk, Piece
+from station.desks.outcome import Outcome
+from station.desks.voids import VoidDesk
+from station.journal import events_of
+from station.localtime import local
+from station.postage.rates import money
+from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
+from station.printing.profiles import profile
+from station.printing.queue import PrintQueue
+from station.scanning import canonical_id
+
+_CARD_REF = re.compile(rf"^[A-Za-z0-9-]{{4,{CARD_REF_MAX}}}$")
+_CARD_NUMBER = re.compile(r"^\d{13,19}$")
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A basket paid: the total, the change to hand over, the receipt job."""
+
+    basket: Basket
+    receipt_job: int | None
+
+    ok = True
+    reason: str | None = None
+    warning: str | None = None
+
+    @property
+    def line(self) -> str:
+        """What `station basket pay` prints."""
+        b = self.basket
+        change = f"  change {money(b.change_cents or 0)}" if b.method is Payment.CASH else ""
+        return f"PAID basket {b.id}: {len(b.live_lines)} pieces, {money(b.total_cents)} by {b.method}{change}"
+
+    @property
+    def text(self) -> str:
+        """The banner."""
+        return self.line.removeprefix("PAID ")
+
+    def to_json(self) -> dict[str, object]:
+        """`--json`."""
+        b = self.basket
+        return {
+            "ok": True,
+            "basket": b.id,
+            "pieces": [line.item_id for line in b.live_lines],
+            "total_cents": b.total_cents,
+            "method": str(b.method),
+            "tendered_cents": b.tendered,
+            "change_cents": b.change_cents,
+            "card_ref": b.card_ref,
+            "receipt_job": self.receipt_job,
+        }
+
+
+class BasketDesk:
+    """Baskets at one counter."""
+
+    def __init__(self, station: Station, counter: CounterDesk | None = None) -> None:
+        self.station = station
+        self.counter = counter or CounterDesk(station)
+        self.queue = PrintQueue(station.db, station.clock)
+
+    def open(self, operator: str) -> Outcome:
+        """A new customer."""
+        with self.station.db.transaction() as conn:
+            basket = baskets.open_basket(conn, operator, self.station.clock().isoformat())
+        return Outcome(True, str(basket), message="basket open", details={"basket": basket})
+
+    def get(self, basket_id: int) -> Basket | None:
+        """The basket as it stands."""
+        with self.station.db.reading() as conn:
+            return baskets.get(conn, basket_id)
+
+    def add(
+        self,
+        basket_id: int,
+        piece: Piece,
+        *,
+        facility: str,
+        operator: str,
+        phone: str | None = None,
+        deliver: Callable[[Acceptance], None] | None = None,
+    ) -> Acceptance | Outcome:
+        """Accept one piece into the basket (no receipt yet: one for the whole basket at payment)."""
+        return self.counter.accept(
+            piece,
+            facility=facility,
+            operator=operator,
+            phone=phone,
+            print_receipt=False,
+            deliver=deliver,
+            basket=basket_id,
+        )
+
+    def remove(self, basket_id: int, item: str, *, facility: str, operator: str) -> Outcome:
+        """Take a piece out before payment: voided, its postage back in the meter, no one's say-so."""
+        item_id = canonical_id(item)
+        basket = self.get(basket_id)
+        if basket is None or basket.state is not BasketState.OPEN:
+            return Outcome.refused(f"basket {basket_id} is not open", item_id)
+        if item_id not in {line.item_id for line in basket.live_lines}:
+            return Outcome.refused(f"{item_id} is not in basket {basket_id}", item_id)
+        return VoidDesk(self.station).void(
+            item_id,
+            supervisor=None,
+            pin=None,
+            reason="taken out before payment",
+            facility=facility,
+            operator=operator,
+        )
+
+    def pay_cash(
+        self, basket_id: int, tendered_cents: int, *, facility: str, operator: str
+    ) -> Paid | Outcome:
+        """Cash: what the customer handed over must cover the total; the change is worked out."""
+        basket = self._payable(basket_id)
+        if isinstance(basket, Outcome):
+            return basket
+        if tendered_cents < basket.total_cents:
+            return Outcome.refused(
+                f"{money(tendered_cents)} tendered, the basket is {money(basket.total_cents)}:"
+                f" {money(basket.total_cents - tendered_cents)} short",
+                str(basket_id),
+            )
+        change = tendered_cents - basket.total_cents
+        lines = (f"CASH {money(tendered_cents)}", f"CHANGE {money(change)}")
+        return self._pay(
+            basket, Payment.CASH, lines, facility, operator, tendered=tendered_cents, change=change
+        )
+
+    def pay_card(self, basket_id: int, reference: str, *, facility: str, operator: str) -> Paid | Outcome:
+        """Card: the terminal's reference for the payment (never the card number)."""
+        basket = self._payable(basket_id)
+        if isinstance(basket, Outcome):
+            return basket
+        ref = reference.strip()
+        if _CARD_NUMBER.match(ref.replace(" ", "")):
+            return Outcome.refused(
+                "that looks like a card number: type the terminal's reference", str(basket_id)
+            )
+        if not _CARD_REF.match(ref):
+            return Outcome.refused(
+                f"card reference: 4 to {CARD_REF_MAX} letters, digits or '-', from the terminal's slip",
+                str(basket_id),
+            )
+        return self._pay(basket, Payment.CARD, (f"CARD ref {ref}",), facility, operator, card_ref=ref)
+
+    def _payable(self, basket_id: int) -> Basket | Outcome:
+        basket = self.get(basket_id)
+        if basket is None:
+            return Outcome.refused(f"no basket {basket_id}", str(basket_id))
+        if basket.state is not BasketState.OPEN:
+            return Outcome.refused(f"basket {basket_id} is {basket.state}", str(basket_id))
+        if not basket.live_lines:
+            return Outcome.refused(f"basket {basket_id} is empty: nothing to pay", str(basket_id))
+        return basket
+
+    def _pay(
+        self,
+        basket: Basket,
+        method: Payment,
+        payment_lines: tuple[str, ...],
+        facility: str,
+        operator: str,
+        *,
+        tendered: int | None = None,
+        change: int | None = None,
+        card_ref: str | None = None,
+    ) -> Paid | Outcome:
+        station, config = self.station, self.station.config
+        with station.db.reading() as conn:
+            if till.closed(conn, till.local_day(station.clock(), config.time_zone)):
+                return Outcome.refused(
+                    "the till is closed for today: no more payments dated today", str(basket.id)
+                )
+        with station.db.transaction() as conn:
+            receipt_lines = []
+            for line in basket.live_lines:
+                accepted = next(e for e in events_of(conn, line.item_id) if str(e.kind) == "acceptance")
+                receipt_lines.append(
+                    ReceiptLine(
+                        line.item_id,
+                        line.service,
+                        accepted.weight_g or 0,
+                        line.cents,
+                        str(accepted.extra.get("meter_id", "")),
+                        int(accepted.extra.get("piece", 0)),
+                    )
+                )
+            receipt = Receipt(
+                facility,
+                operator,
+                local(station.clock(), config.time_zone),
+                tuple(receipt_lines),
+                payment_lines,
+            )
+            baskets.record_payment(
+                conn,
+                basket.id,
+                method,
+                station.clock().isoformat(),
+                tendered=tendered,
+                change=change,
+                card_ref=card_ref,
+                total=basket.total_cents,
+            )
+            printer = profile(config.devices.receipt_printer_profile)
+            data, fmt = (
+                (receipt_pdf(receipt), "pdf")
+                if printer.language == "pdf"
+                else (receipt_escpos(receipt), "escpos")
+            )
+            job = self.queue.enqueue(config.devices.receipt_printer, data, fmt, f"receipt basket {basket.id}")
+            paid = baskets.get(conn, basket.id)
+        assert paid is not None
+        return Paid(paid, job)

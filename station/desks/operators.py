@@ -1,0 +1,160 @@
+"""The operators desk: who works at the station, their badges, and a supervisor's override.
+
+Operators are managed by an admin (the first operator of a station must be an admin, added by
+whoever sets the station up). A supervisor override is the supervisor's name and PIN given at another
+operator's station for one exception; it is checked, counted when wrong, and journalled as an
+`override` event naming both people, inside the transaction of the exception it allows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from station import operators
+from station.app import Station
+from station.desks.outcome import Outcome
+from station.events import EventKind, StoredEvent
+from station.labels.model import Code128, Label, Text
+from station.labels.render import render
+from station.operators import Operator, OperatorError, Role
+
+BADGE_WIDTH_IN, BADGE_HEIGHT_IN = 2.25, 1.25  # a 2.25 x 1.25 in thermal label, or a card
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """A checked override: who allowed what, for whom; `journal` writes it inside the action."""
+
+    supervisor: str
+    operator: str
+    action: str
+    item_id: str
+    reason: str
+
+    def journal(self, station: Station, conn: sqlite3.Connection, facility: str) -> StoredEvent:
+        """The `override` event, naming both people (inside the caller's transaction)."""
+        return station.journal.append_in(
+            conn,
+            station.event(
+                self.item_id,
+                EventKind.OVERRIDE,
+                facility,
+                self.operator,
+                note=f"{self.action} authorised by {self.supervisor}: {self.reason}"[:500],
+                extra={"action": self.action, "supervisor": self.supervisor, "operator": self.operator},
+            ),
+        )
+
+
+class OperatorDesk:
+    """Operators and overrides at one station."""
+
+    def __init__(self, station: Station) -> None:
+        self.station = station
+
+    def add(
+        self, name: str, role: str, pin: str, by: str | None = None, by_pin: str | None = None
+    ) -> Outcome:
+        """A new operator (an admin's name and PIN needed once the station has operators)."""
+        with self.station.db.transaction() as conn:
+            if operators.any_operators(conn):
+                refusal = self._admin(conn, by, by_pin)
+                if refusal is not None:
+                    return refusal
+            elif role != Role.ADMIN:
+                return Outcome.refused("the station's first operator must be an admin (--role admin)", name)
+            try:
+                made = operators.add(conn, name, role, pin, self.station.clock().isoformat())
+            except OperatorError as exc:
+                return Outcome.refused(str(exc), name)
+        return Outcome(
+            True, made.name, message=f"{made.role}, badge {made.badge}", details={"badge": made.badge}
+        )
+
+    def set_enabled(self, name: str, enabled: bool, by: str | None, by_pin: str | None) -> Outcome:
+        """Disable an operator, or enable them again (after five wrong PINs): an admin's act."""
+        with self.station.db.transaction() as conn:
+            refusal = self._admin(conn, by, by_pin)
+            if refusal is not None:
+                return refusal
+            if not enabled and by == name:
+                return Outcome.refused("an admin cannot disable themselves", name)
+            try:
+                done = operators.set_enabled(conn, name, enabled, f"disabled by {by}")
+            except OperatorError as exc:
+                return Outcome.refused(str(exc), name)
+        return Outcome(True, done.name, message="enabled" if done.enabled else "disabled")
+
+    def listing(self) -> list[Operator]:
+        """Every operator."""
+        with self.station.db.reading() as conn:
+            return operators.listing(conn)
+
+    def badge(self, name: str, fmt: str, dpi: int = 203) -> bytes | Outcome:
+        """The operator's badge: their name and a Code 128 of their badge token, in ZPL or PDF."""
+        with self.station.db.reading() as conn:
+            found = operators.get(conn, name)
+        if found is None:
+            return Outcome.refused(f"no operator {name}", name)
+        width, height = int(BADGE_WIDTH_IN * dpi), int(BADGE_HEIGHT_IN * dpi)
+        module = max(2, dpi // 100)
+        label = Label(
+            f"badge {found.name}",
+            width,
+            height,
+            dpi,
+            (
+                Text(dpi // 10, dpi // 10, dpi // 6, found.name, bold=True, max_width=width - dpi // 5),
+                Text(dpi // 10, dpi // 10 + dpi // 5, dpi // 10, str(found.role).upper()),
+                Code128(dpi // 10, height // 2, height // 3, module, found.badge, hri=found.badge),
+            ),
+        )
+        return render([label], fmt)
+
+    def sign_in(self, badge_or_name: str, pin: str) -> Outcome:
+        """Who is at the station: a scanned badge (or a typed name) and the PIN."""
+        with self.station.db.transaction() as conn:
+            found = operators.by_badge(conn, badge_or_name) or operators.get(conn, badge_or_name.strip())
+            if found is None:
+                return Outcome.refused("badge not known at this station")
+            checked = operators.verify(conn, found.name, pin)
+        if not checked.ok or checked.operator is None:
+            return Outcome.refused(checked.reason, found.name)
+        who = checked.operator
+        return Outcome(
+            True,
+            who.name,
+            message=f"signed in as {who.role}",
+            details={"role": str(who.role), "screens": sorted(who.facts.screens)},
+        )
+
+    def supervise(
+        self, supervisor: str | None, pin: str | None, action: str, operator: str, item_id: str, reason: str
+    ) -> Supervision | Outcome:
+        """Check a supervisor's override for one action (the wrong-PIN count is committed either way)."""
+        if not supervisor or pin is None:
+            return Outcome.refused(f"{action} needs a supervisor: give --supervisor NAME --pin PIN", item_id)
+        if not reason.strip():
+            return Outcome.refused(f"{action}: say why (--reason)", item_id)
+        with self.station.db.transaction() as conn:
+            checked = operators.verify(conn, supervisor, pin)
+        if not checked.ok or checked.operator is None:
+            return Outcome.refused(f"override refused: {checked.reason}", item_id)
+        if not checked.operator.facts.supervises:
+            return Outcome.refused(f"override refused: {supervisor} is a {checked.operator.role}", item_id)
+        if supervisor == operator:
+            return Outcome.refused(
+                "override refused: a supervisor cannot authorise their own exception", item_id
+            )
+        return Supervision(supervisor, operator, action, item_id, reason.strip())
+
+    def _admin(self, conn: sqlite3.Connection, by: str | None, by_pin: str | None) -> Outcome | None:
+        if not by or by_pin is None:
+            return Outcome.refused("an admin's name and PIN are needed: --by NAME --by-pin PIN")
+        checked = operators.verify(conn, by, by_pin)
+        if not checked.ok or checked.operator is None:
+            return Outcome.refused(checked.reason)
+        if not checked.operator.facts.manages_operators:
+            return Outcome.refused(f"{by} is a {checked.operator.role}: only an admin manages operators")
+        return None

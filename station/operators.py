@@ -1,0 +1,211 @@
+"""Operators, their roles, their badges and their PINs: the owner of the `operators` table.
+
+A PIN (4 to 12 digits) or a passphrase (8 characters or more) is kept only as an Argon2id hash
+(argon2-cffi, OWASP's parameters: 19 MiB, 2 passes), never in clear. Five wrong PINs in a row disable
+the operator until an admin enables them again; a right PIN clears the count. A badge is a random
+token printed as a Code 128 barcode: the badge says who, the PIN proves it.
+
+What each role may do is one table (`ROLE_FACTS`): the screens it sees, whether it may authorise an
+exception (a supervisor override) and whether it manages operators.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+SCHEMA_V7 = """
+CREATE TABLE IF NOT EXISTS operators (
+    name         TEXT PRIMARY KEY,
+    role         TEXT NOT NULL,
+    pin_hash     TEXT NOT NULL,
+    badge        TEXT NOT NULL UNIQUE,
+    enabled      INTEGER NOT NULL DEFAULT 1,
+    wrong_pins   INTEGER NOT NULL DEFAULT 0,
+    disabled_why TEXT,
+    created_at   TEXT NOT NULL
+);
+"""
+MAX_WRONG_PINS = 5
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{1,31}$")
+BADGE = re.compile(r"^OP-[0-9A-Z]{10}$")
+_BADGE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O: read aloud without doubt
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+
+
+class Role(StrEnum):
+    """What an operator is at the station."""
+
+    CLERK = "clerk"
+    DEPOT = "depot"
+    CARRIER = "carrier"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleFacts:
+    """What a role may do."""
+
+    screens: frozenset[str]
+    supervises: bool = False  # may authorise an override at another operator's station
+    manages_operators: bool = False
+
+
+_ALL_SCREENS = frozenset({"counter", "depot", "carrier", "track", "devices"})
+ROLE_FACTS: dict[Role, RoleFacts] = {
+    Role.CLERK: RoleFacts(frozenset({"counter", "track"})),
+    Role.DEPOT: RoleFacts(frozenset({"depot", "track"})),
+    Role.CARRIER: RoleFacts(frozenset({"carrier", "track"})),
+    Role.SUPERVISOR: RoleFacts(_ALL_SCREENS - {"devices"}, supervises=True),
+    Role.ADMIN: RoleFacts(_ALL_SCREENS, supervises=True, manages_operators=True),
+}
+
+
+class OperatorError(ValueError):
+    """An operator command refused; the message is for the person at the station."""
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """One operator as the station knows them (never their PIN)."""
+
+    name: str
+    role: Role
+    badge: str
+    enabled: bool
+    wrong_pins: int
+    disabled_why: str | None
+
+    @property
+    def facts(self) -> RoleFacts:
+        """What this operator's role may do."""
+        return ROLE_FACTS[self.role]
+
+
+@dataclass(frozen=True, slots=True)
+class PinCheck:
+    """The answer to a PIN: who, whether it was right, and why not."""
+
+    operator: Operator | None
+    ok: bool
+    reason: str = ""
+
+
+def check_pin_rules(pin: str) -> None:
+    """A PIN of 4 to 12 digits or a passphrase of 8 characters or more, not one digit repeated."""
+    if pin.isdigit():
+        if not 4 <= len(pin) <= 12:
+            raise OperatorError("a PIN has 4 to 12 digits (or use a passphrase of 8 characters or more)")
+        if len(set(pin)) == 1:
+            raise OperatorError("a PIN of one digit repeated is refused: choose another")
+    elif len(pin) < 8:
+        raise OperatorError("a passphrase has at least 8 characters (or use a PIN of 4 to 12 digits)")
+
+
+def add(conn: sqlite3.Connection, name: str, role: str, pin: str, at: str) -> Operator:
+    """A new operator with a new badge (OperatorError for a bad name, role or PIN, or a name taken)."""
+    if not NAME.match(name):
+        raise OperatorError(f"operator name {name!r}: 2 to 32 letters, digits, '.', '_' or '-'")
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise OperatorError(f"role {role!r}: one of {', '.join(r.value for r in Role)}") from None
+    check_pin_rules(pin)
+    if conn.execute("SELECT 1 FROM operators WHERE name = ?", (name,)).fetchone():
+        raise OperatorError(f"operator {name} exists already")
+    badge = "OP-" + "".join(secrets.choice(_BADGE_ALPHABET) for _ in range(10))
+    conn.execute(
+        "INSERT INTO operators (name, role, pin_hash, badge, created_at) VALUES (?,?,?,?,?)",
+        (name, chosen, _hasher.hash(pin), badge, at),
+    )
+    found = get(conn, name)
+    assert found is not None
+    return found
+
+
+def get(conn: sqlite3.Connection, name: str) -> Operator | None:
+    """The operator called `name`, if any."""
+    row = conn.execute(
+        "SELECT name, role, badge, enabled, wrong_pins, disabled_why FROM operators WHERE name = ?", (name,)
+    ).fetchone()
+    return _operator(row) if row else None
+
+
+def by_badge(conn: sqlite3.Connection, badge: str) -> Operator | None:
+    """Whose badge this is (None for a badge the station does not know)."""
+    row = conn.execute(
+        "SELECT name, role, badge, enabled, wrong_pins, disabled_why FROM operators WHERE badge = ?",
+        (badge.strip().upper(),),
+    ).fetchone()
+    return _operator(row) if row else None
+
+
+def listing(conn: sqlite3.Connection) -> list[Operator]:
+    """Every operator, by name."""
+    rows = conn.execute(
+        "SELECT name, role, badge, enabled, wrong_pins, disabled_why FROM operators ORDER BY name"
+    )
+    return [_operator(r) for r in rows]
+
+
+def any_operators(conn: sqlite3.Connection) -> bool:
+    """True once the station has operators (before that, it runs as a single unnamed station)."""
+    return conn.execute("SELECT 1 FROM operators LIMIT 1").fetchone() is not None
+
+
+def set_enabled(conn: sqlite3.Connection, name: str, enabled: bool, why: str | None = None) -> Operator:
+    """Disable (with why) or enable again (the wrong-PIN count cleared)."""
+    done = conn.execute(
+        "UPDATE operators SET enabled = ?, disabled_why = ?, wrong_pins = CASE WHEN ? THEN 0 ELSE wrong_pins"
+        " END WHERE name = ?",
+        (int(enabled), None if enabled else why, int(enabled), name),
+    ).rowcount
+    if not done:
+        raise OperatorError(f"no operator {name}")
+    found = get(conn, name)
+    assert found is not None
+    return found
+
+
+def verify(conn: sqlite3.Connection, name: str, pin: str) -> PinCheck:
+    """Check a PIN inside the caller's transaction, counting a wrong one (commit it even when the
+    caller's action is refused: a wrong PIN must count). The fifth wrong one in a row disables."""
+    row = conn.execute("SELECT pin_hash FROM operators WHERE name = ?", (name,)).fetchone()
+    found = get(conn, name)
+    if row is None or found is None:
+        _hasher.hash(pin)  # the same time taken for a name that does not exist
+        return PinCheck(None, False, f"no operator {name}")
+    if not found.enabled:
+        return PinCheck(found, False, f"{name} is disabled: {found.disabled_why or 'by an admin'}")
+    try:
+        _hasher.verify(row[0], pin)
+    except (VerificationError, InvalidHashError):
+        wrong = found.wrong_pins + 1
+        if wrong >= MAX_WRONG_PINS:
+            conn.execute(
+                "UPDATE operators SET wrong_pins = ?, enabled = 0, disabled_why = ? WHERE name = ?",
+                (wrong, f"{MAX_WRONG_PINS} wrong PINs in a row: an admin enables them again", name),
+            )
+            return PinCheck(get(conn, name), False, f"wrong PIN: {name} is now disabled ({wrong} in a row)")
+        conn.execute("UPDATE operators SET wrong_pins = ? WHERE name = ?", (wrong, name))
+        left = MAX_WRONG_PINS - wrong
+        return PinCheck(get(conn, name), False, f"wrong PIN for {name} ({left} more and {name} is disabled)")
+    if _hasher.check_needs_rehash(row[0]):
+        conn.execute("UPDATE operators SET pin_hash = ? WHERE name = ?", (_hasher.hash(pin), name))
+    if found.wrong_pins:
+        conn.execute("UPDATE operators SET wrong_pins = 0 WHERE name = ?", (name,))
+    return PinCheck(get(conn, name), True)
+
+
+def _operator(row: sqlite3.Row) -> Operator:
+    name, role, badge, enabled, wrong, why = tuple(row)
+    return Operator(
+        str(name), Role(str(role)), str(badge), bool(enabled), int(wrong), None if why is None else str(why)
+    )

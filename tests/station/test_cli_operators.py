@@ -1,0 +1,167 @@
+"""Operators, voids and reprints from the command line: exit codes, one line each, PINs from stdin,
+and the badge read back from the printed label."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.renderers import decode, pdf_pages
+from tests.station.test_cli_desks import station
+
+ADMIN = ("--by", "root", "--by-pin", "correct horse battery")
+ITEM = "EE123456785US"
+
+
+def _station_with_staff(home: Path) -> None:
+    assert (
+        station(
+            "operator",
+            "add",
+            "root",
+            "--role",
+            "admin",
+            "--pin",
+            "-",
+            home=home,
+            stdin="correct horse battery\n",
+        ).returncode
+        == 0
+    )
+    assert (
+        station("operator", "add", "ann", "--role", "clerk", "--pin", "4821", *ADMIN, home=home).returncode
+        == 0
+    )
+    assert (
+        station(
+            "operator", "add", "sue", "--role", "supervisor", "--pin", "7392", *ADMIN, home=home
+        ).returncode
+        == 0
+    )
+    assert station("meter", "init", home=home).returncode == 0
+    assert station("meter", "credit", "100.00", home=home).returncode == 0
+    accepted = station(
+        "accept",
+        "--tracking",
+        ITEM,
+        "--weight",
+        "500g",
+        "--from-zip",
+        "10001",
+        "--to-zip",
+        "94105",
+        "--to",
+        "Bo Lee|2 Elm St|San Francisco CA 94105",
+        "--out",
+        str(home / "label.zpl"),
+        "--operator",
+        "ann",
+        home=home,
+    )
+    assert accepted.returncode == 0, accepted.stderr
+
+
+def test_operators_are_listed_without_secrets_and_managed_by_an_admin_only(tmp_path: Path) -> None:
+    _station_with_staff(tmp_path)
+    listed = station("operator", "list", "--json", home=tmp_path)
+    rows = json.loads(listed.stdout)
+    assert [(r["name"], r["role"], r["enabled"]) for r in rows] == [
+        ("ann", "clerk", True),
+        ("root", "admin", True),
+        ("sue", "supervisor", True),
+    ]
+    assert "4821" not in listed.stdout and "argon2" not in listed.stdout
+    by_clerk = station("operator", "disable", "sue", "--by", "ann", "--by-pin", "4821", home=tmp_path)
+    assert by_clerk.returncode == 1 and "only an admin manages operators" in by_clerk.stdout
+    assert station("operator", "disable", "sue", *ADMIN, home=tmp_path).returncode == 0
+    weak = station("operator", "add", "bob", "--role", "clerk", "--pin", "0000", *ADMIN, home=tmp_path)
+    assert weak.returncode == 1 and weak.stdout.startswith("REJECT a PIN of one digit repeated")
+    odd = station("operator", "add", "bob", "--role", "boss", "--pin", "5839", *ADMIN, home=tmp_path)
+    assert odd.returncode == 2 and "Traceback" not in odd.stderr  # argparse names the choices
+
+
+def test_a_badge_is_a_code_128_label_that_decodes_to_the_operators_token(tmp_path: Path) -> None:
+    _station_with_staff(tmp_path)
+    made = station("operator", "badge", "ann", "--out", str(tmp_path / "ann.pdf"), home=tmp_path)
+    assert made.returncode == 0, made.stderr
+    token = next(
+        r["badge"]
+        for r in json.loads(station("operator", "list", "--json", home=tmp_path).stdout)
+        if r["name"] == "ann"
+    )
+    pages = pdf_pages((tmp_path / "ann.pdf").read_bytes())  # poppler renders it, zxing-cpp reads it
+    assert [(fmt, raw) for fmt, _aim, raw in decode(pages[0])] == [("Code 128", token.encode())]
+    zpl = station("operator", "badge", "ann", "--out", str(tmp_path / "ann.zpl"), home=tmp_path)
+    assert zpl.returncode == 0 and (tmp_path / "ann.zpl").read_bytes().startswith(b"^XA")
+    nobody = station("operator", "badge", "zed", "--out", str(tmp_path / "zed.pdf"), home=tmp_path)
+    assert nobody.returncode == 1 and nobody.stdout.startswith("REJECT no operator zed")
+
+
+def test_void_and_reprint_from_the_command_line(tmp_path: Path) -> None:
+    _station_with_staff(tmp_path)
+    wrong = station(
+        "void", ITEM, "--supervisor", "sue", "--pin", "-", "--reason", "left", home=tmp_path, stdin="1111\n"
+    )
+    assert wrong.returncode == 1 and wrong.stdout.startswith("REJECT override refused: wrong PIN for sue")
+    assert station("reprint", ITEM, "--operator", "ann", home=tmp_path).stdout.startswith("OK")
+    scans = tmp_path / "scans.txt"
+    scans.write_text(ITEM + "\n")
+    assert (
+        station(
+            "scan",
+            "--event",
+            "arrival",
+            "--facility",
+            "DEPOT",
+            "--operator",
+            "dee",
+            "--input",
+            str(scans),
+            home=tmp_path,
+        ).returncode
+        == 0
+    )
+    refused = station("reprint", ITEM, "--operator", "ann", home=tmp_path)
+    assert refused.returncode == 1 and "needs a supervisor" in refused.stdout
+    again = station(
+        "reprint",
+        ITEM,
+        "--operator",
+        "ann",
+        "--supervisor",
+        "sue",
+        "--pin",
+        "7392",
+        "--reason",
+        "torn",
+        "--json",
+        home=tmp_path,
+    )
+    assert again.returncode == 0 and json.loads(again.stdout)["reprint"] == 2
+    voided = station(
+        "void",
+        ITEM,
+        "--supervisor",
+        "sue",
+        "--pin",
+        "7392",
+        "--reason",
+        "wrong address",
+        "--operator",
+        "ann",
+        home=tmp_path,
+    )
+    assert voided.returncode == 0 and voided.stdout.startswith(f"OK {ITEM} voided: $")
+    dead = station(
+        "scan",
+        "--event",
+        "out-for-delivery",
+        "--facility",
+        "DEPOT",
+        "--operator",
+        "dee",
+        "--input",
+        str(scans),
+        home=tmp_path,
+    )
+    assert dead.returncode == 1 and "was voided" in dead.stdout and "Traceback" not in dead.stderr
