@@ -85,11 +85,11 @@ def _v6(conn: sqlite3.Connection) -> None:
 
 
 def _v7(conn: sqlite3.Connection) -> None:
-    from station import baskets, operators, till
+    from station import baskets, delivery_pins, operators, till
     from station.notify import feedback
     from station.postage import indicia, meter
 
-    for module in (operators, baskets, till, feedback):
+    for module in (operators, baskets, till, feedback, delivery_pins):
         _run(module.SCHEMA_V7)(conn)
     indicia.migrate_v7(conn)
     meter.migrate_v7(conn)
@@ -112,7 +112,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         7,
-        "operators (Argon2id PINs, badges), baskets and payments, closed days, feedback, voided indicia",
+        "operators (Argon2id PINs, badges), baskets, closed days, feedback, delivery PINs, voided indicia",
         _v7,
     ),
 )

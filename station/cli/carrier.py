@@ -23,8 +23,13 @@ def register(sub: Subcommands) -> None:
     load.set_defaults(func=cmd_load)
     deliver = sub.add_parser("deliver", help="delivered: the recipient's signature and printed name")
     deliver.add_argument("item", metavar="ITEM")
-    deliver.add_argument("--signature", required=True, type=Path, help="the pad's .png, or .json strokes")
-    deliver.add_argument("--name", required=True, help="the recipient's name as they print it")
+    proof = deliver.add_mutually_exclusive_group(required=True)
+    proof.add_argument("--signature", type=Path, help="the pad's .png, or .json strokes")
+    proof.add_argument("--code", help="the delivery code the recipient tells you (PIN on delivery)")
+    deliver.add_argument("--name", help="the recipient's name as they print it (with --signature)")
+    deliver.add_argument("--supervisor", metavar="NAME", help="to deliver an item delivered already")
+    deliver.add_argument("--pin", metavar="PIN", help="the supervisor's PIN")
+    deliver.add_argument("--reason", default="", help="why it is delivered again")
     deliver.set_defaults(func=cmd_deliver)
     attempt = sub.add_parser(
         "attempt", help="could not deliver", epilog="reasons at the door: " + _reasons(DOOR_REASONS)
@@ -60,7 +65,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:
-    """Delivered with a signature."""
+    """Delivered with a signature, or against the recipient's delivery code."""
+    if args.code is not None:
+        with open_station(args) as station:
+            facility, operator = where(args, station)
+            done = CarrierDesk(station).deliver_by_code(
+                args.item, args.code, facility=facility, operator=operator
+            )
+        return answer(done, args.json)
+    if not args.name:
+        return answer(Outcome.refused("--name: the recipient's name as they print it", args.item), args.json)
     try:
         signature = load_signature(args.signature)
     except SignatureRefused as exc:
@@ -68,7 +82,14 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     with open_station(args) as station:
         facility, operator = where(args, station)
         done = CarrierDesk(station).deliver(
-            args.item, signature, args.name, facility=facility, operator=operator
+            args.item,
+            signature,
+            args.name,
+            facility=facility,
+            operator=operator,
+            supervisor=args.supervisor,
+            pin=args.pin,
+            reason=args.reason,
         )
     return answer(done, args.json)
 

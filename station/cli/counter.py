@@ -70,6 +70,11 @@ def register(sub: Subcommands) -> None:
     acc.add_argument("--operator", help="default: the station's operator")
     acc.add_argument("--json", action="store_true", help="answer with one JSON object")
     acc.add_argument(
+        "--pin-delivery",
+        action="store_true",
+        help="delivered only against a code texted to the recipient (needs --phone, opted in)",
+    )
+    acc.add_argument(
         "--basket", type=int, help="add to this open basket (`station basket open`): one receipt at payment"
     )
     acc.set_defaults(func=cmd_accept)
@@ -102,6 +107,7 @@ def _piece(args: argparse.Namespace) -> Piece:
         dims=Dimensions.parse(args.dims) if args.dims else None,
         signature=args.signature,
         declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
+        pin_delivery=bool(getattr(args, "pin_delivery", False)),
     )
 
 

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from station import containers, recipients
+from station import containers, delivery_pins, recipients
 from station.app import Station
 from station.delivery import (
     Signature,
@@ -22,6 +22,7 @@ from station.delivery import (
     proof_of_delivery_pdf,
     store_signature,
 )
+from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.events import REASON_CODES, EventKind
@@ -108,9 +109,19 @@ class CarrierDesk:
         )
 
     def deliver(
-        self, raw: str, signature: Signature | SignatureImage, name: str, *, facility: str, operator: str
+        self,
+        raw: str,
+        signature: Signature | SignatureImage,
+        name: str,
+        *,
+        facility: str,
+        operator: str,
+        supervisor: str | None = None,
+        pin: str | None = None,
+        reason: str = "",
     ) -> Outcome:
-        """Delivered to `name`, who signed: the signature and a proof of delivery are kept."""
+        """Delivered to `name`, who signed: the signature and a proof of delivery are kept. An item
+        delivered already is delivered again only under a supervisor's override."""
         item = _item(raw)
         if isinstance(item, Outcome):
             return item
@@ -123,10 +134,25 @@ class CarrierDesk:
             return Outcome.refused(str(exc), item)
         with self.station.db.reading() as conn:
             known = containers.item_record(conn, item)
-        if known is not None and known.status is ItemStatus.DELIVERED:
+            code_state = delivery_pins.state_of(conn, item)
+        if code_state is delivery_pins.PinState.ISSUED:
             return Outcome.refused(
-                f"{item} was already delivered (at {known.facility}): not delivered again", item
+                f"{item} is delivered against the code texted to the recipient: ask for it"
+                f" ({delivery_pins.MAX_WRONG} tries, then a signature)",
+                item,
             )
+        allowed: Supervision | None = None
+        if known is not None and known.status is ItemStatus.DELIVERED:
+            if supervisor is None:
+                return Outcome.refused(
+                    f"{item} was already delivered (at {known.facility}): not delivered again", item
+                )
+            checked = OperatorDesk(self.station).supervise(
+                supervisor, pin, "deliver again", operator, item, reason or "delivered again"
+            )
+            if not isinstance(checked, Supervision):
+                return checked
+            allowed = checked
         folder = self.station.paths.signatures
         ref = store_signature(signature, folder)
         done = self.scans.record(
@@ -136,6 +162,7 @@ class CarrierDesk:
             operator=operator,
             signature_ref=ref,
             note=f"received by {name}"[:200],
+            supervised=allowed,
         )
         if not done.ok or done.stored is None:
             for leftover in folder.glob(f"{ref}.*"):  # refused after all: keep no orphan signature
@@ -158,6 +185,33 @@ class CarrierDesk:
             stored=done.stored,
             details={"signature_ref": ref, "proof_of_delivery": str(pod)},
         )
+
+    def deliver_by_code(self, raw: str, code: str, *, facility: str, operator: str) -> Outcome:
+        """Delivered against the code the recipient tells the carrier (three wrong: a signature)."""
+        item = _item(raw)
+        if isinstance(item, Outcome):
+            return item
+        with self.station.db.reading() as conn:
+            known = containers.item_record(conn, item)
+        if known is not None and known.status is ItemStatus.DELIVERED:
+            return Outcome.refused(f"{item} was already delivered (at {known.facility})", item)
+        with self.station.db.transaction() as conn:  # a wrong code is counted even when refused
+            checked = delivery_pins.check(conn, self.station.paths.keys, item, code)
+        if not checked.ok:
+            return Outcome.refused(
+                checked.reason, item, code_state=str(checked.state), tries_left=checked.left
+            )
+        done = self.scans.record(
+            item,
+            EventKind.DELIVERED,
+            facility=facility,
+            operator=operator,
+            note="delivered against the recipient's delivery code",
+            extra={"proof": "delivery code"},
+        )
+        if not done.ok:
+            return done
+        return Outcome(True, item, message="delivered: the recipient gave the code", stored=done.stored)
 
     def attempt(self, raw: str | bytes, reason: str, *, facility: str, operator: str) -> Outcome:
         """Could not deliver, for `reason` (a reason code)."""

@@ -66,6 +66,7 @@ class Piece:
     declared_value_cents: int = 0
     reference: str = ""
     weight_reason: str | None = None  # why the weight was typed, not read from a stable scale
+    pin_delivery: bool = False  # delivered only against the code texted to the recipient
 
 
 @dataclass(frozen=True)
@@ -354,6 +355,7 @@ class CounterDesk:
                         "routing_zip": routing,
                         **({"weight_typed": piece.weight_reason} if piece.weight_reason else {}),
                         **({"basket": basket} if basket is not None else {}),
+                        **({"pin_delivery": True} if piece.pin_delivery else {}),
                     },
                 ),
             )

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from station import containers
 from station.app import Station
 from station.desks.outcome import Outcome
-from station.events import Event, EventError, EventKind
+from station.events import Event, EventError, EventKind, StoredEvent
 from station.scanning import Identified, IdKind, Rejected, classify
 from station.states import ItemStatus, SackState
 
 # An indicia handler verifies a scanned postage indicia (the postage component installs one).
 IndiciaHandler = Callable[[Identified, EventKind, str, str], Outcome]
+
+
+class Supervised(Protocol):
+    """A checked supervisor override (`desks.operators.Supervision`)."""
+
+    def journal(self, station: Station, conn: sqlite3.Connection, facility: str) -> StoredEvent: ...
 
 
 class ScanDesk:
@@ -47,8 +53,10 @@ class ScanDesk:
         signature_ref: str | None = None,
         note: str | None = None,
         extra: dict[str, Any] | None = None,
+        supervised: Supervised | None = None,
     ) -> Outcome:
-        """Classify one raw scan and, when it is acceptable here, journal it."""
+        """Classify one raw scan and, when it is acceptable here, journal it (`supervised`: a checked
+        override lets an exception through, journalled with it)."""
         found = classify(raw)
         if isinstance(found, Rejected):
             return Outcome.refused(found.reason)
@@ -85,9 +93,13 @@ class ScanDesk:
             fields.setdefault("routing_zip", found.routing_zip)
 
         with self.station.db.transaction() as conn:
-            refusal, warning = self._check(conn, found, kind, sack, facility, operator)
+            refusal, warning = self._check(
+                conn, found, kind, sack, facility, operator, supervised is not None
+            )
             if refusal is not None:
                 return refusal
+            if supervised is not None:
+                supervised.journal(self.station, conn, facility)
             try:
                 event = self.event(
                     found.id,
@@ -114,8 +126,10 @@ class ScanDesk:
         sack: str | None,
         facility: str,
         operator: str,
+        overridden: bool = False,
     ) -> tuple[Outcome | None, str | None]:
-        """The rules that need the journal: (a refusal, or None; a warning, or None)."""
+        """The rules that need the journal: (a refusal, or None; a warning, or None). `overridden`: a
+        supervisor allowed delivering an item delivered already."""
         item = found.id
         if kind is EventKind.SORT_IN and sack is not None:
             record = containers.sack_record(conn, sack)
@@ -165,7 +179,7 @@ class ScanDesk:
             reason = f"{item} already accepted at {previous.facility}: duplicate id, fraud alert"
             return Outcome.refused(reason, item), None
         if previous.status is ItemStatus.DELIVERED:
-            if kind is EventKind.DELIVERED:
+            if kind is EventKind.DELIVERED and not overridden:
                 reason = f"{item} was already delivered (at {previous.facility}): not delivered again"
                 return Outcome.refused(reason, item), None
             if kind.facts.item_status is not None and found.kind is not IdKind.SSCC:

@@ -8,6 +8,7 @@ number; a number gets at most RATE_PER_HOUR messages an hour (the rest wait thei
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from station import delivery_pins
 from station.containers import contents_recursive, is_sack
 from station.events import Event, EventKind, StoredEvent
 from station.notify import feedback, subscribers, templates
@@ -58,6 +60,7 @@ NOT_URGENT = {
 CONSENT_TEMPLATES = {"optin_request", "stop_confirmed", "item_stopped", "start_confirmed", "help", "unknown"}
 QUIET_START, QUIET_END = 21, 8
 RATE_PER_HOUR = 10
+HIDDEN_CODE = "(a delivery code: not kept, not shown)"
 
 
 def queue_message(
@@ -69,6 +72,7 @@ def queue_message(
     *,
     consent_message: bool = False,
     event_id: str | None = None,
+    code: str = "",
 ) -> int | None:
     """Add one message to the outbox inside `conn`'s transaction; None when it must not be sent."""
     consent_message = consent_message or template in CONSENT_TEMPLATES
@@ -87,7 +91,7 @@ def queue_message(
         ).fetchone()
         if already:
             return None
-    message = templates.render(template, item_id=item_id, date=local.strftime("%b %d"))
+    message = templates.render(template, item_id=item_id, date=local.strftime("%b %d"), code=code)
     not_before, state = now, OutboxState.QUEUED
     if template in NOT_URGENT and (local.hour >= QUIET_START or local.hour < QUIET_END):
         morning = local.replace(hour=QUIET_END, minute=0, second=0, microsecond=0)
@@ -179,10 +183,11 @@ def claim(conn: sqlite3.Connection, message_id: int) -> bool:
 
 
 def mark_sent(conn: sqlite3.Connection, message_id: int, gateway_id: str, at: datetime) -> None:
-    """The gateway took the message."""
+    """The gateway took the message (a delivery code's text is not kept once it is gone)."""
     conn.execute(
-        "UPDATE sms_outbox SET state=?, gateway_id=?, sent_at=?, last_error=NULL WHERE id=?",
-        (OutboxState.SENT, gateway_id, at.isoformat(), message_id),
+        "UPDATE sms_outbox SET state=?, gateway_id=?, sent_at=?, last_error=NULL,"
+        " body = CASE WHEN template = ? THEN ? ELSE body END WHERE id=?",
+        (OutboxState.SENT, gateway_id, at.isoformat(), delivery_pins.TEMPLATE, HIDDEN_CODE, message_id),
     )
 
 
@@ -214,14 +219,42 @@ def record_receipt(conn: sqlite3.Connection, gateway_id: str, receipt: str) -> N
 
 
 def listing(conn: sqlite3.Connection) -> list[dict[str, object]]:
-    """Every message with its state, for `station sms outbox`."""
-    return [
+    """Every message with its state, for `station sms outbox` (a delivery code is never shown)."""
+    rows = [
         dict(r)
         for r in conn.execute(
             "SELECT id, phone, item_id, template, body, encoding, state, not_before, attempts,"
             " created_at, sent_at, last_error, receipt FROM sms_outbox ORDER BY id"
         )
     ]
+    for row in rows:
+        if row["template"] == delivery_pins.TEMPLATE:
+            row["body"] = HIDDEN_CODE
+    return rows
+
+
+def text_delivery_pin(station: Station, conn: sqlite3.Connection, event: Event) -> None:
+    """Loaded on the round, an item accepted with "PIN on delivery": its code made and texted to the
+    recipient's opted-in numbers (none, or a station whose hub does the texting: a signature instead)."""
+    accepted = conn.execute(
+        "SELECT extra FROM events WHERE item_id = ? AND kind = 'acceptance' ORDER BY seq LIMIT 1",
+        (event.item_id,),
+    ).fetchone()
+    if accepted is None or not json.loads(accepted[0] or "{}").get("pin_delivery"):
+        return
+    phones = [] if station.config.hub else subscribers.followers(conn, event.item_id)
+    active = [
+        p for p in phones if (s := subscribers.subscriber(conn, p)) and s.state is SubscriberState.ACTIVE
+    ]
+    code = delivery_pins.issue(
+        conn, station.paths.keys, event.item_id, station.clock().isoformat(), sendable=bool(active)
+    )
+    if code is None:
+        return
+    for phone in active:
+        queue_message(
+            station, conn, phone, event.item_id, delivery_pins.TEMPLATE, event_id=event.event_id, code=code
+        )
 
 
 def queue_for_event(station: Station, conn: sqlite3.Connection, event: Event) -> None:
@@ -251,5 +284,7 @@ def install_notifications(station: Station) -> None:
     def on_scan(conn: sqlite3.Connection, stored: StoredEvent) -> None:
         if not station.config.hub:
             queue_for_event(station, conn, stored.event)
+        if stored.event.kind is EventKind.OUT_FOR_DELIVERY:
+            text_delivery_pin(station, conn, stored.event)
 
     station.journal.on_append(on_scan)

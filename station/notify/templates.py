@@ -60,9 +60,9 @@ def short_item(item_id: str) -> str:
     return item_id[-6:]
 
 
-def render(name: str, *, item_id: str = "", date: str = "") -> Encoded:
-    """Fill a template; only the tracking number's tail and a date ever go into a message."""
+def render(name: str, *, item_id: str = "", date: str = "", code: str = "") -> Encoded:
+    """Fill a template; only the tracking number's tail, a date and a delivery code go into a message."""
     brand, messages = _load()
     if name not in messages:
         raise KeyError(f"no SMS template {name!r}")
-    return encode(messages[name].format(brand=brand, item=short_item(item_id), date=date))
+    return encode(messages[name].format(brand=brand, item=short_item(item_id), date=date, code=code))

@@ -165,3 +165,66 @@ def test_void_and_reprint_from_the_command_line(tmp_path: Path) -> None:
         home=tmp_path,
     )
     assert dead.returncode == 1 and "was voided" in dead.stdout and "Traceback" not in dead.stderr
+
+
+def test_a_basket_paid_in_cash_and_the_till_closed_from_the_command_line(tmp_path: Path) -> None:
+    _station_with_staff(tmp_path)  # one piece accepted outside any basket, in the morning
+    opened = station("basket", "open", "--operator", "ann", "--json", home=tmp_path)
+    basket = str(json.loads(opened.stdout)["basket"])
+    for tracking in ("RR473124829GB", "CP000000014US"):
+        added = station(
+            "accept",
+            "--tracking",
+            tracking,
+            "--weight",
+            "1kg",
+            "--from-zip",
+            "10001",
+            "--to-zip",
+            "94105",
+            "--to",
+            "Bo Lee|2 Elm St|San Francisco CA 94105",
+            "--out",
+            str(tmp_path / f"{tracking}.zpl"),
+            "--operator",
+            "ann",
+            "--basket",
+            basket,
+            home=tmp_path,
+        )
+        assert added.returncode == 0, added.stderr
+    shown = json.loads(station("basket", "show", basket, "--json", home=tmp_path).stdout)
+    total = shown["total_cents"]
+    paid = station("basket", "pay", basket, "--cash", f"{(total + 1000) / 100:.2f}", "--json", home=tmp_path)
+    assert paid.returncode == 0 and json.loads(paid.stdout)["change_cents"] == 1000
+    closed = station(
+        "till",
+        "close",
+        "--counted-cash",
+        f"{total / 100:.2f}",
+        "--json",
+        "--pdf",
+        str(tmp_path / "till.pdf"),
+        home=tmp_path,
+    )
+    report = json.loads(closed.stdout)
+    assert closed.returncode == 0 and report["reconciled"] is True and report["cash_difference_cents"] == 0
+    assert sum(row["pieces"] for row in report["pieces_by_service"].values()) == 3
+    assert (tmp_path / "till.pdf").read_bytes().startswith(b"%PDF")
+    late = station("basket", "open", home=tmp_path)
+    assert late.returncode == 0  # a basket may open; nothing dated the closed day is taken
+    refused = station(
+        "accept",
+        "--tracking",
+        "CP000000028US",
+        "--weight",
+        "1kg",
+        "--from-zip",
+        "10001",
+        "--to-zip",
+        "94105",
+        "--out",
+        str(tmp_path / "x.zpl"),
+        home=tmp_path,
+    )
+    assert refused.returncode == 1 and "is closed" in refused.stderr

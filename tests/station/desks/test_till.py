@@ -47,9 +47,8 @@ def test_a_two_piece_basket_paid_in_cash_gives_change_and_one_receipt(station: S
     receipts = [j for j in jobs if j.description.startswith("receipt")]
     assert [j.description for j in receipts] == [f"receipt basket {basket}"]  # one, for the whole visit
     assert not desk.pay_cash(basket, total, **WHERE).ok  # paid once
-    assert not desk.add(
-        basket, replace(PIECE, tracking="CP000000015US"), facility="F", operator="ann"
-    ).ok  # closed to new pieces
+    closed = desk.add(basket, replace(PIECE, tracking="CP000000014US"), facility="F", operator="ann")
+    assert not closed.ok and f"basket {basket} is not open" in str(closed.reason)  # closed to new pieces
 
 
 def test_a_line_taken_out_before_payment_needs_no_one_and_a_card_number_is_refused(station: Station) -> None:
@@ -93,8 +92,8 @@ def test_the_till_reconciles_after_accepts_a_void_and_a_reprint_then_the_day_is_
         report.meter["debits_cents"] == total and report.meter["refunds_cents"] == pieces[1].quote.total_cents
     )
     assert report.not_dispatched == [pieces[0].tracking]  # the voided one is not waiting
-    late = CounterDesk(station).accept(replace(PIECE, tracking="CP000000015US"), facility="F", operator="ann")
-    assert not late.ok and "till of 2026-11-02 is closed" in str(late.reason)
+    late = CounterDesk(station).accept(replace(PIECE, tracking="CP000000014US"), facility="F", operator="ann")
+    assert not late.ok and "till of 2026-11-02 is closed" in str(late.reason), late.reason
     assert isinstance(desk.close(DAY, None, "sue"), Outcome)
     assert b"%PDF" in desk.pdf(report)[:8]
     assert any(j.description == "till 2026-11-02" for j in PrintQueue(station.db).jobs())
