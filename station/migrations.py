@@ -95,6 +95,12 @@ def _v7(conn: sqlite3.Connection) -> None:
     meter.migrate_v7(conn)
 
 
+def _v8(conn: sqlite3.Connection) -> None:
+    from station import cases
+
+    _run(cases.SCHEMA_V8)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -115,6 +121,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "operators (Argon2id PINs, badges), baskets, closed days, feedback, delivery PINs, voided indicia",
         _v7,
     ),
+    Migration(8, "customer-service cases and their notes", _v8),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -38,6 +38,10 @@ def register(sub: Subcommands) -> None:
     )
     c = ma.add_parser("credit", help="add funds, e.g. 100.00")
     c.add_argument("amount", help="dollars and cents, e.g. 250.00")
+    c.add_argument("--supervisor", metavar="NAME", help="who authorises it (once there are operators)")
+    c.add_argument("--pin", metavar="PIN", help="the supervisor's PIN")
+    c.add_argument("--facility", help="default: the station's facility")
+    c.add_argument("--operator", help="default: the station's operator")
     c.set_defaults(func=cmd_meter_credit)
 
     i = sub.add_parser("indicia", help="postage indicia")
@@ -69,6 +73,13 @@ def register(sub: Subcommands) -> None:
     acc.add_argument("--facility", help="default: the station's facility")
     acc.add_argument("--operator", help="default: the station's operator")
     acc.add_argument("--json", action="store_true", help="answer with one JSON object")
+    acc.add_argument(
+        "--weight-typed",
+        metavar="REASON",
+        help="the weight was typed, not read from a scale: why (a supervisor's act once there are operators)",
+    )
+    acc.add_argument("--supervisor", metavar="NAME", help="the supervisor authorising a typed weight")
+    acc.add_argument("--pin", metavar="PIN", help="the supervisor's PIN")
     acc.add_argument(
         "--pin-delivery",
         action="store_true",
@@ -108,6 +119,7 @@ def _piece(args: argparse.Namespace) -> Piece:
         signature=args.signature,
         declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
         pin_delivery=bool(getattr(args, "pin_delivery", False)),
+        weight_reason=getattr(args, "weight_typed", None),
     )
 
 
@@ -166,7 +178,10 @@ def cmd_meter_credit(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with open_station(args) as station:
-        done = CounterDesk(station).credit(cents)
+        facility, operator = where(args, station)
+        done = CounterDesk(station).credit(
+            cents, supervisor=args.supervisor, pin=args.pin, operator=operator, facility=facility
+        )
     return answer(done, getattr(args, "json", False))
 
 
@@ -251,6 +266,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
             deliver=deliver,
             print_receipt=args.basket is None,
             basket=args.basket,
+            supervisor=args.supervisor,
+            pin=args.pin,
         )
     if not isinstance(done, Acceptance):
         print(f"REFUSED: {printable(done.reason or 'refused')}", file=sys.stderr)

@@ -10,13 +10,14 @@ is charged for a piece that was not accepted, and no piece is accepted unpaid.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from station import baskets, containers, recipients, till
+from station import baskets, containers, operators, recipients, till
 from station.app import Station
 from station.baskets import BasketState
+from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.events import EventKind, StoredEvent
 from station.ids import InvalidId, SerialSpaceExhausted
@@ -166,11 +167,28 @@ class CounterDesk:
             details={"created": created, "descending_cents": registers.descending},
         )
 
-    def credit(self, cents: int) -> Outcome:
-        """Funds added to the meter (a postage purchase)."""
+    def credit(
+        self,
+        cents: int,
+        *,
+        supervisor: str | None = None,
+        pin: str | None = None,
+        operator: str = "",
+        facility: str = "",
+    ) -> Outcome:
+        """Funds added to the meter (a postage purchase): a supervisor's act once the station has
+        operators, journalled as an override naming both people."""
         meter_id = self.station.config.meter_id
+        allowed = self._supervised(
+            supervisor, pin, "meter credit", operator, meter_id, f"credit {money(cents)}"
+        )
+        if isinstance(allowed, Outcome):
+            return allowed
         try:
-            registers = self.meter().credit(cents)
+            with self.station.db.transaction() as conn:
+                registers = self.meter().credit(cents)
+                if allowed is not None:
+                    allowed.journal(self.station, conn, facility or self.station.config.facility)
         except (MeterKeyError, MeterError) as exc:
             return Outcome.refused(str(exc), meter_id)
         return Outcome(
@@ -179,6 +197,15 @@ class CounterDesk:
             message=f"credited {money(cents)}; funds available {money(registers.descending)}",
             details={"descending_cents": registers.descending},
         )
+
+    def _supervised(
+        self, supervisor: str | None, pin: str | None, action: str, operator: str, subject: str, reason: str
+    ) -> Supervision | Outcome | None:
+        """None on a station without operators (nobody to ask); else the checked override."""
+        with self.station.db.reading() as conn:
+            if not operators.any_operators(conn):
+                return None
+        return OperatorDesk(self.station).supervise(supervisor, pin, action, operator or "-", subject, reason)
 
     def balance(self) -> Outcome:
         """Funds left in the meter (refused, saying what to do, when the meter is not set up)."""
@@ -209,15 +236,28 @@ class CounterDesk:
         print_receipt: bool = True,
         deliver: Callable[[Acceptance], None] | None = None,
         basket: int | None = None,
+        supervisor: str | None = None,
+        pin: str | None = None,
     ) -> Acceptance | Outcome:
         """Accept one piece (see the module's docstring); a refusal names why and changes nothing.
+
+        A weight typed in place of a scale reading (`piece.weight_reason`) needs a supervisor's
+        override once the station has operators.
 
         `deliver(acceptance)` runs inside the transaction, before it commits: if it fails (a label file
         that cannot be written), the debit, the label job and the scan roll back with it.
         """
+        allowed: Supervision | None = None
+        if piece.weight_reason:
+            checked = self._supervised(
+                supervisor, pin, "typed weight", operator, piece.tracking or "new item", piece.weight_reason
+            )
+            if isinstance(checked, Outcome):
+                return checked
+            allowed = checked
         try:
             return self._accept(
-                piece, facility, operator, phone, label_format, print_receipt, deliver, basket
+                piece, facility, operator, phone, label_format, print_receipt, deliver, basket, allowed
             )
         except (
             AcceptanceError,
@@ -242,6 +282,7 @@ class CounterDesk:
         print_receipt: bool,
         deliver: Callable[[Acceptance], None] | None,
         basket: int | None = None,
+        allowed: Supervision | None = None,
     ) -> Acceptance:
         station, config = self.station, self.station.config
         phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
@@ -361,6 +402,8 @@ class CounterDesk:
             )
             if basket is not None:
                 baskets.add_line(conn, basket, tracking, quote.service_name, quote.total_cents)
+            if allowed is not None:  # named for the item it turned out to be
+                replace(allowed, item_id=tracking).journal(station, conn, facility)
             recipients.record(
                 conn, tracking, piece.recipient, piece.to_zip.strip()[:5] or None, station.clock(), facility
             )

@@ -143,6 +143,12 @@ COMMANDS = [
     lambda a, b, c: ["operator", "badge", a, "--out", "{tmp}/" + b + ".pdf"],
     lambda a, b, c: ["void", a, "--supervisor", b, "--pin", c, "--reason", a],
     lambda a, b, c: ["reprint", a, "--supervisor", b, "--pin", c],
+    lambda a, b, c: ["case", "open", a, "--kind", "inquiry", "--note", b],
+    lambda a, b, c: ["case", "resolve", a, "--note", b],
+    lambda a, b, c: ["basket", "pay", a, "--cash", b],
+    lambda a, b, c: ["basket", "pay", a, "--card", b],
+    lambda a, b, c: ["till", "report", "--date", a, "--counted-cash", b],
+    lambda a, b, c: ["deliver", a, "--code", b],
     lambda a, b, c: [
         "scan",
         "--event",

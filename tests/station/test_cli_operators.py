@@ -39,7 +39,12 @@ def _station_with_staff(home: Path) -> None:
         == 0
     )
     assert station("meter", "init", home=home).returncode == 0
-    assert station("meter", "credit", "100.00", home=home).returncode == 0
+    unsupervised = station("meter", "credit", "100.00", home=home)
+    assert unsupervised.returncode == 1 and "meter credit needs a supervisor" in unsupervised.stdout
+    credited = station(
+        "meter", "credit", "100.00", "--supervisor", "sue", "--pin", "7392", "--operator", "ann", home=home
+    )
+    assert credited.returncode == 0, credited.stdout
     accepted = station(
         "accept",
         "--tracking",
@@ -228,3 +233,30 @@ def test_a_basket_paid_in_cash_and_the_till_closed_from_the_command_line(tmp_pat
         home=tmp_path,
     )
     assert refused.returncode == 1 and "is closed" in refused.stderr
+
+
+def test_a_case_from_the_command_line(tmp_path: Path) -> None:
+    _station_with_staff(tmp_path)
+    opened = station(
+        "case",
+        "open",
+        ITEM,
+        "--kind",
+        "damaged",
+        "--note",
+        "box crushed",
+        "--operator",
+        "cara",
+        "--json",
+        home=tmp_path,
+    )
+    assert opened.returncode == 0, opened.stdout + opened.stderr
+    number = str(json.loads(opened.stdout)["case"])
+    shown = json.loads(station("case", "show", number, "--json", home=tmp_path).stdout)
+    assert shown["kind"] == "damaged" and [h["kind"] for h in shown["history"]] == ["acceptance", "dispute"]
+    listed = station("case", "list", "--open", home=tmp_path)
+    assert listed.returncode == 0 and f"{ITEM}" in listed.stdout and "damaged" in listed.stdout
+    assert station("case", "resolve", number, "--note", "refund sent", home=tmp_path).returncode == 0
+    assert station("case", "list", "--open", home=tmp_path).stdout.strip() == "no cases"
+    missing = station("case", "resolve", "99", "--note", "x", home=tmp_path)
+    assert missing.returncode == 1 and missing.stdout.startswith("REJECT no case 99")

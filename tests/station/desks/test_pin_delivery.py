@@ -17,7 +17,7 @@ from station.notify.outbox import HIDDEN_CODE, listing
 from station.notify.worker import SmsWorker
 from tests.station.desks.test_carrier import scribble
 from tests.station.desks.test_counter import PIECE, _fund
-from tests.station.desks.test_supervision import _staff
+from tests.station.desks.test_supervision import _staff, fund
 
 PHONE = "+12015550123"
 WHERE = {"facility": "SF-DELIVERY", "operator": "joe"}
@@ -111,7 +111,7 @@ def test_no_opted_in_number_means_no_code_and_a_signature(station: Station) -> N
 
 def test_delivering_an_item_delivered_already_needs_a_supervisor(station: Station) -> None:
     _staff(station)
-    _fund(station)
+    fund(station)
     done = CounterDesk(station).accept(PIECE, facility="NYC", operator="ann")
     assert isinstance(done, Acceptance)
     carrier = CarrierDesk(station)

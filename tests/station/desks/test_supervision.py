@@ -3,6 +3,8 @@ leaves unchanged."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from station import operators
 from station.app import Station
 from station.desks.counter import Acceptance, CounterDesk
@@ -27,8 +29,20 @@ def _staff(station: Station) -> OperatorDesk:
     return desk
 
 
+def fund(station: Station, cents: int = 20_000) -> None:
+    """The meter set up and funded, under a supervisor when the station has operators."""
+    desk = CounterDesk(station)
+    assert desk.init_meter().ok
+    with station.db.reading() as conn:
+        staffed = operators.any_operators(conn)
+    if staffed:
+        assert desk.credit(cents, supervisor="sue", pin="7392", operator="ann").ok
+    else:
+        assert desk.credit(cents).ok
+
+
 def _accepted(station: Station) -> Acceptance:
-    _fund(station)
+    fund(station)
     done = CounterDesk(station).accept(PIECE, facility="NYC-COUNTER", operator="ann")
     assert isinstance(done, Acceptance), done
     return done
@@ -85,7 +99,8 @@ def test_a_void_with_a_wrong_pin_is_refused_and_changes_nothing_but_the_count(st
     assert not clerk.ok and "ann is a clerk" in str(clerk.reason)
     assert _registers(station) == before and _kinds(station, done.tracking) == ["acceptance"]
     with station.db.reading() as conn:
-        assert operators.get(conn, "sue").wrong_pins == 1  # type: ignore[union-attr]
+        sue = operators.get(conn, "sue")
+    assert sue is not None and sue.wrong_pins == 1
 
 
 def test_a_void_refunds_the_meter_kills_the_label_and_a_later_scan_is_a_fraud_alert(station: Station) -> None:
@@ -153,3 +168,22 @@ def test_the_first_operator_must_be_an_admin(station: Station) -> None:
         assert not operators.any_operators(conn)
     assert desk.add("root", "admin", "correct horse battery").ok
     assert not desk.add("ann", "clerk", "4821").ok  # from now on, an admin's name and PIN
+
+
+def test_a_typed_weight_and_a_meter_credit_need_a_supervisor_once_there_are_operators(
+    station: Station,
+) -> None:
+    _fund(station)  # before any operator: the station is its own single user
+    _staff(station)
+    desk = CounterDesk(station)
+    credit = desk.credit(5_000, operator="ann")
+    assert not credit.ok and "meter credit needs a supervisor" in str(credit.reason)
+    assert desk.credit(5_000, supervisor="sue", pin="7392", operator="ann").ok
+    typed = replace(PIECE, weight_reason="scale out of order")
+    refused = desk.accept(typed, facility="NYC-COUNTER", operator="ann")
+    assert not refused.ok and "typed weight needs a supervisor" in str(refused.reason)
+    done = desk.accept(typed, facility="NYC-COUNTER", operator="ann", supervisor="sue", pin="7392")
+    assert isinstance(done, Acceptance), done
+    events = station.journal.events_for(done.tracking)
+    assert [str(e.event.kind) for e in events] == ["acceptance", "override"]
+    assert events[1].event.extra["action"] == "typed weight"
