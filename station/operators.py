@@ -58,9 +58,9 @@ class RoleFacts:
     manages_operators: bool = False
 
 
-_ALL_SCREENS = frozenset({"counter", "depot", "carrier", "track", "devices"})
+_ALL_SCREENS = frozenset({"counter", "depot", "carrier", "track", "devices", "cases"})
 ROLE_FACTS: dict[Role, RoleFacts] = {
-    Role.CLERK: RoleFacts(frozenset({"counter", "track"})),
+    Role.CLERK: RoleFacts(frozenset({"counter", "track", "cases"})),
     Role.DEPOT: RoleFacts(frozenset({"depot", "track"})),
     Role.CARRIER: RoleFacts(frozenset({"carrier", "track"})),
     Role.SUPERVISOR: RoleFacts(_ALL_SCREENS - {"devices"}, supervises=True),

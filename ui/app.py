@@ -74,6 +74,7 @@ def build(station: Station, *, start_devices: bool = True, sounds: bool = True) 
     _configure_wedge(wedge, station, bridge)
     wedge.scanned.connect(window.on_scan)
     app.installEventFilter(wedge)
+    app.installEventFilter(window.activity)  # any key or click keeps the window from locking
     result = StationApp(ctx, window, wedge)
     PrintQueue(station.db).recover_after_crash()
     if start_devices:
@@ -149,6 +150,7 @@ def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
     ctx.tracker.hub = PostgresHub(dsn)  # used on the I/O thread only: its own connection
     ctx.counter.hub = ctx.tracker.hub
     ctx.depot.hub = ctx.tracker.hub
+    ctx.cases.tracker.hub = ctx.tracker.hub
 
 
 def _start_camera(app: StationApp) -> None:

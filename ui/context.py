@@ -12,14 +12,19 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal
 
 from hardware.printers.spooler import Spooler
+from station import operators
 from station.app import Station
+from station.desks.basket import BasketDesk
 from station.desks.carrier import CarrierDesk
+from station.desks.cases import CaseDesk
 from station.desks.counter import CounterDesk
 from station.desks.depot import DepotDesk
+from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
 from station.desks.printing import PrintDesk
 from station.desks.scan import ScanDesk
 from station.desks.track import TrackDesk
+from station.desks.voids import VoidDesk
 from station.printing.queue import PrintQueue
 from ui.background import Background
 from ui.bridge import DeviceBridge
@@ -97,6 +102,15 @@ class Feedback(QObject):
             self.banner.show_idle("rejects acknowledged: ready to scan")
 
 
+@dataclass(frozen=True)
+class Session:
+    """Who is signed in at the window, and the screens their role uses."""
+
+    name: str
+    role: str
+    screens: frozenset[str]
+
+
 @dataclass
 class AppContext:
     """Shared by the screens."""
@@ -110,6 +124,9 @@ class AppContext:
     camera_paused: bool = False
     scale: ScaleControl | None = None  # the running scale, for zero and tare from the keyboard
     restart_devices: Callable[[], None] | None = None  # set by ui.app: the Devices screen's save uses it
+    session: Session | None = None  # None: nobody signed in (or a station without operators)
+    staffed: bool = False  # the station has operators: the window opens on the sign-in
+    scan_sink: Callable[[str], None] | None = None  # a dialog that takes scans (a supervisor's badge)
 
     def __post_init__(self) -> None:
         # The desks run on the I/O thread (`background.run`); screens only read widgets and show answers.
@@ -120,6 +137,12 @@ class AppContext:
         self.tracker = TrackDesk(self.station)
         self.printing = PrintDesk(self.station)
         self.queue = PrintQueue(self.station.db, self.station.clock)
+        self.operators = OperatorDesk(self.station)
+        self.baskets = BasketDesk(self.station, self.counter)
+        self.voids = VoidDesk(self.station)
+        self.cases = CaseDesk(self.station, self.tracker.hub)
+        with self.station.db.reading() as conn:
+            self.staffed = operators.any_operators(conn)
 
     @property
     def data_dir(self) -> Path:
@@ -133,8 +156,8 @@ class AppContext:
 
     @property
     def operator(self) -> str:
-        """Who is signed in."""
-        return self.station.config.operator
+        """Who is signed in (a station without operators: its configured name)."""
+        return self.session.name if self.session else self.station.config.operator
 
     def wake_printer(self, printer: str) -> None:
         """A job was queued for `printer`: send it now."""

@@ -30,8 +30,10 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("F4", ALL, "go_carrier", "Carrier screen"),
     Hotkey("F5", ALL, "go_track", "Track screen"),
     Hotkey("F6", ALL, "go_devices", "Devices screen"),
+    Hotkey("Ctrl+E", ALL, "go_cases", "Cases screen (customer service)"),
     Hotkey("F11", ALL, "toggle_camera", "pause / resume the camera"),
     Hotkey("F12", ALL, "acknowledge_rejects", "acknowledge the rejects in the tray"),
+    Hotkey("Ctrl+L", ALL, "lock", "lock the window (sign in again to go on)"),
     Hotkey("F9", "counter", "accept_piece", "accept and print"),
     Hotkey("Esc", "counter", "cancel_item", "cancel the current item (clear the form)"),
     Hotkey("Ctrl+R", "counter", "reprint", "reprint the last label"),
@@ -39,6 +41,10 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("Ctrl+0", "counter", "zero_scale", "zero the scale"),
     Hotkey("Ctrl+T", "counter", "tare_scale", "tare the scale"),
     Hotkey("Ctrl+M", "counter", "add_funds", "add funds to the meter"),
+    Hotkey("F10", "counter", "pay_cash", "the customer pays cash (tendered, change shown)"),
+    Hotkey("Ctrl+K", "counter", "pay_card", "the customer paid by card (the terminal's reference)"),
+    Hotkey("Del", "counter", "remove_line", "take the selected piece out of the basket (before payment)"),
+    Hotkey("Ctrl+Shift+V", "counter", "void_item", "void a paid piece (a supervisor's PIN)"),
     Hotkey("F7", "depot", "new_sack", "new sack (prints its tag)"),
     Hotkey("F8", "depot", "close_sack", "close the sack (prints its final tag)"),
     Hotkey("F9", "depot", "dispatch_mode", "dispatch: scan sack tags leaving"),
@@ -58,12 +64,20 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("Ctrl+Shift+D", "devices", "load_demo", "load a demo day (asks first)"),
     Hotkey("Ctrl+F", "track", "focus_search", "search: id, name, phone, ZIP or YYYY-MM-DD"),
     Hotkey("Ctrl+O", "track", "open_proof", "show the proof of delivery"),
+    Hotkey("F9", "cases", "open_case", "open a case about the item"),
+    Hotkey("Ctrl+N", "cases", "add_note", "add the note to the selected case"),
+    Hotkey("Ctrl+Return", "cases", "resolve", "resolve the selected case (the note says how)"),
 )
 
 
 def for_screen(screen: str) -> list[Hotkey]:
     """The keys that work on `screen`, its own first."""
     return [h for h in HOTKEYS if h.screen == screen] + [h for h in HOTKEYS if h.screen == ALL]
+
+
+def screen_key(screen: str) -> str:
+    """The key that brings `screen` to the front."""
+    return next(h.key for h in HOTKEYS if h.screen == ALL and h.action == f"go_{screen}")
 
 
 def keys() -> list[str]:

@@ -3,6 +3,10 @@ in the status bar. Hotkeys come from `ui.keymap` (F1 shows them)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,18 +24,34 @@ from PySide6.QtWidgets import (
 
 from hardware.printers.spooler import SpoolEvent
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
+from station.desks.outcome import Outcome
 from station.desks.sync import SyncReport
-from ui.context import AppContext
-from ui.keymap import ALL, action_for, for_screen, keys
+from ui.context import AppContext, Session
+from ui.keymap import ALL, action_for, for_screen, keys, screen_key
 from ui.modes.base import Mode
 from ui.modes.carrier import CarrierMode
+from ui.modes.cases import CasesMode
 from ui.modes.counter import CounterMode
 from ui.modes.depot import DepotMode
 from ui.modes.devices import DevicesMode
 from ui.modes.track import TrackMode
+from ui.widgets.sign_in import SignInPage
 
-MODES = (CounterMode, DepotMode, CarrierMode, TrackMode, DevicesMode)
-FIRST_SCREEN_KEY = 2  # F2 is the first screen: F1 is the key map
+MODES = (CounterMode, DepotMode, CarrierMode, TrackMode, DevicesMode, CasesMode)
+log = logging.getLogger(__name__)
+
+
+class ActivityFilter(QObject):
+    """Every key press and click restarts the idle lock's count (it never swallows an event)."""
+
+    def __init__(self, on_activity: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_activity = on_activity
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self._on_activity()
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -47,16 +67,23 @@ class MainWindow(QMainWindow):
         self.menu = QListWidget()
         self.menu.setFixedWidth(150)  # every screen keeps the same width: nothing moves when switching
         self.menu.setStyleSheet("font-size:18px")
-        for i, mode_class in enumerate(MODES):
+        for mode_class in MODES:
             mode = mode_class(ctx)
             # A screen's tables and lists never widen the window: every screen has the same layout.
             mode.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.modes[mode.name] = mode
             self.stack.addWidget(mode)
-            self.menu.addItem(f"F{i + FIRST_SCREEN_KEY}  {mode.title}")
+            self.menu.addItem(f"{screen_key(mode.name)}  {mode.title}")
         self.menu.addItem("F1  Keys")
         self.shortcuts = [QShortcut(QKeySequence(key), self, lambda k=key: self.hotkey(k)) for key in keys()]
         self.menu.currentRowChanged.connect(self._switch)
+        self.sign_in = SignInPage()
+        self.sign_in.submitted.connect(self._sign_in)
+        self.stack.addWidget(self.sign_in)  # shown while locked, after the screens
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock)
+        self.activity = ActivityFilter(self.restart_idle)
         right = QVBoxLayout()
         right.addWidget(ctx.feedback.banner)
         right.addWidget(ctx.feedback.tray)
@@ -86,20 +113,80 @@ class MainWindow(QMainWindow):
         ctx.bridge.hub.connect(self.on_hub)
         self.key_map: QDialog | None = None
         self.menu.setCurrentRow(0)
+        if ctx.staffed:
+            self.lock()
+
+    @property
+    def locked(self) -> bool:
+        """Nobody signed in at a station with operators: only the sign-in page works."""
+        return self.ctx.staffed and self.ctx.session is None
+
+    def lock(self) -> None:
+        """The sign-in page, and nothing else, until someone signs in (idle time, or Ctrl+L)."""
+        if not self.ctx.staffed:
+            self.ctx.feedback.bad("this station has no operators: `station operator add` makes the first")
+            return
+        if self.ctx.session is not None:
+            log.info("window locked; %s signed out", self.ctx.session.name)
+        self.ctx.session = None
+        self.idle_timer.stop()
+        self.menu.setEnabled(False)
+        self.stack.setCurrentWidget(self.sign_in)
+        self.sign_in.reset()
+        self.ctx.feedback.idle("locked: scan your badge, then your PIN and Enter")
+
+    def _sign_in(self, who: str, pin: str) -> None:
+        desk = self.ctx.operators
+        self.ctx.background.run(lambda: desk.sign_in(who, pin), self._signed_in)
+
+    def _signed_in(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None or not outcome.ok or outcome.id is None:
+            self.ctx.feedback.bad(f"not signed in: {outcome.reason if outcome else error}")
+            self.sign_in.reset()
+            return
+        screens = frozenset(outcome.details["screens"])
+        self.ctx.session = Session(outcome.id, str(outcome.details["role"]), screens)
+        for row, name in enumerate(self.modes):
+            item = self.menu.item(row)
+            if item is not None:
+                item.setHidden(name not in screens)
+        self.menu.setEnabled(True)
+        self.restart_idle()
+        first = next(name for name in self.modes if name in screens)
+        self.stack.setCurrentIndex(list(self.modes).index(first))
+        self.menu.setCurrentRow(list(self.modes).index(first))
+        self._switch(list(self.modes).index(first))
+        self.ctx.feedback.good(f"signed in: {outcome.id} ({self.ctx.session.role})")
+
+    def restart_idle(self) -> None:
+        """A key or a click: the idle lock starts counting again."""
+        if self.ctx.staffed and self.ctx.session is not None:
+            self.idle_timer.start(max(5, self.ctx.station.config.lock_after_s) * 1000)
 
     def show_mode(self, name: str) -> Mode:
-        """Bring a screen to the front."""
+        """Bring a screen to the front (not one the signed-in role does not use)."""
+        session = self.ctx.session
+        if self.locked:
+            return self.current
+        if session is not None and name not in session.screens:
+            self.ctx.feedback.bad(
+                f"{session.name} is a {session.role}: the {self.modes[name].title} screen is not theirs"
+            )
+            return self.current
         self.menu.setCurrentRow(list(self.modes).index(name))
         return self.modes[name]
 
     @property
     def current(self) -> Mode:
-        """The screen showing."""
+        """The screen showing (the last one shown, while locked)."""
         widget = self.stack.currentWidget()
-        assert isinstance(widget, Mode)
+        if not isinstance(widget, Mode):
+            return list(self.modes.values())[max(0, self.menu.currentRow()) % len(self.modes)]
         return widget
 
     def _switch(self, row: int) -> None:
+        if self.locked:
+            return
         if row >= len(self.modes):  # the "Keys" entry
             self.menu.setCurrentRow(self.stack.currentIndex())
             self.show_key_map()
@@ -114,7 +201,7 @@ class MainWindow(QMainWindow):
         """A key of the key map: the showing screen's action for it, else the window's."""
         mode = self.current
         found = action_for(key, mode.name)
-        if found is None:
+        if found is None or self.locked:
             return
         target: object = self if found.screen == ALL else mode
         getattr(target, found.action)()
@@ -140,6 +227,10 @@ class MainWindow(QMainWindow):
     def go_devices(self) -> None:
         """F6."""
         self.show_mode("devices")
+
+    def go_cases(self) -> None:
+        """Ctrl+E."""
+        self.show_mode("cases")
 
     def show_key_map(self) -> None:
         """F1: the keys of the screen showing, from the one key table."""
@@ -181,16 +272,26 @@ class MainWindow(QMainWindow):
 
     def on_scan(self, text: str) -> None:
         """A keyboard-wedge scan."""
-        self.current.handle_scan(text)
+        self._route(text)
 
     def on_device_scan(self, scan: RawScan) -> None:
         """A serial or network scan."""
-        self.current.handle_scan(scan.data.decode("utf-8", "replace"))
+        self._route(scan.data.decode("utf-8", "replace"))
 
     def on_camera_scan(self, scan: RawScan) -> None:
         """A camera scan, unless the camera is paused (F11)."""
         if not self.ctx.camera_paused:
-            self.current.handle_scan(scan.data.decode("utf-8", "replace"))
+            self._route(scan.data.decode("utf-8", "replace"))
+
+    def _route(self, text: str) -> None:
+        """A scan goes to the sign-in while locked, to a dialog that asked for one, else to the screen."""
+        if self.locked:
+            self.sign_in.handle_scan(text)
+        elif self.ctx.scan_sink is not None:
+            self.ctx.scan_sink(text)
+        else:
+            self.restart_idle()
+            self.current.handle_scan(text)
 
     def on_device_status(self, status: DeviceStatus) -> None:
         """Each device's state in the status bar."""

@@ -138,6 +138,9 @@ class OperatorDesk:
         if not reason.strip():
             return Outcome.refused(f"{action}: say why (--reason)", item_id)
         with self.station.db.transaction() as conn:
+            badge = operators.by_badge(conn, supervisor)  # the supervisor's badge scanned, or a name
+            if badge is not None:
+                supervisor = badge.name
             checked = operators.verify(conn, supervisor, pin)
         if not checked.ok or checked.operator is None:
             return Outcome.refused(f"override refused: {checked.reason}", item_id)

@@ -267,7 +267,9 @@ def test_a_csv_batch_is_queued_with_progress(qtbot, station_app: StationApp, tmp
     assert len(station_app.ctx.queue.jobs()) == 40
 
 
-def test_counter_opt_in_number_and_receipt_come_with_the_acceptance(qtbot, station_app: StationApp) -> None:
+def test_counter_opt_in_number_with_the_acceptance_and_the_receipt_with_the_payment(
+    qtbot, station_app: StationApp
+) -> None:
     ctx = station_app.ctx
     assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
     counter = station_app.window.show_mode("counter")
@@ -282,6 +284,11 @@ def test_counter_opt_in_number_and_receipt_come_with_the_acceptance(qtbot, stati
     counter.phone.setText("(201) 555-0123")
     counter.accept_piece()
     qtbot.waitUntil(lambda: counter.last is not None, timeout=5000)
+    assert [j.format for j in ctx.queue.jobs()] == ["zpl"]  # the receipt comes with the payment
+    ctx.feedback.acknowledge()  # the refused number's red banner was seen
+    counter.pay_cash("100.00")
+    qtbot.waitUntil(lambda: counter.basket is None, timeout=5000)
+    assert "change $" in ctx.feedback.banner.text()
     jobs = ctx.queue.jobs()
     assert [j.format for j in jobs] == ["zpl", "escpos"]
     with ctx.station.db.reading() as conn:

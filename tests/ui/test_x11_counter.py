@@ -218,12 +218,17 @@ def test_the_receipt_shows_the_counter_local_time(display: str, tmp_path: Path) 
         window.lines(*ADDRESS)
         window.press("F9")
         time.sleep(2.5)
-    receipt = _rows(home, "SELECT payload FROM print_jobs WHERE description = 'receipt EE123456785US'")
+        window.press("F10")  # the customer pays: the receipt is printed with the payment
+        time.sleep(1.0)
+        window.type("50.00", delay_ms=40)
+        window.press("Return")
+        time.sleep(2.0)
+    receipt = _rows(home, "SELECT payload FROM print_jobs WHERE description = 'receipt basket 1'")
     pdf = tmp_path / "receipt.pdf"
     pdf.write_bytes(bytes(receipt[0][0]))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert " PST " in text or " PDT " in text, text
-    assert "clerk" in text and "EE123456785US" in text
+    assert "clerk" in text and "EE123456785US" in text and "CASH $50.00" in text and "CHANGE $" in text
     occurred = _rows(home, "SELECT occurred_at FROM events WHERE kind = 'acceptance'")[0][0]
     assert str(occurred).endswith("+00:00")  # the journal stays in UTC
 
@@ -270,6 +275,11 @@ def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
         window.lines(*ADDRESS)
         window.press("F9")
         time.sleep(2.5)
+        window.press("ctrl+k")  # paid by card: the terminal's reference
+        time.sleep(1.0)
+        window.type("AUTH-4410", delay_ms=40)
+        window.press("Return")
+        time.sleep(2.0)
     finally:
         process.terminate()
         process.wait(15)

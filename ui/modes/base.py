@@ -25,6 +25,20 @@ class Mode(QWidget):
     def activated(self) -> None:
         """The screen was just shown."""
 
+    def ask_supervisor(self, action: str, reason: str = "") -> tuple[str, str, str] | None:
+        """(supervisor, PIN, reason) from the supervisor at the clerk's window; None when cancelled.
+        A badge scanned while the question is open goes into it."""
+        from ui.widgets.supervisor_dialog import SupervisorDialog
+
+        dialog = SupervisorDialog(self, action, reason)
+        self.ctx.scan_sink = dialog.take_scan
+        try:
+            accepted = dialog.exec() == SupervisorDialog.DialogCode.Accepted
+        finally:
+            self.ctx.scan_sink = None
+            self.back_from_dialog()
+        return dialog.answer() if accepted else None
+
     def back_from_dialog(self) -> None:
         """After a modal question: the main window active again, the keyboard where it was going."""
         self.window().activateWindow()

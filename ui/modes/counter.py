@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
 )
 
 from hardware.protocols import WeightReading
+from station.baskets import Basket
+from station.desks.basket import Paid
 from station.desks.counter import Acceptance, Piece, price
 from station.desks.outcome import Outcome
 from station.inputs import address_zip, parse_cents, parse_weight_g
@@ -79,6 +82,11 @@ class CounterMode(Mode):
         self.price.setFixedHeight(40)
         self.meter = QLabel("meter: …")
         self.meter.setFixedHeight(24)
+        self.basket: int | None = None  # the customer's visit: pieces accepted, paid at the end
+        self.basket_lines = QListWidget()
+        self.basket_lines.setFixedHeight(96)
+        self.basket_total = QLabel("basket: empty")
+        self.basket_total.setStyleSheet("font-size:16px;font-weight:bold")
         self.accept_button = QPushButton("Accept and print  (F9)")
         self.accept_button.setStyleSheet("font-size:18px;padding:10px")
         self.accept_button.clicked.connect(self.accept_piece)
@@ -107,6 +115,8 @@ class CounterMode(Mode):
         layout.addLayout(form)
         layout.addLayout(bottom)
         layout.addWidget(self.accept_button)
+        layout.addWidget(self.basket_total)
+        layout.addWidget(self.basket_lines)
         layout.addStretch(1)
         for first, second in (
             (self.recipient, self.phone),
@@ -281,8 +291,20 @@ class CounterMode(Mode):
         except ValueError as exc:
             self.ctx.feedback.bad(str(exc))
             return
-        counter = self.ctx.counter
-        self.ctx.background.run(lambda: counter.credit(cents), self._credited)
+        counter, ctx = self.ctx.counter, self.ctx
+        who: tuple[str, str, str] | None = None
+        if ctx.staffed:
+            who = self.ask_supervisor("meter credit", f"funds bought: {money(cents)}")
+            if who is None:
+                self.ctx.feedback.idle("funds not added: no supervisor")
+                return
+        supervisor, pin = (who[0], who[1]) if who else (None, None)
+        self.ctx.background.run(
+            lambda: counter.credit(
+                cents, supervisor=supervisor, pin=pin, operator=ctx.operator, facility=ctx.facility
+            ),
+            self._credited,
+        )
 
     def _credited(self, outcome: Outcome | None, error: BaseException | None) -> None:
         if error is not None or outcome is None:
@@ -328,23 +350,45 @@ class CounterMode(Mode):
             self.ctx.feedback.bad(str(exc))
             return
         ctx = self.ctx
+        supervisor = pin = None
+        if piece.weight_reason and ctx.staffed:
+            who = self.ask_supervisor("typed weight", piece.weight_reason)
+            if who is None:
+                ctx.feedback.idle("not accepted: a typed weight needs a supervisor")
+                return
+            supervisor, pin, _reason = who
         self._accepting = True
         self.accept_button.setEnabled(False)
-        ctx.background.run(
-            lambda: ctx.counter.accept(piece, facility=ctx.facility, operator=ctx.operator, phone=phone),
-            self._accepted,
-        )
+        basket, baskets = self.basket, ctx.baskets
 
-    def _accepted(self, done: Acceptance | Outcome | None, error: BaseException | None) -> None:
+        def accept() -> tuple[int, Acceptance | Outcome]:  # on the I/O thread
+            number = basket if basket is not None else int(baskets.open(ctx.operator).details["basket"])
+            done = ctx.counter.accept(
+                piece,
+                facility=ctx.facility,
+                operator=ctx.operator,
+                phone=phone,
+                print_receipt=False,  # one receipt for the whole basket, at payment
+                basket=number,
+                supervisor=supervisor,
+                pin=pin,
+            )
+            return number, done
+
+        ctx.background.run(accept, self._accepted)
+
+    def _accepted(self, answer: tuple[int, Acceptance | Outcome] | None, error: BaseException | None) -> None:
         self._accepting = False
         self.accept_button.setEnabled(True)
-        if error is not None or done is None:
+        if error is not None or answer is None:
             self.ctx.feedback.bad(f"not accepted: {error}")
             return
+        self.basket, done = answer
         if not isinstance(done, Acceptance):
             self.ctx.feedback.bad(f"not accepted: {done.reason}")
             return
         self.last = done
+        self.refresh_basket()
         self.ctx.preview.show_label(done.label, f"label {done.tracking}")
         self.ctx.wake_printer(self.ctx.station.config.devices.printer)
         self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
@@ -353,19 +397,155 @@ class CounterMode(Mode):
         self.refresh_meter()
         self.recipient.setFocus()
 
-    def reprint(self) -> None:
-        """Ctrl+R: the last label again."""
+    def reprint(self, who: tuple[str, str, str] | None = None) -> None:
+        """Ctrl+R: the last label again (after the item's first scan: the supervisor is asked)."""
         if self.last is None:
             self.ctx.feedback.bad("no label printed here yet")
             return
         ctx, job = self.ctx, self.last.print_job
+        supervisor, pin, reason = who if who else (None, None, "")
         ctx.background.run(
-            lambda: ctx.printing.reprint(job, facility=ctx.facility, operator=ctx.operator), self._reprinted
+            lambda: ctx.printing.reprint(
+                job,
+                facility=ctx.facility,
+                operator=ctx.operator,
+                supervisor=supervisor,
+                pin=pin,
+                reason=reason,
+            ),
+            lambda outcome, error: self._reprinted(outcome, error, asked=who is not None),
         )
 
-    def _reprinted(self, outcome: Outcome | None, error: BaseException | None) -> None:
+    def _reprinted(
+        self, outcome: Outcome | None, error: BaseException | None, *, asked: bool = False
+    ) -> None:
         if error is not None or outcome is None:
             self.ctx.feedback.bad(f"not reprinted: {error}")
             return
+        if not outcome.ok and not asked and "needs a supervisor" in (outcome.reason or ""):
+            self.ctx.feedback.bad(outcome.reason or "")
+            who = self.ask_supervisor("reprint", "label damaged")
+            if who is not None:
+                self.reprint(who)
+            return
         self.ctx.feedback.show(outcome)
         self.ctx.wake_printer(str(outcome.details.get("printer", "")))
+
+    # --- the basket and its payment -------------------------------------------------------------
+
+    def refresh_basket(self) -> None:
+        """The basket's lines and total, read on the I/O thread."""
+        if self.basket is None:
+            self.basket_lines.clear()
+            self.basket_total.setText("basket: empty")
+            return
+        number, baskets = self.basket, self.ctx.baskets
+        self.ctx.background.run(lambda: baskets.get(number), self._show_basket)
+
+    def _show_basket(self, basket: Basket | None, error: BaseException | None) -> None:
+        self.basket_lines.clear()
+        if error is not None or basket is None:
+            self.basket_total.setText("basket: empty")
+            return
+        for line in basket.live_lines:
+            self.basket_lines.addItem(f"{line.item_id}   {line.service}   {money(line.cents)}")
+        n = len(basket.live_lines)
+        self.basket_total.setText(
+            f"basket {basket.id}: {n} piece{'s' if n != 1 else ''}, TOTAL {money(basket.total_cents)}"
+            "   F10 cash, Ctrl+K card, Del takes the selected piece out"
+        )
+
+    def pay_cash(self, tendered: str | None = None) -> None:
+        """F10: the cash the customer hands over; the change is shown."""
+        if self.basket is None:
+            self.ctx.feedback.bad("the basket is empty: accept a piece first (F9)")
+            return
+        if tendered is None:
+            tendered, ok = QInputDialog.getText(
+                self, "Cash", f"{self.basket_total.text().split('   ')[0]}\nTendered:"
+            )
+            self.back_from_dialog()
+            if not ok:
+                return
+        try:
+            cents = parse_cents(tendered)
+        except ValueError as exc:
+            self.ctx.feedback.bad(str(exc))
+            return
+        number, ctx = self.basket, self.ctx
+        ctx.background.run(
+            lambda: ctx.baskets.pay_cash(number, cents, facility=ctx.facility, operator=ctx.operator),
+            self._paid,
+        )
+
+    def pay_card(self, reference: str | None = None) -> None:
+        """Ctrl+K: the card terminal's reference (never the card number)."""
+        if self.basket is None:
+            self.ctx.feedback.bad("the basket is empty: accept a piece first (F9)")
+            return
+        if reference is None:
+            reference, ok = QInputDialog.getText(self, "Card", "Terminal reference (from its slip):")
+            self.back_from_dialog()
+            if not ok:
+                return
+        number, ctx = self.basket, self.ctx
+        ctx.background.run(
+            lambda: ctx.baskets.pay_card(number, reference, facility=ctx.facility, operator=ctx.operator),
+            self._paid,
+        )
+
+    def _paid(self, paid: Paid | Outcome | None, error: BaseException | None) -> None:
+        if error is not None or paid is None:
+            self.ctx.feedback.bad(f"not paid: {error}")
+            return
+        if not isinstance(paid, Paid):
+            self.ctx.feedback.bad(f"not paid: {paid.reason}")
+            return
+        self.basket = None
+        self.refresh_basket()
+        self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
+        self.ctx.feedback.good(paid.text)
+
+    def remove_line(self) -> None:
+        """Del: the selected piece taken out before payment (voided, its postage back in the meter)."""
+        row = self.basket_lines.currentItem()
+        if self.basket is None or row is None:
+            self.ctx.feedback.bad("select a piece of the basket first (click it), then Del")
+            return
+        item, number, ctx = row.text().split()[0], self.basket, self.ctx
+        ctx.background.run(
+            lambda: ctx.baskets.remove(number, item, facility=ctx.facility, operator=ctx.operator),
+            self._removed,
+        )
+
+    def _removed(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None:
+            self.ctx.feedback.bad(f"not taken out: {error}")
+            return
+        self.ctx.feedback.show(outcome)
+        self.refresh_basket()
+        self.refresh_meter()
+
+    def void_item(self, item: str | None = None) -> None:
+        """Ctrl+Shift+V: a paid piece voided, under a supervisor."""
+        if item is None:
+            item, ok = QInputDialog.getText(self, "Void a paid piece", "Tracking number (scan or type):")
+            self.back_from_dialog()
+            if not ok or not item.strip():
+                return
+        who = self.ask_supervisor(f"void {item.strip()}")
+        if who is None:
+            return
+        ctx = self.ctx
+        supervisor, pin, reason = who
+        ctx.background.run(
+            lambda: ctx.voids.void(
+                item.strip(),
+                supervisor=supervisor,
+                pin=pin,
+                reason=reason,
+                facility=ctx.facility,
+                operator=ctx.operator,
+            ),
+            self._removed,
+        )

@@ -1,0 +1,161 @@
+"""Operators at the window, on a real X server: a badge scanned by the wedge scanner then a PIN typed,
+a two-piece basket paid in cash, a supervisor's override given by their badge and PIN at the clerk's
+window, the idle lock. What happened is read from outside: journal, baskets, print queue, station log.
+Each story prints the person's keystrokes (the scanner's are not counted)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.ui.x11 import needs_x11, set_up_home, station, window_on
+
+pytestmark = needs_x11
+ADDRESS = ("Bob Lee", "2 Elm St", "San Francisco CA 94105")
+ADMIN = ("--by", "root", "--by-pin", "correct horse battery")
+
+
+def _rows(home: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        return [tuple(r) for r in conn.execute(sql, args).fetchall()]
+
+
+def _staffed_home(tmp: Path, settings: str = "") -> tuple[Path, dict[str, str]]:
+    """A station with an admin, a clerk (ann, 4821) and a supervisor (sue, 7392), funded; their badges."""
+    home = set_up_home(tmp, settings or '[station]\n[devices]\ncamera = "off:"\nscale = "demo:?cycle=0"\n')
+    assert (
+        station(
+            home, "operator", "add", "root", "--role", "admin", "--pin", "correct horse battery"
+        ).returncode
+        == 0
+    )
+    for name, role, pin in (("ann", "clerk", "4821"), ("sue", "supervisor", "7392")):
+        assert station(home, "operator", "add", name, "--role", role, "--pin", pin, *ADMIN).returncode == 0
+    assert station(home, "meter", "init").returncode == 0
+    credit = ("meter", "credit", "200.00", "--supervisor", "sue", "--pin", "7392", "--operator", "ann")
+    assert station(home, *credit).returncode == 0
+    badges = {r["name"]: r["badge"] for r in json.loads(station(home, "operator", "list", "--json").stdout)}
+    return home, badges
+
+
+def test_a_clerk_signs_in_with_the_badge_sees_only_their_screens_and_the_window_locks_when_idle(
+    display: str, tmp_path: Path
+) -> None:
+    home, badges = _staffed_home(tmp_path, '[station]\nlock_after_s = 6\n[devices]\ncamera = "off:"\n')
+    with window_on(display, home, None) as window:
+        window.scan("EE123456785US")  # locked: a parcel scan is not taken by any screen
+        time.sleep(0.8)
+        window.scan(badges["ann"])
+        time.sleep(0.8)
+        window.type("4821", delay_ms=120)
+        window.press("Return")
+        answers = window.wait_answers(1)
+        keys = window.keys
+        window.press("F3")  # the depot is not a clerk's screen
+        time.sleep(0.8)
+        window.press("F2")
+        time.sleep(7.5)  # untouched for longer than lock_after_s
+        log = (home / "logs" / "station.log").read_text()
+        window.scan("RR473124829GB")  # after the lock: the sign-in takes it, the counter does not
+        time.sleep(0.8)
+    print(f"sign-in with a scanned badge: {keys} keystrokes")
+    assert answers[0] == (True, "signed in: ann (clerk)")
+    assert any(
+        "ann is a clerk: the Depot screen is not theirs" in text for ok, text in window.answers() if not ok
+    )
+    assert "window locked; ann signed out" in log
+    assert keys == 5  # the PIN and Enter; the badge is scanned
+    scanned = _rows(home, "SELECT count(*) FROM events WHERE kind != 'override'")  # (the set-up's credit)
+    assert scanned == [(0,)]  # neither parcel scan reached a screen
+
+
+def test_a_two_piece_basket_paid_in_cash_prints_one_receipt_with_the_change(
+    display: str, tmp_path: Path
+) -> None:
+    home, badges = _staffed_home(tmp_path)
+    with window_on(display, home, None) as window:
+        window.scan(badges["ann"])
+        time.sleep(0.8)
+        window.type("4821")
+        window.press("Return")
+        window.wait_answers(1)
+        start = window.keys
+        for item in ("EE123456785US", "RR473124829GB"):
+            window.scan(item)
+            time.sleep(1.2)
+            window.lines(*ADDRESS)
+            window.press("F9")
+            time.sleep(2.0)
+        window.press("F10")
+        time.sleep(1.0)
+        window.type("100.00", delay_ms=60)
+        window.press("Return")
+        time.sleep(2.0)
+        keys = window.keys - start
+        answers = window.answers()
+    print(f"two-piece basket paid in cash: {keys} keystrokes (addresses included)")
+    basket = _rows(home, "SELECT state, method, total_cents, tendered, change_cents FROM baskets")
+    assert len(basket) == 1 and basket[0][:2] == ("paid", "cash")
+    total, tendered, change = basket[0][2:]
+    assert tendered == 10_000 and change == tendered - total
+    lines = _rows(home, "SELECT item_id FROM basket_lines ORDER BY rowid")
+    assert lines == [("EE123456785US",), ("RR473124829GB",)]
+    receipts = _rows(home, "SELECT description FROM print_jobs WHERE description LIKE 'receipt %'")
+    assert receipts == [("receipt basket 1",)]
+    assert any(ok and "2 pieces" in text and "by cash" in text and "change $" in text for ok, text in answers)
+    assert _rows(home, "SELECT DISTINCT operator FROM events WHERE kind = 'acceptance'") == [("ann",)]
+
+
+def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_window(
+    display: str, tmp_path: Path
+) -> None:
+    home, badges = _staffed_home(tmp_path)
+    with window_on(display, home, None) as window:
+        window.scan(badges["ann"])
+        time.sleep(0.8)
+        window.type("4821")
+        window.press("Return")
+        window.wait_answers(1)
+        window.scan("EE123456785US")
+        time.sleep(1.2)
+        window.lines(*ADDRESS)
+        window.press("F9")
+        time.sleep(2.0)
+        scans = home / "scans.txt"
+        scans.write_text("EE123456785US\n")
+        arrived = station(
+            home,
+            "scan",
+            "--event",
+            "arrival",
+            "--facility",
+            "DEPOT",
+            "--operator",
+            "dee",
+            "--input",
+            str(scans),
+        )
+        assert arrived.returncode == 0
+        start = window.keys
+        window.press("ctrl+r")  # the label again: refused now, and the supervisor is asked
+        time.sleep(1.5)
+        window.scan(badges["sue"])  # the supervisor's badge, into the question
+        time.sleep(0.8)
+        window.type("7392")
+        window.press("Return")
+        time.sleep(2.0)
+        keys = window.keys - start
+    print(f"supervisor override (reprint after a scan): {keys} keystrokes")
+    kinds = _rows(
+        home, "SELECT kind, operator, extra FROM events WHERE item_id = 'EE123456785US' ORDER BY seq"
+    )
+    assert [k for k, _o, _e in kinds] == ["acceptance", "arrival", "override", "reprint"]
+    override = json.loads(kinds[2][2])
+    assert override == {"action": "reprint", "supervisor": "sue", "operator": "ann"}
+    assert _rows(home, "SELECT description FROM print_jobs WHERE reprint_of IS NOT NULL") == [
+        ("REPRINT 1 label EE123456785US",)
+    ]
+    assert keys == 6  # Ctrl+R, the PIN, Enter
