@@ -8,6 +8,8 @@ and F9 accepts once however often it is pressed.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,6 +46,7 @@ SERVICES = {
 WEIGHT_REASONS = ("scale out of order", "too big for the scale", "weighed on another scale", "letter")
 LOW_FUNDS_CENTS = 2000
 BUSY = "finish (F9) or cancel (Esc) the current item first"
+REPEAT_F9_S = 1.5  # an F9 on the emptied form this soon after an acceptance is the same press, twice
 
 
 class CounterMode(Mode):
@@ -92,6 +95,7 @@ class CounterMode(Mode):
         self.accept_button.clicked.connect(self.accept_piece)
         self.last: Acceptance | None = None
         self._accepting = False
+        self._accepted_at = 0.0
         self._weight_typed = False
         self._scale_stable = False
         self._zip_from_scan = False
@@ -341,6 +345,12 @@ class CounterMode(Mode):
         fast F9 is pressed."""
         if self._accepting:
             return  # the first press is being accepted: a second one must not accept (and charge) again
+        if (
+            time.monotonic() - self._accepted_at < REPEAT_F9_S
+            and not self.has_input()
+            and not self.tracking.text()
+        ):
+            return  # F9 pressed twice: the first accepted the piece and cleared the form; no red for it
         try:
             piece = self._piece()
             phone = self.phone.text().strip() or None
@@ -388,6 +398,7 @@ class CounterMode(Mode):
             self.ctx.feedback.bad(f"not accepted: {done.reason}")
             return
         self.last = done
+        self._accepted_at = time.monotonic()
         self.refresh_basket()
         self.ctx.preview.show_label(done.label, f"label {done.tracking}")
         self.ctx.wake_printer(self.ctx.station.config.devices.printer)

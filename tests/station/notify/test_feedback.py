@@ -1,0 +1,52 @@
+"""How did we do: one question after delivery to an opted-in customer, a lone digit answers it, the
+till counts the answers; nobody who said STOP is asked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hardware.sms.log import LogGateway
+from station.app import Station
+from station.config import StationConfig
+from station.desks.carrier import CarrierDesk
+from station.desks.counter import Acceptance, CounterDesk
+from station.desks.till import TillDesk
+from station.notify.consent import handle_inbound
+from station.notify.worker import SmsWorker
+from station.till import DayReport
+from tests.station.desks.test_carrier import scribble
+from tests.station.desks.test_counter import PIECE
+from tests.station.notify.conftest import PHONE, SetClock, outbox
+
+
+def test_a_delivered_customer_is_asked_once_and_the_answer_is_counted_in_the_till(tmp_path: Path) -> None:
+    clock = SetClock(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))  # 10:00 in New York: no quiet hours
+    with Station.open(tmp_path / "s.sqlite3", StationConfig(time_zone="America/New_York"), clock) as station:
+        desk = CounterDesk(station)
+        assert desk.init_meter().ok and desk.credit(10_000).ok
+        done = desk.accept(PIECE, phone=PHONE, facility="NYC", operator="ann")
+        assert isinstance(done, Acceptance)
+        handle_inbound(station, PHONE, "YES")
+        carrier = CarrierDesk(station)
+        assert carrier.load(done.tracking, facility="SF", operator="joe").ok
+        assert carrier.deliver(done.tracking, scribble(), "Bo Lee", facility="SF", operator="joe").ok
+        templates = [t for t, _state, _item in outbox(station)]
+        assert templates[-2:] == ["delivered", "feedback"]
+        early = handle_inbound(station, PHONE, "4")  # before the question went out: not an answer yet
+        assert early.action != "feedback"
+        SmsWorker(station.db, LogGateway(tmp_path / "phone.jsonl"), clock).run_once()
+        answered = handle_inbound(station, PHONE, " 4 ")
+        assert (answered.action, answered.reply) == ("feedback", "feedback_thanks")
+        assert handle_inbound(station, PHONE, "5").action != "feedback"  # one answer per question
+        report = TillDesk(station).report(datetime(2026, 11, 20).date())
+        assert isinstance(report, DayReport) and report.feedback == {"4": 1}
+        assert handle_inbound(station, PHONE, "STOP").action == "stopped"
+        second = desk.accept(
+            replace(PIECE, tracking="RR473124829GB"), phone=PHONE, facility="NYC", operator="ann"
+        )
+        assert isinstance(second, Acceptance)
+        carrier.load("RR473124829GB", facility="SF", operator="joe")
+        carrier.deliver("RR473124829GB", scribble(), "Bo Lee", facility="SF", operator="joe")
+        assert "feedback" not in [t for t, state, item in outbox(station) if item == "RR473124829GB"]
