@@ -79,6 +79,7 @@ class CarrierDesk:
         with self.station.db.reading() as conn:
             known = containers.item_record(conn, item)
             stop = _stop(conn, item)
+            by_code = delivery_pins.state_of(conn, item) is delivery_pins.PinState.ISSUED
         if known is not None and known.status is ItemStatus.DELIVERED:
             return Outcome.refused(
                 f"{item} was already delivered (at {known.facility}): not delivered again", item
@@ -88,8 +89,8 @@ class CarrierDesk:
         return Outcome(
             True,
             item,
-            message="sign, then F9 (Delivered)",
-            details={"address": stop.address, "name": stop.name},
+            message="ask for the delivery code, type it, F9" if by_code else "sign, then F9 (Delivered)",
+            details={"address": stop.address, "name": stop.name, "by_code": by_code},
         )
 
     def load(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:

@@ -159,3 +159,62 @@ def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_windo
         ("REPRINT 1 label EE123456785US",)
     ]
     assert keys == 6  # Ctrl+R, the PIN, Enter
+
+
+def test_pin_on_delivery_at_the_door_a_wrong_code_then_the_right_one(display: str, tmp_path: Path) -> None:
+    home = set_up_home(tmp_path)
+    assert station(home, "meter", "init").returncode == 0
+    assert station(home, "meter", "credit", "100.00").returncode == 0
+    accepted = station(
+        home,
+        "accept",
+        "--tracking",
+        "EE123456785US",
+        "--weight",
+        "500g",
+        "--from-zip",
+        "10001",
+        "--to-zip",
+        "94105",
+        "--to",
+        "|".join(ADDRESS),
+        "--phone",
+        "+12015550123",
+        "--pin-delivery",
+        "--out",
+        str(tmp_path / "label.zpl"),
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    assert station(home, "sms", "inbound", "--from", "+12015550123", "--body", "YES").returncode == 0
+    phone = tmp_path / "phone.jsonl"  # the recipient's phone: what the gateway was handed
+    with window_on(display, home, "F4") as window:
+        window.press("F7")
+        window.scan("EE123456785US")  # loaded: the code is made and texted
+        window.wait_answers(1)
+        assert station(home, "sms", "worker", "--once", "--gateway", f"log://{phone}").returncode == 0
+        code = next(
+            w.rstrip(".")
+            for line in phone.read_text().splitlines()
+            for w in json.loads(line)["body"].split()
+            if w.rstrip(".").isdigit() and len(w.rstrip(".")) == 4
+        )
+        wrong = "0000" if code != "0000" else "1111"
+        window.press("F8")
+        window.scan("EE123456785US")
+        time.sleep(1.0)
+        start = window.keys
+        window.type(wrong, delay_ms=80)
+        window.press("F9")
+        time.sleep(1.5)
+        window.type(code, delay_ms=80)
+        window.press("F9")
+        time.sleep(1.5)
+        keys = window.keys - start
+        answers = window.answers()
+    print(f"PIN on delivery: {keys} keystrokes for a wrong code and the right one")
+    assert any(not ok and "wrong code: 2 more tries" in text for ok, text in answers)
+    assert answers[-1] == (True, "EE123456785US delivered: the recipient gave the code")
+    delivered = _rows(home, "SELECT extra FROM events WHERE kind = 'delivered'")
+    assert [json.loads(e) for (e,) in delivered] == [{"proof": "delivery code"}]
+    log = (home / "logs" / "station.log").read_text()
+    assert code not in log and wrong not in log  # what was typed is never logged

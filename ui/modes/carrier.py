@@ -52,6 +52,10 @@ class CarrierMode(Mode):
         self.address.setFixedHeight(24)
         self.name_field = QLineEdit()
         self.name_field.setPlaceholderText("recipient's name, printed")
+        self.code_field = QLineEdit()
+        self.code_field.setPlaceholderText("PIN on delivery: the code the recipient tells you (then F9)")
+        self.code_field.setEchoMode(QLineEdit.EchoMode.Password)  # what the recipient says stays theirs
+        self.code_field.setMaxLength(4)
         self.pad = SignaturePad()
         self.reason = QComboBox()
         for code in DOOR_REASONS:  # words for the carrier; the code goes into the journal
@@ -71,6 +75,7 @@ class CarrierMode(Mode):
         right.addWidget(self.current)
         right.addWidget(self.address)
         right.addWidget(self.name_field)
+        right.addWidget(self.code_field)
         right.addWidget(self.pad)
         right.addWidget(self.reason)
         right.addLayout(buttons)
@@ -84,6 +89,7 @@ class CarrierMode(Mode):
         layout.addLayout(left, 2)
         layout.addLayout(right, 3)
         self.item: str | None = None
+        self.by_code = False  # the item at the door is delivered against its code
         self.stops: dict[str, RoundStop] = {}
         self.last_pod: Path | None = None
         self._restored = False
@@ -113,9 +119,10 @@ class CarrierMode(Mode):
         self.round_title.setText(f"On the round ({self.round.count()})")
 
     def focus_scan_target(self) -> None:
-        """The name field at the door (typing replaces the offered name), else the round."""
+        """At the door: the code field for a PIN-on-delivery item, else the name field (typing
+        replaces the offered name); else the round."""
         if self.stage.currentText() == DELIVERING and self.item is not None:
-            self.name_field.setFocus()
+            (self.code_field if self.by_code else self.name_field).setFocus()
         else:
             self.round.setFocus()
 
@@ -155,6 +162,9 @@ class CarrierMode(Mode):
                 outcome.id, str(outcome.details["address"]), str(outcome.details["name"])
             )
         self.select(outcome.id)
+        self.by_code = bool(outcome.details.get("by_code"))
+        if self.by_code:
+            self.code_field.setFocus()  # PIN on delivery: the code the recipient says, then F9
         self.ctx.feedback.show(outcome)
 
     def _picked(self, row: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
@@ -166,6 +176,7 @@ class CarrierMode(Mode):
         if not item or item == self.item:
             return
         self.item = item
+        self.by_code = False
         stop = self.stops.get(item)
         self.current.setText(item)
         self.address.setText(stop.address if stop else "not on this round")
@@ -178,10 +189,20 @@ class CarrierMode(Mode):
         """Esc."""
         self.pad.clear()
 
-    def deliver(self) -> None:
-        """F9: delivered with signature and printed name; the carrier desk keeps the proof of delivery."""
+    def deliver(self, who: tuple[str, str, str] | None = None) -> None:
+        """F9: delivered against the recipient's code (PIN on delivery), else with signature and printed
+        name; the carrier desk keeps the proof of delivery."""
         if self.item is None:
             self.ctx.feedback.bad("scan the item first (F8: at the door)")
+            return
+        code = self.code_field.text().strip()
+        if code:
+            self.code_field.clear()
+            ctx, item = self.ctx, self.item
+            ctx.background.run(
+                lambda: ctx.carrier.deliver_by_code(item, code, facility=ctx.facility, operator=ctx.operator),
+                self._delivered,
+            )
             return
         name = self.name_field.text().strip()
         if len(name) < 2:
@@ -194,21 +215,38 @@ class CarrierMode(Mode):
             self.ctx.feedback.bad(str(exc))
             return
         ctx, item = self.ctx, self.item
+        supervisor, pin, reason = who if who else (None, None, "")
         ctx.background.run(
-            lambda: ctx.carrier.deliver(item, signature, name, facility=ctx.facility, operator=ctx.operator),
-            self._delivered,
+            lambda: ctx.carrier.deliver(
+                item,
+                signature,
+                name,
+                facility=ctx.facility,
+                operator=ctx.operator,
+                supervisor=supervisor,
+                pin=pin,
+                reason=reason,
+            ),
+            lambda outcome, error: self._delivered(outcome, error, asked=who is not None),
         )
 
-    def _delivered(self, outcome: Outcome | None, error: BaseException | None) -> None:
+    def _delivered(
+        self, outcome: Outcome | None, error: BaseException | None, *, asked: bool = False
+    ) -> None:
         if error is not None or outcome is None:
             self.ctx.feedback.bad(f"not recorded: {error}")
             return
         if not outcome.ok:
             self.ctx.feedback.bad(outcome.text)
+            if not asked and self.ctx.staffed and "not delivered again" in (outcome.reason or ""):
+                who = self.ask_supervisor("deliver again", "delivered again")
+                if who is not None:
+                    self.deliver(who)
             return
-        self.last_pod = Path(outcome.details["proof_of_delivery"])
+        proof = outcome.details.get("proof_of_delivery")
+        self.last_pod = Path(proof) if proof else None
         self._remove(outcome.id)
-        self.ctx.feedback.good(f"{outcome.id} delivered; proof of delivery saved")
+        self.ctx.feedback.good(f"{outcome.id} delivered; proof of delivery saved" if proof else outcome.text)
 
     def attempted(self) -> None:
         """F10."""
@@ -259,4 +297,5 @@ class CarrierMode(Mode):
         self.current.setText("No item selected")
         self.address.setText("")
         self.name_field.clear()
+        self.code_field.clear()
         self.pad.clear()
