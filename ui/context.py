@@ -23,6 +23,7 @@ from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
 from station.desks.printing import PrintDesk
 from station.desks.scan import ScanDesk
+from station.desks.till import TillDesk
 from station.desks.track import TrackDesk
 from station.desks.voids import VoidDesk
 from station.printing.queue import PrintQueue
@@ -140,6 +141,7 @@ class AppContext:
         self.operators = OperatorDesk(self.station)
         self.baskets = BasketDesk(self.station, self.counter)
         self.voids = VoidDesk(self.station)
+        self.till = TillDesk(self.station)
         self.cases = CaseDesk(self.station, self.tracker.hub)
         with self.station.db.reading() as conn:
             self.staffed = operators.any_operators(conn)

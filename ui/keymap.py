@@ -45,6 +45,7 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("Ctrl+K", "counter", "pay_card", "the customer paid by card (the terminal's reference)"),
     Hotkey("Del", "counter", "remove_line", "take the selected piece out of the basket (before payment)"),
     Hotkey("Ctrl+Shift+V", "counter", "void_item", "void a paid piece (a supervisor's PIN)"),
+    Hotkey("Ctrl+Shift+T", "counter", "close_till", "close the day's till (the cash counted)"),
     Hotkey("F7", "depot", "new_sack", "new sack (prints its tag)"),
     Hotkey("F8", "depot", "close_sack", "close the sack (prints its final tag)"),
     Hotkey("F9", "depot", "dispatch_mode", "dispatch: scan sack tags leaving"),

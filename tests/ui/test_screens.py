@@ -297,3 +297,44 @@ def test_counter_opt_in_number_with_the_acceptance_and_the_receipt_with_the_paym
     assert isinstance(track_screen, TrackMode)
     track_screen.handle_scan("RR473124829GB")
     qtbot.waitUntil(lambda: "expected" in track_screen.status.text(), timeout=3000)
+
+
+def test_the_cases_screen_opens_notes_and_resolves_a_case_and_the_counter_closes_the_till(
+    qtbot, station_app: StationApp
+) -> None:
+    from station.cases import CaseState
+    from ui.modes.cases import CasesMode
+
+    ctx = station_app.ctx
+    assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
+    counter = station_app.window.show_mode("counter")
+    assert isinstance(counter, CounterMode)
+    counter.handle_scan("RR473124829GB")
+    counter.on_weight(WeightReading(WeightStatus.OK, 400_000, True, b""))
+    counter.recipient.setPlainText("Eve\n3 Oak St\nChicago IL 60601")
+    counter.accept_piece()
+    qtbot.waitUntil(lambda: counter.last is not None, timeout=5000)
+    cases = station_app.window.show_mode("cases")
+    assert isinstance(cases, CasesMode)
+    cases.handle_scan("RR473124829GB")
+    cases.kind.setCurrentIndex(cases.kind.findData("damaged"))
+    cases.note.setText("corner crushed at the counter")
+    cases.open_case()
+    qtbot.waitUntil(lambda: cases.cases.count() == 1, timeout=5000)
+    cases.cases.setCurrentRow(0)
+    qtbot.waitUntil(lambda: "corner crushed" in cases.file.toPlainText(), timeout=5000)
+    assert "acceptance" in cases.file.toPlainText() and "dispute" in cases.file.toPlainText()
+    cases.note.setText("customer takes it anyway")
+    cases.resolve()
+    qtbot.waitUntil(lambda: cases.cases.count() == 0, timeout=5000)
+    assert [c.state for c in ctx.cases.listing()] == [CaseState.RESOLVED]
+    counter = station_app.window.show_mode("counter")
+    assert isinstance(counter, CounterMode)
+    counter.close_till("0.00")  # the piece is in an open basket: the till does not close
+    qtbot.waitUntil(lambda: "basket 1 is open" in ctx.feedback.banner.text(), timeout=5000)
+    ctx.feedback.acknowledge()
+    counter.pay_cash("50.00")
+    qtbot.waitUntil(lambda: counter.basket is None, timeout=5000)
+    counter.close_till("50.00")
+    qtbot.waitUntil(lambda: "closed: reconciled" in ctx.feedback.banner.text(), timeout=5000)
+    assert any(j.description.startswith("till ") for j in ctx.queue.jobs())

@@ -34,6 +34,7 @@ from station.inputs import address_zip, parse_cents, parse_weight_g
 from station.notify.phone import to_e164
 from station.postage.rates import RateError, money
 from station.scanning import ITEM_KINDS, Identified, classify
+from station.till import DayReport
 from ui.context import AppContext
 from ui.modes.base import Mode
 
@@ -536,6 +537,34 @@ class CounterMode(Mode):
         self.ctx.feedback.show(outcome)
         self.refresh_basket()
         self.refresh_meter()
+
+    def close_till(self, counted: str | None = None) -> None:
+        """Ctrl+Shift+T: the day closed (the cash in the drawer counted); its copy printed."""
+        if counted is None:
+            counted, ok = QInputDialog.getText(self, "Close the till", "Cash counted in the drawer:")
+            self.back_from_dialog()
+            if not ok:
+                return
+        try:
+            cents = parse_cents(counted)
+        except ValueError as exc:
+            self.ctx.feedback.bad(str(exc))
+            return
+        ctx = self.ctx
+        ctx.background.run(lambda: ctx.till.close(None, cents, ctx.operator), self._closed)
+
+    def _closed(self, report: DayReport | Outcome | None, error: BaseException | None) -> None:
+        if not isinstance(report, DayReport):
+            self.ctx.feedback.bad(f"till not closed: {error or (report.reason if report else '')}")
+            return
+        self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
+        difference = money(report.cash_difference_cents or 0)
+        if report.reconciled:
+            self.ctx.feedback.good(f"till of {report.day} closed: reconciled; cash difference {difference}")
+        else:
+            self.ctx.feedback.bad(
+                f"till of {report.day} closed: NOT RECONCILED: {'; '.join(report.problems)}"
+            )
 
     def void_item(self, item: str | None = None) -> None:
         """Ctrl+Shift+V: a paid piece voided, under a supervisor."""
