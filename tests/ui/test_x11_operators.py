@@ -67,6 +67,7 @@ def test_a_clerk_signs_in_with_the_badge_sees_only_their_screens_and_the_window_
         "ann is a clerk: the Depot screen is not theirs" in text for ok, text in window.answers() if not ok
     )
     assert "window locked; ann signed out" in log
+    assert "4821" not in log  # the PIN typed is never logged
     assert keys == 5  # the PIN and Enter; the badge is scanned
     scanned = _rows(home, "SELECT count(*) FROM events WHERE kind != 'override'")  # (the set-up's credit)
     assert scanned == [(0,)]  # neither parcel scan reached a screen
