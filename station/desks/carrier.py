@@ -146,7 +146,9 @@ class CarrierDesk:
         if known is not None and known.status is ItemStatus.DELIVERED:
             if supervisor is None:
                 return Outcome.refused(
-                    f"{item} was already delivered (at {known.facility}): not delivered again", item
+                    f"{item} was already delivered (at {known.facility}): not delivered again",
+                    item,
+                    needs_supervisor=True,
                 )
             checked = OperatorDesk(self.station).supervise(
                 supervisor, pin, "deliver again", operator, item, reason or "delivered again"

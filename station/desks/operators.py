@@ -134,7 +134,14 @@ class OperatorDesk:
     ) -> Supervision | Outcome:
         """Check a supervisor's override for one action (the wrong-PIN count is committed either way)."""
         if not supervisor or pin is None:
-            return Outcome.refused(f"{action} needs a supervisor: give --supervisor NAME --pin PIN", item_id)
+            with self.station.db.reading() as conn:
+                staffed = operators.any_operators(conn)
+            how = (
+                "give --supervisor NAME --pin PIN"
+                if staffed
+                else "this station has no operators yet (station operator add)"
+            )
+            return Outcome.refused(f"{action} needs a supervisor: {how}", item_id, needs_supervisor=True)
         if not reason.strip():
             return Outcome.refused(f"{action}: say why (--reason)", item_id)
         with self.station.db.transaction() as conn:

@@ -65,10 +65,10 @@ class PrintDesk:
                 supervisor, pin, "reprint", operator, str(item), reason or "label reprinted after a scan"
             )
             if not isinstance(checked, Supervision):
-                why = checked.reason or ""
-                if why.startswith("reprint needs a supervisor"):
-                    why = f"{item} was scanned ({scanned[0].kind}) after acceptance: " + why
-                return Outcome.refused(why, item)
+                if checked.details.get("needs_supervisor"):
+                    why = f"{item} was scanned ({scanned[0].kind}) after acceptance: {checked.reason}"
+                    return Outcome.refused(why, item, needs_supervisor=True)
+                return checked
             allowed = checked
         number = (
             1 + sum(1 for e in history if e.kind is EventKind.REPRINT)

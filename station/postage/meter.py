@@ -159,26 +159,18 @@ class Meter:
 
     def credit(self, cents: int) -> Registers:
         """Add funds (a postage purchase)."""
-        if cents <= 0:
-            raise MeterError("a credit must be a positive amount")
-        with self._locking_on_failure(), self.db.transaction() as conn:
-            r = self._checked(conn)
-            conn.execute(
-                "UPDATE meter_registers SET descending = descending + ?, total_credited = total_credited + ?"
-                " WHERE meter_id = ?",
-                (cents, cents, self.meter_id),
-            )
-            self._log(conn, "credit", cents, None, r.descending + cents, r.ascending)
-            if self.mac_key is not None:
-                self._seal(conn)
-            return self._read(conn)
+        return self._fund("credit", cents, None)
 
     def refund(self, cents: int, piece: int) -> Registers:
         """Postage of a voided piece given back (inside the caller's transaction). As real meters keep
         it, the ascending register (postage printed) never goes down: the refund is a line of its own
         that adds to the funds and to the total credited, so the control sum still holds."""
+        return self._fund("refund", cents, piece)
+
+    def _fund(self, kind: str, cents: int, piece: int | None) -> Registers:
+        """Funds in (a credit, or a voided piece's refund): descending and total credited grow alike."""
         if cents <= 0:
-            raise MeterError("a refund must be a positive amount")
+            raise MeterError(f"a {kind} must be a positive amount")
         with self._locking_on_failure(), self.db.transaction() as conn:
             r = self._checked(conn)
             conn.execute(
@@ -186,7 +178,7 @@ class Meter:
                 " WHERE meter_id = ?",
                 (cents, cents, self.meter_id),
             )
-            self._log(conn, "refund", cents, piece, r.descending + cents, r.ascending)
+            self._log(conn, kind, cents, piece, r.descending + cents, r.ascending)
             if self.mac_key is not None:
                 self._seal(conn)
             return self._read(conn)

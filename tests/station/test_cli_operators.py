@@ -4,6 +4,7 @@ and the badge read back from the printed label."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from tests.renderers import decode, pdf_pages
@@ -11,6 +12,29 @@ from tests.station.test_cli_desks import station
 
 ADMIN = ("--by", "root", "--by-pin", "correct horse battery")
 ITEM = "EE123456785US"
+
+
+def _accept(home: Path, tracking: str, *extra: str, weight: str = "500g") -> subprocess.CompletedProcess[str]:
+    """`station accept` of a piece to San Francisco, as the clerk ann."""
+    return station(
+        "accept",
+        "--tracking",
+        tracking,
+        "--weight",
+        weight,
+        "--from-zip",
+        "10001",
+        "--to-zip",
+        "94105",
+        "--to",
+        "Bo Lee|2 Elm St|San Francisco CA 94105",
+        "--out",
+        str(home / f"{tracking}.zpl"),
+        "--operator",
+        "ann",
+        *extra,
+        home=home,
+    )
 
 
 def _station_with_staff(home: Path) -> None:
@@ -45,24 +69,7 @@ def _station_with_staff(home: Path) -> None:
         "meter", "credit", "100.00", "--supervisor", "sue", "--pin", "7392", "--operator", "ann", home=home
     )
     assert credited.returncode == 0, credited.stdout
-    accepted = station(
-        "accept",
-        "--tracking",
-        ITEM,
-        "--weight",
-        "500g",
-        "--from-zip",
-        "10001",
-        "--to-zip",
-        "94105",
-        "--to",
-        "Bo Lee|2 Elm St|San Francisco CA 94105",
-        "--out",
-        str(home / "label.zpl"),
-        "--operator",
-        "ann",
-        home=home,
-    )
+    accepted = _accept(home, ITEM)
     assert accepted.returncode == 0, accepted.stderr
 
 
@@ -177,26 +184,7 @@ def test_a_basket_paid_in_cash_and_the_till_closed_from_the_command_line(tmp_pat
     opened = station("basket", "open", "--operator", "ann", "--json", home=tmp_path)
     basket = str(json.loads(opened.stdout)["basket"])
     for tracking in ("RR473124829GB", "CP000000014US"):
-        added = station(
-            "accept",
-            "--tracking",
-            tracking,
-            "--weight",
-            "1kg",
-            "--from-zip",
-            "10001",
-            "--to-zip",
-            "94105",
-            "--to",
-            "Bo Lee|2 Elm St|San Francisco CA 94105",
-            "--out",
-            str(tmp_path / f"{tracking}.zpl"),
-            "--operator",
-            "ann",
-            "--basket",
-            basket,
-            home=tmp_path,
-        )
+        added = _accept(tmp_path, tracking, "--basket", basket, weight="1kg")
         assert added.returncode == 0, added.stderr
     shown = json.loads(station("basket", "show", basket, "--json", home=tmp_path).stdout)
     total = shown["total_cents"]
@@ -218,20 +206,7 @@ def test_a_basket_paid_in_cash_and_the_till_closed_from_the_command_line(tmp_pat
     assert (tmp_path / "till.pdf").read_bytes().startswith(b"%PDF")
     late = station("basket", "open", home=tmp_path)
     assert late.returncode == 0  # a basket may open; nothing dated the closed day is taken
-    refused = station(
-        "accept",
-        "--tracking",
-        "CP000000028US",
-        "--weight",
-        "1kg",
-        "--from-zip",
-        "10001",
-        "--to-zip",
-        "94105",
-        "--out",
-        str(tmp_path / "x.zpl"),
-        home=tmp_path,
-    )
+    refused = _accept(tmp_path, "CP000000028US")
     assert refused.returncode == 1 and "is closed" in refused.stderr
 
 

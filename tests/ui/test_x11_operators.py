@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.ui.x11 import needs_x11, set_up_home, station, window_on
+from tests.ui.x11 import Window, needs_x11, set_up_home, station, window_on
 
 pytestmark = needs_x11
 ADDRESS = ("Bob Lee", "2 Elm St", "San Francisco CA 94105")
@@ -39,6 +39,15 @@ def _staffed_home(tmp: Path, settings: str = "") -> tuple[Path, dict[str, str]]:
     assert station(home, *credit).returncode == 0
     badges = {r["name"]: r["badge"] for r in json.loads(station(home, "operator", "list", "--json").stdout)}
     return home, badges
+
+
+def _sign_in(window: Window, badge: str, pin: str) -> None:
+    """The badge scanned, the PIN typed, Enter; until the window answers."""
+    window.scan(badge)
+    time.sleep(0.8)
+    window.type(pin)
+    window.press("Return")
+    window.wait_answers(1)
 
 
 def test_a_clerk_signs_in_with_the_badge_sees_only_their_screens_and_the_window_locks_when_idle(
@@ -78,11 +87,7 @@ def test_a_two_piece_basket_paid_in_cash_prints_one_receipt_with_the_change(
 ) -> None:
     home, badges = _staffed_home(tmp_path)
     with window_on(display, home, None) as window:
-        window.scan(badges["ann"])
-        time.sleep(0.8)
-        window.type("4821")
-        window.press("Return")
-        window.wait_answers(1)
+        _sign_in(window, badges["ann"], "4821")
         start = window.keys
         for item in ("EE123456785US", "RR473124829GB"):
             window.scan(item)
@@ -115,11 +120,7 @@ def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_windo
 ) -> None:
     home, badges = _staffed_home(tmp_path)
     with window_on(display, home, None) as window:
-        window.scan(badges["ann"])
-        time.sleep(0.8)
-        window.type("4821")
-        window.press("Return")
-        window.wait_answers(1)
+        _sign_in(window, badges["ann"], "4821")
         window.scan("EE123456785US")
         time.sleep(1.2)
         window.lines(*ADDRESS)

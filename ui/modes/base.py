@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QWidget
 
+from station.desks.outcome import Outcome
 from ui.context import AppContext
 
 
@@ -38,6 +41,23 @@ class Mode(QWidget):
             self.ctx.scan_sink = None
             self.back_from_dialog()
         return dialog.answer() if accepted else None
+
+    def supervised_retry(
+        self,
+        refusal: Outcome,
+        asked: bool,
+        action: str,
+        reason: str,
+        again: Callable[[tuple[str, str, str]], None],
+    ) -> bool:
+        """A refusal a supervisor can lift (`asked`: one was asked already): ask them, and with their
+        answer do it `again`. True when the supervisor was asked."""
+        if asked or not self.ctx.staffed or not refusal.details.get("needs_supervisor"):
+            return False
+        who = self.ask_supervisor(action, reason)
+        if who is not None:
+            again(who)
+        return True
 
     def back_from_dialog(self) -> None:
         """After a modal question: the main window active again, the keyboard where it was going."""

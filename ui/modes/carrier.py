@@ -238,10 +238,7 @@ class CarrierMode(Mode):
             return
         if not outcome.ok:
             self.ctx.feedback.bad(outcome.text)
-            if not asked and self.ctx.staffed and "not delivered again" in (outcome.reason or ""):
-                who = self.ask_supervisor("deliver again", "delivered again")
-                if who is not None:
-                    self.deliver(who)
+            self.supervised_retry(outcome, asked, "deliver again", "delivered again", self.deliver)
             return
         proof = outcome.details.get("proof_of_delivery")
         self.last_pod = Path(proof) if proof else None

@@ -434,14 +434,11 @@ class CounterMode(Mode):
         if error is not None or outcome is None:
             self.ctx.feedback.bad(f"not reprinted: {error}")
             return
-        if not outcome.ok and not asked and "needs a supervisor" in (outcome.reason or ""):
-            self.ctx.feedback.bad(outcome.reason or "")
-            who = self.ask_supervisor("reprint", "label damaged")
-            if who is not None:
-                self.reprint(who)
-            return
         self.ctx.feedback.show(outcome)
-        self.ctx.wake_printer(str(outcome.details.get("printer", "")))
+        if outcome.ok:
+            self.ctx.wake_printer(str(outcome.details.get("printer", "")))
+        else:
+            self.supervised_retry(outcome, asked, "reprint", "label damaged", self.reprint)
 
     # --- the basket and its payment -------------------------------------------------------------
 
