@@ -101,6 +101,12 @@ def _v8(conn: sqlite3.Connection) -> None:
     _run(cases.SCHEMA_V8)(conn)
 
 
+def _v9(conn: sqlite3.Connection) -> None:
+    from station import fraud
+
+    _run(fraud.SCHEMA_V9)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -122,6 +128,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _v7,
     ),
     Migration(8, "customer-service cases and their notes", _v8),
+    Migration(9, "fraud_settings: each fraud rule's thresholds, where a station sets its own", _v9),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -6,11 +6,39 @@ one desk method and prints the answer (`station/cli/common.py`).
 
 from __future__ import annotations
 
-from station.cli import carrier, cases, counter, demo, depot, ids, journal, operators, scan, sms, till, track
+from station.cli import (
+    carrier,
+    cases,
+    counter,
+    demo,
+    depot,
+    fraud,
+    ids,
+    journal,
+    operators,
+    scan,
+    sms,
+    till,
+    track,
+)
 from station.cli.common import Subcommands
 
 
 def register(sub: Subcommands) -> None:
     """Add the core subcommands to the `station` parser."""
-    for module in (ids, scan, track, depot, carrier, counter, operators, till, cases, sms, journal, demo):
+    for module in (
+        ids,
+        scan,
+        track,
+        depot,
+        carrier,
+        counter,
+        operators,
+        till,
+        cases,
+        fraud,
+        sms,
+        journal,
+        demo,
+    ):
         module.register(sub)

@@ -7,6 +7,7 @@ import json
 
 from station.cases import CaseKind
 from station.cli.common import (
+    RECORD_NUMBER,
     Subcommands,
     add_hub,
     add_json,
@@ -38,13 +39,13 @@ def register(sub: Subcommands) -> None:
     add_json(ls)
     ls.set_defaults(func=cmd_list)
     s = c.add_parser("show", help="the case, the item's history, its proof of delivery and its texts")
-    s.add_argument("case", type=int, metavar="N")
+    s.add_argument("case", type=RECORD_NUMBER, metavar="N")
     add_hub(s)
     add_json(s)
     s.set_defaults(func=cmd_show)
     for verb in ("note", "resolve"):
         p = c.add_parser(verb, help="add a note" if verb == "note" else "resolved, saying how")
-        p.add_argument("case", type=int, metavar="N")
+        p.add_argument("case", type=RECORD_NUMBER, metavar="N")
         p.add_argument("--note", required=True)
         if verb == "note":
             p.add_argument("--waiting", action="store_true", help="the case now waits for someone")

@@ -49,6 +49,9 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+RECORD_NUMBER = whole_number(1, 2**62)  # a basket's or a case's number: never past SQLite's integers
+
+
 def seconds(high: float) -> Callable[[str], float]:
     """An argparse type: a number of seconds from 0 to `high` (NaN and infinities refused)."""
 

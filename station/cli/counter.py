@@ -10,7 +10,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from station.cli.common import Subcommands, add_hub, answer, hub_of, open_station, printable, where
+from station.cli.common import (
+    RECORD_NUMBER,
+    Subcommands,
+    add_hub,
+    answer,
+    hub_of,
+    open_station,
+    printable,
+    where,
+)
 from station.desks.counter import Acceptance, CounterDesk, Piece, price
 from station.inputs import address_lines, parse_cents, parse_weight_g
 from station.labels.render import FORMATS
@@ -86,7 +95,9 @@ def register(sub: Subcommands) -> None:
         help="delivered only against a code texted to the recipient (needs --phone, opted in)",
     )
     acc.add_argument(
-        "--basket", type=int, help="add to this open basket (`station basket open`): one receipt at payment"
+        "--basket",
+        type=RECORD_NUMBER,
+        help="add to this open basket (`station basket open`): one receipt at payment",
     )
     acc.set_defaults(func=cmd_accept)
 

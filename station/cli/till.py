@@ -8,7 +8,17 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from station.cli.common import Subcommands, add_json, add_where, answer, group, open_station, printable, where
+from station.cli.common import (
+    RECORD_NUMBER,
+    Subcommands,
+    add_json,
+    add_where,
+    answer,
+    group,
+    open_station,
+    printable,
+    where,
+)
 from station.desks.basket import BasketDesk, Paid
 from station.desks.outcome import Outcome
 from station.desks.till import TillDesk, report_lines
@@ -39,17 +49,17 @@ def register(sub: Subcommands) -> None:
     add_json(o)
     o.set_defaults(func=cmd_open)
     s = b.add_parser("show", help="the basket's lines and total")
-    s.add_argument("basket", type=int)
+    s.add_argument("basket", type=RECORD_NUMBER, metavar="N")
     add_json(s)
     s.set_defaults(func=cmd_show)
     r = b.add_parser("remove", help="take a piece out before payment (voided, postage back in the meter)")
-    r.add_argument("basket", type=int)
+    r.add_argument("basket", type=RECORD_NUMBER, metavar="N")
     r.add_argument("item", metavar="ITEM")
     add_where(r)
     add_json(r)
     r.set_defaults(func=cmd_remove)
     p = b.add_parser("pay", help="take the payment: cash (tendered) or card (the terminal's reference)")
-    p.add_argument("basket", type=int)
+    p.add_argument("basket", type=RECORD_NUMBER, metavar="N")
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument(
         "--cash", type=_amount, metavar="AMOUNT", help="what the customer handed over, e.g. 50.00"

@@ -149,6 +149,7 @@ COMMANDS = [
     lambda a, b, c: ["basket", "pay", a, "--card", b],
     lambda a, b, c: ["till", "report", "--date", a, "--counted-cash", b],
     lambda a, b, c: ["deliver", a, "--code", b],
+    lambda a, b, c: ["fraud", "scan", "--facility", a, "--operator", b],
     lambda a, b, c: [
         "scan",
         "--event",

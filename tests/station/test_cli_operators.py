@@ -235,3 +235,40 @@ def test_a_case_from_the_command_line(tmp_path: Path) -> None:
     assert station("case", "list", "--open", home=tmp_path).stdout.strip() == "no cases"
     missing = station("case", "resolve", "99", "--note", "x", home=tmp_path)
     assert missing.returncode == 1 and missing.stdout.startswith("REJECT no case 99")
+
+
+def test_fraud_rules_and_a_scan_from_the_command_line(tmp_path: Path) -> None:
+    _station_with_staff(tmp_path)
+    rules = json.loads(station("fraud", "rules", "--json", home=tmp_path).stdout)
+    ids = {r["id"]: r for r in rules}
+    assert (
+        ids["delivery-burst"]["settings"] == {"count": 10, "window_s": 300} and ids["duplicate-id"]["at_scan"]
+    )
+    clean = station("fraud", "scan", home=tmp_path)
+    assert (clean.returncode, clean.stdout.strip()) == (0, "0 alerts (0 new)")
+    scans = tmp_path / "scans.txt"
+    scans.write_text(ITEM + "\n")
+    assert (
+        station(
+            "scan",
+            "--event",
+            "delivered",
+            "--facility",
+            "SFO",
+            "--operator",
+            "joe",
+            "--input",
+            str(scans),
+            home=tmp_path,
+        ).returncode
+        == 0
+    )  # delivered, never loaded for delivery
+    found = station("fraud", "scan", "--json", home=tmp_path)
+    report = json.loads(found.stdout)
+    assert found.returncode == 1 and report["new"] == 2
+    # never loaded for delivery, and delivered in San Francisco seconds after its acceptance here
+    assert sorted(a["rule"] for a in report["alerts"]) == [
+        "delivered-without-out-for-delivery",
+        "impossible-travel",
+    ]
+    assert station("fraud", "scan", home=tmp_path).stdout.strip().endswith("2 alerts (0 new)")
