@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
 
@@ -45,41 +46,43 @@ class PostgresFeed:
 
     def events_after(self, positions: dict[str, int], limit: int) -> list[NetworkEvent]:
         """Each station's events after its position, `limit` at most per station."""
-        found: list[NetworkEvent] = []
-        with self.conn.transaction():
-            heads = self.conn.execute("SELECT station_id, last_seq FROM hub.heads").fetchall()
-            for station_id, last_seq in heads:
-                after = positions.get(station_id, 0)
-                if last_seq <= after:
-                    continue
-                rows = self.conn.execute(
-                    "SELECT seq, prev_hash, hash, body FROM hub.events WHERE station_id = %s AND seq > %s"
-                    " ORDER BY seq LIMIT %s",
-                    (station_id, after, limit),
-                ).fetchall()
-                found += [
-                    NetworkEvent(station_id, int(r[0]), r[1], r[2], event_from_content(json.loads(r[3])))
-                    for r in rows
-                ]
-        return found
+        return [
+            NetworkEvent(station_id, int(r[0]), r[1], r[2], event_from_content(json.loads(r[3])))
+            for station_id, r in self._after(
+                "SELECT station_id, last_seq FROM hub.heads",
+                "SELECT seq, prev_hash, hash, body FROM hub.events WHERE station_id = %s AND seq > %s"
+                " ORDER BY seq LIMIT %s",
+                positions,
+                limit,
+            )
+        ]
 
     def follows_after(self, positions: dict[str, int], limit: int) -> list[NetworkFollow]:
         """Each station's follows after its position."""
-        found: list[NetworkFollow] = []
+        return [
+            NetworkFollow(station_id, int(r[0]), r[1], r[2], r[3].isoformat())
+            for station_id, r in self._after(
+                "SELECT station_id, max(local_id) FROM hub.follows GROUP BY station_id",
+                "SELECT local_id, phone, item_id, requested_at FROM hub.follows"
+                " WHERE station_id = %s AND local_id > %s ORDER BY local_id LIMIT %s",
+                positions,
+                limit,
+            )
+        ]
+
+    def _after(
+        self, last_sql: str, rows_sql: str, positions: dict[str, int], limit: int
+    ) -> list[tuple[str, tuple[Any, ...]]]:
+        """(station, row) for each station whose last position (`last_sql`) is past the one taken in,
+        its rows after it (`rows_sql`), in one transaction."""
+        found: list[tuple[str, tuple[Any, ...]]] = []
         with self.conn.transaction():
-            stations = self.conn.execute(
-                "SELECT station_id, max(local_id) FROM hub.follows GROUP BY station_id"
-            ).fetchall()
-            for station_id, last in stations:
+            for station_id, last in self.conn.execute(last_sql).fetchall():
                 after = positions.get(station_id, 0)
-                if last <= after:
+                if last is None or last <= after:
                     continue
-                rows = self.conn.execute(
-                    "SELECT local_id, phone, item_id, requested_at FROM hub.follows"
-                    " WHERE station_id = %s AND local_id > %s ORDER BY local_id LIMIT %s",
-                    (station_id, after, limit),
-                ).fetchall()
-                found += [NetworkFollow(station_id, int(r[0]), r[1], r[2], r[3].isoformat()) for r in rows]
+                rows = self.conn.execute(rows_sql.encode(), (station_id, after, limit)).fetchall()
+                found += [(str(station_id), tuple(r)) for r in rows]
         return found
 
 

@@ -155,29 +155,17 @@ class ScanDesk:
         if previous is None:
             return None, None
         if previous.status is ItemStatus.VOIDED and kind.facts.upu_code is not None:
-            alert = self.event(
-                item,
-                EventKind.FRAUD_ALERT,
-                facility,
-                operator,
-                note=f"{kind} refused: the item was voided and its postage refunded",
-                extra={"rule": "voided-label", "raw": found.raw},
-            )
-            self.station.journal.append_in(conn, alert)
+            note = f"{kind} refused: the item was voided and its postage refunded"
             reason = f"{item} was voided at {previous.facility}: the label is dead (fraud alert)"
-            return Outcome.refused(reason, item), None
+            return self._refused_with_alert(
+                conn, found, "voided-label", note, reason, facility, operator
+            ), None
         if kind is EventKind.ACCEPTANCE and previous.accepted:
-            alert = self.event(
-                item,
-                EventKind.FRAUD_ALERT,
-                facility,
-                operator,
-                note=f"acceptance refused: already accepted at {previous.facility}",
-                extra={"rule": "duplicate-id", "raw": found.raw},
-            )
-            self.station.journal.append_in(conn, alert)
+            note = f"acceptance refused: already accepted at {previous.facility}"
             reason = f"{item} already accepted at {previous.facility}: duplicate id, fraud alert"
-            return Outcome.refused(reason, item), None
+            return self._refused_with_alert(
+                conn, found, "duplicate-id", note, reason, facility, operator
+            ), None
         if previous.status is ItemStatus.DELIVERED:
             if kind is EventKind.DELIVERED and not overridden:
                 reason = f"{item} was already delivered (at {previous.facility}): not delivered again"
@@ -185,6 +173,29 @@ class ScanDesk:
             if kind.facts.item_status is not None and found.kind is not IdKind.SSCC:
                 return None, f"{item} was already delivered"
         return None, None
+
+    def _refused_with_alert(
+        self,
+        conn: sqlite3.Connection,
+        found: Identified,
+        rule: str,
+        note: str,
+        reason: str,
+        facility: str,
+        operator: str,
+    ) -> Outcome:
+        """A scan-time fraud rule blocked the scan: the alert is journalled (it commits with the
+        refusal), the scan is not."""
+        alert = self.event(
+            found.id,
+            EventKind.FRAUD_ALERT,
+            facility,
+            operator,
+            note=note,
+            extra={"rule": rule, "raw": found.raw},
+        )
+        self.station.journal.append_in(conn, alert)
+        return Outcome.refused(reason, found.id)
 
     def _wrong_sack(self, conn: sqlite3.Connection, found: Identified, prefix: str) -> str | None:
         """The sack destination rule: an item goes only into a sack for its destination ZIP's prefix."""

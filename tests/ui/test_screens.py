@@ -267,17 +267,24 @@ def test_a_csv_batch_is_queued_with_progress(qtbot, station_app: StationApp, tmp
     assert len(station_app.ctx.queue.jobs()) == 40
 
 
-def test_counter_opt_in_number_with_the_acceptance_and_the_receipt_with_the_payment(
-    qtbot, station_app: StationApp
-) -> None:
+def _item_on_the_counter(station_app: StationApp, item: str) -> CounterMode:
+    """A funded meter, the counter showing, the item scanned, the scale settled, the address typed."""
     ctx = station_app.ctx
     assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
     counter = station_app.window.show_mode("counter")
     assert isinstance(counter, CounterMode)
-    counter.handle_scan("RR473124829GB")
+    counter.handle_scan(item)
     counter.on_weight(WeightReading(WeightStatus.OK, 400_000, True, b""))
-    counter.to_zip.setText("60601")
     counter.recipient.setPlainText("Eve\n3 Oak St\nChicago IL 60601")
+    return counter
+
+
+def test_counter_opt_in_number_with_the_acceptance_and_the_receipt_with_the_payment(
+    qtbot, station_app: StationApp
+) -> None:
+    ctx = station_app.ctx
+    counter = _item_on_the_counter(station_app, "RR473124829GB")
+    counter.to_zip.setText("60601")
     counter.phone.setText("12")
     counter.accept_piece()
     assert "not a valid number" in ctx.feedback.banner.text()  # refused before anything was charged
@@ -306,12 +313,7 @@ def test_the_cases_screen_opens_notes_and_resolves_a_case_and_the_counter_closes
     from ui.modes.cases import CasesMode
 
     ctx = station_app.ctx
-    assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
-    counter = station_app.window.show_mode("counter")
-    assert isinstance(counter, CounterMode)
-    counter.handle_scan("RR473124829GB")
-    counter.on_weight(WeightReading(WeightStatus.OK, 400_000, True, b""))
-    counter.recipient.setPlainText("Eve\n3 Oak St\nChicago IL 60601")
+    counter = _item_on_the_counter(station_app, "RR473124829GB")
     counter.accept_piece()
     qtbot.waitUntil(lambda: counter.last is not None, timeout=5000)
     cases = station_app.window.show_mode("cases")
@@ -328,8 +330,7 @@ def test_the_cases_screen_opens_notes_and_resolves_a_case_and_the_counter_closes
     cases.resolve()
     qtbot.waitUntil(lambda: cases.cases.count() == 0, timeout=5000)
     assert [c.state for c in ctx.cases.listing()] == [CaseState.RESOLVED]
-    counter = station_app.window.show_mode("counter")
-    assert isinstance(counter, CounterMode)
+    assert station_app.window.show_mode("counter") is counter
     counter.close_till("0.00")  # the piece is in an open basket: the till does not close
     qtbot.waitUntil(lambda: "basket 1 is open" in ctx.feedback.banner.text(), timeout=5000)
     ctx.feedback.acknowledge()
