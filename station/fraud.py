@@ -14,9 +14,11 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from itertools import pairwise
+
+from station.history import MOVES, Row, rows
 
 SCHEMA_V9 = """
 CREATE TABLE IF NOT EXISTS fraud_settings (
@@ -26,21 +28,17 @@ CREATE TABLE IF NOT EXISTS fraud_settings (
     PRIMARY KEY (rule_id, name)
 );
 """
-# Kinds that move an item: what "a scan" means to the rules (notes, disputes, alerts and the counter's
-# own records are not scans).
-MOVES = (
-    "acceptance",
-    "sort-in",
-    "sack-remove",
-    "dispatch",
-    "arrival",
-    "delivery-office",
-    "out-for-delivery",
-    "delivered",
-    "attempted",
-    "delayed",
-    "returned",
-)
+# Schema 10: a supervisor's review of an alert (acknowledged, resolved with a note). The alert itself is a
+# journal event and stays; its review may move on, so it lives beside the journal.
+SCHEMA_V10 = """
+CREATE TABLE IF NOT EXISTS fraud_reviews (
+    alert_event_id TEXT PRIMARY KEY,
+    state          TEXT NOT NULL,
+    by_operator    TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    note           TEXT
+);
+"""
 
 
 class Severity(StrEnum):
@@ -73,20 +71,6 @@ class Finding:
             "time": self.time,
             "detail": self.detail,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A journal row as the rules read it."""
-
-    seq: int
-    station_id: str
-    item_id: str
-    kind: str
-    facility: str
-    operator: str
-    at: datetime
-    extra: dict[str, object]
 
 
 Check = Callable[[list[Row], dict[str, float]], Iterator[Finding]]
@@ -309,27 +293,6 @@ def settings(conn: sqlite3.Connection, rule: FraudRule) -> dict[str, float]:
         for r in conn.execute("SELECT name, value FROM fraud_settings WHERE rule_id = ?", (rule.id,))
     }
     return {**rule.defaults, **own}
-
-
-def rows(conn: sqlite3.Connection) -> list[Row]:
-    """Every event of the journal, as the rules read it, in time order."""
-    found = conn.execute(
-        "SELECT seq, station_id, item_id, kind, facility, operator, occurred_at, extra FROM events"
-        " ORDER BY occurred_at, station_id, seq"
-    )
-    return [
-        Row(
-            int(r[0]),
-            str(r[1]),
-            str(r[2]),
-            str(r[3]),
-            str(r[4]),
-            str(r[5]),
-            datetime.fromisoformat(r[6]),
-            json.loads(r[7] or "{}"),
-        )
-        for r in found
-    ]
 
 
 def known_keys(conn: sqlite3.Connection) -> set[str]:

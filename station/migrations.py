@@ -107,6 +107,13 @@ def _v9(conn: sqlite3.Connection) -> None:
     _run(fraud.SCHEMA_V9)(conn)
 
 
+def _v10(conn: sqlite3.Connection) -> None:
+    from station import estimates, fraud
+
+    _run(estimates.SCHEMA_V10)(conn)
+    _run(fraud.SCHEMA_V10)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -129,6 +136,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(8, "customer-service cases and their notes", _v8),
     Migration(9, "fraud_settings: each fraud rule's thresholds, where a station sets its own", _v9),
+    Migration(10, "eta_counts (learned delivery estimates) and fraud_reviews (alerts acknowledged)", _v10),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -12,8 +12,10 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol, TypeAlias
 
+from station import localtime
 from station.app import Station
 from station.config import load_config
 from station.paths import StationPaths
@@ -153,3 +155,42 @@ def hub_of(args: argparse.Namespace, station: Station) -> HubPort | None:
 def add_hub(p: argparse.ArgumentParser) -> None:
     """--hub DSN."""
     p.add_argument("--hub", metavar="DSN", help="the hub (default $STATION_HUB or [station] hub)")
+
+
+def add_period(p: argparse.ArgumentParser) -> None:
+    """--from and --to: a local day (YYYY-MM-DD) or an ISO 8601 time with its offset."""
+    p.add_argument("--from", dest="since", metavar="WHEN", help="from this day or time (inclusive)")
+    p.add_argument("--to", dest="until", metavar="WHEN", help="to this day (inclusive) or time (exclusive)")
+
+
+class PeriodError(ValueError):
+    """A --from/--to that is not a day or a time."""
+
+
+def period(args: argparse.Namespace, station: Station) -> tuple[datetime | None, datetime | None]:
+    """(since, until) in UTC from --from/--to; a day means the station's local day, whole."""
+    zone = station.config.time_zone
+
+    def moment(text: str | None, *, end: bool) -> datetime | None:
+        if not text:
+            return None
+        try:
+            if len(text) == 10:
+                day = date.fromisoformat(text)
+                start = datetime.combine(
+                    day + timedelta(days=1) if end else day, time(0), localtime.zone(zone)
+                )
+                return start.astimezone(UTC)
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise PeriodError(
+                f"{text[:40]!r} is not a day (2026-12-01) or a time (2026-12-01T09:00+01:00)"
+            ) from None
+        if value.tzinfo is None:
+            raise PeriodError(f"{text[:40]!r} has no UTC offset (add Z or +01:00)")
+        return value.astimezone(UTC)
+
+    since, until = moment(args.since, end=False), moment(args.until, end=True)
+    if since is not None and until is not None and until <= since:
+        raise PeriodError("--to is before --from")
+    return since, until

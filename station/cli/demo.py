@@ -8,6 +8,7 @@ import time
 
 from station.cli.common import open_station, whole_number
 from station.demo import fill_demo_day
+from station.demo_history import fill_history
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +27,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=whole_number(0, 2**63 - 1),
         help="random seed for a reproducible day (default: a new one)",
     )
+    p.add_argument(
+        "--days",
+        type=whole_number(1, 3660),
+        help="instead of a day: N days of a network's history to learn from (lanes, weekdays, weather)",
+    )
+    p.add_argument(
+        "--per-day",
+        type=whole_number(1, 100_000),
+        default=200,
+        help="with --days: items accepted on an ordinary weekday (default 200)",
+    )
     p.set_defaults(func=cmd_demo)
 
 
@@ -35,6 +47,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("error: --items must be at least 1", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    if args.days:
+        return _history(args, started)
     with open_station(args) as station:
         summary = fill_demo_day(station.db, items=args.items, seed=args.seed)
         total = station.journal.count()
@@ -47,4 +61,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("try: station track " + summary.sample_ids[0])
     for item in summary.sample_ids[1:]:
         print("     station track " + item)
+    return 0
+
+
+def _history(args: argparse.Namespace, started: float) -> int:
+    with open_station(args) as station:
+        found = fill_history(station.db, days=args.days, per_day=args.per_day, seed=args.seed or 1)
+        where = station.db.path
+    took = time.perf_counter() - started
+    print(
+        f"{found.days} days of history written to {where}: {found.items} items, {found.events} events"
+        f" in {took:.1f} s"
+    )
+    print("try: station eta backtest   station report kpis   station fraud scan")
     return 0

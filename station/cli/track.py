@@ -81,12 +81,9 @@ def cmd_track(args: argparse.Namespace) -> int:
         print(printable(f"unknown id {args.id!r}: no scans recorded{why}"), file=sys.stderr)
         return 1
     if not args.json:
-        eta = found.expected
+        eta = found.expected_text
         print(
-            printable(
-                format_report(found.report, station.config.time_zone)
-                + (f"\n  expected delivery: {eta:%a %Y-%m-%d}" if eta else "")
-            )
+            printable(format_report(found.report, station.config.time_zone) + (f"\n  {eta}" if eta else ""))
         )
     return 0
 

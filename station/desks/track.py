@@ -8,11 +8,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from station import containers, recipients
+from station import containers, estimates, recipients
 from station.app import Station
 from station.desks.outcome import Outcome
+from station.estimates import Estimate, TransitModel, local_day
 from station.eta import expected_delivery
 from station.events import EventKind
+from station.history import Move, Timeline, zip_of
+from station.localtime import zone
 from station.notify import subscribers
 from station.notify.phone import InvalidPhone, to_e164
 from station.scanning import Identified, canonical_id, classify
@@ -32,6 +35,7 @@ class LookUp:
     report: TrackingReport | None
     expected: date | None
     why_unknown: str = ""  # the normaliser's reason when the query is not an id at all
+    estimate: Estimate | None = None  # learned from history: the expected day and the 80% day
 
     @property
     def ok(self) -> bool:
@@ -45,7 +49,15 @@ class LookUp:
         return {
             **self.report.to_json(),
             "expected_delivery": self.expected.isoformat() if self.expected else None,
+            "estimate": self.estimate.to_json() if self.estimate else None,
         }
+
+    @property
+    def expected_text(self) -> str:
+        """'expected Tue 1 Dec (80%: by Wed 2 Dec)', or '' when nothing is expected any more."""
+        if self.estimate is not None:
+            return self.estimate.text()
+        return f"expected {self.expected:%a} {self.expected.day} {self.expected:%b}" if self.expected else ""
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,23 @@ class TrackDesk:
         why = "" if isinstance(found, Identified) else found.reason
         if offline[0] and report is not None:
             report.flags.append(f"hub unreachable ({offline[0]}): this station's scans only")
-        return LookUp(query, key, report, expected_delivery(report) if report else None, why)
+        if report is None:
+            return LookUp(query, key, None, None, why)
+        estimate = self._estimate(report)
+        expected = estimate.expected if estimate else expected_delivery(report)
+        return LookUp(query, key, report, expected, why, estimate)
+
+    def _estimate(self, report: TrackingReport) -> Estimate | None:
+        """The learned estimate (None for a sack, or before anything was learned)."""
+        if report.is_sack:
+            return None
+        tz = zone(self.station.config.time_zone)
+        with self.station.db.reading() as conn:
+            if estimates.learned_at(conn) is None:
+                return None
+            line = timeline_of(report)
+            model = TransitModel.load(conn, tz, line)
+        return model.estimate(line, local_day(self.station.clock(), tz))
 
     def search(self, query: str) -> Search:
         """Items by recipient name (any part), phone, ZIP and acceptance day (YYYY-MM-DD, local), in
@@ -198,3 +226,19 @@ def _phone_in(run: str) -> tuple[str, str] | None:
             except InvalidPhone:
                 continue
     return None
+
+
+def timeline_of(report: TrackingReport) -> Timeline:
+    """The item's journey as the estimates read it, from its tracking history."""
+    line = Timeline(report.item_id)
+    for entry in report.history:
+        e = entry.event
+        if e.kind is EventKind.ACCEPTANCE and line.accepted_at is None:
+            line.accepted_at, line.service = e.occurred_at, str(e.extra.get("service") or "")
+            line.origin_zip = zip_of(e.extra, "origin_zip")
+            line.destination_zip = zip_of(e.extra, "routing_zip", "destination_zip")
+        if not e.kind.is_internal or e.kind is EventKind.VOID:
+            line.moves.append(
+                Move(str(e.kind), e.facility, e.station_id, e.operator, e.occurred_at, entry.via_container)
+            )
+    return line

@@ -176,8 +176,7 @@ class TrackMode(Mode):
             return
         label = report.status.label if report.status else "no movement scans"
         sack = f"  (sack, {report.sack_state}, {len(report.sack_contents)} inside)" if report.is_sack else ""
-        eta = found.expected
-        expected = f"   expected {eta:%a %d %b}" if eta else ""
+        expected = f"   {found.expected_text}" if found.expected_text else ""
         self.status.setText(f"{report.item_id}: {label}{sack}{expected}")
         if scanned:
             self.ctx.feedback.good(f"{report.item_id}: {label}")

@@ -1,0 +1,190 @@
+"""The journal read as history: every item's movements in time order, sack scans given to the items inside.
+
+A depot scans sacks, not items: a dispatched sack carries sixty parcels. The reports, the delivery
+estimates and the export all need the items' own journeys, so `timelines` replays the journal once
+(which item was in which sack when, nested sacks included, the same rules `containers` applies to the
+live tables) and gives each item every scan of a sack it was in, named `via` that sack.
+
+This module only reads the `events` table; it owns none.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from station.events import EventKind, Membership
+
+_MAX_NESTING = 8
+# Kinds that move an item: what "a scan" means to the rules and reports (notes, disputes, alerts and
+# the counter's own records are not scans).
+MOVES = frozenset(
+    {
+        "acceptance",
+        "sort-in",
+        "sack-remove",
+        "dispatch",
+        "arrival",
+        "delivery-office",
+        "out-for-delivery",
+        "delivered",
+        "attempted",
+        "delayed",
+        "returned",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A journal row as the history reads it."""
+
+    seq: int
+    station_id: str
+    item_id: str
+    kind: str
+    facility: str
+    operator: str
+    at: datetime
+    extra: dict[str, object]
+    container_id: str | None = None
+    reason: str | None = None
+
+
+_COLUMNS = "seq, station_id, item_id, kind, facility, operator, occurred_at, extra, container_id, reason"
+
+
+def _row(r: sqlite3.Row | tuple[Any, ...]) -> Row:
+    extra = str(r[7] or "{}")
+    return Row(
+        int(r[0]),
+        str(r[1]),
+        str(r[2]),
+        str(r[3]),
+        str(r[4]),
+        str(r[5]),
+        datetime.fromisoformat(str(r[6])),
+        json.loads(extra) if extra != "{}" else {},
+        None if r[8] is None else str(r[8]),
+        None if r[9] is None else str(r[9]),
+    )
+
+
+def rows(conn: sqlite3.Connection, since: datetime | None = None, until: datetime | None = None) -> list[Row]:
+    """The journal's events from `since` (inclusive) to `until` (exclusive), in time order.
+
+    Times are compared as the journal's text (UTC, microseconds), which sorts as the times do.
+    """
+    where, args = [], []
+    if since is not None:
+        where.append("occurred_at >= ?")
+        args.append(_utc_text(since))
+    if until is not None:
+        where.append("occurred_at < ?")
+        args.append(_utc_text(until))
+    sql = f"SELECT {_COLUMNS} FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+    return [_row(r) for r in conn.execute(sql + " ORDER BY occurred_at, station_id, seq", args)]
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One scan in an item's journey; `via` is the sack whose scan it was (None: the item's own)."""
+
+    kind: str
+    facility: str
+    station_id: str
+    operator: str
+    at: datetime
+    via: str | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class Timeline:
+    """An item's journey: its acceptance facts and every move, in time order."""
+
+    item_id: str
+    moves: list[Move] = field(default_factory=list)
+    service: str = ""
+    origin_zip: str = ""
+    destination_zip: str = ""
+    accepted_at: datetime | None = None
+    accepted_by: str = ""
+    accepted_station: str = ""
+
+    @property
+    def delivered_at(self) -> datetime | None:
+        """The first delivered scan, if any."""
+        return next((m.at for m in self.moves if m.kind == "delivered"), None)
+
+    @property
+    def last(self) -> Move | None:
+        """The latest move."""
+        return self.moves[-1] if self.moves else None
+
+
+def zip_of(extra: dict[str, object], *names: str) -> str:
+    """The first 5-digit ZIP among `extra[names]` ('' when none)."""
+    for name in names:
+        value = str(extra.get(name) or "")[:5]
+        if len(value) == 5 and value.isdigit():
+            return value
+    return ""
+
+
+def timelines(history: Iterable[Row]) -> dict[str, Timeline]:
+    """Every accepted item's journey, sack scans included (ids that are only sacks are left out)."""
+    inside: dict[str, str] = {}  # id -> the sack it is in now
+    contents: dict[str, set[str]] = defaultdict(set)
+    found: dict[str, Timeline] = {}
+
+    def leave(item: str) -> None:
+        sack = inside.pop(item, None)
+        if sack is not None:
+            contents[sack].discard(item)
+
+    def carried(sack: str, depth: int = 0) -> Iterator[str]:
+        for item in list(contents.get(sack, ())):
+            yield item
+            if depth < _MAX_NESTING and item in contents:
+                yield from carried(item, depth + 1)
+
+    for row in history:
+        if row.kind not in MOVES:
+            continue
+        kind = EventKind(row.kind)
+        facts = kind.facts
+        line = found.get(row.item_id)
+        if kind is EventKind.ACCEPTANCE and line is None:
+            line = found[row.item_id] = Timeline(row.item_id)
+            line.service = str(row.extra.get("service") or "")
+            line.origin_zip = zip_of(row.extra, "origin_zip")
+            line.destination_zip = zip_of(row.extra, "routing_zip", "destination_zip")
+            line.accepted_at, line.accepted_by, line.accepted_station = row.at, row.operator, row.station_id
+        if line is not None:
+            line.moves.append(
+                Move(row.kind, row.facility, row.station_id, row.operator, row.at, None, row.reason)
+            )
+        if facts.membership is Membership.ENTERS and row.container_id:
+            leave(row.item_id)
+            inside[row.item_id] = row.container_id
+            contents[row.container_id].add(row.item_id)
+        elif facts.membership is Membership.LEAVES:
+            leave(row.item_id)
+        if facts.moves_contents and row.item_id in contents:
+            for item in carried(row.item_id):
+                passenger = found.get(item)
+                if passenger is not None:
+                    passenger.moves.append(
+                        Move(row.kind, row.facility, row.station_id, row.operator, row.at, row.item_id)
+                    )
+    return found
