@@ -107,7 +107,7 @@ def _lane_offsets(rng: random.Random) -> dict[tuple[str, str, str], int]:
     for counter in COUNTERS:
         for region in REGIONS:
             for service, _ in SERVICES:
-                choice = rng.choice((-1, 0, 0, 0, 1, 1, 2, 3))
+                choice = rng.choice((-1, 0, 0, 0, 0, 1, 1, 2))
                 if service == "express":
                     choice = max(choice, 0)
                 offsets[(counter.facility[-5:][:3], region.prefix, service)] = choice

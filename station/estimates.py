@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS eta_counts (
     PRIMARY KEY (level, key)
 );
 """
-PRIOR_WEIGHT = 6.0
+PRIOR_WEIGHT = 2.0
 SETTLING_DAYS = 14  # long enough for nearly every item accepted before it to be delivered
 MAX_DAYS = 40
 # The standard's own spread: mail is mostly on the day, often a day late, now and then two.
@@ -64,9 +64,10 @@ def _standard(service: str, weekday: int) -> Distribution:
     return {max(days + d, 0): p for d, p in STANDARD_SHAPE.items()}
 
 
-def _shrunk(counts: Counter[int] | None, prior: Distribution, weight: float = PRIOR_WEIGHT) -> Distribution:
+def _shrunk(counts: Counter[int] | None, prior: Distribution) -> Distribution:
     if not counts:
         return prior
+    weight = PRIOR_WEIGHT
     n = sum(counts.values())
     out: Distribution = defaultdict(float)
     for days, p in prior.items():

@@ -325,3 +325,95 @@ def replace_key(finding: Finding, rule_id: str) -> Finding:
         finding.detail,
         f"{rule_id}:{finding.key}",
     )
+
+
+class ReviewState(StrEnum):
+    """Where a supervisor's look at an alert stands."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"  # seen, being looked into
+    RESOLVED = "resolved"  # closed, with a note saying what was found
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A journalled fraud alert with its review."""
+
+    event_id: str
+    item_id: str
+    rule: str
+    severity: str
+    suspect: str  # the operator whose scans raised it
+    facility: str
+    time: str
+    detail: str
+    state: ReviewState
+    reviewed_by: str | None
+    note: str | None
+
+    def to_json(self) -> dict[str, str | None]:
+        """`station fraud alerts --json`."""
+        return {
+            "id": self.event_id,
+            "rule": self.rule,
+            "severity": self.severity,
+            "item_id": self.item_id,
+            "operator": self.suspect,
+            "facility": self.facility,
+            "time": self.time,
+            "detail": self.detail,
+            "state": str(self.state),
+            "reviewed_by": self.reviewed_by,
+            "note": self.note,
+        }
+
+
+_SEVERITY = {rule.id: str(rule.severity) for rule in RULES}
+_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def alerts(conn: sqlite3.Connection, *, include_resolved: bool = False) -> list[Alert]:
+    """The journal's fraud alerts with their reviews: the worst and newest first."""
+    found = []
+    for r in conn.execute(
+        "SELECT e.event_id, e.item_id, e.operator, e.facility, e.occurred_at, e.note, e.extra,"
+        " v.state, v.by_operator, v.note FROM events e LEFT JOIN fraud_reviews v"
+        " ON v.alert_event_id = e.event_id WHERE e.kind = 'fraud-alert' ORDER BY e.occurred_at DESC"
+    ):
+        state = ReviewState(r[7]) if r[7] else ReviewState.OPEN
+        if state is ReviewState.RESOLVED and not include_resolved:
+            continue
+        extra = json.loads(r[6] or "{}")
+        rule = str(extra.get("rule") or "?")
+        found.append(
+            Alert(
+                str(r[0]),
+                str(r[1]),
+                rule,
+                _SEVERITY.get(rule, "medium"),
+                str(extra.get("suspect") or r[2]),
+                str(extra.get("where") or r[3]),  # a batch finding: where and when the scans were
+                str(extra.get("when") or r[4]),
+                str(r[5] or ""),
+                state,
+                r[8],
+                r[9],
+            )
+        )
+    found.sort(key=lambda a: _RANK.get(a.severity, 1))  # stable: newest first within a severity
+    return found
+
+
+def alert(conn: sqlite3.Connection, event_id: str) -> Alert | None:
+    """One alert by its event id (resolved ones too)."""
+    return next((a for a in alerts(conn, include_resolved=True) if a.event_id == event_id), None)
+
+
+def review(conn: sqlite3.Connection, event_id: str, state: ReviewState, by: str, at: str, note: str) -> None:
+    """Record a supervisor's review (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO fraud_reviews (alert_event_id, state, by_operator, at, note) VALUES (?,?,?,?,?)"
+        " ON CONFLICT (alert_event_id) DO UPDATE SET state=excluded.state, by_operator=excluded.by_operator,"
+        " at=excluded.at, note=coalesce(excluded.note, fraud_reviews.note)",
+        (event_id, str(state), by, at, note or None),
+    )
