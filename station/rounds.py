@@ -1,8 +1,8 @@
 """A carrier's round in delivery order, learned from the order of their previous days' scans.
 
 Postal delivery sequences are built from how carriers actually walk: each day's delivered and
-attempted scans, in time order, place each address at a position between 0 (first) and 1 (last); an
-address's place is the median of its positions over the days it was visited. A new address is placed
+attempted scans, in time order, say which of the day's addresses came before which; the sequence keeps
+every majority vote of the days (see `learn_sequence`). A new address is placed
 beside the nearest known house on the same side of the same street (then the same street, then the
 same ZIP), and anything left goes last, ordered by ZIP, street and number.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,20 +90,44 @@ class Round:
 
 
 def learn_sequence(visits: Iterable[Visit]) -> tuple[dict[str, tuple[float, int]], int]:
-    """address -> (median place, days seen), and how many days were learned from."""
+    """address -> (place from 0 to 1, days seen), and how many days were learned from.
+
+    A day visits only the addresses with mail, so one day's positions say little. What every day says
+    reliably is which of two addresses came first: the addresses are put in an order that keeps every
+    such majority vote (a topological order), the one with the earliest median position first where the
+    votes leave a choice.
+    """
     days: dict[date, list[Visit]] = defaultdict(list)
     for visit in visits:
         days[visit.day].append(visit)
-    places: dict[str, list[float]] = defaultdict(list)
+    positions: dict[str, list[float]] = defaultdict(list)
+    first: Counter[tuple[str, str]] = Counter()
     for day_visits in days.values():
         day_visits.sort(key=lambda v: v.order)
-        seen: list[str] = []
-        for v in day_visits:
-            if v.address not in seen:
-                seen.append(v.address)
+        seen = list(dict.fromkeys(v.address for v in day_visits))
         for i, address in enumerate(seen):
-            places[address].append(i / (len(seen) - 1) if len(seen) > 1 else 0.5)
-    return {a: (median(p), len(p)) for a, p in places.items()}, len(days)
+            positions[address].append(i / (len(seen) - 1) if len(seen) > 1 else 0.5)
+            for later in seen[i + 1 :]:
+                first[(address, later)] += 1
+    # Topological order of the majority votes (Kahn), the earliest median first among the free ones; a
+    # cycle (a carrier who changed the walk) is broken at its earliest address.
+    after: dict[str, set[str]] = defaultdict(set)
+    waiting: Counter[str] = Counter()
+    for (a, b), n in first.items():
+        if n > first.get((b, a), 0):
+            after[a].add(b)
+            waiting[b] += 1
+    middle = {a: median(p) for a, p in positions.items()}
+    left, ranked = set(positions), []
+    while left:
+        free = [a for a in left if waiting[a] == 0] or list(left)
+        pick = min(free, key=lambda a: (middle[a], a))
+        ranked.append(pick)
+        left.discard(pick)
+        for b in after.get(pick, ()):
+            waiting[b] -= 1
+    last = max(len(ranked) - 1, 1)
+    return {a: (n / last, len(positions[a])) for n, a in enumerate(ranked)}, len(days)
 
 
 def order(carrier: str, items: list[tuple[str, str]], visits: Iterable[Visit]) -> Round:
