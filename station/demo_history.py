@@ -313,17 +313,19 @@ def _deliver(
         anomalies
         and carrier == 1
         and region.prefix == WEATHER_REGION
-        and rng.random() < 0.04
+        and rng.random() < 0.05
         and len(ordered) >= 12
     )
     clock = _at(day, 14 + rng.uniform(0, 0.3))
     attempts = SLOW_ATTEMPTS if carrier == 1 else QUICK_ATTEMPTS
     for n, (tries, item, house) in enumerate(ordered):
-        if burst and n < 12:  # "delivered" at the office, one scan after another, never walked
-            clock += timedelta(seconds=rng.uniform(15, 25))
-        else:
-            clock += timedelta(minutes=rng.uniform(3, 6))
-        if rng.random() < attempts and tries < 2:
+        at_the_unit = burst and n < 12  # "delivered" at the office, one scan after another, never walked
+        clock += (
+            timedelta(seconds=rng.uniform(15, 25)) if at_the_unit else timedelta(minutes=rng.uniform(3, 6))
+        )
+        if at_the_unit:
+            add(office, item, EventKind.DELIVERED, clock, name, signature_ref=f"sig-{item[-8:]}")
+        elif rng.random() < attempts and tries < 2:
             add(
                 office,
                 item,

@@ -160,18 +160,39 @@ def _scan_after_delivered(rows: list[Row], _s: dict[str, float]) -> Iterator[Fin
 
 
 def _impossible_travel(rows: list[Row], s: dict[str, float]) -> Iterator[Finding]:
-    fastest = timedelta(minutes=s["min_minutes"])
+    """Two facilities scanned faster than the lane between them is ever travelled.
+
+    A lane's fastest transit is learned from the history itself: its `nth` fastest observed trip (not
+    the fastest, which may be the very copy being looked for) once it has `min_trips` of them, times
+    `share`; a copied label scanned in two cities moments apart is far below it. A lane seen less often
+    has only the `min_minutes` floor.
+    """
+    floor = timedelta(minutes=s["min_minutes"])
+    trips: dict[tuple[str, str], list[timedelta]] = defaultdict(list)
+    legs: list[tuple[Row, Row]] = []
     for history in _by_item(rows).values():
         scans = [r for r in history if r.kind in MOVES]
         for before, after in pairwise(scans):
-            if after.facility != before.facility and after.at - before.at < fastest:
-                minutes = (after.at - before.at).total_seconds() / 60
-                yield _finding(
-                    "impossible-travel",
-                    after,
-                    f"scanned at {before.facility} then {after.facility} {minutes:.0f} min later",
-                )
-                break
+            if after.facility != before.facility:
+                trips[(before.facility, after.facility)].append(after.at - before.at)
+                legs.append((before, after))
+    fastest: dict[tuple[str, str], timedelta] = {}
+    for lane, times in trips.items():
+        if len(times) >= s["min_trips"]:
+            times.sort()
+            usual = times[min(int(s["nth"]) - 1, len(times) - 1)]
+            fastest[lane] = max(floor, usual * s["share"])
+    flagged: set[str] = set()
+    for before, after in legs:
+        took, limit = after.at - before.at, fastest.get((before.facility, after.facility), floor)
+        if took < limit and after.item_id not in flagged:
+            flagged.add(after.item_id)
+            yield _finding(
+                "impossible-travel",
+                after,
+                f"scanned at {before.facility} then {after.facility} {took.total_seconds() / 60:.0f} min later"
+                f" (the lane's fastest: {limit.total_seconds() / 60:.0f} min)",
+            )
 
 
 def _routing_mismatch(rows: list[Row], _s: dict[str, float]) -> Iterator[Finding]:
@@ -259,7 +280,7 @@ RULES: tuple[FraudRule, ...] = (
         "impossible-travel",
         "two facilities scanned faster than any transport between them",
         Severity.MEDIUM,
-        {"min_minutes": 30},
+        {"min_minutes": 30, "min_trips": 20, "nth": 3, "share": 0.5},
         _impossible_travel,
     ),
     FraudRule(
