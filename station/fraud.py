@@ -190,7 +190,8 @@ def _impossible_travel(rows: list[Row], s: dict[str, float]) -> Iterator[Finding
             yield _finding(
                 "impossible-travel",
                 after,
-                f"scanned at {before.facility} then {after.facility} {took.total_seconds() / 60:.0f} min later"
+                f"scanned at {before.facility} then {after.facility}"
+                f" {took.total_seconds() / 60:.0f} min later"
                 f" (the lane's fastest: {limit.total_seconds() / 60:.0f} min)",
             )
 

@@ -58,10 +58,10 @@ class RoleFacts:
     manages_operators: bool = False
 
 
-_ALL_SCREENS = frozenset({"counter", "depot", "carrier", "track", "devices", "cases"})
+_ALL_SCREENS = frozenset({"counter", "depot", "carrier", "track", "devices", "cases", "fraud", "insights"})
 ROLE_FACTS: dict[Role, RoleFacts] = {
     Role.CLERK: RoleFacts(frozenset({"counter", "track", "cases"})),
-    Role.DEPOT: RoleFacts(frozenset({"depot", "track"})),
+    Role.DEPOT: RoleFacts(frozenset({"depot", "track", "insights"})),
     Role.CARRIER: RoleFacts(frozenset({"carrier", "track"})),
     Role.SUPERVISOR: RoleFacts(_ALL_SCREENS - {"devices"}, supervises=True),
     Role.ADMIN: RoleFacts(_ALL_SCREENS, supervises=True, manages_operators=True),

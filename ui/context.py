@@ -19,6 +19,8 @@ from station.desks.carrier import CarrierDesk
 from station.desks.cases import CaseDesk
 from station.desks.counter import CounterDesk
 from station.desks.depot import DepotDesk
+from station.desks.fraud import FraudDesk
+from station.desks.insights import InsightsDesk
 from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
 from station.desks.printing import PrintDesk
@@ -143,6 +145,8 @@ class AppContext:
         self.voids = VoidDesk(self.station)
         self.till = TillDesk(self.station)
         self.cases = CaseDesk(self.station, self.tracker.hub)
+        self.fraud = FraudDesk(self.station)
+        self.insights = InsightsDesk(self.station)
         with self.station.db.reading() as conn:
             self.staffed = operators.any_operators(conn)
 

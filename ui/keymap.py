@@ -31,6 +31,8 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("F5", ALL, "go_track", "Track screen"),
     Hotkey("F6", ALL, "go_devices", "Devices screen"),
     Hotkey("Ctrl+E", ALL, "go_cases", "Cases screen (customer service)"),
+    Hotkey("Ctrl+G", ALL, "go_fraud", "Fraud screen (supervisors): open alerts"),
+    Hotkey("Ctrl+I", ALL, "go_insights", "Insights screen: charts, on hand, staffing"),
     Hotkey("F11", ALL, "toggle_camera", "pause / resume the camera"),
     Hotkey("F12", ALL, "acknowledge_rejects", "acknowledge the rejects in the tray"),
     Hotkey("Ctrl+L", ALL, "lock", "lock the window (sign in again to go on)"),
@@ -68,6 +70,11 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("F9", "cases", "open_case", "open a case about the item"),
     Hotkey("Ctrl+N", "cases", "add_note", "add the note to the selected case"),
     Hotkey("Ctrl+Return", "cases", "resolve", "resolve the selected case (the note says how)"),
+    Hotkey("F9", "fraud", "run_rules", "run every fraud rule over the journal now"),
+    Hotkey("F7", "fraud", "acknowledge", "acknowledge the selected alert"),
+    Hotkey("Ctrl+Return", "fraud", "resolve", "resolve the selected alert (the note says what was found)"),
+    Hotkey("F9", "insights", "recompute", "recompute the figures for the period chosen"),
+    Hotkey("Ctrl+P", "insights", "write_pdf", "write the report with its charts as a PDF"),
 )
 
 

@@ -34,10 +34,12 @@ from ui.modes.cases import CasesMode
 from ui.modes.counter import CounterMode
 from ui.modes.depot import DepotMode
 from ui.modes.devices import DevicesMode
+from ui.modes.fraud import FraudMode
+from ui.modes.insights import InsightsMode
 from ui.modes.track import TrackMode
 from ui.widgets.sign_in import SignInPage
 
-MODES = (CounterMode, DepotMode, CarrierMode, TrackMode, DevicesMode, CasesMode)
+MODES = (CounterMode, DepotMode, CarrierMode, TrackMode, DevicesMode, CasesMode, FraudMode, InsightsMode)
 log = logging.getLogger(__name__)
 
 
@@ -231,6 +233,14 @@ class MainWindow(QMainWindow):
     def go_cases(self) -> None:
         """Ctrl+E."""
         self.show_mode("cases")
+
+    def go_fraud(self) -> None:
+        """Ctrl+G."""
+        self.show_mode("fraud")
+
+    def go_insights(self) -> None:
+        """Ctrl+I."""
+        self.show_mode("insights")
 
     def show_key_map(self) -> None:
         """F1: the keys of the screen showing, from the one key table."""

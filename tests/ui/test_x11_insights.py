@@ -1,0 +1,116 @@
+"""The supervisor's Fraud and Insights screens on a real X server: a month of generated history plus a
+planted stop-the-clock burst, a supervisor signed in by badge and PIN, the rules run with F9, the burst's
+alert acknowledged and resolved with a note typed with real Shift presses, then the charts drawn and the
+PDF written with Ctrl+P. What happened is read from outside: the journal, the reviews, the PDF, pixels."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.ui.x11 import count_colour, needs_x11, set_up_home, station, window_on
+
+pytestmark = needs_x11
+ADMIN = ("--by", "root", "--by-pin", "correct horse battery")
+NOTE = "Carrier MAX interviewed: Scanned At The Unit"
+
+
+def _planted_burst(home: Path) -> None:
+    """Ten delivered scans by carrier.max at one office within two minutes, imported as history."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
+    rows = ["item_id,event,time,facility,station_id,origin_zip,dest_zip,service,operator"]
+    for n in range(10):
+        from station.ids import S10
+
+        item = S10.build("CP", 70_000_000 + n, "US").text
+        rows.append(f"{item},EMA,{start.isoformat()},NEW YORK NY 10001,CTR-OLD,10001,60601,ground,ana")
+        at = start + timedelta(days=1, seconds=12 * n)
+        rows.append(f"{item},EMI,{at.isoformat()},CHICAGO IL 60601,DLV-OLD,10001,60601,ground,carrier.max")
+    (home / "burst.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = station(home, "import", "events", str(home / "burst.csv"))
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str, tmp_path: Path) -> None:
+    home = set_up_home(tmp_path)
+    assert (
+        station(
+            home, "operator", "add", "root", "--role", "admin", "--pin", "correct horse battery"
+        ).returncode
+        == 0
+    )
+    assert (
+        station(home, "operator", "add", "sue", "--role", "supervisor", "--pin", "7392", *ADMIN).returncode
+        == 0
+    )
+    badge = next(
+        r["badge"]
+        for r in json.loads(station(home, "operator", "list", "--json").stdout)
+        if r["name"] == "sue"
+    )
+    made = subprocess.run(
+        [*station_cmd(home), "demo", "--days", "21", "--per-day", "60", "--seed", "3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    _planted_burst(home)
+    with window_on(display, home, None) as window:
+        window.scan(badge)
+        time.sleep(0.8)
+        window.type("7392")
+        window.press("Return")
+        window.wait_answers(1)
+        window.press("ctrl+g")
+        time.sleep(1.0)
+        window.press("F9")  # run the rules
+        window.wait_answers(2, timeout=30)
+        time.sleep(1.0)
+        window.press("F7")  # acknowledge the first (the worst, newest) alert: the cursor goes to the note
+        window.wait_answers(3)
+        time.sleep(0.5)
+        window.type(NOTE, delay_ms=40)  # typed by a person, Shift pressed for every capital
+        window.press("ctrl+Return")
+        window.wait_answers(4)
+        window.press("ctrl+i")
+        window.wait_answers(5, timeout=60)
+        time.sleep(1.5)
+        shot = window.shot("insights")
+        window.press("ctrl+p")
+        window.wait_answers(6, timeout=30)
+        answers = window.answers()
+    print(f"fraud review and insights: {window.keys} keystrokes")
+    said = [text for _ok, text in answers]
+    assert answers[0] == (True, "signed in: sue (supervisor)")
+    assert said[1].endswith(" new)") and " alerts (" in said[1], said
+    assert said[2].startswith("CP700000000US alert ") and said[2].endswith("delivery-burst acknowledged"), (
+        said
+    )
+    assert "delivery-burst resolved" in said[3], said
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        review = conn.execute("SELECT state, by_operator, note FROM fraud_reviews").fetchall()
+        notes = [r[0] for r in conn.execute("SELECT note FROM events WHERE kind='note'")]
+    assert review == [("resolved", "sue", NOTE)]  # capitals typed with Shift arrive as typed
+    assert f"fraud alert delivery-burst resolved: {NOTE}" in notes
+    assert said[4].startswith("insights: "), said
+    # the first chart (items per day) is on screen: its bars are the report's blue
+    assert count_colour(shot, (31, 95, 168), (0, 150, 1280, 800)) > 2000
+    assert said[5].startswith("report written to ") and said[5].endswith("(5 pages)"), said
+    pdf = Path(said[5].removeprefix("report written to ").rsplit(" (", 1)[0])
+    assert pdf.exists()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "accepted:" in text and "scans per operator hour" in text
+
+
+def station_cmd(home: Path) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "ui.cli", "--home", str(home)]
