@@ -326,9 +326,11 @@ def known_keys(conn: sqlite3.Connection) -> set[str]:
     }
 
 
-def scan(conn: sqlite3.Connection) -> list[Finding]:
-    """Every batch rule over the whole journal."""
-    history = rows(conn)
+def scan(conn: sqlite3.Connection, history: list[Row] | None = None) -> list[Finding]:
+    """Every batch rule over the whole journal (or over `history`, the network's), with this station's
+    thresholds."""
+    if history is None:
+        history = rows(conn)
     found: list[Finding] = []
     for rule in RULES:
         if rule.check is not None:

@@ -16,8 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from station.db import Database
 from station.events import EventKind, Membership
 
 _MAX_NESTING = 8
@@ -59,7 +60,9 @@ class Row:
 _COLUMNS = "seq, station_id, item_id, kind, facility, operator, occurred_at, extra, container_id, reason"
 
 
-def _row(r: sqlite3.Row | tuple[Any, ...]) -> Row:
+def history_row(r: sqlite3.Row | tuple[Any, ...]) -> Row:
+    """A row of (seq, station_id, item_id, kind, facility, operator, occurred_at, extra, container_id,
+    reason), from the station's journal or the hub's."""
     extra = str(r[7] or "{}")
     return Row(
         int(r[0]),
@@ -68,7 +71,7 @@ def _row(r: sqlite3.Row | tuple[Any, ...]) -> Row:
         str(r[3]),
         str(r[4]),
         str(r[5]),
-        datetime.fromisoformat(str(r[6])),
+        r[6] if isinstance(r[6], datetime) else datetime.fromisoformat(str(r[6])),
         json.loads(extra) if extra != "{}" else {},
         None if r[8] is None else str(r[8]),
         None if r[9] is None else str(r[9]),
@@ -88,7 +91,24 @@ def rows(conn: sqlite3.Connection, since: datetime | None = None, until: datetim
         where.append("occurred_at < ?")
         args.append(_utc_text(until))
     sql = f"SELECT {_COLUMNS} FROM events" + (" WHERE " + " AND ".join(where) if where else "")
-    return [_row(r) for r in conn.execute(sql + " ORDER BY occurred_at, station_id, seq", args)]
+    return [history_row(r) for r in conn.execute(sql + " ORDER BY occurred_at, station_id, seq", args)]
+
+
+class RowSource(Protocol):
+    """Where else history may come from: the hub, every station's events (`sync.HubPort`)."""
+
+    def history_rows(self, since: datetime | None, until: datetime | None) -> list[Row]: ...
+
+
+def read(
+    db: Database, network: RowSource | None, since: datetime | None = None, until: datetime | None = None
+) -> list[Row]:
+    """The history the figures are made from: the network's when the station has a hub, else its journal.
+    An unreachable hub raises `sync.HubUnavailable` (the figures would silently be one station's)."""
+    if network is not None:
+        return network.history_rows(since, until)
+    with db.reading() as conn:
+        return rows(conn, since, until)
 
 
 def _utc_text(moment: datetime) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from station.events import Event
+from station.history import Row
 from station.journal import GENESIS, body_of_row, hashed_body
 from station.notify.subscribers import NetworkFollow
 
@@ -96,6 +97,11 @@ class HubPort(Protocol):
 
     def accepted_at(self, item_id: str) -> str | None:
         """The station that accepted the item, if any did."""
+        ...
+
+    def history_rows(self, since: datetime | None, until: datetime | None) -> list[Row]:
+        """Every station's events from `since` to `until`, in time order, as the history reads them
+        (the reports, the estimates and the fraud rules then run network-wide on the same code)."""
         ...
 
     def push_follows(self, follows: list[NetworkFollow]) -> None:

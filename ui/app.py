@@ -151,6 +151,8 @@ def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
     ctx.counter.hub = ctx.tracker.hub
     ctx.depot.hub = ctx.tracker.hub
     ctx.cases.tracker.hub = ctx.tracker.hub
+    ctx.insights.hub = ctx.tracker.hub  # the Insights and Fraud screens: network-wide
+    ctx.fraud.hub = ctx.tracker.hub
 
 
 def _start_camera(app: StationApp) -> None:

@@ -17,6 +17,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from station.events import Event
+from station.history import Row, history_row
 from station.journal import event_from_content
 from station.notify.subscribers import NetworkFollow
 from station.sync import OUTGOING_COLUMNS, HubHead, HubUnavailable, Outgoing, PushAnswer
@@ -125,6 +126,29 @@ class PostgresHub:
             raise self._failed(exc, "read") from None
         events = [event_from_content(json.loads(row[0])) for row in rows]
         return sorted(events, key=lambda e: e.occurred_at)
+
+    def history_rows(self, since: datetime | None, until: datetime | None) -> list[Row]:
+        """Every station's events in the period, in time order, in the history's shape."""
+        where, args = [], []
+        if since is not None:
+            where.append("occurred_at >= %s")
+            args.append(since)
+        if until is not None:
+            where.append("occurred_at < %s")
+            args.append(until)
+        sql = (
+            "SELECT seq, station_id, item_id, kind, facility, operator, occurred_at, extra::text,"
+            " container_id, reason FROM hub.events"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY occurred_at, station_id, seq"
+        )
+        try:
+            conn = self._connection("read")
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.execute(sql, args)
+                return [history_row(r) for r in cursor]
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc, "read") from None
 
     def accepted_at(self, item_id: str) -> str | None:
         """The station that accepted the item first, if any did."""

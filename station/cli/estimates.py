@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from station.cli.common import Subcommands, add_json, answer, group, open_station, printable
+from station.cli.common import Subcommands, add_hub, add_json, answer, group, hub_of, open_station, printable
 from station.desks.estimates import EstimatesDesk
+from station.sync import HubUnavailable
 
 
 def _split(text: str) -> float:
@@ -24,23 +26,33 @@ def register(sub: Subcommands) -> None:
     e = group(sub, "eta", "delivery estimates learned from history")
     learn = e.add_parser("learn", help="learn lane transit times from every delivered item (track uses them)")
     add_json(learn)
+    add_hub(learn)
     learn.set_defaults(func=cmd_learn)
     b = e.add_parser("backtest", help="train on the earliest delivered items, measure on the rest")
     b.add_argument("--split", type=_split, default=0.8, help="share of items to train on (default 0.8)")
     add_json(b)
+    add_hub(b)
     b.set_defaults(func=cmd_backtest)
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
     """Exit 0."""
     with open_station(args) as station:
-        return answer(EstimatesDesk(station).learn(), args.json)
+        try:
+            return answer(EstimatesDesk(station, hub_of(args, station)).learn(), args.json)
+        except HubUnavailable as exc:
+            print(printable(f"error: {exc}"), file=sys.stderr)
+            return 2
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Exit 0 with the figures, 1 when there is nothing to test on."""
     with open_station(args, read_only=True) as station:
-        found = EstimatesDesk(station).backtest(args.split)
+        try:
+            found = EstimatesDesk(station, hub_of(args, station)).backtest(args.split)
+        except HubUnavailable as exc:
+            print(printable(f"error: {exc}"), file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(found.to_json()))
     else:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from station.cli.common import (
     Subcommands,
+    add_hub,
     add_json,
     add_where,
     answer,
     group,
+    hub_of,
     open_station,
     printable,
     where,
 )
 from station.desks.fraud import FraudDesk
+from station.sync import HubUnavailable
 
 
 def register(sub: Subcommands) -> None:
@@ -24,6 +28,7 @@ def register(sub: Subcommands) -> None:
     s = f.add_parser("scan", help="run every batch rule; new alerts are journalled once")
     add_where(s)
     add_json(s)
+    add_hub(s)
     s.set_defaults(func=cmd_scan)
     r = f.add_parser("rules", help="every rule, its severity and its thresholds")
     add_json(r)
@@ -50,7 +55,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     """One line per alert and a count; exit 1 when there is any (a monitoring check can run it)."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        report = FraudDesk(station).scan(facility=facility, operator=operator)
+        try:
+            report = FraudDesk(station, hub_of(args, station)).scan(facility=facility, operator=operator)
+        except HubUnavailable as exc:
+            print(printable(f"error: {exc}"), file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:

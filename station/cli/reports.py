@@ -11,15 +11,18 @@ from pathlib import Path
 from station.cli.common import (
     PeriodError,
     Subcommands,
+    add_hub,
     add_json,
     add_period,
     group,
+    hub_of,
     open_station,
     period,
     printable,
 )
 from station.desks.insights import InsightsDesk, InsightsError, read_coordinates
 from station.localtime import shown
+from station.sync import HubUnavailable
 
 
 def register(sub: Subcommands) -> None:
@@ -32,19 +35,23 @@ def register(sub: Subcommands) -> None:
     out.add_argument("--json", action="store_true", help="answer with one JSON object")
     out.add_argument("--csv", action="store_true", help="a long CSV table on standard output")
     out.add_argument("--pdf", type=Path, metavar="FILE", help="the report with its charts, as a PDF")
+    add_hub(k)
     k.set_defaults(func=cmd_kpis)
     i = r.add_parser("inventory", help="items on hand now per facility, by age (over 24 h flagged)")
     i.add_argument("--facility", help="one facility only")
     add_json(i)
+    add_hub(i)
     i.set_defaults(func=cmd_inventory)
     c = r.add_parser("reconcile", help="a facility's day at close: not dispatched, not closed out")
     c.add_argument("--day", type=date.fromisoformat, help="the day (YYYY-MM-DD, default today)")
     c.add_argument("--facility", help="the facility (default the station's)")
     add_json(c)
+    add_hub(c)
     c.set_defaults(func=cmd_reconcile)
     s = r.add_parser("staffing", help="the next 7 days' scans per facility and the staff hours they need")
     s.add_argument("--facility", help="one facility only")
     add_json(s)
+    add_hub(s)
     s.set_defaults(func=cmd_staffing)
     o = sub.add_parser("round", help="a carrier's loaded items in delivery order (learned from their days)")
     o.add_argument("carrier", metavar="CARRIER", help="the carrier's operator name")
@@ -66,12 +73,12 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     with open_station(args, read_only=True) as station:
         try:
             since, until = period(args, station)
-            desk = InsightsDesk(station)
+            desk = InsightsDesk(station, hub_of(args, station))
             report = desk.kpis(since, until, args.facility)
             if args.pdf:
                 print(printable(desk.write_kpis(report, args.pdf)))
                 return 0
-        except (PeriodError, InsightsError) as exc:
+        except (PeriodError, InsightsError, HubUnavailable) as exc:
             return _fail(str(exc))
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
@@ -89,7 +96,10 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 def cmd_inventory(args: argparse.Namespace) -> int:
     """Exit 0, or 1 when some item has been on hand for over 24 hours."""
     with open_station(args, read_only=True) as station:
-        found = InsightsDesk(station).inventory(args.facility)
+        try:
+            found = InsightsDesk(station, hub_of(args, station)).inventory(args.facility)
+        except HubUnavailable as exc:
+            return _fail(str(exc))
         tz = station.config.time_zone
     old = [i for i in found.items if i.old]
     if args.json:
@@ -110,9 +120,12 @@ def cmd_inventory(args: argparse.Namespace) -> int:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     """Exit 0 when the day is square, 1 when something did not move."""
     with open_station(args, read_only=True) as station:
-        desk = InsightsDesk(station)
+        desk = InsightsDesk(station, hub_of(args, station))
         day = args.day or station.clock().astimezone(desk.zone).date()
-        found = desk.reconcile(day, args.facility or station.config.facility)
+        try:
+            found = desk.reconcile(day, args.facility or station.config.facility)
+        except HubUnavailable as exc:
+            return _fail(str(exc))
     if args.json:
         print(json.dumps(found.to_json(), ensure_ascii=False))
         return 0 if found.ok else 1
@@ -127,7 +140,10 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 def cmd_staffing(args: argparse.Namespace) -> int:
     """Exit 0."""
     with open_station(args, read_only=True) as station:
-        plan = InsightsDesk(station).staffing(args.facility)
+        try:
+            plan = InsightsDesk(station, hub_of(args, station)).staffing(args.facility)
+        except HubUnavailable as exc:
+            return _fail(str(exc))
     if args.json:
         print(json.dumps(plan.to_json(), ensure_ascii=False))
         return 0

@@ -8,6 +8,7 @@ from typing import Any
 from station import estimates, history
 from station.app import Station
 from station.estimates import Backtest, TransitModel
+from station.history import RowSource
 from station.localtime import zone
 
 
@@ -35,14 +36,14 @@ class Learned:
 class EstimatesDesk:
     """Delivery estimates at one station."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, hub: RowSource | None = None) -> None:
         self.station = station
+        self.hub = hub  # with a hub: learned from every station's deliveries
 
     def learn(self) -> Learned:
         """Relearn from every delivered item in the journal; `track` uses it from then on."""
         tz = zone(self.station.config.time_zone)
-        with self.station.db.reading() as conn:
-            lines = history.timelines(history.rows(conn))
+        lines = history.timelines(history.read(self.station.db, self.hub))
         model = TransitModel(tz)
         used = model.learn(lines.values())
         with self.station.db.transaction() as conn:
@@ -51,6 +52,5 @@ class EstimatesDesk:
 
     def backtest(self, split: float = 0.8) -> Backtest:
         """Train on the earliest `split` of delivered items, test on the rest (nothing is kept)."""
-        with self.station.db.reading() as conn:
-            lines = history.timelines(history.rows(conn))
+        lines = history.timelines(history.read(self.station.db, self.hub))
         return estimates.backtest(lines.values(), split, zone(self.station.config.time_zone))

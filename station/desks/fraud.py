@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from station import fraud, operators
+from station import fraud, history, operators
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.events import EventKind
 from station.fraud import Alert, Finding, FraudRule, ReviewState
+from station.history import RowSource
 
 MAX_REVIEW_NOTE = 500
 
@@ -36,8 +37,9 @@ class FraudReport:
 class FraudDesk:
     """Fraud rules at one station."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, hub: RowSource | None = None) -> None:
         self.station = station
+        self.hub = hub
 
     def rules(self) -> list[tuple[FraudRule, dict[str, float]]]:
         """Every rule with the thresholds in force."""
@@ -45,9 +47,11 @@ class FraudDesk:
             return [(rule, fraud.settings(conn, rule)) for rule in fraud.RULES]
 
     def scan(self, *, facility: str, operator: str) -> FraudReport:
-        """Run the batch rules; journal what is new (a second run adds nothing)."""
+        """Run the batch rules; journal what is new (a second run adds nothing). With a hub, over every
+        station's events (a finding's key names the station and event it is about, so it is new once)."""
+        network = history.read(self.station.db, self.hub) if self.hub is not None else None
         with self.station.db.transaction() as conn:
-            found = fraud.scan(conn)
+            found = fraud.scan(conn, network)
             known = fraud.known_keys(conn)
             new = [f for f in found if f.key not in known]
             for finding in new:

@@ -14,7 +14,7 @@ from pathlib import Path
 from station import estimates, history, inventory, kpi_charts, kpis, rounds, staffing
 from station.app import Station
 from station.estimates import TransitModel, local_day
-from station.history import Row, Timeline
+from station.history import Row, RowSource, Timeline
 from station.inventory import Inventory, Reconciliation
 from station.kpis import Kpis
 from station.localtime import zone
@@ -29,13 +29,13 @@ class InsightsError(ValueError):
 class InsightsDesk:
     """Operations insight at one station."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, hub: RowSource | None = None) -> None:
         self.station = station
+        self.hub = hub  # with a hub: the same figures, network-wide
         self.zone = zone(station.config.time_zone)
 
     def _history(self, until: datetime | None = None) -> tuple[list[Row], dict[str, Timeline]]:
-        with self.station.db.reading() as conn:
-            rows = history.rows(conn, until=until)
+        rows = history.read(self.station.db, self.hub, until=until)
         return rows, history.timelines(rows)
 
     def kpis(
