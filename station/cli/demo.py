@@ -6,9 +6,10 @@ import argparse
 import sys
 import time
 
-from station.cli.common import open_station, whole_number
+from station.cli.common import open_station, printable, whole_number
 from station.demo import fill_demo_day
 from station.demo_history import fill_history
+from station.desks.estimates import EstimatesDesk
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,11 +68,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace, started: float) -> int:
     with open_station(args) as station:
         found = fill_history(station.db, days=args.days, per_day=args.per_day, seed=args.seed or 1)
+        learned = EstimatesDesk(station).learn()  # so that `track` shows learned estimates at once
         where = station.db.path
     took = time.perf_counter() - started
     print(
         f"{found.days} days of history written to {where}: {found.items} items, {found.events} events"
         f" in {took:.1f} s"
     )
-    print("try: station eta backtest   station report kpis   station fraud scan")
+    print(printable(learned.line))
+    print("try: station eta backtest   station report kpis   station fraud scan   station report inventory")
     return 0
