@@ -44,7 +44,7 @@ def services_and_on_time(k: Kpis) -> Figure:
     left.bar(names, list(k.accepted_by_service.values()), color=BLUE)
     left.set_title("accepted by service", fontsize=10)
     shares = [k.on_time_standard * 100, k.on_time_estimate * 100]
-    bars = right.bar(["service standard", "estimate (80% day)"], shares, color=[GREY, BLUE])
+    bars = right.bar(["service standard", "expected day given"], shares, color=[GREY, BLUE])
     right.bar_label(bars, fmt="%.1f%%")
     right.set_ylim(0, 105)
     right.set_title(f"on time, {k.delivered} delivered", fontsize=10)

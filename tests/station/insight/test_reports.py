@@ -82,6 +82,9 @@ def test_the_kpis_are_the_hand_computed_figures(small: Station) -> None:
     assert k.handled_by_facility == {"CTR": 3, "DEP": 2, "OFF": 2}
     # A: Mon -> Wed is 2 days, ground's standard 5 business days: on time. B: Mon -> Tue, priority 2: on time.
     assert k.delivered == 2 and k.on_time_standard == 1.0
+    # Against the expected day: with one item per lane, the estimate stays near the standard (7 calendar
+    # days for ground from a Monday, 2 for priority), so both are on time there too.
+    assert k.on_time_estimate == 1.0
     # Dwell: CTR A 4 h, B 3.5 h (to the sort); DEP A 20 h, B 19.5 h (to the arrival); OFF A 26 h (to
     # its delivery), B 3 h. C has no next scan: not counted.
     assert k.dwell_hours["CTR"] == pytest.approx((3.75, 3.95, 2))
