@@ -62,6 +62,10 @@ def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str,
     )
     assert made.returncode == 0, made.stderr
     _planted_burst(home)
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        waiting = conn.execute(
+            "SELECT item_id FROM item_status WHERE last_kind='arrival' ORDER BY changed_at DESC LIMIT 1"
+        ).fetchone()[0]
     with window_on(display, home, None) as window:
         window.scan(badge)
         time.sleep(0.8)
@@ -85,6 +89,10 @@ def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str,
         shot = window.shot("insights")
         window.press("ctrl+p")
         window.wait_answers(6, timeout=30)
+        window.press("F5")  # customer service: an item in flight, scanned, says when it is expected
+        time.sleep(0.8)
+        window.scan(waiting)
+        window.wait_answers(7)
         answers = window.answers()
     print(f"fraud review and insights: {window.keys} keystrokes")
     said = [text for _ok, text in answers]
@@ -103,6 +111,7 @@ def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str,
     # the first chart (items per day) is on screen: its bars are the report's blue
     assert count_colour(shot, (31, 95, 168), (0, 150, 1280, 800)) > 2000
     assert said[5].startswith("report written to ") and said[5].endswith("(5 pages)"), said
+    assert said[6].startswith(f"{waiting}: In transit   expected "), said  # learned by `demo --days`
     pdf = Path(said[5].removeprefix("report written to ").rsplit(" (", 1)[0])
     assert pdf.exists()
     if shutil.which("pdftotext"):

@@ -179,7 +179,7 @@ class TrackMode(Mode):
         expected = f"   {found.expected_text}" if found.expected_text else ""
         self.status.setText(f"{report.item_id}: {label}{sack}{expected}")
         if scanned:
-            self.ctx.feedback.good(f"{report.item_id}: {label}")
+            self.ctx.feedback.good(f"{report.item_id}: {label}{expected}")
         self.flags.setText("   ".join("⚠ " + f for f in report.flags))
         self.contents.clear()
         self.contents.addItems(report.sack_contents)
