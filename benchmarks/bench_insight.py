@@ -61,7 +61,7 @@ def year(cache: Path, per_day: int) -> Path:
 def bench_import(work: Path, rows_wanted: int) -> list[list[object]]:
     source = work / "source.sqlite3"
     with Station.open(source, StationConfig(station_id="HQ-S", time_zone="UTC"), now) as station:
-        fill_history(station.db, days=max(rows_wanted // 900, 7), per_day=150, seed=7, end=END)
+        fill_history(station.db, days=max(rows_wanted // 1000 + 20, 7), per_day=200, seed=7, end=END)
         exported = HistoryDesk(station).export_file(work / "all.csv")
     with (work / "all.csv").open(encoding="utf-8") as handle:
         lines = handle.readlines()[: rows_wanted + 1]

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from station.db import Database
 from station.events import EventKind, Membership
@@ -41,9 +41,8 @@ MOVES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A journal row as the history reads it."""
+class Row(NamedTuple):
+    """A journal row as the history reads it (a tuple: a year of a depot is two million of them)."""
 
     seq: int
     station_id: str
@@ -63,15 +62,15 @@ _COLUMNS = "seq, station_id, item_id, kind, facility, operator, occurred_at, ext
 def history_row(r: sqlite3.Row | tuple[Any, ...]) -> Row:
     """A row of (seq, station_id, item_id, kind, facility, operator, occurred_at, extra, container_id,
     reason), from the station's journal or the hub's."""
-    extra = str(r[7] or "{}")
+    extra = r[7] or "{}"
     return Row(
-        int(r[0]),
-        str(r[1]),
-        str(r[2]),
-        str(r[3]),
-        str(r[4]),
-        str(r[5]),
-        r[6] if isinstance(r[6], datetime) else datetime.fromisoformat(str(r[6])),
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6] if isinstance(r[6], datetime) else datetime.fromisoformat(r[6]),
         json.loads(extra) if extra != "{}" else {},
         None if r[8] is None else str(r[8]),
         None if r[9] is None else str(r[9]),
@@ -115,8 +114,7 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-@dataclass(frozen=True, slots=True)
-class Move:
+class Move(NamedTuple):
     """One scan in an item's journey; `via` is the sack whose scan it was (None: the item's own)."""
 
     kind: str
@@ -161,6 +159,9 @@ def zip_of(extra: dict[str, object], *names: str) -> str:
     return ""
 
 
+_MOVE_FACTS = {kind: EventKind(kind).facts for kind in MOVES}
+
+
 def timelines(history: Iterable[Row]) -> dict[str, Timeline]:
     """Every accepted item's journey, sack scans included (ids that are only sacks are left out)."""
     inside: dict[str, str] = {}  # id -> the sack it is in now
@@ -179,12 +180,11 @@ def timelines(history: Iterable[Row]) -> dict[str, Timeline]:
                 yield from carried(item, depth + 1)
 
     for row in history:
-        if row.kind not in MOVES:
+        facts = _MOVE_FACTS.get(row.kind)
+        if facts is None:
             continue
-        kind = EventKind(row.kind)
-        facts = kind.facts
         line = found.get(row.item_id)
-        if kind is EventKind.ACCEPTANCE and line is None:
+        if row.kind == "acceptance" and line is None:
             line = found[row.item_id] = Timeline(row.item_id)
             line.service = str(row.extra.get("service") or "")
             line.origin_zip = zip_of(row.extra, "origin_zip")
