@@ -81,11 +81,12 @@ def _label(code: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def _motion(image: np.ndarray, length: int, angle: float) -> np.ndarray:
     if length <= 1:
         return image
-    kernel = np.zeros((length, length), np.float32)
-    kernel[length // 2, :] = 1.0
+    line = np.zeros((length, length), np.float32)
+    line[length // 2, :] = 1.0
     turn = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
-    kernel = cv2.warpAffine(kernel, turn, (length, length))
-    return cv2.filter2D(image, -1, kernel / max(kernel.sum(), 1e-6))
+    kernel = cv2.warpAffine(line, turn, (length, length))
+    normalised = (kernel / max(float(kernel.sum()), 1e-6)).astype(np.float32)
+    return cv2.filter2D(image, -1, normalised)
 
 
 def frames(count: int = 240, seed: int = 17) -> Iterator[Frame]:
@@ -108,8 +109,7 @@ def frames(count: int = 240, seed: int = 17) -> Iterator[Frame]:
         target = (corners @ rotation.T + np.array(centre)).astype(np.float32)
         source = np.array([[0, 0], [lw, 0], [lw, lh], [0, lh]], np.float32)
         warp = cv2.getPerspectiveTransform(source, target)
-        board = rng.normal(150, 12, (H, W)).astype(np.float32)  # cardboard
-        board = cv2.GaussianBlur(board, (0, 0), 3)
+        board = cv2.GaussianBlur(rng.normal(150, 12, (H, W)).astype(np.float32), (0, 0), 3)  # cardboard
         placed = cv2.warpPerspective(
             label.astype(np.float32), warp, (W, H), flags=cv2.INTER_LINEAR, borderValue=-1
         )
