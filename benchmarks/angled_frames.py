@@ -50,7 +50,7 @@ def _code(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, str]:
             f"(420)94105(92){serial[2:]}", zxingcpp.BarcodeFormat.Code128, gs1=True
         )
         text = f"42094105\x1d{serial}"
-        scale = 2
+        scale = int(rng.integers(2, 4))
     elif kind == "datamatrix":
         text = _s10(n)
         barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.DataMatrix)
@@ -114,7 +114,7 @@ def frames(count: int = 240, seed: int = 17) -> Iterator[Frame]:
             label.astype(np.float32), warp, (W, H), flags=cv2.INTER_LINEAR, borderValue=-1
         )
         frame = np.where(placed >= 0, placed, board)
-        frame = _motion(frame, int(rng.integers(1, 6)), float(rng.uniform(0, 180)))
+        frame = _motion(frame, int(rng.integers(1, 5)), float(rng.uniform(0, 180)))
         if rng.random() < 0.35:  # glare: a bright spot of the light on the label's film
             gy, gx = np.mgrid[0:H, 0:W]
             cx, cy = centre[0] + rng.normal(0, 80), centre[1] + rng.normal(0, 50)
