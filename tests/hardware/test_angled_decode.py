@@ -23,8 +23,8 @@ def _turned_label(angle: float) -> tuple[np.ndarray, np.ndarray]:
     frame[y - 20 : y + code.shape[0] + 20, x - 20 : x + code.shape[1] + 20] = 245
     frame[y : y + code.shape[0], x : x + code.shape[1]] = code
     turn = cv2.getRotationMatrix2D((640, 360), angle, 1.0)
-    frame = cv2.warpAffine(frame, turn, (1280, 720), borderValue=150)
-    noisy = np.clip(frame + np.random.default_rng(1).normal(0, 4, frame.shape), 0, 255).astype(np.uint8)
+    turned = cv2.warpAffine(frame, turn, (1280, 720), borderValue=150)
+    noisy = np.clip(turned + np.random.default_rng(1).normal(0, 4, turned.shape), 0, 255).astype(np.uint8)
     return cv2.cvtColor(noisy, cv2.COLOR_GRAY2BGR), np.array([640, 360])
 
 
