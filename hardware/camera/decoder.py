@@ -242,20 +242,17 @@ def decode_frame(image: np.ndarray, *, thorough: bool = True) -> list[Decoded]:
 
 
 def decode_live(image: np.ndarray, frame_index: int, full_every: int = 4) -> list[Decoded]:
-    """The live-video budget (15 frames/s and more on one core at 720p): the full zxing-cpp search on
-    every `full_every`-th frame (quarter-turned and inverted codes), a quick pass on the others, and
-    where the quick pass misses, the frame turned upright along its bars; on the frame half-way
-    between full searches, OpenCV's barcode boxes as well. A 1-D code at any angle is thus tried
-    every way within `full_every` frames of coming into view."""
+    """The live-video budget (one core at 720p): the full zxing-cpp search on every `full_every`-th
+    frame (quarter-turned and inverted codes), a quick pass on the others; where the quick pass
+    misses, the frame after the full search is turned upright along its bars and the one after that
+    cut along OpenCV's barcode boxes. A 1-D code at any angle is tried every way within `full_every`
+    frames of coming into view, and no frame pays for more than one extra step."""
     phase = frame_index % full_every
     found = decode_zxing(image, quick=phase != 0)
-    if found or phase == 0:
+    if found or phase not in (1, 2):
         return found
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    found = decode_turned(gray)
-    if found or phase != full_every // 2:
-        return found
-    return decode_boxes(gray)
+    return decode_turned(gray) if phase == 1 else decode_boxes(gray)
 
 
 def _scaled(d: Decoded, factor: float) -> Decoded:
