@@ -428,11 +428,6 @@ def alerts(conn: sqlite3.Connection, *, include_resolved: bool = False) -> list[
     return found
 
 
-def alert(conn: sqlite3.Connection, event_id: str) -> Alert | None:
-    """One alert by its event id (resolved ones too)."""
-    return next((a for a in alerts(conn, include_resolved=True) if a.event_id == event_id), None)
-
-
 def review(conn: sqlite3.Connection, event_id: str, state: ReviewState, by: str, at: str, note: str) -> None:
     """Record a supervisor's review (inside the caller's transaction)."""
     conn.execute(

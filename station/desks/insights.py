@@ -115,13 +115,13 @@ class InsightsDesk:
         return found
 
     def _addresses(self) -> dict[str, str]:
+        """item -> address key: the street line (the second of the address's lines) and the ZIP."""
+        found = {}
         with self.station.db.reading() as conn:
-            return {
-                str(item): rounds.address_key(
-                    json.loads(lines)[1] if len(json.loads(lines)) > 1 else "", zip_code
-                )
-                for item, lines, zip_code in conn.execute("SELECT item_id, lines, zip FROM recipients")
-            }
+            for item, lines, zip_code in conn.execute("SELECT item_id, lines, zip FROM recipients"):
+                street = json.loads(lines)[1:2]
+                found[str(item)] = rounds.address_key(street[0] if street else "", zip_code)
+        return found
 
 
 def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
