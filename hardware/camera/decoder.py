@@ -120,15 +120,10 @@ def decode_zbar(gray: np.ndarray) -> list[Decoded]:
     return out
 
 
-LINEAR = [
-    zxingcpp.BarcodeFormat.Code128,
-    zxingcpp.BarcodeFormat.EAN13,
-    zxingcpp.BarcodeFormat.EAN8,
-    zxingcpp.BarcodeFormat.UPCA,
-    zxingcpp.BarcodeFormat.UPCE,
-    zxingcpp.BarcodeFormat.ITF,
-    zxingcpp.BarcodeFormat.Code39,
-]
+# The 1-D formats among FORMATS: the ones whose reading depends on the angle (zxing-cpp finds 2-D codes
+# at any angle itself).
+_MATRIX = {zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.DataMatrix, zxingcpp.BarcodeFormat.PDF417}
+LINEAR = [f for f in FORMATS if f not in _MATRIX]
 _DETECTOR: list[cv2.barcode.BarcodeDetector] = []  # made on first use: one per process
 
 
