@@ -304,6 +304,20 @@ class Journal:
                 expected_seq, prev = stored.seq + 1, stored.hash
         return VerifyResult(checked, stations, None)
 
+    def verify_tail(self, station_id: str, seq: int, digest: str) -> str | None:
+        """Recompute `station_id`'s chain after its event `seq` (hash `digest`, e.g. a signed checkpoint's):
+        what is wrong first, or None. A quick check that costs the events since, not the whole journal."""
+        expected_seq, prev = seq + 1, digest
+        for row in self._rows_of(station_id, after=seq):
+            stored = _row_to_stored(row)
+            if stored.seq != expected_seq:
+                jump = f"{expected_seq - 1} to {stored.seq}"
+                return f"station {station_id}: sequence jumps from {jump} (events missing)"
+            if stored.prev_hash != prev or event_hash(prev, stored.seq, stored.event) != stored.hash:
+                return f"station {station_id}: event {stored.seq} does not match its hash chain (altered)"
+            expected_seq, prev = stored.seq + 1, stored.hash
+        return None
+
     def checkpoint(self) -> None:
         """Sign the head this journal last wrote (clean shutdown, end of a `station scan` run)."""
         if self.checkpoints is not None and self._head is not None and self._head[0] == self.db.rollbacks:
@@ -343,8 +357,8 @@ class Journal:
                     )
         return problems
 
-    def _rows_of(self, station_id: str, batch: int = 5000) -> Iterator[sqlite3.Row]:
-        last = 0
+    def _rows_of(self, station_id: str, batch: int = 5000, after: int = 0) -> Iterator[sqlite3.Row]:
+        last = after
         while True:
             with self.db.reading() as conn:
                 rows = conn.execute(

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import serial
 
-from hardware.printers.zebra_status import HostStatus, parse_host_status
+from hardware.printers.zebra_status import (
+    HostIdentification,
+    HostStatus,
+    parse_host_identification,
+    parse_host_status,
+)
 from hardware.urls import DeviceUrl, UrlForm
 
 if TYPE_CHECKING:
@@ -92,6 +97,25 @@ class TcpTransport:
                 return None
         try:
             return parse_host_status(answer)
+        except ValueError:
+            return None
+
+    def identify(self) -> HostIdentification | None:
+        """Ask ~HI (model and resolution); None when the printer does not answer it."""
+        with self._connect() as sock:
+            try:
+                sock.sendall(b"~HI")
+                sock.settimeout(min(self.timeout, 1.0))
+                answer = b""
+                while b"\x03" not in answer:
+                    chunk = sock.recv(1024)
+                    if not chunk:
+                        break
+                    answer += chunk
+            except OSError:
+                return None
+        try:
+            return parse_host_identification(answer)
         except ValueError:
             return None
 

@@ -45,10 +45,32 @@ class RestGateway:
     def __init__(
         self, base_url: str, account: str, token: str, sender: str, *, timeout: float = 10.0
     ) -> None:
+        self.account_url = f"{base_url.rstrip('/')}/2010-04-01/Accounts/{account}.json"
         self.url = f"{base_url.rstrip('/')}/2010-04-01/Accounts/{account}/Messages.json"
         self.auth = "Basic " + base64.b64encode(f"{account}:{token}".encode()).decode()
         self.sender = sender
         self.timeout = timeout
+
+    def check_credentials(self) -> str:
+        """GET the account (Twilio's Accounts/{sid}.json): the harmless call that proves the token works."""
+        request = urllib.request.Request(self.account_url, method="GET")
+        request.add_header("Authorization", self.auth)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            why = (
+                "the account id or token is wrong" if exc.code in (401, 403) else "see the provider's status"
+            )
+            raise GatewayError(f"gateway answered {exc.code}: {why}", temporary=exc.code >= 500) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as exc:
+            raise GatewayError(
+                f"gateway unreachable: {getattr(exc, 'reason', exc)}", temporary=True
+            ) from None
+        status = answer.get("status", "unknown") if isinstance(answer, dict) else "unknown"
+        if status != "active":
+            raise GatewayError(f"the account is {status}, not active", temporary=False)
+        return f"account {answer.get('sid', '?')} is active"
 
     def send(self, phone: str, body: str, encoding: str, client_ref: str) -> str:
         """POST the message; 429, 5xx, timeouts and refused connections are temporary."""

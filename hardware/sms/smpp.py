@@ -155,6 +155,13 @@ class SmppGateway:
             found, self.receipts = self.receipts, {}
             return found
 
+    def check_credentials(self) -> str:
+        """Bind as a transceiver and unbind: the SMSC accepts this system id and password (nothing sent)."""
+        with self._lock:
+            self._bound()
+        self.close()
+        return f"SMSC {self.host}:{self.port} accepts system id {self.system_id}"
+
     def _drop(self) -> None:
         with contextlib.suppress(Exception):  # the socket is already gone
             self._client.disconnect()

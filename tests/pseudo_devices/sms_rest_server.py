@@ -25,6 +25,13 @@ class SmsRestServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # Twilio's account resource: what a credentials check reads
+                if self.headers.get("Authorization") != expected:
+                    return self._json(401, {"code": 20003, "message": "Authenticate"})
+                if self.path != f"/2010-04-01/Accounts/{account}.json":
+                    return self._json(404, {"message": "not found"})
+                return self._json(200, {"sid": account, "status": "active", "type": "Full"})
+
             def do_POST(self) -> None:
                 outer.requests += 1
                 outer.arrivals.append(time.monotonic())

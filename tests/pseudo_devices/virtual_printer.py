@@ -7,7 +7,7 @@ import socket
 import struct
 import threading
 
-from hardware.printers.zebra_status import host_status_answer
+from hardware.printers.zebra_status import host_identification_answer, host_status_answer
 
 
 class VirtualPrinter:
@@ -22,6 +22,7 @@ class VirtualPrinter:
         self.paper_out_after_job = False  # the job empties the roll: ~HS after it says paper out
         self.partial: list[bytes] = []  # what reset connections delivered
         self.connections = 0
+        self.dots_per_mm = 8  # what it answers to ~HI: 8 is a 203-dpi head, 12 a 300-dpi one
         self._server = socket.create_server(("127.0.0.1", port))
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
@@ -58,6 +59,10 @@ class VirtualPrinter:
                     data += chunk
                     if data.endswith(b"~HS"):
                         conn.sendall(host_status_answer(paper_out=self.paper_out, head_open=self.head_open))
+                        data = data[:-3]
+                    if data.endswith(b"~HI"):
+                        model = f"ZD421-{round(self.dots_per_mm * 25.4)}dpi"
+                        conn.sendall(host_identification_answer(model, dpmm=self.dots_per_mm))
                         data = data[:-3]
                     if self.reset_after is not None and len(data) >= self.reset_after:
                         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

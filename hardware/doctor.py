@@ -1,0 +1,350 @@
+"""The device half of `station doctor`: each configured device opened for real, the hub and SMS gateway asked.
+
+Each probe answers the question an office's IT person has when a counter "does not scan": is the part
+there, may this user open it, does it answer, is it the part the settings think it is. When access is
+denied the fix names the udev rules this project ships (`station install-udev`), because that is what
+"Permission denied" on /dev/ttyUSB0 or /dev/usb/lp0 almost always needs on a fresh Debian.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from hardware.registry import Role, parse
+from hardware.urls import DeviceUrl, DeviceUrlError
+from station.config import StationConfig
+from station.doctor import Check, Probe
+from station.paths import StationPaths
+from station.printing.profiles import ProfileError, profile
+
+UDEV_FIX = "sudo station install-udev --user {user}, then log out and in again"
+DEVICE_TIMEOUT_S = 2.0
+
+
+def probes(config: StationConfig, paths: StationPaths) -> Iterator[tuple[str, Probe]]:
+    """(name, probe) for every configured device, the hub and the SMS gateway."""
+    devices = config.devices
+    yield "scanner", lambda: scanner(devices.scanner)
+    yield "camera", lambda: camera(devices.camera)
+    yield "scale", lambda: scale(devices.scale)
+    yield "label printer", lambda: printer("label printer", devices.printer, devices.printer_profile, paths)
+    yield (
+        "receipt printer",
+        lambda: printer("receipt printer", devices.receipt_printer, devices.receipt_printer_profile, paths),
+    )
+    yield "hub", lambda: hub(config)
+    yield "SMS gateway", lambda: sms_gateway(config.sms_gateway)
+
+
+def _url(role: Role, name: str, text: str) -> DeviceUrl | Check:
+    try:
+        return parse(role, text)
+    except DeviceUrlError as exc:
+        return Check.failed(name, str(exc), f"set [devices] {name.replace(' ', '_')} to a valid URL")
+
+
+def _user() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return str(os.getuid())
+
+
+def node_access(name: str, path: str, *, write: bool, what: str) -> Check | None:
+    """A failed check when the device node is missing or this user may not open it; None when it may."""
+    node = Path(path)
+    if not node.exists():
+        return Check.failed(
+            name,
+            f"{path} does not exist: the {what} is unplugged, off, or has another name",
+            f"plug the {what} in; `ls /dev/serial/by-id/ /dev/usb/` shows the names, then set the URL",
+        )
+    mode = os.R_OK | (os.W_OK if write else 0)
+    if not os.access(node, mode):
+        group = _group_of(node)
+        return Check.failed(
+            name,
+            f"{_user()} may not open {path} (owned by group {group}): Permission denied",
+            UDEV_FIX.format(user=_user()) + f" (or: sudo usermod -aG {group} {_user()})",
+        )
+    return None
+
+
+def _group_of(node: Path) -> str:
+    import grp
+
+    gid = node.stat().st_gid
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _serial_open_failure(name: str, path: str, exc: BaseException) -> Check:
+    number = getattr(exc, "errno", None)
+    text = str(exc)
+    if number == errno.EBUSY or "busy" in text.lower() or "exclusively" in text.lower():
+        return Check.failed(
+            name,
+            f"{path} is held by another program (Resource busy)",
+            f"close the other program (`fuser -v {path}` names it; ModemManager and brltty grab serial"
+            " scanners: the shipped udev rules tell ModemManager to leave them alone)",
+        )
+    if number == errno.EACCES or "permission" in text.lower():
+        return Check.failed(name, f"{path}: Permission denied", UDEV_FIX.format(user=_user()))
+    return Check.failed(name, f"{path} cannot be opened: {exc}", "check the cable and the URL")
+
+
+def scanner(text: str) -> Check:
+    """The scanner opens (serial, TCP base, evdev node); the wedge and demo need nothing."""
+    name = "scanner"
+    url = _url(Role.SCANNER, name, text)
+    if isinstance(url, Check):
+        return url
+    if url.scheme in ("wedge", "demo"):
+        return Check.passed(name, "keyboard wedge: the scanner types into the window (nothing to open)")
+    if url.scheme in ("camera", "video"):
+        return camera(text, name)
+    if url.scheme == "tcp":
+        return _tcp(name, url, "scanner base")
+    if url.scheme == "evdev":
+        denied = node_access(name, url.path, write=False, what="scanner")
+        return denied or Check.passed(name, f"{url.path} is readable by {_user()}")
+    return _serial(name, url, "scanner")
+
+
+def _serial(name: str, url: DeviceUrl, what: str) -> Check:
+    import serial
+
+    if "://" not in url.pyserial_url:
+        denied = node_access(name, url.path, write=True, what=what)
+        if denied is not None:
+            return denied
+    try:
+        port = serial.serial_for_url(
+            url.pyserial_url, baudrate=url.baud, timeout=DEVICE_TIMEOUT_S, exclusive=True
+        )
+    except (serial.SerialException, OSError, ValueError) as exc:
+        return _serial_open_failure(name, url.path, exc)
+    port.close()
+    return Check.passed(name, f"{url.path} opens at {url.baud} baud")
+
+
+def _tcp(name: str, url: DeviceUrl, what: str) -> Check:
+    import socket
+
+    try:
+        with socket.create_connection((url.host or "", url.port or 0), timeout=DEVICE_TIMEOUT_S):
+            pass
+    except OSError as exc:
+        return Check.failed(
+            name,
+            f"{what} {url.host}:{url.port} does not answer ({exc.strerror or exc})",
+            f"switch the {what} on, check its network cable and its address in the settings",
+        )
+    return Check.passed(name, f"{what} {url.host}:{url.port} answers")
+
+
+def camera(text: str, name: str = "camera") -> Check:
+    """The camera opens and gives a frame (a video file: it opens and plays)."""
+    url = _url(Role.CAMERA if name == "camera" else Role.SCANNER, name, text)
+    if isinstance(url, Check):
+        return url
+    if url.scheme == "off":
+        return Check.passed(name, "no camera configured")
+    if url.scheme == "demo":
+        return Check.passed(name, "demo camera (a generated clip of parcels on a belt)")
+    if url.scheme == "camera":
+        node = f"/dev/video{url.path}"
+        denied = node_access(name, node, write=True, what="camera")
+        if denied is not None:
+            return denied
+    elif not Path(url.path).is_file():
+        return Check.failed(name, f"no video file {url.path}", "set [devices] camera to an existing file")
+    import cv2
+
+    cap = cv2.VideoCapture(int(url.path)) if url.scheme == "camera" else cv2.VideoCapture(url.path)
+    try:
+        if not cap.isOpened():
+            return Check.failed(
+                name, f"{text} does not open", "close other programs using the camera, re-plug it"
+            )
+        ok, frame = cap.read()
+        if not ok or frame is None:
+            return Check.failed(name, f"{text} opens but gives no picture", "re-plug the camera")
+        height, width = frame.shape[:2]
+    finally:
+        cap.release()
+    return Check.passed(name, f"{text} gives {width}x{height} frames")
+
+
+def scale(text: str) -> Check:
+    """The scale answers one weight request (a continuous scale: one line arrives)."""
+    import serial
+
+    from hardware.scales.serial_scale import PROTOCOLS
+
+    name = "scale"
+    url = _url(Role.SCALE, name, text)
+    if isinstance(url, Check):
+        return url
+    if url.scheme == "demo":
+        return Check.passed(name, "demo scale (weights are made up)")
+    if "://" not in url.pyserial_url:
+        denied = node_access(name, url.path, write=True, what="scale")
+        if denied is not None:
+            return denied
+    command, terminator, parse_answer = PROTOCOLS[url.params["protocol"]]
+    try:
+        port = serial.serial_for_url(url.pyserial_url, baudrate=url.baud, timeout=DEVICE_TIMEOUT_S)
+    except (serial.SerialException, OSError, ValueError) as exc:
+        return _serial_open_failure(name, url.path, exc)
+    with port:
+        try:
+            port.reset_input_buffer()
+            if command is not None:
+                port.write(command)
+            answer = port.read_until(terminator)
+        except (serial.SerialException, OSError) as exc:
+            return _serial_open_failure(name, url.path, exc)
+    if not answer.endswith(terminator):
+        return Check.failed(
+            name,
+            f"{url.path} opens but the scale does not answer ({url.params['protocol']} at {url.baud} baud)",
+            "switch the scale on; check its interface settings match protocol= and baud= in the URL",
+        )
+    reading = parse_answer(answer)
+    weight = f"{reading.grams} g" if reading.grams is not None else reading.detail or reading.status.value
+    return Check.passed(name, f"{url.path} answers: {weight}")
+
+
+def printer(name: str, text: str, profile_name: str, paths: StationPaths) -> Check:
+    """The printer is reachable, ready (~HS) and, where it says, of the profile's resolution (~HI)."""
+    from hardware.printers.transports import PrinterNotReady, TcpTransport
+
+    url = _url(Role.PRINTER, name, text)
+    if isinstance(url, Check):
+        return url
+    try:
+        model = profile(profile_name)
+    except ProfileError as exc:
+        return Check.failed(
+            name, str(exc), "set [devices] printer_profile to a name from assets/printers.toml"
+        )
+    if url.scheme in ("demo", "dir"):
+        folder = paths.printed if url.scheme == "demo" else Path(url.path)
+        return Check.passed(name, f"jobs are written as files into {folder} ({model.name})")
+    if url.scheme == "usb":
+        denied = node_access(name, url.path, write=True, what="printer")
+        return denied or Check.passed(name, f"{url.path} is writable by {_user()} ({model.name})")
+    if url.scheme == "serial":
+        return _serial(name, url, "printer")
+    if url.scheme == "cups":
+        return _cups(name, url.path)
+    transport = TcpTransport(url.host or "", url.port or 9100, timeout=DEVICE_TIMEOUT_S)
+    try:
+        status = transport.status() if model.host_status else None
+        identity = transport.identify() if model.host_status else None
+    except PrinterNotReady as exc:
+        return Check.failed(
+            name,
+            str(exc),
+            "switch the printer on; check its network cable and its address (its config label)",
+        )
+    if status is not None and not status.ready:
+        return Check.failed(name, "; ".join(status.problems), "fix the printer as it says, then check again")
+    if identity is not None and identity.dpi != model.dpi:
+        return Check.failed(
+            name,
+            f"the printer says it is a {identity.model} at {identity.dpi} dpi;"
+            f" profile {model.name} is {model.dpi} dpi",
+            f"set [devices] printer_profile to a {identity.dpi}-dpi profile (labels would print"
+            f" {'too small' if identity.dpi > model.dpi else 'too large'})",
+        )
+    said = f"{identity.model}, {identity.dpi} dpi, " if identity is not None else ""
+    ready = "ready" if status is not None else "reachable (it is not asked for status)"
+    return Check.passed(name, f"{url.host}:{url.port}: {said}{ready}")
+
+
+def _cups(name: str, queue: str) -> Check:
+    if shutil.which("lpstat") is None:
+        return Check.failed(name, "CUPS is not installed (no lpstat)", "apt-get install cups-client")
+    result = subprocess.run(["lpstat", "-p", queue], capture_output=True, text=True, timeout=10, check=False)
+    said = (result.stdout or result.stderr).strip().splitlines()
+    if result.returncode != 0 or not said:
+        return Check.failed(
+            name,
+            f"CUPS queue {queue}: {' '.join(said) or 'unknown'}",
+            f"lpadmin -p {queue} ... (or fix the name)",
+        )
+    if "disabled" in said[0]:
+        return Check.failed(name, said[0], f"cupsenable {queue}")
+    return Check.passed(name, said[0])
+
+
+def hub(config: StationConfig) -> Check:
+    """The hub answers and knows this station (its head can be read)."""
+    from station.sync import HubUnavailable
+
+    name = "hub"
+    if not config.hub:
+        return Check.passed(name, "no hub configured: this station works on its own")
+    from hardware.hub.client import PostgresHub
+
+    link = PostgresHub(config.hub, connect_timeout=3)
+    try:
+        head = link.head(config.station_id)
+    except HubUnavailable as exc:
+        if "not enrolled" in str(exc):
+            return Check.failed(
+                name, str(exc), f"on the hub: station hub enrol --dsn ADMIN_DSN {config.station_id}"
+            )
+        return Check.failed(
+            name,
+            f"hub unreachable: {exc}",
+            "check the network to the hub and [station] hub (host, port, passfile); scans wait meanwhile",
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            link.close()
+    return Check.passed(
+        name, f"hub answers; station {config.station_id} enrolled, hub holds {head.last_seq} of its events"
+    )
+
+
+def sms_gateway(text: str) -> Check:
+    """The gateway's credentials work (REST: the account is read; SMPP: a bind and an unbind)."""
+    from station.notify.gateway import GatewayError
+
+    name = "SMS gateway"
+    url = _url(Role.SMS, name, text)
+    if isinstance(url, Check):
+        return url
+    if url.scheme == "log":
+        return Check.passed(name, "log: texts are written to a file, nobody is texted")
+    from hardware.registry import DriverContext
+    from hardware.sms.rest import RestGateway
+    from hardware.sms.smpp import SmppGateway
+
+    gateway: RestGateway | SmppGateway
+    if url.scheme.startswith("rest+"):
+        gateway = RestGateway.from_url(url, DriverContext())
+    else:
+        gateway = SmppGateway.from_url(url, DriverContext())
+    try:
+        said = gateway.check_credentials()
+    except GatewayError as exc:
+        return Check.failed(
+            name,
+            str(exc),
+            "check the account id and token (or system id and password) in [station] sms_gateway",
+        )
+    return Check.passed(name, str(said))

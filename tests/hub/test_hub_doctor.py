@@ -1,0 +1,45 @@
+"""The doctor's hub check against a real cluster: enrolled, not enrolled, and the cluster stopped."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import tomli_w
+
+from hardware.doctor import hub as hub_check
+from station.config import StationConfig
+from tests.hub.conftest import Hub
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_hub_check_knows_reachable_enrolled_from_unknown_and_from_down(hub: Hub, tmp_path: Path) -> None:
+    dsn = hub.station_dsn("DOC01")
+    enrolled = hub_check(StationConfig(station_id="DOC01", hub=dsn))
+    assert enrolled.ok and "station DOC01 enrolled" in enrolled.detail
+    stranger = hub_check(StationConfig(station_id="DOC02", hub=dsn))  # DOC01's login, another station's id
+    assert not stranger.ok and "not enrolled" in stranger.detail
+    assert "station hub enrol" in stranger.fix and "DOC02" in stranger.fix
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "station.toml").write_text(tomli_w.dumps({"station": {"station_id": "DOC01", "hub": dsn}}))
+    hub.cluster.stop()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ui", "--home", str(home), "doctor", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            check=False,
+        )
+    finally:
+        hub.cluster.start()
+    assert done.returncode == 1, done.stderr
+    (check,) = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "hub"]
+    assert not check["ok"] and check["detail"].startswith("hub unreachable")
+    assert "scans wait meanwhile" in check["fix"]
