@@ -25,7 +25,7 @@ from station.printing.profiles import ProfileError
 COMMAND_GROUPS = [
     "station.cli",
     "hardware.cli",
-    "hardware.doctor_cli",
+    "hardware.site_cli",
     "station.labels.cli",
     "hardware.printers.cli",
     "hardware.sms.cli",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +13,7 @@ from hardware.hub.admin import HubError, alerts, enrol, init, publish, subscribe
 from hardware.hub.client import PostgresHub
 from hardware.hub.notifier import HubNotifier
 from hardware.registry import open_gateway
+from hardware.service import ServiceStop
 from hardware.urls import DeviceUrlError
 from station.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
 from station.desks.sync import SyncDesk
@@ -187,14 +187,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return 2
         hub = PostgresHub(dsn)
         desk = SyncDesk(station, hub)
+        stop = ServiceStop().install()
         try:
-            while True:
+            while not stop.requested:
                 report = desk.push()
                 print(printable(report.line), flush=True)
                 if args.once:
                     return 0 if report.waiting == 0 and report.online and not report.refused else 1
-                time.sleep(args.interval)
-        except KeyboardInterrupt:
+                stop.wait(args.interval)
             return 0
         finally:
             hub.close()

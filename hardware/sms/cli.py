@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from hardware.registry import Role, open_gateway, parse
+from hardware.service import ServiceStop
 from hardware.urls import DeviceUrlError
 from station.cli.common import Subcommands, group, open_station, seconds
 from station.notify.consent import handle_inbound
@@ -50,8 +50,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
             station.clock,
             lambda phone, text: handle_inbound(station, phone, text, "smpp"),
         )
-        while True:
-            report = worker.run_once()
+        stop = ServiceStop().install()
+        while not stop.requested:
+            report = worker.run_once(stopping=lambda: stop.requested)
             if args.once or report.sent or report.retried or report.failed or report.recovered:
                 print(
                     f"sent {report.sent}, retrying {report.retried}, failed {report.failed}, "
@@ -60,7 +61,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 )
             if args.once:
                 return 0
-            time.sleep(args.interval)
+            stop.wait(args.interval)
+        print("stopped: every message is in its final or retry state", flush=True)
+        return 0
 
 
 def _auth_token(args: argparse.Namespace, gateway: str) -> str:
@@ -86,6 +89,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except (OSError, ValueError, DeviceUrlError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        stop = ServiceStop().install()
+        stop.also(server.shutdown)  # answers in flight are finished: server_close joins their threads
         print(f"listening on http://{args.host}:{server.server_port}/sms/inbound", flush=True)
         try:
             server.serve_forever()

@@ -56,12 +56,15 @@ class SmsWorker:
                 outbox.mark_unsent(conn, message_id, state, "interrupted between send and acknowledgement")
         return len(ids)
 
-    def run_once(self, limit: int = 500) -> WorkerReport:
-        """Send what is due now."""
+    def run_once(self, limit: int = 500, stopping: Callable[[], bool] = lambda: False) -> WorkerReport:
+        """Send what is due now; `stopping` is asked before each message (a service being stopped ends
+        its pass after the message in hand: the rest stay queued, untouched, for the next start)."""
         with self.db.reading() as conn:
             due = outbox.due(conn, self.clock(), limit)
         sent = retried = failed = 0
         for message in due:
+            if stopping():
+                break
             with self.db.transaction() as conn:
                 if not outbox.claim(conn, message.id):
                     continue  # cancelled by a STOP since it was read, or taken by another worker
