@@ -13,9 +13,10 @@ import errno
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from hardware.protocols import DeviceState, DeviceStatus
 from hardware.registry import Role, parse
 from hardware.urls import DeviceUrl, DeviceUrlError
 from station.config import StationConfig
@@ -27,12 +28,23 @@ UDEV_FIX = "sudo station install-udev --user {user}, then log out and in again"
 DEVICE_TIMEOUT_S = 2.0
 
 
-def probes(config: StationConfig, paths: StationPaths) -> Iterator[tuple[str, Probe]]:
-    """(name, probe) for every configured device, the hub and the SMS gateway."""
+def probes(
+    config: StationConfig, paths: StationPaths, live: Mapping[str, DeviceStatus] | None = None
+) -> Iterator[tuple[str, Probe]]:
+    """(name, probe) for every configured device, the hub and the SMS gateway.
+
+    `live`: from the window, the states its own device threads report. A device the window holds open
+    and reads is not opened a second time (a scale's answer would go to one reader or the other); its
+    thread's "connected" is the verdict. A device the window does not hold is opened as from the shell.
+    """
     devices = config.devices
-    yield "scanner", lambda: scanner(devices.scanner)
-    yield "camera", lambda: camera(devices.camera)
-    yield "scale", lambda: scale(devices.scale)
+    live = live or {}
+    for name, probe in (
+        ("scanner", lambda: scanner(devices.scanner)),
+        ("camera", lambda: camera(devices.camera)),
+        ("scale", lambda: scale(devices.scale)),
+    ):
+        yield name, _live_or(name, live.get(name), probe)
     yield "label printer", lambda: printer("label printer", devices.printer, devices.printer_profile, paths)
     yield (
         "receipt printer",
@@ -40,6 +52,12 @@ def probes(config: StationConfig, paths: StationPaths) -> Iterator[tuple[str, Pr
     )
     yield "hub", lambda: hub(config)
     yield "SMS gateway", lambda: sms_gateway(config.sms_gateway)
+
+
+def _live_or(name: str, status: DeviceStatus | None, probe: Probe) -> Probe:
+    if status is not None and status.state is DeviceState.CONNECTED:
+        return lambda: Check.passed(name, f"open and read by this window ({status.source})")
+    return probe
 
 
 def _url(role: Role, name: str, text: str) -> DeviceUrl | Check:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from hardware.printers.setup import transport_for
@@ -19,6 +20,7 @@ from station.app import Station
 from station.desks.setup import first_run, needs_setup
 from station.printing.profiles import ProfileError
 from station.printing.queue import PrintQueue
+from station.resources import asset
 from ui.background import Background
 from ui.bridge import DeviceBridge
 from ui.context import AppContext, Feedback
@@ -173,6 +175,8 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
     """Open the window and run until it is closed."""
     qt_app = QApplication.instance() or QApplication(["station", *(qt_args or [])])
     assert isinstance(qt_app, QApplication)
+    qt_app.setDesktopFileName("parcel-station")  # the menu entry `station install-desktop` writes
+    qt_app.setWindowIcon(QIcon(str(asset("desktop", "parcel-station.svg"))))
     if getattr(args, "demo", False) and station.config.devices.camera == "off:":
         # The demo camera plays a clip of parcels into every screen: only when asked for (--demo).
         station.config = replace(station.config, devices=replace(station.config.devices, camera="demo:"))
@@ -189,10 +193,14 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
         app.ctx.feedback.bad(f"unexpected error: {value} (details in the station log)")
 
     sys.excepthook = on_unexpected
+    from ui.single_instance import InstanceServer
+
+    instance = InstanceServer(station.paths.data, app.window)  # a second start brings this window forward
     try:
         app.window.show()
         return qt_app.exec()
     finally:
+        instance.close()
         app.close()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+DESKTOP_ID = "parcel-station"
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `gui`."""
@@ -15,13 +17,58 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--hub", metavar="DSN", help="the network hub (default $STATION_HUB or [station] hub)")
     p.set_defaults(func=cmd_gui)
+    d = sub.add_parser(
+        "install-desktop",
+        help="put Parcel Station in this user's application menu (a .desktop entry and icon)",
+    )
+    d.set_defaults(func=cmd_install_desktop)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """Run the window."""
-    from station.cli.common import open_station
+    """Run the window (or bring forward the one already open on this home, and exit 0)."""
+    from PySide6.QtWidgets import QApplication
 
+    from station.cli.common import open_station, station_paths
+    from ui.single_instance import bring_forward_running
+
+    QApplication.instance() or QApplication(["station"])
+    if bring_forward_running(station_paths(args).data):
+        print("the station is already open for this user: its window was brought forward")
+        return 0
     station = open_station(args)  # with its hub, found at the command line and handed down
     from ui.app import run
 
     return run(args, station)
+
+
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    """Write the menu entry (its Exec runs this very program, on this home when --home was given)."""
+    import os
+    import shlex
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from hardware.site_cli import PLACEHOLDER, this_program
+    from station.resources import asset
+
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    entry = data_home / "applications" / f"{DESKTOP_ID}.desktop"
+    icon = data_home / "icons" / "hicolor" / "scalable" / "apps" / f"{DESKTOP_ID}.svg"
+    program = shlex.quote(this_program())
+    if args.home:  # a station kept elsewhere than the user's default folders starts on its own home
+        program += " --home " + shlex.quote(str(Path(args.home).expanduser().resolve()))
+    text = asset("desktop", f"{DESKTOP_ID}.desktop").read_text(encoding="utf-8")
+    for target, content in ((entry, text.replace(PLACEHOLDER, program)), (icon, None)):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        if content is None:
+            shutil.copyfile(asset("desktop", f"{DESKTOP_ID}.svg"), tmp)
+        else:
+            tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, target)
+        print(f"installed {target}")
+    if shutil.which("update-desktop-database"):
+        subprocess.run(["update-desktop-database", str(entry.parent)], check=False, timeout=60)
+    print("Parcel Station is in the application menu (Office); a second start brings its window forward")
+    return 0

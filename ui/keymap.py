@@ -64,6 +64,7 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("Esc", "carrier", "clear_signature", "clear the signature"),
     Hotkey("Ctrl+S", "devices", "save", "check the device settings and save them (devices restart)"),
     Hotkey("Ctrl+P", "devices", "test_print", "a test print on the label printer"),
+    Hotkey("F9", "devices", "run_doctor", "check the whole station (station doctor): each part, and the fix"),
     Hotkey("Ctrl+Shift+D", "devices", "load_demo", "load a demo day (asks first)"),
     Hotkey("Ctrl+F", "track", "focus_search", "search: id, name, phone, ZIP or YYYY-MM-DD"),
     Hotkey("Ctrl+O", "track", "open_proof", "show the proof of delivery"),

@@ -87,3 +87,43 @@ def test_a_demo_day_is_written_only_when_the_operator_says_yes(display: str, tmp
         time.sleep(1.0)
     assert asked and after_no == 0
     assert _events(home) > 1000
+
+
+def test_f9_on_the_devices_screen_runs_the_doctor_without_blocking_the_window(
+    display: str, tmp_path: Path
+) -> None:
+    import socket
+
+    from tests.pseudo_devices.virtual_printer import VirtualPrinter
+
+    off = socket.socket()
+    off.bind(("127.0.0.1", 0))  # a port nobody listens on: the printer is switched off
+    port = off.getsockname()[1]
+    off.close()
+    scale = ScaleSimulator(tmp_path / "scale", "sics", "2.345")
+    printer = VirtualPrinter()
+    home = set_up_home(
+        tmp_path,
+        f'[devices]\ncamera = "off:"\nscale = "scale+serial://{scale.path}?protocol=sics&interval=0.1"\n'
+        f'printer = "tcp://127.0.0.1:{port}"\nreceipt_printer = "{printer.url}"\n'
+        'receipt_printer_profile = "zebra-zd421-203"\n',
+    )
+    home.chmod(0o700)  # as the station makes its own folders (the doctor checks it)
+    funded(home)
+    try:
+        with window_on(display, home, "F6") as window:
+            window.press("F9")
+            answers = window.wait_answers(1, timeout=20)
+            window.press("F2")  # the window answers at once while and after the checks ran
+            window.scan("EE123456785US")
+            after = window.wait_answers(2, timeout=10)
+    finally:
+        scale.close()
+        printer.close()
+    assert answers and not answers[0][0]
+    assert answers[0][1].startswith("station check: 1 of ") and answers[0][1].endswith("checks fail")
+    assert len(after) >= 2
+    failed = [
+        line for line in (home / "logs" / "station.log").read_text().splitlines() if "check failed" in line
+    ]
+    assert len(failed) == 1 and "label printer" in failed[0] and "offline" in failed[0]

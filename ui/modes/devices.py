@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QPolygon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,13 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.camera.capture import FrameResult
+from hardware.doctor import probes
 from hardware.protocols import DeviceStatus, WeightReading
 from hardware.registry import Role, parse
 from hardware.urls import DeviceUrlError
 from station.config import save_config
 from station.demo import fill_demo_day
+from station.desks.doctor import DoctorDesk
 from station.desks.outcome import Outcome
+from station.doctor import Report
 from station.printing.profiles import profiles
+from ui.background import Background
 from ui.context import AppContext
 from ui.modes.base import Mode
 from ui.progress import run_with_progress
@@ -38,6 +43,7 @@ FIELDS = {
     "printer": Role.PRINTER,
     "receipt_printer": Role.PRINTER,
 }
+log = logging.getLogger(__name__)
 PROFILES = {"printer_profile": "label", "receipt_printer_profile": "receipt"}
 
 
@@ -82,8 +88,14 @@ class DevicesMode(Mode):
         demo.clicked.connect(lambda: self.load_demo())  # noqa: PLW0108 (clicked passes a bool)
         batch = QPushButton("Print a CSV batch...")
         batch.clicked.connect(lambda: self.print_batch())  # noqa: PLW0108 (clicked passes a bool)
+        check = QPushButton("Check the station (doctor)")
+        check.clicked.connect(lambda: self.run_doctor())  # noqa: PLW0108 (clicked passes a bool)
+        self.doctor_button = check
+        self.doctor_thread: Background | None = None
+        self.live: dict[str, DeviceStatus] = {}
         buttons = QHBoxLayout()
         buttons.addWidget(save)
+        buttons.addWidget(check)
         buttons.addWidget(test_print)
         buttons.addWidget(demo)
         buttons.addWidget(batch)
@@ -194,6 +206,45 @@ class DevicesMode(Mode):
         for name, edit in self.fields.items():
             if status.source.startswith(edit.text().split("?")[0]) and edit.text():
                 self.states[name].setText(f"{status.state} {status.detail}"[:60])
+        for role in ("scanner", "camera", "scale"):
+            if status.source.startswith(role + " "):
+                self.live[role] = status
+
+    def run_doctor(self) -> None:
+        """Every check `station doctor` makes, on its own thread; the verdicts listed here."""
+        paths, live = self.ctx.station.paths, dict(self.live)
+        self.doctor_button.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.message.setText("checking the station ...")
+        desk = DoctorDesk(paths, lambda config, where: probes(config, where, live))
+        # Its own thread: the checks wait on device timeouts, and the scans' I/O thread must not.
+        self.doctor_thread = Background(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.doctor_thread.stop)
+        self.doctor_thread.run(desk.examine, self._examined)
+
+    def _examined(self, report: Report | None, error: BaseException | None) -> None:
+        self.doctor_button.setEnabled(True)
+        if self.doctor_thread is not None:
+            self.doctor_thread.stop()  # its one job is done (it returns at once)
+            self.doctor_thread = None
+        if report is None:
+            self.message.setText(f"the check could not run: {error}")
+            self.message.setStyleSheet("color:#b3261e")
+            return
+        lines = [
+            f"{'ok' if c.ok else 'FAIL'}  {c.name}: {c.detail}" + ("" if c.ok else f"  -> fix: {c.fix}")
+            for c in report.checks
+        ]
+        for c in report.checks:
+            if not c.ok:
+                log.info("station check failed: %s: %s (fix: %s)", c.name, c.detail, c.fix)
+        failed = sum(not c.ok for c in report.checks)
+        head = "all checks pass" if report.ok else f"{failed} of {len(report.checks)} checks fail"
+        self.message.setText("\n".join([head, *lines]))
+        self.message.setStyleSheet("color:#1b7f3b" if report.ok else "color:#b3261e")
+        (self.ctx.feedback.good if report.ok else self.ctx.feedback.bad)(f"station check: {head}")
 
     def on_weight(self, reading: WeightReading) -> None:
         """Live weight."""
