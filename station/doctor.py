@@ -99,7 +99,7 @@ def data_folder(paths: StationPaths) -> Check:
     if mode & 0o007:
         return Check.failed(
             name,
-            f"{folder} is open to every user (mode {mode:o}): keys and signatures live there",
+            f"{folder} is readable by every user (mode {mode:o}): printed labels and logs hold addresses",
             f"chmod 700 {folder}",
         )
     return Check.passed(name, f"{folder} is writable by {_user()}")
