@@ -1,0 +1,178 @@
+"""The bundled build for machines without Python: built by the same command `./dev bundle` runs, then
+started with an empty environment (no venv, no PYTHONPATH) on Xvfb, its window screenshotted and read
+back, and its `station doctor --json` run. Its size and start-up time are printed for the record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.ui.x11 import GREY, count_colour, needs_x11, xvfb
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "assets" / "bundle" / "station.spec"
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pyinstaller = Path(sys.executable).with_name("pyinstaller")
+    if not pyinstaller.exists():
+        pytest.skip("needs PyInstaller (./dev test installs it)")
+    work = tmp_path_factory.mktemp("bundle")
+    started = time.monotonic()
+    built = subprocess.run(
+        [
+            str(pyinstaller),
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            str(SPEC),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    program = work / "dist" / "station" / "station"
+    assert program.exists()
+    print(
+        f"\nbundle: built in {time.monotonic() - started:.0f} s,"
+        f" {_folder_size(program.parent) / 1e6:.0f} MB in {program.parent}"
+    )
+    return program
+
+
+def _bare_env(**extra: str) -> dict[str, str]:
+    """What a machine without Python's environment has: no venv on the PATH, no Python variables."""
+    return {"PATH": "/usr/bin:/bin", "HOME": "/root", "LANG": "C.UTF-8", **extra}
+
+
+@pytest.mark.slow
+def test_the_bundled_build_runs_the_doctor_with_no_python_around(bundle: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    started = time.monotonic()
+    version = subprocess.run(
+        [str(bundle), "--home", str(home), "ids", "check", "RR123456785US"],
+        env=_bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    command_s = time.monotonic() - started
+    assert version.returncode == 0 and "RR123456785US" in version.stdout, version.stderr
+    demo = subprocess.run(
+        [str(bundle), "--home", str(home), "demo"],
+        env=_bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stderr
+    doctor = subprocess.run(
+        [str(bundle), "--home", str(home), "doctor", "--json"],
+        env=_bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in doctor.stderr, doctor.stderr
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks["journal"]["ok"] and "chain holds" in checks["journal"]["detail"]
+    assert checks["label printer"]["ok"] and checks["SMS gateway"]["ok"]
+    label = tmp_path / "label.png"
+    rendered = subprocess.run(  # the label drawn by the bundle's own renderer and fonts ...
+        [
+            str(bundle),
+            "--home",
+            str(home),
+            "label",
+            "render",
+            "--format",
+            "png",
+            "--tracking",
+            "EE123456785US",
+            "--to",
+            "Bo Lee|2 Elm St|San Francisco CA 94105",
+            "--out",
+            str(label),
+        ],
+        env=_bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    decoded = subprocess.run(  # ... read back by the bundle's OpenCV and zxing-cpp
+        [str(bundle), "decode", "--json", str(label)],
+        env=_bare_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert decoded.returncode == 0, decoded.stderr
+    assert "EE123456785US" in {row["text"] for row in json.loads(decoded.stdout)}
+    print(f"bundle: a command answers in {command_s:.2f} s")
+
+
+@pytest.mark.slow
+@needs_x11
+def test_the_bundled_window_starts_on_xvfb_and_draws_the_station(bundle: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "station.toml").write_text('[devices]\ncamera = "off:"\nscale = "demo:?cycle=0"\n')
+    with xvfb() as display:
+        env = _bare_env(DISPLAY=display)
+        started = time.monotonic()
+        window = subprocess.Popen(
+            [str(bundle), "--home", str(home), "gui"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            while (
+                subprocess.run(
+                    ["xdotool", "search", "--onlyvisible", "--name", "Parcel Station"],
+                    env=env,
+                    capture_output=True,
+                    check=False,
+                ).returncode
+                != 0
+            ):
+                assert window.poll() is None, window.stderr.read().decode() if window.stderr else ""
+                assert time.monotonic() - started < 60, "no window within 60 s"
+                time.sleep(0.1)
+            start_s = time.monotonic() - started
+            time.sleep(1.5)
+            shot = tmp_path / "bundle.png"
+            subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True, timeout=30)
+            keep = ROOT / "build" / "bundle-window.png"  # for the record (the closing note, the README)
+            keep.parent.mkdir(exist_ok=True)
+            shutil.copyfile(shot, keep)
+        finally:
+            window.terminate()
+            window.wait(15)
+    # The window drew its screens (the grey banner waiting for a scan), not an empty frame.
+    assert count_colour(shot, GREY, (110, 12, 840, 82)) > 20_000
+    print(f"bundle: window on screen {start_s:.1f} s after start")
