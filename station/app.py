@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from station import containers
+from station import containers, installs
 from station.checkpoints import FILE_NAME as CHECKPOINTS
 from station.checkpoints import CheckpointLog
 from station.clock import utc_now
@@ -42,6 +42,9 @@ class Station:
             self.journal.checkpoints = CheckpointLog(
                 self.paths.data / CHECKPOINTS, self.paths.keys, config.station_id
             )
+        if not db.read_only:
+            with db.transaction() as conn:  # the wall clock, not the station's: a fact about the install
+                installs.record(conn, utc_now())
         self.journal.on_append(containers.apply)
         self.allocator = S10Allocator(db, config.station_id, config.s10_serial_first, config.s10_serial_last)
         # extensions: components that must see every scan install their hooks here, one line each.

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from station import installs
 from station.checkpoints import FILE_NAME as CHECKPOINTS
 from station.checkpoints import Checkpoint, read_checkpoints
 from station.db import Database, JournalDamaged
@@ -135,6 +136,7 @@ def journal(paths: StationPaths) -> Check:
         with db.reading() as conn:
             quick = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
             version = schema_version(conn)
+            opened_by = installs.history(conn) if version >= installs.SINCE_SCHEMA else []
         if quick != ["ok"]:
             return Check.failed(name, f"SQLite's quick check fails: {'; '.join(quick)}", _restore(paths))
         if version < LATEST:
@@ -174,7 +176,9 @@ def journal(paths: StationPaths) -> Check:
             f"keep {paths.data / CHECKPOINTS} for the record; run `station journal verify`",
         )
     at = f"chain holds since signed checkpoint seq {max(p.seq for p in newest)}" if newest else "chain holds"
-    return Check.passed(name, f"schema {version}, {count} events, quick check ok, {at}")
+    versions = ", ".join(f"{v} since {when[:10]}" for v, when in opened_by)
+    by = f"; opened by {versions}" if versions else ""
+    return Check.passed(name, f"schema {version}, {count} events, quick check ok, {at}{by}")
 
 
 def meter_key(paths: StationPaths, meter_id: str) -> Check:

@@ -12,11 +12,16 @@ as version 0: version 1 adds what it lacks and keeps what it has, and the later 
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from station.db import Database, split_sql
+
+log = logging.getLogger(__name__)
 
 
 class SchemaError(RuntimeError):
@@ -114,6 +119,12 @@ def _v10(conn: sqlite3.Connection) -> None:
     _run(fraud.SCHEMA_V10)(conn)
 
 
+def _v11(conn: sqlite3.Connection) -> None:
+    from station import installs
+
+    _run(installs.SCHEMA_V11)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -137,6 +148,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "customer-service cases and their notes", _v8),
     Migration(9, "fraud_settings: each fraud rule's thresholds, where a station sets its own", _v9),
     Migration(10, "eta_counts (learned delivery estimates) and fraud_reviews (alerts acknowledged)", _v10),
+    Migration(11, "program_versions: which version of the program opened the journal, since when", _v11),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -152,6 +164,31 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def backup_path(db_path: Path, version: int) -> Path:
+    """Where the journal is copied before it is migrated from `version`."""
+    return db_path.with_name(f"{db_path.name}.schema-{version}.bak")
+
+
+def _keep_a_copy(db: Database, version: int) -> None:
+    """A consistent copy of the journal as the older program left it, before any migration touches it:
+    going back to the older version is then a copy, not a restore from the last night's backup."""
+    if str(db.path) == ":memory:":
+        return
+    target = backup_path(db.path, version)
+    if target.exists():
+        return
+    partial = target.with_name(target.name + ".tmp")
+    with db.reading() as conn:
+        copy = sqlite3.connect(partial)
+        try:
+            conn.backup(copy)
+        finally:
+            copy.close()
+    os.chmod(partial, 0o600)  # the journal's addresses and phone numbers: owner only, as the journal
+    os.replace(partial, target)
+    log.info("journal copied to %s before its migration from schema %d", target, version)
+
+
 def migrate(db: Database) -> int:
     """Bring the database up to `LATEST`; returns the version it was at."""
     with db.reading() as conn:
@@ -161,6 +198,8 @@ def migrate(db: Database) -> int:
             f"{db.path}: the database is at schema version {start}, newer than this station knows"
             f" ({LATEST}): upgrade the station software"
         )
+    if 0 < start < LATEST:
+        _keep_a_copy(db, start)
     for migration in MIGRATIONS:
         if migration.version <= start:
             continue
