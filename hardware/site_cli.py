@@ -16,6 +16,7 @@ from station.desks.doctor import DoctorDesk
 from station.resources import asset
 
 RULES_NAME = "70-parcel-station.rules"
+SYSTEM_RULES = Path("/etc/udev/rules.d")
 GROUPS = ("dialout", "plugdev", "lp", "video", "input")  # what the rules hand devices to
 SERVICES = ("sms", "sync", "webhook")
 SERVICE_USER = "parcel"
@@ -54,7 +55,7 @@ def register(sub: Subcommands) -> None:
         help="install the udev rules that give this station's user its USB scanners and printers",
     )
     u.add_argument("--user", help="also add this user to the groups the rules use (dialout, plugdev, lp ...)")
-    u.add_argument("--rules-dir", type=Path, default=Path("/etc/udev/rules.d"), help=argparse.SUPPRESS)
+    u.add_argument("--rules-dir", type=Path, default=SYSTEM_RULES, help=argparse.SUPPRESS)
     u.set_defaults(func=cmd_install_udev)
     s = sub.add_parser(
         "install-services", help="install the systemd units (SMS worker, hub sync, webhook) for this program"
@@ -96,7 +97,9 @@ def cmd_install_udev(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"installed {target}")
-    if shutil.which("udevadm"):
+    if args.rules_dir != SYSTEM_RULES:
+        print("rules written outside /etc/udev/rules.d: udev was not reloaded")
+    elif shutil.which("udevadm"):
         for step in (["udevadm", "control", "--reload-rules"], ["udevadm", "trigger"]):
             done = subprocess.run(step, capture_output=True, text=True, timeout=60, check=False)
             if done.returncode != 0:
