@@ -80,7 +80,9 @@ def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str,
         window.press("F7")  # acknowledge the first (the worst, newest) alert: the cursor goes to the note
         window.wait_answers(3)
         time.sleep(0.5)
-        window.type(NOTE, delay_ms=40)  # typed by a person, Shift pressed for every capital
+        window.type(
+            NOTE, delay_ms=110
+        )  # a quick typist, Shift for every capital (40 ms a key read as a scan burst under load)
         window.press("ctrl+Return")
         window.wait_answers(4)
         window.press("ctrl+i")
