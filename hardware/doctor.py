@@ -20,7 +20,7 @@ from hardware.protocols import DeviceState, DeviceStatus
 from hardware.registry import Role, parse
 from hardware.urls import DeviceUrl, DeviceUrlError
 from station.config import StationConfig
-from station.doctor import Check, Probe
+from station.doctor import Check, Probe, user_name
 from station.paths import StationPaths
 from station.printing.profiles import ProfileError, profile
 
@@ -67,15 +67,6 @@ def _url(role: Role, name: str, text: str) -> DeviceUrl | Check:
         return Check.failed(name, str(exc), f"set [devices] {name.replace(' ', '_')} to a valid URL")
 
 
-def _user() -> str:
-    import pwd
-
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return str(os.getuid())
-
-
 def node_access(name: str, path: str, *, write: bool, what: str) -> Check | None:
     """A failed check when the device node is missing or this user may not open it; None when it may."""
     node = Path(path)
@@ -90,8 +81,8 @@ def node_access(name: str, path: str, *, write: bool, what: str) -> Check | None
         group = _group_of(node)
         return Check.failed(
             name,
-            f"{_user()} may not open {path} (owned by group {group}): Permission denied",
-            UDEV_FIX.format(user=_user()) + f" (or: sudo usermod -aG {group} {_user()})",
+            f"{user_name()} may not open {path} (owned by group {group}): Permission denied",
+            UDEV_FIX.format(user=user_name()) + f" (or: sudo usermod -aG {group} {user_name()})",
         )
     return None
 
@@ -117,7 +108,7 @@ def _serial_open_failure(name: str, path: str, exc: BaseException) -> Check:
             " scanners: the shipped udev rules tell ModemManager to leave them alone)",
         )
     if number == errno.EACCES or "permission" in text.lower():
-        return Check.failed(name, f"{path}: Permission denied", UDEV_FIX.format(user=_user()))
+        return Check.failed(name, f"{path}: Permission denied", UDEV_FIX.format(user=user_name()))
     return Check.failed(name, f"{path} cannot be opened: {exc}", "check the cable and the URL")
 
 
@@ -135,7 +126,7 @@ def scanner(text: str) -> Check:
         return _tcp(name, url, "scanner base")
     if url.scheme == "evdev":
         denied = node_access(name, url.path, write=False, what="scanner")
-        return denied or Check.passed(name, f"{url.path} is readable by {_user()}")
+        return denied or Check.passed(name, f"{url.path} is readable by {user_name()}")
     return _serial(name, url, "scanner")
 
 
@@ -262,7 +253,7 @@ def printer(name: str, text: str, profile_name: str, paths: StationPaths) -> Che
         return Check.passed(name, f"jobs are written as files into {folder} ({model.name})")
     if url.scheme == "usb":
         denied = node_access(name, url.path, write=True, what="printer")
-        return denied or Check.passed(name, f"{url.path} is writable by {_user()} ({model.name})")
+        return denied or Check.passed(name, f"{url.path} is writable by {user_name()} ({model.name})")
     if url.scheme == "serial":
         return _serial(name, url, "printer")
     if url.scheme == "cups":

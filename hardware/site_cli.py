@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from station.cli.common import Subcommands, printable, station_paths
 from station.desks.doctor import DoctorDesk
+from station.paths import replace_file
 from station.resources import asset
 
 RULES_NAME = "70-parcel-station.rules"
@@ -87,9 +87,7 @@ def cmd_install_udev(args: argparse.Namespace) -> int:
     target = args.rules_dir / RULES_NAME
     try:
         args.rules_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(asset("udev", RULES_NAME).read_bytes())
-        os.replace(tmp, target)
+        replace_file(target, asset("udev", RULES_NAME).read_bytes())
     except PermissionError:
         print(
             f"error: {args.rules_dir} is not writable: run it as root (sudo station install-udev)",
@@ -123,9 +121,7 @@ def cmd_install_services(args: argparse.Namespace) -> int:
         args.units_dir.mkdir(parents=True, exist_ok=True)
         for service in SERVICES:
             target = args.units_dir / unit_name(service)
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(unit_text(service, program), encoding="utf-8")
-            os.replace(tmp, target)
+            replace_file(target, unit_text(service, program).encode())
             print(f"installed {target} (runs {program})")
     except PermissionError:
         print(f"error: {args.units_dir} is not writable: run it as root", file=sys.stderr)

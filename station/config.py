@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import tomli_w
 
 from station.localtime import TimeZoneError, zone
+from station.paths import replace_file
 
 
 @dataclass(frozen=True)
@@ -121,9 +121,4 @@ def _check_types(path: Path, table: str, values: dict[str, object], defaults: ob
 def save_config(config: StationConfig, path: Path) -> None:
     """Write only what differs from the defaults; a crash mid-write leaves the old file intact."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        tomli_w.dump(config.changes_from_defaults(), f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    replace_file(path, tomli_w.dumps(config.changes_from_defaults()).encode())

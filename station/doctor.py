@@ -85,7 +85,7 @@ def data_folder(paths: StationPaths) -> Check:
     """The data folder exists (or can be made) and this user can write in it."""
     name = "data folder"
     folder = paths.data
-    fix = f"give this user the folder: chown -R {_user()} {folder} && chmod 700 {folder}"
+    fix = f"give this user the folder: chown -R {user_name()} {folder} && chmod 700 {folder}"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
@@ -95,7 +95,7 @@ def data_folder(paths: StationPaths) -> Check:
         probe.write_bytes(b"x")
         probe.unlink()
     except OSError as exc:
-        return Check.failed(name, f"{folder} is not writable by {_user()} ({exc.strerror or exc})", fix)
+        return Check.failed(name, f"{folder} is not writable by {user_name()} ({exc.strerror or exc})", fix)
     mode = folder.stat().st_mode & 0o777
     if mode & 0o007:
         return Check.failed(
@@ -103,7 +103,7 @@ def data_folder(paths: StationPaths) -> Check:
             f"{folder} is readable by every user (mode {mode:o}): printed labels and logs hold addresses",
             f"chmod 700 {folder}",
         )
-    return Check.passed(name, f"{folder} is writable by {_user()}")
+    return Check.passed(name, f"{folder} is writable by {user_name()}")
 
 
 def disk_space(paths: StationPaths) -> Check:
@@ -201,7 +201,7 @@ def meter_key(paths: StationPaths, meter_id: str) -> Check:
         return Check.failed(name, str(exc), init)
     except (OSError, ValueError) as exc:
         return Check.failed(
-            name, f"the key of meter {meter_id} cannot be read ({exc})", f"chown {_user()} {paths.keys}/*"
+            name, f"the key of meter {meter_id} cannot be read ({exc})", f"chown {user_name()} {paths.keys}/*"
         )
     finally:
         db.close()
@@ -229,7 +229,8 @@ def _existing(folder: Path) -> Path:
     return folder
 
 
-def _user() -> str:
+def user_name() -> str:
+    """This process's user, as fixes name it (chown, usermod)."""
     try:
         import pwd
 

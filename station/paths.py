@@ -102,3 +102,14 @@ def write_new_private(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` beside `path` and rename it over: a crash leaves the old file or the new, never half
+    of one (settings, installed rules, units, menu entries)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

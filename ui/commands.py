@@ -50,6 +50,7 @@ def cmd_install_desktop(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from hardware.site_cli import PLACEHOLDER, this_program
+    from station.paths import replace_file
     from station.resources import asset
 
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
@@ -59,14 +60,12 @@ def cmd_install_desktop(args: argparse.Namespace) -> int:
     if args.home:  # a station kept elsewhere than the user's default folders starts on its own home
         program += " --home " + shlex.quote(str(Path(args.home).expanduser().resolve()))
     text = asset("desktop", f"{DESKTOP_ID}.desktop").read_text(encoding="utf-8")
-    for target, content in ((entry, text.replace(PLACEHOLDER, program)), (icon, None)):
+    for target, content in (
+        (entry, text.replace(PLACEHOLDER, program).encode()),
+        (icon, asset("desktop", f"{DESKTOP_ID}.svg").read_bytes()),
+    ):
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        if content is None:
-            shutil.copyfile(asset("desktop", f"{DESKTOP_ID}.svg"), tmp)
-        else:
-            tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, target)
+        replace_file(target, content)
         print(f"installed {target}")
     if shutil.which("update-desktop-database"):
         subprocess.run(["update-desktop-database", str(entry.parent)], check=False, timeout=60)
