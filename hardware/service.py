@@ -1,4 +1,4 @@
-"""What the headless services (SMS worker, hub sync, webhook) do on systemd's stop: finish, then exit 0.
+"""What the headless services (SMS worker, hub sync, webhook, notifier) do on systemd's stop: finish, exit 0.
 
 systemd stops a unit with SIGTERM, and Python's default for it is to die on the spot: a message handed to
 the gateway but not yet marked sent, or a push between its hub commit and the station's note of it. With

@@ -18,7 +18,7 @@ from station.resources import asset
 RULES_NAME = "70-parcel-station.rules"
 SYSTEM_RULES = Path("/etc/udev/rules.d")
 GROUPS = ("dialout", "plugdev", "lp", "video", "input")  # what the rules hand devices to
-SERVICES = ("sms", "sync", "webhook")
+SERVICES = ("sms", "sync", "webhook", "notify")
 SERVICE_USER = "parcel"
 PLACEHOLDER = "/usr/local/bin/station"  # the units' ExecStart until installed
 
@@ -58,7 +58,8 @@ def register(sub: Subcommands) -> None:
     u.add_argument("--rules-dir", type=Path, default=SYSTEM_RULES, help=argparse.SUPPRESS)
     u.set_defaults(func=cmd_install_udev)
     s = sub.add_parser(
-        "install-services", help="install the systemd units (SMS worker, hub sync, webhook) for this program"
+        "install-services",
+        help="install the systemd units (SMS worker, hub sync, webhook, hub notifier) for this program",
     )
     s.add_argument("--enable", nargs="*", choices=SERVICES, default=[], help="enable and start these now")
     s.add_argument("--units-dir", type=Path, default=Path("/etc/systemd/system"), help=argparse.SUPPRESS)

@@ -168,6 +168,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
         running = HubNotifier(
             args.dsn, lambda feed: NetworkTexts(notifier, feed), worker, idle=args.idle, on_pass=said
         )
+        ServiceStop().install().also(running.stop.set)  # SIGTERM: the pass in hand ends, then exit 0
         try:
             running.run(once=args.once)
         except HubError as exc:

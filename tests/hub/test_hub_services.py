@@ -30,3 +30,28 @@ def test_the_sync_service_stopped_by_sigterm_leaves_nothing_behind(hub: Hub, tmp
     after = hub.rows("SELECT last_seq FROM hub.heads WHERE station_id = 'SVC01'")
     assert rows == after and rows[0][0] > 0  # the service had pushed everything before it stopped
     assert hub.rows("SELECT count(*) FROM hub.events WHERE station_id = 'SVC01'") == [(rows[0][0],)]
+
+
+def test_the_notifier_service_texts_once_and_stops_cleanly_on_sigterm(hub: Hub, tmp_path: Path) -> None:
+    office = _station_home(tmp_path, hub, "SVC02")
+    accepted = _accept(office, S10.build("EE", 12_300_040, "US").text, "--phone", "+12015550177")
+    assert accepted.returncode == 0, accepted.stderr
+    assert station(office, "sync", "--once").returncode == 0
+    home = tmp_path / "notifier-home"
+    home.mkdir()
+    sent = tmp_path / "sent.jsonl"
+    (home / "station.toml").write_text(f'[station]\nsms_gateway = "log://{sent}"\n')
+    service = started_like_the_unit("notify", home, {"NOTIFY_ARGS": f"--dsn {hub.admin_dsn} --idle 60"})
+    try:
+        deadline = time.monotonic() + 30
+        while not (sent.exists() and sent.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        code, out, err = stop_like_systemd(service)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert len(sent.read_text().splitlines()) == 1  # the opt-in request, once
+    assert "took in 1 events" in out
+    again = station(home, "hub", "notify", "--dsn", hub.admin_dsn, "--once")  # nothing left, nothing twice
+    assert again.returncode == 0 and again.stdout.strip().startswith("took in 0 events"), again.stdout
+    assert len(sent.read_text().splitlines()) == 1
