@@ -312,3 +312,16 @@ def test_doctor_without_json_prints_one_line_a_check_and_a_fix_under_each_failur
     failing = [i for i, line in enumerate(lines) if line.startswith("FAIL")]
     assert failing and all(lines[i + 1].startswith("      fix: ") for i in failing)
     assert lines[-1].endswith("checks fail")
+
+
+def test_the_camera_check_reads_a_frame_and_names_a_missing_clip(station_home: Path, tmp_path: Path) -> None:
+    from hardware.demo_devices import demo_clip
+
+    home = fresh_copy(station_home, tmp_path)
+    clip = demo_clip(tmp_path / "clips")  # a real video file, as a camera in a test plays one
+    settings(home, camera=f"video://{clip}")
+    code, checks = doctor(home)
+    assert code == 0 and checks["camera"]["detail"].endswith("gives 960x540 frames")
+    clip.unlink()
+    code, checks = doctor(home)
+    assert code == 1 and checks["camera"]["detail"] == f"no video file {clip}"
