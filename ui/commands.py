@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 DESKTOP_ID = "parcel-station"
 
@@ -29,16 +30,22 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from station.cli.common import open_station, station_paths
-    from ui.single_instance import bring_forward_running
+    from ui.single_instance import bring_forward_when_listening, claim
 
     QApplication.instance() or QApplication(["station"])
-    if bring_forward_running(station_paths(args).data):
-        print("the station is already open for this user: its window was brought forward")
-        return 0
-    station = open_station(args)  # with its hub, found at the command line and handed down
-    from ui.app import run
+    data = station_paths(args).data
+    lock = claim(data)  # before the journal is opened: one writer per home
+    if lock is None:
+        if bring_forward_when_listening(data):
+            print("the station is already open for this user: its window was brought forward")
+            return 0
+        print("the station is already open for this user, and its window does not answer", file=sys.stderr)
+        return 1
+    with lock:
+        station = open_station(args)  # with its hub, found at the command line and handed down
+        from ui.app import run
 
-    return run(args, station)
+        return run(args, station)
 
 
 def cmd_install_desktop(args: argparse.Namespace) -> int:

@@ -128,3 +128,35 @@ def test_the_menu_entry_is_valid_and_starts_the_station_window(display: str, tmp
     finally:
         started.terminate()
         started.wait(15)
+
+
+def test_two_starts_at_once_open_one_window(display: str, tmp_path: Path) -> None:
+    home = set_up_home(tmp_path)
+    env = {**os.environ, "DISPLAY": display}
+    env.pop("QT_QPA_PLATFORM", None)
+    command = [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"]
+    both = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    try:
+        assert _wait(lambda: any(p.poll() is not None for p in both), timeout=40)  # the double click's second
+        finished = next(p for p in both if p.poll() is not None)
+        out, err = finished.communicate(timeout=10)
+        assert finished.returncode == 0, err
+        assert "brought forward" in out
+        running = [p for p in both if p.poll() is None]
+        assert len(running) == 1  # one window, one journal writer
+        windows = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", "Parcel Station"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        assert len(windows) == 1
+    finally:
+        for p in both:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(15)
