@@ -81,41 +81,36 @@ class TcpTransport:
         except OSError as exc:
             raise PrinterNotReady(f"printer {self.host}:{self.port} offline ({exc.strerror or exc})") from exc
 
-    def status(self) -> HostStatus | None:
-        """Ask ~HS; None when the printer does not answer it (not a Zebra, or busy)."""
+    def _ask(self, query: bytes, strings: int) -> bytes | None:
+        """Send a host query and read its answer of `strings` STX...ETX strings; None when it stops short
+        of an answer (a printer that does not know the query, or is busy)."""
         with self._connect() as sock:
             try:
-                sock.sendall(b"~HS")
+                sock.sendall(query)
                 sock.settimeout(min(self.timeout, 1.0))
                 answer = b""
-                while answer.count(b"\x03") < 3:
+                while answer.count(b"\x03") < strings:
                     chunk = sock.recv(1024)
                     if not chunk:
                         break
                     answer += chunk
             except OSError:
                 return None
+        return answer
+
+    def status(self) -> HostStatus | None:
+        """Ask ~HS; None when the printer does not answer it (not a Zebra, or busy)."""
+        answer = self._ask(b"~HS", 3)
         try:
-            return parse_host_status(answer)
+            return parse_host_status(answer) if answer is not None else None
         except ValueError:
             return None
 
     def identify(self) -> HostIdentification | None:
         """Ask ~HI (model and resolution); None when the printer does not answer it."""
-        with self._connect() as sock:
-            try:
-                sock.sendall(b"~HI")
-                sock.settimeout(min(self.timeout, 1.0))
-                answer = b""
-                while b"\x03" not in answer:
-                    chunk = sock.recv(1024)
-                    if not chunk:
-                        break
-                    answer += chunk
-            except OSError:
-                return None
+        answer = self._ask(b"~HI", 1)
         try:
-            return parse_host_identification(answer)
+            return parse_host_identification(answer) if answer is not None else None
         except ValueError:
             return None
 
