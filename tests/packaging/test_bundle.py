@@ -58,6 +58,13 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return program
 
 
+def _run(bundle: Path, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """The bundled `station` with a bare environment."""
+    return subprocess.run(
+        [str(bundle), *args], env=_bare_env(), capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
 def _bare_env(**extra: str) -> dict[str, str]:
     """What a machine without Python's environment has: no venv on the PATH, no Python variables."""
     return {"PATH": "/usr/bin:/bin", "HOME": "/root", "LANG": "C.UTF-8", **extra}
@@ -67,69 +74,37 @@ def _bare_env(**extra: str) -> dict[str, str]:
 def test_the_bundled_build_runs_the_doctor_with_no_python_around(bundle: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     started = time.monotonic()
-    version = subprocess.run(
-        [str(bundle), "--home", str(home), "ids", "check", "RR123456785US"],
-        env=_bare_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    version = _run(bundle, "--home", str(home), "ids", "check", "RR123456785US", timeout=60)
     command_s = time.monotonic() - started
     assert version.returncode == 0 and "RR123456785US" in version.stdout, version.stderr
-    demo = subprocess.run(
-        [str(bundle), "--home", str(home), "demo"],
-        env=_bare_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    demo = _run(bundle, "--home", str(home), "demo", timeout=300)
     assert demo.returncode == 0, demo.stderr
-    doctor = subprocess.run(
-        [str(bundle), "--home", str(home), "doctor", "--json"],
-        env=_bare_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    doctor = _run(bundle, "--home", str(home), "doctor", "--json", timeout=120)
     assert "Traceback" not in doctor.stderr, doctor.stderr
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
     assert checks["journal"]["ok"] and "chain holds" in checks["journal"]["detail"]
     assert checks["label printer"]["ok"] and checks["SMS gateway"]["ok"]
     label = tmp_path / "label.png"
-    rendered = subprocess.run(  # the label drawn by the bundle's own renderer and fonts ...
-        [
-            str(bundle),
-            "--home",
-            str(home),
-            "label",
-            "render",
-            "--format",
-            "png",
-            "--tracking",
-            "EE123456785US",
-            "--to",
-            "Bo Lee|2 Elm St|San Francisco CA 94105",
-            "--out",
-            str(label),
-        ],
-        env=_bare_env(),
-        capture_output=True,
-        text=True,
+    # The label drawn by the bundle's own renderer and fonts, read back by its OpenCV and zxing-cpp.
+    to = "Bo Lee|2 Elm St|San Francisco CA 94105"
+    rendered = _run(
+        bundle,
+        "--home",
+        str(home),
+        "label",
+        "render",
+        "--format",
+        "png",
+        "--tracking",
+        "EE123456785US",
+        "--to",
+        to,
+        "--out",
+        str(label),
         timeout=60,
-        check=False,
     )
     assert rendered.returncode == 0, rendered.stderr
-    decoded = subprocess.run(  # ... read back by the bundle's OpenCV and zxing-cpp
-        [str(bundle), "decode", "--json", str(label)],
-        env=_bare_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    decoded = _run(bundle, "decode", "--json", str(label), timeout=60)
     assert decoded.returncode == 0, decoded.stderr
     assert "EE123456785US" in {row["text"] for row in json.loads(decoded.stdout)}
     print(f"bundle: a command answers in {command_s:.2f} s")

@@ -8,75 +8,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from station.migrations import LATEST
+from tests.packaging.wheels import current_wheel, install, installed_version, venv_with_test_dependencies
 
 ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS = ROOT / "tests" / "packaging" / "releases" / "parcel_station-0.1.0-py3-none-any.whl"
 PREVIOUS_SCHEMA = 10
 RECIPIENT = "Bo Lee|2 Elm St|San Francisco CA 94105"
-
-
-def _pip(venv: Path, *args: str) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(venv / "bin" / "python"),
-            *args,
-            "-q",
-            "--disable-pip-version-check",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-
-
-def _current_wheel(tmp: Path) -> Path:
-    source = tmp / "source"
-    shutil.copytree(
-        ROOT,
-        source,
-        symlinks=True,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
-        ),
-    )
-    wheels = tmp / "wheels"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "-q",
-            "--disable-pip-version-check",
-            "-w",
-            str(wheels),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    (wheel,) = wheels.glob("parcel_station-*.whl")
-    return wheel
 
 
 def _digests(home: Path, names: list[str]) -> dict[str, str]:
@@ -85,17 +29,8 @@ def _digests(home: Path, names: list[str]) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_the_previous_release_upgraded_in_place_keeps_journal_settings_keys_and_meter(tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    site = Path(
-        subprocess.check_output(
-            [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            text=True,
-        ).strip()
-    )
-    # The same pinned dependencies as this run (the two releases pin the same ones), as a plain path.
-    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _pip(venv, "install", "--no-deps", str(PREVIOUS))
+    venv = venv_with_test_dependencies(tmp_path / "venv")  # the two releases pin the same dependencies
+    install(venv, PREVIOUS)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "STATION_HOME", "STATION_DB")}
     home = tmp_path / "var-lib-parcel-station"
 
@@ -110,31 +45,11 @@ def test_the_previous_release_upgraded_in_place_keeps_journal_settings_keys_and_
             check=False,
         )
 
-    version = subprocess.run(
-        [
-            str(venv / "bin" / "python"),
-            "-c",
-            "import importlib.metadata as m; print(m.version('parcel-station'))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-        cwd=tmp_path,
-    ).stdout.strip()
-    assert version == "0.1.0"
-
-    # A day of work on the previous release.
-    home.mkdir()
-    (home / "station.toml").write_text('[station]\nstation_id = "UPG01"\nfacility = "UPGRADE-COUNTER"\n')
-    for args in (("demo",), ("meter", "init"), ("meter", "credit", "100.00")):
-        done = station(*args)
-        assert done.returncode == 0, done.stderr
-    for serial in ("EE123456785US", "EE123456808US"):
-        accepted = station(
+    def accept(tracking: str) -> subprocess.CompletedProcess[str]:
+        return station(
             "accept",
             "--tracking",
-            serial,
+            tracking,
             "--weight",
             "500g",
             "--from-zip",
@@ -144,8 +59,20 @@ def test_the_previous_release_upgraded_in_place_keeps_journal_settings_keys_and_
             "--to",
             RECIPIENT,
             "--out",
-            str(tmp_path / f"{serial}.zpl"),
+            str(tmp_path / f"{tracking}.zpl"),
         )
+
+    version = installed_version(venv, env, tmp_path)
+    assert version == "0.1.0"
+
+    # A day of work on the previous release.
+    home.mkdir()
+    (home / "station.toml").write_text('[station]\nstation_id = "UPG01"\nfacility = "UPGRADE-COUNTER"\n')
+    for args in (("demo",), ("meter", "init"), ("meter", "credit", "100.00")):
+        done = station(*args)
+        assert done.returncode == 0, done.stderr
+    for serial in ("EE123456785US", "EE123456808US"):
+        accepted = accept(serial)
         assert accepted.returncode == 0, accepted.stderr
     before_meter = station("meter", "status").stdout
     assert before_meter.strip()
@@ -159,19 +86,8 @@ def test_the_previous_release_upgraded_in_place_keeps_journal_settings_keys_and_
     digests = _digests(home, kept)
 
     # The upgrade: this version's wheel over it, as `pip install --upgrade` does.
-    _pip(venv, "install", "--no-deps", str(_current_wheel(tmp_path)))
-    version = subprocess.run(
-        [
-            str(venv / "bin" / "python"),
-            "-c",
-            "import importlib.metadata as m; print(m.version('parcel-station'))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-        cwd=tmp_path,
-    ).stdout.strip()
+    install(venv, current_wheel(tmp_path))
+    version = installed_version(venv, env, tmp_path)
     assert version != "0.1.0"
 
     # The first command that writes migrates; reads before it are told so, not broken.
@@ -194,21 +110,7 @@ def test_the_previous_release_upgraded_in_place_keeps_journal_settings_keys_and_
     assert _digests(home, kept) == digests  # settings and keys untouched
 
     # Work goes on: a metered acceptance on the upgraded station chains onto the old journal.
-    accepted = station(
-        "accept",
-        "--tracking",
-        "EE123456811US",
-        "--weight",
-        "500g",
-        "--from-zip",
-        "10001",
-        "--to-zip",
-        "94105",
-        "--to",
-        RECIPIENT,
-        "--out",
-        str(tmp_path / "after.zpl"),
-    )
+    accepted = accept("EE123456811US")
     assert accepted.returncode == 0, accepted.stderr
     assert station("meter", "status").stdout != before_meter  # the new piece was charged
     doctor = json.loads(station("doctor", "--json").stdout)

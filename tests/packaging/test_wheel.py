@@ -4,80 +4,21 @@ inside it and are found with importlib.resources, not relative to a source tree.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
+
+from tests.packaging.wheels import current_wheel, install, venv_with_test_dependencies
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_the_installed_wheel_quotes_and_renders_from_its_own_assets(tmp_path: Path) -> None:
-    # Built from a copy of the sources, so that no build/ folder of an earlier run can slip files in.
-    source = tmp_path / "source"
-    shutil.copytree(
-        ROOT,
-        source,
-        symlinks=True,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
-        ),
-    )
-    wheels = tmp_path / "wheels"
-    build = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "-q",
-            "--disable-pip-version-check",
-            "-w",
-            str(wheels),
-            str(ROOT),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert build.returncode == 0, build.stderr
-    (wheel,) = wheels.glob("parcel_station-*.whl")
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    venv = venv_with_test_dependencies(tmp_path / "venv")
+    install(venv, current_wheel(tmp_path))
     python = venv / "bin" / "python"
-    # The dependencies come from the test environment's site-packages, added as a plain path: its .pth
-    # files (the editable install of this checkout among them) are not run, so only the wheel's code counts.
-    site = Path(
-        subprocess.check_output(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
-        ).strip()
-    )
-    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    install = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "--no-deps",
-            "-q",
-            "--disable-pip-version-check",
-            str(wheel),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert install.returncode == 0, install.stderr
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "STATION_HOME", "STATION_DB")}
     work = tmp_path / "elsewhere"
     work.mkdir()
