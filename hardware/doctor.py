@@ -87,6 +87,13 @@ def node_access(name: str, path: str, *, write: bool, what: str) -> Check | None
     return None
 
 
+def _port_denied(name: str, url: DeviceUrl, what: str) -> Check | None:
+    """For a serial port that is a device node (not a pyserial URL such as rfc2217://): missing or denied."""
+    if "://" in url.pyserial_url:
+        return None
+    return node_access(name, url.path, write=True, what=what)
+
+
 def _group_of(node: Path) -> str:
     import grp
 
@@ -133,10 +140,9 @@ def scanner(text: str) -> Check:
 def _serial(name: str, url: DeviceUrl, what: str) -> Check:
     import serial
 
-    if "://" not in url.pyserial_url:
-        denied = node_access(name, url.path, write=True, what=what)
-        if denied is not None:
-            return denied
+    denied = _port_denied(name, url, what)
+    if denied is not None:
+        return denied
     try:
         port = serial.serial_for_url(
             url.pyserial_url, baudrate=url.baud, timeout=DEVICE_TIMEOUT_S, exclusive=True
@@ -207,10 +213,9 @@ def scale(text: str) -> Check:
         return url
     if url.scheme == "demo":
         return Check.passed(name, "demo scale (weights are made up)")
-    if "://" not in url.pyserial_url:
-        denied = node_access(name, url.path, write=True, what="scale")
-        if denied is not None:
-            return denied
+    denied = _port_denied(name, url, "scale")
+    if denied is not None:
+        return denied
     command, terminator, parse_answer = PROTOCOLS[url.params["protocol"]]
     try:
         port = serial.serial_for_url(url.pyserial_url, baudrate=url.baud, timeout=DEVICE_TIMEOUT_S)

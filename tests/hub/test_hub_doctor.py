@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import tomli_w
 
 from hardware.doctor import hub as hub_check
 from station.config import StationConfig
+from tests.hardware.test_doctor import doctor
 from tests.hub.conftest import Hub
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_hub_check_knows_reachable_enrolled_from_unknown_and_from_down(hub: Hub, tmp_path: Path) -> None:
@@ -29,17 +25,10 @@ def test_the_hub_check_knows_reachable_enrolled_from_unknown_and_from_down(hub: 
     (home / "station.toml").write_text(tomli_w.dumps({"station": {"station_id": "DOC01", "hub": dsn}}))
     hub.cluster.stop()
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "ui", "--home", str(home), "doctor", "--json"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-            check=False,
-        )
+        code, checks = doctor(home)
     finally:
         hub.cluster.start()
-    assert done.returncode == 1, done.stderr
-    (check,) = [c for c in json.loads(done.stdout)["checks"] if c["name"] == "hub"]
+    assert code == 1
+    check = checks["hub"]
     assert not check["ok"] and check["detail"].startswith("hub unreachable")
     assert "scans wait meanwhile" in check["fix"]
