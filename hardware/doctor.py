@@ -29,22 +29,23 @@ DEVICE_TIMEOUT_S = 2.0
 
 
 def probes(
-    config: StationConfig, paths: StationPaths, live: Mapping[str, DeviceStatus] | None = None
+    config: StationConfig, paths: StationPaths, held: Mapping[str, DeviceStatus | None] | None = None
 ) -> Iterator[tuple[str, Probe]]:
     """(name, probe) for every configured device, the hub and the SMS gateway.
 
-    `live`: from the window, the states its own device threads report. A device the window holds open
-    and reads is not opened a second time (a scale's answer would go to one reader or the other); its
-    thread's "connected" is the verdict. A device the window does not hold is opened as from the shell.
+    `held`: from the window, each device it runs a driver for, with the latest state that driver
+    reported (None: none yet). Such a device is never opened a second time (a scale's answer would go to
+    one reader or the other, a port would report "multiple access"): its driver's state is the verdict.
+    A device the window does not hold is opened as from the shell.
     """
     devices = config.devices
-    live = live or {}
+    held = held or {}
     for name, probe in (
         ("scanner", lambda: scanner(devices.scanner)),
         ("camera", lambda: camera(devices.camera)),
         ("scale", lambda: scale(devices.scale)),
     ):
-        yield name, _live_or(name, live.get(name), probe)
+        yield name, (_held(name, held[name]) if name in held else probe)
     yield "label printer", lambda: printer("label printer", devices.printer, devices.printer_profile, paths)
     yield (
         "receipt printer",
@@ -54,10 +55,19 @@ def probes(
     yield "SMS gateway", lambda: sms_gateway(config.sms_gateway)
 
 
-def _live_or(name: str, status: DeviceStatus | None, probe: Probe) -> Probe:
-    if status is not None and status.state is DeviceState.CONNECTED:
+def _held(name: str, status: DeviceStatus | None) -> Probe:
+    if status is None:
+        return lambda: Check.failed(
+            name, "the window's driver has not reported yet", "wait a moment and check again"
+        )
+    if status.state is DeviceState.CONNECTED:
         return lambda: Check.passed(name, f"open and read by this window ({status.source})")
-    return probe
+    said = f" ({status.detail})" if status.detail else ""
+    return lambda: Check.failed(
+        name,
+        f"the window's driver reports {status.state}{said}",
+        "check the cable and that the device is on; the window keeps trying to reconnect",
+    )
 
 
 def _url(role: Role, name: str, text: str) -> DeviceUrl | Check:

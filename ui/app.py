@@ -56,6 +56,7 @@ class StationApp:
             spooler.stop()
         self.ctx.spoolers.clear()
         self.ctx.scale = None
+        self.ctx.held.clear()
 
     def restart_devices(self) -> None:
         """The Devices screen saved new URLs: the old devices stop, the new ones start now."""
@@ -126,6 +127,7 @@ def _start_scanner(app: StationApp) -> None:
     if scanner is not None:
         scanner.start()
         app.devices.append(scanner)
+        app.ctx.held["scanner"] = scanner.url.text  # what its status reports name it by
 
 
 def _start_scale(app: StationApp) -> None:
@@ -133,6 +135,7 @@ def _start_scale(app: StationApp) -> None:
     scale = open_scale(app.ctx.station.config.devices.scale, bridge.on_weight, bridge.on_status)
     scale.start()
     app.devices.append(scale)
+    app.ctx.held["scale"] = scale.url.text
     app.ctx.scale = scale if hasattr(scale, "command") else None
 
 
@@ -169,6 +172,7 @@ def _start_camera(app: StationApp) -> None:
     if camera is not None:
         camera.start()
         app.devices.append(camera)
+        ctx.held["camera"] = camera.url.text  # the demo camera's: the clip it plays
 
 
 def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = None) -> int:

@@ -126,6 +126,9 @@ class AppContext:
     preview: LabelPreview = field(default_factory=LabelPreview)
     camera_paused: bool = False
     scale: ScaleControl | None = None  # the running scale, for zero and tare from the keyboard
+    # The devices the window runs a driver for (scanner, camera, scale), by role: the URL text each
+    # driver's status reports name it by. The doctor does not open these a second time.
+    held: dict[str, str] = field(default_factory=dict)
     restart_devices: Callable[[], None] | None = None  # set by ui.app: the Devices screen's save uses it
     session: Session | None = None  # None: nobody signed in (or a station without operators)
     staffed: bool = False  # the station has operators: the window opens on the sign-in

@@ -325,3 +325,31 @@ def test_the_camera_check_reads_a_frame_and_names_a_missing_clip(station_home: P
     clip.unlink()
     code, checks = doctor(home)
     assert code == 1 and checks["camera"]["detail"] == f"no video file {clip}"
+
+
+def test_a_device_the_window_holds_is_judged_by_its_driver_and_never_opened_again(tmp_path: Path) -> None:
+    from hardware.doctor import probes
+    from hardware.protocols import DeviceState, DeviceStatus
+    from station.config import DeviceUrls, StationConfig
+    from station.paths import StationPaths
+
+    gone = f"scale+serial://{tmp_path}/no-such-port?protocol=sics"  # opening it would fail: it is not opened
+    config = StationConfig(devices=DeviceUrls(scale=gone))
+    paths = StationPaths.beside(tmp_path / "station.sqlite3")
+
+    def verdict(status: DeviceStatus | None) -> tuple[bool, str]:
+        check = dict(probes(config, paths, {"scale": status}))["scale"]()
+        return check.ok, check.detail
+
+    source = gone
+    assert verdict(DeviceStatus(source, DeviceState.CONNECTED)) == (
+        True,
+        f"open and read by this window ({gone})",
+    )
+    assert verdict(DeviceStatus(source, DeviceState.DISCONNECTED, "cable pulled")) == (
+        False,
+        "the window's driver reports disconnected (cable pulled)",
+    )
+    assert verdict(None) == (False, "the window's driver has not reported yet")
+    opened = dict(probes(config, paths))["scale"]()  # from the shell the port is opened: missing
+    assert not opened.ok and "does not exist" in opened.detail

@@ -206,13 +206,17 @@ class DevicesMode(Mode):
         for name, edit in self.fields.items():
             if status.source.startswith(edit.text().split("?")[0]) and edit.text():
                 self.states[name].setText(f"{status.state} {status.detail}"[:60])
-        for role in ("scanner", "camera", "scale"):
-            if status.source.startswith(role + " "):
+        for role, source in self.ctx.held.items():
+            if status.source == source:
                 self.live[role] = status
 
     def run_doctor(self) -> None:
         """Every check `station doctor` makes, on its own thread; the verdicts listed here."""
-        paths, live = self.ctx.station.paths, dict(self.live)
+        paths = self.ctx.station.paths
+        live = {  # each held device's latest state (None: it has not reported since it was started)
+            role: status if (status := self.live.get(role)) is not None and status.source == source else None
+            for role, source in self.ctx.held.items()
+        }
         self.doctor_button.setEnabled(False)
         self.message.setStyleSheet("")
         self.message.setText("checking the station ...")
