@@ -11,17 +11,31 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from station.labels.model import Box, Code128, DataMatrix, Label, Text
-from station.labels.raster import datamatrix_cells, font_path
+from station.labels.raster import datamatrix_cells
+from station.labels.scripts import Font, runs
 
 
 @cache
-def _font_name(bold: bool) -> str:
-    path = font_path(bold)
-    if path is None:
-        return "Helvetica-Bold" if bold else "Helvetica"
-    name = "DejaVuSans-Bold" if bold else "DejaVuSans"
-    pdfmetrics.registerFont(TTFont(name, str(path)))
-    return name
+def _registered(font: Font | None) -> str:
+    """The font's name in the PDF (registered once; reportlab embeds the glyphs a page uses)."""
+    if font is None:
+        return "Helvetica"
+    pdfmetrics.registerFont(TTFont(font.name, str(font.path)))
+    return font.name
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The line's width in points at `size`."""
+    return float(sum(pdfmetrics.stringWidth(r.text, _registered(r.font), size) for r in runs(text, bold)))
+
+
+def draw_line(c: Canvas, x: float, baseline: float, size: float, text: str, bold: bool = False) -> None:
+    """One line of any script at a baseline (points), each run in the font that has its letters."""
+    for run in runs(text, bold):
+        name = _registered(run.font)
+        c.setFont(name, size)
+        c.drawString(x, baseline, run.text)
+        x += pdfmetrics.stringWidth(run.text, name, size)
 
 
 class PdfRenderer:
@@ -61,15 +75,13 @@ class PdfRenderer:
                     rect(e.x, e.y, t, e.height)
                     rect(e.x + e.width - t, e.y, t, e.height)
             elif isinstance(e, Text):
-                font = _font_name(e.bold)
                 size = e.height * k * 0.8
-                c.setFont(font, size)
                 c.setFillColor(white if e.reverse else black)
                 text = e.text
                 if e.max_width:
-                    while text and pdfmetrics.stringWidth(text, font, size) > e.max_width * k:
+                    while text and text_width(text, size, e.bold) > e.max_width * k:
                         text = text[:-1]
-                c.drawString(e.x * k, page_h - (e.y + e.height * 0.8) * k, text)
+                draw_line(c, e.x * k, page_h - (e.y + e.height * 0.8) * k, size, text, e.bold)
                 c.setFillColor(black)
             elif isinstance(e, Code128):
                 x = e.x

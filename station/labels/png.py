@@ -8,15 +8,50 @@ from functools import cache
 from PIL import Image, ImageDraw, ImageFont
 
 from station.labels.model import Box, Code128, DataMatrix, Label, Text
-from station.labels.raster import datamatrix_cells, font_path
+from station.labels.raster import datamatrix_cells
+from station.labels.scripts import runs
 
 
 @cache
-def _font(height: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = font_path(bold)
-    if path is None:
-        return ImageFont.load_default(size=height)
-    return ImageFont.truetype(str(path), height)
+def _face(path: str, size: int) -> ImageFont.FreeTypeFont:
+    # BASIC layout: `scripts.visual` has already put right-to-left text in drawing order, and Pillow's
+    # own (raqm) layout would reverse it a second time.
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def _pieces(
+    text: str, height: int, bold: bool
+) -> list[tuple[str, ImageFont.FreeTypeFont | ImageFont.ImageFont]]:
+    out: list[tuple[str, ImageFont.FreeTypeFont | ImageFont.ImageFont]] = []
+    for run in runs(text, bold):
+        font = _face(str(run.font.path), height) if run.font else ImageFont.load_default(size=height)
+        out.append((run.text, font))
+    return out
+
+
+def text_width(text: str, height: int, bold: bool = False) -> float:
+    """How many dots the line takes at `height`."""
+    return sum(font.getlength(piece) for piece, font in _pieces(text, height, bold))
+
+
+def fit(text: str, height: int, bold: bool, max_width: int | None) -> str:
+    """The line cut (at its logical end) to what fits in `max_width` dots."""
+    if not max_width:
+        return text
+    while text and text_width(text, height, bold) > max_width:
+        text = text[:-1]
+    return text
+
+
+def draw_line(
+    draw: ImageDraw.ImageDraw, x: int, y: int, height: int, text: str, bold: bool = False, fill: int = 0
+) -> None:
+    """One line of any script, its top at `y` (the baseline where DejaVu's was, so layouts keep their
+    places), each run in its own font."""
+    baseline, left = y + round(height * 0.93), float(x)
+    for piece, font in _pieces(text, height, bold):
+        draw.text((round(left), baseline), piece, font=font, fill=fill, anchor="ls")
+        left += font.getlength(piece)
 
 
 def render_image(label: Label) -> Image.Image:
@@ -32,12 +67,8 @@ def render_image(label: Label) -> Image.Image:
                     [e.x, e.y, e.x + e.width - 1, e.y + e.height - 1], outline=0, width=e.thickness
                 )
         elif isinstance(e, Text):
-            font = _font(e.height, e.bold)
-            text = e.text
-            if e.max_width:
-                while text and draw.textlength(text, font=font) > e.max_width:
-                    text = text[:-1]
-            draw.text((e.x, e.y), text, font=font, fill=1 if e.reverse else 0)
+            text = fit(e.text, e.height, e.bold, e.max_width)
+            draw_line(draw, e.x, e.y, e.height, text, e.bold, fill=1 if e.reverse else 0)
         elif isinstance(e, Code128):
             x = e.x
             for bit in e.modules():
@@ -57,6 +88,24 @@ class PngRenderer:
 
     def render(self, label: Label) -> bytes:
         """The PNG file."""
+        return self._png(render_image(label), label.dpi)
+
+    def render_many(self, labels: list[Label]) -> bytes:
+        """Several labels (a shipping label and its customs form) as one preview, one under the other
+        with a grey gap between them."""
+        if len(labels) == 1:
+            return self.render(labels[0])
+        images = [render_image(label) for label in labels]
+        gap = labels[0].dpi // 10
+        sheet = Image.new("L", (max(i.width for i in images), sum(i.height + gap for i in images) - gap), 160)
+        top = 0
+        for image in images:
+            sheet.paste(image.convert("L"), (0, top))
+            top += image.height + gap
+        return self._png(sheet, labels[0].dpi)
+
+    @staticmethod
+    def _png(image: Image.Image, dpi: int) -> bytes:
         buffer = io.BytesIO()
-        render_image(label).save(buffer, "PNG", dpi=(label.dpi, label.dpi))
+        image.save(buffer, "PNG", dpi=(dpi, dpi))
         return buffer.getvalue()

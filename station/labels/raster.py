@@ -1,24 +1,11 @@
-"""Shared drawing facts for the raster and vector renderers: fonts and DataMatrix cells."""
+"""Shared drawing facts for the raster and vector renderers: DataMatrix cells (fonts: `scripts`)."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import zxingcpp
-
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-
-
-@cache
-def font_path(bold: bool) -> Path | None:
-    """DejaVu Sans (Debian fonts-dejavu-core): covers Latin, Greek, Cyrillic, so addresses like Łódź print."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for folder in FONT_DIRS:
-        if (folder / name).exists():
-            return folder / name
-    return None
 
 
 @cache

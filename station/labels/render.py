@@ -8,7 +8,7 @@ FORMATS = ("zpl", "zpl-raster", "pdf", "png", "escpos")
 
 
 def render(labels: list[Label], fmt: str) -> bytes:
-    """Bytes for a job of one or more labels (PNG: one label)."""
+    """Bytes for a job of one or more labels (PNG: the labels one under the other)."""
     if fmt == "pdf":
         from station.labels.pdf import PdfRenderer
 
@@ -28,5 +28,5 @@ def render(labels: list[Label], fmt: str) -> bytes:
     if fmt == "png":
         from station.labels.png import PngRenderer
 
-        return PngRenderer().render(labels[0])
+        return PngRenderer().render_many(labels)
     raise ValueError(f"unknown label format {fmt!r}; use one of {', '.join(FORMATS)}")

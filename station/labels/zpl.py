@@ -1,11 +1,16 @@
 """ZPL II for Zebra and compatible printers: native Code 128 / GS1-128 and DataMatrix, UTF-8 text.
 
+A stock printer's font 0 (with ^CI28, UTF-8) draws Latin-1 and no more; any line with another letter
+(Ł, Cyrillic, Greek, Arabic, Hebrew, Chinese) is sent as a ^GFA graphic of itself (`_text_graphic`),
+drawn by the same fonts as the PDF and PNG, so a printer with no downloaded font prints every script.
+
 Every variable field goes through `^FH\\` hex escaping: `^`, `~`, `\\`, control characters and all
 non-ASCII bytes are written as `\\XX`, so nothing an address contains can end a field or start a
-command (a `~` is acted on by the printer even inside `^FD`).
-"""
+command (a `~` is acted on by the printer even inside `^FD`)."""
 
 from __future__ import annotations
+
+import math
 
 from station.labels.model import GS, Box, Code128, DataMatrix, Label, Text
 
@@ -47,6 +52,8 @@ class ZplRenderer:
 
     def _element(self, e: Text | Box | Code128 | DataMatrix) -> str:
         if isinstance(e, Text):
+            if not all(" " <= ch <= "~" or "\xa0" <= ch <= "\xff" for ch in e.text):
+                return _text_graphic(e)
             width = round(e.height * (0.62 if e.bold else 0.55))
             block = f"^FB{e.max_width},1,0,L,0" if e.max_width else ""
             reverse = "^FR" if e.reverse else ""
@@ -63,6 +70,20 @@ class ZplRenderer:
                 raise ValueError("DataMatrix data may not contain '_' (it is the ^BX escape character)")
             return f"^FO{e.x},{e.y}^BXN,{e.module},200,,,,_{field(e.data)}"
         raise TypeError(f"unknown label element {e!r}")
+
+
+def _text_graphic(e: Text) -> str:
+    """A line font 0 cannot draw, as a ^GFA picture of itself; ^FR keeps a white-on-black banner white."""
+    from PIL import Image, ImageDraw
+
+    from station.labels.png import draw_line, fit, text_width
+    from station.labels.zpl_raster import graphic_field
+
+    text = fit(e.text, e.height, e.bold, e.max_width)
+    width = max(1, math.ceil(text_width(text, e.height, e.bold)))
+    image = Image.new("1", (width, round(e.height * 1.5)), 1)  # room for the dots under Arabic letters
+    draw_line(ImageDraw.Draw(image), 0, 0, e.height, text, e.bold)
+    return f"^FO{e.x},{e.y}{graphic_field(image)}{'^FR' if e.reverse else ''}^FS"
 
 
 def _gs1_mode_d(element_string: str) -> str:

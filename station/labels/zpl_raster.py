@@ -8,6 +8,7 @@ of 20, ',' fills the rest of a row with 0, '!' with 1, ':' repeats the previous 
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 from station.labels.model import Label
 from station.labels.png import render_image
@@ -45,24 +46,28 @@ def compress_row(hex_row: str) -> str:
     return "".join(out) + ("," if len(stripped) < len(hex_row) else "")
 
 
+def graphic_field(image: Image.Image) -> str:
+    """A 1-bit image (white = 1) as one compressed ^GFA command (without ^FO and ^FS)."""
+    dark = ~np.array(image.convert("1"), dtype=bool)
+    height, width = dark.shape
+    bytes_per_row = (width + 7) // 8
+    padded = np.zeros((height, bytes_per_row * 8), dtype=bool)
+    padded[:, :width] = dark
+    packed = np.packbits(padded, axis=1)
+    rows = []
+    previous = None
+    for row in packed:
+        hex_row = row.tobytes().hex().upper()
+        rows.append(":" if hex_row == previous else compress_row(hex_row))
+        previous = hex_row
+    total = bytes_per_row * height
+    return f"^GFA,{total},{total},{bytes_per_row},{''.join(rows)}"
+
+
 class ZplRasterRenderer:
     """Label -> ZPL with a single compressed ^GFA graphic."""
 
     def render(self, label: Label) -> bytes:
         """The ZPL job."""
-        image = render_image(label)
-        dark = ~np.array(image, dtype=bool)  # 1-bit image: True is white
-        bytes_per_row = (label.width + 7) // 8
-        padded = np.zeros((label.height, bytes_per_row * 8), dtype=bool)
-        padded[:, : label.width] = dark
-        packed = np.packbits(padded, axis=1)
-        rows = []
-        previous = None
-        for row in packed:
-            hex_row = row.tobytes().hex().upper()
-            rows.append(":" if hex_row == previous else compress_row(hex_row))
-            previous = hex_row
-        total = bytes_per_row * label.height
-        body = "".join(rows)
-        zpl = f"^XA^PW{label.width}^LL{label.height}^FO0,0^GFA,{total},{total},{bytes_per_row},{body}^FS^XZ\n"
-        return zpl.encode("ascii")
+        body = graphic_field(render_image(label))
+        return f"^XA^PW{label.width}^LL{label.height}^FO0,0{body}^FS^XZ\n".encode("ascii")

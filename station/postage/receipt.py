@@ -6,12 +6,13 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from station.labels import pdf as pdf_text
+from station.labels import png as png_text
 from station.labels.escpos import PRINTABLE_DOTS_80MM, image_to_escpos
-from station.labels.raster import font_path
 from station.postage.rates import money
 
 TRACK_URL = "https://tracking.example.org/"  # the post's public tracking page: the QR code's target
@@ -27,6 +28,7 @@ class ReceiptLine:
     postage_cents: int
     meter_id: str
     piece: int
+    destination: str = ""  # an item abroad: its addressee and country, in the addressee's script
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Receipt:
         for line in self.lines:
             out += [
                 line.tracking,
+                *([f"  to {line.destination}"] if line.destination else []),
                 f"  {line.service}  {line.weight_g / 1000:.3f} kg",
                 f"  postage {money(line.postage_cents)}  meter {line.meter_id} #{line.piece}",
             ]
@@ -69,8 +72,6 @@ def _qr_cells(text: str) -> list[tuple[int, int]]:
 
 def receipt_image(receipt: Receipt) -> Image.Image:
     """The 80 mm receipt as a 1-bit image (576 dots wide)."""
-    path = font_path(False)
-    font = ImageFont.truetype(str(path), 24) if path else ImageFont.load_default(size=24)
     lines = receipt.text_lines()
     qr_target = TRACK_URL + receipt.lines[0].tracking if receipt.lines else TRACK_URL
     cells = _qr_cells(qr_target)
@@ -81,7 +82,7 @@ def receipt_image(receipt: Receipt) -> Image.Image:
     draw = ImageDraw.Draw(image)
     y = 20
     for text in lines:
-        draw.text((10, y), text, font=font, fill=0)
+        png_text.draw_line(draw, 10, y, 24, png_text.fit(text, 24, False, PRINTABLE_DOTS_80MM - 20))
         y += 30
     left = (PRINTABLE_DOTS_80MM - size * module) // 2
     for x, yy in cells:
@@ -105,9 +106,6 @@ def receipt_escpos(receipt: Receipt) -> bytes:
 def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt as an 80 mm wide PDF with real text (searchable, sharp on any office printer) and the
     tracking QR code drawn as vector squares."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     lines = receipt.text_lines()
     qr_target = TRACK_URL + receipt.lines[0].tracking if receipt.lines else TRACK_URL
     cells = _qr_cells(qr_target)
@@ -117,14 +115,9 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(width_pt, height_pt))
     canvas.setTitle(f"Receipt {receipt.lines[0].tracking if receipt.lines else ''}")
-    font, path = "Helvetica", font_path(False)
-    if path:  # the names on a receipt are not all ASCII
-        pdfmetrics.registerFont(TTFont("ReceiptSans", str(path)))
-        font = "ReceiptSans"
-    canvas.setFont(font, 8)
     y = height_pt - 16
-    for text in lines:
-        canvas.drawString(8, y, text)
+    for text in lines:  # names and addresses on a receipt are in any script
+        pdf_text.draw_line(canvas, 8, y, 8, text)
         y -= line_pt
     left = (width_pt - size * module_pt) / 2
     top = y - 6
@@ -147,7 +140,7 @@ def certificate_of_mailing(receipt: Receipt, sender: str) -> bytes:
     c.drawString(
         50, height - 80, f"{receipt.office} - {receipt.at:%Y-%m-%d %H:%M %Z} - accepted by {receipt.clerk}"
     )
-    c.drawString(50, height - 95, f"Sender: {sender[:90]}")
+    pdf_text.draw_line(c, 50, height - 95, 10, f"Sender: {sender[:90]}")
     y = height - 130
     c.setFont("Helvetica-Bold", 10)
     for x, title in (
@@ -186,12 +179,10 @@ def certificate_of_mailing(receipt: Receipt, sender: str) -> bytes:
 
 def document_escpos(lines: list[str]) -> bytes:
     """Lines of text as ESC/POS raster for the 80 mm counter printer (the till's copy)."""
-    path = font_path(False)
-    font = ImageFont.truetype(str(path), 22) if path else ImageFont.load_default(size=22)
     image = Image.new("1", (PRINTABLE_DOTS_80MM, 40 + len(lines) * 28), 1)
     draw = ImageDraw.Draw(image)
     for n, text in enumerate(lines):
-        draw.text((8, 20 + n * 28), text, font=font, fill=0)
+        png_text.draw_line(draw, 8, 20 + n * 28, 22, png_text.fit(text, 22, False, PRINTABLE_DOTS_80MM - 16))
     return image_to_escpos(image)
 
 
@@ -209,9 +200,8 @@ def document_pdf(title: str, lines: list[str]) -> bytes:
         y -= 15
         if y < 50:
             c.showPage()
-            c.setFont("Helvetica", 10)
             y = height - 50
-        c.drawString(50, y, text)
+        pdf_text.draw_line(c, 50, y, 10, text)
     c.showPage()
     c.save()
     return buffer.getvalue()

@@ -98,3 +98,45 @@ def pdf_pages(pdf: bytes, dpi: int = 300) -> list[np.ndarray]:
 def decode(image: np.ndarray) -> list[tuple[str, str, bytes]]:
     """(format, AIM id, raw bytes) of every code zxing-cpp finds."""
     return [(str(r.format), r.symbology_identifier, bytes(r.bytes)) for r in zxingcpp.read_barcodes(image)]
+
+
+def ink(image: np.ndarray | Image.Image, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """The dark pixels of (a box of) an image, cropped to where there is ink."""
+    picture = image if isinstance(image, Image.Image) else Image.fromarray(image)
+    if box is not None:
+        picture = picture.crop(box)
+    dark = np.array(picture.convert("L")) < 128
+    ys, xs = np.nonzero(dark)
+    if not len(ys):
+        return np.zeros((1, 1), dtype=bool)
+    return dark[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+def reference_text(text: str, font: Path, *, direction: str | None = None, size: int = 64) -> np.ndarray:
+    """`text` drawn by Pillow's HarfBuzz/FriBiDi (raqm) layout in one font file: the reference a label's
+    line is compared with (independent of the station's own bidi and joining)."""
+    from PIL import ImageDraw, ImageFont
+
+    face = ImageFont.truetype(str(font), size, layout_engine=ImageFont.Layout.RAQM)
+    picture = Image.new("L", (size * (len(text) + 2), size * 3), 255)
+    ImageDraw.Draw(picture).text((size, size), text, font=face, fill=0, direction=direction)
+    return ink(picture)
+
+
+def likeness(a: np.ndarray, b: np.ndarray) -> float:
+    """How alike two ink masks are (0..1): both scaled to one height, strokes thickened a little, then
+    intersection over union. Masks whose proportions differ by more than 15% score 0."""
+    from PIL import ImageFilter
+
+    aspect_a, aspect_b = a.shape[1] / a.shape[0], b.shape[1] / b.shape[0]
+    if abs(aspect_a - aspect_b) > 0.15 * aspect_b:
+        return 0.0
+    height = 48
+    width = max(1, round(height * aspect_b))
+
+    def scaled(mask: np.ndarray) -> np.ndarray:
+        picture = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8)).resize((width, height))
+        return np.array(picture.filter(ImageFilter.MinFilter(3))) < 128
+
+    x, y = scaled(a), scaled(b)
+    return float((x & y).sum() / max(1, (x | y).sum()))
