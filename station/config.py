@@ -9,6 +9,7 @@ from typing import Any
 
 import tomli_w
 
+from station.customs import SdrRates
 from station.localtime import TimeZoneError, zone
 from station.paths import replace_file
 
@@ -49,7 +50,18 @@ class StationConfig:
     sms_gateway: str = (
         "log:"  # log: | rest+https://SID:TOKEN@api.example.com?from=+1... | smpp://u:p@host:2775
     )
+    # Customs: what one unit of each declared currency is worth in SDR (the IMF's Special Drawing Right)
+    # and the day the figures were taken. A declaration up to 300 SDR travels with a CN 22, above it a
+    # CN 23. The shipped figures are approximations entered on that day: set the IMF's published rates.
+    sdr_rates: str = (
+        "USD=0.7353 EUR=0.8539 GBP=0.9770 CAD=0.5257 AUD=0.4789 JPY=0.004757 CNY=0.1032 CHF=0.9102"
+    )
+    sdr_rates_date: str = "2026-12-02"
     devices: DeviceUrls = field(default_factory=DeviceUrls)
+
+    def sdr(self) -> SdrRates:
+        """The customs SDR rates (checked when the settings were read)."""
+        return SdrRates.parse(self.sdr_rates, self.sdr_rates_date)
 
     def changes_from_defaults(self) -> dict[str, Any]:
         """Only the settings that differ from the defaults, as TOML-ready nested dicts."""
@@ -98,6 +110,14 @@ def load_config(path: Path) -> StationConfig:
     try:
         zone(station.get("time_zone", ""))
     except TimeZoneError as exc:
+        raise ConfigError(f"{path}: [station] {exc}") from None
+    defaults = StationConfig()
+    try:
+        SdrRates.parse(
+            station.get("sdr_rates", defaults.sdr_rates),
+            station.get("sdr_rates_date", defaults.sdr_rates_date),
+        )
+    except ValueError as exc:
         raise ConfigError(f"{path}: [station] {exc}") from None
     return replace(StationConfig(**station), devices=DeviceUrls(**devices))
 

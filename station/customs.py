@@ -28,6 +28,7 @@ import pycountry
 from station.ids.countries import ISO_3166_ALPHA2
 
 CN22_LIMIT_SDR = Decimal(300)
+CN22_MAX_LINES = 4  # the rows of contents a CN 22 has room for
 MAX_LINES = 99  # far beyond a CN 23's rows: a longer file is not a declaration
 MAX_TEXT = 200
 
@@ -142,6 +143,31 @@ class SdrRates:
     per_unit: Mapping[str, Decimal]
     as_of: date
 
+    @classmethod
+    def parse(cls, text: str, as_of: str) -> SdrRates:
+        """The setting's form: `USD=0.7353 EUR=0.8539 ...` and the ISO date they were taken from
+        (ValueError naming what is wrong)."""
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            raise ValueError(f"sdr_rates_date must be a date like 2026-11-30, not {as_of!r}") from None
+        rates: dict[str, Decimal] = {}
+        for part in text.replace(",", " ").split():
+            code, _, value = part.partition("=")
+            code = code.strip().upper()
+            if pycountry.currencies.get(alpha_3=code) is None:
+                raise ValueError(f"sdr_rates: {code!r} is not an ISO 4217 currency code")
+            try:
+                rate = Decimal(value)
+            except InvalidOperation:
+                rate = Decimal("NaN")
+            if not rate.is_finite() or rate <= 0:
+                raise ValueError(f"sdr_rates: {code} needs a rate above 0 (SDR per unit), not {value!r}")
+            rates[code] = rate
+        if not rates:
+            raise ValueError("sdr_rates: at least one rate, e.g. USD=0.7353")
+        return cls(rates, day)
+
     def to_sdr(self, amount: Decimal, currency: str) -> Decimal:
         """`amount` in SDR; KeyError naming the currency when no rate is set for it."""
         if currency not in self.per_unit:
@@ -150,9 +176,35 @@ class SdrRates:
 
 
 def form_for(declaration: Declaration, rates: SdrRates) -> Form:
-    """CN 22 up to 300 SDR, CN 23 above."""
+    """CN 22 up to 300 SDR, CN 23 above (and when the contents need more rows than a CN 22 has)."""
     value = rates.to_sdr(declaration.total_value, declaration.currency)
-    return Form.CN22 if value <= CN22_LIMIT_SDR else Form.CN23
+    fits = value <= CN22_LIMIT_SDR and len(declaration.lines) <= CN22_MAX_LINES
+    return Form.CN22 if fits else Form.CN23
+
+
+def declaration_to_dict(declaration: Declaration) -> dict[str, Any]:
+    """The declaration as JSON-ready data (amounts as decimal text, never floats)."""
+    return {
+        "category": str(declaration.category),
+        "currency": declaration.currency,
+        "items": [
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "value": f"{line.value:.2f}",
+                "weight_g": line.weight_g,
+                "hs_code": line.hs_code,
+                "origin_country": line.origin_country,
+            }
+            for line in declaration.lines
+        ],
+        "total_value": f"{declaration.total_value:.2f}",
+        "net_weight_g": declaration.net_weight_g,
+        "sender_reference": declaration.sender_reference,
+        "licence": declaration.licence,
+        "certificate": declaration.certificate,
+        "invoice": declaration.invoice,
+    }
 
 
 def load(text: str | bytes, *, gross_weight_g: int) -> Declaration:

@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from station.addresses import Address
 from station.cli.common import (
     RECORD_NUMBER,
     Subcommands,
@@ -20,7 +21,7 @@ from station.cli.common import (
     printable,
     where,
 )
-from station.desks.counter import Acceptance, CounterDesk, Piece, price
+from station.desks.counter import Abroad, Acceptance, CounterDesk, Piece, price
 from station.inputs import address_lines, parse_cents, parse_weight_g
 from station.labels.render import FORMATS
 from station.postage.checks import record_alert, verify_indicia
@@ -73,7 +74,22 @@ def register(sub: Subcommands) -> None:
     )
     _piece_args(acc)
     acc.add_argument("--from", dest="sender", default="", help="sender, lines separated by |")
-    acc.add_argument("--to", dest="recipient", default="", help="recipient, lines separated by |")
+    acc.add_argument(
+        "--to",
+        dest="recipient",
+        default="",
+        help="recipient, lines separated by | (abroad: the name, then the street lines)",
+    )
+    acc.add_argument("--to-city", help="abroad: the town or city")
+    acc.add_argument("--to-area", help="abroad: the state, province or region, where the country uses one")
+    acc.add_argument("--to-district", help="abroad: the district, where the country uses one")
+    acc.add_argument("--to-postcode", help="abroad: the postcode, checked against the country's format")
+    acc.add_argument(
+        "--customs",
+        metavar="FILE.json",
+        help="abroad: the customs declaration (category, items with description, quantity, value,"
+        " currency, weight_g, hs_code, origin_country)",
+    )
     acc.add_argument("--phone", help="customer's mobile for SMS updates (E.164)")
     acc.add_argument("--label-format", choices=FORMATS, help="default: the label printer profile's language")
     acc.add_argument("--out", required=True, help="where to write the label")
@@ -108,19 +124,60 @@ def _piece_args(p: argparse.ArgumentParser, *, zips_as_from_to: bool = False) ->
     destination = ("--to-zip", "--to") if zips_as_from_to else ("--to-zip",)
     p.add_argument("--weight", required=True, help="e.g. 1.2kg, 850g, 2.5lb")
     p.add_argument(*origin, dest="from_zip", required=True, help="origin ZIP")
-    p.add_argument(*destination, dest="to_zip", required=True, help="destination ZIP")
+    p.add_argument(*destination, dest="to_zip", help="destination ZIP (a domestic item)")
+    p.add_argument(
+        "--to-country", metavar="ISO2", help="an item abroad: the destination country (e.g. DE, RU, CN)"
+    )
+    p.add_argument(
+        "--product",
+        default="parcel",
+        help="an item abroad: letter, registered, parcel or express (the international rate table)",
+    )
     p.add_argument("--service", default="ground", help="letter, ground, priority, express")
     p.add_argument("--dims", help="L x W x H, e.g. 30x20x10cm")
     p.add_argument("--signature", action="store_true", help="signature on delivery")
     p.add_argument("--declared-value", help="insured value in dollars, e.g. 200.00")
 
 
+def _abroad(args: argparse.Namespace) -> Abroad | None:
+    """The item abroad the options describe: the addressee's name and street from --to, the rest from
+    --to-city, --to-area, --to-district, --to-postcode; the declaration from --customs."""
+    customs_file = getattr(args, "customs", None)
+    if not args.to_country:
+        if customs_file:
+            raise ValueError("--customs is for an item abroad: give --to-country too")
+        if not args.to_zip:
+            raise ValueError("--to-zip is required (or --to-country for an item abroad)")
+        return None
+    if args.to_zip:
+        raise ValueError("an item abroad has a postcode (--to-postcode), not a ZIP (--to-zip)")
+    lines = address_lines(getattr(args, "recipient", ""))
+    customs: bytes | None = None
+    if customs_file:
+        try:
+            customs = Path(customs_file).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"cannot read {customs_file}: {exc.strerror or exc}") from None
+    address = Address(
+        args.to_country.strip().upper(),
+        lines[0] if lines else "",
+        "\n".join(lines[1:]),
+        getattr(args, "to_city", None) or "",
+        getattr(args, "to_area", None) or "",
+        getattr(args, "to_district", None) or "",
+        getattr(args, "to_postcode", None) or "",
+    )
+    return Abroad(address, args.product, customs)
+
+
 def _piece(args: argparse.Namespace) -> Piece:
     """The piece the options describe (ValueError or RateError names a bad one)."""
+    abroad = _abroad(args)
     return Piece(
         weight_g=parse_weight_g(args.weight),
         from_zip=args.from_zip,
-        to_zip=args.to_zip,
+        to_zip=args.to_zip or "",
+        abroad=abroad,
         service=args.service,
         sender=address_lines(getattr(args, "sender", "")),
         recipient=address_lines(getattr(args, "recipient", "")),
@@ -141,11 +198,10 @@ def cmd_quote(args: argparse.Namespace) -> int:
     except (RateError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    zone = f", zone {quote.zone}" if quote.zone else ""
-    print(
-        f"{quote.service_name}: {args.from_zip} -> {args.to_zip}{zone},"
-        f" billed weight {quote.billed_weight_g} g"
-    )
+    to = args.to_country.upper() if args.to_country else args.to_zip
+    area = "price group" if args.to_country else "zone"
+    zone = f", {area} {quote.zone}" if quote.zone else ""
+    print(f"{quote.service_name}: {args.from_zip} -> {to}{zone}, billed weight {quote.billed_weight_g} g")
     for line in quote.lines:
         print(f"  {line.label:<58} {money(line.cents):>9}")
     print(f"  {'TOTAL':<58} {money(quote.total_cents):>9}")

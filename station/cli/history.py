@@ -1,10 +1,11 @@
-"""`station import events FILE` and `station export events FILE`: history in and out."""
+"""`station import events FILE`, `station export events FILE` and `station export customs FILE`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from station.cli.common import (
@@ -17,6 +18,7 @@ from station.cli.common import (
     period,
     printable,
 )
+from station.desks.customs import CustomsDesk, CustomsExportError
 from station.desks.history import HistoryDesk, HistoryFileError
 
 
@@ -33,6 +35,12 @@ def register(sub: Subcommands) -> None:
     x.add_argument("file", type=Path, metavar="FILE")
     add_period(x)
     x.set_defaults(func=cmd_export)
+    c = o.add_parser(
+        "customs", help="the day's customs declarations of items abroad (ITMATT data), FILE.json or FILE.csv"
+    )
+    c.add_argument("file", type=Path, metavar="FILE")
+    c.add_argument("--date", type=day_argument, help="the local day, YYYY-MM-DD (default: today)")
+    c.set_defaults(func=cmd_export_customs)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -73,6 +81,26 @@ def cmd_export(args: argparse.Namespace) -> int:
             since, until = period(args, station)
             report = HistoryDesk(station).export_file(args.file, since, until)
         except (HistoryFileError, PeriodError) as exc:
+            print(printable(f"error: {exc}"), file=sys.stderr)
+            return 2
+    print(printable(report.line))
+    return 0
+
+
+def day_argument(text: str) -> date:
+    """A YYYY-MM-DD day (argparse's error names a bad one)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-12-01") from None
+
+
+def cmd_export_customs(args: argparse.Namespace) -> int:
+    """Exit 0 with the file written, 2 when it cannot be."""
+    with open_station(args, read_only=True) as station:
+        try:
+            report = CustomsDesk(station).export(args.file, args.date)
+        except CustomsExportError as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
             return 2
     print(printable(report.line))

@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any
 
 from station import baskets, containers, operators, recipients, till
+from station.addresses import Address
 from station.app import Station
 from station.baskets import BasketState
+from station.desks.abroad import AbroadPlan, AbroadRefused, CustomsPapers, plan, unprintable
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.events import EventKind, StoredEvent
@@ -36,6 +38,7 @@ from station.postage.indicia import (
     register_mac_key,
     sign,
 )
+from station.postage.international import InternationalTable
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
@@ -48,6 +51,16 @@ from station.till import DayClosed
 
 class AcceptanceError(ValueError):
     """The piece cannot be accepted; nothing was charged or recorded."""
+
+
+@dataclass(frozen=True)
+class Abroad:
+    """What an item to another country adds to a piece: the addressee in the country's own form, the
+    international product, and the customs declaration (its JSON text or parsed object), if any."""
+
+    address: Address
+    product: str = "parcel"  # a product of the international rate table
+    customs: str | bytes | dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,7 @@ class Piece:
     reference: str = ""
     weight_reason: str | None = None  # why the weight was typed, not read from a stable scale
     pin_delivery: bool = False  # delivered only against the code texted to the recipient
+    abroad: Abroad | None = None  # an item to another country (to_zip and recipient are then unused)
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,7 @@ class Acceptance:
     receipt_job: int | None
     event: StoredEvent
     sms: str | None  # the customer's SMS consent state after the opt-in, if a phone was given
+    customs: CustomsPapers | None = None  # the declaration of an item abroad and the form it travels with
 
     ok = True  # an acceptance is always a success; a refusal is an Outcome
     reason: str | None = None
@@ -115,11 +130,16 @@ class Acceptance:
             "receipt_job": self.receipt_job,
             "sms": self.sms,
             "event_seq": self.event.seq,
+            **({"customs": self.customs.to_json()} if self.customs else {}),
         }
 
 
-def price(piece: Piece, on: date) -> Quote:
+def price(piece: Piece, on: date, home: str = "US") -> Quote:
     """The piece's price on a day, broken down (RateError names what is wrong with the piece)."""
+    if piece.abroad is not None:
+        return InternationalTable.for_date(on).quote(
+            piece.abroad.product, piece.weight_g, piece.abroad.address.country, home=home
+        )
     return RateTable.for_date(on).quote(
         piece.service,
         piece.weight_g,
@@ -223,7 +243,7 @@ class CounterDesk:
 
     def quote(self, piece: Piece, on: date | None = None) -> Quote:
         """The price, broken down (RateError names what is wrong with the piece)."""
-        return price(piece, on or self.station.clock().date())
+        return price(piece, on or self.station.clock().date(), self.station.config.country)
 
     def accept(
         self,
@@ -269,6 +289,7 @@ class CounterDesk:
             ProfileError,
             MeterKeyError,
             DayClosed,
+            AbroadRefused,
         ) as exc:
             return Outcome.refused(str(exc), piece.tracking)
 
@@ -295,15 +316,31 @@ class CounterDesk:
                 raise AcceptanceError(
                     f"{piece.tracking} was already accepted at station {elsewhere}: not accepted again"
                 )
-        written = address_zip(piece.recipient)
-        if written is not None and written != piece.to_zip.strip()[:5]:
-            raise AcceptanceError(
-                f"the recipient's address says ZIP {written}, the piece is priced for"
-                f" {piece.to_zip or 'no ZIP'}: correct one of them"
+        today = station.clock().date()
+        abroad: AbroadPlan | None = None
+        if piece.abroad is not None:
+            abroad = plan(
+                piece.abroad.address,
+                piece.abroad.product,
+                piece.abroad.customs,
+                weight_g=piece.weight_g,
+                sender=piece.sender,
+                config=config,
+                on=today,
             )
+        else:
+            written = address_zip(piece.recipient)
+            if written is not None and written != piece.to_zip.strip()[:5]:
+                raise AcceptanceError(
+                    f"the recipient's address says ZIP {written}, the piece is priced for"
+                    f" {piece.to_zip or 'no ZIP'}: correct one of them"
+                )
+            for lines, what in ((piece.recipient, "the recipient's address"), (piece.sender, "the sender")):
+                reason = unprintable(lines, what)
+                if reason:
+                    raise AcceptanceError(reason)
         printer = profile(config.devices.printer_profile)
         fmt = label_format or printer.language
-        today = station.clock().date()
         quote = self.quote(piece, today)
         key = self.keys.private_key(config.meter_id)  # read and checked once: it signs and seals
         meter = Meter(station.db, config.meter_id, register_mac_key(key), station.clock)
@@ -314,7 +351,8 @@ class CounterDesk:
                 found_basket = baskets.get(conn, basket)
                 if found_basket is None or found_basket.state is not BasketState.OPEN:
                     raise AcceptanceError(f"basket {basket} is not open: start a new customer")
-            tracking, routing = self._tracking(piece, conn)
+            tracking, routing = self._tracking(piece, conn, abroad)
+            destination = abroad.address.country.upper() if abroad else piece.to_zip[:5]
             serial = meter.debit(quote.total_cents)
             fields = IndiciaFields(
                 config.meter_id,
@@ -323,16 +361,30 @@ class CounterDesk:
                 quote.total_cents,
                 quote.category,
                 piece.from_zip[:5],
-                piece.to_zip[:5],
+                destination,
                 tracking,
             )
             indicia = sign(fields, key)
             record_piece_use(conn, fields.meter_id, serial, tracking, station.clock().isoformat())
+            papers: CustomsPapers | None = None
+            if abroad is not None:
+                papers = abroad.forms(
+                    tracking,
+                    piece.sender,
+                    piece.weight_g,
+                    today,
+                    facility,
+                    money(quote.total_cents),
+                    InternationalTable.for_date(today).cn23_copies,
+                    printer.dpi,
+                )
             label = shipping_label(
                 ShippingLabelData(
                     tracking=tracking,
                     sender=piece.sender,
-                    recipient=piece.recipient,
+                    recipient=abroad.recipient_lines if abroad else piece.recipient,
+                    country=abroad.country_line if abroad else "",
+                    customs_note=f"CUSTOMS {papers.form}" if papers and papers.form else "",
                     service=quote.service_name,
                     weight_g=piece.weight_g,
                     mailed_on=today,
@@ -344,14 +396,18 @@ class CounterDesk:
                 ),
                 printer.dpi,
             )
-            label_bytes = render([label], fmt)
+            pages = list(papers.pages) if papers else []  # a CN 22 / CN 23 prints with its label
+            label_bytes = render([label, *pages], fmt)
+            source: dict[str, Any] = {"label": label_to_dict(label)}
+            if pages:
+                source["forms"] = [label_to_dict(page) for page in pages]
             job = self.queue.enqueue(
                 config.devices.printer,
                 label_bytes,
                 fmt,
                 f"label {tracking}",
                 item_id=tracking,
-                source={"label": label_to_dict(label)},  # a reprint is rendered again, marked REPRINT n
+                source=source,  # a reprint is rendered again, marked REPRINT n
             )
             receipt = Receipt(
                 facility,
@@ -365,6 +421,7 @@ class CounterDesk:
                         quote.total_cents,
                         config.meter_id,
                         serial,
+                        f"{abroad.address.name}, {abroad.country_line}" if abroad else "",
                     ),
                 ),
             )
@@ -392,7 +449,11 @@ class CounterDesk:
                         "postage_cents": quote.total_cents,
                         "meter_id": fields.meter_id,
                         "piece": serial,
-                        "destination_zip": piece.to_zip[:5],
+                        **(
+                            abroad.journal(piece.sender, piece.weight_g)
+                            if abroad
+                            else {"destination_zip": piece.to_zip[:5]}
+                        ),
                         "routing_zip": routing,
                         **({"weight_typed": piece.weight_reason} if piece.weight_reason else {}),
                         **({"basket": basket} if basket is not None else {}),
@@ -404,9 +465,18 @@ class CounterDesk:
                 baskets.add_line(conn, basket, tracking, quote.service_name, quote.total_cents)
             if allowed is not None:  # named for the item it turned out to be
                 replace(allowed, item_id=tracking).journal(station, conn, facility)
-            recipients.record(
-                conn, tracking, piece.recipient, piece.to_zip.strip()[:5] or None, station.clock(), facility
-            )
+            if abroad is not None:
+                block = (*abroad.recipient_lines, abroad.country_line)
+                recipients.record(conn, tracking, block, None, station.clock(), facility)
+            else:
+                recipients.record(
+                    conn,
+                    tracking,
+                    piece.recipient,
+                    piece.to_zip.strip()[:5] or None,
+                    station.clock(),
+                    facility,
+                )
             sms = str(subscribe(station, tracking, phone)) if phone else None  # joins this transaction
             done = Acceptance(
                 tracking,
@@ -421,6 +491,7 @@ class CounterDesk:
                 receipt_job,
                 event,
                 sms,
+                papers,
             )
             if deliver is not None:
                 try:
@@ -432,9 +503,10 @@ class CounterDesk:
                     ) from None
         return done
 
-    def _tracking(self, piece: Piece, conn: Any) -> tuple[str, str | None]:
+    def _tracking(self, piece: Piece, conn: Any, abroad: AbroadPlan | None = None) -> tuple[str, str | None]:
+        service = abroad.product.s10_service if abroad else piece.s10_service
         if piece.tracking is None:
-            s10 = self.station.allocator.allocate(piece.s10_service, self.station.config.country)[0]
+            s10 = self.station.allocator.allocate(service, self.station.config.country)[0]
             return s10.text, None
         found = classify(piece.tracking)
         if not isinstance(found, Identified) or found.kind not in ITEM_KINDS:
@@ -442,6 +514,13 @@ class CounterDesk:
                 found, "reason", f"{piece.tracking} is not an item id (S10, IMpb or USPS 20-digit)"
             )
             raise AcceptanceError(f"tracking: {reason}")
+        if abroad is not None and found.kind is not IdKind.S10:
+            raise AcceptanceError(f"an item abroad carries a UPU S10 label, not {found.kind} {found.id}")
+        if abroad is not None and found.id[:2] != service:
+            raise AcceptanceError(
+                f"{found.id} is an S10 label of service {found.id[:2]}; {abroad.product.name} items"
+                f" carry {service} labels: use one"
+            )
         known = containers.item_record(conn, found.id)
         if known is not None and known.accepted:
             raise AcceptanceError(f"{found.id} was already accepted: use a new label")

@@ -78,7 +78,8 @@ class PrintDesk:
         payload = original.payload
         if original.source and "label" in original.source:
             label = label_from_dict(original.source["label"])
-            payload = render([with_reprint_mark(label, number)], original.format)
+            forms = [label_from_dict(page) for page in original.source.get("forms", [])]  # CN 22 / CN 23
+            payload = render([with_reprint_mark(label, number), *forms], original.format)
         with station.db.transaction() as conn:
             job = self.queue.reprint(job_id, payload, number)
             if journalled:

@@ -45,6 +45,8 @@ class ShippingLabelData:
     routing_zip: str | None = None
     postage: PostageImprint | None = None
     reprint: bool = False
+    country: str = ""  # an item abroad: the destination in Latin capitals, on its own last line
+    customs_note: str = ""  # e.g. "CUSTOMS CN 22": the form that travels with the item
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,10 @@ def clean(text: str, limit: int = MAX_LINE) -> str:
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
-def _address(lines: tuple[str, ...]) -> list[str]:
+def _address(lines: tuple[str, ...], most: int = MAX_ADDRESS_LINES) -> list[str]:
     out = [clean(line) for line in lines if clean(line)]
-    if len(out) > MAX_ADDRESS_LINES:
-        out = [*out[: MAX_ADDRESS_LINES - 1], clean(" ".join(out[MAX_ADDRESS_LINES - 1 :]))]
+    if len(out) > most:
+        out = [*out[: most - 1], clean(" ".join(out[most - 1 :]))]
     return out
 
 
@@ -118,7 +120,9 @@ def shipping_label(data: ShippingLabelData, dpi: int = 203) -> Label:
     el: list[Element] = [Box(d(0.05), d(0.05), d(3.9), d(5.9), d(0.02))]
     banner = "REPRINT - " + data.service.upper() if data.reprint else data.service.upper()
     el.append(Box(d(0.05), d(0.05), d(3.9), d(0.55), d(0.55)))  # a filled service banner
-    el.append(Text(d(0.2), d(0.12), d(0.36), clean(banner, 28), bold=True, reverse=True))
+    size = 0.36 if len(banner) <= 14 else 0.26  # "INTERNATIONAL PARCEL" fits the 4 in banner smaller
+    top = 0.12 if len(banner) <= 14 else 0.17
+    el.append(Text(d(0.2), d(top), d(size), clean(banner, 28), bold=True, max_width=d(3.7), reverse=True))
     el.append(Text(d(0.15), d(0.7), d(0.14), "FROM:"))
     for i, line in enumerate(_address(data.sender)):
         el.append(Text(d(0.15), d(0.86 + i * 0.17), d(0.14), line, max_width=d(2.3)))
@@ -126,8 +130,12 @@ def shipping_label(data: ShippingLabelData, dpi: int = 203) -> Label:
         el += _postage_block(data.postage, d)
     el.append(Box(d(0.05), d(1.85), d(3.9), d(0.02), d(0.02)))
     el.append(Text(d(0.15), d(1.95), d(0.16), "SHIP TO:", bold=True))
-    for i, line in enumerate(_address(data.recipient)):
+    recipient = _address(data.recipient, MAX_ADDRESS_LINES - 1 if data.country else MAX_ADDRESS_LINES)
+    for i, line in enumerate(recipient):
         el.append(Text(d(0.35), d(2.17 + i * 0.24), d(0.21), line, bold=i == 0, max_width=d(3.5)))
+    if data.country:  # UPU: the country of destination last, in capitals of the Latin alphabet
+        y = d(2.17 + len(recipient) * 0.24)
+        el.append(Text(d(0.35), y, d(0.21), clean(data.country.upper(), 40), bold=True, max_width=d(3.5)))
     el.append(Box(d(0.05), d(3.45), d(3.9), d(0.02), d(0.02)))
     barcode = tracking_barcode(data.tracking, data.routing_zip, 0, d(3.8), d(1.0), module)
     if data.routing_zip and len(data.routing_zip) == 9 and not _fits(barcode, d(4.0)):
@@ -148,6 +156,8 @@ def shipping_label(data: ShippingLabelData, dpi: int = 203) -> Label:
         facts.append(data.mailed_on.isoformat())
     if data.routing_zip:
         facts.append(f"ZIP {data.routing_zip}")
+    if data.customs_note:
+        facts.append(clean(data.customs_note, 20))
     el.append(Text(d(0.15), d(5.35), d(0.15), clean("   ".join(facts))))
     if data.reference:
         el.append(Text(d(0.15), d(5.6), d(0.13), "REF " + clean(data.reference, 40)))

@@ -58,6 +58,7 @@ class InternationalTable:
         self.source = source
         self.effective: date = data["effective"]
         self.default_group = int(data["default_group"])
+        self.cn23_copies = int(data.get("cn23_copies", 1))
         self.group_of = {
             country: int(group) for group, countries in data["groups"].items() for country in countries
         }
