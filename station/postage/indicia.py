@@ -121,8 +121,8 @@ def decode(payload: str) -> tuple[IndiciaFields, bytes, bytes]:
             EPOCH + timedelta(days=days),
             cents,
             category.decode("ascii").rstrip(),
-            origin.decode("ascii"),
-            dest.decode("ascii"),
+            origin.decode("ascii").rstrip("\x00"),
+            dest.decode("ascii").rstrip("\x00"),  # a destination abroad is its 2-letter country code
             raw[_HEAD.size : record_end].decode("ascii"),
         )
     except UnicodeDecodeError:

@@ -12,6 +12,7 @@ from station.app import Station
 from station.clock import SteppingClock
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
+from tests.renderers import ZplRenderer
 
 SACK = "00106141411234567897"  # GS1's SSCC example, as scanned with its AI
 SACK_ID = "106141411234567897"
@@ -32,3 +33,11 @@ def station(tmp_path: Path, clock: SteppingClock) -> Iterator[Station]:
 @pytest.fixture
 def desk(station: Station) -> ScanDesk:
     return ScanDesk(station)
+
+
+@pytest.fixture(scope="session")
+def zpl_renderer() -> Iterator[ZplRenderer]:
+    """One independent ZPL renderer process for the session (labels, customs forms)."""
+    renderer = ZplRenderer()
+    yield renderer
+    renderer.close()
