@@ -120,8 +120,8 @@ def shipping_label(data: ShippingLabelData, dpi: int = 203) -> Label:
     el: list[Element] = [Box(d(0.05), d(0.05), d(3.9), d(5.9), d(0.02))]
     banner = "REPRINT - " + data.service.upper() if data.reprint else data.service.upper()
     el.append(Box(d(0.05), d(0.05), d(3.9), d(0.55), d(0.55)))  # a filled service banner
-    size = 0.36 if len(banner) <= 14 else 0.26  # "INTERNATIONAL PARCEL" fits the 4 in banner smaller
-    top = 0.12 if len(banner) <= 14 else 0.17
+    # Longer names ("INTERNATIONAL EXPRESS (EMS)") get smaller type, so the whole name fits the banner.
+    size, top = (0.36, 0.12) if len(banner) <= 14 else (0.26, 0.17) if len(banner) <= 20 else (0.21, 0.19)
     el.append(Text(d(0.2), d(top), d(size), clean(banner, 28), bold=True, max_width=d(3.7), reverse=True))
     el.append(Text(d(0.15), d(0.7), d(0.14), "FROM:"))
     for i, line in enumerate(_address(data.sender)):

@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.protocols import WeightReading
+from station.addresses import Address
 from station.baskets import Basket
 from station.desks.basket import Paid
-from station.desks.counter import Acceptance, Piece, price
+from station.desks.counter import Abroad, Acceptance, Piece, price
 from station.desks.outcome import Outcome
+from station.ids.countries import ISO_3166_ALPHA2, latin_name
 from station.inputs import address_zip, parse_cents, parse_weight_g
 from station.notify.phone import to_e164
+from station.postage.international import InternationalTable
 from station.postage.rates import RateError, money
 from station.scanning import ITEM_KINDS, Identified, classify
 from station.till import DayReport
@@ -68,8 +71,22 @@ class CounterMode(Mode):
         self.phone.setPlaceholderText("mobile for SMS updates (optional)")
         self.to_zip = QLineEdit()
         self.to_zip.setPlaceholderText("read from the address")
+        # An item abroad: the country (ISO 3166 code) and the parts of the address its rules ask for;
+        # the recipient box then holds the name and the street lines, in the addressee's own script.
+        self.country = QLineEdit()
+        self.country.setPlaceholderText("empty: domestic; abroad: the country code, e.g. DE, RU, CN")
+        self.country.setMaxLength(2)
+        self.country_name = QLabel("")
+        self.city = QLineEdit()
+        self.area = QLineEdit()
+        self.area.setPlaceholderText("state, province or region (where the country has them)")
+        self.district = QLineEdit()
+        self.district.setPlaceholderText("district (where the country uses one)")
+        self.postcode = QLineEdit()
+        self.customs: dict[str, object] | None = None  # the declaration typed in the Customs form
+        self.customs_state = QLabel("")
         self.service = QComboBox()
-        self.service.addItems(list(SERVICES))
+        self._domestic_services()
         self.signature = QCheckBox("signature on delivery")
         self.weight = QLineEdit()
         self.weight.setPlaceholderText("from the scale, or Ctrl+W to type e.g. 1.2kg")
@@ -107,7 +124,23 @@ class CounterMode(Mode):
         form.addRow("Item", self.tracking)
         form.addRow("Recipient", self.recipient)
         form.addRow("Mobile", self.phone)
+        country_row = QHBoxLayout()
+        country_row.addWidget(self.country)
+        country_row.addWidget(self.country_name, 1)
+        form.addRow("Country", country_row)
+        self.abroad_rows = []
+        for words, field in (
+            ("City", self.city),
+            ("Region", self.area),
+            ("District", self.district),
+            ("Postcode", self.postcode),
+            ("Customs", self.customs_state),
+        ):
+            form.addRow(words, field)
+            self.abroad_rows.append(form.rowCount() - 1)
         form.addRow("To ZIP", self.to_zip)
+        self.zip_row = form.rowCount() - 1
+        self.form = form
         form.addRow("Service", self.service)
         form.addRow("", self.signature)
         form.addRow("Weight", weight_row)
@@ -125,7 +158,12 @@ class CounterMode(Mode):
         layout.addStretch(1)
         for first, second in (
             (self.recipient, self.phone),
-            (self.phone, self.to_zip),
+            (self.phone, self.country),
+            (self.country, self.city),
+            (self.city, self.area),
+            (self.area, self.district),
+            (self.district, self.postcode),
+            (self.postcode, self.to_zip),
             (self.to_zip, self.service),
             (self.service, self.signature),
             (self.signature, self.weight),
@@ -140,7 +178,9 @@ class CounterMode(Mode):
         self.recipient.textChanged.connect(self._address_changed)
         self.service.currentIndexChanged.connect(self.update_price)
         self.signature.toggled.connect(self.update_price)
+        self.country.textChanged.connect(self._country_changed)
         ctx.bridge.weight.connect(self.on_weight)
+        self._country_changed("")
         self.update_price()
 
     # --- scans and the form -------------------------------------------------------------------
@@ -149,6 +189,8 @@ class CounterMode(Mode):
         """The clerk has typed something for the current item."""
         return bool(
             self.recipient.toPlainText().strip()
+            or self.country.text().strip()
+            or self.customs is not None
             or self.phone.text().strip()
             or self.sender_box.toPlainText().strip()
             or self._weight_typed
@@ -192,9 +234,20 @@ class CounterMode(Mode):
         self.refresh_meter()
 
     def _clear_form(self) -> None:
-        for line in (self.tracking, self.phone, self.to_zip):
+        for line in (
+            self.tracking,
+            self.phone,
+            self.to_zip,
+            self.country,
+            self.city,
+            self.area,
+            self.district,
+            self.postcode,
+        ):
             line.clear()
             line.setModified(False)  # clear() marks it modified, as if the clerk had typed
+        self.customs = None
+        self._show_customs()
         self.recipient.clear()
         self.sender_box.clear()
         self.signature.setChecked(False)
@@ -205,7 +258,65 @@ class CounterMode(Mode):
         if not self._scale_stable:
             self.weight.clear()
 
+    def _domestic_services(self) -> None:
+        self.service.clear()
+        for words, key in SERVICES.items():
+            self.service.addItem(words, key)
+
+    def _country_changed(self, text: str) -> None:
+        """An item abroad shows the parts of an address abroad and the international products."""
+        code = text.strip().upper()
+        abroad = bool(code)
+        for row in self.abroad_rows:
+            self.form.setRowVisible(row, abroad)
+        self.form.setRowVisible(self.zip_row, not abroad)
+        was_abroad = self.service.findData("parcel") >= 0
+        if abroad and not was_abroad:
+            self.service.clear()
+            for product in InternationalTable.for_date(self.ctx.station.clock().date()).products.values():
+                self.service.addItem(product.name, product.key)
+            self.service.setCurrentIndex(max(self.service.findData("parcel"), 0))
+        elif not abroad and was_abroad:
+            self._domestic_services()
+        if len(code) == 2:
+            known = code in ISO_3166_ALPHA2
+            self.country_name.setText(latin_name(code) if known else f"{code}: not a country code")
+            self.country_name.setStyleSheet("" if known else "color:#b3261e")
+        else:
+            self.country_name.setText("")
+        self.update_price()
+
+    def edit_customs(self) -> None:
+        """Ctrl+U: the customs declaration of the item abroad (a CN 22 or CN 23 is chosen by its value)."""
+        from ui.widgets.customs_dialog import CustomsDialog
+
+        if not self.country.text().strip():
+            self.ctx.feedback.bad("a customs declaration is for an item abroad: type its country first")
+            self.country.setFocus()
+            return
+        dialog = CustomsDialog(self, self.customs)
+        try:
+            taken = dialog.exec() == CustomsDialog.DialogCode.Accepted
+        finally:
+            self.back_from_dialog()
+        if taken:
+            self.customs = dialog.declaration()
+            self._show_customs()
+            self.ctx.feedback.good("customs declaration taken: F9 accepts (it is checked then)")
+
+    def _show_customs(self) -> None:
+        if self.customs is None:
+            self.customs_state.setText("none yet: Ctrl+U (needed for parcels and for goods)")
+            return
+        items = self.customs.get("items")
+        rows = len(items) if isinstance(items, list) else 0
+        self.customs_state.setText(
+            f"{self.customs.get('category')}: {rows} kind(s) of content (Ctrl+U to change)"
+        )
+
     def _address_changed(self) -> None:
+        if self.country.text().strip():
+            return  # a ZIP is a domestic thing; abroad the postcode has its own field
         written = address_zip(tuple(self.recipient.toPlainText().splitlines()))
         if written and not self.to_zip.isModified() and not self._zip_from_scan:
             self.to_zip.setText(written)  # the ZIP comes from the address unless the clerk typed one
@@ -251,19 +362,24 @@ class CounterMode(Mode):
 
     def update_price(self) -> None:
         """Price as the clerk types (rates are local data read once: fast enough for the UI thread)."""
+        country = self.country.text().strip().upper()
+        service = str(self.service.currentData() or "")
         try:
             piece = Piece(
                 weight_g=parse_weight_g(self.weight.text() or "0"),
                 from_zip=self.ctx.station.config.origin_zip,
                 to_zip=self.to_zip.text().strip(),
-                service=SERVICES[self.service.currentText()],
+                service=service,
                 sender=(),
                 recipient=(),
                 signature=self.signature.isChecked(),
+                abroad=Abroad(Address(country, "", ""), service) if country else None,
             )
-            quote = price(piece, self.ctx.station.clock().date())
+            config = self.ctx.station.config
+            quote = price(piece, self.ctx.station.clock().date(), config.country)
         except (RateError, ValueError) as exc:
-            self.price.setText(str(exc)[:60] if self.weight.text() and self.to_zip.text() else "—")
+            where = self.to_zip.text() or len(country) == 2
+            self.price.setText(str(exc)[:60] if self.weight.text() and where else "—")
             self.price.setStyleSheet("font-size:14px;color:#b3261e")
             return
         self.price.setText(money(quote.total_cents))
@@ -329,11 +445,25 @@ class CounterMode(Mode):
         recipient = tuple(line for line in self.recipient.toPlainText().splitlines() if line.strip())
         if len(recipient) < 2:
             raise ValueError("recipient needs at least a name and a street and city line")
+        country = self.country.text().strip().upper()
+        abroad = None
+        if country:
+            address = Address(
+                country,
+                recipient[0],
+                "\n".join(recipient[1:]),
+                self.city.text().strip(),
+                self.area.text().strip(),
+                self.district.text().strip(),
+                self.postcode.text().strip(),
+            )
+            abroad = Abroad(address, str(self.service.currentData()), self.customs)
         return Piece(
             weight_g=grams,
             from_zip=self.ctx.station.config.origin_zip,
-            to_zip=self.to_zip.text().strip(),
-            service=SERVICES[self.service.currentText()],
+            to_zip="" if country else self.to_zip.text().strip(),
+            abroad=abroad,
+            service=str(self.service.currentData()),
             sender=sender,
             recipient=recipient,
             tracking=self.tracking.text().strip() or None,

@@ -1,0 +1,96 @@
+"""An item abroad at the counter, worked as a clerk works it on a real X server: the Cyrillic address
+typed key by key (xdotool), the country and the parts its rules ask for, the customs form filled cell by
+cell, a vague description refused, then corrected and accepted. Read back from the journal."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.ui.x11 import GREEN, RED, at_the_counter, banner_colour, needs_x11, station
+
+pytestmark = needs_x11
+
+
+def _acceptances(home: Path) -> list[dict[str, Any]]:
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        rows = conn.execute(
+            "SELECT item_id, extra FROM events WHERE kind='acceptance' ORDER BY seq"
+        ).fetchall()
+    return [{"item": item, **json.loads(extra)} for item, extra in rows]
+
+
+def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
+    display: str, tmp_path: Path
+) -> None:
+    with at_the_counter(display, tmp_path) as window:  # EE123456785US scanned: an express (EMS) label
+        home = window.home
+        assert station(home, "meter", "credit", "200.00").returncode == 0  # express to Russia: $106.90
+        window.lines("Иван Петров", "ул. Тверская, д. 7, кв. 5")
+        window.press("Tab", "Tab")  # past the mobile, into the country
+        window.type("ru")
+        window.press("Tab")
+        window.type("Москва")  # the city
+        window.press("Tab")
+        window.type("Москва")  # the region (a federal city is its own region)
+        window.press("Tab", "Tab")  # no district
+        window.type("125009")
+        window.press("Tab")  # the service: the international products, parcel first chosen
+        window.press("Down")  # express, as the label says EE
+        window.press("ctrl+u")
+        time.sleep(1.0)
+        window.press("Tab", "Tab", "Tab")  # category (gift), currency (USD), invoice: the first description
+        for cell in ("gift", "2", "25.00", "400", "610910", "US"):  # a vague description
+            window.type(cell)
+            window.press("Tab")
+        window.press("ctrl+Return")
+        time.sleep(0.5)
+        window.press("F9")
+        time.sleep(3.0)
+        refused = window.shot("refused")
+        window.press("ctrl+u")
+        time.sleep(1.0)
+        window.press("Tab", "Tab", "Tab")
+        window.type("cotton T-shirt")  # Tab into a field selects its text: typing replaces it
+        window.press("Tab")
+        window.press("ctrl+Return")
+        time.sleep(0.5)
+        window.press("F9")
+        time.sleep(3.5)
+        accepted_shot = window.shot("accepted")
+        answers = window.answers()
+    refusals = [text for ok, text in answers if not ok]
+    assert any("'gift' does not say what it is" in text for text in refusals), answers
+    assert banner_colour(refused) == RED and banner_colour(accepted_shot) == GREEN
+    [accepted] = _acceptances(home)
+    assert accepted["item"] == "EE123456785US" and accepted["product"] == "express"
+    assert accepted["destination_country"] == "RU"
+    assert accepted["addressee"] == {
+        "country": "RU",
+        "name": "Иван Петров",
+        "street": "ул. Тверская, д. 7, кв. 5",
+        "city": "Москва",
+        "area": "Москва",
+        "district": "",
+        "postcode": "125009",
+    }
+    customs = accepted["customs"]
+    assert customs["form"] == "CN 22" and customs["category"] == "gift"
+    assert customs["items"] == [
+        {
+            "description": "cotton T-shirt",
+            "quantity": 2,
+            "value": "25.00",
+            "weight_g": 400,
+            "hs_code": "610910",
+            "origin_country": "US",
+        }
+    ]
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        payload = conn.execute("SELECT payload FROM print_jobs WHERE description LIKE 'label %'").fetchone()[
+            0
+        ]
+    assert bytes(payload).count(b"^XA") == 2  # the label and its CN 22
