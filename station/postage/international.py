@@ -58,7 +58,10 @@ class InternationalTable:
         self.source = source
         self.effective: date = data["effective"]
         self.default_group = int(data["default_group"])
-        self.cn23_copies = int(data.get("cn23_copies", 1))
+        self._cn23_copies = int(data.get("cn23_copies", 1))
+        self._cn23_copies_by_country = {
+            str(code).upper(): int(n) for code, n in dict(data.get("cn23_copies_by_country", {})).items()
+        }
         self.group_of = {
             country: int(group) for group, countries in data["groups"].items() for country in countries
         }
@@ -82,6 +85,10 @@ class InternationalTable:
         if not valid:
             raise RateError(f"no international rate table in force on {on.isoformat()} in {folder}")
         return max(valid, key=lambda t: t.effective)
+
+    def cn23_copies(self, country: str) -> int:
+        """How many copies of a CN 23 an item to `country` needs (the destination's post decides)."""
+        return self._cn23_copies_by_country.get(country.upper(), self._cn23_copies)
 
     def product(self, key: str) -> Product:
         """A product by its key; RateError naming the choices."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from station.labels.layouts import ShippingLabelData, shipping_label
 from station.labels.model import Label, Text
@@ -119,3 +120,26 @@ def test_the_pdf_embeds_the_fonts_it_draws_with(tmp_path: Path) -> None:
         assert face in rows, listing
         assert rows[face][-5] == "yes", f"{face} is not embedded:\n{listing}"  # the 'emb' column
     assert any(name.startswith("Nanum") for name in rows), listing
+
+
+def test_the_readme_label_pictures_are_what_the_counter_prints(tmp_path: Path) -> None:
+    """The README's pictures come from `station accept` through poppler: each decodes to its item, the
+    Cyrillic and Chinese names look like their references, and the CN 22 is the form with the label."""
+    from tests.station.labels.readme_labels import make
+
+    shots = {p.stem: np.array(Image.open(p).convert("L")) for p in make(tmp_path)}
+    assert set(shots) == {"label-cyrillic", "label-cn22", "label-chinese"}
+    items = {name: {data for _f, _aim, data in decode(image)} for name, image in shots.items()}
+    moscow = next(d for d in items["label-cyrillic"] if d.startswith(b"CP"))
+    assert moscow in items["label-cn22"]  # the form carries the item's barcode
+    assert any(d.startswith(b"CP") and d != moscow for d in items["label-chinese"])
+    # The addressee's name line: the first of the Russian block, the last of the Chinese one (its order
+    # is postcode, region and city, street, name), 2.17 in down and 0.24 in a line on the 4x6 label.
+    for name, text, font, line in (
+        ("label-cyrillic", "Иван Петров", NOTO / "NotoSans-Bold.ttf", 0),
+        ("label-chinese", "王小明", DROID, 3),
+    ):
+        top = 2.17 + line * 0.24
+        box = tuple(round(v * 150) for v in (0.3, top - 0.02, 3.9, top + 0.235))
+        found = likeness(ink(shots[name], box), reference_text(text, font))  # type: ignore[arg-type]
+        assert found >= ALIKE, f"{text!r} not found on {name} ({found:.2f})"

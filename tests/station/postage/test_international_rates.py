@@ -64,3 +64,11 @@ def test_products_name_their_s10_service_and_customs_rule() -> None:
 def test_impossible_quotes_say_why(args: tuple[str, int, str], message: str) -> None:
     with pytest.raises(RateError, match=message):
         TABLE.quote(*args)
+
+
+def test_cn23_copies_follow_the_destinations_post_where_it_asks_for_another_number() -> None:
+    table = InternationalTable.for_date(date(2026, 12, 1))
+    data = {**table.data, "cn23_copies_by_country": {"br": 5}}
+    changed = InternationalTable(data, "test")
+    assert changed.cn23_copies("BR") == 5
+    assert changed.cn23_copies("DE") == table.cn23_copies("DE") == int(table.data["cn23_copies"])
