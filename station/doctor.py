@@ -21,6 +21,7 @@ from station.checkpoints import FILE_NAME as CHECKPOINTS
 from station.checkpoints import Checkpoint, read_checkpoints
 from station.db import Database, JournalDamaged
 from station.journal import Journal
+from station.labels.scripts import chain, missing_packages
 from station.migrations import LATEST, schema_version
 from station.paths import StationPaths
 from station.postage.indicia import MeterKeyError, MeterKeys
@@ -119,6 +120,21 @@ def disk_space(paths: StationPaths) -> Check:
             "free space on that disk (old printed/ jobs and logs/ can go) or move --home to a larger one",
         )
     return Check.passed(name, f"{free_mb} MB free on the disk of {folder}")
+
+
+def fonts() -> Check:
+    """The fonts labels, customs forms and receipts need for every script (else addresses print as boxes)."""
+    name = "fonts"
+    missing = missing_packages()
+    if missing:
+        return Check.failed(
+            name,
+            f"no font for some scripts on paper: {', '.join(missing)} not installed",
+            f"apt-get install {' '.join(missing)}",
+        )
+    return Check.passed(
+        name, f"{len(chain(False))} fonts: Latin, Greek, Cyrillic, Arabic, Hebrew, CJK, Hangul"
+    )
 
 
 def journal(paths: StationPaths) -> Check:

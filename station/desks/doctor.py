@@ -36,6 +36,7 @@ class DoctorDesk:
             ("settings", lambda: settings),
             ("data folder", lambda: doctor.data_folder(self.paths)),
             ("disk space", lambda: doctor.disk_space(self.paths)),
+            ("fonts", doctor.fonts),
             ("journal", lambda: doctor.journal(self.paths)),
             ("meter key", lambda: doctor.meter_key(self.paths, config.meter_id)),
         ]

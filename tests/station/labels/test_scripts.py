@@ -143,3 +143,16 @@ def test_the_readme_label_pictures_are_what_the_counter_prints(tmp_path: Path) -
         box = tuple(round(v * 150) for v in (0.3, top - 0.02, 3.9, top + 0.235))
         found = likeness(ink(shots[name], box), reference_text(text, font))  # type: ignore[arg-type]
         assert found >= ALIKE, f"{text!r} not found on {name} ({found:.2f})"
+
+
+def test_the_doctor_names_the_font_packages_a_machine_lacks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from station import doctor
+    from station.labels import scripts
+
+    assert doctor.fonts().ok
+    monkeypatch.setattr(scripts, "FONT_ROOTS", (tmp_path,))  # a machine without the font packages
+    check = doctor.fonts()
+    assert not check.ok and "not installed" in check.detail
+    assert check.fix == "apt-get install fonts-noto-core fonts-droid-fallback fonts-nanum fonts-dejavu-core"
