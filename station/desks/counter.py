@@ -5,6 +5,9 @@ render the label in the printer profile's language and dpi -> queue the label jo
 the receipt -> journal the acceptance scan -> subscribe the customer's phone to the item's texts. Any
 refusal (funds short, bad ZIP, item already accepted, bad phone number) rolls all of it back: no postage
 is charged for a piece that was not accepted, and no piece is accepted unpaid.
+
+An item abroad (`Piece.abroad`) is checked first by `desks.abroad` (address, product, customs
+declaration); its CN 22 / CN 23 pages print in the label's job and its declaration is journalled.
 """
 
 from __future__ import annotations
@@ -149,6 +152,20 @@ def price(piece: Piece, on: date, home: str = "US") -> Quote:
         signature=piece.signature,
         declared_value_cents=piece.declared_value_cents,
     )
+
+
+def _check_domestic(piece: Piece) -> None:
+    """A domestic piece's address agrees with its ZIP and can be printed (AcceptanceError if not)."""
+    written = address_zip(piece.recipient)
+    if written is not None and written != piece.to_zip.strip()[:5]:
+        raise AcceptanceError(
+            f"the recipient's address says ZIP {written}, the piece is priced for"
+            f" {piece.to_zip or 'no ZIP'}: correct one of them"
+        )
+    for lines, what in ((piece.recipient, "the recipient's address"), (piece.sender, "the sender")):
+        reason = unprintable(lines, what)
+        if reason:
+            raise AcceptanceError(reason)
 
 
 class CounterDesk:
@@ -329,16 +346,7 @@ class CounterDesk:
                 on=today,
             )
         else:
-            written = address_zip(piece.recipient)
-            if written is not None and written != piece.to_zip.strip()[:5]:
-                raise AcceptanceError(
-                    f"the recipient's address says ZIP {written}, the piece is priced for"
-                    f" {piece.to_zip or 'no ZIP'}: correct one of them"
-                )
-            for lines, what in ((piece.recipient, "the recipient's address"), (piece.sender, "the sender")):
-                reason = unprintable(lines, what)
-                if reason:
-                    raise AcceptanceError(reason)
+            _check_domestic(piece)
         printer = profile(config.devices.printer_profile)
         fmt = label_format or printer.language
         quote = self.quote(piece, today)
