@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from station.events import EventKind
+from station.postage.international import is_international
 from station.status import ItemStatus
 from station.tracking import TrackingReport
 
@@ -40,5 +41,7 @@ def expected_delivery(report: TrackingReport) -> date | None:
     accepted = next((h.event for h in report.history if h.event.kind is EventKind.ACCEPTANCE), None)
     if accepted is None:
         return add_business_days(last.occurred_at.date(), 2)
+    if is_international(str(accepted.extra.get("service", ""))):
+        return None  # delivered by the destination's post: no standard of ours says when
     days = TRANSIT_DAYS.get(str(accepted.extra.get("service", "")), DEFAULT_DAYS)
     return add_business_days(accepted.occurred_at.date(), days)

@@ -31,6 +31,7 @@ from station.db import Database
 from station.eta import TRANSIT_DAYS
 from station.events import REASON_CODES, Event, EventError, EventKind
 from station.journal import Journal
+from station.postage.international import is_international
 from station.scanning import Identified, classify
 
 COLUMNS = (
@@ -198,8 +199,10 @@ def parse_row(line: int, row: dict[str, str], own_station: str, now: datetime) -
     if station_id == own_station:
         raise ValueError(f"station_id {station_id} is this station: its events are its own scans")
     service = row["service"].strip().lower()
-    if service and service not in TRANSIT_DAYS:
-        raise ValueError(f"service {service[:20]!r} is not one of {', '.join(TRANSIT_DAYS)}")
+    if service and service not in TRANSIT_DAYS and not is_international(service):
+        raise ValueError(
+            f"service {service[:20]!r} is not one of {', '.join(TRANSIT_DAYS)} (or intl-PRODUCT abroad)"
+        )
     origin, destination = _zip(row["origin_zip"], "origin_zip"), _zip(row["dest_zip"], "dest_zip")
     operator = _clean(row["operator"], "operator", required=False) or "imported"
     reason = (row.get("reason") or "").strip().upper() or None

@@ -178,7 +178,7 @@ def _piece(args: argparse.Namespace) -> Piece:
         from_zip=args.from_zip,
         to_zip=args.to_zip or "",
         abroad=abroad,
-        service=args.service,
+        service=abroad.product if abroad else args.service,
         sender=address_lines(getattr(args, "sender", "")),
         recipient=address_lines(getattr(args, "recipient", "")),
         tracking=getattr(args, "tracking", None),

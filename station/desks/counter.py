@@ -41,7 +41,7 @@ from station.postage.indicia import (
     register_mac_key,
     sign,
 )
-from station.postage.international import InternationalTable
+from station.postage.international import InternationalTable, journal_service
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
@@ -453,7 +453,7 @@ class CounterDesk:
                     operator,
                     weight_g=piece.weight_g,
                     extra={
-                        "service": piece.service,
+                        "service": journal_service(abroad.product.key) if abroad else piece.service,
                         "postage_cents": quote.total_cents,
                         "meter_id": fields.meter_id,
                         "piece": serial,

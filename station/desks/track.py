@@ -18,6 +18,7 @@ from station.history import Move, Timeline, zip_of
 from station.localtime import zone
 from station.notify import subscribers
 from station.notify.phone import InvalidPhone, to_e164
+from station.postage.international import is_international
 from station.scanning import Identified, canonical_id, classify
 from station.sync import HubPort
 from station.tracking import TrackingReport, network_events, track
@@ -121,8 +122,12 @@ class TrackDesk:
 
     def _estimate(self, report: TrackingReport) -> Estimate | None:
         """The learned estimate (None for a sack, or before anything was learned)."""
-        if report.is_sack:
-            return None
+        if report.is_sack or any(
+            is_international(str(h.event.extra.get("service", "")))
+            for h in report.history
+            if h.event.kind is EventKind.ACCEPTANCE
+        ):
+            return None  # abroad, the destination's post delivers: no lane of ours to learn from
         tz = zone(self.station.config.time_zone)
         with self.station.db.reading() as conn:
             if estimates.learned_at(conn) is None:

@@ -18,6 +18,17 @@ from station.postage.rates import Quote, QuoteLine, RateError
 from station.resources import asset
 
 ASSETS = asset("rates", "international")
+JOURNAL_PREFIX = "intl-"  # an item abroad is journalled as service "intl-parcel": never a domestic one
+
+
+def journal_service(key: str) -> str:
+    """The service an item abroad is journalled under ("express" abroad is not domestic express)."""
+    return JOURNAL_PREFIX + key
+
+
+def is_international(service: str) -> bool:
+    """True for the journalled service of an item abroad."""
+    return service.startswith(JOURNAL_PREFIX)
 
 
 class Customs(StrEnum):

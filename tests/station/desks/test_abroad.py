@@ -260,3 +260,24 @@ def test_a_reprint_of_a_label_abroad_prints_its_customs_form_again(station: Stat
     job = next(j for j in PrintQueue(station.db).jobs() if j.id == reprint.details["print_job"])
     assert job.payload.count(b"^XA") == 2 and b"^FDCUSTOMS DECLARATION CN 22^FS" in job.payload
     assert job.payload != done.label_bytes  # rendered again, the banner marked REPRINT 1
+
+
+def test_an_item_abroad_is_journalled_as_international_and_promises_no_domestic_delivery_day(
+    station: Station, tmp_path: Path
+) -> None:
+    from station.desks.history import HistoryDesk
+    from station.desks.track import TrackDesk
+    from station.eta import expected_delivery
+
+    desk = _fund(station)
+    done = _accept(desk, replace(parcel(LONDON, SMALL_GIFT), abroad=Abroad(LONDON, "express", SMALL_GIFT)))
+    assert done.tracking.startswith("EE")
+    assert done.event.event.extra["service"] == "intl-express"  # not domestic express's 1-day standard
+    found = TrackDesk(station).look_up(done.tracking)
+    assert found.report is not None and expected_delivery(found.report) is None
+    assert found.expected is None and found.estimate is None and found.expected_text == ""
+    # The history export of an item abroad imports into another station as it is.
+    HistoryDesk(station).export_file(tmp_path / "events.csv")
+    with Station.open(tmp_path / "other.sqlite3", replace(station.config, station_id="STN-T2")) as other:
+        imported = HistoryDesk(other).import_file(tmp_path / "events.csv")
+    assert imported.ok and imported.added == 1, imported.errors
