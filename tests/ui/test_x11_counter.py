@@ -312,7 +312,7 @@ def test_low_funds_are_shown_on_the_counter_and_funds_are_added_from_the_keyboar
         answers = window.answers()
     assert "$210.00" in station(home, "meter", "status").stdout
     assert answers[-1][0] and "funds available $210.00" in answers[-1][1]
-    meter_line = (105, 560, 600, 600)  # the meter's line above the Accept button
+    meter_line = (105, 605, 600, 635)  # the meter's line above the Accept button
     assert count_colour(low, RED, meter_line) > 30  # LOW FUNDS in red
     assert count_colour(topped_up, RED, meter_line) == 0
 

@@ -74,7 +74,7 @@ class CounterMode(Mode):
         # An item abroad: the country (ISO 3166 code) and the parts of the address its rules ask for;
         # the recipient box then holds the name and the street lines, in the addressee's own script.
         self.country = QLineEdit()
-        self.country.setPlaceholderText("empty: domestic; abroad: the country code, e.g. DE, RU, CN")
+        self.country.setPlaceholderText("e.g. DE")
         self.country.setMaxLength(2)
         self.country_name = QLabel("")
         self.city = QLineEdit()
@@ -283,7 +283,8 @@ class CounterMode(Mode):
             self.country_name.setText(latin_name(code) if known else f"{code}: not a country code")
             self.country_name.setStyleSheet("" if known else "color:#b3261e")
         else:
-            self.country_name.setText("")
+            self.country_name.setText("" if code else "empty for a domestic item; abroad: its country code")
+            self.country_name.setStyleSheet("color:#666")
         self.update_price()
 
     def edit_customs(self) -> None:
