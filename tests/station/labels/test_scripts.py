@@ -156,3 +156,46 @@ def test_the_doctor_names_the_font_packages_a_machine_lacks(
     check = doctor.fonts()
     assert not check.ok and "not installed" in check.detail
     assert check.fix == "apt-get install fonts-noto-core fonts-droid-fallback fonts-nanum fonts-dejavu-core"
+
+
+@pytest.mark.parametrize("script", ["cyrillic", "arabic", "hebrew", "chinese", "korean"])
+def test_a_cn23_shows_the_addressee_in_their_script_through_both_independent_renderers(
+    zpl_renderer: ZplRenderer, script: str
+) -> None:
+    from datetime import date
+
+    from station.customs import Form, parse
+    from station.labels.customs_forms import CustomsFormData, customs_forms
+
+    text, font = SAMPLES[script]
+    declaration = parse(
+        {
+            "category": "sale",
+            "items": [
+                {
+                    "description": "leather hiking boots",
+                    "quantity": 1,
+                    "value": "480.00",
+                    "currency": "USD",
+                    "weight_g": 1400,
+                    "hs_code": "640391",
+                    "origin_country": "IT",
+                }
+            ],
+        },
+        gross_weight_g=2000,
+    )
+    sender, addressee = ("Ann Smith", "1 Main St"), (text,)  # alone in the To block: nothing under it
+    data = CustomsFormData(
+        TRACKING, Form.CN23, declaration, sender, addressee, 2000, date(2026, 12, 2), "NYC"
+    )
+    [page] = customs_forms(data)
+    line = next(e for e in page.elements if isinstance(e, Text) and e.text == text)
+    box = (line.x - 2, line.y - 2, line.x + (line.max_width or 400), line.y + round(line.height * 1.6))
+    reference = reference_text(text, font)
+    for image in (
+        zpl_renderer.render(Zpl().render(page), 4, 6, 203)[0],
+        pdf_pages(PdfRenderer().render(page), 203)[0],
+    ):
+        assert likeness(ink(image, box), reference) >= ALIKE
+        assert ("]C0", TRACKING.encode()) in {(aim, d) for _f, aim, d in decode(image)}
