@@ -139,6 +139,9 @@ def _piece_args(p: argparse.ArgumentParser, *, zips_as_from_to: bool = False) ->
     p.add_argument("--declared-value", help="insured value in dollars, e.g. 200.00")
 
 
+MAX_DECLARATION_BYTES = 1_000_000  # 99 lines of 200 characters are far less: a bigger file is not one
+
+
 def _abroad(args: argparse.Namespace) -> Abroad | None:
     """The item abroad the options describe: the addressee's name and street from --to, the rest from
     --to-city, --to-area, --to-district, --to-postcode; the declaration from --customs."""
@@ -155,6 +158,8 @@ def _abroad(args: argparse.Namespace) -> Abroad | None:
     customs: bytes | None = None
     if customs_file:
         try:
+            if Path(customs_file).stat().st_size > MAX_DECLARATION_BYTES:
+                raise ValueError(f"{customs_file} is too large for a customs declaration (at most 1 MB)")
             customs = Path(customs_file).read_bytes()
         except OSError as exc:
             raise ValueError(f"cannot read {customs_file}: {exc.strerror or exc}") from None

@@ -18,6 +18,7 @@ the line in visual order; the renderers then draw it left to right without reord
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -97,8 +98,14 @@ class Run:
     font: Font | None  # None: no installed font has these characters (they would print as boxes)
 
 
+def _roots() -> tuple[Path, ...]:
+    """Where fonts are looked for: the one-folder build's own copies first (`./dev bundle`)."""
+    bundled = getattr(sys, "_MEIPASS", None)
+    return ((Path(bundled) / "fonts",) if bundled else ()) + FONT_ROOTS
+
+
 def _find(relative: str) -> Path | None:
-    for root in FONT_ROOTS:
+    for root in _roots():
         if (root / relative).is_file():
             return root / relative
     return None

@@ -84,9 +84,14 @@ def test_the_bundled_build_runs_the_doctor_with_no_python_around(bundle: Path, t
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
     assert checks["journal"]["ok"] and "chain holds" in checks["journal"]["detail"]
     assert checks["label printer"]["ok"] and checks["SMS gateway"]["ok"]
+    # The fonts for every script travel with the build: its doctor finds them, from its own folder.
+    assert checks["fonts"]["ok"], checks["fonts"]
+    assert (
+        bundle.parent / "_internal" / "fonts" / "truetype" / "droid" / "DroidSansFallbackFull.ttf"
+    ).exists()
     label = tmp_path / "label.png"
     # The label drawn by the bundle's own renderer and fonts, read back by its OpenCV and zxing-cpp.
-    to = "Bo Lee|2 Elm St|San Francisco CA 94105"
+    to = "王小明|Bo Lee|2 Elm St|San Francisco CA 94105"
     rendered = _run(
         bundle,
         "--home",

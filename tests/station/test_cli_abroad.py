@@ -164,3 +164,10 @@ def test_a_quote_abroad_names_the_price_group(tmp_path: Path) -> None:
     assert "International parcel: 10001 -> DE, price group 3" in quote.stdout
     own = station(tmp_path, "postage", "quote", "--weight", "1kg", "--from", "10001", "--to-country", "US")
     assert own.returncode == 1 and "own country" in own.stderr
+
+
+def test_a_declaration_file_too_large_to_be_one_is_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 1_000_001)
+    refused = accept_abroad(tmp_path, big, tmp_path / "l.pdf")
+    assert refused.returncode == 1 and "too large for a customs declaration" in refused.stderr
