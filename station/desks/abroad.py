@@ -29,6 +29,7 @@ from station.customs import (
     load,
     parse,
 )
+from station.ids.countries import latin_name
 from station.labels.customs_forms import CustomsFormData, customs_forms
 from station.labels.model import Label
 from station.labels.scripts import missing_glyphs
@@ -118,6 +119,16 @@ class AbroadPlan:
             "sender": list(sender),
             **({"customs": customs} if customs else {}),
         }
+
+
+def destination_line(extra: dict[str, Any]) -> str:
+    """The addressee and country an acceptance event names, for a receipt ('' for a domestic item)."""
+    country = str(extra.get("destination_country") or "")
+    if not country:
+        return ""
+    addressee = extra.get("addressee")
+    name = str(addressee.get("name", "")) if isinstance(addressee, dict) else ""
+    return f"{name}, {latin_name(country)}" if name else latin_name(country)
 
 
 def unprintable(lines: tuple[str, ...] | list[str], what: str) -> str | None:

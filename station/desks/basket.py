@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from station import baskets, till
 from station.app import Station
 from station.baskets import CARD_REF_MAX, Basket, BasketState, Payment
+from station.desks.abroad import destination_line
 from station.desks.counter import Acceptance, CounterDesk, Piece
 from station.desks.outcome import Outcome
 from station.desks.voids import VoidDesk
@@ -202,6 +203,7 @@ class BasketDesk:
                         line.cents,
                         str(accepted.extra.get("meter_id", "")),
                         int(accepted.extra.get("piece", 0)),
+                        destination_line(accepted.extra),  # an item abroad: its addressee, its country
                     )
                 )
             receipt = Receipt(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -281,3 +282,21 @@ def test_an_item_abroad_is_journalled_as_international_and_promises_no_domestic_
     with Station.open(tmp_path / "other.sqlite3", replace(station.config, station_id="STN-T2")) as other:
         imported = HistoryDesk(other).import_file(tmp_path / "events.csv")
     assert imported.ok and imported.added == 1, imported.errors
+
+
+def test_the_receipt_at_payment_names_the_addressee_and_country_of_an_item_abroad(station: Station) -> None:
+    from station.desks.basket import BasketDesk, Paid
+
+    _fund(station)
+    devices = replace(station.config.devices, receipt_printer_profile="pdf-300")  # a receipt to read back
+    station.config = replace(station.config, devices=devices)
+    baskets = BasketDesk(station)
+    opened = baskets.open("ann")
+    number = int(opened.details["basket"])
+    done = CounterDesk(station).accept(parcel(MOSCOW), facility="NYC", operator="ann", basket=number)
+    assert isinstance(done, Acceptance), done.reason
+    paid = baskets.pay_cash(number, 20_000, facility="NYC", operator="ann")
+    assert isinstance(paid, Paid) and paid.receipt_job is not None, paid
+    job = next(j for j in PrintQueue(station.db).jobs() if j.id == paid.receipt_job)
+    text = subprocess.run(["pdftotext", "-", "-"], input=job.payload, capture_output=True, check=True).stdout
+    assert "to Иван Петров, RUSSIAN FEDERATION" in text.decode()  # read back by poppler
