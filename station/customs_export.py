@@ -15,14 +15,14 @@ import io
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from station import history
 from station.localtime import local
 from station.paths import replace_file
-from station.till import bounds, local_day
+from station.till import bounds
 
 CONTENT_FIELDS = ("description", "quantity", "net_weight_g", "value", "hs_code", "origin_country")
 ITEM_FIELDS = (
@@ -57,11 +57,6 @@ ITEM_FIELDS = (
     "invoice",
     "sender_reference",
 )
-
-
-def today(now: datetime, zone_name: str) -> date:
-    """The station's local day at `now` (the default day of an export)."""
-    return local_day(now, zone_name)
 
 
 class CustomsExportError(ValueError):

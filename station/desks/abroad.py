@@ -69,6 +69,7 @@ class AbroadPlan:
     papers: CustomsPapers
     recipient_lines: tuple[str, ...]  # in the addressee's script and the country's order
     country_line: str  # the destination in Latin capitals, on its own last line
+    cn23_copies: int  # what the destination's post asks for (the rate table)
 
     def forms(
         self,
@@ -78,7 +79,6 @@ class AbroadPlan:
         posted_on: date,
         office: str,
         postage: str,
-        copies: int,
         dpi: int,
     ) -> CustomsPapers:
         """The papers with their pages rendered for the item's id."""
@@ -95,7 +95,7 @@ class AbroadPlan:
             posted_on,
             office,
             postage,
-            copies if form is Form.CN23 else 1,
+            self.cn23_copies if form is Form.CN23 else 1,
         )
         pages = tuple(customs_forms(data, dpi))
         return CustomsPapers(decl, form, self.papers.value_sdr, self.papers.rates, pages)
@@ -192,6 +192,5 @@ def plan(
                 f"{exc.args[0]}: add it to the sdr_rates setting, or declare in another currency"
             ) from None
         form = form_for(declaration, rates)
-    return AbroadPlan(
-        address, product, CustomsPapers(declaration, form, value_sdr, rates), recipient, country_line
-    )
+    papers = CustomsPapers(declaration, form, value_sdr, rates)
+    return AbroadPlan(address, product, papers, recipient, country_line, table.cn23_copies(address.country))

@@ -383,7 +383,6 @@ class CounterDesk:
                     today,
                     facility,
                     money(quote.total_cents),
-                    InternationalTable.for_date(today).cn23_copies(abroad.address.country),
                     printer.dpi,
                 )
             label = shipping_label(

@@ -9,6 +9,7 @@ from typing import Any
 from station import customs_export
 from station.app import Station
 from station.customs_export import CustomsExport, CustomsExportError
+from station.till import local_day
 
 
 class CustomsDesk:
@@ -18,19 +19,20 @@ class CustomsDesk:
         self.station = station
 
     def records(self, day: date | None = None) -> list[dict[str, Any]]:
-        """The (local) day's records, one per accepted item abroad with a declaration."""
+        """The (local) day's records (default today), one per accepted item abroad with a declaration."""
         config = self.station.config
-        when = day or customs_export.today(self.station.clock(), config.time_zone)
         with self.station.db.reading() as conn:
-            return customs_export.records(conn, when, config.time_zone, config.country)
+            return customs_export.records(conn, self._day(day), config.time_zone, config.country)
 
     def export(self, path: Path, day: date | None = None) -> CustomsExport:
         """Write the day's records to FILE.json or FILE.csv (CustomsExportError when it cannot be)."""
-        config = self.station.config
-        when = day or customs_export.today(self.station.clock(), config.time_zone)
+        when = self._day(day)
         found = self.records(when)
         customs_export.write(path, found)
         return CustomsExport(path, when, len(found))
+
+    def _day(self, day: date | None) -> date:
+        return day or local_day(self.station.clock(), self.station.config.time_zone)
 
 
 __all__ = ["CustomsDesk", "CustomsExportError"]
