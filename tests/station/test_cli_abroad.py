@@ -32,6 +32,9 @@ DECLARATION = {
 }
 
 
+QUOTE_1KG = ("postage", "quote", "--weight", "1kg", "--from", "10001")
+
+
 def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STATION_HOME": str(home)}
     command = [sys.executable, "-m", "ui.cli", *args]
@@ -130,39 +133,15 @@ def test_bad_declaration_files_are_refused_in_one_line_and_nothing_is_charged(tm
     status = station(tmp_path, "meter", "status")
     assert "$500.00" in status.stdout  # nothing was charged
     assert not (tmp_path / "l.pdf").exists()
-    domestic_customs = station(
-        tmp_path,
-        "postage",
-        "quote",
-        "--weight",
-        "1kg",
-        "--from",
-        "10001",
-        "--to",
-        "94105",
-        "--customs",
-        "x.json",
-    )
+    domestic_customs = station(tmp_path, *QUOTE_1KG, "--to", "94105", "--customs", "x.json")
     assert domestic_customs.returncode == 2  # quote has no --customs: argparse's usage error
 
 
 def test_a_quote_abroad_names_the_price_group(tmp_path: Path) -> None:
-    quote = station(
-        tmp_path,
-        "postage",
-        "quote",
-        "--weight",
-        "1kg",
-        "--from",
-        "10001",
-        "--to-country",
-        "DE",
-        "--product",
-        "parcel",
-    )
+    quote = station(tmp_path, *QUOTE_1KG, "--to-country", "DE", "--product", "parcel")
     assert quote.returncode == 0, quote.stderr
     assert "International parcel: 10001 -> DE, price group 3" in quote.stdout
-    own = station(tmp_path, "postage", "quote", "--weight", "1kg", "--from", "10001", "--to-country", "US")
+    own = station(tmp_path, *QUOTE_1KG, "--to-country", "US")
     assert own.returncode == 1 and "own country" in own.stderr
 
 

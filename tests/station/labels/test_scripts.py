@@ -166,25 +166,10 @@ def test_a_cn23_shows_the_addressee_in_their_script_through_both_independent_ren
 
     from station.customs import Form, parse
     from station.labels.customs_forms import CustomsFormData, customs_forms
+    from tests.station.test_cli_abroad import DECLARATION
 
     text, font = SAMPLES[script]
-    declaration = parse(
-        {
-            "category": "sale",
-            "items": [
-                {
-                    "description": "leather hiking boots",
-                    "quantity": 1,
-                    "value": "480.00",
-                    "currency": "USD",
-                    "weight_g": 1400,
-                    "hs_code": "640391",
-                    "origin_country": "IT",
-                }
-            ],
-        },
-        gross_weight_g=2000,
-    )
+    declaration = parse(DECLARATION, gross_weight_g=2000)  # leather boots, 480 USD: a CN 23
     sender, addressee = ("Ann Smith", "1 Main St"), (text,)  # alone in the To block: nothing under it
     data = CustomsFormData(
         TRACKING, Form.CN23, declaration, sender, addressee, 2000, date(2026, 12, 2), "NYC"
