@@ -47,8 +47,8 @@ def _fill(station: object, n: int, first: int = 1, *, journeys: bool = False) ->
     """n acceptances; or, with `journeys`, n events of whole journeys (accepted, arrived, at the
     delivery office, out for delivery, delivered: one acceptance in five, as a network's journal is)."""
     from station.desks.scan import ScanDesk
-    from station.events import EventKind
     from station.ids import S10
+    from station.model.events import EventKind
 
     desk = ScanDesk(station)  # type: ignore[arg-type]
     steps = [EventKind.ACCEPTANCE]
@@ -71,11 +71,12 @@ def bench_ingest(cluster: Cluster, folder: Path, n: int, *, journeys: bool) -> l
     rows through the push path, then a second station's whole push from its journal."""
     import psycopg
 
-    from hardware.hub.admin import enrol, init
-    from hardware.hub.client import PostgresHub
+    from hub.admin import enrol, init
+    from hub.client import PostgresHub
     from station.desks.sync import SyncDesk
-    from station.journal import GENESIS
-    from station.sync import HubHead, outgoing
+    from station.network.port import HubHead
+    from station.network.sync import outgoing
+    from station.store.journal import GENESIS
 
     init(cluster.dsn())
     tag = "J" if journeys else "A"
@@ -160,12 +161,12 @@ def bench_ingest(cluster: Cluster, folder: Path, n: int, *, journeys: bool) -> l
 def bench_fleet(cluster: Cluster, folder: Path, stations: int, seconds: float) -> list[list[str]]:
     import psycopg
 
-    from hardware.hub.admin import enrol
-    from hardware.hub.client import PostgresHub
+    from hub.admin import enrol
+    from hub.client import PostgresHub
     from station.desks.scan import ScanDesk
     from station.desks.sync import SyncDesk
-    from station.events import EventKind
     from station.ids import S10
+    from station.model.events import EventKind
 
     fleet = []
     for k in range(stations):
@@ -236,8 +237,8 @@ def bench_fleet(cluster: Cluster, folder: Path, stations: int, seconds: float) -
 
 
 def bench_catch_up(cluster: Cluster, folder: Path, n: int) -> list[list[str]]:
-    from hardware.hub.admin import enrol
-    from hardware.hub.client import PostgresHub
+    from hub.admin import enrol
+    from hub.client import PostgresHub
     from station.desks.sync import SyncDesk
 
     station = _station(folder, "LATE")
@@ -254,7 +255,7 @@ def bench_catch_up(cluster: Cluster, folder: Path, n: int) -> list[list[str]]:
 def bench_track(cluster: Cluster, events: int) -> list[list[str]]:
     import psycopg
 
-    from hardware.hub.client import PostgresHub
+    from hub.client import PostgresHub
 
     with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
         conn.execute("SELECT hub.ensure_month(%s)", (datetime(2026, 11, 15, tzinfo=UTC),))

@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, table
-from station.db import Database
 from station.postage.indicia import IndiciaFields, MeterKeys, decode, sign, verify_signature
+from station.store.db import Database
 
 
 def main() -> None:

@@ -25,8 +25,8 @@ from benchmarks._common import machine, median, percentile, table
 from station.app import Station
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 
 
 def raw_scans(n: int) -> list[bytes]:

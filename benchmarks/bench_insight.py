@@ -25,13 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, table
-from station import estimates, history
 from station.app import Station
 from station.config import StationConfig
-from station.demo_history import fill_history
+from station.demo.history import fill_history
 from station.desks.fraud import FraudDesk
 from station.desks.history import HistoryDesk
-from station.history_io import COLUMNS, OPTIONAL
+from station.insight import estimates, history
+from station.insight.exchange import COLUMNS, OPTIONAL
 
 END = date(2026, 11, 30)
 

@@ -23,13 +23,13 @@ from benchmarks._common import machine, median, percentile, table
 from hardware.printers.spooler import Spooler
 from hardware.printers.transports import TcpTransport
 from hardware.printers.zebra_status import host_status_answer
-from station.db import Database
 from station.ids import Impb
 from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
 from station.labels.pdf import PdfRenderer
 from station.labels.png import PngRenderer
 from station.labels.zpl import ZplRenderer
 from station.printing.queue import PrintQueue
+from station.store.db import Database
 
 
 def labels(n: int) -> list[ShippingLabelData]:

@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, table
-from station.customs import Form, parse
-from station.labels.customs_forms import CustomsFormData, customs_forms
+from station.abroad.customs import Form, parse
+from station.abroad.forms import CustomsFormData, customs_forms
 from station.labels.layouts import ShippingLabelData, shipping_label
 from station.labels.model import Label
 from station.labels.pdf import PdfRenderer

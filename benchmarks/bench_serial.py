@@ -24,13 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, table
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
+from hardware.registry import parse_url
 from hardware.scanners.serial_scanner import SerialScanner
-from hardware.urls import DeviceUrl
 from station.app import Station
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 
 
 def main() -> None:
@@ -48,7 +48,7 @@ def main() -> None:
         if s.state is DeviceState.CONNECTED:
             connected.set()
 
-    scanner = SerialScanner(DeviceUrl.parse(f"serial://{path}?baud=115200&suffix=CRLF"), scans.put, on_status)
+    scanner = SerialScanner(parse_url(f"serial://{path}?baud=115200&suffix=CRLF"), scans.put, on_status)
     scanner.start()
     connected.wait(5)
     with (

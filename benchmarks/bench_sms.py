@@ -25,12 +25,12 @@ from hardware.sms.log import LogGateway
 from station.app import Station
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
+from station.model.states import SubscriberState
 from station.notify import subscribers
 from station.notify.phone import InvalidPhone, to_e164
 from station.notify.worker import SmsWorker
-from station.states import SubscriberState
 
 
 def phones(n: int) -> list[str]:

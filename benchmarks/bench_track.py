@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import machine, median, percentile, table
 from station.app import Station
 from station.config import StationConfig
-from station.events import Event, EventKind
 from station.ids import S10, Sscc
-from station.journal import GENESIS, INSERT_SQL, canonical_content, event_hash, event_row
-from station.tracking import track
+from station.items.tracking import track
+from station.model.events import Event, EventKind
+from station.store.journal import GENESIS, INSERT_SQL, canonical_content, event_hash, event_row
 
 SACK_SIZE = 100
 # Per item: acceptance, sort-in, out-for-delivery, delivered; per sack of 100: close, dispatch, arrival.

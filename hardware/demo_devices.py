@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from hardware.camera.synthetic import ClipPlan, write_clip
 from hardware.device_thread import DeviceThread
 from hardware.protocols import DeviceState, DeviceStatus, StatusCallback, WeightReading, WeightStatus
 from hardware.scales.serial_scale import ReadingCallback
@@ -14,8 +12,6 @@ from hardware.urls import DeviceUrl, UrlForm
 
 if TYPE_CHECKING:
     from hardware.registry import DriverContext
-
-DEMO_ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
 
 
 class DemoScale(DeviceThread):
@@ -68,14 +64,3 @@ class DemoScale(DeviceThread):
             else:
                 net = 0 if self._zeroed else self._target_mg - self._tare_mg
                 self._on_reading(WeightReading(WeightStatus.OK, net, True, b""))
-
-
-def demo_clip(cache_dir: Path) -> Path:
-    """The demo camera's clip (made once, kept in the data dir)."""
-    path = cache_dir / "demo-camera.avi"
-    if not path.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.avi")
-        write_clip(tmp, ClipPlan(DEMO_ITEMS, 960, 540, 30, 40), fps=15)
-        tmp.replace(path)
-    return path

@@ -1,4 +1,4 @@
-"""The device half of `station doctor`: each configured device opened for real, the hub and SMS gateway asked.
+"""The device half of `station doctor`: each configured device opened for real, the SMS gateway asked.
 
 Each probe answers the question an office's IT person has when a counter "does not scan": is the part
 there, may this user open it, does it answer, is it the part the settings think it is. When access is
@@ -8,7 +8,6 @@ denied the fix names the udev rules this project ships (`station install-udev`),
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import shutil
@@ -31,7 +30,7 @@ DEVICE_TIMEOUT_S = 2.0
 def probes(
     config: StationConfig, paths: StationPaths, held: Mapping[str, DeviceStatus | None] | None = None
 ) -> Iterator[tuple[str, Probe]]:
-    """(name, probe) for every configured device, the hub and the SMS gateway.
+    """(name, probe) for every configured device and the SMS gateway (`hub.doctor` checks the hub).
 
     `held`: from the window, each device it runs a driver for, with the latest state that driver
     reported (None: none yet). Such a device is never opened a second time (a scale's answer would go to
@@ -51,7 +50,6 @@ def probes(
         "receipt printer",
         lambda: printer("receipt printer", devices.receipt_printer, devices.receipt_printer_profile, paths),
     )
-    yield "hub", lambda: hub(config)
     yield "SMS gateway", lambda: sms_gateway(config.sms_gateway)
 
 
@@ -312,36 +310,6 @@ def _cups(name: str, queue: str) -> Check:
     if "disabled" in said[0]:
         return Check.failed(name, said[0], f"cupsenable {queue}")
     return Check.passed(name, said[0])
-
-
-def hub(config: StationConfig) -> Check:
-    """The hub answers and knows this station (its head can be read)."""
-    from station.sync import HubUnavailable
-
-    name = "hub"
-    if not config.hub:
-        return Check.passed(name, "no hub configured: this station works on its own")
-    from hardware.hub.client import PostgresHub
-
-    link = PostgresHub(config.hub, connect_timeout=3)
-    try:
-        head = link.head(config.station_id)
-    except HubUnavailable as exc:
-        if "not enrolled" in str(exc):
-            return Check.failed(
-                name, str(exc), f"on the hub: station hub enrol --dsn ADMIN_DSN {config.station_id}"
-            )
-        return Check.failed(
-            name,
-            f"hub unreachable: {exc}",
-            "check the network to the hub and [station] hub (host, port, passfile); scans wait meanwhile",
-        )
-    finally:
-        with contextlib.suppress(Exception):
-            link.close()
-    return Check.passed(
-        name, f"hub answers; station {config.station_id} enrolled, hub holds {head.last_seq} of its events"
-    )
 
 
 def sms_gateway(text: str) -> Check:

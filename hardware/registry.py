@@ -120,6 +120,17 @@ def form_for(scheme: str, text: str = "", role: Role | None = None) -> UrlForm:
     return merged
 
 
+def parse_url(text: str) -> DeviceUrl:
+    """Parse a device URL of any role, checked against the grammar its scheme's drivers declare."""
+    text = text.strip()
+    if not text:
+        raise DeviceUrlError("empty device URL")
+    scheme, sep, _rest = text.partition(":")
+    if not sep:
+        form_for("")  # raises, listing the schemes
+    return DeviceUrl.parse(text, form_for(scheme.lower(), text))
+
+
 def parse(role: Role, url: str | DeviceUrl) -> DeviceUrl:
     """Parse `url` as a `role` device (a scanner URL given as a printer is refused, naming both)."""
     text = url.text if isinstance(url, DeviceUrl) else url

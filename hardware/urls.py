@@ -69,19 +69,12 @@ class DeviceUrl:
     password: str = ""
 
     @classmethod
-    def parse(cls, text: str, form: UrlForm | None = None) -> DeviceUrl:
-        """Parse and check one URL against `form` (default: the registry's form for its scheme)."""
+    def parse(cls, text: str, form: UrlForm) -> DeviceUrl:
+        """Parse and check one URL against `form` (`registry.parse_url` finds the form by the scheme)."""
         text = text.strip()
         if not text:
             raise DeviceUrlError("empty device URL")
-        scheme, sep, _rest = text.partition(":")
-        scheme = scheme.lower()
-        if form is None:
-            from hardware.registry import form_for  # the registry knows every driver's form
-
-            if not sep:
-                form_for("")  # raises, listing the schemes
-            form = form_for(scheme, text)
+        scheme = text.partition(":")[0].lower()
         parts = urlsplit(text)
         params: dict[str, str] = {}
         for key, value in parse_qsl(parts.query, keep_blank_values=True):

@@ -11,16 +11,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from station import containers, installs
-from station.checkpoints import FILE_NAME as CHECKPOINTS
-from station.checkpoints import CheckpointLog
-from station.clock import utc_now
 from station.config import StationConfig
-from station.db import Database
-from station.events import Event, EventKind
-from station.ids import S10Allocator
-from station.journal import Journal
+from station.items import containers
+from station.migrations import LATEST, SchemaError, open_database, schema_version
+from station.model.clock import utc_now
+from station.model.events import Event, EventKind
+from station.notify.outbox import install_notifications
 from station.paths import StationPaths
+from station.store import installs
+from station.store.checkpoints import FILE_NAME as CHECKPOINTS
+from station.store.checkpoints import CheckpointLog
+from station.store.db import Database
+from station.store.journal import Journal
+from station.store.serials import S10Allocator
 
 
 class Station:
@@ -48,8 +51,6 @@ class Station:
         self.journal.on_append(containers.apply)
         self.allocator = S10Allocator(db, config.station_id, config.s10_serial_first, config.s10_serial_last)
         # extensions: components that must see every scan install their hooks here, one line each.
-        from station.notify.outbox import install_notifications  # imports Station: load it late
-
         install_notifications(self)
 
     @classmethod
@@ -62,7 +63,9 @@ class Station:
         paths: StationPaths | None = None,
     ) -> Station:
         """Open (creating and migrating if needed) the station database at `db_path`."""
-        return cls(Database(db_path), config or StationConfig(), clock, paths or StationPaths.beside(db_path))
+        return cls(
+            open_database(db_path), config or StationConfig(), clock, paths or StationPaths.beside(db_path)
+        )
 
     @classmethod
     def at(
@@ -78,8 +81,6 @@ class Station:
         A journal that does not exist yet is created even for reading: it is empty, and nobody else holds it.
         """
         if read_only and paths.db.exists():
-            from station.migrations import LATEST, SchemaError, schema_version
-
             db = Database(paths.db, read_only=True)
             with db.reading() as conn:
                 version = schema_version(conn)

@@ -9,8 +9,8 @@ from typing import Any
 
 import tomli_w
 
-from station.customs import SdrRates
-from station.localtime import TimeZoneError, zone
+from station.model.localtime import TimeZoneError, zone
+from station.model.sdr import SdrRates
 from station.paths import replace_file
 
 

@@ -16,15 +16,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from station import installs
-from station.checkpoints import FILE_NAME as CHECKPOINTS
-from station.checkpoints import Checkpoint, read_checkpoints
-from station.db import Database, JournalDamaged
-from station.journal import Journal
 from station.labels.scripts import chain, missing_packages
 from station.migrations import LATEST, schema_version
 from station.paths import StationPaths
 from station.postage.indicia import MeterKeyError, MeterKeys
+from station.store import installs
+from station.store.checkpoints import FILE_NAME as CHECKPOINTS
+from station.store.checkpoints import Checkpoint, read_checkpoints
+from station.store.db import Database, JournalDamaged
+from station.store.journal import Journal
 
 MIN_FREE_BYTES = 500 * 1024 * 1024  # a day of a busy counter is a few MB; below this the journal is at risk
 MIN_FREE_SHARE = 0.02

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from station.db import Database, split_sql
+from station.store.db import Database, split_sql
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,19 @@ def _run(ddl: str) -> Callable[[sqlite3.Connection], None]:
 
 
 def _v1(conn: sqlite3.Connection) -> None:
-    from station import containers, journal
-    from station.ids import allocator
+    from station.items import containers
     from station.notify import outbox, subscribers
     from station.postage import indicia, meter
     from station.printing import queue
+    from station.store import journal
+    from station.store import serials as allocator
 
     for module in (journal, containers, allocator, subscribers, outbox, queue, meter, indicia):
         _run(module.SCHEMA_V1)(conn)
 
 
 def _v2(conn: sqlite3.Connection) -> None:
-    from station import containers
+    from station.items import containers
 
     containers.migrate_v2(conn)
 
@@ -70,13 +71,14 @@ def _v3(conn: sqlite3.Connection) -> None:
 
 
 def _v4(conn: sqlite3.Connection) -> None:
-    from station import recipients
+    from station.items import recipients
 
     _run(recipients.SCHEMA_V4)(conn)
 
 
 def _v5(conn: sqlite3.Connection) -> None:
-    from station import journal, sync
+    from station.network import sync
+    from station.store import journal
 
     conn.execute(journal.MIGRATE_V5)
     _run(sync.SCHEMA_V5)(conn)
@@ -90,8 +92,9 @@ def _v6(conn: sqlite3.Connection) -> None:
 
 
 def _v7(conn: sqlite3.Connection) -> None:
-    from station import baskets, delivery_pins, operators, till
+    from station.items import delivery_pins
     from station.notify import feedback
+    from station.office import baskets, operators, till
     from station.postage import indicia, meter
 
     for module in (operators, baskets, till, feedback, delivery_pins):
@@ -101,26 +104,26 @@ def _v7(conn: sqlite3.Connection) -> None:
 
 
 def _v8(conn: sqlite3.Connection) -> None:
-    from station import cases
+    from station.office import cases
 
     _run(cases.SCHEMA_V8)(conn)
 
 
 def _v9(conn: sqlite3.Connection) -> None:
-    from station import fraud
+    from station.insight import fraud
 
     _run(fraud.SCHEMA_V9)(conn)
 
 
 def _v10(conn: sqlite3.Connection) -> None:
-    from station import estimates, fraud
+    from station.insight import estimates, fraud
 
     _run(estimates.SCHEMA_V10)(conn)
     _run(fraud.SCHEMA_V10)(conn)
 
 
 def _v11(conn: sqlite3.Connection) -> None:
-    from station import installs
+    from station.store import installs
 
     _run(installs.SCHEMA_V11)(conn)
 
@@ -187,6 +190,17 @@ def _keep_a_copy(db: Database, version: int) -> None:
     os.chmod(partial, 0o600)  # the journal's addresses and phone numbers: owner only, as the journal
     os.replace(partial, target)
     log.info("journal copied to %s before its migration from schema %d", target, version)
+
+
+def open_database(path: Path | str, *, synchronous: str = "FULL") -> Database:
+    """The station database at `path` opened for writing, its schema brought up to `LATEST`."""
+    db = Database(path, synchronous=synchronous)
+    try:
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def migrate(db: Database) -> int:

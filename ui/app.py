@@ -146,8 +146,8 @@ def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
     dsn = ctx.station.config.hub
     if not dsn:
         return
-    from hardware.hub.client import PostgresHub
-    from hardware.hub.sync_thread import HubSync
+    from hub.client import PostgresHub
+    from ui.hub_sync import HubSync
 
     sync = HubSync(ctx.station, dsn, ctx.bridge.on_hub, interval)
     sync.start()

@@ -12,7 +12,6 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal
 
 from hardware.printers.spooler import Spooler
-from station import operators
 from station.app import Station
 from station.desks.basket import BasketDesk
 from station.desks.carrier import CarrierDesk
@@ -28,6 +27,7 @@ from station.desks.scan import ScanDesk
 from station.desks.till import TillDesk
 from station.desks.track import TrackDesk
 from station.desks.voids import VoidDesk
+from station.office import operators
 from station.printing.queue import PrintQueue
 from ui.background import Background
 from ui.bridge import DeviceBridge

@@ -10,7 +10,7 @@ from hardware.registry import Role, parse
 from hardware.urls import DeviceUrlError
 from station.config import DeviceUrls, StationConfig
 from station.desks.setup import FirstRun, default_answers, problems
-from station.inputs import parse_cents
+from station.model.inputs import parse_cents
 
 DEVICE_ROLES = {
     "scanner": Role.SCANNER,

@@ -45,7 +45,7 @@ class CameraScanner(ReconnectingDevice[cv2.VideoCapture]):
     def from_url(cls, url: DeviceUrl, context: DriverContext) -> CameraScanner:
         """The registry's constructor; `demo:` plays a generated clip, looping."""
         if url.scheme == "demo":
-            from hardware.demo_devices import demo_clip
+            from hardware.camera.synthetic import demo_clip
 
             clip = demo_clip(context.cache_dir)
             url = DeviceUrl.parse(f"video://{clip}?loop=1", cls.url_forms["video"])

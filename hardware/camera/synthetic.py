@@ -91,3 +91,17 @@ def write_clip(path: Path, plan: ClipPlan, fps: float = 30.0) -> Path:
         writer.write(frame)
     writer.release()
     return path
+
+
+DEMO_ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
+
+
+def demo_clip(cache_dir: Path) -> Path:
+    """The demo camera's clip (made once, kept in the data dir)."""
+    path = cache_dir / "demo-camera.avi"
+    if not path.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.avi")
+        write_clip(tmp, ClipPlan(DEMO_ITEMS, 960, 540, 30, 40), fps=15)
+        tmp.replace(path)
+    return path

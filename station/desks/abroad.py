@@ -17,22 +17,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from station.addresses import Address, label_lines, problems
-from station.config import StationConfig
-from station.customs import (
+from station.abroad.addresses import Address, label_lines, problems
+from station.abroad.customs import (
     Declaration,
     DeclarationRefused,
     Form,
-    SdrRates,
     declaration_to_dict,
     form_for,
     load,
     parse,
 )
+from station.abroad.forms import CustomsFormData, customs_forms
+from station.config import StationConfig
 from station.ids.countries import latin_name
-from station.labels.customs_forms import CustomsFormData, customs_forms
 from station.labels.model import Label
 from station.labels.scripts import missing_glyphs
+from station.model.sdr import SdrRates
 from station.postage.international import InternationalTable, Product
 
 

@@ -12,20 +12,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from station import baskets, till
 from station.app import Station
-from station.baskets import CARD_REF_MAX, Basket, BasketState, Payment
 from station.desks.abroad import destination_line
 from station.desks.counter import Acceptance, CounterDesk, Piece
 from station.desks.outcome import Outcome
 from station.desks.voids import VoidDesk
-from station.journal import events_of
-from station.localtime import local
+from station.ids.scanning import canonical_id
+from station.model.localtime import local
+from station.office import baskets, till
+from station.office.baskets import CARD_REF_MAX, Basket, BasketState, Payment
 from station.postage.rates import money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
-from station.scanning import canonical_id
+from station.store.journal import events_of
 
 _CARD_REF = re.compile(rf"^[A-Za-z0-9-]{{4,{CARD_REF_MAX}}}$")
 _CARD_NUMBER = re.compile(r"^\d{13,19}$")

@@ -13,23 +13,23 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from station import containers, delivery_pins, recipients
 from station.app import Station
-from station.delivery import (
+from station.desks.operators import OperatorDesk, Supervision
+from station.desks.outcome import Outcome
+from station.desks.scan import ScanDesk
+from station.ids.scanning import ITEM_KINDS, Identified, classify
+from station.items import containers, delivery_pins, recipients
+from station.items.delivery import (
     Signature,
     SignatureImage,
     SignatureRefused,
     proof_of_delivery_pdf,
     store_signature,
 )
-from station.desks.operators import OperatorDesk, Supervision
-from station.desks.outcome import Outcome
-from station.desks.scan import ScanDesk
-from station.events import REASON_CODES, EventKind
-from station.localtime import local
+from station.model.events import REASON_CODES, EventKind
+from station.model.localtime import local
+from station.model.states import ItemStatus
 from station.paths import write_new_private
-from station.scanning import ITEM_KINDS, Identified, classify
-from station.states import ItemStatus
 
 # The reasons a carrier can give at a door (the rest are depot and customer-service reasons).
 DOOR_REASONS = (

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from station import cases
 from station.app import Station
-from station.cases import Case, CaseKind, CaseState
 from station.desks.outcome import Outcome
 from station.desks.track import MAX_NOTE, TrackDesk
-from station.events import EventKind
+from station.ids.scanning import canonical_id
+from station.items.tracking import TrackingReport
+from station.model.events import EventKind
+from station.network.port import HubPort
 from station.notify.outbox import listing as outbox_listing
-from station.scanning import canonical_id
-from station.sync import HubPort
-from station.tracking import TrackingReport
+from station.office import cases
+from station.office.cases import Case, CaseKind, CaseState
 
 
 @dataclass(frozen=True)

@@ -17,22 +17,26 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from station import baskets, containers, operators, recipients, till
-from station.addresses import Address
+from station.abroad.addresses import Address
 from station.app import Station
-from station.baskets import BasketState
 from station.desks.abroad import AbroadPlan, AbroadRefused, CustomsPapers, plan, unprintable
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
-from station.events import EventKind, StoredEvent
-from station.ids import InvalidId, SerialSpaceExhausted
-from station.inputs import address_zip
+from station.ids import InvalidId
+from station.ids.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
+from station.items import containers, recipients
 from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
 from station.labels.model import Label, label_to_dict
 from station.labels.render import render
-from station.localtime import local
+from station.model.events import EventKind, StoredEvent
+from station.model.inputs import address_zip
+from station.model.localtime import local
+from station.network.port import HubPort, HubUnavailable
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
+from station.office import baskets, operators, till
+from station.office.baskets import BasketState
+from station.office.till import DayClosed
 from station.postage.indicia import (
     IndiciaFields,
     MeterKeyError,
@@ -47,9 +51,7 @@ from station.postage.rates import Dimensions, Quote, RateError, RateTable, money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
 from station.printing.profiles import ProfileError, profile
 from station.printing.queue import PrintQueue
-from station.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
-from station.sync import HubPort, HubUnavailable
-from station.till import DayClosed
+from station.store.serials import SerialSpaceExhausted
 
 
 class AcceptanceError(ValueError):

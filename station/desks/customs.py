@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from station import customs_export
+from station.abroad import customs_export
+from station.abroad.customs_export import CustomsExport, CustomsExportError
 from station.app import Station
-from station.customs_export import CustomsExport, CustomsExportError
-from station.till import local_day
+from station.office.till import local_day
 
 
 class CustomsDesk:

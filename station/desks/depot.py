@@ -10,21 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station import containers
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
-from station.events import EventKind
-from station.ids import SsccAllocator
+from station.ids.scanning import Identified, IdKind, canonical_id, classify
+from station.items import containers
+from station.items.tracking import network_events, track
 from station.labels.layouts import SackTagData, sack_tag
 from station.labels.model import Label, label_to_dict
 from station.labels.render import render
+from station.model.events import EventKind
+from station.model.states import SackState
+from station.network.port import HubPort
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
-from station.scanning import Identified, IdKind, canonical_id, classify
-from station.states import SackState
-from station.sync import HubPort
-from station.tracking import network_events, track
+from station.store.serials import SsccAllocator
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from station import estimates, history
 from station.app import Station
-from station.estimates import Backtest, TransitModel
-from station.history import RowSource
-from station.localtime import zone
+from station.insight import estimates, history
+from station.insight.estimates import Backtest, TransitModel
+from station.insight.history import RowSource
+from station.model.localtime import zone
 
 
 @dataclass(frozen=True)

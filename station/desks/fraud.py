@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from station import fraud, history, operators
 from station.app import Station
 from station.desks.outcome import Outcome
-from station.events import EventKind
-from station.fraud import Alert, Finding, FraudRule, ReviewState
-from station.history import RowSource
+from station.insight import fraud, history
+from station.insight.fraud import Alert, Finding, FraudRule, ReviewState
+from station.insight.history import RowSource
+from station.model.events import EventKind
+from station.office import operators
 
 MAX_REVIEW_NOTE = 500
 

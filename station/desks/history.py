@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from station import history_io
 from station.app import Station
-from station.history_io import ExportReport, HistoryFileError, ImportReport
+from station.insight import exchange as history_io
+from station.insight.exchange import ExportReport, HistoryFileError, ImportReport
 
 
 class HistoryDesk:

@@ -11,15 +11,16 @@ import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from station import estimates, history, inventory, kpi_charts, kpis, rounds, staffing
 from station.app import Station
-from station.estimates import TransitModel, local_day
-from station.history import Row, RowSource, Timeline
-from station.inventory import Inventory, Reconciliation
-from station.kpis import Kpis
-from station.localtime import zone
-from station.rounds import Round, Visit
-from station.staffing import Staffing
+from station.insight import estimates, history, inventory, kpi_charts, kpis, rounds, staffing
+from station.insight.estimates import TransitModel, local_day
+from station.insight.history import RowSource, Timeline
+from station.insight.inventory import Inventory, Reconciliation
+from station.insight.kpis import Kpis
+from station.insight.rounds import Round, Visit
+from station.insight.staffing import Staffing
+from station.model.localtime import zone
+from station.model.rows import Row
 
 
 class InsightsError(ValueError):

@@ -11,13 +11,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from station import operators
 from station.app import Station
 from station.desks.outcome import Outcome
-from station.events import EventKind, StoredEvent
 from station.labels.model import Code128, Label, Text
 from station.labels.render import render
-from station.operators import Operator, OperatorError, Role
+from station.model.events import EventKind, StoredEvent
+from station.office import operators
+from station.office.operators import Operator, OperatorError, Role
 
 BADGE_WIDTH_IN, BADGE_HEIGHT_IN = 2.25, 1.25  # a 2.25 x 1.25 in thermal label, or a card
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from station.events import StoredEvent
+from station.model.events import StoredEvent
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,15 @@ from pathlib import Path
 from station.app import Station
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
-from station.events import EventKind
 from station.ids import InvalidId
-from station.journal import events_of
 from station.labels.layouts import ItemTagData, item_tag, with_reprint_mark
 from station.labels.model import label_from_dict
 from station.labels.render import render
 from station.labels.rows import build_label
+from station.model.events import EventKind
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
+from station.store.journal import events_of
 
 # progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]

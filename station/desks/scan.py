@@ -10,18 +10,15 @@ a second delivery) are checked inside the same transaction that records the scan
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any, Protocol
 
-from station import containers
 from station.app import Station
 from station.desks.outcome import Outcome
-from station.events import Event, EventError, EventKind, StoredEvent
-from station.scanning import Identified, IdKind, Rejected, classify
-from station.states import ItemStatus, SackState
-
-# An indicia handler verifies a scanned postage indicia (the postage component installs one).
-IndiciaHandler = Callable[[Identified, EventKind, str, str], Outcome]
+from station.desks.postage_checks import IndiciaHandler, install_indicia_checks
+from station.ids.scanning import Identified, IdKind, Rejected, classify
+from station.items import containers
+from station.model.events import Event, EventError, EventKind, StoredEvent
+from station.model.states import ItemStatus, SackState
 
 
 class Supervised(Protocol):
@@ -36,8 +33,6 @@ class ScanDesk:
     def __init__(self, station: Station) -> None:
         self.station = station
         self.indicia_handlers: list[IndiciaHandler] = []
-        from station.postage.checks import install_indicia_checks  # postage imports this module
-
         install_indicia_checks(station, self.indicia_handlers)
 
     def record(

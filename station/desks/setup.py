@@ -14,7 +14,7 @@ from station.app import Station
 from station.config import DeviceUrls, StationConfig, load_config, save_config
 from station.desks.counter import CounterDesk
 from station.desks.outcome import Outcome
-from station.localtime import TimeZoneError, zone
+from station.model.localtime import TimeZoneError, zone
 from station.paths import StationPaths
 from station.postage.rates import money
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from station import sync
 from station.app import Station
-from station.localtime import local
+from station.model.localtime import local
+from station.network import sync
+from station.network.port import HubPort, HubUnavailable
 from station.notify import subscribers
-from station.sync import HubPort, HubUnavailable
 
 BATCH = 1000
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from station import baskets, till
 from station.app import Station
 from station.desks.outcome import Outcome
+from station.office import baskets, till
+from station.office.till import DayReport
 from station.postage.indicia import MeterKeyError, MeterKeys
 from station.postage.meter import Meter, MeterError, Registers
 from station.postage.rates import money
 from station.postage.receipt import document_escpos, document_pdf
 from station.printing.queue import PrintQueue
-from station.till import DayReport
 
 
 def report_lines(report: DayReport) -> list[str]:

@@ -8,20 +8,21 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from station import containers, estimates, recipients
 from station.app import Station
 from station.desks.outcome import Outcome
-from station.estimates import Estimate, TransitModel, local_day
-from station.eta import expected_delivery
-from station.events import EventKind
-from station.history import Move, Timeline, zip_of
-from station.localtime import zone
+from station.ids.scanning import Identified, canonical_id, classify
+from station.insight import estimates
+from station.insight.estimates import Estimate, TransitModel, local_day
+from station.insight.eta import expected_delivery
+from station.insight.history import Move, Timeline, zip_of
+from station.items import containers, recipients
+from station.items.tracking import TrackingReport, network_events, track
+from station.model.events import EventKind
+from station.model.localtime import zone
+from station.network.port import HubPort
 from station.notify import subscribers
 from station.notify.phone import InvalidPhone, to_e164
 from station.postage.international import is_international
-from station.scanning import Identified, canonical_id, classify
-from station.sync import HubPort
-from station.tracking import TrackingReport, network_events, track
 
 MAX_NOTE = 500
 _NUMBER_RUN = re.compile(r"\+?\(?\d[\d ().-]*\d")

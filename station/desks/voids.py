@@ -9,19 +9,20 @@ later scan of the item is refused, saying it was voided, and raises a fraud aler
 
 from __future__ import annotations
 
-from station import baskets, containers, till
 from station.app import Station
-from station.baskets import BasketState
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
-from station.events import EventKind
-from station.journal import events_of
+from station.ids.scanning import canonical_id
+from station.items import containers
+from station.model.events import EventKind
+from station.model.states import ItemStatus
+from station.office import baskets, till
+from station.office.baskets import BasketState
+from station.office.till import DayClosed
 from station.postage.indicia import MeterKeyError, MeterKeys, mark_voided, register_mac_key
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import money
-from station.scanning import canonical_id
-from station.states import ItemStatus
-from station.till import DayClosed
+from station.store.journal import events_of
 
 
 class VoidDesk:

@@ -1,6 +1,5 @@
 """Postal identifiers: UPU S10 item ids, USPS IMpb tracking numbers, GS1 SSCC container codes."""
 
-from station.ids.allocator import S10Allocator, SerialSpaceExhausted, SsccAllocator
 from station.ids.check_digits import gs1_mod10, s10_check_digit
 from station.ids.errors import InvalidId
 from station.ids.impb import Impb
@@ -11,10 +10,7 @@ __all__ = [
     "S10",
     "Impb",
     "InvalidId",
-    "S10Allocator",
-    "SerialSpaceExhausted",
     "Sscc",
-    "SsccAllocator",
     "gs1_mod10",
     "s10_check_digit",
 ]

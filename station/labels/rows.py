@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from station.inputs import address_lines, parse_weight_g
 from station.labels.layouts import (
     ItemTagData,
     SackTagData,
@@ -15,6 +14,7 @@ from station.labels.layouts import (
     shipping_label,
 )
 from station.labels.model import Label
+from station.model.inputs import address_lines, parse_weight_g
 
 
 def build_label(args: argparse.Namespace | dict[str, str], dpi: int, kind: str, reprint: bool) -> Label:

@@ -15,12 +15,12 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
-from station.app import Station
+from station.ids.scanning import ITEM_KINDS, Identified, classify
+from station.model.states import SubscriberState
 from station.notify import feedback, subscribers
+from station.notify.host import TextingStation
 from station.notify.outbox import cancel_waiting, queue_message
 from station.notify.phone import to_e164
-from station.scanning import ITEM_KINDS, Identified, classify
-from station.states import SubscriberState
 
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
 STOP_ANYWHERE = {"stop", "unsubscribe", "stopall", "optout"}
@@ -68,12 +68,12 @@ def _state(conn: sqlite3.Connection, phone: str) -> SubscriberState | None:
 
 
 def _set_state(
-    station: Station, conn: sqlite3.Connection, phone: str, state: SubscriberState, source: str
+    station: TextingStation, conn: sqlite3.Connection, phone: str, state: SubscriberState, source: str
 ) -> None:
     subscribers.set_state(conn, phone, state, source, station.clock().isoformat())
 
 
-def subscribe(station: Station, item_id: str, phone_text: str, source: str = "counter") -> str:
+def subscribe(station: TextingStation, item_id: str, phone_text: str, source: str = "counter") -> str:
     """The counter's opt-in: follow the item; a new or stopped number is asked to reply YES first."""
     phone = to_e164(phone_text)
     with station.db.transaction() as conn:
@@ -93,7 +93,7 @@ def subscribe(station: Station, item_id: str, phone_text: str, source: str = "co
         return SubscriberState.PENDING
 
 
-def handle_inbound(station: Station, phone_text: str, body: str, source: str = "sms") -> InboundResult:
+def handle_inbound(station: TextingStation, phone_text: str, body: str, source: str = "sms") -> InboundResult:
     """A text from a customer (through SMPP, the webhook or the CLI)."""
     phone = to_e164(phone_text)
     words = words_of(body)

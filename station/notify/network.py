@@ -19,12 +19,12 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Protocol
 
-from station import containers
-from station.app import Station
-from station.events import Event, StoredEvent
+from station.items import containers
+from station.model.events import Event, StoredEvent
+from station.network.port import NetworkFollow
 from station.notify import consent, outbox
+from station.notify.host import TextingStation
 from station.notify.phone import InvalidPhone
-from station.notify.subscribers import NetworkFollow
 
 SCHEMA_V6 = """
 CREATE TABLE IF NOT EXISTS network_cursor (
@@ -96,7 +96,7 @@ class TakenIn:
 class NetworkTexts:
     """The hub's notifier: every station's events and follows, taken in once, texted once."""
 
-    def __init__(self, notifier: Station, feed: NetworkFeed) -> None:
+    def __init__(self, notifier: TextingStation, feed: NetworkFeed) -> None:
         if notifier.config.hub:
             raise ValueError("the notifier is the hub's own station: it has no hub of its own")
         self.notifier = notifier

@@ -16,14 +16,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from station import delivery_pins
-from station.containers import contents_recursive, is_sack
-from station.events import Event, EventKind, StoredEvent
+from station.items import delivery_pins
+from station.items.containers import contents_recursive, is_sack
+from station.model.events import Event, EventKind, StoredEvent
+from station.model.states import WAITING_OUTBOX_STATES, OutboxState, SubscriberState
 from station.notify import feedback, subscribers, templates
-from station.states import WAITING_OUTBOX_STATES, OutboxState, SubscriberState
 
 if TYPE_CHECKING:
-    from station.app import Station
+    from station.notify.host import TextingStation
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS sms_outbox (
@@ -64,7 +64,7 @@ HIDDEN_CODE = "(a delivery code: not kept, not shown)"
 
 
 def queue_message(
-    station: Station,
+    station: TextingStation,
     conn: sqlite3.Connection,
     phone: str,
     item_id: str,
@@ -233,7 +233,7 @@ def listing(conn: sqlite3.Connection) -> list[dict[str, object]]:
     return rows
 
 
-def text_delivery_pin(station: Station, conn: sqlite3.Connection, event: Event) -> None:
+def text_delivery_pin(station: TextingStation, conn: sqlite3.Connection, event: Event) -> None:
     """Loaded on the round, an item accepted with "PIN on delivery": its code made and texted to the
     recipient's opted-in numbers (none, or a station whose hub does the texting: a signature instead)."""
     accepted = conn.execute(
@@ -257,7 +257,7 @@ def text_delivery_pin(station: Station, conn: sqlite3.Connection, event: Event) 
         )
 
 
-def queue_for_event(station: Station, conn: sqlite3.Connection, event: Event) -> None:
+def queue_for_event(station: TextingStation, conn: sqlite3.Connection, event: Event) -> None:
     """Queue the texts one scan means for the item's followers (a sack's: for every item inside)."""
     facts = event.kind.facts
     if facts.sms_template is None:
@@ -274,7 +274,7 @@ def queue_for_event(station: Station, conn: sqlite3.Connection, event: Event) ->
                 queue_message(station, conn, phone, item, feedback.TEMPLATE, event_id=event.event_id)
 
 
-def install_notifications(station: Station) -> None:
+def install_notifications(station: TextingStation) -> None:
     """Make every journalled scan queue its customers' messages in the same transaction.
 
     A station with a hub texts nobody itself: the hub's notifier texts for the whole network, once

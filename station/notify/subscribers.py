@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
-from station.states import SubscriberState
+from station.model.states import SubscriberState
+from station.network.port import NetworkFollow
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS sms_subscribers (
@@ -50,17 +51,6 @@ CREATE TABLE IF NOT EXISTS network_follows (
 CREATE INDEX IF NOT EXISTS network_follows_waiting ON network_follows (pushed, id);
 """
 AT_HUB = "sent to the hub"  # the counter's answer: the network's notifier asks for YES, not the station
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkFollow:
-    """A number that asked, at one station's counter, to follow an item."""
-
-    station_id: str
-    local_id: int  # the station's own row id: the order that station took them in
-    phone: str
-    item_id: str
-    requested_at: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from station.clock import utc_now
-from station.db import Database
+from station.model.clock import utc_now
+from station.model.states import OutboxState
 from station.notify import outbox
 from station.notify.gateway import Gateway, GatewayError
-from station.states import OutboxState
+from station.store.db import Database
 
 MAX_ATTEMPTS = 8
 BACKOFF_START = timedelta(seconds=5)

@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from station.clock import utc_now
-from station.db import Database
+from station.model.clock import utc_now
 from station.postage.rates import money
+from station.store.db import Database
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meter_registers (

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from station.clock import utc_now
-from station.db import Database
-from station.states import PrintJobState
+from station.model.clock import utc_now
+from station.model.states import PrintJobState
+from station.store.db import Database
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS print_jobs (

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ui.cli import main
+from ui.cli.main import main
 
 ODD = st.one_of(
     st.sampled_from(
@@ -257,7 +257,7 @@ def test_a_huge_image_is_named_and_the_other_files_are_still_decoded(tmp_path: P
     )
     assert made == 0
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path / "h"), "decode", str(huge), str(label)],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path / "h"), "decode", str(huge), str(label)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -278,7 +278,7 @@ def test_an_endless_scanner_line_is_capped_while_it_is_read(tmp_path: Path) -> N
         [
             sys.executable,
             "-m",
-            "ui.cli",
+            "ui.cli.main",
             "--home",
             str(tmp_path),
             "scan",
@@ -323,7 +323,7 @@ def test_a_missing_or_folder_input_is_one_line(tmp_path: Path, argv: list[str], 
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), *argv],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), *argv],
         capture_output=True,
         text=True,
         timeout=60,
@@ -339,7 +339,7 @@ def test_a_malformed_settings_file_is_one_line(tmp_path: Path) -> None:
 
     (tmp_path / "station.toml").write_bytes(b"[station\n\xff\xfe")
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), "track", "RR473124829GB"],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), "track", "RR473124829GB"],
         capture_output=True,
         text=True,
         timeout=60,

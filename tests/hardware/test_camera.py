@@ -17,7 +17,7 @@ from hardware.camera.decoder import Decoded
 from hardware.camera.presentation import PresentationTracker
 from hardware.camera.synthetic import ClipPlan, write_clip
 from hardware.protocols import DeviceStatus, RawScan
-from hardware.urls import DeviceUrl
+from hardware.registry import parse_url
 
 ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
 
@@ -55,7 +55,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_video_file_as_camera_gives_each_parcel_exactly_once_with_its_polygon(clip: Path) -> None:
     scans: list[RawScan] = []
-    camera = CameraScanner(DeviceUrl.parse(f"video://{clip}"), scans.append, realtime=False)
+    camera = CameraScanner(parse_url(f"video://{clip}"), scans.append, realtime=False)
     camera.start()
     camera.wait(60)
     assert [s.data.removeprefix(s.symbology.encode() if s.symbology else b"") for s in scans] == [
@@ -69,7 +69,7 @@ def test_a_camera_that_cannot_open_reports_disconnected() -> None:
     if Path("/dev/video0").exists():
         pytest.skip("a real camera is present")
     states: list[DeviceStatus] = []
-    camera = CameraScanner(DeviceUrl.parse("video:///nonexistent/clip.avi"), lambda s: None, states.append)
+    camera = CameraScanner(parse_url("video:///nonexistent/clip.avi"), lambda s: None, states.append)
     camera.start()
     camera.wait(10)
     assert states and states[-1].state == "disconnected"
@@ -88,7 +88,7 @@ def test_station_decode_reads_images_and_video_frames(tmp_path: Path, clip: Path
 
     def station(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ui.cli", "decode", *args],
+            [sys.executable, "-m", "ui.cli.main", "decode", *args],
             capture_output=True,
             text=True,
             timeout=120,

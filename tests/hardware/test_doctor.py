@@ -65,9 +65,9 @@ def doctor_as_nobody(home: Path) -> tuple[int, dict[str, dict[str, Any]]]:
     import serial
     import serial.serialposix  # noqa: F401
 
-    from hardware.doctor import probes
     from station.desks.doctor import DoctorDesk
     from station.paths import StationPaths
+    from ui.probes import every_probe as probes
 
     read, write = os.pipe()
     pid = os.fork()
@@ -315,7 +315,7 @@ def test_doctor_without_json_prints_one_line_a_check_and_a_fix_under_each_failur
 
 
 def test_the_camera_check_reads_a_frame_and_names_a_missing_clip(station_home: Path, tmp_path: Path) -> None:
-    from hardware.demo_devices import demo_clip
+    from hardware.camera.synthetic import demo_clip
 
     home = fresh_copy(station_home, tmp_path)
     clip = demo_clip(tmp_path / "clips")  # a real video file, as a camera in a test plays one

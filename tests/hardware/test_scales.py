@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from hardware.protocols import WeightReading, WeightStatus
+from hardware.registry import parse_url
 from hardware.scales.parsing import parse_continuous, parse_nci, parse_sics, to_milligrams
 from hardware.scales.serial_scale import SerialScale
-from hardware.urls import DeviceUrl
 from tests.pseudo_devices.scale_simulator import ScaleSimulator
 
 
@@ -58,7 +58,7 @@ def test_scale_driver_reads_a_simulated_scale_over_a_pty(
     sim = ScaleSimulator(tmp_path / "ttyScale", protocol, value, unit)
     readings: list[WeightReading] = []
     scale = SerialScale(
-        DeviceUrl.parse(f"scale+serial://{sim.path}?protocol={protocol}&interval=0.02"), readings.append
+        parse_url(f"scale+serial://{sim.path}?protocol={protocol}&interval=0.02"), readings.append
     )
     scale.start()
     try:

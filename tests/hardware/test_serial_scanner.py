@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
+from hardware.registry import parse_url
 from hardware.scanners.serial_scanner import SerialScanner
-from hardware.urls import DeviceUrl
 from tests.pseudo_devices.pty_device import PtyDevice
 
 
@@ -35,7 +35,7 @@ class Recorder:
 
 def start(url: str, rec: Recorder) -> SerialScanner:
     scanner = SerialScanner(
-        DeviceUrl.parse(url), rec.scans.append, rec.states.append, rec.errors.append, backoff_max=0.1
+        parse_url(url), rec.scans.append, rec.states.append, rec.errors.append, backoff_max=0.1
     )
     scanner.start()
     return scanner

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from hardware.site_cli import PLACEHOLDER, SERVICES, unit_name, unit_text
 from hardware.sms.webhook import twilio_signature
 from tests.pseudo_devices.sms_rest_server import SmsRestServer
+from ui.cli.site import PLACEHOLDER, SERVICES, unit_name, unit_text
 
 ROOT = Path(__file__).resolve().parents[2]
 STATION = str(Path(sys.executable).with_name("station"))

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from hardware.urls import DeviceUrl, DeviceUrlError
+from hardware.registry import parse_url
+from hardware.urls import DeviceUrlError
 
 
 def test_serial_scanner_url_with_suffix_and_framing() -> None:
-    url = DeviceUrl.parse("serial:///dev/ttyUSB0?baud=9600&suffix=CRLF&parity=E&stopbits=1")
+    url = parse_url("serial:///dev/ttyUSB0?baud=9600&suffix=CRLF&parity=E&stopbits=1")
     assert (url.scheme, url.path, url.baud, url.suffix) == ("serial", "/dev/ttyUSB0", 9600, b"\r\n")
     assert url.params["parity"] == "E"
 
 
 def test_network_camera_scale_and_printer_urls() -> None:
-    assert DeviceUrl.parse("tcp://192.168.1.40:4001").pyserial_url == "socket://192.168.1.40:4001"
-    cam = DeviceUrl.parse("camera://0?width=1280&height=720")
+    assert parse_url("tcp://192.168.1.40:4001").pyserial_url == "socket://192.168.1.40:4001"
+    cam = parse_url("camera://0?width=1280&height=720")
     assert (cam.path, cam.int_param("width", 0)) == ("0", 1280)
-    assert DeviceUrl.parse("video:///tmp/clip.avi?loop=1").path == "/tmp/clip.avi"
-    assert DeviceUrl.parse("scale+serial:///dev/ttyUSB1?protocol=nci").params["protocol"] == "nci"
-    assert DeviceUrl.parse("cups://Zebra_ZD421").path == "Zebra_ZD421"
-    assert DeviceUrl.parse("wedge:").scheme == "wedge"
-    assert DeviceUrl.parse("demo:").scheme == "demo"
+    assert parse_url("video:///tmp/clip.avi?loop=1").path == "/tmp/clip.avi"
+    assert parse_url("scale+serial:///dev/ttyUSB1?protocol=nci").params["protocol"] == "nci"
+    assert parse_url("cups://Zebra_ZD421").path == "Zebra_ZD421"
+    assert parse_url("wedge:").scheme == "wedge"
+    assert parse_url("demo:").scheme == "demo"
 
 
 @pytest.mark.parametrize(
@@ -43,4 +44,4 @@ def test_network_camera_scale_and_printer_urls() -> None:
 )
 def test_bad_urls_name_the_wrong_part(text: str, names: str) -> None:
     with pytest.raises(DeviceUrlError, match=names.replace("|", r"\|").replace("(", r"\(")):
-        DeviceUrl.parse(text)
+        parse_url(text)

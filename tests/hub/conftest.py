@@ -13,11 +13,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from hardware.hub.admin import enrol, init
-from hardware.hub.client import PostgresHub
+from hub.admin import enrol, init
+from hub.client import PostgresHub
 from station.app import Station
-from station.clock import SteppingClock
 from station.config import StationConfig
+from station.model.clock import SteppingClock
 from station.paths import StationPaths
 from tests.pg import Cluster, available
 

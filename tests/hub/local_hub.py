@@ -28,7 +28,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="stations-"))
     notifier: subprocess.Popen[bytes] | None = None
     try:
-        station = [sys.executable, "-m", "ui.cli"]
+        station = [sys.executable, "-m", "ui.cli.main"]
         subprocess.run([*station, "hub", "init", "--dsn", cluster.dsn()], check=True)
         for name in ("OFFA", "OFFB"):
             home = folder / name

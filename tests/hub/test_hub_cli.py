@@ -14,7 +14,7 @@ from tests.hub.conftest import Hub
 def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB", "STATION_HUB")}
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), *args],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
         env=env,
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import tomli_w
 
-from hardware.doctor import hub as hub_check
+from hub.doctor import check as hub_check
 from station.config import StationConfig
 from tests.hardware.test_doctor import doctor
 from tests.hub.conftest import Hub

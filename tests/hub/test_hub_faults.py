@@ -17,8 +17,8 @@ import pytest
 
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk, SyncReport
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 from tests.hub.conftest import Hub, hub_client, open_station
 from tests.pg import Cluster
 
@@ -121,7 +121,7 @@ def test_the_station_killed_mid_push_catches_up_at_its_next_push(hub: Hub, tmp_p
     (home / "station.toml").write_text('[station]\nstation_id = "STNA"\nfacility = "STNA-DEPOT"\n')
     dsn = hub.station_dsn("STNA")
     env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB", "STATION_HUB")}
-    command = [sys.executable, "-m", "ui.cli", "--home", str(home), "sync", "--once", "--hub", dsn]
+    command = [sys.executable, "-m", "ui.cli.main", "--home", str(home), "sync", "--once", "--hub", dsn]
     push = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _wait_for_rows(hub, 1)
     push.send_signal(signal.SIGKILL)  # the station's process dies mid-push
@@ -137,7 +137,7 @@ def test_the_station_killed_mid_push_catches_up_at_its_next_push(hub: Hub, tmp_p
 def test_a_hub_that_is_down_is_not_asked_again_at_every_look_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hardware.hub.client import PostgresHub
+    from hub.client import PostgresHub
     from station.desks.track import TrackDesk
 
     tries: list[str] = []

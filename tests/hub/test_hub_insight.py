@@ -14,8 +14,8 @@ from station.desks.fraud import FraudDesk
 from station.desks.insights import InsightsDesk
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 from tests.hub.conftest import Hub, hub_client, open_station
 
 
@@ -60,7 +60,7 @@ def test_a_dead_hub_is_one_line_and_exit_2(tmp_path: Path) -> None:
     dead = "host=127.0.0.1 port=9 dbname=hub user=x password=y connect_timeout=2"
     for command in (("report", "kpis"), ("eta", "backtest"), ("fraud", "scan"), ("report", "staffing")):
         done = subprocess.run(
-            [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), *command, "--hub", dead],
+            [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), *command, "--hub", dead],
             env=env,
             capture_output=True,
             text=True,

@@ -11,15 +11,16 @@ from typing import Any
 import psycopg
 import pytest
 
-from hardware.hub.client import PostgresHub
+from hub.client import PostgresHub
 from station.desks.depot import DepotDesk
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
 from station.desks.track import TrackDesk
-from station.events import EventKind
 from station.ids import S10
-from station.journal import GENESIS
-from station.sync import HubHead, outgoing
+from station.model.events import EventKind
+from station.network.port import HubHead
+from station.network.sync import outgoing
+from station.store.journal import GENESIS
 from tests.hub.conftest import Hub, hub_client, open_station
 
 WHERE = {"facility": "SFO", "operator": "dee"}

@@ -10,19 +10,19 @@ from pathlib import Path
 
 import psycopg
 
-from hardware.hub.admin import enrol, init
-from hardware.hub.client import PostgresHub
+from hub.admin import enrol, init
+from hub.client import PostgresHub
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 from tests.hub.conftest import open_station
 from tests.pg import ADMIN, ADMIN_PASSWORD, Cluster
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "ui.cli.main", *args], capture_output=True, text=True, timeout=60, check=False
     )
 
 

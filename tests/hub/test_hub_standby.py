@@ -7,12 +7,12 @@ from pathlib import Path
 
 import psycopg
 
-from hardware.hub.admin import enrol, init
-from hardware.hub.client import PostgresHub
+from hub.admin import enrol, init
+from hub.client import PostgresHub
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
 from station.desks.track import TrackDesk
-from station.events import EventKind
+from station.model.events import EventKind
 from tests.hub.conftest import open_station
 from tests.pg import Cluster
 

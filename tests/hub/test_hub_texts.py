@@ -16,15 +16,15 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from hardware.hub.admin import HubError
-from hardware.hub.notifier import AnotherNotifier, HubNotifier
 from hardware.registry import open_gateway
+from hub.admin import HubError
+from hub.notifier import AnotherNotifier, HubNotifier
 from station.app import Station
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 from station.notify.consent import handle_inbound, subscribe
 from station.notify.network import NetworkTexts
 from station.notify.subscribers import AT_HUB

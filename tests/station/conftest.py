@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from station.app import Station
-from station.clock import SteppingClock
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
+from station.model.clock import SteppingClock
 from tests.renderers import ZplRenderer
 
 SACK = "00106141411234567897"  # GS1's SSCC example, as scanned with its AI

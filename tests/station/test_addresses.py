@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from station.addresses import Address, label_lines, problems
+from station.abroad.addresses import Address, label_lines, problems
 
 
 def test_a_russian_address_is_laid_out_in_cyrillic_with_the_country_in_latin_capitals() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from station.db import Database
-from station.ids import S10, InvalidId, S10Allocator, SerialSpaceExhausted
+from station.ids import S10, InvalidId
+from station.store.db import Database
+from station.store.serials import S10Allocator, SerialSpaceExhausted
 
 
 def test_allocated_ids_are_valid_and_never_repeat_across_a_restart(tmp_path):

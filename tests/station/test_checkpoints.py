@@ -12,15 +12,15 @@ from pathlib import Path
 from station.app import Station
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
-from station.events import EventKind
 from station.ids import S10
-from station.journal import GENESIS, event_hash, row_to_event
+from station.model.events import EventKind
+from station.store.journal import GENESIS, event_hash, row_to_event
 
 
 def station_cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB")}
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), *args],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -16,7 +16,7 @@ from station.ids import S10
 def run(tmp_path: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STATION_HOME": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
+        [sys.executable, "-m", "ui.cli.main", *args],
         input=stdin,
         capture_output=True,
         env=env,
@@ -179,7 +179,7 @@ def test_db_location_follows_the_db_flag_or_station_db(tmp_path: Path, db_flag: 
             [
                 sys.executable,
                 "-m",
-                "ui.cli",
+                "ui.cli.main",
                 "scan",
                 "--event",
                 "acceptance",

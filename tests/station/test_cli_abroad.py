@@ -37,7 +37,7 @@ QUOTE_1KG = ("postage", "quote", "--weight", "1kg", "--from", "10001")
 
 def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STATION_HOME": str(home)}
-    command = [sys.executable, "-m", "ui.cli", *args]
+    command = [sys.executable, "-m", "ui.cli.main", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
 
 

@@ -19,7 +19,7 @@ def station(*args: str, home: Path | None = None, stdin: str = "") -> subprocess
     if home is not None:
         env["STATION_HOME"] = str(home)
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
+        [sys.executable, "-m", "ui.cli.main", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -151,7 +151,7 @@ def test_an_unforeseen_exception_is_one_line_with_its_traceback_in_the_log(tmp_p
     code = (
         "import sys, station.printing.profiles as p;"
         " p.asset = lambda *a: (_ for _ in ()).throw(KeyError('boom'));"
-        " from ui.cli import main; sys.exit(main(sys.argv[1:]))"
+        " from ui.cli.main import main; sys.exit(main(sys.argv[1:]))"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB")}
     result = subprocess.run(

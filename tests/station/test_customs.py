@@ -9,17 +9,9 @@ from typing import Any
 
 import pytest
 
-from station.customs import (
-    Category,
-    DeclarationRefused,
-    Form,
-    SdrRates,
-    form_for,
-    is_vague,
-    load,
-    parse,
-)
+from station.abroad.customs import Category, DeclarationRefused, Form, form_for, is_vague, load, parse
 from station.ids.countries import UnknownCountry, latin_name
+from station.model.sdr import SdrRates
 
 RATES = SdrRates({"USD": Decimal("0.7512"), "EUR": Decimal("0.8113")}, date(2026, 11, 30))
 

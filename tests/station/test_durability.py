@@ -20,7 +20,7 @@ import pytest
 from station.app import Station
 from station.config import StationConfig
 from station.ids import S10
-from station.tracking import track
+from station.items.tracking import track
 
 
 @pytest.mark.slow
@@ -32,7 +32,7 @@ def test_kill_9_mid_stream_loses_no_acknowledged_scan(tmp_path: Path, kill_after
         [
             sys.executable,
             "-m",
-            "ui.cli",
+            "ui.cli.main",
             "--db",
             str(db),
             "scan",

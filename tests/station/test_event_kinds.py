@@ -8,9 +8,9 @@ import pytest
 
 from station.app import Station
 from station.config import StationConfig
-from station.events import KIND_FACTS, REASON_CODES, AppliesTo, Event, EventKind, Membership
+from station.model.events import KIND_FACTS, REASON_CODES, AppliesTo, Event, EventKind, Membership
+from station.model.states import ItemStatus, SackState
 from station.notify import templates
-from station.states import ItemStatus, SackState
 
 # UPU EMSEVT codes a station may transmit for its scans (UPU Global Postal Model event list).
 EMSEVT = {"EMA", "EDD", "EDE", "EMC", "EMD", "EMG", "EDG", "EMH", "EMI", "EDF"}

@@ -13,8 +13,8 @@ from station.app import Station
 from station.config import StationConfig
 from station.desks.fraud import FraudDesk
 from station.desks.scan import ScanDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 
 GS = "\x1d"
 SF_IMPB = f"]C142094105{GS}920559016491731234564"  # routed to 94105

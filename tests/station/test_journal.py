@@ -11,8 +11,8 @@ import pytest
 
 from station.app import Station
 from station.config import StationConfig
-from station.events import Event, EventKind
-from station.journal import GENESIS, JournalConflict, event_hash
+from station.model.events import Event, EventKind
+from station.store.journal import GENESIS, JournalConflict, event_hash
 
 
 def _event(station: Station, item: str = "RR473124829GB", kind: EventKind = EventKind.ACCEPTANCE) -> Event:

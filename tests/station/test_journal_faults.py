@@ -15,12 +15,12 @@ import pytest
 
 from station.app import Station
 from station.config import StationConfig
-from station.db import Database, JournalDamaged
 from station.desks.scan import ScanDesk
 from station.desks.track import TrackDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 from station.paths import StationPaths
+from station.store.db import Database, JournalDamaged
 
 FIRST = S10.build("RR", 60_000_000, "US").text
 
@@ -28,7 +28,7 @@ FIRST = S10.build("RR", 60_000_000, "US").text
 def station_cli(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB")}
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), *args],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
         capture_output=True,
         text=True,
         timeout=timeout,

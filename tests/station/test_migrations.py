@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from station import containers
 from station.app import Station
 from station.config import StationConfig
-from station.db import Database
 from station.desks.depot import DepotDesk
+from station.items import containers
 from station.migrations import LATEST, MIGRATIONS, SchemaError, schema_version
+from station.store.db import Database
 
 ROUND1 = Path(__file__).parent / "fixtures" / "round1_journal.sql"
 

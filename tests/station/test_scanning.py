@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from station.scanning import Identified, IdKind, Rejected, classify
+from station.ids.scanning import Identified, IdKind, Rejected, classify
 
 TRACKING = "9205590123456789012345"
 SSCC = "106141411234567897"

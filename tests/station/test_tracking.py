@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from station.app import Station
 from station.desks.scan import ScanDesk
-from station.events import EventKind
-from station.status import ItemStatus
-from station.tracking import track
+from station.items.tracking import track
+from station.model.events import EventKind
+from station.model.status import ItemStatus
 
 from .conftest import OTHER_SACK, SACK, SACK_ID
 
@@ -108,7 +108,7 @@ def test_attempted_delayed_and_returned_statuses(desk: ScanDesk) -> None:
 def test_expected_delivery_follows_the_service_and_the_latest_scan(desk: ScanDesk) -> None:
     from datetime import date
 
-    from station.eta import add_business_days, expected_delivery
+    from station.insight.eta import add_business_days, expected_delivery
 
     station = desk.station
     desk.record(ITEM, EventKind.ACCEPTANCE, facility="F", operator="o", extra={"service": "priority"})

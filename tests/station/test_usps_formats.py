@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from station.scanning import Identified, IdKind, Rejected, classify
+from station.ids.scanning import Identified, IdKind, Rejected, classify
 
 PUBLIC_SAMPLES = [
     # USPS 20-digit format: 2-digit service code (03), 9-digit mailer id, 8-digit serial, mod-10 check.

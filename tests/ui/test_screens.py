@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QApplication, QLabel
 from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler
 from hardware.protocols import WeightReading, WeightStatus
+from hardware.registry import parse_url
 from hardware.scanners.serial_scanner import SerialScanner
-from hardware.urls import DeviceUrl
 from station.config import DeviceUrls
 from station.desks.counter import Acceptance, Piece
-from station.events import EventKind
 from station.ids import S10
-from station.tracking import track
+from station.items.tracking import track
+from station.model.events import EventKind
 from tests.pseudo_devices.pty_device import PtyDevice
 from tests.pseudo_devices.virtual_printer import VirtualPrinter
 from tests.renderers import ZplRenderer, decode
@@ -101,9 +101,7 @@ def test_a_serial_scanner_on_a_pty_feeds_the_screen_showing(
     assert isinstance(depot, DepotMode)
     bridge = station_app.ctx.bridge
     dev = PtyDevice(tmp_path / "ttyScanner")
-    scanner = SerialScanner(
-        DeviceUrl.parse(f"serial://{dev.path}?suffix=CR"), bridge.on_scan, bridge.on_status
-    )
+    scanner = SerialScanner(parse_url(f"serial://{dev.path}?suffix=CR"), bridge.on_scan, bridge.on_status)
     scanner.start()
     try:
         qtbot.waitUntil(lambda: bool(station_app.window.device_labels), timeout=3000)
@@ -309,7 +307,7 @@ def test_counter_opt_in_number_with_the_acceptance_and_the_receipt_with_the_paym
 def test_the_cases_screen_opens_notes_and_resolves_a_case_and_the_counter_closes_the_till(
     qtbot, station_app: StationApp
 ) -> None:
-    from station.cases import CaseState
+    from station.office.cases import CaseState
     from ui.modes.cases import CasesMode
 
     ctx = station_app.ctx

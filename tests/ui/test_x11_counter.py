@@ -246,7 +246,7 @@ def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
     full = {**os.environ, **env}
     full.pop("QT_QPA_PLATFORM", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), "gui"],
         env=full,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

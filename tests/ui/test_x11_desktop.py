@@ -62,7 +62,7 @@ def test_a_second_start_brings_the_open_window_forward_and_opens_no_second_stati
         try:
             assert _wait(lambda: _magenta_share(env, tmp_path / "covered.png") > 0.9)  # the window is hidden
             second = subprocess.run(
-                [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"],
+                [sys.executable, "-m", "ui.cli.main", "--home", str(home), "gui"],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -91,7 +91,7 @@ def test_the_menu_entry_is_valid_and_starts_the_station_window(display: str, tmp
     env = {**os.environ, "XDG_DATA_HOME": str(data_home), "DISPLAY": display}
     env.pop("QT_QPA_PLATFORM", None)
     done = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), "install-desktop"],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), "install-desktop"],
         env=env,
         capture_output=True,
         text=True,
@@ -134,7 +134,7 @@ def test_two_starts_at_once_open_one_window(display: str, tmp_path: Path) -> Non
     home = set_up_home(tmp_path)
     env = {**os.environ, "DISPLAY": display}
     env.pop("QT_QPA_PLATFORM", None)
-    command = [sys.executable, "-m", "ui.cli", "--home", str(home), "gui"]
+    command = [sys.executable, "-m", "ui.cli.main", "--home", str(home), "gui"]
     both = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)

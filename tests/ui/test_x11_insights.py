@@ -124,4 +124,4 @@ def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str,
 def station_cmd(home: Path) -> list[str]:
     import sys
 
-    return [sys.executable, "-m", "ui.cli", "--home", str(home)]
+    return [sys.executable, "-m", "ui.cli.main", "--home", str(home)]

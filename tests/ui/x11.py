@@ -33,7 +33,7 @@ ANSWER = re.compile(r"ui\.context: answer (ok|refused): (.*)$")
 def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The `station` command on the same home."""
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), *args],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -164,7 +164,7 @@ def window_on(
     start = _log_lines(home)
     with open(home / "gui.err", "ab") as errors:  # what the window printed, for a failing story
         process = subprocess.Popen(
-            [sys.executable, "-m", "ui.cli", "--home", str(home), "gui", *args],
+            [sys.executable, "-m", "ui.cli.main", "--home", str(home), "gui", *args],
             env=full_env,
             stdout=subprocess.DEVNULL,
             stderr=errors,

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from station.delivery import SignatureRefused
 from station.desks.carrier import DOOR_REASONS, RoundStop
 from station.desks.outcome import Outcome
-from station.events import REASON_CODES, EventKind
-from station.scanning import ITEM_KINDS, Identified, classify
+from station.ids.scanning import ITEM_KINDS, Identified, classify
+from station.items.delivery import SignatureRefused
+from station.model.events import REASON_CODES, EventKind
 from ui.context import AppContext
 from ui.modes.base import Mode
 from ui.widgets.signature_pad import SignaturePad

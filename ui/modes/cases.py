@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from station.cases import Case, CaseKind
 from station.desks.cases import CaseFile
 from station.desks.outcome import Outcome
-from station.localtime import shown
-from station.scanning import Identified, classify
+from station.ids.scanning import Identified, classify
+from station.model.localtime import shown
+from station.office.cases import Case, CaseKind
 from ui.context import AppContext
 from ui.modes.base import Mode
 

@@ -26,18 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.protocols import WeightReading
-from station.addresses import Address
-from station.baskets import Basket
+from station.abroad.addresses import Address
 from station.desks.basket import Paid
 from station.desks.counter import Abroad, Acceptance, Piece, price
 from station.desks.outcome import Outcome
 from station.ids.countries import ISO_3166_ALPHA2, latin_name
-from station.inputs import address_zip, parse_cents, parse_weight_g
+from station.ids.scanning import ITEM_KINDS, Identified, classify
+from station.model.inputs import address_zip, parse_cents, parse_weight_g
 from station.notify.phone import to_e164
+from station.office.baskets import Basket
+from station.office.till import DayReport
 from station.postage.international import InternationalTable
 from station.postage.rates import RateError, money
-from station.scanning import ITEM_KINDS, Identified, classify
-from station.till import DayReport
 from ui.context import AppContext
 from ui.modes.base import Mode
 

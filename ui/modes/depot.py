@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from station.desks.depot import SackTag
 from station.desks.outcome import Outcome
-from station.scanning import Identified, IdKind, classify
+from station.ids.scanning import Identified, IdKind, classify
 from ui.context import AppContext
 from ui.modes.base import Mode
 

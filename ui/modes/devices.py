@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.camera.capture import FrameResult
-from hardware.doctor import probes
 from hardware.protocols import DeviceStatus, WeightReading
 from hardware.registry import Role, parse
 from hardware.urls import DeviceUrlError
 from station.config import save_config
-from station.demo import fill_demo_day
+from station.demo.day import fill_demo_day
 from station.desks.doctor import DoctorDesk
 from station.desks.outcome import Outcome
 from station.doctor import Report
@@ -34,6 +33,7 @@ from station.printing.profiles import profiles
 from ui.background import Background
 from ui.context import AppContext
 from ui.modes.base import Mode
+from ui.probes import every_probe as probes
 from ui.progress import run_with_progress
 
 FIELDS = {

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from station.desks.fraud import FraudReport
 from station.desks.outcome import Outcome
-from station.fraud import Alert
+from station.insight.fraud import Alert
 from ui.context import AppContext
 from ui.modes.base import Mode
 

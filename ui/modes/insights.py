@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station import kpi_charts
-from station.inventory import Inventory
-from station.kpis import Kpis
-from station.staffing import Staffing
+from station.insight import kpi_charts
+from station.insight.inventory import Inventory
+from station.insight.kpis import Kpis
+from station.insight.staffing import Staffing
 from ui.context import AppContext
 from ui.modes.base import Mode
 

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from station.desks.outcome import Outcome
 from station.desks.track import LookUp, Search
-from station.events import REASON_CODES, Event, EventKind
-from station.localtime import shown
-from station.scanning import Identified, classify
-from station.tracking import TrackingReport
+from station.ids.scanning import Identified, classify
+from station.items.tracking import TrackingReport
+from station.model.events import REASON_CODES, Event, EventKind
+from station.model.localtime import shown
 from ui.context import AppContext
 from ui.modes.base import Mode
 

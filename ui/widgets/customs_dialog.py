@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.customs import Category
+from station.abroad.customs import Category
 
 COLUMNS = (
     ("description", "Detailed description"),

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from hardware.printers.spooler import Spooler, SpoolEvent
 from hardware.printers.transports import TcpTransport
-from station.db import Database
 from station.printing.queue import JobState, PrintQueue
+from station.store.db import Database
 from tests.pseudo_devices.virtual_printer import VirtualPrinter
 
 BIG_JOB = b"^XA" + b"^FO10,10^GFA,4000,4000,50," + b"F0" * 240_000 + b"^XZ"  # about 489 kB of ^GF graphic
@@ -101,7 +101,7 @@ def test_after_kill_9_the_next_station_print_does_not_resend_the_job_left_sendin
             [
                 sys.executable,
                 "-m",
-                "ui.cli",
+                "ui.cli.main",
                 "--home",
                 str(home),
                 "print",

@@ -18,12 +18,11 @@ from hardware.printers.transports import (
     TcpTransport,
 )
 from hardware.printers.zebra_status import host_status_answer, parse_host_status
-from hardware.registry import open_printer
-from hardware.urls import DeviceUrl
-from station.db import Database
+from hardware.registry import open_printer, parse_url
 from station.labels.layouts import ShippingLabelData, shipping_label
 from station.labels.zpl import ZplRenderer as Zpl
 from station.printing.queue import JobState, PrintQueue
+from station.store.db import Database
 from tests.pseudo_devices.pty_device import PtyDevice
 from tests.pseudo_devices.virtual_printer import VirtualPrinter
 from tests.renderers import ZplRenderer, decode
@@ -158,14 +157,12 @@ def test_a_reprint_is_a_new_linked_job_whose_label_says_reprint(queue: PrintQueu
 def test_serial_printer_over_a_pty(tmp_path: Path) -> None:
     dev = PtyDevice(tmp_path / "ttyPrinter")
     try:
-        SerialTransport(DeviceUrl.parse(f"serial://{dev.path}?baud=115200")).send(
-            b"^XA^FDhello^FS^XZ", "zpl", "j"
-        )
+        SerialTransport(parse_url(f"serial://{dev.path}?baud=115200")).send(b"^XA^FDhello^FS^XZ", "zpl", "j")
         assert dev.read(2.0) == b"^XA^FDhello^FS^XZ"
     finally:
         dev.close()
     with pytest.raises(PrinterNotReady, match="serial printer"):
-        SerialTransport(DeviceUrl.parse(f"serial://{tmp_path}/ttyGone")).send(b"x", "zpl", "j")
+        SerialTransport(parse_url(f"serial://{tmp_path}/ttyGone")).send(b"x", "zpl", "j")
 
 
 def test_dir_printer_writes_whole_files_only(tmp_path: Path) -> None:
@@ -205,7 +202,7 @@ def test_a_test_print_and_a_csv_batch_from_the_command_line(tmp_path: Path) -> N
 
     def station(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), *args],
+            [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), *args],
             capture_output=True,
             text=True,
             timeout=60,

@@ -11,8 +11,8 @@ from hardware.registry import open_gateway
 from station.app import Station
 from station.config import StationConfig
 from station.desks.scan import ScanDesk
-from station.events import EventKind
 from station.ids import S10
+from station.model.events import EventKind
 from station.notify.consent import handle_inbound, subscribe
 from station.notify.worker import SmsWorker
 from tests.pseudo_devices.smpp_server import SmppServer

@@ -146,7 +146,7 @@ def test_idle_connections_are_dropped_so_the_provider_gets_through(
 
 def test_the_webhook_does_not_start_without_a_token_to_check_signatures(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path), "sms", "serve", "--port", "0"],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), "sms", "serve", "--port", "0"],
         capture_output=True,
         text=True,
         timeout=60,

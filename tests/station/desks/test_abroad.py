@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from station.addresses import Address
+from station.abroad.addresses import Address
+from station.abroad.customs import Form
 from station.app import Station
-from station.customs import Form
 from station.desks.counter import Abroad, Acceptance, CounterDesk, Piece
 from station.desks.customs import CustomsDesk
 from station.desks.operators import OperatorDesk
@@ -268,7 +268,7 @@ def test_an_item_abroad_is_journalled_as_international_and_promises_no_domestic_
 ) -> None:
     from station.desks.history import HistoryDesk
     from station.desks.track import TrackDesk
-    from station.eta import expected_delivery
+    from station.insight.eta import expected_delivery
 
     desk = _fund(station)
     done = _accept(desk, replace(parcel(LONDON, SMALL_GIFT), abroad=Abroad(LONDON, "express", SMALL_GIFT)))

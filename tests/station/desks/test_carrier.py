@@ -11,12 +11,12 @@ import pytest
 from PIL import Image, ImageDraw
 
 from station.app import Station
-from station.delivery import Signature, SignatureImage, SignatureRefused, load_signature
 from station.desks.carrier import CarrierDesk
 from station.desks.scan import ScanDesk
-from station.events import EventKind
-from station.states import ItemStatus
-from station.tracking import track
+from station.items.delivery import Signature, SignatureImage, SignatureRefused, load_signature
+from station.items.tracking import track
+from station.model.events import EventKind
+from station.model.states import ItemStatus
 
 WHERE = {"facility": "SF-DELIVERY", "operator": "joe"}
 ITEM = "RR473124829GB"

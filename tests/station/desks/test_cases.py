@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from station.app import Station
-from station.cases import CaseState
 from station.desks.carrier import CarrierDesk
 from station.desks.cases import CaseDesk, CaseFile
 from station.desks.counter import Acceptance, CounterDesk
 from station.notify.consent import handle_inbound
+from station.office.cases import CaseState
 from tests.station.desks.test_carrier import scribble
 from tests.station.desks.test_counter import PIECE, _fund
 

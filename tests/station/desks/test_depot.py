@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from station import containers
 from station.app import Station
 from station.desks.counter import CounterDesk, Piece
 from station.desks.depot import DepotDesk
 from station.desks.scan import ScanDesk
-from station.events import EventKind
+from station.items import containers
 from station.labels.model import Text
+from station.model.events import EventKind
+from station.model.states import SackState
 from station.printing.queue import PrintQueue
-from station.states import SackState
 
 WHERE = {"facility": "SFO-DEPOT", "operator": "dee"}
 GS = "\x1d"

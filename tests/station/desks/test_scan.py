@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from station.desks.scan import ScanDesk
-from station.events import EventKind
-from station.tracking import track
+from station.items.tracking import track
+from station.model.events import EventKind
 from tests.station.conftest import OTHER_SACK, SACK, SACK_ID
 
 ITEM = "RR473124829GB"

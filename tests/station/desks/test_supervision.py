@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from station import operators
 from station.app import Station
 from station.desks.counter import Acceptance, CounterDesk
 from station.desks.operators import OperatorDesk
+from station.desks.postage_checks import verify_indicia
 from station.desks.printing import PrintDesk
 from station.desks.scan import ScanDesk
 from station.desks.voids import VoidDesk
-from station.events import EventKind
 from station.labels.model import label_from_dict
-from station.postage.checks import verify_indicia
+from station.model.events import EventKind
+from station.office import operators
 from station.printing.queue import PrintQueue
 from tests.station.desks.test_counter import PIECE, _fund
 

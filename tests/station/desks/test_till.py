@@ -14,8 +14,8 @@ from station.desks.outcome import Outcome
 from station.desks.printing import PrintDesk
 from station.desks.till import TillDesk
 from station.desks.voids import VoidDesk
+from station.office.till import DayReport
 from station.printing.queue import PrintQueue
-from station.till import DayReport
 from tests.station.desks.test_counter import PIECE
 from tests.station.desks.test_supervision import _staff, fund
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from station.desks.scan import ScanDesk
 from station.desks.track import TrackDesk
-from station.events import EventKind
+from station.model.events import EventKind
 
 WHERE = {"facility": "CS", "operator": "cat"}
 

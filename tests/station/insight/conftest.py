@@ -10,7 +10,7 @@ import pytest
 
 from station.app import Station
 from station.config import StationConfig
-from station.demo_history import HistorySummary, fill_history
+from station.demo.history import HistorySummary, fill_history
 
 END = date(2026, 11, 30)  # the history runs to the day before
 

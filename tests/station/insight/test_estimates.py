@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from station import history
 from station.app import Station
-from station.demo_history import COUNTERS, HistorySummary
+from station.demo.history import COUNTERS, HistorySummary
 from station.desks.estimates import EstimatesDesk
 from station.desks.track import TrackDesk
-from station.estimates import TransitModel, standard_days
-from station.history import Move, Timeline
+from station.insight import history
+from station.insight.estimates import TransitModel, standard_days
+from station.insight.history import Move, Timeline
 
 
 def test_the_backtest_beats_the_service_standard_and_its_80_percent_day_is_honest(

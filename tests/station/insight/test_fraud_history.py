@@ -12,12 +12,12 @@ import pytest
 
 from station.app import Station
 from station.config import StationConfig
-from station.demo_history import fill_history
+from station.demo.history import fill_history
 from station.desks.fraud import FraudDesk
 from station.desks.operators import OperatorDesk
-from station.events import Event, EventKind
-from station.fraud import ReviewState
-from station.history_io import HistoryEvent, import_events
+from station.insight.exchange import HistoryEvent, import_events
+from station.insight.fraud import ReviewState
+from station.model.events import Event, EventKind
 
 
 def at_end() -> datetime:

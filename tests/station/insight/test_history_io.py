@@ -16,7 +16,7 @@ from station.app import Station
 from station.config import StationConfig
 from station.desks.history import HistoryDesk, HistoryFileError
 from station.desks.track import TrackDesk
-from station.history_io import COLUMNS
+from station.insight.exchange import COLUMNS
 
 HEADER = ",".join(COLUMNS)
 GOOD = [
@@ -122,7 +122,7 @@ def test_an_export_has_the_import_shape_and_imports_back_into_a_new_station(
 
 def test_a_sacks_dispatch_is_exported_as_each_items_own_row(station: Station, tmp_path: Path) -> None:
     from station.desks.scan import ScanDesk
-    from station.events import EventKind
+    from station.model.events import EventKind
 
     desk, sack = ScanDesk(station), "00106141411234567897"
     for item in ("RR123456785US", "RR473124829GB"):
@@ -142,7 +142,7 @@ def test_the_command_answers_with_exit_codes_and_one_line(tmp_path: Path) -> Non
 
     def station(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ui.cli", "--home", str(home), *args],
+            [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
             capture_output=True,
             text=True,
             timeout=120,

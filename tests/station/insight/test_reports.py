@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from station import recipients
 from station.app import Station
 from station.config import StationConfig
-from station.demo_history import REGIONS, HistorySummary
+from station.demo.history import REGIONS, HistorySummary
 from station.desks.insights import InsightsDesk
-from station.events import Event, EventKind
 from station.ids import S10
+from station.items import recipients
+from station.model.events import Event, EventKind
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
 A, B, C = "RR123456785US", "RR473124829GB", "CP100000001US"
@@ -182,7 +182,7 @@ def test_the_round_is_learned_in_the_order_the_carrier_walks(network: tuple[Stat
 
 
 def test_a_new_address_is_placed_beside_its_neighbour() -> None:
-    from station.rounds import Visit, address_key, order
+    from station.insight.rounds import Visit, address_key, order
 
     day = date(2026, 11, 2)
     walk = [address_key(f"{n} ELM ST", "60601") for n in (1, 3, 5, 7, 9)]
@@ -205,8 +205,8 @@ def test_a_new_address_is_placed_beside_its_neighbour() -> None:
 
 
 def test_with_coordinates_vroom_orders_the_stops_into_a_short_round_trip() -> None:
-    from station.rounds import Round as RoundOf
-    from station.rounds import Stop, address_key, optimise, route_metres
+    from station.insight.rounds import Round as RoundOf
+    from station.insight.rounds import Stop, address_key, optimise, route_metres
 
     points = {address_key(f"{n} LINE ST", "60601"): (41.88, -87.63 + n * 0.002) for n in range(1, 9)}
     shuffled = [list(points)[i] for i in (4, 0, 7, 2, 6, 1, 5, 3)]

@@ -44,7 +44,7 @@ BEIJING = ("CN", "王小明|建国路88号", "北京市", "北京市", "朝阳�
 
 def _station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STATION_HOME": str(home)}
-    command = [sys.executable, "-m", "ui.cli", *args]
+    command = [sys.executable, "-m", "ui.cli.main", *args]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"station {' '.join(args[:2])}: {done.stderr.strip()}")

@@ -59,7 +59,17 @@ def test_a_csv_batch_renders_one_label_per_row_and_a_bad_row_is_named(tmp_path) 
         "EE123456785US,Ann|1 Main St,Eve|3 Oak St,GROUND,300g\n"
     )
     out = tmp_path / "batch.pdf"
-    command = [sys.executable, "-m", "ui.cli", "label", "render", "--format", "pdf", "--batch", str(rows)]
+    command = [
+        sys.executable,
+        "-m",
+        "ui.cli.main",
+        "label",
+        "render",
+        "--format",
+        "pdf",
+        "--batch",
+        str(rows),
+    ]
     result = subprocess.run(
         [*command, "--out", str(out)], capture_output=True, text=True, timeout=60, check=False
     )
@@ -68,7 +78,7 @@ def test_a_csv_batch_renders_one_label_per_row_and_a_bad_row_is_named(tmp_path) 
     assert [{d for _f, a, d in decode(p)} for p in pages] == [{b"RR473124829GB"}, {b"EE123456785US"}]
     rows.write_text("tracking,from,to\nRR473124828GB,a,b\n")
     bad = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "label", "render", "--batch", str(rows), "--out", str(out)],
+        [sys.executable, "-m", "ui.cli.main", "label", "render", "--batch", str(rows), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=60,

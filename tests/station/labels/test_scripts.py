@@ -164,8 +164,8 @@ def test_a_cn23_shows_the_addressee_in_their_script_through_both_independent_ren
 ) -> None:
     from datetime import date
 
-    from station.customs import Form, parse
-    from station.labels.customs_forms import CustomsFormData, customs_forms
+    from station.abroad.customs import Form, parse
+    from station.abroad.forms import CustomsFormData, customs_forms
     from tests.station.test_cli_abroad import DECLARATION
 
     text, font = SAMPLES[script]

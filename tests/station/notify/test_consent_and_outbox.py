@@ -8,7 +8,7 @@ import pytest
 
 from station.app import Station
 from station.desks.scan import ScanDesk
-from station.events import EventKind
+from station.model.events import EventKind
 from station.notify.consent import handle_inbound, subscribe
 from station.notify.phone import InvalidPhone
 from station.notify.templates import encode, names, render

@@ -15,7 +15,7 @@ from station.desks.counter import Acceptance, CounterDesk
 from station.desks.till import TillDesk
 from station.notify.consent import handle_inbound
 from station.notify.worker import SmsWorker
-from station.till import DayReport
+from station.office.till import DayReport
 from tests.station.desks.test_carrier import scribble
 from tests.station.desks.test_counter import PIECE
 from tests.station.notify.conftest import PHONE, SetClock, outbox

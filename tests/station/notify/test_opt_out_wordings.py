@@ -6,7 +6,7 @@ import pytest
 
 from station.app import Station
 from station.desks.scan import ScanDesk
-from station.events import EventKind
+from station.model.events import EventKind
 from station.notify.consent import handle_inbound, subscribe, words_of
 from tests.station.notify.conftest import PHONE, outbox
 

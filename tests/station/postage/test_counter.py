@@ -13,7 +13,7 @@ from tests.renderers import decode, pdf_pages
 
 def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STATION_HOME": str(home)}
-    command = [sys.executable, "-m", "ui.cli", *args]
+    command = [sys.executable, "-m", "ui.cli.main", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
 
 

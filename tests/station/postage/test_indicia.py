@@ -12,9 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from station.app import Station
 from station.config import StationConfig
+from station.desks.postage_checks import verify_indicia
 from station.desks.scan import ScanDesk
-from station.events import EventKind
-from station.postage.checks import verify_indicia
+from station.items.tracking import track
+from station.model.events import EventKind
 from station.postage.indicia import (
     PREFIX,
     IndiciaError,
@@ -24,7 +25,6 @@ from station.postage.indicia import (
     sign,
     verify_signature,
 )
-from station.tracking import track
 
 TODAY = date(2026, 11, 23)
 FIELDS = IndiciaFields("PS000001", 42, TODAY, 3677, "PRI", "10001", "94105", "EE123456785US")

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from station.db import Database
 from station.postage.meter import InsufficientFunds, Meter, MeterLocked
+from station.store.db import Database
 
 
 @settings(max_examples=60, deadline=None)

@@ -20,7 +20,7 @@ def station(home: Path, *args: str, db: Path | None = None) -> subprocess.Comple
     env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB")}
     extra = ["--db", str(db)] if db else []
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--home", str(home), *extra, *args],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *extra, *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,0 +1,208 @@
+"""The station's side of the hub: a psycopg connection speaking the hub schema (`hub/schema.py`).
+
+Any connection failure becomes `HubUnavailable` (the station carries on offline) and the connection is
+dropped, to be made again at the next call. A batch is one hub transaction: COPY into a temporary
+table, then `hub.push_rows`, which checks and stores it or refuses it whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from datetime import datetime
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+from station.insight.history import history_row
+from station.model.events import Event
+from station.model.rows import Row
+from station.network.port import (
+    OUTGOING_COLUMNS,
+    HubHead,
+    HubUnavailable,
+    NetworkFollow,
+    Outgoing,
+    PushAnswer,
+)
+from station.store.journal import event_from_content
+
+log = logging.getLogger(__name__)
+READ_RETRY_S = 15.0
+INCOMING = (
+    "CREATE TEMP TABLE IF NOT EXISTS incoming_rows (seq bigint, prev_hash text, hash text, body text,"
+    " recorded_at text, event_id text, item_id text, kind text, upu_code text, facility text,"
+    " operator text, occurred_at text, container_id text, weight_g integer, reason text,"
+    " signature_ref text, note text, extra text) ON COMMIT DELETE ROWS"
+)
+# Binary COPY: each value goes as it is, with no text to escape on the way in or to parse at the hub.
+COPY_INCOMING = f"COPY incoming_rows ({OUTGOING_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+INCOMING_TYPES = ["int8", *["text"] * 4, *["text"] * 8, "int4", "text", "text", "text", "text"]
+
+
+class PostgresHub:
+    """`station.sync.HubPort` on PostgreSQL."""
+
+    def __init__(self, dsn: str, *, connect_timeout: int = 5) -> None:
+        self.dsn = dsn
+        self.connect_timeout = connect_timeout
+        # One DSN may name several hosts (a primary and its hot standbys): pushes go to the one that
+        # takes writes, look-ups prefer a standby, so a primary that is down still answers tracking.
+        self._dsns = {
+            "write": _with_attrs(dsn, "read-write"),
+            "read": _with_attrs(dsn, "prefer-standby"),
+        }
+        self._conns: dict[str, psycopg.Connection] = {}
+        # After a failed look-up the hub is not asked again for a while: a counter or a depot scan on the
+        # I/O thread must not wait out a connect timeout each time while the hub is down.
+        self._reads_down_until = 0.0
+
+    def _connection(self, purpose: str = "write") -> psycopg.Connection:
+        if purpose == "read" and time.monotonic() < self._reads_down_until:
+            raise HubUnavailable("hub unreachable a moment ago: this station's scans only for now")
+        conn = self._conns.get(purpose)
+        if conn is None or conn.closed:
+            try:
+                conn = psycopg.connect(self._dsns[purpose], connect_timeout=self.connect_timeout)
+            except psycopg.Error as exc:
+                raise self._failed(exc, purpose) from None
+            self._conns[purpose] = conn
+        return conn
+
+    def _failed(self, exc: psycopg.Error, purpose: str = "write") -> HubUnavailable:
+        log.warning("hub: %s", _one_line(exc))
+        if purpose == "read":
+            self._reads_down_until = time.monotonic() + READ_RETRY_S
+        conn = self._conns.pop(purpose, None)
+        if conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                conn.close()
+        return HubUnavailable(_one_line(exc))
+
+    def head(self, station_id: str) -> HubHead:
+        """The hub's last event of this station."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute(
+                    "SELECT last_seq, last_hash FROM hub.heads WHERE station_id = %s", (station_id,)
+                ).fetchone()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        if row is None:
+            raise HubUnavailable(f"station {station_id} is not enrolled at this hub (station hub enrol)")
+        return HubHead(int(row[0]), str(row[1]))
+
+    def push(self, batch: list[Outgoing], claim: HubHead, at_head_hash: str | None) -> PushAnswer:
+        """One batch in one hub transaction."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                conn.execute(INCOMING)
+                with conn.cursor().copy(COPY_INCOMING) as copy:
+                    copy.set_types(INCOMING_TYPES)
+                    for row in batch:
+                        # A body without a backslash is rebuilt at the hub from the columns (push_rows).
+                        copy.write_row(row if "\\" in row.body else (*row[:3], None, *row[4:]))
+                answer = conn.execute(
+                    "SELECT accepted, last_seq, last_hash, problem FROM hub.push_rows(%s, %s, %s)",
+                    (claim.last_seq, claim.last_hash, at_head_hash),
+                ).fetchone()
+        except psycopg.errors.UndefinedFunction:
+            raise HubUnavailable(
+                "the hub's schema is older than this station: `station hub init` upgrades it"
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        assert answer is not None
+        return PushAnswer(int(answer[0]), HubHead(int(answer[1]), str(answer[2])), answer[3])
+
+    def events_for(self, item_id: str) -> list[Event]:
+        """Every station's events for the id, and the events of items sorted into it (a sack)."""
+        try:
+            conn = self._connection("read")
+            with conn.transaction():
+                rows = conn.execute(
+                    "SELECT body FROM hub.events WHERE item_id = %s UNION ALL"
+                    " SELECT body FROM hub.events WHERE container_id = %s AND item_id <> %s",
+                    (item_id, item_id, item_id),
+                ).fetchall()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc, "read") from None
+        events = [event_from_content(json.loads(row[0])) for row in rows]
+        return sorted(events, key=lambda e: e.occurred_at)
+
+    def history_rows(self, since: datetime | None, until: datetime | None) -> list[Row]:
+        """Every station's events in the period, in time order, in the history's shape."""
+        where, args = [], []
+        if since is not None:
+            where.append("occurred_at >= %s")
+            args.append(since)
+        if until is not None:
+            where.append("occurred_at < %s")
+            args.append(until)
+        sql = (
+            "SELECT seq, station_id, item_id, kind, facility, operator, occurred_at, extra::text,"
+            " container_id, reason FROM hub.events"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY occurred_at, station_id, seq"
+        )
+        try:
+            conn = self._connection("read")
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.execute(sql, args)
+                return [history_row(r) for r in cursor]
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc, "read") from None
+
+    def accepted_at(self, item_id: str) -> str | None:
+        """The station that accepted the item first, if any did."""
+        try:
+            conn = self._connection("read")
+            with conn.transaction():
+                row = conn.execute(
+                    "SELECT station_id FROM hub.events WHERE item_id = %s AND kind = 'acceptance'"
+                    " ORDER BY occurred_at LIMIT 1",
+                    (item_id,),
+                ).fetchone()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc, "read") from None
+        return str(row[0]) if row else None
+
+    def push_follows(self, follows: list[NetworkFollow]) -> None:
+        """The follows in one hub transaction (held once however often they are pushed)."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                conn.execute(
+                    "SELECT hub.push_follows(%s, %s, %s, %s)",
+                    (
+                        [f.local_id for f in follows],
+                        [f.phone for f in follows],
+                        [f.item_id for f in follows],
+                        [datetime.fromisoformat(f.requested_at) for f in follows],
+                    ),
+                )
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+
+    def close(self) -> None:
+        """Drop the connections."""
+        for conn in self._conns.values():
+            with contextlib.suppress(psycopg.Error):
+                conn.close()
+        self._conns.clear()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__
+
+
+def _with_attrs(dsn: str, attrs: str) -> str:
+    """The DSN with `target_session_attrs` set, unless it sets one itself."""
+    if "target_session_attrs" in dsn:
+        return dsn
+    return make_conninfo(dsn, target_session_attrs=attrs)

@@ -1,0 +1,445 @@
+"""History in and out: `station import events FILE.csv` and `station export events FILE.csv|.parquet`.
+
+One shape both ways, a header row and one event per row:
+`item_id,event,time,facility,station_id,origin_zip,dest_zip,service,operator` (and an optional
+`reason` after them, the non-delivery reason code). `event` is a station kind or its UPU EMSEVT code,
+`time` ISO 8601 with a UTC offset, `service` a station service name.
+
+Imported events are journalled on a chain per source station id (never this station's own, which only
+its scans write), each row checked and every refusal naming its row. An event is known by what it says
+(item, kind, time, facility, source station), not by an id the file does not carry, so importing a
+file twice, or importing an export back, adds nothing. Importing texts nobody: the journal used here
+has the sack and status hook only, not the SMS outbox's.
+
+The export gives every item its own rows: a dispatched sack's scan becomes a dispatch row for each item
+that was in it (see `history.timelines`), which is the shape another system (or a model) learns from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from station.ids.scanning import Identified, classify
+from station.insight import history
+from station.insight.eta import TRANSIT_DAYS
+from station.items import containers
+from station.model.events import REASON_CODES, Event, EventError, EventKind
+from station.postage.international import is_international
+from station.store.db import Database
+from station.store.journal import Journal
+
+COLUMNS = (
+    "item_id",
+    "event",
+    "time",
+    "facility",
+    "station_id",
+    "origin_zip",
+    "dest_zip",
+    "service",
+    "operator",
+)
+OPTIONAL = ("reason",)
+# The kinds a row may name: the ones an item has on its own. A sort into a sack needs the sack's id, which
+# this shape has no column for; the station's own records (notes, alerts, voids) are not history.
+KINDS = (
+    EventKind.ACCEPTANCE,
+    EventKind.DISPATCH,
+    EventKind.ARRIVAL,
+    EventKind.DELIVERY_OFFICE,
+    EventKind.OUT_FOR_DELIVERY,
+    EventKind.DELIVERED,
+    EventKind.ATTEMPTED,
+    EventKind.DELAYED,
+    EventKind.RETURNED,
+)
+# EMSEVT codes as a row may give them. EMH (unsuccessful delivery) is read as an attempt.
+BY_CODE = {"EMA": EventKind.ACCEPTANCE, "EMC": EventKind.DISPATCH, "EMD": EventKind.ARRIVAL}
+BY_CODE |= {"EMG": EventKind.DELIVERY_OFFICE, "EMH": EventKind.ATTEMPTED, "EMI": EventKind.DELIVERED}
+BY_CODE |= {"EDG": EventKind.OUT_FOR_DELIVERY, "EDF": EventKind.DELAYED}
+MAX_TEXT = 80
+MAX_ERRORS = 50  # refusals listed; the count says how many more
+CHUNK = 5000  # rows per transaction: a crash loses at most the chunk it was in, and a re-import fills it
+_STATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,39}")
+_ZIP = re.compile(r"\d{5}(-?\d{4})?")
+
+
+class HistoryFileError(ValueError):
+    """The file cannot be read at all (not UTF-8, no header, a missing column); one line for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One refused row: its line in the file and why."""
+
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"row {self.line}: {self.problem}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    rows: int = 0
+    added: int = 0
+    known: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    stations: set[str] = field(default_factory=set)
+    applied: bool = True  # False: bad rows were found and nothing was imported
+
+    @property
+    def ok(self) -> bool:
+        """True when every row was good."""
+        return not self.error_count
+
+    @property
+    def line(self) -> str:
+        """The operator's one line."""
+        if not self.applied:
+            return (
+                f"nothing imported: {self.error_count} of {self.rows} rows are bad"
+                " (fix them, or --skip-bad to import the good rows)"
+            )
+        skipped = f", {self.error_count} bad rows skipped" if self.error_count else ""
+        return (
+            f"imported {self.added} events from {self.rows} rows"
+            f" ({self.known} already in the journal{skipped});"
+            f" chains: {', '.join(sorted(self.stations)) or 'none'}"
+        )
+
+
+def _decoded_lines(data: io.BufferedIOBase) -> Iterator[str]:
+    for number, raw in enumerate(data, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise HistoryFileError(
+                f"line {number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
+            ) from None
+
+
+def _clean(text: str, name: str, *, required: bool = True) -> str:
+    value = text.strip()
+    if required and not value:
+        raise ValueError(f"{name} is empty")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"{name} is longer than {MAX_TEXT} characters")
+    if not value.isprintable():
+        raise ValueError(f"{name} holds control characters")
+    return value
+
+
+def _time(text: str, now: datetime) -> datetime:
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"time {value[:40]!r} is not ISO 8601 (2026-12-01T09:14:00+01:00)") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"time {value[:40]!r} has no UTC offset (add Z or +01:00)")
+    moment = moment.astimezone(UTC)
+    if moment > now + timedelta(days=1):
+        raise ValueError(f"time {value[:40]!r} is in the future")
+    if moment.year < 1990:
+        raise ValueError(f"time {value[:40]!r} is before any tracked mail")
+    return moment
+
+
+def _kind(text: str) -> EventKind:
+    value = text.strip()
+    if value.upper() in BY_CODE:
+        return BY_CODE[value.upper()]
+    try:
+        kind = EventKind(value.lower())
+    except ValueError:
+        kind = None
+    if kind not in KINDS:
+        names = ", ".join(str(k) for k in KINDS)
+        raise ValueError(f"event {value[:30]!r} is not one of {names} or EMA, EMC, EMD, EMG, EMH, EMI")
+    assert kind is not None
+    return kind
+
+
+def _zip(text: str, name: str) -> str:
+    value = text.strip()
+    if value and not _ZIP.fullmatch(value):
+        raise ValueError(f"{name} {value[:20]!r} is not a ZIP code (5 digits, or ZIP+4)")
+    return value[:5]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """One good row, ready to journal."""
+
+    line: int
+    event: Event
+
+
+def parse_row(line: int, row: dict[str, str], own_station: str, now: datetime) -> HistoryEvent:
+    """One row checked and made an event; ValueError (the reason) for a bad one."""
+    found = classify(row["item_id"])
+    if not isinstance(found, Identified):
+        raise ValueError(f"item_id {row['item_id'][:40]!r}: {found.reason}")
+    kind = _kind(row["event"])
+    at = _time(row["time"], now)
+    facility = _clean(row["facility"], "facility")
+    station_id = row["station_id"].strip()
+    if not _STATION_ID.fullmatch(station_id):
+        raise ValueError(f"station_id {station_id[:40]!r} is not a station id (letters, digits, . _ : -)")
+    if station_id == own_station:
+        raise ValueError(f"station_id {station_id} is this station: its events are its own scans")
+    service = row["service"].strip().lower()
+    if service and service not in TRANSIT_DAYS and not is_international(service):
+        raise ValueError(
+            f"service {service[:20]!r} is not one of {', '.join(TRANSIT_DAYS)} (or intl-PRODUCT abroad)"
+        )
+    origin, destination = _zip(row["origin_zip"], "origin_zip"), _zip(row["dest_zip"], "dest_zip")
+    operator = _clean(row["operator"], "operator", required=False) or "imported"
+    reason = (row.get("reason") or "").strip().upper() or None
+    if reason is not None and reason not in REASON_CODES:
+        raise ValueError(f"reason {reason[:30]!r} is not a reason code ({', '.join(REASON_CODES)})")
+    if kind.needs_reason and reason is None:
+        reason = "UNSPECIFIED"
+    extra: dict[str, object] = {"imported": True}
+    for name, value in (("service", service), ("origin_zip", origin), ("destination_zip", destination)):
+        if value:
+            extra[name] = value
+    try:
+        event = Event.new(
+            found.id,
+            kind,
+            facility=facility,
+            station_id=station_id,
+            operator=operator,
+            at=at,
+            reason=reason if kind.needs_reason else None,
+            extra=extra,
+        )
+    except EventError as exc:
+        raise ValueError(str(exc)) from None
+    return HistoryEvent(line, event)
+
+
+def read_csv(path: Path, own_station: str, now: datetime) -> Iterator[HistoryEvent | RowError]:
+    """Every row of the file, checked: a `HistoryEvent` or a `RowError` (the file's line number)."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise HistoryFileError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        reader = csv.reader(_decoded_lines(handle))
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise HistoryFileError(f"{path} is empty: it needs a header row ({','.join(COLUMNS)})") from None
+        except csv.Error as exc:
+            raise HistoryFileError(f"line 1: {exc}") from None
+        names = [h.strip().lower() for h in header]
+        missing = [c for c in COLUMNS if c not in names]
+        if missing:
+            raise HistoryFileError(f"the header lacks {', '.join(missing)} (it needs {','.join(COLUMNS)})")
+        places = {name: names.index(name) for name in (*COLUMNS, *OPTIONAL) if name in names}
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield RowError(reader.line_num, f"not CSV: {exc}")
+                continue
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue  # a blank line
+            if len(cells) < len(COLUMNS):
+                yield RowError(line, f"{len(cells)} fields, the header has {len(names)}")
+                continue
+            row = {name: cells[i] if i < len(cells) else "" for name, i in places.items()}
+            try:
+                yield parse_row(line, row, own_station, now)
+            except ValueError as exc:
+                yield RowError(line, str(exc))
+
+
+def read_parquet(path: Path, own_station: str, now: datetime) -> Iterator[HistoryEvent | RowError]:
+    """The same rows from a Parquet file (as `export` writes it); the row number counts the header as 1."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as exc:
+        raise HistoryFileError(f"cannot read {path} as Parquet: {str(exc).splitlines()[0]}") from None
+    missing = [c for c in COLUMNS if c not in table.column_names]
+    if missing:
+        raise HistoryFileError(f"the file lacks the columns {', '.join(missing)}")
+    columns = {
+        name: table.column(name).to_pylist() for name in (*COLUMNS, *OPTIONAL) if name in table.column_names
+    }
+    for i in range(table.num_rows):
+        row = {name: "" if values[i] is None else str(values[i]) for name, values in columns.items()}
+        try:
+            yield parse_row(i + 2, row, own_station, now)
+        except ValueError as exc:
+            yield RowError(i + 2, str(exc))
+
+
+def _key(event: Event) -> tuple[str, str, str, str, str]:
+    return (
+        event.item_id,
+        str(event.kind),
+        event.occurred_at.isoformat(timespec="microseconds"),
+        event.facility,
+        event.station_id,
+    )
+
+
+def _is_known(conn: sqlite3.Connection, event: Event) -> bool:
+    item, kind, at, facility, station_id = _key(event)
+    return (
+        conn.execute(
+            "SELECT 1 FROM events WHERE item_id=? AND kind=? AND occurred_at=? AND facility=?"
+            " AND station_id=?",
+            (item, kind, at, facility, station_id),
+        ).fetchone()
+        is not None
+    )
+
+
+def import_events(
+    db: Database,
+    own_station: str,
+    rows: Iterator[HistoryEvent | RowError],
+    *,
+    skip_bad: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Journal the good rows; with any bad row and no `skip_bad`, nothing (the file is checked first).
+
+    Rows are journalled in time order per source station (its chain reads as its history did).
+    """
+    report = ImportReport()
+    good: list[HistoryEvent] = []
+    for found in rows:
+        report.rows += 1
+        if isinstance(found, RowError):
+            report.error_count += 1
+            if len(report.errors) < MAX_ERRORS:
+                report.errors.append(found)
+        else:
+            good.append(found)
+    if report.error_count and not skip_bad:
+        report.applied = False
+        return report
+    good.sort(key=lambda h: (h.event.occurred_at, h.line))
+    journals: dict[str, Journal] = {}
+    seen: set[tuple[str, str, str, str, str]] = set()
+    for start in range(0, len(good), CHUNK):
+        with db.transaction() as conn:
+            for found in good[start : start + CHUNK]:
+                event = found.event
+                key = _key(event)
+                if key in seen or _is_known(conn, event):
+                    report.known += 1
+                    continue
+                seen.add(key)
+                journal = journals.get(event.station_id)
+                if journal is None:
+                    journal = journals[event.station_id] = Journal(db, event.station_id)
+                    journal.on_append(containers.apply)
+                journal.append_in(conn, event)
+                report.added += 1
+                report.stations.add(event.station_id)
+        if progress is not None:
+            progress(min(start + CHUNK, len(good)))
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What an export wrote."""
+
+    path: Path
+    rows: int
+    items: int
+
+    ok = True
+
+    @property
+    def line(self) -> str:
+        """The operator's one line."""
+        return f"exported {self.rows} events of {self.items} items to {self.path}"
+
+
+def export_rows(
+    conn: sqlite3.Connection, since: datetime | None, until: datetime | None
+) -> Iterator[list[str]]:
+    """The rows of an export (items' own journeys, sack scans given to each item), in time order."""
+    lines = history.timelines(history.rows(conn, until=until))
+    out: list[tuple[datetime, list[str]]] = []
+    for line in lines.values():
+        for move in line.moves:
+            if since is not None and move.at < since:
+                continue
+            kind = EventKind(move.kind)
+            if kind not in KINDS:
+                continue  # a sort into a sack, a removal: the sack's own scans are given to the item
+            at = move.at.astimezone(UTC).isoformat(
+                timespec="seconds" if not move.at.microsecond else "microseconds"
+            )
+            cells = [
+                line.item_id,
+                str(kind),
+                at,
+                move.facility,
+                move.station_id,
+                line.origin_zip,
+                line.destination_zip,
+                line.service,
+                move.operator,
+                move.reason or "",
+            ]
+            out.append((move.at, cells))
+    out.sort(key=lambda pair: pair[0])
+    for _at, cells in out:
+        yield cells
+
+
+def export_events(
+    conn: sqlite3.Connection, path: Path, since: datetime | None = None, until: datetime | None = None
+) -> ExportReport:
+    """Write the export as CSV or (by the name's suffix) Parquet; written beside, then renamed into place."""
+    found = list(export_rows(conn, since, until))
+    names = [*COLUMNS, *OPTIONAL]
+    partial = path.with_name(path.name + ".partial")
+    try:
+        if path.suffix.lower() == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.table({name: [r[i] for r in found] for i, name in enumerate(names)})
+            pq.write_table(table, partial)
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(names)
+                writer.writerows(found)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise HistoryFileError(f"cannot write {path}: {exc.strerror}") from None
+    return ExportReport(path, len(found), len({r[0] for r in found}))
+
+
+def reader_for(path: Path) -> Callable[[Path, str, datetime], Iterator[HistoryEvent | RowError]]:
+    """CSV, or Parquet by the name's suffix."""
+    return read_parquet if path.suffix.lower() == ".parquet" else read_csv

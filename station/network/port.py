@@ -1,0 +1,104 @@
+"""The hub as the station sees it: a port (`HubPort`) and the values that cross it.
+
+The domain never opens a socket: `hub.client.HubClient` (PostgreSQL) implements this protocol, and so
+can a test's hub. A station works exactly as without a network when it has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple, Protocol
+
+from station.model.events import Event
+from station.model.rows import Row
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkFollow:
+    """A number that asked, at one station's counter, to follow an item."""
+
+    station_id: str
+    local_id: int  # the station's own row id: the order that station took them in
+    phone: str
+    item_id: str
+    requested_at: str
+
+
+class HubUnavailable(Exception):
+    """The hub cannot be reached now (the station carries on; the events wait)."""
+
+
+class HubPort(Protocol):
+    """The hub, as the station's use cases need it."""
+
+    def head(self, station_id: str) -> HubHead:
+        """The hub's last event of this station."""
+        ...
+
+    def push(self, batch: list[Outgoing], claim: HubHead, at_head_hash: str | None) -> PushAnswer:
+        """Store a batch (in one hub transaction); `claim` is this station's own last event and
+        `at_head_hash` the hash of its event at the hub's head seq (None when it has no such event)."""
+        ...
+
+    def events_for(self, item_id: str) -> list[Event]:
+        """Every station's events for an id."""
+        ...
+
+    def accepted_at(self, item_id: str) -> str | None:
+        """The station that accepted the item, if any did."""
+        ...
+
+    def history_rows(self, since: datetime | None, until: datetime | None) -> list[Row]:
+        """Every station's events from `since` to `until`, in time order, as the history reads them
+        (the reports, the estimates and the fraud rules then run network-wide on the same code)."""
+        ...
+
+    def push_follows(self, follows: list[NetworkFollow]) -> None:
+        """Hand the hub's notifier the numbers that asked this station's counter to follow an item
+        (idempotent: a follow pushed twice is held once)."""
+        ...
+
+
+class Outgoing(NamedTuple):
+    """One journal event as the hub receives it: the exact body its hash covers, and its columns as
+    the station stored them (the hub checks that they are the body's, so it need not parse it)."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    body: str
+    recorded_at: str
+    event_id: str
+    item_id: str
+    kind: str
+    upu_code: str | None
+    facility: str
+    operator: str
+    occurred_at: str  # the very text that was hashed
+    container_id: str | None
+    weight_g: int | None
+    reason: str | None
+    signature_ref: str | None
+    note: str | None
+    extra: str  # canonical JSON (keys sorted, no spaces), as it is in the body
+
+
+OUTGOING_COLUMNS = ", ".join(Outgoing._fields)
+
+
+@dataclass(frozen=True, slots=True)
+class HubHead:
+    """What the hub holds of this station's chain."""
+
+    last_seq: int
+    last_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PushAnswer:
+    """The hub's answer to one batch: how many it stored, its head now, and its refusal if any."""
+
+    accepted: int
+    head: HubHead
+    problem: str | None = None

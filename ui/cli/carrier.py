@@ -1,0 +1,111 @@
+"""`station load|deliver|attempt|delay|return`: the carrier desk's use cases."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from station.desks.carrier import DOOR_REASONS, CarrierDesk
+from station.desks.outcome import Outcome
+from station.items.delivery import SignatureRefused, load_signature
+from station.model.events import REASON_CODES
+from ui.cli.common import Subcommands, add_json, add_where, answer, open_station, where
+
+
+def _reasons(codes: tuple[str, ...] | list[str]) -> str:
+    return "; ".join(f"{code} = {REASON_CODES[code].lower()}" for code in codes)
+
+
+def register(sub: Subcommands) -> None:
+    """Add the carrier's commands."""
+    load = sub.add_parser("load", help="put items on the round (out for delivery)")
+    load.add_argument("items", nargs="+", metavar="ITEM")
+    load.set_defaults(func=cmd_load)
+    deliver = sub.add_parser("deliver", help="delivered: the recipient's signature and printed name")
+    deliver.add_argument("item", metavar="ITEM")
+    proof = deliver.add_mutually_exclusive_group(required=True)
+    proof.add_argument("--signature", type=Path, help="the pad's .png, or .json strokes")
+    proof.add_argument("--code", help="the delivery code the recipient tells you (PIN on delivery)")
+    deliver.add_argument("--name", help="the recipient's name as they print it (with --signature)")
+    deliver.add_argument("--supervisor", metavar="NAME", help="to deliver an item delivered already")
+    deliver.add_argument("--pin", metavar="PIN", help="the supervisor's PIN")
+    deliver.add_argument("--reason", default="", help="why it is delivered again")
+    deliver.set_defaults(func=cmd_deliver)
+    attempt = sub.add_parser(
+        "attempt", help="could not deliver", epilog="reasons at the door: " + _reasons(DOOR_REASONS)
+    )
+    delay = sub.add_parser("delay", help="held back (weather, capacity, customs...)")
+    for verb, p in (("attempt", attempt), ("delay", delay)):
+        p.add_argument("item", metavar="ITEM")
+        p.add_argument(
+            "--reason",
+            required=True,
+            choices=list(REASON_CODES),
+            metavar="CODE",
+            help="why: " + _reasons(list(REASON_CODES)),
+        )
+        p.set_defaults(func=cmd_not_delivered, verb=verb)
+    back = sub.add_parser("return", help="the carrier brought the item back to the delivery office")
+    back.add_argument("item", metavar="ITEM")
+    back.set_defaults(func=cmd_return)
+    for p in (load, deliver, attempt, delay, back):
+        add_where(p)
+        add_json(p)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Each item on the round; exit 1 when any was refused."""
+    refused = 0
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        desk = CarrierDesk(station)
+        for item in args.items:
+            refused += answer(desk.load(item, facility=facility, operator=operator), args.json)
+    return 1 if refused else 0
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Delivered with a signature, or against the recipient's delivery code."""
+    if args.code is not None:
+        with open_station(args) as station:
+            facility, operator = where(args, station)
+            done = CarrierDesk(station).deliver_by_code(
+                args.item, args.code, facility=facility, operator=operator
+            )
+        return answer(done, args.json)
+    if not args.name:
+        return answer(Outcome.refused("--name: the recipient's name as they print it", args.item), args.json)
+    try:
+        signature = load_signature(args.signature)
+    except SignatureRefused as exc:
+        return answer(Outcome.refused(str(exc), args.item), args.json)
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        done = CarrierDesk(station).deliver(
+            args.item,
+            signature,
+            args.name,
+            facility=facility,
+            operator=operator,
+            supervisor=args.supervisor,
+            pin=args.pin,
+            reason=args.reason,
+        )
+    return answer(done, args.json)
+
+
+def cmd_not_delivered(args: argparse.Namespace) -> int:
+    """Attempted or delayed."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        desk = CarrierDesk(station)
+        done = getattr(desk, args.verb)(args.item, args.reason, facility=facility, operator=operator)
+    return answer(done, args.json)
+
+
+def cmd_return(args: argparse.Namespace) -> int:
+    """Back at the delivery office."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        done = CarrierDesk(station).return_to_depot(args.item, facility=facility, operator=operator)
+    return answer(done, args.json)

@@ -1,0 +1,196 @@
+"""What every subcommand needs: the station opened from the arguments, and one way to answer.
+
+A desk's answer is printed as one line, `OK ...` (exit 0) or `REJECT reason` (exit 1), or with
+`--json` as one JSON object; the operator's terminal never gets control characters from stored text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol, TypeAlias
+
+from station.app import Station
+from station.config import load_config
+from station.model import localtime
+from station.network.port import HubPort
+from station.paths import StationPaths
+
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class Answer(Protocol):
+    """What a desk returns: `Outcome`, `Acceptance`, ..."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def line(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (a usage error names the range otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+RECORD_NUMBER = whole_number(1, 2**62)  # a basket's or a case's number: never past SQLite's integers
+
+
+def seconds(high: float) -> Callable[[str], float]:
+    """An argparse type: a number of seconds from 0 to `high` (NaN and infinities refused)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not 0 <= value <= high:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{text} is not between 0 and {high:g} seconds")
+        return value
+
+    return parse
+
+
+def station_paths(args: argparse.Namespace) -> StationPaths:
+    """The paths named by --home / --db (or the environment, or the platform folders)."""
+    return StationPaths.resolve(getattr(args, "home", None), getattr(args, "db", None))
+
+
+def open_station(args: argparse.Namespace, *, read_only: bool = False) -> Station:
+    """The station for this command, with its settings file and database (`read_only` for look-ups)."""
+    paths = station_paths(args)
+    station = Station.at(paths, load_config(paths.config_file), read_only=read_only)
+    # The hub is found here, once, at the command line (--hub, $STATION_HUB, the settings) and handed
+    # down: every command of a station with a hub then agrees that the hub texts its customers.
+    station.config = replace(station.config, hub=hub_dsn(args, station))
+    return station
+
+
+def where(args: argparse.Namespace, station: Station) -> tuple[str, str]:
+    """(facility, operator): the command's --facility / --operator, else the station's settings."""
+    return (
+        getattr(args, "facility", None) or station.config.facility,
+        getattr(args, "operator", None) or station.config.operator,
+    )
+
+
+def add_where(p: argparse.ArgumentParser) -> None:
+    """--facility and --operator, defaulting to the station's settings."""
+    p.add_argument("--facility", help="where this happens (default: the station's facility)")
+    p.add_argument("--operator", help="who does it (default: the station's operator)")
+
+
+def add_json(p: argparse.ArgumentParser) -> None:
+    """--json."""
+    p.add_argument("--json", action="store_true", help="answer with one JSON object")
+
+
+def answer(result: Answer, as_json: bool) -> int:
+    """Print the answer; 0 when done, 1 when refused."""
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(printable(result.line), flush=True)
+    warning = getattr(result, "warning", None)
+    if warning:
+        print(f"warning: {printable(warning)}", file=sys.stderr, flush=True)
+    return 0 if result.ok else 1
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters (escape sequences) shown as \\xNN."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def group(sub: Subcommands, name: str, help: str) -> Subcommands:
+    """The subcommands of `station NAME` (made on first use, so two layers can add actions to one group)."""
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help)
+        parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
+    assert parser._subparsers is not None
+    actions = parser._subparsers._group_actions[0]
+    assert isinstance(actions, argparse._SubParsersAction)
+    return actions
+
+
+# The hub client is a network driver (hardware/hub): the composition root (ui/cli/main.py) installs its
+# factory here, so the commands of this package never import a driver.
+HUB_CONNECTOR: Callable[[str], HubPort] | None = None
+
+
+def hub_dsn(args: argparse.Namespace, station: Station) -> str:
+    """The hub's DSN: --hub, else $STATION_HUB, else `[station] hub`; empty for a station without one."""
+    return str(getattr(args, "hub", None) or os.environ.get("STATION_HUB") or station.config.hub or "")
+
+
+def hub_of(args: argparse.Namespace, station: Station) -> HubPort | None:
+    """The station's hub, or None when it has none (it then works exactly as without a network)."""
+    dsn = hub_dsn(args, station)
+    if not dsn or HUB_CONNECTOR is None:
+        return None
+    return HUB_CONNECTOR(dsn)
+
+
+def add_hub(p: argparse.ArgumentParser) -> None:
+    """--hub DSN."""
+    p.add_argument("--hub", metavar="DSN", help="the hub (default $STATION_HUB or [station] hub)")
+
+
+def add_period(p: argparse.ArgumentParser) -> None:
+    """--from and --to: a local day (YYYY-MM-DD) or an ISO 8601 time with its offset."""
+    p.add_argument("--from", dest="since", metavar="WHEN", help="from this day or time (inclusive)")
+    p.add_argument("--to", dest="until", metavar="WHEN", help="to this day (inclusive) or time (exclusive)")
+
+
+class PeriodError(ValueError):
+    """A --from/--to that is not a day or a time."""
+
+
+def period(args: argparse.Namespace, station: Station) -> tuple[datetime | None, datetime | None]:
+    """(since, until) in UTC from --from/--to; a day means the station's local day, whole."""
+    zone = station.config.time_zone
+
+    def moment(text: str | None, *, end: bool) -> datetime | None:
+        if not text:
+            return None
+        try:
+            if len(text) == 10:
+                day = date.fromisoformat(text)
+                start = datetime.combine(
+                    day + timedelta(days=1) if end else day, time(0), localtime.zone(zone)
+                )
+                return start.astimezone(UTC)
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise PeriodError(
+                f"{text[:40]!r} is not a day (2026-12-01) or a time (2026-12-01T09:00+01:00)"
+            ) from None
+        if value.tzinfo is None:
+            raise PeriodError(f"{text[:40]!r} has no UTC offset (add Z or +01:00)")
+        return value.astimezone(UTC)
+
+    since, until = moment(args.since, end=False), moment(args.until, end=True)
+    if since is not None and until is not None and until <= since:
+        raise PeriodError("--to is before --from")
+    return since, until

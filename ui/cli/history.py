@@ -1,0 +1,107 @@
+"""`station import events FILE`, `station export events FILE` and `station export customs FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from station.desks.customs import CustomsDesk, CustomsExportError
+from station.desks.history import HistoryDesk, HistoryFileError
+from ui.cli.common import (
+    PeriodError,
+    Subcommands,
+    add_json,
+    add_period,
+    group,
+    open_station,
+    period,
+    printable,
+)
+
+
+def register(sub: Subcommands) -> None:
+    """Add `import events` and `export events`."""
+    i = group(sub, "import", "load history from another system")
+    e = i.add_parser("events", help="journal a CSV (or Parquet) of events: item_id,event,time,facility,...")
+    e.add_argument("file", type=Path, metavar="FILE")
+    e.add_argument("--skip-bad", action="store_true", help="import the good rows even when some are bad")
+    add_json(e)
+    e.set_defaults(func=cmd_import)
+    o = group(sub, "export", "write history for another system")
+    x = o.add_parser("events", help="every item's events, in the import's shape (FILE.csv or FILE.parquet)")
+    x.add_argument("file", type=Path, metavar="FILE")
+    add_period(x)
+    x.set_defaults(func=cmd_export)
+    c = o.add_parser(
+        "customs", help="the day's customs declarations of items abroad (ITMATT data), FILE.json or FILE.csv"
+    )
+    c.add_argument("file", type=Path, metavar="FILE")
+    c.add_argument("--date", type=day_argument, help="the local day, YYYY-MM-DD (default: today)")
+    c.set_defaults(func=cmd_export_customs)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0 when every row was good, 1 when some were bad, 2 when the file cannot be read."""
+    with open_station(args) as station:
+        try:
+            report = HistoryDesk(station).import_file(args.file, skip_bad=args.skip_bad)
+        except HistoryFileError as exc:
+            print(printable(f"error: {exc}"), file=sys.stderr)
+            return 2
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "rows": report.rows,
+                    "added": report.added,
+                    "known": report.known,
+                    "bad": report.error_count,
+                    "applied": report.applied,
+                    "errors": [{"row": e.line, "problem": e.problem} for e in report.errors],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0 if report.ok else 1
+    for error in report.errors:
+        print(printable(str(error)), file=sys.stderr)
+    if report.error_count > len(report.errors):
+        print(f"... and {report.error_count - len(report.errors)} more bad rows", file=sys.stderr)
+    print(printable(report.line))
+    return 0 if report.ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Exit 0 with the file written, 2 when it cannot be."""
+    with open_station(args, read_only=True) as station:
+        try:
+            since, until = period(args, station)
+            report = HistoryDesk(station).export_file(args.file, since, until)
+        except (HistoryFileError, PeriodError) as exc:
+            print(printable(f"error: {exc}"), file=sys.stderr)
+            return 2
+    print(printable(report.line))
+    return 0
+
+
+def day_argument(text: str) -> date:
+    """A YYYY-MM-DD day (argparse's error names a bad one)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-12-01") from None
+
+
+def cmd_export_customs(args: argparse.Namespace) -> int:
+    """Exit 0 with the file written, 2 when it cannot be."""
+    with open_station(args, read_only=True) as station:
+        try:
+            report = CustomsDesk(station).export(args.file, args.date)
+        except CustomsExportError as exc:
+            print(printable(f"error: {exc}"), file=sys.stderr)
+            return 2
+    print(printable(report.line))
+    return 0

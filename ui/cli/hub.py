@@ -1,0 +1,204 @@
+"""`station hub init|enrol|alerts|publish|subscribe|notify` (the hub's side) and `station sync`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from hardware.registry import open_gateway
+from hardware.service import ServiceStop
+from hardware.urls import DeviceUrlError
+from hub.admin import DatabaseRefusal, HubError, alerts, enrol, init, publish, subscribe
+from hub.client import PostgresHub
+from hub.notifier import HubNotifier
+from station.desks.sync import SyncDesk
+from station.notify.consent import handle_inbound
+from station.notify.network import NetworkTexts, TakenIn
+from station.notify.worker import SmsWorker, WorkerReport
+from station.paths import write_new_private
+from ui.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
+
+
+def register(sub: Subcommands) -> None:
+    """Add `hub init`, `hub enrol` and `sync`."""
+    h = group(sub, "hub", "the network hub (PostgreSQL)")
+    i = h.add_parser("init", help="create or upgrade the hub schema (idempotent)")
+    i.add_argument("--dsn", required=True, help="an administrator's DSN, e.g. postgresql://admin@hub/post")
+    i.set_defaults(func=cmd_init)
+    e = h.add_parser("enrol", help="a login role for one station; prints what the station needs")
+    e.add_argument("station_id", metavar="STATION_ID")
+    e.add_argument("--dsn", required=True, help="an administrator's DSN")
+    e.add_argument("--pgpass", type=Path, help="write the station's password line to this new file (0600)")
+    e.set_defaults(func=cmd_enrol)
+    p = h.add_parser("publish", help="a regional hub publishes its events (logical replication)")
+    p.add_argument("--dsn", required=True, help="the regional hub's administrator DSN")
+    p.set_defaults(func=cmd_publish)
+    n = h.add_parser("subscribe", help="the national hub subscribes to a regional hub's events")
+    n.add_argument("name", metavar="REGION", help="the region's name, e.g. WEST")
+    n.add_argument("--dsn", required=True, help="the national hub's administrator DSN")
+    n.add_argument("--from", dest="regional", required=True, help="libpq conninfo of the regional hub")
+    n.set_defaults(func=cmd_subscribe)
+    al = h.add_parser("alerts", help="what the hub refused or flagged (tamper, duplicate acceptance)")
+    al.add_argument("--dsn", required=True, help="an administrator's DSN")
+    al.add_argument("--after", type=int, default=0, help="only alerts after this id")
+    al.set_defaults(func=cmd_alerts)
+    t = h.add_parser("notify", help="text the network's customers, once, woken by each push (LISTEN)")
+    t.add_argument("--dsn", required=True, help="the hub's administrator DSN")
+    t.add_argument("--gateway", help="SMS gateway URL (default: the notifier home's setting, log:)")
+    t.add_argument("--once", action="store_true", help="one pass, then exit")
+    t.add_argument("--idle", type=seconds(3600), default=15.0, help="longest wait between passes")
+    t.set_defaults(func=cmd_notify)
+    s = sub.add_parser("sync", help="push this station's waiting journal events to its hub")
+    add_hub(s)
+    s.add_argument("--once", action="store_true", help="one pass: exit 0 when nothing is left waiting")
+    s.add_argument("--interval", type=seconds(3600), default=2.0, help="seconds between passes")
+    s.set_defaults(func=cmd_sync)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Exit 0 with the schema version, 1 when the hub cannot be reached or is newer."""
+    try:
+        before, after = init(args.dsn)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 1
+    print(f"OK hub schema at version {after}" + (f" (was {before})" if before != after else " (up to date)"))
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """One line per alert; exit 1 when there is any (a monitoring check can run it)."""
+    try:
+        found = alerts(args.dsn, args.after)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 2
+    for a in found:
+        where = f" seq {a.seq}" if a.seq is not None else ""
+        item = f" item {a.item_id}" if a.item_id else ""
+        print(printable(f"{a.id}  {a.at}  {a.kind:<20} {a.station_id}{where}{item}: {a.detail}"))
+    if not found:
+        print("no alerts")
+    return 1 if found else 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """The regional publication."""
+    try:
+        made = publish(args.dsn)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 1
+    print("OK publication hub_events " + ("created" if made else "exists"))
+    return 0
+
+
+def cmd_subscribe(args: argparse.Namespace) -> int:
+    """The national subscription to one region."""
+    try:
+        made = subscribe(args.dsn, args.name, args.regional)
+    except (HubError, DatabaseRefusal) as exc:
+        print(printable(f"REJECT {str(exc).strip().splitlines()[0]}"), file=sys.stderr)
+        return 1
+    print(f"OK subscription to {args.name} " + ("created" if made else "exists"))
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    """The station's role made (or its password renewed)."""
+    try:
+        done = enrol(args.dsn, args.station_id)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return 1
+    parts = urlsplit(args.dsn)
+    host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
+    port = str(parts.port or 5432)
+    line = done.pgpass_line(host, port, parts.path.lstrip("/") or "*")
+    print(f"OK station {done.station_id} enrolled as role {done.role}")
+    if args.pgpass:
+        try:
+            write_new_private(args.pgpass, (line + "\n").encode())
+        except FileExistsError:
+            print(printable(f"REJECT {args.pgpass} exists: not overwritten"), file=sys.stderr)
+            return 1
+        sep = "&" if urlsplit(done.dsn).query else "?"
+        print(f'hub = "{done.dsn}{sep}passfile={args.pgpass}"   # in the station\'s [station] settings')
+    else:
+        print(f'hub = "{done.dsn}"   # in the station\'s [station] settings')
+        print(f"password file line (keep it at 0600): {line}")
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    """Run the hub's notifier on its own home (--home: its consent, outbox and sack contents)."""
+    with open_station(args) as notifier:
+        if notifier.config.hub:
+            print(
+                "REJECT the notifier's home names a hub itself: give it a home of its own (--home)",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            gateway = open_gateway(
+                args.gateway or notifier.config.sms_gateway, sms_log=notifier.paths.sms_log
+            )
+        except DeviceUrlError as exc:
+            print(printable(f"REJECT SMS gateway: {exc}"), file=sys.stderr)
+            return 2
+        worker = SmsWorker(
+            notifier.db,
+            gateway,
+            notifier.clock,
+            lambda phone, text: handle_inbound(notifier, phone, text, "smpp"),
+        )
+
+        def said(taken: TakenIn, report: WorkerReport) -> None:
+            if args.once or taken.anything or report.sent or report.failed or report.retried:
+                print(
+                    f"took in {taken.events} events and {taken.follows} follows, queued {taken.queued};"
+                    f" sent {report.sent}, retrying {report.retried}, failed {report.failed}",
+                    flush=True,
+                )
+
+        running = HubNotifier(
+            args.dsn, lambda feed: NetworkTexts(notifier, feed), worker, idle=args.idle, on_pass=said
+        )
+        ServiceStop().install().also(running.stop.set)  # SIGTERM: the pass in hand ends, then exit 0
+        try:
+            running.run(once=args.once)
+        except HubError as exc:
+            print(printable(f"REJECT {exc}"), file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 0
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """One pass (exit 0 when nothing waits, 1 otherwise), or pass after pass until interrupted."""
+    with open_station(args) as station:
+        dsn = hub_dsn(args, station)
+        if not dsn:
+            print("REJECT no hub: give --hub, $STATION_HUB or [station] hub", file=sys.stderr)
+            return 2
+        hub = PostgresHub(dsn)
+        desk = SyncDesk(station, hub)
+        stop = ServiceStop().install()
+        try:
+            while not stop.requested:
+                report = desk.push()
+                print(printable(report.line), flush=True)
+                if args.once:
+                    return 0 if report.waiting == 0 and report.online and not report.refused else 1
+                stop.wait(args.interval)
+            return 0
+        finally:
+            hub.close()
+
+
+def connector(dsn: str) -> PostgresHub:
+    """The factory the composition root installs for the station's commands."""
+    return PostgresHub(dsn)

@@ -1,0 +1,188 @@
+"""`station operator add|list|disable|enable|badge`, `station void` and `station reprint`.
+
+A PIN given as `-` is read from the first line of standard input, so it stays out of the shell's
+history and the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from station.desks.operators import OperatorDesk
+from station.desks.outcome import Outcome
+from station.desks.printing import PrintDesk
+from station.desks.voids import VoidDesk
+from station.ids.scanning import canonical_id
+from station.office.operators import Role
+from station.printing.queue import PrintQueue
+from station.store.db import Database
+from ui.cli.common import Subcommands, add_json, add_where, answer, group, open_station, printable, where
+
+
+def _pin(text: str | None) -> str | None:
+    if text == "-":
+        return sys.stdin.readline().rstrip("\r\n")
+    return text
+
+
+def _admin(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", metavar="ADMIN", help="the admin doing it (needed once the station has operators)")
+    p.add_argument("--by-pin", metavar="PIN", help="the admin's PIN ('-': read it from standard input)")
+
+
+def _supervised(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--supervisor", metavar="NAME", help="the supervisor authorising it")
+    p.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
+
+
+def register(sub: Subcommands) -> None:
+    """Add the operator commands, `void` and `reprint`."""
+    o = group(sub, "operator", "the station's operators, their roles and badges")
+    a = o.add_parser("add", help="a new operator with a role and a PIN (an admin's act)")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--role", required=True, choices=[r.value for r in Role])
+    a.add_argument("--pin", required=True, help="4-12 digits or a passphrase of 8+ characters ('-': stdin)")
+    _admin(a)
+    a.set_defaults(func=cmd_add)
+    ls = o.add_parser("list", help="every operator, their role and state")
+    add_json(ls)
+    ls.set_defaults(func=cmd_list)
+    for verb, helptext in (("disable", "stop an operator signing in"), ("enable", "let them sign in again")):
+        p = o.add_parser(verb, help=helptext)
+        p.add_argument("name", metavar="NAME")
+        _admin(p)
+        p.set_defaults(func=cmd_enable if verb == "enable" else cmd_disable)
+    b = o.add_parser("badge", help="the operator's badge: a Code 128 label (ZPL or PDF)")
+    b.add_argument("name", metavar="NAME")
+    b.add_argument("--out", required=True, type=Path, help="FILE.zpl or FILE.pdf")
+    b.add_argument("--dpi", type=int, default=203, choices=(203, 300, 600))
+    b.set_defaults(func=cmd_badge)
+    v = sub.add_parser("void", help="void a paid piece: postage refunded, label dead (a supervisor's act)")
+    v.add_argument("item", metavar="ITEM")
+    _supervised(v)
+    v.add_argument("--reason", required=True, help="why it is voided")
+    add_where(v)
+    add_json(v)
+    v.set_defaults(func=cmd_void)
+    r = sub.add_parser("reprint", help="print an item's label (or a job) again, marked REPRINT n")
+    r.add_argument("what", metavar="ITEM|JOB", help="a tracking number (its last label) or a job number")
+    _supervised(r)
+    r.add_argument("--reason", default="", help="why (asked with a supervisor)")
+    add_where(r)
+    add_json(r)
+    r.set_defaults(func=cmd_reprint)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Exit 0 with the badge, 1 when refused."""
+    with open_station(args) as station:
+        done = OperatorDesk(station).add(
+            args.name, args.role, _pin(args.pin) or "", args.by, _pin(args.by_pin)
+        )
+    return answer(done, False)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """One line per operator (never a PIN or its hash)."""
+    with open_station(args, read_only=True) as station:
+        found = OperatorDesk(station).listing()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": o.name,
+                        "role": str(o.role),
+                        "badge": o.badge,
+                        "enabled": o.enabled,
+                        "wrong_pins": o.wrong_pins,
+                        "disabled_why": o.disabled_why,
+                    }
+                    for o in found
+                ]
+            )
+        )
+        return 0
+    for o in found:
+        state = "enabled" if o.enabled else f"DISABLED ({o.disabled_why})"
+        print(printable(f"{o.name:<20} {o.role:<11} {o.badge}  {state}"))
+    if not found:
+        print("no operators yet: `station operator add NAME --role admin --pin ...` makes the first")
+    return 0
+
+
+def _set(args: argparse.Namespace, enabled: bool) -> int:
+    with open_station(args) as station:
+        done = OperatorDesk(station).set_enabled(args.name, enabled, args.by, _pin(args.by_pin))
+    return answer(done, False)
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    """Exit 0 when disabled."""
+    return _set(args, False)
+
+
+def cmd_enable(args: argparse.Namespace) -> int:
+    """Exit 0 when enabled again."""
+    return _set(args, True)
+
+
+def cmd_badge(args: argparse.Namespace) -> int:
+    """Write the badge label; exit 1 for an unknown operator or a file type not ZPL or PDF."""
+    fmt = {".zpl": "zpl", ".pdf": "pdf"}.get(args.out.suffix.lower())
+    if fmt is None:
+        print(f"REJECT {args.out.name}: the badge is written as .zpl or .pdf", file=sys.stderr)
+        return 1
+    with open_station(args, read_only=True) as station:
+        made = OperatorDesk(station).badge(args.name, fmt, args.dpi)
+    if isinstance(made, Outcome):
+        return answer(made, False)
+    args.out.write_bytes(made)
+    print(printable(f"OK badge of {args.name} written to {args.out}"))
+    return 0
+
+
+def cmd_void(args: argparse.Namespace) -> int:
+    """Exit 0 when voided, 1 when refused (nothing changed but a wrong PIN's count)."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        done = VoidDesk(station).void(
+            args.item,
+            supervisor=args.supervisor,
+            pin=_pin(args.pin),
+            reason=args.reason,
+            facility=facility,
+            operator=operator,
+        )
+    return answer(done, args.json)
+
+
+def cmd_reprint(args: argparse.Namespace) -> int:
+    """Exit 0 when the reprint is queued, 1 when refused."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        job = _job_of(station.db, args.what)
+        if job is None:
+            return answer(Outcome.refused(f"no label printed here for {args.what}"), args.json)
+        done = PrintDesk(station).reprint(
+            job,
+            facility=facility,
+            operator=operator,
+            supervisor=args.supervisor,
+            pin=_pin(args.pin),
+            reason=args.reason,
+        )
+    return answer(done, args.json)
+
+
+def _job_of(db: Database, what: str) -> int | None:
+    """A job number as given, or the first label job printed for an item."""
+    if what.isdigit() and len(what) < 10:
+        return int(what)
+    item = canonical_id(what)
+    labels = [j for j in PrintQueue(db).jobs() if j.item_id == item and j.reprint_of is None]
+    label_jobs = [j for j in labels if j.description.startswith(("label ", "sack tag "))]
+    return label_jobs[0].id if label_jobs else None

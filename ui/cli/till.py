@@ -1,0 +1,171 @@
+"""`station basket open|show|remove|pay` and `station till report|close`: the counter's money."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from station.desks.basket import BasketDesk, Paid
+from station.desks.outcome import Outcome
+from station.desks.till import TillDesk, report_lines
+from station.model.inputs import parse_cents
+from station.office.till import DayReport
+from station.postage.rates import money
+from ui.cli.common import (
+    RECORD_NUMBER,
+    Subcommands,
+    add_json,
+    add_where,
+    answer,
+    group,
+    open_station,
+    printable,
+    where,
+)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _amount(text: str) -> int:
+    try:
+        return parse_cents(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(sub: Subcommands) -> None:
+    """Add `basket` and `till`."""
+    b = group(sub, "basket", "a customer's visit: pieces, one total, one payment")
+    o = b.add_parser("open", help="a new customer's basket (then `accept --basket N`)")
+    add_where(o)
+    add_json(o)
+    o.set_defaults(func=cmd_open)
+    s = b.add_parser("show", help="the basket's lines and total")
+    s.add_argument("basket", type=RECORD_NUMBER, metavar="N")
+    add_json(s)
+    s.set_defaults(func=cmd_show)
+    r = b.add_parser("remove", help="take a piece out before payment (voided, postage back in the meter)")
+    r.add_argument("basket", type=RECORD_NUMBER, metavar="N")
+    r.add_argument("item", metavar="ITEM")
+    add_where(r)
+    add_json(r)
+    r.set_defaults(func=cmd_remove)
+    p = b.add_parser("pay", help="take the payment: cash (tendered) or card (the terminal's reference)")
+    p.add_argument("basket", type=RECORD_NUMBER, metavar="N")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument(
+        "--cash", type=_amount, metavar="AMOUNT", help="what the customer handed over, e.g. 50.00"
+    )
+    how.add_argument("--card", metavar="REF", help="the card terminal's reference (never the card number)")
+    add_where(p)
+    add_json(p)
+    p.set_defaults(func=cmd_pay)
+    t = group(sub, "till", "the counter's day: added up, reconciled, closed")
+    for verb in ("report", "close"):
+        c = t.add_parser(verb, help="the day as it stands" if verb == "report" else "close the day")
+        c.add_argument("--date", type=_day, help="YYYY-MM-DD (default: today)")
+        c.add_argument("--counted-cash", type=_amount, metavar="AMOUNT", help="the cash in the drawer")
+        c.add_argument("--pdf", type=Path, help="also write the report as a PDF")
+        add_where(c)
+        add_json(c)
+        c.set_defaults(func=cmd_close if verb == "close" else cmd_report)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Exit 0 with the basket number."""
+    with open_station(args) as station:
+        _facility, operator = where(args, station)
+        return answer(BasketDesk(station).open(operator), args.json)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """The lines, the total, the state."""
+    with open_station(args, read_only=True) as station:
+        basket = BasketDesk(station).get(args.basket)
+    if basket is None:
+        return answer(Outcome.refused(f"no basket {args.basket}"), args.json)
+    if args.json:
+        lines = [
+            {"item": x.item_id, "service": x.service, "cents": x.cents, "removed": x.removed}
+            for x in basket.lines
+        ]
+        print(
+            json.dumps(
+                {
+                    "basket": basket.id,
+                    "state": str(basket.state),
+                    "total_cents": basket.total_cents,
+                    "lines": lines,
+                }
+            )
+        )
+        return 0
+    print(f"basket {basket.id} ({basket.state}), {basket.operator}")
+    for line in basket.lines:
+        gone = "  (taken out)" if line.removed else ""
+        print(printable(f"  {line.item_id:<22} {line.service:<18} {money(line.cents):>9}{gone}"))
+    print(f"  TOTAL {money(basket.total_cents)}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Exit 0 when taken out and voided."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        return answer(
+            BasketDesk(station).remove(args.basket, args.item, facility=facility, operator=operator),
+            args.json,
+        )
+
+
+def cmd_pay(args: argparse.Namespace) -> int:
+    """Exit 0 when paid (the change to give is printed), 1 when refused."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        desk = BasketDesk(station)
+        done: Paid | Outcome = (
+            desk.pay_cash(args.basket, args.cash, facility=facility, operator=operator)
+            if args.cash is not None
+            else desk.pay_card(args.basket, args.card, facility=facility, operator=operator)
+        )
+    return answer(done, args.json)
+
+
+def _show(report: DayReport | Outcome, args: argparse.Namespace, desk: TillDesk) -> int:
+    if isinstance(report, Outcome):
+        return answer(report, args.json)
+    if args.pdf:
+        args.pdf.write_bytes(desk.pdf(report))
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        for line in report_lines(report):
+            print(printable(line))
+    return 0 if report.reconciled else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The day as it stands; exit 1 when it does not reconcile."""
+    with open_station(args, read_only=True) as station:
+        desk = TillDesk(station)
+        return _show(desk.report(args.date, args.counted_cash), args, desk)
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    """Close the day; exit 0 when closed and reconciled, 1 when refused or not reconciled."""
+    with open_station(args) as station:
+        desk = TillDesk(station)
+        _facility, operator = where(args, station)
+        done = desk.close(args.date, args.counted_cash, operator)
+        code = _show(done, args, desk)
+    if isinstance(done, DayReport) and not args.json:
+        print(f"till of {done.day} closed", file=sys.stderr)
+    return code
