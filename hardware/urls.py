@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from station.errors import Refused
+
 SUFFIXES = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "ETX": b"\x03", "TAB": b"\t", "NONE": b""}
 BAUD_RATES = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
 _NUMERIC = (
@@ -37,7 +39,7 @@ _NUMERIC = (
 )
 
 
-class DeviceUrlError(ValueError):
+class DeviceUrlError(Refused):
     """A device URL the station cannot use; the message names the wrong part."""
 
 

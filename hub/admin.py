@@ -10,11 +10,12 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from hub.schema import LATEST, MIGRATIONS
+from station.errors import Fault, Unreachable
 
 STATION_ID = re.compile(r"^[A-Za-z0-9]{2,12}$")
 
 
-class HubError(RuntimeError):
+class HubError(Fault):
     """The hub cannot be used as asked; the message says why in one line."""
 
 
@@ -23,12 +24,16 @@ class HubError(RuntimeError):
 DatabaseRefusal = psycopg.Error
 
 
+class HubUnreachable(HubError, Unreachable):
+    """The hub's server did not answer (exit 3: try again)."""
+
+
 def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
     """A connection, or HubError naming why not (no traceback for an unreachable hub)."""
     try:
         return psycopg.connect(dsn, connect_timeout=5, **kwargs)  # type: ignore[arg-type]
     except psycopg.OperationalError as exc:
-        raise HubError(f"hub unreachable: {str(exc).strip().splitlines()[-1]}") from None
+        raise HubUnreachable(f"hub unreachable: {str(exc).strip().splitlines()[-1]}") from None
 
 
 def init(admin_dsn: str) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import tomli_w
 
+from station.errors import Fault
 from station.model.localtime import TimeZoneError, zone
 from station.model.sdr import SdrRates
 from station.paths import replace_file
@@ -80,7 +81,7 @@ class StationConfig:
         return out
 
 
-class ConfigError(ValueError):
+class ConfigError(Fault, ValueError):
     """The settings file cannot be used; the message names the file and the bad key."""
 
 

@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from station.errors import Fault
 from station.store.db import Database, split_sql
 
 log = logging.getLogger(__name__)
 
 
-class SchemaError(RuntimeError):
+class SchemaError(Fault):
     """The database's schema cannot be used by this version of the station."""
 
 

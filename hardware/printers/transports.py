@@ -26,6 +26,7 @@ from hardware.printers.zebra_status import (
     parse_host_status,
 )
 from hardware.urls import DeviceUrl, UrlForm
+from station.errors import Unreachable
 
 if TYPE_CHECKING:
     from hardware.registry import DriverContext
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 SUFFIX = {"zpl": ".zpl", "zpl-raster": ".zpl", "pdf": ".pdf", "png": ".png", "escpos": ".bin"}
 
 
-class PrinterNotReady(Exception):
+class PrinterNotReady(Unreachable):
     """The printer is offline or needs the operator (paper, head, pause), and no byte of the job went out:
     the job stays queued and is sent when the printer is back."""
 

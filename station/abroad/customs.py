@@ -23,6 +23,7 @@ from typing import Any
 
 import pycountry
 
+from station.errors import Refused
 from station.ids.countries import ISO_3166_ALPHA2
 from station.model.sdr import SdrRates
 
@@ -92,7 +93,7 @@ VAGUE_WORDS = frozenset(
 )
 
 
-class DeclarationRefused(ValueError):
+class DeclarationRefused(Refused):
     """The declaration cannot be used; `problems` names each reason (with its line number)."""
 
     def __init__(self, problems: list[str]) -> None:

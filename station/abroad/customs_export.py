@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from station.errors import Refused
 from station.insight import history
 from station.model.localtime import local
 from station.model.rows import Row
@@ -60,7 +61,7 @@ ITEM_FIELDS = (
 )
 
 
-class CustomsExportError(ValueError):
+class CustomsExportError(Refused):
     """The export cannot be written (the message names the file and why)."""
 
 

@@ -29,6 +29,7 @@ from station.abroad.customs import (
 )
 from station.abroad.forms import CustomsFormData, customs_forms
 from station.config import StationConfig
+from station.errors import Refused
 from station.ids.countries import latin_name
 from station.labels.model import Label
 from station.labels.scripts import missing_glyphs
@@ -36,7 +37,7 @@ from station.model.sdr import SdrRates
 from station.postage.international import InternationalTable, Product
 
 
-class AbroadRefused(ValueError):
+class AbroadRefused(Refused):
     """The item cannot go abroad as entered; the message names every reason."""
 
 

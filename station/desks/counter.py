@@ -22,6 +22,7 @@ from station.app import Station
 from station.desks.abroad import AbroadPlan, AbroadRefused, CustomsPapers, plan, unprintable
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
+from station.errors import Refused
 from station.ids import InvalidId
 from station.ids.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
 from station.items import containers, recipients
@@ -54,7 +55,7 @@ from station.printing.queue import PrintQueue
 from station.store.serials import SerialSpaceExhausted
 
 
-class AcceptanceError(ValueError):
+class AcceptanceError(Refused):
     """The piece cannot be accepted; nothing was charged or recorded."""
 
 

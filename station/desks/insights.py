@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from station.app import Station
+from station.errors import Refused
 from station.insight import estimates, history, inventory, kpi_charts, kpis, rounds, staffing
 from station.insight.estimates import TransitModel, local_day
 from station.insight.history import RowSource, Timeline
@@ -23,7 +24,7 @@ from station.model.localtime import zone
 from station.model.rows import Row
 
 
-class InsightsError(ValueError):
+class InsightsError(Refused):
     """A report that cannot be made or written; one line for the operator."""
 
 

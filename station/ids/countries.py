@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pycountry
 
+from station.errors import Refused
+
 ISO_3166_ALPHA2: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
 
 
-class UnknownCountry(ValueError):
+class UnknownCountry(Refused):
     """Not an ISO 3166-1 alpha-2 code; the message names it."""
 
 

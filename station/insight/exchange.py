@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from station.errors import Refused
 from station.ids.scanning import Identified, classify
 from station.insight import history
 from station.insight.eta import TRANSIT_DAYS
@@ -71,7 +72,7 @@ _STATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,39}")
 _ZIP = re.compile(r"\d{5}(-?\d{4})?")
 
 
-class HistoryFileError(ValueError):
+class HistoryFileError(Refused):
     """The file cannot be read at all (not UTF-8, no header, a missing column); one line for the operator."""
 
 

@@ -22,6 +22,7 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from station.errors import Refused
 from station.paths import write_new_private
 
 Point = tuple[float, float]
@@ -30,7 +31,7 @@ MIN_BOX = (60, 20)  # a signature is wider than this box
 MIN_POINTS = 12
 
 
-class SignatureRefused(ValueError):
+class SignatureRefused(Refused):
     """The pad does not hold a usable signature; the message tells the carrier why."""
 
 

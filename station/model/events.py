@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from station.errors import Refused
 from station.model.states import ItemStatus, SackState
 
 
@@ -217,7 +218,7 @@ REASON_CODES: dict[str, str] = {
 }
 
 
-class EventError(ValueError):
+class EventError(Refused):
     """An event that must not be recorded; the message is for the operator."""
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from station.errors import Refused
 
-class TimeZoneError(ValueError):
+
+class TimeZoneError(Refused):
     """`time_zone` names no zone this machine knows."""
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
+from station.errors import Unreachable
 from station.model.events import Event
 from station.model.rows import Row
 
@@ -25,7 +26,7 @@ class NetworkFollow:
     requested_at: str
 
 
-class HubUnavailable(Exception):
+class HubUnavailable(Unreachable):
     """The hub cannot be reached now (the station carries on; the events wait)."""
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from station.errors import Unreachable
 
-class GatewayError(Exception):
+
+class GatewayError(Unreachable):
     """A send that failed; `temporary` failures are retried with backoff, others fail the message.
 
     `maybe_sent`: the gateway may have taken the message (it went out, no answer came back). A gateway

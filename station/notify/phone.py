@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import phonenumbers
 
+from station.errors import Refused
 
-class InvalidPhone(ValueError):
+
+class InvalidPhone(Refused):
     """A number that cannot receive texts; the message says why."""
 
 

@@ -20,6 +20,8 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from station.errors import Refused
+
 SCHEMA_V7 = """
 CREATE TABLE IF NOT EXISTS operators (
     name         TEXT PRIMARY KEY,
@@ -68,7 +70,7 @@ ROLE_FACTS: dict[Role, RoleFacts] = {
 }
 
 
-class OperatorError(ValueError):
+class OperatorError(Refused):
     """An operator command refused; the message is for the person at the station."""
 
 

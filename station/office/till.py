@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from station.errors import Refused
 from station.model.localtime import zone
 from station.office import baskets
 from station.postage.meter import LogLine, Registers, log_lines
@@ -28,7 +29,7 @@ CREATE TABLE IF NOT EXISTS till_days (
 """
 
 
-class DayClosed(ValueError):
+class DayClosed(Refused):
     """A transaction dated a day whose till is closed."""
 
 

@@ -25,6 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from station.errors import Refused
 from station.store.db import Database
 
 PREFIX = "PSI1"
@@ -48,7 +49,7 @@ CREATE TABLE IF NOT EXISTS indicia_seen (
 """
 
 
-class IndiciaError(ValueError):
+class IndiciaError(Refused):
     """A payload that cannot be read or verified; the message names the check that failed."""
 
 

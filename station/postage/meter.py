@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from station.errors import Fault
 from station.model.clock import utc_now
 from station.postage.rates import money
 from station.store.db import Database
@@ -74,7 +75,7 @@ def log_lines(conn: sqlite3.Connection, meter_id: str) -> list[LogLine]:
     return [LogLine(str(r[0]), int(r[1]), r[2], int(r[3]), int(r[4]), r[5]) for r in rows]
 
 
-class MeterError(RuntimeError):
+class MeterError(Fault):
     """A meter operation refused; the message is for the clerk."""
 
 

@@ -14,13 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from station.errors import Refused
 from station.resources import asset
 
 ASSETS = asset("rates")
 MAX_SIDE_MM = 10_000
 
 
-class RateError(ValueError):
+class RateError(Refused):
     """A quote that cannot be given; the message is for the clerk."""
 
 

@@ -9,12 +9,13 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
+from station.errors import Fault
 from station.resources import asset
 
 LANGUAGES = ("zpl", "zpl-raster", "escpos", "pdf", "png")
 
 
-class ProfileError(ValueError):
+class ProfileError(Fault, ValueError):
     """An unknown profile, or a profile file that is wrong; the message names which."""
 
 

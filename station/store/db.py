@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from station.errors import Fault
 
-class JournalDamaged(RuntimeError):
+
+class JournalDamaged(Fault):
     """The database file fails SQLite's own check: the station will not write to it."""
 
 

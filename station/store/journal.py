@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from station.errors import Refused
 from station.model.clock import utc_now
 from station.model.events import Event, EventKind, StoredEvent
 from station.store.checkpoints import EVERY, Checkpoint, CheckpointLog, CheckpointProblem
@@ -102,7 +103,7 @@ def event_row(
 AppendHook = Callable[[sqlite3.Connection, StoredEvent], None]
 
 
-class JournalConflict(ValueError):
+class JournalConflict(Refused):
     """An event id that is already journalled with different content."""
 
 

@@ -7,6 +7,7 @@ that returns the numbers, so a crash either hands out nothing or records what it
 
 from __future__ import annotations
 
+from station.errors import Fault
 from station.ids.s10 import S10
 from station.ids.sscc import Sscc
 from station.store.db import Database
@@ -23,7 +24,7 @@ CREATE TABLE IF NOT EXISTS sscc_serials (station_id TEXT PRIMARY KEY, next_seria
 """
 
 
-class SerialSpaceExhausted(RuntimeError):
+class SerialSpaceExhausted(Fault):
     """The station's block of S10 serials for this service and country is used up."""
 
 

@@ -105,4 +105,4 @@ def test_station_decode_reads_images_and_video_frames(tmp_path: Path, clip: Path
     assert all({"file", "frame", "symbology", "text"} <= set(r) for r in rows)
     assert station(str(tmp_path / "blank.png")).returncode == 1
     missing = station(str(tmp_path / "nope.png"))
-    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert missing.returncode == 1 and "no such file" in missing.stderr

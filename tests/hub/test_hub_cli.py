@@ -130,7 +130,7 @@ def test_the_hub_notifier_texts_what_a_counter_took_and_a_station_texts_nobody(
     outbox = station(a, "sms", "outbox", "--json")
     assert (outbox.returncode, outbox.stdout.strip()) == (0, "[]")  # the office texted nobody
     wrong = station(a, "hub", "notify", "--dsn", hub.admin_dsn, "--once")  # a station's home, not the hub's
-    assert wrong.returncode == 2 and wrong.stderr.startswith("REJECT the notifier's home names a hub")
+    assert wrong.returncode == 1 and wrong.stderr.startswith("REJECT the notifier's home names a hub")
     gone = station(home, "hub", "notify", "--dsn", "postgresql://nobody@/nowhere?host=/nonexistent", "--once")
     assert (
         gone.returncode == 1

@@ -67,6 +67,6 @@ def test_a_dead_hub_is_one_line_and_exit_2(tmp_path: Path) -> None:
             timeout=120,
             check=False,
         )
-        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert done.returncode == 3, (command, done.stdout, done.stderr)  # a service did not answer
         assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "Traceback" not in done.stderr

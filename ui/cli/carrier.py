@@ -7,6 +7,7 @@ from pathlib import Path
 
 from station.desks.carrier import DOOR_REASONS, CarrierDesk
 from station.desks.outcome import Outcome
+from station.errors import ExitCode
 from station.items.delivery import SignatureRefused, load_signature
 from station.model.events import REASON_CODES
 from ui.cli.common import Subcommands, add_json, add_where, answer, open_station, where
@@ -61,7 +62,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         desk = CarrierDesk(station)
         for item in args.items:
             refused += answer(desk.load(item, facility=facility, operator=operator), args.json)
-    return 1 if refused else 0
+    return ExitCode.REFUSED if refused else ExitCode.DONE
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:

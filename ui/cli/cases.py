@@ -7,6 +7,7 @@ import json
 
 from station.desks.cases import CaseDesk
 from station.desks.outcome import Outcome
+from station.errors import ExitCode
 from station.office.cases import CaseKind
 from ui.cli.common import (
     RECORD_NUMBER,
@@ -85,13 +86,13 @@ def cmd_list(args: argparse.Namespace) -> int:
                 ]
             )
         )
-        return 0
+        return ExitCode.DONE
     for c in found:
         late = "  OVERDUE" if c.overdue(now) else ""
         print(printable(f"{c.id:>5}  {c.item_id:<22} {c.kind:<19} {c.state:<9} due {c.due_at[:16]}{late}"))
     if not found:
         print("no cases")
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -102,7 +103,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return answer(made, args.json)
     if args.json:
         print(json.dumps(made.to_json(), ensure_ascii=False))
-        return 0
+        return ExitCode.DONE
     c = made.case
     print(printable(f"case {c.id}: {c.item_id}  {c.kind}  {c.state}  due {c.due_at[:16]}"))
     for n in c.notes:
@@ -116,7 +117,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"proof of delivery: {made.proof_of_delivery or 'none'}")
     for text in made.texts:
         print(printable(f"  text {text['template']} ({text['state']}): {text['body']}"))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_note(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeAlias
 
 from station.app import Station
 from station.config import load_config
+from station.errors import ExitCode, Refused
 from station.model import localtime
 from station.network.port import HubPort
 from station.paths import StationPaths
@@ -112,7 +113,7 @@ def answer(result: Answer, as_json: bool) -> int:
     warning = getattr(result, "warning", None)
     if warning:
         print(f"warning: {printable(warning)}", file=sys.stderr, flush=True)
-    return 0 if result.ok else 1
+    return ExitCode.DONE if result.ok else ExitCode.REFUSED
 
 
 def printable(text: str) -> str:
@@ -134,11 +135,6 @@ def group(sub: Subcommands, name: str, help: str) -> Subcommands:
     return actions
 
 
-# The hub client is a network driver (hardware/hub): the composition root (ui/cli/main.py) installs its
-# factory here, so the commands of this package never import a driver.
-HUB_CONNECTOR: Callable[[str], HubPort] | None = None
-
-
 def hub_dsn(args: argparse.Namespace, station: Station) -> str:
     """The hub's DSN: --hub, else $STATION_HUB, else `[station] hub`; empty for a station without one."""
     return str(getattr(args, "hub", None) or os.environ.get("STATION_HUB") or station.config.hub or "")
@@ -147,9 +143,11 @@ def hub_dsn(args: argparse.Namespace, station: Station) -> str:
 def hub_of(args: argparse.Namespace, station: Station) -> HubPort | None:
     """The station's hub, or None when it has none (it then works exactly as without a network)."""
     dsn = hub_dsn(args, station)
-    if not dsn or HUB_CONNECTOR is None:
+    if not dsn:
         return None
-    return HUB_CONNECTOR(dsn)
+    from hub.client import PostgresHub  # psycopg loads only for a station that has a hub
+
+    return PostgresHub(dsn)
 
 
 def add_hub(p: argparse.ArgumentParser) -> None:
@@ -163,8 +161,10 @@ def add_period(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="until", metavar="WHEN", help="to this day (inclusive) or time (exclusive)")
 
 
-class PeriodError(ValueError):
-    """A --from/--to that is not a day or a time."""
+class PeriodError(Refused):
+    """A --from/--to that is not a day or a time (the command line is wrong: a usage error)."""
+
+    exit_code = ExitCode.USAGE
 
 
 def period(args: argparse.Namespace, station: Station) -> tuple[datetime | None, datetime | None]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from station.abroad.addresses import Address
 from station.desks.counter import Abroad, Acceptance, CounterDesk, Piece, price
 from station.desks.postage_checks import record_alert, verify_indicia
+from station.errors import ExitCode
 from station.labels.render import FORMATS
 from station.model.inputs import address_lines, parse_cents, parse_weight_g
 from station.postage.indicia import MeterKeyError, MeterKeys
@@ -193,7 +194,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         quote = price(_piece(args), date.today())
     except (RateError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     to = args.to_country.upper() if args.to_country else args.to_zip
     area = "price group" if args.to_country else "zone"
     zone = f", {area} {quote.zone}" if quote.zone else ""
@@ -202,7 +203,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         print(f"  {line.label:<58} {money(line.cents):>9}")
     print(f"  {'TOTAL':<58} {money(quote.total_cents):>9}")
     print(f"  (prices of {quote.table_effective.isoformat()})")
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_meter_init(args: argparse.Namespace) -> int:
@@ -219,7 +220,7 @@ def cmd_meter_status(args: argparse.Namespace) -> int:
             meter = desk.meter()
         except MeterKeyError as exc:
             print(f"meter {station.config.meter_id}: {exc}")
-            return 1
+            return ExitCode.REFUSED
         r, problem = meter.registers(), meter.check()
     print(f"meter {r.meter_id}{' LOCKED: ' + r.locked if r.locked else ''}")
     print(f"  descending (funds available) {money(r.descending):>12}")
@@ -230,7 +231,7 @@ def cmd_meter_status(args: argparse.Namespace) -> int:
     print(f"  seal (MAC)                   {'OK' if problem is None else 'FAILED':>12}")
     if problem:
         print(f"  ! {problem}")
-    return 0 if problem is None and not r.locked else 1
+    return ExitCode.DONE if problem is None and not r.locked else ExitCode.REFUSED
 
 
 def cmd_meter_credit(args: argparse.Namespace) -> int:
@@ -239,7 +240,7 @@ def cmd_meter_credit(args: argparse.Namespace) -> int:
         cents = parse_cents(args.amount)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     with open_station(args) as station:
         facility, operator = where(args, station)
         done = CounterDesk(station).credit(
@@ -255,7 +256,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             weight = parse_weight_g(args.weight) if args.weight else None
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
+            return ExitCode.USAGE
         report = verify_indicia(
             station,
             args.payload,
@@ -274,10 +275,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"rate {f.category}  from {f.origin_zip}  to {f.destination_zip}  tracking {f.tracking}")
     if report.genuine:
         print("indicia GENUINE")
-        return 0
+        return ExitCode.DONE
     for problem in report.problems:
         print(f"REJECTED: {problem}")
-    return 1
+    return ExitCode.REFUSED
 
 
 def _writable(name: str | None) -> str | None:
@@ -300,12 +301,12 @@ def cmd_accept(args: argparse.Namespace) -> int:
         piece = _piece(args)
     except (RateError, ValueError) as exc:
         print(f"REFUSED: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     for name in (args.out, args.receipt, args.certificate):
         problem = _writable(name)
         if problem:
             print(f"REFUSED: {problem}; nothing was charged", file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
 
     def deliver(done: Acceptance) -> None:  # written before the acceptance commits: all or nothing
         Path(args.out).write_bytes(done.label_bytes)
@@ -336,16 +337,16 @@ def cmd_accept(args: argparse.Namespace) -> int:
         print(f"REFUSED: {printable(done.reason or 'refused')}", file=sys.stderr)
         if args.json:
             print(json.dumps(done.to_json(), ensure_ascii=False))
-        return 1
+        return ExitCode.REFUSED
     if args.json:
         print(json.dumps(done.to_json(), ensure_ascii=False))
-        return 0
+        return ExitCode.DONE
     print(done.line)
     print(f"label: {args.out} ({done.label_format}); print job {done.print_job} queued")
     if done.sms is not None:
         pending = " (the customer is asked to reply YES)" if done.sms == "pending" else ""
         print(f"SMS updates to {piece_phone(args.phone)}: {done.sms}{pending}")
-    return 0
+    return ExitCode.DONE
 
 
 def piece_phone(text: str) -> str:

@@ -9,6 +9,7 @@ import time
 from station.demo.day import fill_demo_day
 from station.demo.history import fill_history
 from station.desks.estimates import EstimatesDesk
+from station.errors import ExitCode
 from ui.cli.common import open_station, printable, whole_number
 
 
@@ -46,7 +47,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Write the day and say what to look at."""
     if args.items < 1:
         print("error: --items must be at least 1", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     started = time.perf_counter()
     if args.days:
         return _history(args, started)
@@ -62,7 +63,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("try: station track " + summary.sample_ids[0])
     for item in summary.sample_ids[1:]:
         print("     station track " + item)
-    return 0
+    return ExitCode.DONE
 
 
 def _history(args: argparse.Namespace, started: float) -> int:

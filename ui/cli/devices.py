@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from station.errors import ExitCode
 from ui.cli.common import printable
 
 VIDEO_SUFFIXES = {".avi", ".mp4", ".mkv", ".mov", ".webm", ".mjpg", ".mjpeg"}
@@ -121,5 +122,5 @@ def cmd_decode(args: argparse.Namespace) -> int:
         if not rows:
             print("no barcodes found", file=sys.stderr)
     if unreadable:
-        return 2
-    return 0 if rows else 1
+        return ExitCode.REFUSED
+    return ExitCode.DONE if rows else ExitCode.REFUSED

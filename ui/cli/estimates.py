@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from station.desks.estimates import EstimatesDesk
-from station.network.port import HubUnavailable
+from station.errors import ExitCode
 from ui.cli.common import Subcommands, add_hub, add_json, answer, group, hub_of, open_station, printable
 
 
@@ -38,23 +37,15 @@ def register(sub: Subcommands) -> None:
 def cmd_learn(args: argparse.Namespace) -> int:
     """Exit 0."""
     with open_station(args) as station:
-        try:
-            return answer(EstimatesDesk(station, hub_of(args, station)).learn(), args.json)
-        except HubUnavailable as exc:
-            print(printable(f"error: {exc}"), file=sys.stderr)
-            return 2
+        return answer(EstimatesDesk(station, hub_of(args, station)).learn(), args.json)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Exit 0 with the figures, 1 when there is nothing to test on."""
     with open_station(args, read_only=True) as station:
-        try:
-            found = EstimatesDesk(station, hub_of(args, station)).backtest(args.split)
-        except HubUnavailable as exc:
-            print(printable(f"error: {exc}"), file=sys.stderr)
-            return 2
+        found = EstimatesDesk(station, hub_of(args, station)).backtest(args.split)
     if args.json:
         print(json.dumps(found.to_json()))
     else:
         print(printable(found.line))
-    return 0 if found.test_items else 1
+    return ExitCode.DONE if found.test_items else ExitCode.REFUSED

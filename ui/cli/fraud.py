@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from station.desks.fraud import FraudDesk
-from station.network.port import HubUnavailable
+from station.errors import ExitCode
 from ui.cli.common import (
     Subcommands,
     add_hub,
@@ -55,11 +54,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     """One line per alert and a count; exit 1 when there is any (a monitoring check can run it)."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        try:
-            report = FraudDesk(station, hub_of(args, station)).scan(facility=facility, operator=operator)
-        except HubUnavailable as exc:
-            print(printable(f"error: {exc}"), file=sys.stderr)
-            return 2
+        report = FraudDesk(station, hub_of(args, station)).scan(facility=facility, operator=operator)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -70,7 +65,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 )
             )
         print(report.line)
-    return 1 if report.findings else 0
+    return ExitCode.REFUSED if report.findings else ExitCode.DONE
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -92,7 +87,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 ]
             )
         )
-        return 0
+        return ExitCode.DONE
     for rule, values in found:
         when = "at scan" if rule.check is None else "batch"
         shown = ", ".join(f"{k}={v:g}" for k, v in values.items())
@@ -102,7 +97,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 + (f" [{shown}]" if shown else "")
             )
         )
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
@@ -120,7 +115,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                 )
             )
         print(f"{sum(a.state != 'resolved' for a in found)} open alerts")
-    return 1 if any(a.state != "resolved" for a in found) else 0
+    return ExitCode.REFUSED if any(a.state != "resolved" for a in found) else ExitCode.DONE
 
 
 def cmd_review(args: argparse.Namespace) -> int:

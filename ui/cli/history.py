@@ -10,6 +10,7 @@ from pathlib import Path
 
 from station.desks.customs import CustomsDesk, CustomsExportError
 from station.desks.history import HistoryDesk, HistoryFileError
+from station.errors import ExitCode
 from ui.cli.common import (
     PeriodError,
     Subcommands,
@@ -50,7 +51,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = HistoryDesk(station).import_file(args.file, skip_bad=args.skip_bad)
         except HistoryFileError as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
-            return 2
+            return exc.exit_code
     if args.json:
         print(
             json.dumps(
@@ -65,26 +66,26 @@ def cmd_import(args: argparse.Namespace) -> int:
                 ensure_ascii=False,
             )
         )
-        return 0 if report.ok else 1
+        return ExitCode.DONE if report.ok else ExitCode.REFUSED
     for error in report.errors:
         print(printable(str(error)), file=sys.stderr)
     if report.error_count > len(report.errors):
         print(f"... and {report.error_count - len(report.errors)} more bad rows", file=sys.stderr)
     print(printable(report.line))
-    return 0 if report.ok else 1
+    return ExitCode.DONE if report.ok else ExitCode.REFUSED
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Exit 0 with the file written, 2 when it cannot be."""
+    """Exit 0 with the file written, 1 when it cannot be."""
     with open_station(args, read_only=True) as station:
         try:
             since, until = period(args, station)
             report = HistoryDesk(station).export_file(args.file, since, until)
         except (HistoryFileError, PeriodError) as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
-            return 2
+            return exc.exit_code
     print(printable(report.line))
-    return 0
+    return ExitCode.DONE
 
 
 def day_argument(text: str) -> date:
@@ -96,12 +97,12 @@ def day_argument(text: str) -> date:
 
 
 def cmd_export_customs(args: argparse.Namespace) -> int:
-    """Exit 0 with the file written, 2 when it cannot be."""
+    """Exit 0 with the file written, 1 when it cannot be."""
     with open_station(args, read_only=True) as station:
         try:
             report = CustomsDesk(station).export(args.file, args.date)
         except CustomsExportError as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
-            return 2
+            return exc.exit_code
     print(printable(report.line))
-    return 0
+    return ExitCode.DONE

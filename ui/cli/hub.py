@@ -14,6 +14,7 @@ from hub.admin import DatabaseRefusal, HubError, alerts, enrol, init, publish, s
 from hub.client import PostgresHub
 from hub.notifier import HubNotifier
 from station.desks.sync import SyncDesk
+from station.errors import ExitCode
 from station.notify.consent import handle_inbound
 from station.notify.network import NetworkTexts, TakenIn
 from station.notify.worker import SmsWorker, WorkerReport
@@ -63,9 +64,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         before, after = init(args.dsn)
     except HubError as exc:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     print(f"OK hub schema at version {after}" + (f" (was {before})" if before != after else " (up to date)"))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
@@ -74,14 +75,14 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         found = alerts(args.dsn, args.after)
     except HubError as exc:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
-        return 2
+        return exc.exit_code
     for a in found:
         where = f" seq {a.seq}" if a.seq is not None else ""
         item = f" item {a.item_id}" if a.item_id else ""
         print(printable(f"{a.id}  {a.at}  {a.kind:<20} {a.station_id}{where}{item}: {a.detail}"))
     if not found:
         print("no alerts")
-    return 1 if found else 0
+    return ExitCode.REFUSED if found else ExitCode.DONE
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -90,9 +91,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
         made = publish(args.dsn)
     except HubError as exc:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     print("OK publication hub_events " + ("created" if made else "exists"))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_subscribe(args: argparse.Namespace) -> int:
@@ -101,9 +102,9 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
         made = subscribe(args.dsn, args.name, args.regional)
     except (HubError, DatabaseRefusal) as exc:
         print(printable(f"REJECT {str(exc).strip().splitlines()[0]}"), file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     print(f"OK subscription to {args.name} " + ("created" if made else "exists"))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
@@ -112,7 +113,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         done = enrol(args.dsn, args.station_id)
     except HubError as exc:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     parts = urlsplit(args.dsn)
     host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
     port = str(parts.port or 5432)
@@ -123,13 +124,13 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             write_new_private(args.pgpass, (line + "\n").encode())
         except FileExistsError:
             print(printable(f"REJECT {args.pgpass} exists: not overwritten"), file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
         sep = "&" if urlsplit(done.dsn).query else "?"
         print(f'hub = "{done.dsn}{sep}passfile={args.pgpass}"   # in the station\'s [station] settings')
     else:
         print(f'hub = "{done.dsn}"   # in the station\'s [station] settings')
         print(f"password file line (keep it at 0600): {line}")
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
@@ -140,14 +141,14 @@ def cmd_notify(args: argparse.Namespace) -> int:
                 "REJECT the notifier's home names a hub itself: give it a home of its own (--home)",
                 file=sys.stderr,
             )
-            return 2
+            return ExitCode.REFUSED
         try:
             gateway = open_gateway(
                 args.gateway or notifier.config.sms_gateway, sms_log=notifier.paths.sms_log
             )
         except DeviceUrlError as exc:
             print(printable(f"REJECT SMS gateway: {exc}"), file=sys.stderr)
-            return 2
+            return ExitCode.REFUSED
         worker = SmsWorker(
             notifier.db,
             gateway,
@@ -171,10 +172,10 @@ def cmd_notify(args: argparse.Namespace) -> int:
             running.run(once=args.once)
         except HubError as exc:
             print(printable(f"REJECT {exc}"), file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
         except KeyboardInterrupt:
-            return 0
-    return 0
+            return ExitCode.DONE
+    return ExitCode.DONE
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -183,7 +184,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         dsn = hub_dsn(args, station)
         if not dsn:
             print("REJECT no hub: give --hub, $STATION_HUB or [station] hub", file=sys.stderr)
-            return 2
+            return ExitCode.USAGE
         hub = PostgresHub(dsn)
         desk = SyncDesk(station, hub)
         stop = ServiceStop().install()
@@ -192,9 +193,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 report = desk.push()
                 print(printable(report.line), flush=True)
                 if args.once:
-                    return 0 if report.waiting == 0 and report.online and not report.refused else 1
+                    return (
+                        ExitCode.DONE
+                        if report.waiting == ExitCode.DONE and report.online and not report.refused
+                        else ExitCode.REFUSED
+                    )
                 stop.wait(args.interval)
-            return 0
+            return ExitCode.DONE
         finally:
             hub.close()
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from station.errors import ExitCode
 from station.ids import InvalidId
 from station.ids.scanning import Identified, classify
 from station.store.serials import SerialSpaceExhausted
@@ -57,20 +58,20 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"{r['kind']}\t{r['id']}{extra}")
             else:
                 print(f"invalid\t{r['input']!r}: {r['error']}")
-    return 0 if all(r["valid"] for r in results) else 1
+    return ExitCode.DONE if all(r["valid"] for r in results) else ExitCode.REFUSED
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Print `count` new S10 ids."""
     if args.count < 1:
         print("error: --count must be at least 1", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     with open_station(args) as station:
         try:
             ids = station.allocator.allocate(args.service, args.country, args.count)
         except (InvalidId, SerialSpaceExhausted) as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
     for s10 in ids:
         print(s10.text)
-    return 0
+    return ExitCode.DONE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from station.errors import ExitCode
 from station.store.checkpoints import FILE_NAME as CHECKPOINTS
 from station.store.checkpoints import read_checkpoints
 from ui.cli.common import open_station
@@ -28,20 +29,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
         # A damaged index can hide events from look-ups while the chain still verifies: say so first.
         print(f"journal DAMAGED: SQLite's integrity check fails: {'; '.join(damage[:5])}")
         print("keep this file for the record and restore the last backup")
-        return 1
+        return ExitCode.REFUSED
     for problem in unreadable:
         print(f"warning: checkpoint of {problem.station_id} seq {problem.seq}: {problem.problem}")
     if result.first_break is None and contradicted:  # the chain holds together, but not with what was signed
         for problem in contradicted:
             print(f"journal BROKEN at station {problem.station_id}: {problem.problem}")
-        return 1
+        return ExitCode.REFUSED
     if result.first_break is None:
         print(
             f"journal OK: {result.events_checked} events in {result.stations} station chain(s) verified,"
             f" {len(points)} signed checkpoint(s) agree"
         )
-        return 1 if unreadable else 0
+        return ExitCode.REFUSED if unreadable else ExitCode.DONE
     b = result.first_break
     print(f"journal BROKEN at station {b.station_id} seq {b.seq}: {b.problem}")
     print(f"({result.events_checked} events checked before the break)")
-    return 1
+    return ExitCode.REFUSED

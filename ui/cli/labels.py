@@ -7,6 +7,7 @@ import csv
 import sys
 from pathlib import Path
 
+from station.errors import ExitCode
 from station.ids import InvalidId
 from station.labels.png import PngRenderer
 from station.labels.render import FORMATS, render
@@ -48,14 +49,14 @@ def cmd_render(args: argparse.Namespace) -> int:
             labels = [build_label(args, args.dpi, args.kind, args.reprint)]
     except (ValueError, InvalidId, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     out = Path(args.out)
     if args.format == "png" and len(labels) > 1:
         out.mkdir(parents=True, exist_ok=True)
         for i, label in enumerate(labels, 1):
             (out / f"label-{i:04d}.png").write_bytes(PngRenderer().render(label))
         print(f"{len(labels)} labels written to {out}/")
-        return 0
+        return ExitCode.DONE
     out.write_bytes(render(labels, args.format))
     print(f"{len(labels)} label(s) written to {out} ({args.format}, {args.dpi} dpi)")
-    return 0
+    return ExitCode.DONE

@@ -1,8 +1,10 @@
-"""The `station` entry point: composes the command groups of every layer.
+"""The `station` entry point: every command of every layer, found in one table.
 
-Each module named in COMMAND_GROUPS exposes `register(subparsers)`; it adds its subcommands and sets
-`func` on each, a callable taking the parsed arguments and returning the exit code. Heavy imports
-(Qt, OpenCV) happen inside the commands, so `station ids check` starts in a fraction of a second.
+Each module of `ui/cli/` is one subject and exposes `register(subparsers)`: it adds its commands and sets
+`func` on each, a callable taking the parsed arguments and returning an `ExitCode`. `COMMANDS` names the
+modules that add each command, so a command imports only its own subject (and what that uses): `station
+track ID` does not load the charts, the hub's driver or Qt. `station --help` (or an unknown command) loads
+them all; `tests/ui/test_cli_table.py` checks the table against what the modules register.
 The global options (--home, --db) are accepted before the command or after it (`station gui --home X`).
 """
 
@@ -15,33 +17,64 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from station.config import ConfigError
+from station.errors import EXIT_CODES_HELP, ExitCode, StationError
 from station.logs import configure_logging
-from station.migrations import SchemaError
-from station.printing.profiles import ProfileError
-from station.store.db import JournalDamaged
 from ui.cli.common import printable, station_paths
 
-COMMAND_GROUPS = [
-    "ui.cli.core",
-    "ui.cli.devices",
-    "ui.cli.site",
-    "ui.cli.labels",
-    "ui.cli.printers",
-    "ui.cli.sms_gateway",
-    "ui.cli.hub",
-    "ui.cli.window",
-]
+# Every subject, in the order `station --help` lists their commands.
+SUBJECTS = (
+    "ids", "scan", "track", "depot", "carrier", "counter", "operators", "till", "cases", "fraud", "estimates",
+    "history", "reports", "sms", "journal", "demo", "devices", "site", "labels", "printers", "sms_gateway",
+    "hub", "window",
+)  # fmt: skip
+# Which subjects add each top-level command (two subjects may add actions to one group, as `sms` has).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "ids": ("ids",),
+    "scan": ("scan",),
+    "track": ("track",),
+    "search": ("track",),
+    "note": ("track",),
+    "dispute": ("track",),
+    "sack": ("depot",),
+    "load": ("carrier",),
+    "deliver": ("carrier",),
+    "attempt": ("carrier",),
+    "delay": ("carrier",),
+    "return": ("carrier",),
+    "postage": ("counter",),
+    "meter": ("counter",),
+    "indicia": ("counter",),
+    "accept": ("counter",),
+    "operator": ("operators",),
+    "void": ("operators",),
+    "reprint": ("operators",),
+    "basket": ("till",),
+    "till": ("till",),
+    "case": ("cases",),
+    "fraud": ("fraud",),
+    "eta": ("estimates",),
+    "import": ("history",),
+    "export": ("history",),
+    "report": ("reports",),
+    "round": ("reports",),
+    "sms": ("sms", "sms_gateway"),
+    "journal": ("journal",),
+    "demo": ("demo",),
+    "decode": ("devices",),
+    "doctor": ("site",),
+    "install-udev": ("site",),
+    "install-services": ("site",),
+    "label": ("labels",),
+    "print": ("printers",),
+    "printers": ("printers",),
+    "hub": ("hub",),
+    "sync": ("hub",),
+    "gui": ("window",),
+    "install-desktop": ("window",),
+}
 log = logging.getLogger("station")
 # Faults that are about the world, not the code: one line for the operator, no traceback needed.
-KNOWN_FAULTS: tuple[type[BaseException], ...] = (
-    OSError,
-    sqlite3.DatabaseError,
-    JournalDamaged,
-    SchemaError,
-    ConfigError,
-    ProfileError,
-)
+KNOWN_FAULTS: tuple[type[BaseException], ...] = (OSError, sqlite3.DatabaseError)
 
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -53,17 +86,35 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full `station` argument parser."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `station` argument parser: with `command`, only the subjects that add it (all for None or an
+    unknown one, so that argparse can list every choice)."""
     parser = argparse.ArgumentParser(
-        prog="station", description="Parcel Station: post office and depot station."
+        prog="station",
+        description="Parcel Station: post office and depot station.",
+        epilog=f"exit codes:\n{EXIT_CODES_HELP}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _global_options(parser, None)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_GROUPS:
-        importlib.import_module(name).register(sub)
+    subjects = COMMANDS.get(command or "", SUBJECTS)
+    for name in subjects:
+        importlib.import_module(f"ui.cli.{name}").register(sub)
     _add_to_every_command(sub)
     return parser
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command named in `argv` (the first word that is not a global option or its value)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--db", "--home"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+        elif not word.startswith(("--db=", "--home=")):
+            return None  # -h, --help or an unknown option: the whole parser answers
+    return None
 
 
 def _add_to_every_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -98,33 +149,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from ui.cli import common
-    from ui.cli.hub import connector
-
-    common.HUB_CONNECTOR = connector  # the composition root: the commands reach a hub through this
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(command_word(words)).parse_args(words)
     bad = _not_utf8(args)
     if bad is not None:  # bytes that are not UTF-8 reach Python as surrogates: refused before any work
         print(f"error: {bad} is not valid UTF-8 text", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     log_file = configure_logging(station_paths(args))
     log.debug("station %s", " ".join(sys.argv[1:]))
     try:
         code: int = args.func(args)
     except BrokenPipeError:  # `station track X | head` must not print a traceback
-        return 0
+        return ExitCode.DONE
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
+    except StationError as exc:  # refused, a fault of the world, or a service that did not answer
+        log.warning("station %s: %s: %s", args.command, type(exc).__name__, exc)
+        print(printable(f"error: {exc}"), file=sys.stderr)
+        return exc.exit_code
     except KNOWN_FAULTS as exc:  # a fault of the world (a file, the disk, the database), not of the code
         log.warning("station %s: %s: %s", args.command, type(exc).__name__, exc)
         print(printable(f"error: {exc}"), file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     except Exception as exc:  # the operator gets one line; the maintainer gets the traceback in the log
         log.exception("station %s failed", args.command)
         where = f" (details in {log_file})" if log_file else ""
         print(printable(f"error: {type(exc).__name__}: {exc}{where}"), file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     return code
 
 

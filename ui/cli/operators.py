@@ -15,6 +15,7 @@ from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
 from station.desks.printing import PrintDesk
 from station.desks.voids import VoidDesk
+from station.errors import ExitCode
 from station.ids.scanning import canonical_id
 from station.office.operators import Role
 from station.printing.queue import PrintQueue
@@ -105,13 +106,13 @@ def cmd_list(args: argparse.Namespace) -> int:
                 ]
             )
         )
-        return 0
+        return ExitCode.DONE
     for o in found:
         state = "enabled" if o.enabled else f"DISABLED ({o.disabled_why})"
         print(printable(f"{o.name:<20} {o.role:<11} {o.badge}  {state}"))
     if not found:
         print("no operators yet: `station operator add NAME --role admin --pin ...` makes the first")
-    return 0
+    return ExitCode.DONE
 
 
 def _set(args: argparse.Namespace, enabled: bool) -> int:
@@ -135,14 +136,14 @@ def cmd_badge(args: argparse.Namespace) -> int:
     fmt = {".zpl": "zpl", ".pdf": "pdf"}.get(args.out.suffix.lower())
     if fmt is None:
         print(f"REJECT {args.out.name}: the badge is written as .zpl or .pdf", file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     with open_station(args, read_only=True) as station:
         made = OperatorDesk(station).badge(args.name, fmt, args.dpi)
     if isinstance(made, Outcome):
         return answer(made, False)
     args.out.write_bytes(made)
     print(printable(f"OK badge of {args.name} written to {args.out}"))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_void(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from hardware.printers.spooler import Spooler, SpoolEvent
 from hardware.printers.transports import PrinterNotReady
 from hardware.urls import DeviceUrlError
 from station.desks.printing import PrintDesk
+from station.errors import ExitCode
 from station.printing.queue import JobState, PrintQueue
 from ui.cli.common import Subcommands, open_station, printable, seconds, whole_number
 
@@ -49,7 +50,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             transport = transport_for(station, printer)
         except DeviceUrlError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
         queue = PrintQueue(station.db)
         for job_id in queue.recover_after_crash():
             print(f"job {job_id} was left half sent by a stopped station: uncertain, not sent again")
@@ -58,7 +59,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             original = queue.get(args.reprint)
             if original is None:
                 print(f"error: no print job {args.reprint}", file=sys.stderr)
-                return 1
+                return ExitCode.REFUSED
             ids.append(queue.reprint(args.reprint, original.payload))
         desk = PrintDesk(station)
         if args.test:
@@ -67,17 +68,17 @@ def cmd_print(args: argparse.Namespace) -> int:
             batch = desk.batch(args.batch, printer)
             print(batch.line)
             if not batch.ok:
-                return 1
+                return ExitCode.REFUSED
         for name in args.files:
             path = Path(name)
             fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
             if fmt is None or not path.is_file():
                 print(f"error: {name}: not a .zpl/.pdf/.png/.bin file", file=sys.stderr)
-                return 1
+                return ExitCode.REFUSED
             ids.append(queue.enqueue(printer, path.read_bytes(), fmt, path.name))
         if not ids and not queue.jobs(printer, (JobState.QUEUED,)):
             print("nothing to print", file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
         events: list[SpoolEvent] = []
         spooler = Spooler(queue, printer, transport, events.append, backoff_max=2.0)
         deadline = time.monotonic() + args.wait
@@ -91,8 +92,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         waiting = queue.jobs(printer, (JobState.QUEUED,))
         if waiting:
             print(f"{len(waiting)} job(s) stay queued for {printer}; they print when it is ready")
-            return 3
-    return 0
+            return ExitCode.UNREACHABLE
+    return ExitCode.DONE
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -118,4 +119,4 @@ def cmd_status(args: argparse.Namespace) -> int:
                         f"  job {job.id} {job.state}: {job.description} ({job.last_error or 'waiting'})"
                     )
                 )
-    return 0
+    return ExitCode.DONE

@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from station.desks.insights import InsightsDesk, InsightsError, read_coordinates
+from station.errors import ExitCode, StationError
 from station.model.localtime import shown
-from station.network.port import HubUnavailable
 from ui.cli.common import (
     PeriodError,
     Subcommands,
@@ -63,9 +63,9 @@ def register(sub: Subcommands) -> None:
     o.set_defaults(func=cmd_round)
 
 
-def _fail(message: str) -> int:
-    print(printable(f"error: {message}"), file=sys.stderr)
-    return 2
+def _fail(exc: StationError) -> int:
+    print(printable(f"error: {exc}"), file=sys.stderr)
+    return exc.exit_code
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
@@ -77,9 +77,9 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             report = desk.kpis(since, until, args.facility)
             if args.pdf:
                 print(printable(desk.write_kpis(report, args.pdf)))
-                return 0
-        except (PeriodError, InsightsError, HubUnavailable) as exc:
-            return _fail(str(exc))
+                return ExitCode.DONE
+        except (PeriodError, InsightsError) as exc:
+            return _fail(exc)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     elif args.csv:
@@ -90,21 +90,18 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         writer.writerows(report.csv_rows())
     else:
         print(printable("\n".join(report.lines())))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_inventory(args: argparse.Namespace) -> int:
     """Exit 0, or 1 when some item has been on hand for over 24 hours."""
     with open_station(args, read_only=True) as station:
-        try:
-            found = InsightsDesk(station, hub_of(args, station)).inventory(args.facility)
-        except HubUnavailable as exc:
-            return _fail(str(exc))
+        found = InsightsDesk(station, hub_of(args, station)).inventory(args.facility)
         tz = station.config.time_zone
     old = [i for i in found.items if i.old]
     if args.json:
         print(json.dumps(found.to_json(), ensure_ascii=False))
-        return 1 if old else 0
+        return ExitCode.REFUSED if old else ExitCode.DONE
     for facility, bands in found.by_facility().items():
         print(printable(f"{facility:<28} " + "  ".join(f"{band}: {n}" for band, n in bands.items())))
     for item in old[:50]:
@@ -114,7 +111,7 @@ def cmd_inventory(args: argparse.Namespace) -> int:
             )
         )
     print(f"{len(found.items)} items on hand, {len(old)} over 24 h")
-    return 1 if old else 0
+    return ExitCode.REFUSED if old else ExitCode.DONE
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -122,37 +119,31 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     with open_station(args, read_only=True) as station:
         desk = InsightsDesk(station, hub_of(args, station))
         day = args.day or station.clock().astimezone(desk.zone).date()
-        try:
-            found = desk.reconcile(day, args.facility or station.config.facility)
-        except HubUnavailable as exc:
-            return _fail(str(exc))
+        found = desk.reconcile(day, args.facility or station.config.facility)
     if args.json:
         print(json.dumps(found.to_json(), ensure_ascii=False))
-        return 0 if found.ok else 1
+        return ExitCode.DONE if found.ok else ExitCode.REFUSED
     print(printable(f"{found.facility} on {day}:"))
     print(f"  accepted and not dispatched: {len(found.not_dispatched)}")
     print(printable("".join(f"    {i}\n" for i in found.not_dispatched[:100])), end="")
     print(f"  out for delivery, no delivered or attempted scan: {len(found.not_closed_out)}")
     print(printable("".join(f"    {i}\n" for i in found.not_closed_out[:100])), end="")
-    return 0 if found.ok else 1
+    return ExitCode.DONE if found.ok else ExitCode.REFUSED
 
 
 def cmd_staffing(args: argparse.Namespace) -> int:
     """Exit 0."""
     with open_station(args, read_only=True) as station:
-        try:
-            plan = InsightsDesk(station, hub_of(args, station)).staffing(args.facility)
-        except HubUnavailable as exc:
-            return _fail(str(exc))
+        plan = InsightsDesk(station, hub_of(args, station)).staffing(args.facility)
     if args.json:
         print(json.dumps(plan.to_json(), ensure_ascii=False))
-        return 0
+        return ExitCode.DONE
     for facility, days in plan.plans.items():
         print(printable(f"{facility} ({plan.rates[facility]:.0f} scans per operator hour):"))
         print("  " + "  ".join(f"{p.day:%a %d}: {p.scans:.0f} scans {p.hours:.1f} h" for p in days))
     if not plan.plans:
         print("no scans in the last weeks: nothing to forecast from")
-    return 0
+    return ExitCode.DONE
 
 
 def _start(text: str | None) -> tuple[float, float] | None:
@@ -176,13 +167,13 @@ def cmd_round(args: argparse.Namespace) -> int:
                 args.carrier, coordinates=coordinates, start=_start(args.start)
             )
         except InsightsError as exc:
-            return _fail(str(exc))
+            return _fail(exc)
     if args.json:
         print(json.dumps(found.to_json(), ensure_ascii=False))
-        return 0 if found.stops else 1
+        return ExitCode.DONE if found.stops else ExitCode.REFUSED
     how = "optimised" if found.optimised else f"learned from {found.days_learned} days"
     print(printable(f"{found.carrier}: {len(found.stops)} stops ({how})"))
     for n, stop in enumerate(found.stops, start=1):
         line, _, zip_code = stop.address.partition("|")
         print(printable(f"{n:4}  {stop.item_id:<24} {line}, {zip_code}  ({stop.basis})"))
-    return 0 if found.stops else 1
+    return ExitCode.DONE if found.stops else ExitCode.REFUSED

@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
+from station.errors import ExitCode
 from station.ids.scanning import classify
 from station.model.events import REASON_CODES, EventKind
 from station.model.inputs import MAX_GRAMS
@@ -50,7 +51,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 refused = _run(desk, stream, kind, args)
         else:
             refused = _run(desk, sys.stdin.buffer, kind, args)
-    return 1 if refused else 0
+    return ExitCode.REFUSED if refused else ExitCode.DONE
 
 
 def _run(desk: ScanDesk, stream: BinaryIO, kind: EventKind, args: argparse.Namespace) -> int:

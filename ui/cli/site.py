@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from station.desks.doctor import DoctorDesk
+from station.errors import ExitCode
 from station.paths import replace_file
 from station.resources import asset
 from ui.cli.common import Subcommands, printable, station_paths
@@ -80,7 +81,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 print(printable(f"      fix: {check.fix}"))
         failed = sum(not c.ok for c in report.checks)
         print("all checks pass" if not failed else f"{failed} of {len(report.checks)} checks fail")
-    return 0 if report.ok else 1
+    return ExitCode.DONE if report.ok else ExitCode.REFUSED
 
 
 def cmd_install_udev(args: argparse.Namespace) -> int:
@@ -94,7 +95,7 @@ def cmd_install_udev(args: argparse.Namespace) -> int:
             f"error: {args.rules_dir} is not writable: run it as root (sudo station install-udev)",
             file=sys.stderr,
         )
-        return 1
+        return ExitCode.REFUSED
     print(f"installed {target}")
     if args.rules_dir != SYSTEM_RULES:
         print("rules written outside /etc/udev/rules.d: udev was not reloaded")
@@ -112,7 +113,7 @@ def cmd_install_udev(args: argparse.Namespace) -> int:
                 continue
             subprocess.run(["usermod", "-aG", group, args.user], check=False, timeout=60)
         print(f"{args.user} added to {', '.join(GROUPS)}: they must log out and in again")
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_install_services(args: argparse.Namespace) -> int:
@@ -126,7 +127,7 @@ def cmd_install_services(args: argparse.Namespace) -> int:
             print(f"installed {target} (runs {program})")
     except PermissionError:
         print(f"error: {args.units_dir} is not writable: run it as root", file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     if subprocess.run(["getent", "passwd", SERVICE_USER], capture_output=True, check=False).returncode != 0:
         made = subprocess.run(
             [
@@ -149,7 +150,7 @@ def cmd_install_services(args: argparse.Namespace) -> int:
         )
     if shutil.which("systemctl") is None or not Path("/run/systemd/system").exists():
         print("systemd is not running here: the units are in place for the next boot")
-        return 0
+        return ExitCode.DONE
     subprocess.run(["systemctl", "daemon-reload"], check=False, timeout=60)
     for service in args.enable:
         done = subprocess.run(
@@ -165,4 +166,4 @@ def cmd_install_services(args: argparse.Namespace) -> int:
                 + ("enabled and started" if done.returncode == 0 else done.stderr.strip())
             )
         )
-    return 0
+    return ExitCode.DONE

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from station.errors import ExitCode
 from station.notify.consent import handle_inbound, subscribe
 from station.notify.outbox import listing
 from station.notify.phone import InvalidPhone
@@ -36,9 +37,9 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
             state = subscribe(station, args.item.strip().upper(), args.phone)
         except InvalidPhone as exc:
             print(f"REFUSED: {exc}", file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
     print(f"{args.item}: {state}" + (" (asked to reply YES)" if state == "pending" else ""))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_inbound(args: argparse.Namespace) -> int:
@@ -48,9 +49,9 @@ def cmd_inbound(args: argparse.Namespace) -> int:
             result = handle_inbound(station, args.phone, args.body, source="cli")
         except InvalidPhone as exc:
             print(f"REFUSED: {exc}", file=sys.stderr)
-            return 1
+            return ExitCode.REFUSED
     print(f"{result.phone}: {result.action}" + (f", reply {result.reply}" if result.reply else ""))
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
@@ -63,4 +64,4 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         for r in rows:
             head = f"{r['id']:>5} {r['state']:<9} {r['phone']:<14} {r['item_id']:<22} {r['template']:<16}"
             print(printable(f"{head} {r['body']}"))
-    return 0
+    return ExitCode.DONE

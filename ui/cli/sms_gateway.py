@@ -9,6 +9,7 @@ from pathlib import Path
 from hardware.registry import Role, open_gateway, parse
 from hardware.service import ServiceStop
 from hardware.urls import DeviceUrlError
+from station.errors import ExitCode
 from station.notify.consent import handle_inbound
 from station.notify.worker import SmsWorker
 from ui.cli.common import Subcommands, group, open_station, seconds
@@ -43,7 +44,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             gateway = open_gateway(args.gateway or station.config.sms_gateway, sms_log=station.paths.sms_log)
         except DeviceUrlError as exc:
             print(f"error: SMS gateway: {exc}", file=sys.stderr)
-            return 2
+            return ExitCode.REFUSED
         worker = SmsWorker(
             station.db,
             gateway,
@@ -60,10 +61,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
                     flush=True,
                 )
             if args.once:
-                return 0
+                return ExitCode.DONE
             stop.wait(args.interval)
         print("stopped: every message is in its final or retry state", flush=True)
-        return 0
+        return ExitCode.DONE
 
 
 def _auth_token(args: argparse.Namespace, gateway: str) -> str:
@@ -88,7 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             server = make_server(station, args.host, args.port, auth_token=token, public_url=args.public_url)
         except (OSError, ValueError, DeviceUrlError) as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
+            return ExitCode.REFUSED
         stop = ServiceStop().install()
         stop.also(server.shutdown)  # answers in flight are finished: server_close joins their threads
         print(f"listening on http://{args.host}:{server.server_port}/sms/inbound", flush=True)
@@ -96,4 +97,4 @@ def cmd_serve(args: argparse.Namespace) -> int:
             server.serve_forever()
         finally:
             server.server_close()
-    return 0
+    return ExitCode.DONE

@@ -11,6 +11,7 @@ from pathlib import Path
 from station.desks.basket import BasketDesk, Paid
 from station.desks.outcome import Outcome
 from station.desks.till import TillDesk, report_lines
+from station.errors import ExitCode
 from station.model.inputs import parse_cents
 from station.office.till import DayReport
 from station.postage.rates import money
@@ -107,13 +108,13 @@ def cmd_show(args: argparse.Namespace) -> int:
                 }
             )
         )
-        return 0
+        return ExitCode.DONE
     print(f"basket {basket.id} ({basket.state}), {basket.operator}")
     for line in basket.lines:
         gone = "  (taken out)" if line.removed else ""
         print(printable(f"  {line.item_id:<22} {line.service:<18} {money(line.cents):>9}{gone}"))
     print(f"  TOTAL {money(basket.total_cents)}")
-    return 0
+    return ExitCode.DONE
 
 
 def cmd_remove(args: argparse.Namespace) -> int:

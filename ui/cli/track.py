@@ -7,6 +7,7 @@ import json
 import sys
 
 from station.desks.track import TrackDesk
+from station.errors import ExitCode
 from station.items.tracking import TrackingReport
 from station.model.events import REASON_CODES
 from station.model.localtime import shown
@@ -67,7 +68,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         for hit in found.hits:
             when = f"{hit.accepted_at.astimezone():%Y-%m-%d %H:%M}" if hit.accepted_at else "?"
             print(printable(f"  {hit.item_id}  {when}  {hit.status:<18}  {hit.address}"))
-    return 0 if found.hits else 1
+    return ExitCode.DONE if found.hits else ExitCode.REFUSED
 
 
 def cmd_track(args: argparse.Namespace) -> int:
@@ -79,13 +80,13 @@ def cmd_track(args: argparse.Namespace) -> int:
     if found.report is None:
         why = f" ({found.why_unknown})" if found.why_unknown else ""
         print(printable(f"unknown id {args.id!r}: no scans recorded{why}"), file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     if not args.json:
         eta = found.expected_text
         print(
             printable(format_report(found.report, station.config.time_zone) + (f"\n  {eta}" if eta else ""))
         )
-    return 0
+    return ExitCode.DONE
 
 
 def format_report(report: TrackingReport, time_zone: str = "") -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from station.errors import ExitCode
+
 DESKTOP_ID = "parcel-station"
 
 
@@ -38,9 +40,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if lock is None:
         if bring_forward_when_listening(data):
             print("the station is already open for this user: its window was brought forward")
-            return 0
+            return ExitCode.DONE
         print("the station is already open for this user, and its window does not answer", file=sys.stderr)
-        return 1
+        return ExitCode.REFUSED
     with lock:
         station = open_station(args)  # with its hub, found at the command line and handed down
         from ui.app import run
@@ -77,4 +79,4 @@ def cmd_install_desktop(args: argparse.Namespace) -> int:
     if shutil.which("update-desktop-database"):
         subprocess.run(["update-desktop-database", str(entry.parent)], check=False, timeout=60)
     print("Parcel Station is in the application menu (Office); a second start brings its window forward")
-    return 0
+    return ExitCode.DONE

@@ -152,6 +152,6 @@ def test_the_webhook_does_not_start_without_a_token_to_check_signatures(tmp_path
         timeout=60,
         check=False,
     )
-    assert result.returncode == 2 and result.stderr.startswith(
+    assert result.returncode == 1 and result.stderr.startswith(
         "error: the webhook checks the provider's signatures"
     )

@@ -157,7 +157,7 @@ def test_the_command_answers_with_exit_codes_and_one_line(tmp_path: Path) -> Non
     assert refused.returncode == 1 and "row 2: event 'EMZ'" in refused.stderr
     assert "Traceback" not in refused.stderr
     missing = station("import", "events", str(tmp_path / "none.csv"))
-    assert missing.returncode == 2 and missing.stderr.startswith("error: cannot read")
+    assert missing.returncode == 1 and missing.stderr.startswith("error: cannot read")
     out = station("export", "events", str(tmp_path / "o.csv"), "--from", "2026-11-03", "--to", "2026-11-30")
     assert out.returncode == 0 and "exported 3 events" in out.stdout
     wrong = station("export", "events", str(tmp_path / "o.csv"), "--from", "yesterday")
