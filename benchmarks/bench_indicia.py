@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, table
+from station.migrations import open_database
 from station.postage.indicia import IndiciaFields, MeterKeys, decode, sign, verify_signature
-from station.store.db import Database
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        keys = MeterKeys(Database(Path(tmp) / "k.sqlite3"), Path(tmp))
+        keys = MeterKeys(open_database(Path(tmp) / "k.sqlite3"), Path(tmp))
         key = keys.private_key("PS000001")
         payloads = [
             sign(

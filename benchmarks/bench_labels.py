@@ -28,8 +28,8 @@ from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_l
 from station.labels.pdf import PdfRenderer
 from station.labels.png import PngRenderer
 from station.labels.zpl import ZplRenderer
+from station.migrations import open_database
 from station.printing.queue import PrintQueue
-from station.store.db import Database
 
 
 def labels(n: int) -> list[ShippingLabelData]:
@@ -109,7 +109,7 @@ def main() -> None:
     url = f"tcp://127.0.0.1:{port}"
     handoffs = []
     with tempfile.TemporaryDirectory() as tmp:
-        queue = PrintQueue(Database(Path(tmp) / "q.sqlite3"))
+        queue = PrintQueue(open_database(Path(tmp) / "q.sqlite3"))
         spooler = Spooler(queue, url, TcpTransport("127.0.0.1", port), poll=1.0)
         spooler.start()
         job = ZplRenderer().render(shipping_label(data[0], 203))

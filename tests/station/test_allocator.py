@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from station.ids import S10, InvalidId
-from station.store.db import Database
+from station.migrations import open_database
 from station.store.serials import S10Allocator, SerialSpaceExhausted
 
 
@@ -13,7 +13,7 @@ def test_allocated_ids_are_valid_and_never_repeat_across_a_restart(tmp_path):
     path = tmp_path / "s.sqlite3"
     seen = []
     for _ in range(3):
-        with Database(path) as db:
+        with open_database(path) as db:
             alloc = S10Allocator(db, "STN-1", 1000, 9999)
             for _ in range(20):
                 seen += [s.text for s in alloc.allocate("rr", "us", count=5)]
@@ -22,7 +22,7 @@ def test_allocated_ids_are_valid_and_never_repeat_across_a_restart(tmp_path):
 
 
 def test_two_stations_with_disjoint_blocks_do_not_collide(tmp_path):
-    with Database(tmp_path / "s.sqlite3") as db:
+    with open_database(tmp_path / "s.sqlite3") as db:
         a = S10Allocator(db, "A", 0, 999)
         b = S10Allocator(db, "B", 1000, 1999)
         ids_a = {s.text for s in a.allocate("RR", "GB", 200)}
@@ -31,7 +31,7 @@ def test_two_stations_with_disjoint_blocks_do_not_collide(tmp_path):
 
 
 def test_exhaustion_raises_with_a_clear_message(tmp_path):
-    with Database(tmp_path / "s.sqlite3") as db:
+    with open_database(tmp_path / "s.sqlite3") as db:
         alloc = S10Allocator(db, "STN-1", 10, 12)
         alloc.allocate("RR", "GB", 2)
         with pytest.raises(
@@ -42,7 +42,7 @@ def test_exhaustion_raises_with_a_clear_message(tmp_path):
 
 
 def test_invalid_service_or_country_is_refused_before_consuming_a_serial(tmp_path):
-    with Database(tmp_path / "s.sqlite3") as db:
+    with open_database(tmp_path / "s.sqlite3") as db:
         alloc = S10Allocator(db, "STN-1", 0, 99)
         with pytest.raises(InvalidId):
             alloc.allocate("R1", "GB")

@@ -18,9 +18,10 @@ from station.config import StationConfig
 from station.desks.scan import ScanDesk
 from station.desks.track import TrackDesk
 from station.ids import S10
+from station.migrations import open_database
 from station.model.events import EventKind
 from station.paths import StationPaths
-from station.store.db import Database, JournalDamaged
+from station.store.db import JournalDamaged
 
 FIRST = S10.build("RR", 60_000_000, "US").text
 
@@ -90,7 +91,7 @@ def test_a_station_does_not_write_to_a_journal_that_fails_its_quick_check(tmp_pa
     path.write_bytes(bytes(data))
     before = path.read_bytes()
     with pytest.raises(JournalDamaged, match="fails SQLite's quick check"):
-        Database(path)
+        open_database(path)
     scanned = station_cli(
         tmp_path, "scan", "--event", "acceptance", "--facility", "F", "--operator", "o", timeout=60
     )

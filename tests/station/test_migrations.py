@@ -11,8 +11,7 @@ from station.app import Station
 from station.config import StationConfig
 from station.desks.depot import DepotDesk
 from station.items import containers
-from station.migrations import LATEST, MIGRATIONS, SchemaError, schema_version
-from station.store.db import Database
+from station.migrations import LATEST, MIGRATIONS, SchemaError, open_database, schema_version
 
 ROUND1 = Path(__file__).parent / "fixtures" / "round1_journal.sql"
 
@@ -52,10 +51,10 @@ def test_a_round1_journal_is_migrated_and_keeps_every_event(tmp_path: Path) -> N
 
 def test_opening_again_changes_nothing(tmp_path: Path) -> None:
     path = round1_database(tmp_path / "station.sqlite3")
-    Database(path).close()
+    open_database(path).close()
     with sqlite3.connect(path) as raw:
         tables = raw.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
-    Database(path).close()
+    open_database(path).close()
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall() == tables
         assert schema_version(raw) == LATEST
@@ -63,8 +62,8 @@ def test_opening_again_changes_nothing(tmp_path: Path) -> None:
 
 def test_a_database_from_a_newer_station_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "station.sqlite3"
-    Database(path).close()
+    open_database(path).close()
     with sqlite3.connect(path) as raw:
         raw.execute("UPDATE schema_version SET version = ?", (LATEST + 1,))
     with pytest.raises(SchemaError, match="newer than this station knows"):
-        Database(path)
+        open_database(path)

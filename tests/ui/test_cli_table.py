@@ -49,9 +49,9 @@ def test_the_command_word_skips_the_global_options_and_their_values() -> None:
 def test_a_parser_for_one_command_has_only_its_subjects_and_the_whole_one_every_command() -> None:
     whole = build_parser()
     one = build_parser("track")
-    actions = [a for a in whole._actions if isinstance(a, argparse._SubParsersAction)][0]
+    actions = next(a for a in whole._actions if isinstance(a, argparse._SubParsersAction))
     assert set(actions.choices) == set(COMMANDS)
-    actions = [a for a in one._actions if isinstance(a, argparse._SubParsersAction)][0]
+    actions = next(a for a in one._actions if isinstance(a, argparse._SubParsersAction))
     assert set(actions.choices) == {"track", "search", "note", "dispute"}
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from hardware.printers.spooler import Spooler, SpoolEvent
 from hardware.printers.transports import TcpTransport
+from station.migrations import open_database
 from station.printing.queue import JobState, PrintQueue
-from station.store.db import Database
 from tests.pseudo_devices.virtual_printer import VirtualPrinter
 
 BIG_JOB = b"^XA" + b"^FO10,10^GFA,4000,4000,50," + b"F0" * 240_000 + b"^XZ"  # about 489 kB of ^GF graphic
@@ -37,7 +37,7 @@ def _wait(condition: object, seconds: float = 10) -> None:
 
 
 def test_a_printer_that_resets_mid_job_leaves_it_uncertain_and_it_is_not_resent(tmp_path: Path) -> None:
-    queue = PrintQueue(Database(tmp_path / "s.sqlite3"))
+    queue = PrintQueue(open_database(tmp_path / "s.sqlite3"))
     printer = VirtualPrinter()
     printer.reset_after = 100_000
     job = queue.enqueue(printer.url, BIG_JOB, "zpl", "label RR473124829GB")
@@ -57,7 +57,7 @@ def test_a_printer_that_resets_mid_job_leaves_it_uncertain_and_it_is_not_resent(
 
 
 def test_a_printer_that_hangs_leaves_the_job_uncertain(tmp_path: Path) -> None:
-    queue = PrintQueue(Database(tmp_path / "s.sqlite3"))
+    queue = PrintQueue(open_database(tmp_path / "s.sqlite3"))
     printer = VirtualPrinter()
     printer.hang = True
     job = queue.enqueue(printer.url, BIG_JOB, "zpl", "label")
@@ -73,7 +73,7 @@ def test_a_printer_that_hangs_leaves_the_job_uncertain(tmp_path: Path) -> None:
 
 
 def test_a_zebra_reporting_paper_out_after_the_job_leaves_it_uncertain(tmp_path: Path) -> None:
-    queue = PrintQueue(Database(tmp_path / "s.sqlite3"))
+    queue = PrintQueue(open_database(tmp_path / "s.sqlite3"))
     printer = VirtualPrinter()
     printer.paper_out_after_job = True
     first = queue.enqueue(printer.url, b"^XA^FDone^FS^XZ", "zpl", "one")
@@ -90,7 +90,7 @@ def test_a_zebra_reporting_paper_out_after_the_job_leaves_it_uncertain(tmp_path:
 def test_after_kill_9_the_next_station_print_does_not_resend_the_job_left_sending(tmp_path: Path) -> None:
     printer = VirtualPrinter()
     home = tmp_path / "home"
-    db = Database(home / "station.sqlite3")
+    db = open_database(home / "station.sqlite3")
     queue = PrintQueue(db)
     job = queue.enqueue(printer.url, b"^XA^FDpaid label^FS^XZ", "zpl", "label EE123456785US")
     queue.mark_sending(job)  # ... and the station was killed here, the bytes maybe at the printer
@@ -126,7 +126,7 @@ def test_after_kill_9_the_next_station_print_does_not_resend_the_job_left_sendin
 
 def test_an_offline_printer_still_gets_the_job_once_when_it_is_back(tmp_path: Path) -> None:
     # Nothing went out while it was off: that job is sent again (and only that kind is).
-    queue = PrintQueue(Database(tmp_path / "s.sqlite3"))
+    queue = PrintQueue(open_database(tmp_path / "s.sqlite3"))
     printer = VirtualPrinter()
     port = printer.port
     printer.close()

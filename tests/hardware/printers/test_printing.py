@@ -21,8 +21,8 @@ from hardware.printers.zebra_status import host_status_answer, parse_host_status
 from hardware.registry import open_printer, parse_url
 from station.labels.layouts import ShippingLabelData, shipping_label
 from station.labels.zpl import ZplRenderer as Zpl
+from station.migrations import open_database
 from station.printing.queue import JobState, PrintQueue
-from station.store.db import Database
 from tests.pseudo_devices.pty_device import PtyDevice
 from tests.pseudo_devices.virtual_printer import VirtualPrinter
 from tests.renderers import ZplRenderer, decode
@@ -37,7 +37,7 @@ def _label(tracking: str, reprint: bool = False) -> bytes:
 
 @pytest.fixture
 def queue(tmp_path: Path) -> PrintQueue:
-    return PrintQueue(Database(tmp_path / "station.sqlite3"))
+    return PrintQueue(open_database(tmp_path / "station.sqlite3"))
 
 
 def test_a_label_sent_to_a_9100_printer_renders_to_the_same_barcode() -> None:

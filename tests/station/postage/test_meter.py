@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from station.migrations import open_database
 from station.postage.meter import InsufficientFunds, Meter, MeterLocked
-from station.store.db import Database
 
 
 @settings(max_examples=60, deadline=None)
@@ -23,7 +23,7 @@ from station.store.db import Database
 def test_control_sum_holds_for_any_sequence(
     tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, int]]
 ) -> None:
-    meter = Meter(Database(tmp_path_factory.mktemp("m") / "m.sqlite3"), "PS000001")
+    meter = Meter(open_database(tmp_path_factory.mktemp("m") / "m.sqlite3"), "PS000001")
     credited = used = pieces = 0
     for kind, cents in ops:
         if kind == "credit":
@@ -47,7 +47,7 @@ def test_control_sum_holds_for_any_sequence(
 
 
 def test_a_failed_transaction_after_the_debit_charges_nothing(tmp_path: Path) -> None:
-    db = Database(tmp_path / "m.sqlite3")
+    db = open_database(tmp_path / "m.sqlite3")
     meter = Meter(db, "PS000001")
     meter.credit(10_000)
     with pytest.raises(RuntimeError), db.transaction():
@@ -58,7 +58,7 @@ def test_a_failed_transaction_after_the_debit_charges_nothing(tmp_path: Path) ->
 
 
 def test_a_tampered_register_locks_the_meter(tmp_path: Path) -> None:
-    db = Database(tmp_path / "m.sqlite3")
+    db = open_database(tmp_path / "m.sqlite3")
     meter = Meter(db, "PS000001")
     meter.credit(10_000)
     with db.transaction() as conn:  # someone edits the descending register directly
@@ -73,10 +73,10 @@ def test_a_tampered_register_locks_the_meter(tmp_path: Path) -> None:
 CRASHER = textwrap.dedent(
     """
     import os, signal, sys
-    from station.db import Database
+    from station.migrations import open_database
     from station.postage.meter import Meter
     from station.printing.queue import PrintQueue
-    db = Database(sys.argv[1]); meter = Meter(db, "PS000001"); queue = PrintQueue(db)
+    db = open_database(sys.argv[1]); meter = Meter(db, "PS000001"); queue = PrintQueue(db)
     for n in range(int(sys.argv[2])):
         with db.transaction():
             piece = meter.debit(100)
@@ -92,7 +92,7 @@ CRASHER = textwrap.dedent(
 
 def test_kill_9_between_debit_and_print_job_loses_and_doubles_nothing(tmp_path: Path) -> None:
     path = tmp_path / "m.sqlite3"
-    Meter(Database(path), "PS000001").credit(100_000)
+    Meter(open_database(path), "PS000001").credit(100_000)
     proc = subprocess.run(
         [sys.executable, "-c", CRASHER, str(path), "5"],
         capture_output=True,
@@ -103,7 +103,7 @@ def test_kill_9_between_debit_and_print_job_loses_and_doubles_nothing(tmp_path: 
     )
     assert proc.returncode == -signal.SIGKILL
     assert proc.stdout.split() == ["1", "2", "3", "4", "5", "debited"]
-    db = Database(path)
+    db = open_database(path)
     r = Meter(db, "PS000001").registers()
     with db.reading() as conn:
         jobs = conn.execute("SELECT count(*) FROM print_jobs").fetchone()[0]
