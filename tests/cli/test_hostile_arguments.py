@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.cli_runner import run_station
 from ui.cli.main import main
 
 ODD = st.one_of(
@@ -319,32 +320,14 @@ def test_an_endless_scanner_line_is_capped_while_it_is_read(tmp_path: Path) -> N
     ],
 )
 def test_a_missing_or_folder_input_is_one_line(tmp_path: Path, argv: list[str], names: str) -> None:
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_station(*argv, home=tmp_path)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and names in result.stderr
     assert "Traceback" not in (tmp_path / "logs" / "station.log").read_text()
 
 
 def test_a_malformed_settings_file_is_one_line(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     (tmp_path / "station.toml").write_bytes(b"[station\n\xff\xfe")
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), "track", "RR473124829GB"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_station("track", "RR473124829GB", home=tmp_path)
     assert (
         result.returncode == 1 and result.stderr.startswith("error: ") and "not valid TOML" in result.stderr
     )

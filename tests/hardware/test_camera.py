@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import cv2
@@ -18,6 +16,7 @@ from hardware.camera.presentation import PresentationTracker
 from hardware.camera.synthetic import ClipPlan, write_clip
 from hardware.protocols import DeviceStatus, RawScan
 from hardware.registry import parse_url
+from tests.cli_runner import Ran, run_station
 
 ITEMS = ("RR473124829GB", "EE123456785US", "CP100000003US")
 
@@ -86,14 +85,8 @@ def test_station_decode_reads_images_and_video_frames(tmp_path: Path, clip: Path
     cv2.imwrite(str(tmp_path / "two.png"), image)
     cv2.imwrite(str(tmp_path / "blank.png"), np.full((50, 50), 255, np.uint8))
 
-    def station(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli.main", "decode", *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+    def station(*args: str) -> Ran:
+        return run_station("decode", *args, home=tmp_path / "home")
 
     result = station(str(tmp_path / "two.png"), str(clip), "--json")
     assert result.returncode == 0, result.stderr

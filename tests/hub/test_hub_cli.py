@@ -3,24 +3,14 @@ item accepted at one office refused at another (or, when both were offline, flag
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_runner import Ran, run_station
 from tests.hub.conftest import Hub
 
 
-def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB", "STATION_HUB")}
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def station(home: Path, *args: str) -> Ran:
+    return run_station(*args, home=home)
 
 
 def _station_home(tmp: Path, hub: Hub, station_id: str) -> Path:
@@ -42,7 +32,7 @@ def _station_home(tmp: Path, hub: Hub, station_id: str) -> Path:
     return home
 
 
-def _accept(home: Path, item: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def _accept(home: Path, item: str, *extra: str) -> Ran:
     recipient = "Bo Lee|2 Elm St|San Francisco CA 94105"
     args = [
         "--tracking",

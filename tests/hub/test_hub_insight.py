@@ -4,9 +4,6 @@ at that office is found from the counter; a dead hub is one line and exit 2."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
 from station.ids import S10
 from station.model.events import EventKind
+from tests.cli_runner import run_station
 from tests.hub.conftest import Hub, hub_client, open_station
 
 
@@ -55,18 +53,10 @@ def test_the_figures_and_the_rules_are_the_networks(hub: Hub, tmp_path: Path) ->
     office.close()
 
 
-def test_a_dead_hub_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB", "STATION_HUB")}
+def test_a_dead_hub_is_one_line_and_exit_3(tmp_path: Path) -> None:
     dead = "host=127.0.0.1 port=9 dbname=hub user=x password=y connect_timeout=2"
     for command in (("report", "kpis"), ("eta", "backtest"), ("fraud", "scan"), ("report", "staffing")):
-        done = subprocess.run(
-            [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), *command, "--hub", dead],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = run_station(*command, "--hub", dead, home=tmp_path)
         assert done.returncode == 3, (command, done.stdout, done.stderr)  # a service did not answer
         assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "Traceback" not in done.stderr

@@ -3,8 +3,6 @@ regional hub, a subscription at the national one; the events arrive whole, chain
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,14 +14,13 @@ from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
 from station.ids import S10
 from station.model.events import EventKind
+from tests.cli_runner import Ran, run_station
 from tests.hub.conftest import open_station
 from tests.pg import ADMIN, ADMIN_PASSWORD, Cluster
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *args], capture_output=True, text=True, timeout=60, check=False
-    )
+def _cli(*args: str) -> Ran:
+    return run_station(*args)
 
 
 def _national_rows(national: Cluster, want: int) -> list[tuple[str, int, str]]:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from station.app import Station
@@ -15,19 +12,11 @@ from station.desks.scan import ScanDesk
 from station.ids import S10
 from station.model.events import EventKind
 from station.store.journal import GENESIS, event_hash, row_to_event
+from tests.cli_runner import Ran, run_station
 
 
-def station_cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB")}
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+def station_cli(home: Path, *args: str, stdin: str = "") -> Ran:
+    return run_station(*args, home=home, stdin=stdin)
 
 
 def _journal(home: Path, events: int) -> None:

@@ -11,19 +11,11 @@ from pathlib import Path
 import pytest
 
 from station.ids import S10
+from tests.cli_runner import Ran, run_station
 
 
-def run(tmp_path: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STATION_HOME": str(tmp_path)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *args],
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+def run(tmp_path: Path, *args: str, stdin: bytes = b"") -> Ran:
+    return run_station(*args, env={"STATION_HOME": str(tmp_path)}, stdin=stdin)
 
 
 def test_ids_check_prints_kind_and_id_and_exits_0_when_all_valid(tmp_path: Path) -> None:

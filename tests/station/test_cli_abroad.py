@@ -5,13 +5,12 @@ barcodes decoding), a bad declaration file refused in one line with exit 1, the 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 from station.postage.international import InternationalTable
+from tests.cli_runner import Ran, run_station
 from tests.renderers import decode, ink, likeness, pdf_pages, reference_text
 
 NOTO_SANS = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
@@ -35,13 +34,11 @@ DECLARATION = {
 QUOTE_1KG = ("postage", "quote", "--weight", "1kg", "--from", "10001")
 
 
-def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STATION_HOME": str(home)}
-    command = [sys.executable, "-m", "ui.cli.main", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+def station(home: Path, *args: str) -> Ran:
+    return run_station(*args, home=home)
 
 
-def accept_abroad(home: Path, customs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def accept_abroad(home: Path, customs: Path, out: Path, *extra: str) -> Ran:
     return station(
         home,
         "accept",

@@ -9,24 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_runner import Ran, run_station
+
 GS = "\x1d"
 SEATTLE_IMPB = f"]C142098101{GS}9205590164917312345677"
 SF_IMPB = f"]C142094105{GS}920559016491731234564"
 
 
-def station(*args: str, home: Path | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB")}
-    if home is not None:
-        env["STATION_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+def station(*args: str, home: Path | None = None, stdin: str = "") -> Ran:
+    return run_station(*args, env={"STATION_HOME": str(home)} if home is not None else {}, stdin=stdin)
 
 
 def test_sack_new_sort_with_the_destination_rule_close_dispatch_receive(tmp_path: Path) -> None:
@@ -36,7 +27,7 @@ def test_sack_new_sort_with_the_destination_rule_close_dispatch_receive(tmp_path
     sscc = made.stdout.split()[1]
     assert len(sscc) == 18 and sscc.isdigit()
 
-    def sort_in(*scans: str) -> subprocess.CompletedProcess[str]:
+    def sort_in(*scans: str) -> Ran:
         lines = "".join(f"{scan}\n" for scan in scans)
         return station(
             "scan",

@@ -23,6 +23,7 @@ from station.labels.layouts import ShippingLabelData, shipping_label
 from station.labels.zpl import ZplRenderer as Zpl
 from station.migrations import open_database
 from station.printing.queue import JobState, PrintQueue
+from tests.cli_runner import Ran, run_station
 from tests.pseudo_devices.pty_device import PtyDevice
 from tests.pseudo_devices.virtual_printer import VirtualPrinter
 from tests.renderers import ZplRenderer, decode
@@ -196,19 +197,8 @@ def test_usb_printer_device_node_receives_the_whole_job(tmp_path: Path) -> None:
 
 
 def test_a_test_print_and_a_csv_batch_from_the_command_line(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    def station(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            env={k: v for k, v in os.environ.items() if k != "STATION_HOME"},
-        )
+    def station(*args: str) -> Ran:
+        return run_station(*args, home=tmp_path)
 
     good = tmp_path / "batch.csv"
     good.write_text(

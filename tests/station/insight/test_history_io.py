@@ -4,8 +4,6 @@ back adds nothing, Parquet and CSV carry the same rows, and the command answers 
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +15,7 @@ from station.config import StationConfig
 from station.desks.history import HistoryDesk, HistoryFileError
 from station.desks.track import TrackDesk
 from station.insight.exchange import COLUMNS
+from tests.cli_runner import Ran, run_station
 
 HEADER = ",".join(COLUMNS)
 GOOD = [
@@ -140,14 +139,8 @@ def test_a_sacks_dispatch_is_exported_as_each_items_own_row(station: Station, tm
 def test_the_command_answers_with_exit_codes_and_one_line(tmp_path: Path) -> None:
     home = tmp_path / "home"
 
-    def station(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+    def station(*args: str) -> Ran:
+        return run_station(*args, home=home)
 
     good = write(tmp_path / "g.csv", *GOOD)
     done = station("import", "events", str(good))

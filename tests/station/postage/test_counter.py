@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_runner import Ran, run_station
 from tests.renderers import decode, pdf_pages
 
 
-def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STATION_HOME": str(home)}
-    command = [sys.executable, "-m", "ui.cli.main", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+def station(home: Path, *args: str) -> Ran:
+    return run_station(*args, env={"STATION_HOME": str(home)})
 
 
 ACCEPT = [

@@ -3,30 +3,20 @@ when its registers are edited in place. Run as the real program where a clerk wo
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from station.postage.indicia import IndiciaFields, sign
+from tests.cli_runner import Ran, run_station
 from tests.station.postage.test_counter import ACCEPT
 
 
-def station(home: Path, *args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("STATION_HOME", "STATION_DB")}
+def station(home: Path, *args: str, db: Path | None = None) -> Ran:
     extra = ["--db", str(db)] if db else []
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *extra, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    return run_station(*extra, *args, home=home)
 
 
 def _registers(home: Path) -> tuple[int, int, int]:
