@@ -16,9 +16,8 @@ from datetime import datetime
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from station.insight.history import history_row
 from station.model.events import Event
-from station.model.rows import Row
+from station.model.rows import Row, history_row
 from station.network.port import (
     OUTGOING_COLUMNS,
     HubHead,

@@ -59,9 +59,15 @@ def _v1(conn: sqlite3.Connection) -> None:
 
 
 def _v2(conn: sqlite3.Connection) -> None:
-    from station.items import containers
-
-    containers.migrate_v2(conn)
+    """The item's destination ZIP (for the sack destination rule), filled from each accepted item's
+    acceptance event: the IMpb routing ZIP (AI 420), else the destination ZIP the counter priced it for.
+    A step of the past schema written once and never changed: it reads the events table as it was."""
+    conn.execute("ALTER TABLE item_status ADD COLUMN destination_zip TEXT")
+    conn.execute(
+        "UPDATE item_status SET destination_zip = (SELECT coalesce(json_extract(e.extra, '$.routing_zip'),"
+        " json_extract(e.extra, '$.destination_zip')) FROM events e"
+        " WHERE e.item_id = item_status.item_id AND e.kind = 'acceptance' ORDER BY e.occurred_at LIMIT 1)"
+    )
 
 
 def _v3(conn: sqlite3.Connection) -> None:

@@ -21,10 +21,12 @@ from typing import Any
 
 from station.errors import Refused
 from station.insight import history
+from station.model.events import EventKind
 from station.model.localtime import local
 from station.model.rows import Row
 from station.office.till import bounds
 from station.paths import replace_file
+from station.store import journal
 
 CONTENT_FIELDS = ("description", "quantity", "net_weight_g", "value", "hs_code", "origin_country")
 ITEM_FIELDS = (
@@ -87,7 +89,7 @@ def records(
     accepted = [
         row
         for row in history.rows(conn, start, end)
-        if row.kind == "acceptance" and isinstance(row.extra.get("customs"), dict)
+        if row.kind == EventKind.ACCEPTANCE and isinstance(row.extra.get("customs"), dict)
     ]
     voided = _voided(conn, [row.item_id for row in accepted])
     return [_record(row, zone_name, home_country, currency) for row in accepted if row.item_id not in voided]
@@ -96,9 +98,7 @@ def records(
 def _voided(conn: sqlite3.Connection, items: list[str]) -> set[str]:
     if not items:
         return set()
-    marks = ",".join("?" * len(items))
-    found = conn.execute(f"SELECT item_id FROM events WHERE kind='void' AND item_id IN ({marks})", items)
-    return {str(r[0]) for r in found}
+    return journal.items_with_kind(conn, EventKind.VOID, items)
 
 
 def _record(row: Row, zone_name: str, home_country: str, currency: str) -> dict[str, Any]:

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from station.ids import Impb
-from station.insight.eta import TRANSIT_DAYS, add_business_days
+from station.insight.eta import TRANSIT_DAYS
 from station.items import containers, recipients
+from station.model.delivery_week import add_delivery_days, is_delivery_day, next_delivery_day
 from station.model.events import Event, EventKind
 from station.store.db import Database
 from station.store.journal import Journal
@@ -136,10 +137,6 @@ def _at(day: date, hour: float) -> datetime:
     return datetime.combine(day, time(0), UTC) + timedelta(hours=hour)
 
 
-def _next_delivery_day(day: date) -> date:
-    return day + timedelta(days=1) if day.weekday() == 6 else day
-
-
 def fill_history(
     db: Database,
     *,
@@ -213,7 +210,7 @@ def fill_history(
                 lane = (origin[:3], region.prefix, service)
                 # After the counter's 17:00 (22:00 UTC) truck cut-off, an item leaves a day later.
                 late = int(accepted.hour >= LAST_TRUCK_UTC)
-                due = add_business_days(day, TRANSIT_DAYS[service]) + timedelta(
+                due = add_delivery_days(day, TRANSIT_DAYS[service]) + timedelta(
                     days=offsets[lane] + _noise(rng) + late
                 )
                 due = max(due, day + timedelta(days=1))
@@ -224,7 +221,7 @@ def fill_history(
                 )
                 if weather:
                     due = summary.weather[1] + timedelta(days=rng.choice((1, 2)))
-                due = _next_delivery_day(due)
+                due = next_delivery_day(due)
                 clerk = rng.choice(COUNTER_CLERKS[counter.station_id])
                 extra = {"service": service, "origin_zip": origin, "destination_zip": to_zip}
                 add(
@@ -264,7 +261,7 @@ def fill_history(
                 pending.setdefault((due, region.prefix, carrier), []).append((0, item, house))
                 summary.items += 1
             # Today's rounds: delivery office, out for delivery, then the round in walking order.
-            if day.weekday() != 6:
+            if is_delivery_day(day):
                 for region in REGIONS:
                     for carrier in (0, 1):
                         loads = pending.pop((day, region.prefix, carrier), [])
@@ -334,7 +331,7 @@ def _deliver(
                 name,
                 reason=rng.choice(("ADDRESSEE_ABSENT", "NO_ACCESS")),
             )
-            again = _next_delivery_day(day + timedelta(days=1))
+            again = next_delivery_day(day + timedelta(days=1))
             pending.setdefault((again, region.prefix, carrier), []).append((tries + 1, item, house))
         elif tries >= 2 and rng.random() < 0.3:
             add(office, item, EventKind.RETURNED, clock, name, reason="UNCLAIMED")

@@ -24,6 +24,7 @@ from station.model.states import SackState
 from station.network.port import HubPort
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
+from station.store import journal
 from station.store.serials import SsccAllocator
 
 
@@ -111,14 +112,9 @@ class DepotDesk:
         """The open sack this bench worked on last (its latest open or sort-in here), so a restarted
         window carries on with it; refused when no sack is open here."""
         with self.station.db.reading() as conn:
-            row = conn.execute(
-                "SELECT s.container_id FROM events e JOIN sacks s ON s.container_id ="
-                " CASE WHEN e.kind = ? THEN e.item_id ELSE e.container_id END"
-                " WHERE e.kind IN (?, ?) AND e.facility = ? AND s.state = ? ORDER BY e.rowid DESC LIMIT 1",
-                (EventKind.SACK_OPEN, EventKind.SACK_OPEN, EventKind.SORT_IN, facility, SackState.OPEN),
-            ).fetchone()
-            record = containers.sack_record(conn, row[0]) if row else None
-            inside = containers.contents(conn, row[0]) if row else []
+            sack = journal.latest_sack_scanned(conn, facility, containers.sacks_in(conn, SackState.OPEN))
+            record = containers.sack_record(conn, sack) if sack else None
+            inside = containers.contents(conn, sack) if sack else []
         if record is None:
             return Outcome.refused("no sack open here")
         where = f" for {record.destination}xx" if record.destination else ""

@@ -20,6 +20,7 @@ from station.insight.inventory import Inventory, Reconciliation
 from station.insight.kpis import Kpis
 from station.insight.rounds import Round, Visit
 from station.insight.staffing import Staffing
+from station.model.events import EventKind
 from station.model.localtime import zone
 from station.model.rows import Row
 
@@ -105,10 +106,10 @@ class InsightsDesk:
             if address is None:
                 continue
             for move in line.moves:
-                if move.operator == carrier and move.kind in ("delivered", "attempted"):
+                if move.operator == carrier and move.kind in (EventKind.DELIVERED, EventKind.ATTEMPTED):
                     visits.append(Visit(local_day(move.at, self.zone), move.at.timestamp(), address))
             last = line.last
-            if last is not None and last.kind == "out-for-delivery" and last.operator == carrier:
+            if last is not None and last.kind == EventKind.OUT_FOR_DELIVERY and last.operator == carrier:
                 loaded.append((line.item_id, address))
         found = rounds.order(carrier, loaded, visits)
         if coordinates:

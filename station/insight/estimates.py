@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from station.insight.eta import DEFAULT_DAYS, TRANSIT_DAYS, add_business_days
+from station.insight.eta import DEFAULT_DAYS, TRANSIT_DAYS
 from station.insight.history import Timeline
+from station.model.delivery_week import add_delivery_days, next_delivery_day
+from station.model.events import EventKind
 
 SCHEMA_V10 = """
 CREATE TABLE IF NOT EXISTS eta_counts (
@@ -55,7 +57,7 @@ def local_day(moment: datetime, zone: ZoneInfo | None) -> date:
 
 def standard_days(service: str, accepted: date) -> int:
     """Calendar days the service standard allows from an acceptance day."""
-    return (add_business_days(accepted, TRANSIT_DAYS.get(service, DEFAULT_DAYS)) - accepted).days
+    return (add_delivery_days(accepted, TRANSIT_DAYS.get(service, DEFAULT_DAYS)) - accepted).days
 
 
 def _standard(service: str, weekday: int) -> Distribution:
@@ -161,7 +163,7 @@ class TransitModel:
             self.counts[("lane", lane)][days] += 1
             self.counts[("service-day", f"{line.service or '?'}:{weekday}")][days] += 1
             for move in line.moves:
-                if move.kind in ("acceptance", "delivered") or move.at > delivered:
+                if move.kind in (EventKind.ACCEPTANCE, EventKind.DELIVERED) or move.at > delivered:
                     continue
                 left = (end - local_day(move.at, self.zone)).days
                 self.counts[("scan-at", f"{move.kind}@{move.facility}:{line.service or '?'}")][left] += 1
@@ -207,17 +209,17 @@ class TransitModel:
         if line.accepted_at is None or line.last is None:
             return None
         last = line.last
-        if last.kind in ("delivered", "returned", "void"):
+        if last.kind in (EventKind.DELIVERED, EventKind.RETURNED, EventKind.VOID):
             return None
-        if last.kind == "out-for-delivery":
+        if last.kind == EventKind.OUT_FOR_DELIVERY:
             return Estimate(today, today, "out for delivery today")
-        if last.kind == "attempted":
-            nxt = _next_delivery_day(max(local_day(last.at, self.zone) + timedelta(days=1), today))
+        if last.kind == EventKind.ATTEMPTED:
+            nxt = next_delivery_day(max(local_day(last.at, self.zone) + timedelta(days=1), today))
             return Estimate(nxt, nxt, "delivery attempted: next delivery day")
         accepted = local_day(line.accepted_at, self.zone)
         dist, basis = self.transit(line, accepted)
         start = accepted
-        if last.kind != "acceptance":
+        if last.kind != EventKind.ACCEPTANCE:
             # From the last scan: what remains on the lane from there is the fallback shape.
             scanned = local_day(last.at, self.zone)
             gone = (scanned - accepted).days
@@ -229,10 +231,10 @@ class TransitModel:
         waited = (today - start).days
         later = {d: p for d, p in dist.items() if d >= waited}
         if not later:
-            nxt = _next_delivery_day(today)
-            return Estimate(nxt, _next_delivery_day(nxt + timedelta(days=1)), f"{basis}; later than usual")
-        expected = _next_delivery_day(start + timedelta(days=quantile(later, 0.5)))
-        p80 = _next_delivery_day(start + timedelta(days=nearest(later, 0.8)))
+            nxt = next_delivery_day(today)
+            return Estimate(nxt, next_delivery_day(nxt + timedelta(days=1)), f"{basis}; later than usual")
+        expected = next_delivery_day(start + timedelta(days=quantile(later, 0.5)))
+        p80 = next_delivery_day(start + timedelta(days=nearest(later, 0.8)))
         return Estimate(expected, max(p80, expected), basis)
 
     # ---- kept in the station database
@@ -277,10 +279,6 @@ def learned_at(conn: sqlite3.Connection) -> str | None:
     """When the counts were last learned."""
     row = conn.execute("SELECT max(learned_at) FROM eta_counts").fetchone()
     return str(row[0]) if row and row[0] else None
-
-
-def _next_delivery_day(day: date) -> date:
-    return day + timedelta(days=1) if day.weekday() == 6 else day
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,31 +1,22 @@
 """Expected delivery: the service's standard transit time from acceptance, moved on by what the scans say.
 
-Standard times in business days (Saturday and Sunday are not delivery days here): letter 3, ground 5,
-priority 2, express 1. An item out for delivery is expected today; a delayed item a business day after
+Standard times in delivery days (Monday to Saturday, `model.delivery_week`): letter 3, ground 5,
+priority 2, express 1. An item out for delivery is expected today; a delayed item a delivery day after
 the delay; a delivered or returned item has no expectation left.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from station.items.tracking import TrackingReport
+from station.model.delivery_week import add_delivery_days
 from station.model.events import EventKind
 from station.model.status import ItemStatus
 from station.postage.international import is_international
 
 TRANSIT_DAYS = {"letter": 3, "ground": 5, "priority": 2, "express": 1}
 DEFAULT_DAYS = 5
-
-
-def add_business_days(start: date, days: int) -> date:
-    """`days` business days after `start`."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def expected_delivery(report: TrackingReport) -> date | None:
@@ -37,11 +28,11 @@ def expected_delivery(report: TrackingReport) -> date | None:
     if report.status is ItemStatus.OUT_FOR_DELIVERY:
         return last.occurred_at.date()
     if report.status in (ItemStatus.DELAYED, ItemStatus.ATTEMPTED):
-        return add_business_days(last.occurred_at.date(), 1)
+        return add_delivery_days(last.occurred_at.date(), 1)
     accepted = next((h.event for h in report.history if h.event.kind is EventKind.ACCEPTANCE), None)
     if accepted is None:
-        return add_business_days(last.occurred_at.date(), 2)
+        return add_delivery_days(last.occurred_at.date(), 2)
     if is_international(str(accepted.extra.get("service", ""))):
         return None  # delivered by the destination's post: no standard of ours says when
     days = TRANSIT_DAYS.get(str(accepted.extra.get("service", "")), DEFAULT_DAYS)
-    return add_business_days(accepted.occurred_at.date(), days)
+    return add_delivery_days(accepted.occurred_at.date(), days)

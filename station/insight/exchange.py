@@ -33,6 +33,7 @@ from station.insight.eta import TRANSIT_DAYS
 from station.items import containers
 from station.model.events import REASON_CODES, Event, EventError, EventKind
 from station.postage.international import is_international
+from station.store import journal
 from station.store.db import Database
 from station.store.journal import Journal
 
@@ -305,15 +306,7 @@ def _key(event: Event) -> tuple[str, str, str, str, str]:
 
 
 def _is_known(conn: sqlite3.Connection, event: Event) -> bool:
-    item, kind, at, facility, station_id = _key(event)
-    return (
-        conn.execute(
-            "SELECT 1 FROM events WHERE item_id=? AND kind=? AND occurred_at=? AND facility=?"
-            " AND station_id=?",
-            (item, kind, at, facility, station_id),
-        ).fetchone()
-        is not None
-    )
+    return journal.has_event(conn, *_key(event))
 
 
 def import_events(

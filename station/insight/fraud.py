@@ -9,7 +9,6 @@ journal and raise an alert per finding, keyed so that a second run journals noth
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -18,8 +17,10 @@ from datetime import timedelta
 from enum import StrEnum
 from itertools import pairwise
 
-from station.insight.history import MOVES, rows
+from station.insight.history import rows
+from station.model.events import MOVES, EventKind
 from station.model.rows import Row
+from station.store import journal
 
 SCHEMA_V9 = """
 CREATE TABLE IF NOT EXISTS fraud_settings (
@@ -112,7 +113,7 @@ def _delivery_burst(rows: list[Row], s: dict[str, float]) -> Iterator[Finding]:
     count, window = int(s["count"]), timedelta(seconds=s["window_s"])
     groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
-        if row.kind == "delivered":
+        if row.kind == EventKind.DELIVERED:
             groups[(row.operator, row.facility)].append(row)
     for (operator, facility), scans in groups.items():
         scans.sort(key=lambda r: r.at)
@@ -136,9 +137,9 @@ def _delivered_without_out_for_delivery(rows: list[Row], _s: dict[str, float]) -
     for history in _by_item(rows).values():
         loaded = False
         for row in history:
-            if row.kind == "out-for-delivery":
+            if row.kind == EventKind.OUT_FOR_DELIVERY:
                 loaded = True
-            elif row.kind == "delivered" and not loaded:
+            elif row.kind == EventKind.DELIVERED and not loaded:
                 yield _finding(
                     "delivered-without-out-for-delivery",
                     row,
@@ -151,12 +152,12 @@ def _scan_after_delivered(rows: list[Row], _s: dict[str, float]) -> Iterator[Fin
     for history in _by_item(rows).values():
         delivered: Row | None = None
         for row in history:
-            if delivered is not None and row.kind in MOVES and row.kind != "delivered":
+            if delivered is not None and row.kind in MOVES and row.kind != EventKind.DELIVERED:
                 yield _finding(
                     "scan-after-delivered", row, f"{row.kind} after delivery at {delivered.facility}"
                 )
                 break
-            if row.kind == "delivered":
+            if row.kind == EventKind.DELIVERED:
                 delivered = row
 
 
@@ -199,7 +200,7 @@ def _impossible_travel(rows: list[Row], s: dict[str, float]) -> Iterator[Finding
 
 def _routing_mismatch(rows: list[Row], _s: dict[str, float]) -> Iterator[Finding]:
     for row in rows:
-        if row.kind != "acceptance":
+        if row.kind != EventKind.ACCEPTANCE:
             continue
         routing, destination = (
             str(row.extra.get("routing_zip") or ""),
@@ -215,9 +216,9 @@ def _reprint_after_scan(rows: list[Row], _s: dict[str, float]) -> Iterator[Findi
     for history in _by_item(rows).values():
         scanned = False
         for row in history:
-            if row.kind in MOVES and row.kind != "acceptance":
+            if row.kind in MOVES and row.kind != EventKind.ACCEPTANCE:
                 scanned = True
-            elif row.kind == "reprint" and scanned:
+            elif row.kind == EventKind.REPRINT and scanned:
                 who = row.extra.get("supervisor")
                 yield _finding(
                     "reprint-after-scan",
@@ -230,9 +231,9 @@ def _void_rate_outlier(rows: list[Row], s: dict[str, float]) -> Iterator[Finding
     accepted: dict[str, int] = defaultdict(int)
     voids: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        if row.kind == "acceptance":
+        if row.kind == EventKind.ACCEPTANCE:
             accepted[row.operator] += 1
-        elif row.kind == "void":
+        elif row.kind == EventKind.VOID:
             voids[row.operator].append(row)
     total_accepted, total_voids = sum(accepted.values()), sum(len(v) for v in voids.values())
     if not total_accepted or not total_voids:
@@ -321,9 +322,7 @@ def settings(conn: sqlite3.Connection, rule: FraudRule) -> dict[str, float]:
 def known_keys(conn: sqlite3.Connection) -> set[str]:
     """The findings journalled already (a batch run journals each once)."""
     return {
-        str(json.loads(r[0] or "{}").get("key"))
-        for r in conn.execute("SELECT extra FROM events WHERE kind = 'fraud-alert'")
-        if json.loads(r[0] or "{}").get("key")
+        str(extra["key"]) for extra in journal.extras_of_kind(conn, EventKind.FRAUD_ALERT) if extra.get("key")
     }
 
 
@@ -400,29 +399,29 @@ _RANK = {"high": 0, "medium": 1, "low": 2}
 def alerts(conn: sqlite3.Connection, *, include_resolved: bool = False) -> list[Alert]:
     """The journal's fraud alerts with their reviews: the worst and newest first."""
     found = []
-    for r in conn.execute(
-        "SELECT e.event_id, e.item_id, e.operator, e.facility, e.occurred_at, e.note, e.extra,"
-        " v.state, v.by_operator, v.note FROM events e LEFT JOIN fraud_reviews v"
-        " ON v.alert_event_id = e.event_id WHERE e.kind = 'fraud-alert' ORDER BY e.occurred_at DESC"
-    ):
-        state = ReviewState(r[7]) if r[7] else ReviewState.OPEN
+    reviews = {
+        str(r[0]): (ReviewState(r[1]), r[2], r[3])
+        for r in conn.execute("SELECT alert_event_id, state, by_operator, note FROM fraud_reviews")
+    }
+    for alert in journal.recorded_of_kind(conn, EventKind.FRAUD_ALERT):
+        state, by, review_note = reviews.get(alert.event_id, (ReviewState.OPEN, None, None))
         if state is ReviewState.RESOLVED and not include_resolved:
             continue
-        extra = json.loads(r[6] or "{}")
+        extra = alert.extra
         rule = str(extra.get("rule") or "?")
         found.append(
             Alert(
-                str(r[0]),
-                str(r[1]),
+                alert.event_id,
+                alert.item_id,
                 rule,
                 _SEVERITY.get(rule, "medium"),
-                str(extra.get("suspect") or r[2]),
-                str(extra.get("where") or r[3]),  # a batch finding: where and when the scans were
-                str(extra.get("when") or r[4]),
-                str(r[5] or ""),
+                str(extra.get("suspect") or alert.operator),
+                str(extra.get("where") or alert.facility),  # a batch finding: where and when the scans were
+                str(extra.get("when") or alert.occurred_at),
+                str(alert.note or ""),
                 state,
-                r[8],
-                r[9],
+                by,
+                review_note,
             )
         )
     found.sort(key=lambda a: _RANK.get(a.severity, 1))  # stable: newest first within a severity

@@ -10,73 +10,24 @@ This module only reads the `events` table; it owns none.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from datetime import datetime
+from typing import NamedTuple, Protocol
 
-from station.model.events import EventKind, Membership
+from station.model.events import MOVES, EventKind, KindFacts, Membership
 from station.model.rows import Row
+from station.store import journal
 from station.store.db import Database
 
 _MAX_NESTING = 8
-# Kinds that move an item: what "a scan" means to the rules and reports (notes, disputes, alerts and
-# the counter's own records are not scans).
-MOVES = frozenset(
-    {
-        "acceptance",
-        "sort-in",
-        "sack-remove",
-        "dispatch",
-        "arrival",
-        "delivery-office",
-        "out-for-delivery",
-        "delivered",
-        "attempted",
-        "delayed",
-        "returned",
-    }
-)
-
-
-_COLUMNS = "seq, station_id, item_id, kind, facility, operator, occurred_at, extra, container_id, reason"
-
-
-def history_row(r: sqlite3.Row | tuple[Any, ...]) -> Row:
-    """A row of (seq, station_id, item_id, kind, facility, operator, occurred_at, extra, container_id,
-    reason), from the station's journal or the hub's."""
-    extra = r[7] or "{}"
-    return Row(
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        r[4],
-        r[5],
-        r[6] if isinstance(r[6], datetime) else datetime.fromisoformat(r[6]),
-        json.loads(extra) if extra != "{}" else {},
-        None if r[8] is None else str(r[8]),
-        None if r[9] is None else str(r[9]),
-    )
 
 
 def rows(conn: sqlite3.Connection, since: datetime | None = None, until: datetime | None = None) -> list[Row]:
-    """The journal's events from `since` (inclusive) to `until` (exclusive), in time order.
-
-    Times are compared as the journal's text (UTC, microseconds), which sorts as the times do.
-    """
-    where, args = [], []
-    if since is not None:
-        where.append("occurred_at >= ?")
-        args.append(_utc_text(since))
-    if until is not None:
-        where.append("occurred_at < ?")
-        args.append(_utc_text(until))
-    sql = f"SELECT {_COLUMNS} FROM events" + (" WHERE " + " AND ".join(where) if where else "")
-    return [history_row(r) for r in conn.execute(sql + " ORDER BY occurred_at, station_id, seq", args)]
+    """The journal's events from `since` (inclusive) to `until` (exclusive), in time order."""
+    return journal.history_rows(conn, since, until)
 
 
 class RowSource(Protocol):
@@ -94,10 +45,6 @@ def read(
         return network.history_rows(since, until)
     with db.reading() as conn:
         return rows(conn, since, until)
-
-
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class Move(NamedTuple):
@@ -128,7 +75,7 @@ class Timeline:
     @property
     def delivered_at(self) -> datetime | None:
         """The first delivered scan, if any."""
-        return next((m.at for m in self.moves if m.kind == "delivered"), None)
+        return next((m.at for m in self.moves if m.kind == EventKind.DELIVERED), None)
 
     @property
     def last(self) -> Move | None:
@@ -145,7 +92,7 @@ def zip_of(extra: dict[str, object], *names: str) -> str:
     return ""
 
 
-_MOVE_FACTS = {kind: EventKind(kind).facts for kind in MOVES}
+_MOVE_FACTS: dict[str, KindFacts] = {kind: kind.facts for kind in MOVES}  # looked up by a row's text
 
 
 def timelines(history: Iterable[Row]) -> dict[str, Timeline]:
@@ -170,7 +117,7 @@ def timelines(history: Iterable[Row]) -> dict[str, Timeline]:
         if facts is None:
             continue
         line = found.get(row.item_id)
-        if row.kind == "acceptance" and line is None:
+        if row.kind == EventKind.ACCEPTANCE and line is None:
             line = found[row.item_id] = Timeline(row.item_id)
             line.service = str(row.extra.get("service") or "")
             line.origin_zip = zip_of(row.extra, "origin_zip")

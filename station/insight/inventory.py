@@ -13,11 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from station.insight.history import Timeline
+from station.model.events import EventKind
 
-GONE = ("delivered", "returned", "void")
-IN_TRANSIT = ("dispatch",)  # on a truck: no facility holds it until the next scan
+GONE = (EventKind.DELIVERED, EventKind.RETURNED, EventKind.VOID)
+IN_TRANSIT = (EventKind.DISPATCH,)  # on a truck: no facility holds it until the next scan
 OLD_AFTER = timedelta(hours=24)
 AGE_BANDS = ((4, "under 4 h"), (12, "4-12 h"), (24, "12-24 h"), (48, "24-48 h"), (10**9, "over 48 h"))
+
+# What can follow a load on the round (the carrier came back with an answer for the item).
+_AFTER_LOADING = frozenset({EventKind.DELIVERED, EventKind.ATTEMPTED, EventKind.RETURNED, EventKind.DELAYED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,18 +132,18 @@ def reconcile(lines: dict[str, Timeline], facility: str, opened: datetime, close
         if not moves:
             continue
         accepted, here = moves[0], all(m.facility == facility for m in moves)
-        took_in = accepted.kind == "acceptance" and accepted.facility == facility and opened <= accepted.at
+        took_in = (
+            accepted.kind == EventKind.ACCEPTANCE and accepted.facility == facility and opened <= accepted.at
+        )
         if took_in and here and moves[-1].kind not in GONE:
             found.not_dispatched.append(line.item_id)
         loaded = [
-            m for m in moves if m.kind == "out-for-delivery" and m.facility == facility and opened <= m.at
+            m
+            for m in moves
+            if m.kind == EventKind.OUT_FOR_DELIVERY and m.facility == facility and opened <= m.at
         ]
         if loaded:
-            after = [
-                m
-                for m in moves
-                if m.at >= loaded[-1].at and m.kind in ("delivered", "attempted", "returned", "delayed")
-            ]
+            after = [m for m in moves if m.at >= loaded[-1].at and m.kind in _AFTER_LOADING]
             if not after:
                 found.not_closed_out.append(line.item_id)
     found.not_dispatched.sort()

@@ -26,11 +26,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from station.insight.estimates import TransitModel, local_day, quantile, standard_days
-from station.insight.history import MOVES, Timeline
-from station.model.events import EventKind, Membership
+from station.insight.history import Timeline
+from station.model.events import MOVES, EventKind, Membership
 from station.model.rows import Row
 
-FINAL = ("delivered", "attempted", "returned")
+FINAL = (EventKind.DELIVERED, EventKind.ATTEMPTED, EventKind.RETURNED)
 MIN_SHIFT_H = 0.25
 
 
@@ -210,9 +210,11 @@ def compute(
                 if all(f != move.facility for f, _ in seen):
                     handled[move.facility] += 1
                 seen.append((move.facility, move.at))
-            if move.kind in ("delivered", "attempted") and (facility is None or move.facility == facility):
+            if move.kind in (EventKind.DELIVERED, EventKind.ATTEMPTED) and (
+                facility is None or move.facility == facility
+            ):
                 tries += 1
-                if move.kind == "attempted":
+                if move.kind == EventKind.ATTEMPTED:
                     attempts += 1
                     reasons[move.reason or "UNSPECIFIED"] += 1
         final = next((m for m in reversed(line.moves) if m.kind in FINAL), None)
@@ -258,7 +260,7 @@ def _operators_and_sacks(
     inside: dict[str, str] = {}
     fills: list[float] = []
     for row in history:
-        if row.kind not in MOVES and row.kind != "sack-close":
+        if row.kind not in MOVES and row.kind != EventKind.SACK_CLOSE:
             continue
         membership = EventKind(row.kind).facts.membership
         if membership is not None:
@@ -270,7 +272,7 @@ def _operators_and_sacks(
                 contents[row.container_id].add(row.item_id)
         if not in_period(row.at) or (facility is not None and row.facility != facility):
             continue
-        if row.kind == "sack-close":
+        if row.kind == EventKind.SACK_CLOSE:
             fills.append(float(len(contents.get(row.item_id, ()))))
         shifts[(row.operator, local_day(row.at, zone))].append(row.at)
     per_operator: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])

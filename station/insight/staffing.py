@@ -15,8 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from station.insight.estimates import local_day
-from station.insight.history import MOVES
 from station.insight.kpis import MIN_SHIFT_H
+from station.model.events import MOVES
 from station.model.rows import Row
 
 WEEKS = 6

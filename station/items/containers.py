@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from station.model.events import Event, EventKind, Membership, StoredEvent
 from station.model.states import ItemStatus, SackState
+from station.store import journal
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS sack_contents (
@@ -42,20 +43,6 @@ CREATE TABLE IF NOT EXISTS item_status (
 );
 """
 _MAX_NESTING = 8
-
-
-def migrate_v2(conn: sqlite3.Connection) -> None:
-    """Schema 2: the item's destination ZIP, which the sack destination rule compares with the sack's.
-
-    Filled from each accepted item's acceptance event: the IMpb routing ZIP (AI 420), else the
-    destination ZIP the counter priced it for.
-    """
-    conn.execute("ALTER TABLE item_status ADD COLUMN destination_zip TEXT")
-    conn.execute(
-        "UPDATE item_status SET destination_zip = (SELECT coalesce(json_extract(e.extra, '$.routing_zip'),"
-        " json_extract(e.extra, '$.destination_zip')) FROM events e"
-        " WHERE e.item_id = item_status.item_id AND e.kind = 'acceptance' ORDER BY e.occurred_at LIMIT 1)"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +103,7 @@ def _weight_of(conn: sqlite3.Connection, event: Event) -> int | None:
     """The weight an item adds to its sack: weighed at this scan, else as weighed at its acceptance."""
     if event.weight_g is not None:
         return event.weight_g
-    row = conn.execute(
-        "SELECT weight_g FROM events WHERE item_id = ? AND kind = ? AND weight_g IS NOT NULL LIMIT 1",
-        (event.item_id, EventKind.ACCEPTANCE),
-    ).fetchone()
-    return int(row[0]) if row else None
+    return journal.acceptance_weight_g(conn, event.item_id)
 
 
 def _open_sack(conn: sqlite3.Connection, sack: str, facility: str, destination: object, when: str) -> None:
@@ -172,6 +155,26 @@ def sack_state(conn: sqlite3.Connection, container_id: str) -> SackState | None:
     """The sack's state, or None for an id never used as a sack."""
     row = conn.execute("SELECT state FROM sacks WHERE container_id=?", (container_id,)).fetchone()
     return SackState(row[0]) if row else None
+
+
+def last_kind_in(conn: sqlite3.Connection, items: list[str], kinds: tuple[EventKind, ...]) -> set[str]:
+    """Those of `items` whose last scan is one of `kinds`."""
+    found: set[str] = set()
+    kind_marks = ",".join("?" * len(kinds))
+    for start in range(0, len(items), 500):  # SQLite's limit on host parameters
+        chunk = items[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id FROM item_status WHERE item_id IN ({marks}) AND last_kind IN ({kind_marks})",
+            (*chunk, *kinds),
+        )
+        found.update(str(r[0]) for r in rows)
+    return found
+
+
+def sacks_in(conn: sqlite3.Connection, state: SackState) -> list[str]:
+    """Every sack in `state` (few: the open sacks of a bench, say)."""
+    return [str(r[0]) for r in conn.execute("SELECT container_id FROM sacks WHERE state = ?", (state,))]
 
 
 def sack_record(conn: sqlite3.Connection, container_id: str) -> SackRecord | None:

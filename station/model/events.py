@@ -104,6 +104,9 @@ class KindFacts:
     sms_template: str | None = None  # the message followers of the item get (assets/sms/templates.toml)
     needs_reason: bool = False
     needs_container: bool = False
+    # A scan that moves the item: what "a scan" means to the rules and the reports (notes, disputes,
+    # alerts, sack bookkeeping and the counter's own records are not).
+    moves_item: bool = False
 
     @property
     def moves_contents(self) -> bool:
@@ -115,7 +118,12 @@ _I, _S, _B = AppliesTo.ITEM, AppliesTo.SACK, AppliesTo.BOTH
 _TRANSIT = ItemStatus.IN_TRANSIT
 KIND_FACTS: dict[EventKind, KindFacts] = {
     EventKind.ACCEPTANCE: KindFacts(
-        "accepted the item at the counter", "EMA", _I, ItemStatus.ACCEPTED, sms_template="accepted"
+        "accepted the item at the counter",
+        "EMA",
+        _I,
+        ItemStatus.ACCEPTED,
+        sms_template="accepted",
+        moves_item=True,
     ),
     EventKind.SACK_OPEN: KindFacts("opened a new sack", None, _S, sack_state=SackState.OPEN),
     EventKind.SORT_IN: KindFacts(
@@ -126,19 +134,43 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         membership=Membership.ENTERS,
         sms_template="in_transit",
         needs_container=True,
+        moves_item=True,
     ),
     EventKind.SACK_REMOVE: KindFacts(
-        "took the item out of its sack", "EDD", _I, _TRANSIT, membership=Membership.LEAVES
+        "took the item out of its sack",
+        "EDD",
+        _I,
+        _TRANSIT,
+        membership=Membership.LEAVES,
+        moves_item=True,
     ),
     EventKind.SACK_CLOSE: KindFacts("closed and tagged the sack", "EDE", _S, _TRANSIT, SackState.CLOSED),
     EventKind.DISPATCH: KindFacts(
-        "dispatched a sack or an item", "EMC", _B, _TRANSIT, SackState.DISPATCHED, sms_template="in_transit"
+        "dispatched a sack or an item",
+        "EMC",
+        _B,
+        _TRANSIT,
+        SackState.DISPATCHED,
+        sms_template="in_transit",
+        moves_item=True,
     ),
     EventKind.ARRIVAL: KindFacts(
-        "received a sack or an item", "EMD", _B, _TRANSIT, SackState.ARRIVED, sms_template="in_transit"
+        "received a sack or an item",
+        "EMD",
+        _B,
+        _TRANSIT,
+        SackState.ARRIVED,
+        sms_template="in_transit",
+        moves_item=True,
     ),
     EventKind.DELIVERY_OFFICE: KindFacts(
-        "received at the delivery office", "EMG", _B, _TRANSIT, SackState.ARRIVED, sms_template="in_transit"
+        "received at the delivery office",
+        "EMG",
+        _B,
+        _TRANSIT,
+        SackState.ARRIVED,
+        sms_template="in_transit",
+        moves_item=True,
     ),
     EventKind.OUT_FOR_DELIVERY: KindFacts(
         "loaded the carrier's round",
@@ -147,6 +179,7 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         ItemStatus.OUT_FOR_DELIVERY,
         membership=Membership.LEAVES,
         sms_template="out_for_delivery",
+        moves_item=True,
     ),
     EventKind.DELIVERED: KindFacts(
         "delivered, recipient signed",
@@ -155,6 +188,7 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         ItemStatus.DELIVERED,
         membership=Membership.LEAVES,
         sms_template="delivered",
+        moves_item=True,
     ),
     EventKind.ATTEMPTED: KindFacts(
         "could not deliver (reason code)",
@@ -164,6 +198,7 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         membership=Membership.LEAVES,
         sms_template="attempted",
         needs_reason=True,
+        moves_item=True,
     ),
     EventKind.DELAYED: KindFacts(
         "held the item (reason code)",
@@ -172,6 +207,7 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         ItemStatus.DELAYED,
         sms_template="delayed",
         needs_reason=True,
+        moves_item=True,
     ),
     # UPU has no code of its own for a return to sender: it is transmitted as an unsuccessful delivery.
     EventKind.RETURNED: KindFacts(
@@ -182,6 +218,7 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         membership=Membership.LEAVES,
         sms_template="returned",
         needs_reason=True,
+        moves_item=True,
     ),
     EventKind.NOTE: KindFacts("customer service wrote a note", None, _B),
     EventKind.DISPUTE: KindFacts("customer service opened a dispute", None, _B),
@@ -198,6 +235,9 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
     ),
     EventKind.REPRINT: KindFacts("printed the item's label again", None, _I),
 }
+
+# The kinds that move an item (`KindFacts.moves_item`), for the history's rules and reports.
+MOVES: frozenset[EventKind] = frozenset(kind for kind, facts in KIND_FACTS.items() if facts.moves_item)
 
 # Reason codes for attempted / delayed / returned events, after the UPU non-delivery reasons.
 REASON_CODES: dict[str, str] = {

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from station.network.port import (
-    OUTGOING_COLUMNS,
     HubHead,
     Outgoing,
 )
-from station.store.journal import GENESIS, body_of_row, hashed_body
+from station.store import journal
+from station.store.journal import GENESIS, hashed_body
 
 SCHEMA_V5 = """
 CREATE TABLE IF NOT EXISTS hub_sync (
@@ -84,47 +84,28 @@ def record_offline(conn: sqlite3.Connection, station_id: str, at: datetime, prob
 
 def waiting(conn: sqlite3.Connection, station_id: str, after_seq: int) -> int:
     """How many of this station's events the hub does not hold yet."""
-    row = conn.execute(
-        "SELECT count(*) FROM events WHERE station_id = ? AND seq > ?", (station_id, after_seq)
-    ).fetchone()
-    return int(row[0])
+    return journal.count_after(conn, station_id, after_seq)
 
 
 def last_own(conn: sqlite3.Connection, station_id: str) -> HubHead:
     """This station's own last event (its claim to the hub)."""
-    row = conn.execute(
-        "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (station_id,)
-    ).fetchone()
-    return HubHead(int(row[0]), str(row[1])) if row else HubHead(0, GENESIS)
+    last = journal.last_seq_and_hash(conn, station_id)
+    return HubHead(*last) if last else HubHead(0, GENESIS)
 
 
 def hash_at(conn: sqlite3.Connection, station_id: str, seq: int) -> str | None:
     """The hash of this station's event `seq` (None when it has none: a truncated journal)."""
     if seq == 0:
         return GENESIS
-    row = conn.execute(
-        "SELECT hash FROM events WHERE station_id = ? AND seq = ?", (station_id, seq)
-    ).fetchone()
-    return str(row[0]) if row else None
+    return journal.hash_of(conn, station_id, seq)
 
 
 def outgoing(conn: sqlite3.Connection, station_id: str, after_seq: int, limit: int) -> list[Outgoing]:
     """The next events to push, in order, each with the exact body its hash covers."""
-    cursor = conn.cursor()
-    cursor.row_factory = None  # plain tuples, in Outgoing's order: no per-row mapping on the push path
-    rows = cursor.execute(
-        f"SELECT {OUTGOING_COLUMNS} FROM events WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-        (station_id, after_seq, limit),
-    ).fetchall()
+    rows = journal.pushed_rows_after(conn, station_id, after_seq, limit, Outgoing._fields)
     found = [Outgoing._make(r) if r[-1] == "{}" else _canonical_extra(Outgoing._make(r)) for r in rows]
     if any(o.body is None for o in found):  # events journalled before schema 5 kept no body
-        by_seq = {
-            int(r["seq"]): body_of_row(r)
-            for r in conn.execute(
-                "SELECT * FROM events WHERE station_id = ? AND seq > ? AND body IS NULL ORDER BY seq LIMIT ?",
-                (station_id, after_seq, limit),
-            )
-        }
+        by_seq = journal.bodies_after(conn, station_id, after_seq, limit)
         found = [o if o.body is not None else o._replace(body=by_seq[o.seq]) for o in found]
     return found
 

@@ -8,7 +8,6 @@ number; a number gets at most RATE_PER_HOUR messages an hour (the rest wait thei
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from station.items.containers import contents_recursive, is_sack
 from station.model.events import Event, EventKind, StoredEvent
 from station.model.states import WAITING_OUTBOX_STATES, OutboxState, SubscriberState
 from station.notify import feedback, subscribers, templates
+from station.store import journal
 
 if TYPE_CHECKING:
     from station.notify.host import TextingStation
@@ -236,11 +236,8 @@ def listing(conn: sqlite3.Connection) -> list[dict[str, object]]:
 def text_delivery_pin(station: TextingStation, conn: sqlite3.Connection, event: Event) -> None:
     """Loaded on the round, an item accepted with "PIN on delivery": its code made and texted to the
     recipient's opted-in numbers (none, or a station whose hub does the texting: a signature instead)."""
-    accepted = conn.execute(
-        "SELECT extra FROM events WHERE item_id = ? AND kind = 'acceptance' ORDER BY seq LIMIT 1",
-        (event.item_id,),
-    ).fetchone()
-    if accepted is None or not json.loads(accepted[0] or "{}").get("pin_delivery"):
+    accepted = journal.acceptance_extra(conn, event.item_id)
+    if accepted is None or not accepted.get("pin_delivery"):
         return
     phones = [] if station.config.hub else subscribers.followers(conn, event.item_id)
     active = [

@@ -15,9 +15,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from station.errors import Refused
+from station.items import containers
+from station.model.events import EventKind
 from station.model.localtime import zone
 from station.office import baskets
 from station.postage.meter import LogLine, Registers, log_lines
+from station.store import journal
 
 SCHEMA_V7 = """
 CREATE TABLE IF NOT EXISTS till_days (
@@ -31,6 +34,10 @@ CREATE TABLE IF NOT EXISTS till_days (
 
 class DayClosed(Refused):
     """A transaction dated a day whose till is closed."""
+
+
+# The last scans that leave an accepted item in the building: accepted, sorted, in a sack not yet sent.
+_NOT_DISPATCHED = (EventKind.ACCEPTANCE, EventKind.SORT_IN, EventKind.SACK_REMOVE, EventKind.SACK_CLOSE)
 
 
 def bounds(day: date, zone_name: str) -> tuple[datetime, datetime]:
@@ -106,26 +113,21 @@ def build(
     first, last_moment = bounds(day, zone_name)
     start, end = first.isoformat(), last_moment.isoformat()
     report = DayReport(day.isoformat())
-    events = conn.execute(
-        "SELECT kind, extra FROM events WHERE occurred_at >= ? AND occurred_at < ?",
-        (_utc(start), _utc(end)),
-    ).fetchall()
     accepted_cents = refunded_cents = 0
-    for kind, extra_text in events:
-        extra = json.loads(extra_text or "{}")
-        if kind == "acceptance":
+    for kind, extra in journal.kinds_and_extras_between(conn, first, last_moment):
+        if kind == EventKind.ACCEPTANCE:
             service = str(extra.get("service", "?"))
             row = report.pieces_by_service.setdefault(service, {"pieces": 0, "postage_cents": 0})
             row["pieces"] += 1
             row["postage_cents"] += int(extra.get("postage_cents", 0))
             accepted_cents += int(extra.get("postage_cents", 0))
-        elif kind == "void":
+        elif kind == EventKind.VOID:
             report.voids["count"] = report.voids.get("count", 0) + 1
             refunded_cents += int(extra.get("refund_cents", 0))
             report.voids["refund_cents"] = refunded_cents
-        elif kind == "reprint":
+        elif kind == EventKind.REPRINT:
             report.reprints += 1
-        elif kind == "override":
+        elif kind == EventKind.OVERRIDE:
             report.overrides += 1
     for paid in baskets.paid_between(conn, first, last_moment):
         row = report.payments.setdefault(str(paid.method), {"baskets": 0, "cents": 0})
@@ -172,16 +174,9 @@ def build(
     ):
         report.problems.append("the registers are not where the meter's log left them: edited outside")
     report.reconciled = not report.problems
-    report.not_dispatched = [
-        str(r[0])
-        for r in conn.execute(
-            "SELECT s.item_id FROM item_status s"
-            " JOIN events e ON e.item_id = s.item_id AND e.kind = 'acceptance'"
-            " WHERE s.last_kind IN ('acceptance', 'sort-in', 'sack-remove', 'sack-close')"
-            " AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at",
-            (_utc(start), _utc(end)),
-        )
-    ]
+    accepted = journal.accepted_between(conn, first, last_moment)
+    still_here = containers.last_kind_in(conn, accepted, _NOT_DISPATCHED)
+    report.not_dispatched = [item for item in accepted if item in still_here]
     for score, n in conn.execute(
         "SELECT score, count(*) FROM sms_feedback WHERE at >= ? AND at < ? GROUP BY score",
         (_utc(start), _utc(end)),

@@ -18,12 +18,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from station.errors import Refused
 from station.model.clock import utc_now
 from station.model.events import Event, EventKind, StoredEvent
+from station.model.rows import HISTORY_COLUMNS, Row, history_row
 from station.store.checkpoints import EVERY, Checkpoint, CheckpointLog, CheckpointProblem
 from station.store.db import Database
 
@@ -424,3 +425,204 @@ def event_from_content(content: dict[str, Any]) -> Event:
         note=content.get("note"),
         extra=dict(content.get("extra") or {}),
     )
+
+
+# Reads for the other rooms. The journal owns the `events` table: whatever else needs to know what was
+# scanned asks here, so the table's columns are named in one module.
+
+
+def _utc_text(moment: datetime) -> str:
+    """A time as the journal writes it (UTC, microseconds): text comparison is then time comparison."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def history_rows(
+    conn: sqlite3.Connection, since: datetime | None = None, until: datetime | None = None
+) -> list[Row]:
+    """Every event from `since` (inclusive) to `until` (exclusive), in time order, as history reads them."""
+    where, args = [], []
+    if since is not None:
+        where.append("occurred_at >= ?")
+        args.append(_utc_text(since))
+    if until is not None:
+        where.append("occurred_at < ?")
+        args.append(_utc_text(until))
+    sql = f"SELECT {HISTORY_COLUMNS} FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+    return [history_row(r) for r in conn.execute(sql + " ORDER BY occurred_at, station_id, seq", args)]
+
+
+def acceptance_extra(conn: sqlite3.Connection, item_id: str) -> dict[str, Any] | None:
+    """What the item's first acceptance recorded (service, postage, options), or None if never accepted."""
+    row = conn.execute(
+        "SELECT extra FROM events WHERE item_id = ? AND kind = ? ORDER BY seq LIMIT 1",
+        (item_id, EventKind.ACCEPTANCE),
+    ).fetchone()
+    return None if row is None else dict(json.loads(row[0] or "{}"))
+
+
+def acceptance_weight_g(conn: sqlite3.Connection, item_id: str) -> int | None:
+    """The weight the item was accepted at, when one was recorded."""
+    row = conn.execute(
+        "SELECT weight_g FROM events WHERE item_id = ? AND kind = ? AND weight_g IS NOT NULL LIMIT 1",
+        (item_id, EventKind.ACCEPTANCE),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def accepted_between(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[str]:
+    """The items accepted from `start` (inclusive) to `end` (exclusive), in the order they were."""
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT item_id FROM events WHERE kind = ? AND occurred_at >= ? AND occurred_at < ?"
+            " ORDER BY occurred_at",
+            (EventKind.ACCEPTANCE, _utc_text(start), _utc_text(end)),
+        )
+    ]
+
+
+def kinds_and_extras_between(
+    conn: sqlite3.Connection, start: datetime, end: datetime
+) -> list[tuple[EventKind, dict[str, Any]]]:
+    """(kind, extra) of every event from `start` (inclusive) to `end` (exclusive)."""
+    return [
+        (EventKind(r[0]), dict(json.loads(r[1] or "{}")))
+        for r in conn.execute(
+            "SELECT kind, extra FROM events WHERE occurred_at >= ? AND occurred_at < ?",
+            (_utc_text(start), _utc_text(end)),
+        )
+    ]
+
+
+def items_with_kind(conn: sqlite3.Connection, kind: EventKind, items: list[str]) -> set[str]:
+    """Those of `items` that have an event of `kind` (e.g. which were voided)."""
+    found: set[str] = set()
+    for start in range(0, len(items), 500):  # SQLite's limit on host parameters
+        chunk = items[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id FROM events WHERE kind = ? AND item_id IN ({marks})", (kind, *chunk)
+        )
+        found.update(str(r[0]) for r in rows)
+    return found
+
+
+def extras_of_kind(conn: sqlite3.Connection, kind: EventKind) -> list[dict[str, Any]]:
+    """The extra data of every event of `kind`."""
+    return [
+        dict(json.loads(r[0] or "{}"))
+        for r in conn.execute("SELECT extra FROM events WHERE kind = ?", (kind,))
+    ]
+
+
+class Recorded(NamedTuple):
+    """An event as a list shows it: who, where, when (as journalled), its note and extra data."""
+
+    event_id: str
+    item_id: str
+    operator: str
+    facility: str
+    occurred_at: str
+    note: str | None
+    extra: dict[str, Any]
+
+
+def recorded_of_kind(conn: sqlite3.Connection, kind: EventKind) -> list[Recorded]:
+    """Every event of `kind`, the newest first."""
+    return [
+        Recorded(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), r[5], dict(json.loads(r[6] or "{}")))
+        for r in conn.execute(
+            "SELECT event_id, item_id, operator, facility, occurred_at, note, extra FROM events"
+            " WHERE kind = ? ORDER BY occurred_at DESC",
+            (kind,),
+        )
+    ]
+
+
+def has_event(
+    conn: sqlite3.Connection, item_id: str, kind: str, at: str, facility: str, station_id: str
+) -> bool:
+    """Whether exactly this scan (item, kind, time as written, facility, station) is journalled."""
+    row = conn.execute(
+        "SELECT 1 FROM events WHERE item_id=? AND kind=? AND occurred_at=? AND facility=? AND station_id=?",
+        (item_id, kind, at, facility, station_id),
+    ).fetchone()
+    return row is not None
+
+
+def latest_sack_scanned(conn: sqlite3.Connection, facility: str, sacks: list[str]) -> str | None:
+    """Of `sacks`, the one last scanned at `facility` (opened there, or sorted into), or None."""
+    latest: tuple[int, str] | None = None
+    for start in range(0, len(sacks), 400):  # SQLite's limit on host parameters
+        chunk = sacks[start : start + 400]
+        marks = ",".join("?" * len(chunk))
+        row = conn.execute(
+            "SELECT rowid, CASE WHEN kind = ? THEN item_id ELSE container_id END AS sack FROM events"
+            f" WHERE facility = ? AND ((kind = ? AND item_id IN ({marks}))"
+            f" OR (kind = ? AND container_id IN ({marks})))"
+            " ORDER BY rowid DESC LIMIT 1",
+            (EventKind.SACK_OPEN, facility, EventKind.SACK_OPEN, *chunk, EventKind.SORT_IN, *chunk),
+        ).fetchone()
+        if row is not None and (latest is None or int(row[0]) > latest[0]):
+            latest = (int(row[0]), str(row[1]))
+    return latest[1] if latest else None
+
+
+def count_after(conn: sqlite3.Connection, station_id: str, after_seq: int) -> int:
+    """How many of the station's events come after `after_seq`."""
+    row = conn.execute(
+        "SELECT count(*) FROM events WHERE station_id = ? AND seq > ?", (station_id, after_seq)
+    ).fetchone()
+    return int(row[0])
+
+
+def last_seq_and_hash(conn: sqlite3.Connection, station_id: str) -> tuple[int, str] | None:
+    """The station's own last event: its sequence number and hash (None for an empty chain)."""
+    row = conn.execute(
+        "SELECT seq, hash FROM events WHERE station_id = ? ORDER BY seq DESC LIMIT 1", (station_id,)
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def hash_of(conn: sqlite3.Connection, station_id: str, seq: int) -> str | None:
+    """The hash of the station's event `seq` (None when it has none: a truncated journal)."""
+    row = conn.execute(
+        "SELECT hash FROM events WHERE station_id = ? AND seq = ?", (station_id, seq)
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+PUSHED_COLUMNS = (
+    "seq", "event_id", "item_id", "kind", "upu_code", "facility", "operator", "occurred_at", "container_id",
+    "weight_g", "reason", "signature_ref", "note", "recorded_at", "prev_hash", "hash", "body", "extra",
+)  # fmt: skip
+
+
+def pushed_rows_after(
+    conn: sqlite3.Connection, station_id: str, after_seq: int, limit: int, columns: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """The station's next `limit` events after `after_seq`, as plain tuples of `columns` (a push reads
+    tens of thousands: no per-row mapping)."""
+    unknown = set(columns) - set(PUSHED_COLUMNS)
+    if unknown:
+        raise ValueError(f"not columns of the journal: {sorted(unknown)}")
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return list(
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM events WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (station_id, after_seq, limit),
+        ).fetchall()
+    )
+
+
+def bodies_after(conn: sqlite3.Connection, station_id: str, after_seq: int, limit: int) -> dict[int, str]:
+    """The hashed text of the station's events after `after_seq` that were journalled before schema 5
+    kept it (rebuilt from their columns), by sequence number."""
+    return {
+        int(r["seq"]): body_of_row(r)
+        for r in conn.execute(
+            "SELECT * FROM events WHERE station_id = ? AND seq > ? AND body IS NULL ORDER BY seq LIMIT ?",
+            (station_id, after_seq, limit),
+        )
+    }

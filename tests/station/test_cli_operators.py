@@ -4,9 +4,9 @@ and the badge read back from the printed label."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
+from tests.cli_runner import Ran
 from tests.renderers import decode, pdf_pages
 from tests.station.test_cli_desks import station
 
@@ -14,7 +14,7 @@ ADMIN = ("--by", "root", "--by-pin", "correct horse battery")
 ITEM = "EE123456785US"
 
 
-def _accept(home: Path, tracking: str, *extra: str, weight: str = "500g") -> subprocess.CompletedProcess[str]:
+def _accept(home: Path, tracking: str, *extra: str, weight: str = "500g") -> Ran:
     """`station accept` of a piece to San Francisco, as the clerk ann."""
     return station(
         "accept",

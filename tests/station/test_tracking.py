@@ -108,15 +108,17 @@ def test_attempted_delayed_and_returned_statuses(desk: ScanDesk) -> None:
 def test_expected_delivery_follows_the_service_and_the_latest_scan(desk: ScanDesk) -> None:
     from datetime import date
 
-    from station.insight.eta import add_business_days, expected_delivery
+    from station.insight.eta import expected_delivery
+    from station.model.delivery_week import add_delivery_days
 
     station = desk.station
     desk.record(ITEM, EventKind.ACCEPTANCE, facility="F", operator="o", extra={"service": "priority"})
     report = track(station.db, ITEM)
     assert report is not None
     accepted = report.history[0].event.occurred_at.date()  # Monday 2026-11-02 in these tests
-    assert expected_delivery(report) == add_business_days(accepted, 2)
-    assert add_business_days(date(2026, 11, 6), 1) == date(2026, 11, 9)  # Friday -> Monday
+    assert expected_delivery(report) == add_delivery_days(accepted, 2)
+    assert add_delivery_days(date(2026, 11, 6), 1) == date(2026, 11, 7)  # Friday -> Saturday
+    assert add_delivery_days(date(2026, 11, 7), 1) == date(2026, 11, 9)  # Saturday -> Monday
     desk.record(ITEM, EventKind.OUT_FOR_DELIVERY, facility="F", operator="o")
     assert expected_delivery(track(station.db, ITEM)) == accepted  # type: ignore[arg-type]
     desk.record(ITEM, EventKind.DELIVERED, facility="F", operator="o")

@@ -27,7 +27,7 @@ def at_end() -> datetime:
 def _station(path: Path, anomalies: bool) -> tuple[Station, int]:
     station = Station.open(path, StationConfig(station_id="HQ-1", time_zone="UTC"), at_end)
     summary = fill_history(
-        station.db, days=70, per_day=180, seed=5, end=date(2026, 11, 30), anomalies=anomalies
+        station.db, days=70, per_day=180, seed=6, end=date(2026, 11, 30), anomalies=anomalies
     )
     return station, summary.bursts
 
