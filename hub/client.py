@@ -196,8 +196,8 @@ class PostgresHub:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[-1] if text else type(exc).__name__
+    text = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return text[-1] if text else type(exc).__name__  # libpq indents its hint with a tab: not for a terminal
 
 
 def _with_attrs(dsn: str, attrs: str) -> str:

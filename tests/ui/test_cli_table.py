@@ -112,3 +112,19 @@ def test_the_trace_sees_a_heavy_library_where_a_command_needs_it(tmp_path: Path)
     # The control: the same trace finds the charts' library in the command that draws charts.
     loaded = _loaded(tmp_path, "report", "kpis", "--pdf", str(tmp_path / "k.pdf"))
     assert "matplotlib" in loaded
+
+
+def test_a_hub_that_does_not_answer_is_exit_3_and_the_scans_wait(tmp_path: Path) -> None:
+    from tests.cli_runner import run_station
+
+    dead = "host=127.0.0.1 port=9 dbname=hub user=x password=y connect_timeout=2"
+    home = tmp_path / "home"
+    assert run_station("scan", "--event", "acceptance", "--facility", "F", "--operator", "o",
+                       home=home, stdin="EE123456785US\n").returncode == ExitCode.DONE  # fmt: skip
+    done = run_station("sync", "--once", "--hub", dead, home=home)
+    assert done.returncode == ExitCode.UNREACHABLE, (done.stdout, done.stderr)
+    assert "waiting 1" in done.stdout and "hub unreachable" in done.stdout and "Traceback" not in done.stderr
+    usage = run_station(
+        "sync", "--once", home=home
+    )  # no hub named anywhere: the command line is short of one
+    assert usage.returncode == ExitCode.USAGE

@@ -193,11 +193,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 report = desk.push()
                 print(printable(report.line), flush=True)
                 if args.once:
-                    return (
-                        ExitCode.DONE
-                        if report.waiting == ExitCode.DONE and report.online and not report.refused
-                        else ExitCode.REFUSED
-                    )
+                    if not report.online:
+                        return ExitCode.UNREACHABLE  # the scans wait in the journal for the next pass
+                    done = report.waiting == 0 and not report.refused
+                    return ExitCode.DONE if done else ExitCode.REFUSED
                 stop.wait(args.interval)
             return ExitCode.DONE
         finally:
