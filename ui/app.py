@@ -152,12 +152,9 @@ def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
     sync = HubSync(ctx.station, dsn, ctx.bridge.on_hub, interval)
     sync.start()
     app.devices.append(sync)
-    ctx.tracker.hub = PostgresHub(dsn)  # used on the I/O thread only: its own connection
-    ctx.counter.hub = ctx.tracker.hub
-    ctx.depot.hub = ctx.tracker.hub
-    ctx.cases.tracker.hub = ctx.tracker.hub
-    ctx.insights.hub = ctx.tracker.hub  # the Insights and Fraud screens: network-wide
-    ctx.fraud.hub = ctx.tracker.hub
+    # Used on the I/O thread only, with its own connection; the Insights and Fraud screens read the
+    # network's events through it too.
+    ctx.desks.connect_hub(PostgresHub(dsn))
 
 
 def _start_camera(app: StationApp) -> None:

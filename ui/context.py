@@ -13,20 +13,8 @@ from PySide6.QtCore import QObject, Signal
 
 from hardware.printers.spooler import Spooler
 from station.app import Station
-from station.desks.basket import BasketDesk
-from station.desks.carrier import CarrierDesk
-from station.desks.cases import CaseDesk
-from station.desks.counter import CounterDesk
-from station.desks.depot import DepotDesk
-from station.desks.fraud import FraudDesk
-from station.desks.insights import InsightsDesk
-from station.desks.operators import OperatorDesk
+from station.desks.factory import Desks
 from station.desks.outcome import Outcome
-from station.desks.printing import PrintDesk
-from station.desks.scan import ScanDesk
-from station.desks.till import TillDesk
-from station.desks.track import TrackDesk
-from station.desks.voids import VoidDesk
 from station.office import operators
 from station.printing.queue import PrintQueue
 from ui.background import Background
@@ -136,20 +124,21 @@ class AppContext:
 
     def __post_init__(self) -> None:
         # The desks run on the I/O thread (`background.run`); screens only read widgets and show answers.
-        self.desk = ScanDesk(self.station)
-        self.counter = CounterDesk(self.station)
-        self.depot = DepotDesk(self.station, self.desk)
-        self.carrier = CarrierDesk(self.station, self.desk)
-        self.tracker = TrackDesk(self.station)
-        self.printing = PrintDesk(self.station)
+        self.desks = Desks(self.station)  # the hub, when there is one, is connected by ui.app
+        self.desk = self.desks.scan
+        self.counter = self.desks.counter
+        self.depot = self.desks.depot
+        self.carrier = self.desks.carrier
+        self.tracker = self.desks.track
+        self.printing = self.desks.printing
         self.queue = PrintQueue(self.station.db, self.station.clock)
-        self.operators = OperatorDesk(self.station)
-        self.baskets = BasketDesk(self.station, self.counter)
-        self.voids = VoidDesk(self.station)
-        self.till = TillDesk(self.station)
-        self.cases = CaseDesk(self.station, self.tracker.hub)
-        self.fraud = FraudDesk(self.station)
-        self.insights = InsightsDesk(self.station)
+        self.operators = self.desks.operators
+        self.baskets = self.desks.baskets
+        self.voids = self.desks.voids
+        self.till = self.desks.till
+        self.cases = self.desks.cases
+        self.fraud = self.desks.fraud
+        self.insights = self.desks.insights
         with self.station.db.reading() as conn:
             self.staffed = operators.any_operators(conn)
 

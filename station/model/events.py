@@ -3,7 +3,7 @@
 `KIND_FACTS` is the one table of what each event kind means; every other module (sack contents, item
 status, tracking history, SMS templates, what a scan of a sack may be) reads it instead of keeping a
 list of its own. Adding an event kind means adding one `EventKind` member and one row here;
-`tests/station/test_event_kinds.py` checks that the row is complete and agrees with the rest.
+`tests/station/model/test_event_kinds.py` checks that the row is complete and agrees with the rest.
 
 The UPU codes are those of the UPU EMSEVT / Global Postal Model event list a postal operator transmits:
 EMA posting, EDD into sorting centre, EDE out of sorting centre, EMC departure from outward office of

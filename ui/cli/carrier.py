@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.desks.carrier import DOOR_REASONS, CarrierDesk
+from station.desks.carrier import DOOR_REASONS
+from station.desks.factory import Desks
 from station.desks.outcome import Outcome
 from station.errors import ExitCode
 from station.items.delivery import SignatureRefused, load_signature
@@ -59,7 +60,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     refused = 0
     with open_station(args) as station:
         facility, operator = where(args, station)
-        desk = CarrierDesk(station)
+        desk = Desks(station).carrier
         for item in args.items:
             refused += answer(desk.load(item, facility=facility, operator=operator), args.json)
     return ExitCode.REFUSED if refused else ExitCode.DONE
@@ -70,7 +71,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     if args.code is not None:
         with open_station(args) as station:
             facility, operator = where(args, station)
-            done = CarrierDesk(station).deliver_by_code(
+            done = Desks(station).carrier.deliver_by_code(
                 args.item, args.code, facility=facility, operator=operator
             )
         return answer(done, args.json)
@@ -82,7 +83,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         return answer(Outcome.refused(str(exc), args.item), args.json)
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = CarrierDesk(station).deliver(
+        done = Desks(station).carrier.deliver(
             args.item,
             signature,
             args.name,
@@ -99,7 +100,7 @@ def cmd_not_delivered(args: argparse.Namespace) -> int:
     """Attempted or delayed."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        desk = CarrierDesk(station)
+        desk = Desks(station).carrier
         done = getattr(desk, args.verb)(args.item, args.reason, facility=facility, operator=operator)
     return answer(done, args.json)
 
@@ -108,5 +109,5 @@ def cmd_return(args: argparse.Namespace) -> int:
     """Back at the delivery office."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = CarrierDesk(station).return_to_depot(args.item, facility=facility, operator=operator)
+        done = Desks(station).carrier.return_to_depot(args.item, facility=facility, operator=operator)
     return answer(done, args.json)

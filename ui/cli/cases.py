@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from station.desks.cases import CaseDesk
+from station.desks.factory import Desks
 from station.desks.outcome import Outcome
 from station.errors import ExitCode
 from station.office.cases import CaseKind
@@ -59,7 +59,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     """Exit 0 with the case number, 1 when refused."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = CaseDesk(station, hub_of(args, station)).open(
+        done = Desks(station, hub_of(args, station)).cases.open(
             args.item, args.kind, args.note, facility=facility, operator=operator
         )
     return answer(done, args.json)
@@ -68,7 +68,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     """One line per case."""
     with open_station(args, read_only=True) as station:
-        found = CaseDesk(station).listing(open_only=args.open)
+        found = Desks(station).cases.listing(open_only=args.open)
         now = station.clock()
     if args.json:
         print(
@@ -98,7 +98,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """The whole case file."""
     with open_station(args, read_only=True) as station:
-        made = CaseDesk(station, hub_of(args, station)).show(args.case)
+        made = Desks(station, hub_of(args, station)).cases.show(args.case)
     if isinstance(made, Outcome):
         return answer(made, args.json)
     if args.json:
@@ -124,7 +124,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     """Exit 0 when noted."""
     with open_station(args) as station:
         _facility, operator = where(args, station)
-        done = CaseDesk(station).note(args.case, args.note, operator=operator, waiting=args.waiting)
+        done = Desks(station).cases.note(args.case, args.note, operator=operator, waiting=args.waiting)
     return answer(done, args.json)
 
 
@@ -132,5 +132,5 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     """Exit 0 when resolved."""
     with open_station(args) as station:
         _facility, operator = where(args, station)
-        done = CaseDesk(station).resolve(args.case, args.note, operator=operator)
+        done = Desks(station).cases.resolve(args.case, args.note, operator=operator)
     return answer(done, args.json)

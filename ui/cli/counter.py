@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from station.abroad.addresses import Address
-from station.desks.counter import Abroad, Acceptance, CounterDesk, Piece, price
+from station.desks.counter import Abroad, Acceptance, Piece, price
+from station.desks.factory import Desks
 from station.desks.postage_checks import record_alert, verify_indicia
 from station.errors import ExitCode
 from station.labels.render import FORMATS
@@ -209,13 +210,13 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_meter_init(args: argparse.Namespace) -> int:
     """The meter's key made and enrolled, its registers sealed."""
     with open_station(args) as station:
-        return answer(CounterDesk(station).init_meter(), args.json)
+        return answer(Desks(station).counter.init_meter(), args.json)
 
 
 def cmd_meter_status(args: argparse.Namespace) -> int:
     """Registers, control sum and seal."""
     with open_station(args) as station:
-        desk = CounterDesk(station)
+        desk = Desks(station).counter
         try:
             meter = desk.meter()
         except MeterKeyError as exc:
@@ -243,7 +244,7 @@ def cmd_meter_credit(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = CounterDesk(station).credit(
+        done = Desks(station).counter.credit(
             cents, supervisor=args.supervisor, pin=args.pin, operator=operator, facility=facility
         )
     return answer(done, getattr(args, "json", False))
@@ -321,7 +322,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
 
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = CounterDesk(station, hub_of(args, station)).accept(
+        done = Desks(station, hub_of(args, station)).counter.accept(
             piece,
             facility=facility,
             operator=operator,

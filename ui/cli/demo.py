@@ -8,7 +8,7 @@ import time
 
 from station.demo.day import fill_demo_day
 from station.demo.history import fill_history
-from station.desks.estimates import EstimatesDesk
+from station.desks.factory import Desks
 from station.errors import ExitCode
 from ui.cli.common import open_station, printable, whole_number
 
@@ -69,7 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace, started: float) -> int:
     with open_station(args) as station:
         found = fill_history(station.db, days=args.days, per_day=args.per_day, seed=args.seed or 1)
-        learned = EstimatesDesk(station).learn()  # so that `track` shows learned estimates at once
+        learned = Desks(station).estimates.learn()  # so that `track` shows learned estimates at once
         where = station.db.path
     took = time.perf_counter() - started
     print(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station.desks.depot import DepotDesk
+from station.desks.factory import Desks
 from ui.cli.common import (
     Subcommands,
     add_hub,
@@ -50,7 +50,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     """A new sack."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = DepotDesk(station).new_sack(facility=facility, operator=operator, destination=args.destination)
+        done = Desks(station).depot.new_sack(
+            facility=facility, operator=operator, destination=args.destination
+        )
     return answer(done, args.json)
 
 
@@ -58,7 +60,7 @@ def cmd_sack_action(args: argparse.Namespace) -> int:
     """open / close / dispatch / receive."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        desk = DepotDesk(station, hub=hub_of(args, station))
+        desk = Desks(station, hub_of(args, station)).depot
         if args.verb == "open_sack":
             done = desk.open_sack(
                 args.sscc, facility=facility, operator=operator, destination=args.destination
@@ -72,5 +74,5 @@ def cmd_remove(args: argparse.Namespace) -> int:
     """An item out of its sack."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = DepotDesk(station).remove(args.sscc, args.item, facility=facility, operator=operator)
+        done = Desks(station).depot.remove(args.sscc, args.item, facility=facility, operator=operator)
     return answer(done, args.json)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from station.desks.estimates import EstimatesDesk
+from station.desks.factory import Desks
 from station.errors import ExitCode
 from ui.cli.common import Subcommands, add_hub, add_json, answer, group, hub_of, open_station, printable
 
@@ -37,13 +37,13 @@ def register(sub: Subcommands) -> None:
 def cmd_learn(args: argparse.Namespace) -> int:
     """Exit 0."""
     with open_station(args) as station:
-        return answer(EstimatesDesk(station, hub_of(args, station)).learn(), args.json)
+        return answer(Desks(station, hub_of(args, station)).estimates.learn(), args.json)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Exit 0 with the figures, 1 when there is nothing to test on."""
     with open_station(args, read_only=True) as station:
-        found = EstimatesDesk(station, hub_of(args, station)).backtest(args.split)
+        found = Desks(station, hub_of(args, station)).estimates.backtest(args.split)
     if args.json:
         print(json.dumps(found.to_json()))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from station.desks.fraud import FraudDesk
+from station.desks.factory import Desks
 from station.errors import ExitCode
 from ui.cli.common import (
     Subcommands,
@@ -54,7 +54,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     """One line per alert and a count; exit 1 when there is any (a monitoring check can run it)."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        report = FraudDesk(station, hub_of(args, station)).scan(facility=facility, operator=operator)
+        report = Desks(station, hub_of(args, station)).fraud.scan(facility=facility, operator=operator)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -71,7 +71,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_rules(args: argparse.Namespace) -> int:
     """The rules table."""
     with open_station(args, read_only=True) as station:
-        found = FraudDesk(station).rules()
+        found = Desks(station).fraud.rules()
     if args.json:
         print(
             json.dumps(
@@ -103,7 +103,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_alerts(args: argparse.Namespace) -> int:
     """One line per alert; exit 1 when any is open (a monitoring check can run it)."""
     with open_station(args, read_only=True) as station:
-        found = FraudDesk(station).alerts(include_resolved=args.all)
+        found = Desks(station).fraud.alerts(include_resolved=args.all)
     if args.json:
         print(json.dumps([a.to_json() for a in found], ensure_ascii=False))
     else:
@@ -122,7 +122,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     """Exit 0 when recorded, 1 when refused."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        desk = FraudDesk(station)
+        desk = Desks(station).fraud
         if args.action == "ack":
             done = desk.acknowledge(args.alert, by=operator, pin=args.pin, facility=facility)
         else:

@@ -8,8 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from station.desks.customs import CustomsDesk, CustomsExportError
-from station.desks.history import HistoryDesk, HistoryFileError
+from station.desks.customs import CustomsExportError
+from station.desks.factory import Desks
+from station.desks.history import HistoryFileError
 from station.errors import ExitCode
 from ui.cli.common import (
     PeriodError,
@@ -48,7 +49,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0 when every row was good, 1 when some were bad, 2 when the file cannot be read."""
     with open_station(args) as station:
         try:
-            report = HistoryDesk(station).import_file(args.file, skip_bad=args.skip_bad)
+            report = Desks(station).history.import_file(args.file, skip_bad=args.skip_bad)
         except HistoryFileError as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
             return exc.exit_code
@@ -80,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_station(args, read_only=True) as station:
         try:
             since, until = period(args, station)
-            report = HistoryDesk(station).export_file(args.file, since, until)
+            report = Desks(station).history.export_file(args.file, since, until)
         except (HistoryFileError, PeriodError) as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
             return exc.exit_code
@@ -100,7 +101,7 @@ def cmd_export_customs(args: argparse.Namespace) -> int:
     """Exit 0 with the file written, 1 when it cannot be."""
     with open_station(args, read_only=True) as station:
         try:
-            report = CustomsDesk(station).export(args.file, args.date)
+            report = Desks(station).customs.export(args.file, args.date)
         except CustomsExportError as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
             return exc.exit_code

@@ -4,7 +4,7 @@ Each module of `ui/cli/` is one subject and exposes `register(subparsers)`: it a
 `func` on each, a callable taking the parsed arguments and returning an `ExitCode`. `COMMANDS` names the
 modules that add each command, so a command imports only its own subject (and what that uses): `station
 track ID` does not load the charts, the hub's driver or Qt. `station --help` (or an unknown command) loads
-them all; `tests/ui/test_cli_table.py` checks the table against what the modules register.
+them all; `tests/ui/cli/test_cli_table.py` checks the table against what the modules register.
 The global options (--home, --db) are accepted before the command or after it (`station gui --home X`).
 """
 

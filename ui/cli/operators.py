@@ -11,10 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from station.desks.operators import OperatorDesk
+from station.desks.factory import Desks
 from station.desks.outcome import Outcome
-from station.desks.printing import PrintDesk
-from station.desks.voids import VoidDesk
 from station.errors import ExitCode
 from station.ids.scanning import canonical_id
 from station.office.operators import Role
@@ -80,7 +78,7 @@ def register(sub: Subcommands) -> None:
 def cmd_add(args: argparse.Namespace) -> int:
     """Exit 0 with the badge, 1 when refused."""
     with open_station(args) as station:
-        done = OperatorDesk(station).add(
+        done = Desks(station).operators.add(
             args.name, args.role, _pin(args.pin) or "", args.by, _pin(args.by_pin)
         )
     return answer(done, False)
@@ -89,7 +87,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     """One line per operator (never a PIN or its hash)."""
     with open_station(args, read_only=True) as station:
-        found = OperatorDesk(station).listing()
+        found = Desks(station).operators.listing()
     if args.json:
         print(
             json.dumps(
@@ -117,7 +115,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _set(args: argparse.Namespace, enabled: bool) -> int:
     with open_station(args) as station:
-        done = OperatorDesk(station).set_enabled(args.name, enabled, args.by, _pin(args.by_pin))
+        done = Desks(station).operators.set_enabled(args.name, enabled, args.by, _pin(args.by_pin))
     return answer(done, False)
 
 
@@ -138,7 +136,7 @@ def cmd_badge(args: argparse.Namespace) -> int:
         print(f"REJECT {args.out.name}: the badge is written as .zpl or .pdf", file=sys.stderr)
         return ExitCode.REFUSED
     with open_station(args, read_only=True) as station:
-        made = OperatorDesk(station).badge(args.name, fmt, args.dpi)
+        made = Desks(station).operators.badge(args.name, fmt, args.dpi)
     if isinstance(made, Outcome):
         return answer(made, False)
     args.out.write_bytes(made)
@@ -150,7 +148,7 @@ def cmd_void(args: argparse.Namespace) -> int:
     """Exit 0 when voided, 1 when refused (nothing changed but a wrong PIN's count)."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        done = VoidDesk(station).void(
+        done = Desks(station).voids.void(
             args.item,
             supervisor=args.supervisor,
             pin=_pin(args.pin),
@@ -168,7 +166,7 @@ def cmd_reprint(args: argparse.Namespace) -> int:
         job = _job_of(station.db, args.what)
         if job is None:
             return answer(Outcome.refused(f"no label printed here for {args.what}"), args.json)
-        done = PrintDesk(station).reprint(
+        done = Desks(station).printing.reprint(
             job,
             facility=facility,
             operator=operator,

@@ -11,7 +11,7 @@ from hardware.printers.setup import transport_for
 from hardware.printers.spooler import Spooler, SpoolEvent
 from hardware.printers.transports import PrinterNotReady
 from hardware.urls import DeviceUrlError
-from station.desks.printing import PrintDesk
+from station.desks.factory import Desks
 from station.errors import ExitCode
 from station.printing.queue import JobState, PrintQueue
 from ui.cli.common import Subcommands, open_station, printable, seconds, whole_number
@@ -61,7 +61,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                 print(f"error: no print job {args.reprint}", file=sys.stderr)
                 return ExitCode.REFUSED
             ids.append(queue.reprint(args.reprint, original.payload))
-        desk = PrintDesk(station)
+        desk = Desks(station).printing
         if args.test:
             ids.append(desk.test_print(printer).details["job"])
         if args.batch is not None:

@@ -8,7 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from station.desks.insights import InsightsDesk, InsightsError, read_coordinates
+from station.desks.factory import Desks
+from station.desks.insights import InsightsError, read_coordinates
 from station.errors import ExitCode, StationError
 from station.model.localtime import shown
 from ui.cli.common import (
@@ -73,7 +74,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     with open_station(args, read_only=True) as station:
         try:
             since, until = period(args, station)
-            desk = InsightsDesk(station, hub_of(args, station))
+            desk = Desks(station, hub_of(args, station)).insights
             report = desk.kpis(since, until, args.facility)
             if args.pdf:
                 print(printable(desk.write_kpis(report, args.pdf)))
@@ -96,7 +97,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 def cmd_inventory(args: argparse.Namespace) -> int:
     """Exit 0, or 1 when some item has been on hand for over 24 hours."""
     with open_station(args, read_only=True) as station:
-        found = InsightsDesk(station, hub_of(args, station)).inventory(args.facility)
+        found = Desks(station, hub_of(args, station)).insights.inventory(args.facility)
         tz = station.config.time_zone
     old = [i for i in found.items if i.old]
     if args.json:
@@ -117,7 +118,7 @@ def cmd_inventory(args: argparse.Namespace) -> int:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     """Exit 0 when the day is square, 1 when something did not move."""
     with open_station(args, read_only=True) as station:
-        desk = InsightsDesk(station, hub_of(args, station))
+        desk = Desks(station, hub_of(args, station)).insights
         day = args.day or station.clock().astimezone(desk.zone).date()
         found = desk.reconcile(day, args.facility or station.config.facility)
     if args.json:
@@ -134,7 +135,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 def cmd_staffing(args: argparse.Namespace) -> int:
     """Exit 0."""
     with open_station(args, read_only=True) as station:
-        plan = InsightsDesk(station, hub_of(args, station)).staffing(args.facility)
+        plan = Desks(station, hub_of(args, station)).insights.staffing(args.facility)
     if args.json:
         print(json.dumps(plan.to_json(), ensure_ascii=False))
         return ExitCode.DONE
@@ -163,7 +164,7 @@ def cmd_round(args: argparse.Namespace) -> int:
     with open_station(args, read_only=True) as station:
         try:
             coordinates = read_coordinates(args.coords) if args.coords else None
-            found = InsightsDesk(station).round(
+            found = Desks(station).insights.round(
                 args.carrier, coordinates=coordinates, start=_start(args.start)
             )
         except InsightsError as exc:

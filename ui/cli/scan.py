@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import BinaryIO
 
+from station.desks.factory import Desks
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.errors import ExitCode
@@ -45,7 +46,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         args.reason = "UNSPECIFIED"
         print(f"note: no --reason given; {kind} scans are recorded with reason UNSPECIFIED", file=sys.stderr)
     with open_station(args) as station:
-        desk = ScanDesk(station)
+        desk = Desks(station).scan
         if args.input:
             with open(args.input, "rb") as stream:
                 refused = _run(desk, stream, kind, args)

@@ -8,7 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from station.desks.basket import BasketDesk, Paid
+from station.desks.basket import Paid
+from station.desks.factory import Desks
 from station.desks.outcome import Outcome
 from station.desks.till import TillDesk, report_lines
 from station.errors import ExitCode
@@ -84,13 +85,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     """Exit 0 with the basket number."""
     with open_station(args) as station:
         _facility, operator = where(args, station)
-        return answer(BasketDesk(station).open(operator), args.json)
+        return answer(Desks(station).baskets.open(operator), args.json)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     """The lines, the total, the state."""
     with open_station(args, read_only=True) as station:
-        basket = BasketDesk(station).get(args.basket)
+        basket = Desks(station).baskets.get(args.basket)
     if basket is None:
         return answer(Outcome.refused(f"no basket {args.basket}"), args.json)
     if args.json:
@@ -122,7 +123,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with open_station(args) as station:
         facility, operator = where(args, station)
         return answer(
-            BasketDesk(station).remove(args.basket, args.item, facility=facility, operator=operator),
+            Desks(station).baskets.remove(args.basket, args.item, facility=facility, operator=operator),
             args.json,
         )
 
@@ -131,7 +132,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
     """Exit 0 when paid (the change to give is printed), 1 when refused."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        desk = BasketDesk(station)
+        desk = Desks(station).baskets
         done: Paid | Outcome = (
             desk.pay_cash(args.basket, args.cash, facility=facility, operator=operator)
             if args.cash is not None
@@ -156,14 +157,14 @@ def _show(report: DayReport | Outcome, args: argparse.Namespace, desk: TillDesk)
 def cmd_report(args: argparse.Namespace) -> int:
     """The day as it stands; exit 1 when it does not reconcile."""
     with open_station(args, read_only=True) as station:
-        desk = TillDesk(station)
+        desk = Desks(station).till
         return _show(desk.report(args.date, args.counted_cash), args, desk)
 
 
 def cmd_close(args: argparse.Namespace) -> int:
     """Close the day; exit 0 when closed and reconciled, 1 when refused or not reconciled."""
     with open_station(args) as station:
-        desk = TillDesk(station)
+        desk = Desks(station).till
         _facility, operator = where(args, station)
         done = desk.close(args.date, args.counted_cash, operator)
         code = _show(done, args, desk)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from station.desks.track import TrackDesk
+from station.desks.factory import Desks
 from station.errors import ExitCode
 from station.items.tracking import TrackingReport
 from station.model.events import REASON_CODES
@@ -51,7 +51,7 @@ def cmd_write(args: argparse.Namespace) -> int:
     """A note or a dispute."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        desk = TrackDesk(station)
+        desk = Desks(station).track
         write = desk.note if args.kind == "note" else desk.dispute
         done = write(args.id, args.text, facility=facility, operator=operator)
     return answer(done, args.json)
@@ -60,7 +60,7 @@ def cmd_write(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """Exit 0 with the items found, 1 when none."""
     with open_station(args, read_only=True) as station:
-        found = TrackDesk(station).search(args.query)
+        found = Desks(station).track.search(args.query)
     if args.json:
         print(json.dumps([hit.to_json() for hit in found.hits], indent=2, ensure_ascii=False))
     else:
@@ -74,7 +74,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_track(args: argparse.Namespace) -> int:
     """Exit 0 with the report, 1 for an id the journal has never seen."""
     with open_station(args, read_only=True) as station:
-        found = TrackDesk(station, hub_of(args, station)).look_up(args.id)
+        found = Desks(station, hub_of(args, station)).track.look_up(args.id)
     if args.json:
         print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
     if found.report is None:

@@ -166,7 +166,7 @@ def test_a_cn23_shows_the_addressee_in_their_script_through_both_independent_ren
 
     from station.abroad.customs import Form, parse
     from station.abroad.forms import CustomsFormData, customs_forms
-    from tests.station.test_cli_abroad import DECLARATION
+    from tests.ui.cli.test_cli_abroad import DECLARATION
 
     text, font = SAMPLES[script]
     declaration = parse(DECLARATION, gross_weight_g=2000)  # leather boots, 480 USD: a CN 23

@@ -19,6 +19,7 @@ import pytest
 from station.errors import ExitCode
 from ui.cli.main import COMMANDS, SUBJECTS, build_parser, command_word, main
 
+ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("matplotlib", "pyarrow", "pandas", "vroom", "psycopg", "cv2", "PySide6", "zxingcpp", "reportlab")
 
 
@@ -35,7 +36,7 @@ def test_the_command_table_names_every_command_under_the_subjects_that_add_it() 
         for command in _registered_by(subject):
             found.setdefault(command, []).append(subject)
     assert {c: tuple(s) for c, s in found.items()} == COMMANDS
-    modules = {p.stem for p in Path("ui/cli").glob("*.py")} - {"__init__", "main", "common"}
+    modules = {p.stem for p in (ROOT / "ui" / "cli").glob("*.py")} - {"__init__", "main", "common"}
     assert modules == set(SUBJECTS), "a module of ui/cli/ that adds no command, or one left out of SUBJECTS"
 
 

@@ -7,8 +7,7 @@ from station.desks.scan import ScanDesk
 from station.items.tracking import track
 from station.model.events import EventKind
 from station.model.status import ItemStatus
-
-from .conftest import OTHER_SACK, SACK, SACK_ID
+from tests.station.conftest import OTHER_SACK, SACK, SACK_ID
 
 ITEM = "RR473124829GB"
 PALLET = "00006141410000000012"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.cli_runner import Ran
 from tests.renderers import decode, pdf_pages
-from tests.station.test_cli_desks import station
+from tests.ui.cli.test_cli_desks import station
 
 ADMIN = ("--by", "root", "--by-pin", "correct horse battery")
 ITEM = "EE123456785US"
