@@ -55,3 +55,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(tier)
         if item.get_closest_marker("x11") is not None:
             item.add_marker(pytest.mark.xdist_group("x11"))
+        # pytest-timeout only catches a hang: sized for a loaded machine, never a budget (those are in
+        # benchmarks/). A bundle build alone took over 120 s on a busy one.
+        if item.get_closest_marker("timeout") is None:
+            if item.get_closest_marker("packaging") is not None:
+                item.add_marker(pytest.mark.timeout(1800))
+            elif any(item.get_closest_marker(tier) is not None for tier in ("slow", "postgres")):
+                item.add_marker(pytest.mark.timeout(600))
