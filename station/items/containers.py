@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from station.model.events import Event, EventKind, Membership, StoredEvent
 from station.model.states import ItemStatus, SackState
 from station.store import journal
+from station.store.db import in_chunks
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS sack_contents (
@@ -161,9 +162,7 @@ def last_kind_in(conn: sqlite3.Connection, items: list[str], kinds: tuple[EventK
     """Those of `items` whose last scan is one of `kinds`."""
     found: set[str] = set()
     kind_marks = ",".join("?" * len(kinds))
-    for start in range(0, len(items), 500):  # SQLite's limit on host parameters
-        chunk = items[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(items):
         rows = conn.execute(
             f"SELECT item_id FROM item_status WHERE item_id IN ({marks}) AND last_kind IN ({kind_marks})",
             (*chunk, *kinds),

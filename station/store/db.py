@@ -173,3 +173,11 @@ def split_sql(ddl: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return [s for s in statements if s]
+
+
+def in_chunks(values: list[str], size: int = 400) -> Iterator[tuple[list[str], str]]:
+    """`values` in chunks few enough for SQLite's limit on host parameters, each with its `?,?,...`
+    marks for an `IN (...)`."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))

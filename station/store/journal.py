@@ -26,7 +26,7 @@ from station.model.clock import utc_now
 from station.model.events import Event, EventKind, StoredEvent
 from station.model.rows import HISTORY_COLUMNS, Row, history_row
 from station.store.checkpoints import EVERY, Checkpoint, CheckpointLog, CheckpointProblem
-from station.store.db import Database
+from station.store.db import Database, in_chunks
 
 GENESIS = "0" * 64
 
@@ -497,9 +497,7 @@ def kinds_and_extras_between(
 def items_with_kind(conn: sqlite3.Connection, kind: EventKind, items: list[str]) -> set[str]:
     """Those of `items` that have an event of `kind` (e.g. which were voided)."""
     found: set[str] = set()
-    for start in range(0, len(items), 500):  # SQLite's limit on host parameters
-        chunk = items[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(items):
         rows = conn.execute(
             f"SELECT item_id FROM events WHERE kind = ? AND item_id IN ({marks})", (kind, *chunk)
         )
@@ -553,9 +551,7 @@ def has_event(
 def latest_sack_scanned(conn: sqlite3.Connection, facility: str, sacks: list[str]) -> str | None:
     """Of `sacks`, the one last scanned at `facility` (opened there, or sorted into), or None."""
     latest: tuple[int, str] | None = None
-    for start in range(0, len(sacks), 400):  # SQLite's limit on host parameters
-        chunk = sacks[start : start + 400]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(sacks, 200):  # each chunk is named twice
         row = conn.execute(
             "SELECT rowid, CASE WHEN kind = ? THEN item_id ELSE container_id END AS sack FROM events"
             f" WHERE facility = ? AND ((kind = ? AND item_id IN ({marks}))"

@@ -88,7 +88,8 @@ def test_an_item_crossing_two_stations_is_texted_once_each_step_by_the_hub(hub: 
         assert push_a.push().pushed == 1
         woke = _wait_for(server, 1)
         assert _texts(server) == [render("optin_request", item_id=ITEM).text]
-        assert woke < 2.0, f"the notifier took {woke:.1f} s: it was not woken by the push"
+        # Woken by the push's NOTIFY, not by its 60 s idle wait (half of it leaves room for a busy machine).
+        assert woke < 30.0, f"the notifier took {woke:.1f} s: it was not woken by the push"
         print(f"notifier: text at the gateway {woke * 1000:.0f} ms after the push (idle wait 60 s)")
         handle_inbound(notifier, PHONE, "YES")  # the customer answers the hub's number
         assert desk_a.record(ITEM, EventKind.SORT_IN, facility="SFO", operator="dee", container_id=SACK).ok
