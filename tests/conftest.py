@@ -12,6 +12,7 @@ with -displayfd; every cluster listens on a socket in its own folder).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,10 @@ TIERS = {
 def pytest_configure(config: pytest.Config) -> None:
     for name, what in TIERS.items():
         config.addinivalue_line("markers", f"{name}: {what}")
+    # The shell's own station (a developer's STATION_HOME, STATION_DB or STATION_HUB) never reaches a test
+    # or a process a test starts: a test that wants one sets it.
+    for name in ("STATION_HOME", "STATION_DB", "STATION_HUB"):
+        os.environ.pop(name, None)
 
 
 def tiers_of(path: Path, fixtures: list[str]) -> set[str]:
