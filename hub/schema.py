@@ -3,7 +3,8 @@ that order; `hub.schema_version` holds the last one applied). The first line of 
 
 The hub keeps every station's journal, chain intact. PostgreSQL itself enforces what a station may do:
 - `hub.events` is partitioned by month of `occurred_at` (partitions made as events arrive);
-- every row is checked by a trigger before it is stored: its hash is recomputed from the canonical body
+- every row is checked before it is stored (a trigger function run as the hub's owner, which PostgreSQL
+  calls only as a trigger and which refuses a row of any station but the caller's): its hash is recomputed from the canonical body
   the station hashed (`sha256(prev_hash|seq|body)`), its columns are taken from that body (a station
   cannot store one thing and hash another), and it must continue its station's chain (`hub.heads`);
 - no one updates, deletes or truncates events (no privilege, and a trigger as a second wall);
