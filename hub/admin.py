@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,17 +30,29 @@ class HubUnreachable(HubError, Unreachable):
     """The hub's server did not answer (exit 3: try again)."""
 
 
+@contextmanager
+def as_administrator(what: str) -> Iterator[None]:
+    """Work that needs the hub's owner: a station's login (or any other) is told so in one line."""
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege:
+        raise HubError(f"this DSN's login may not {what}: give the hub administrator's DSN") from None
+
+
 def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
     """A connection, or HubError naming why not (no traceback for an unreachable hub)."""
     try:
         return psycopg.connect(dsn, connect_timeout=5, **kwargs)  # type: ignore[arg-type]
+    except psycopg.ProgrammingError as exc:  # libpq could not parse it
+        detail = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else type(exc).__name__
+        raise HubError(f"the DSN is not a libpq connection string: {detail}") from None
     except psycopg.OperationalError as exc:
         raise HubUnreachable(f"hub unreachable: {str(exc).strip().splitlines()[-1]}") from None
 
 
 def init(admin_dsn: str) -> tuple[int, int]:
     """Apply the migrations the hub lacks; (version before, version after). Idempotent."""
-    with connect(admin_dsn, autocommit=True) as conn:
+    with connect(admin_dsn, autocommit=True) as conn, as_administrator("create or upgrade the hub schema"):
         conn.execute("CREATE SCHEMA IF NOT EXISTS hub")
         conn.execute("CREATE TABLE IF NOT EXISTS hub.schema_version (version integer NOT NULL)")
         with conn.transaction():
@@ -78,13 +92,27 @@ def enrol(admin_dsn: str, station_id: str) -> Enrolment:
         raise HubError(f"station id {station_id!r}: 2 to 12 letters and digits")
     role = f"station_{station_id.lower()}"
     password = secrets.token_urlsafe(24)
-    with connect(admin_dsn, autocommit=True) as conn:
+    with connect(admin_dsn, autocommit=True) as conn, as_administrator("enrol a station"):
         if conn.execute("SELECT to_regclass('hub.stations')").fetchone() == (None,):
             raise HubError("the hub has no schema yet: run `station hub init --dsn ...` first")
         with conn.transaction():
             known = conn.execute(
-                "SELECT role_name FROM hub.stations WHERE station_id = %s", (station_id,)
+                "SELECT role_name, revoked_at FROM hub.stations WHERE station_id = %s", (station_id,)
             ).fetchone()
+            if known is not None and known[1] is not None:
+                raise HubError(
+                    f"station {station_id} was revoked on {known[1]:%Y-%m-%d %H:%M %Z}: a revoked station"
+                    " is not enrolled again (enrol the machine under a new id)"
+                )
+            holder = conn.execute(
+                "SELECT station_id FROM hub.stations WHERE role_name = %s AND station_id <> %s",
+                (role, station_id),
+            ).fetchone()
+            if holder is not None:
+                raise HubError(
+                    f"station id {station_id!r} is too like {holder[0]!r}, enrolled already: ids are"
+                    f" told apart without regard to case (enrol {holder[0]} to renew its password)"
+                )
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
             verb = "ALTER" if exists else "CREATE"
             conn.execute(
@@ -96,12 +124,48 @@ def enrol(admin_dsn: str, station_id: str) -> Enrolment:
                     psycopg.sql.Identifier(role), psycopg.sql.Literal(password)
                 )
             )
+            # Roles belong to the whole cluster: one revoked at another hub database on it has lost
+            # its membership, which this hub's enrolment gives back.
+            conn.execute(psycopg.sql.SQL("GRANT hub_station TO {}").format(psycopg.sql.Identifier(role)))
             if known is None:
                 conn.execute(
                     "INSERT INTO hub.stations (station_id, role_name) VALUES (%s, %s)", (station_id, role)
                 )
                 conn.execute("INSERT INTO hub.heads (station_id) VALUES (%s)", (station_id,))
     return Enrolment(station_id, role, password, _station_dsn(admin_dsn, role))
+
+
+def revoke(admin_dsn: str, station_id: str, because: str) -> str:
+    """Withdraw a station's login (its events stay); the role revoked. HubError for an unknown station or
+    one revoked already."""
+    with (
+        connect(admin_dsn, autocommit=True) as conn,
+        conn.transaction(),
+        as_administrator("revoke a station"),
+    ):
+        found = conn.execute(
+            "SELECT role_name, revoked_at FROM hub.stations WHERE station_id = %s FOR UPDATE", (station_id,)
+        ).fetchone()
+        if found is None:
+            raise HubError(f"no station {station_id} is enrolled at this hub")
+        role, revoked_at = str(found[0]), found[1]
+        if revoked_at is not None:
+            raise HubError(f"station {station_id} was revoked already, on {revoked_at:%Y-%m-%d %H:%M %Z}")
+        role_sql = psycopg.sql.Identifier(role)
+        conn.execute(psycopg.sql.SQL("ALTER ROLE {} NOLOGIN").format(role_sql))
+        conn.execute(psycopg.sql.SQL("REVOKE hub_station FROM {}").format(role_sql))
+        conn.execute(
+            "UPDATE hub.stations SET revoked_at = clock_timestamp(), revoked_because = %s"
+            " WHERE station_id = %s",
+            (because, station_id),
+        )
+        conn.execute(
+            "INSERT INTO hub.alerts (kind, station_id, detail) VALUES ('revoked', %s, %s)",
+            (station_id, f"station {station_id} revoked: {because}"),
+        )
+        # Its open sessions end now: a revoked station keeps nothing it had before.
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
+    return role
 
 
 def _station_dsn(admin_dsn: str, role: str) -> str:
@@ -116,7 +180,7 @@ PUBLICATION = "hub_events"
 
 def publish(admin_dsn: str) -> bool:
     """A regional hub publishes its events (every partition, as the root table); False when it did already."""
-    with connect(admin_dsn, autocommit=True) as conn:
+    with connect(admin_dsn, autocommit=True) as conn, as_administrator("publish the hub's events"):
         if conn.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", (PUBLICATION,)).fetchone():
             return False
         conn.execute(
@@ -136,7 +200,7 @@ def subscribe(national_dsn: str, name: str, regional_conninfo: str) -> bool:
     if not STATION_ID.match(name):
         raise HubError(f"subscription name {name!r}: 2 to 12 letters and digits")
     init(national_dsn)
-    with connect(national_dsn, autocommit=True) as conn:
+    with connect(national_dsn, autocommit=True) as conn, as_administrator("subscribe to a regional hub"):
         conn.execute("CREATE TABLE IF NOT EXISTS hub.events_default PARTITION OF hub.events DEFAULT")
         sub = f"hub_from_{name.lower()}"
         if conn.execute("SELECT 1 FROM pg_subscription WHERE subname = %s", (sub,)).fetchone():
@@ -165,8 +229,8 @@ class Alert:
 
 
 def alerts(admin_dsn: str, after_id: int = 0) -> list[Alert]:
-    """The hub's alerts (tamper, duplicate acceptance), oldest first."""
-    with connect(admin_dsn) as conn:
+    """The hub's alerts (tamper, duplicate acceptance, revocation), oldest first."""
+    with connect(admin_dsn) as conn, as_administrator("read the hub's alerts"):
         rows = conn.execute(
             "SELECT id, kind, station_id, seq, item_id, detail, at FROM hub.alerts WHERE id > %s ORDER BY id",
             (after_id,),

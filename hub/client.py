@@ -16,6 +16,7 @@ from datetime import datetime
 import psycopg
 from psycopg.conninfo import make_conninfo
 
+from station.errors import Refused
 from station.model.events import Event
 from station.model.rows import Row, history_row
 from station.network.port import (
@@ -41,6 +42,10 @@ COPY_INCOMING = f"COPY incoming_rows ({OUTGOING_COLUMNS}) FROM STDIN (FORMAT BIN
 INCOMING_TYPES = ["int8", *["text"] * 4, *["text"] * 8, "int4", "text", "text", "text", "text"]
 
 
+class MalformedHub(Refused):
+    """A hub DSN libpq cannot read (the settings or --hub need fixing)."""
+
+
 class PostgresHub:
     """`station.sync.HubPort` on PostgreSQL."""
 
@@ -49,10 +54,13 @@ class PostgresHub:
         self.connect_timeout = connect_timeout
         # One DSN may name several hosts (a primary and its hot standbys): pushes go to the one that
         # takes writes, look-ups prefer a standby, so a primary that is down still answers tracking.
-        self._dsns = {
-            "write": _with_attrs(dsn, "read-write"),
-            "read": _with_attrs(dsn, "prefer-standby"),
-        }
+        try:
+            self._dsns = {
+                "write": _with_attrs(dsn, "read-write"),
+                "read": _with_attrs(dsn, "prefer-standby"),
+            }
+        except psycopg.ProgrammingError as exc:  # libpq could not parse it
+            raise MalformedHub(f"the hub's DSN is not a libpq connection string: {_one_line(exc)}") from None
         self._conns: dict[str, psycopg.Connection] = {}
         # After a failed look-up the hub is not asked again for a while: a counter or a depot scan on the
         # I/O thread must not wait out a connect timeout each time while the hub is down.

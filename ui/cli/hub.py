@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from hardware.registry import open_gateway
 from hardware.service import ServiceStop
 from hardware.urls import DeviceUrlError
-from hub.admin import DatabaseRefusal, HubError, alerts, enrol, init, publish, subscribe
+from hub.admin import DatabaseRefusal, HubError, alerts, enrol, init, publish, revoke, subscribe
 from hub.client import PostgresHub
 from hub.notifier import HubNotifier
 from station.desks.sync import SyncDesk
@@ -33,6 +33,11 @@ def register(sub: Subcommands) -> None:
     e.add_argument("--dsn", required=True, help="an administrator's DSN")
     e.add_argument("--pgpass", type=Path, help="write the station's password line to this new file (0600)")
     e.set_defaults(func=cmd_enrol)
+    r = h.add_parser("revoke", help="withdraw a station's login: its pushes refused, its history kept")
+    r.add_argument("station_id", metavar="STATION_ID")
+    r.add_argument("--dsn", required=True, help="an administrator's DSN")
+    r.add_argument("--because", required=True, metavar="TEXT", help="why (kept with the alert)")
+    r.set_defaults(func=cmd_revoke)
     p = h.add_parser("publish", help="a regional hub publishes its events (logical replication)")
     p.add_argument("--dsn", required=True, help="the regional hub's administrator DSN")
     p.set_defaults(func=cmd_publish)
@@ -104,6 +109,17 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
         print(printable(f"REJECT {str(exc).strip().splitlines()[0]}"), file=sys.stderr)
         return ExitCode.REFUSED
     print(f"OK subscription to {args.name} " + ("created" if made else "exists"))
+    return ExitCode.DONE
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """The station's login withdrawn."""
+    try:
+        role = revoke(args.dsn, args.station_id, args.because)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return exc.exit_code
+    print(f"OK station {args.station_id} revoked: role {role} may not log in; its events are kept")
     return ExitCode.DONE
 
 
