@@ -8,6 +8,7 @@ a message a crash left unacknowledged. The client reference travels in `user_mes
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,6 +23,7 @@ from station.notify.gateway import GatewayError
 if TYPE_CHECKING:
     from hardware.registry import DriverContext
 
+log = logging.getLogger(__name__)
 CODING_GSM = smpplib.consts.SMPP_ENCODING_DEFAULT
 CODING_UCS2 = smpplib.consts.SMPP_ENCODING_ISO10646
 
@@ -129,12 +131,20 @@ class SmppGateway:
         return answers[sequence]
 
     def _receipt(self, pdu: Any) -> None:
-        data = pdu.short_message or b""
+        # smpplib answers the deliver_sm after this returns: whatever a customer's bytes hold, it must
+        # return, or the SMSC redelivers the same PDU to a worker that dies on it again.
+        try:
+            self._take(pdu)
+        except Exception:
+            log.exception("deliver_sm from %r could not be read: answered and set aside", pdu.source_addr)
+
+    def _take(self, pdu: Any) -> None:
+        # A text comes in short_message, or (the other legal way, sm_length 0) in the message_payload TLV.
+        data = pdu.short_message or getattr(pdu, "message_payload", None) or b""
         if not getattr(pdu, "esm_class", 0) & 0x04:  # not a receipt: a customer's text (mobile-originated)
-            text = data.decode("utf-16-be") if pdu.data_coding == CODING_UCS2 else data.decode("latin-1")
-            self.inbound.append(("+" + _text(pdu.source_addr).lstrip("+"), text))
+            self.inbound.append(("+" + _text(pdu.source_addr).lstrip("+"), _decoded(data, pdu.data_coding)))
             return
-        fields = dict(part.split(":", 1) for part in _text(pdu.short_message).split() if ":" in part)
+        fields = dict(part.split(":", 1) for part in _text(data).split() if ":" in part)
         if "id" in fields and "stat" in fields:
             self.receipts[fields["id"]] = fields["stat"]
 
@@ -177,4 +187,12 @@ class SmppGateway:
 
 
 def _text(value: object) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def _decoded(data: bytes, data_coding: int) -> str:
+    """A customer's text as the SMSC coded it; bytes that do not decode (an odd UCS-2 byte, a lone
+    surrogate) become U+FFFD, never an exception: the rest of the text (a STOP) still counts."""
+    if data_coding == CODING_UCS2:
+        return data.decode("utf-16-be", errors="replace")
+    return data.decode("latin-1")

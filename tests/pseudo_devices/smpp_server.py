@@ -41,6 +41,7 @@ class SmppServer:
     """Accepts any system_id/password pair listed in `accounts`."""
 
     def __init__(self, accounts: dict[str, str]) -> None:
+        self.answered: list[tuple[int, int]] = []  # (command, sequence) of every answer the ESME sent
         self.accounts = accounts
         self.submitted: list[Submitted] = []
         self.binds: list[str] = []
@@ -62,8 +63,21 @@ class SmppServer:
                 return
             threading.Thread(target=self._session, args=(conn,), daemon=True).start()
 
-    def send_mo(self, phone: str, text: str) -> None:
-        """A customer's text (mobile-originated deliver_sm) to every bound transceiver session."""
+    def send_mo(
+        self,
+        phone: str,
+        text: str = "",
+        *,
+        data: bytes | None = None,
+        data_coding: int = 0,
+        payload: bool = False,
+    ) -> int:
+        """A customer's text (mobile-originated deliver_sm) to every bound transceiver session; its
+        sequence number. `data`: the message's bytes as they are (default: `text` in ASCII);
+        `data_coding` 8 for UCS-2; `payload`: the other legal way, in the message_payload TLV (0x0424)
+        with sm_length 0 (SMPP 3.4 section 5.3.2.32)."""
+        raw = text.encode() if data is None else data
+        self._sequence += 1
         for conn in list(self._sessions):
             source = b"\x01\x01" + phone.lstrip("+").encode() + b"\x00"
             body = (
@@ -73,11 +87,12 @@ class SmppServer:
                 + b"PARCEL\x00"
                 + bytes([0, 0, 0])
                 + b"\x00\x00"
-                + bytes([0, 0, 0, 0, len(text)])
-                + text.encode()
+                + bytes([0, 0, data_coding, 0, 0 if payload else len(raw)])  # ... data_coding, sm_length
+                + (b"" if payload else raw)
+                + (struct.pack(">HH", 0x0424, len(raw)) + raw if payload else b"")
             )
-            self._sequence += 1
             _send(conn, 0x00000005, 0, self._sequence, body)
+        return self._sequence
 
     def _session(self, conn: socket.socket) -> None:
         self._sessions.add(conn)
@@ -91,7 +106,8 @@ class SmppServer:
                 if body is None:
                     return
                 if command & RESP:
-                    continue  # e.g. deliver_sm_resp to a receipt we sent: nothing to answer
+                    self.answered.append((command, sequence))  # e.g. deliver_sm_resp: nothing to answer
+                    continue
                 if command in (BIND_TRANSMITTER, BIND_RECEIVER, BIND_TRANSCEIVER):
                     system_id, at = _cstr(body, 0)
                     password, _ = _cstr(body, at)

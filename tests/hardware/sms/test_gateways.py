@@ -14,6 +14,8 @@ from hardware.registry import open_gateway
 from station.app import Station
 from station.desks.scan import ScanDesk
 from station.model.events import EventKind
+from station.model.states import SubscriberState
+from station.notify import subscribers
 from station.notify.consent import handle_inbound, subscribe
 from station.notify.worker import SmsWorker
 from tests.pseudo_devices.smpp_server import SmppServer
@@ -175,3 +177,36 @@ def test_the_log_gateway_writes_each_message_once(station: Station, clock: SetCl
 def _first_ref(station: Station) -> str:
     with station.db.reading() as conn:
         return str(conn.execute("SELECT client_ref FROM sms_outbox ORDER BY id").fetchone()[0])
+
+
+def test_issue_28_finding_11_a_stop_in_message_payload_is_honoured_and_bad_ucs2_kills_nothing(
+    station: Station, clock: SetClock, tmp_path: Path
+) -> None:
+    smsc = SmppServer({"station": "pw"})
+    try:
+        subscribe(station, ITEM, PHONE)
+        handle_inbound(station, PHONE, "YES")
+        gateway = open_gateway(f"smpp://station:pw@127.0.0.1:{smsc.port}", sms_log=tmp_path / "sms.jsonl")
+        heard: list[tuple[str, str]] = []
+
+        def inbound(phone: str, text: str) -> None:
+            heard.append((phone, text))
+            handle_inbound(station, phone, text)
+
+        worker = SmsWorker(station.db, gateway, clock, inbound)
+        worker.run_once()  # bound; the opt-in texts sent
+        # UCS-2 with an odd byte count, then a lone surrogate: each answered, neither kills the worker.
+        odd = smsc.send_mo(PHONE, data="Hi".encode("utf-16-be") + b"\x00", data_coding=8)
+        lone = smsc.send_mo(PHONE, data=b"\xd8\x00\x00A", data_coding=8)
+        # STOP the other legal way: sm_length 0, the text in the message_payload TLV.
+        stop = smsc.send_mo(PHONE, data="STOP".encode("utf-16-be"), data_coding=8, payload=True)
+        worker.run_once()
+        assert ("+" + PHONE.lstrip("+"), "STOP") in heard
+        answered = {sequence for command, sequence in smsc.answered if command == 0x80000005}
+        assert {odd, lone, stop} <= answered  # every deliver_sm answered: the SMSC redelivers none
+        assert any(text.startswith("Hi") and "\ufffd" in text for _phone, text in heard)
+        with station.db.reading() as conn:
+            found = subscribers.subscriber(conn, PHONE)
+        assert found is not None and found.state is SubscriberState.STOPPED  # texted no more
+    finally:
+        smsc.close()
