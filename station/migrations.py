@@ -135,6 +135,12 @@ def _v11(conn: sqlite3.Connection) -> None:
     _run(installs.SCHEMA_V11)(conn)
 
 
+def _v12(conn: sqlite3.Connection) -> None:
+    from station.notify import inbound_ids
+
+    _run(inbound_ids.SCHEMA_V12)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -159,6 +165,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "fraud_settings: each fraud rule's thresholds, where a station sets its own", _v9),
     Migration(10, "eta_counts (learned delivery estimates) and fraud_reviews (alerts acknowledged)", _v10),
     Migration(11, "program_versions: which version of the program opened the journal, since when", _v11),
+    Migration(
+        12, "sms_inbound_ids: the provider's id of each customer's text handled (replays refused)", _v12
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -3,9 +3,12 @@
 Only the provider may call it: every request must carry `X-Twilio-Signature`, the base64 HMAC-SHA1,
 keyed with the account's auth token, of the full URL the provider called followed by each POST
 parameter's name and value in name order (Twilio's request validation); anything unsigned or wrongly
-signed is answered 403 and changes nothing. A body is at most 64 KB and must declare its length; an
-idle connection is dropped after a few seconds; at most `max_workers` requests are served at once (the
-rest get 503 at once, and the provider retries); each source address may make a few requests a second.
+signed is answered 403 and changes nothing. Each text is applied once: its MessageSid is kept with what
+it did, so a captured request sent again (or the provider's own retry) changes nothing the second time.
+A body is at most 64 KB and must declare its length; a request has REQUEST_SECONDS in all to arrive
+(a connection that trickles a byte now and then is cut then, however lively each read looks); at most
+`max_workers` requests are served at once (the rest get 503 at once, and the provider retries); each
+source address may make a few verified requests a second (unsigned junk does not spend the provider's).
 
 Replies are not put in the HTTP answer: they go through the outbox like every other message (durable,
 rate-limited); the answer is an empty TwiML document.
@@ -14,10 +17,12 @@ rate-limited); the answer is an empty TwiML document.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import logging
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -31,7 +36,8 @@ from station.notify.phone import InvalidPhone
 
 EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_BODY = 64 * 1024
-IDLE_SECONDS = 5.0
+IDLE_SECONDS = 5.0  # the longest wait for one read
+REQUEST_SECONDS = 10.0  # the longest a whole request may take to arrive
 PER_SOURCE_PER_MINUTE = 120
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,34 @@ class WebhookServer(ThreadingHTTPServer):
         self._slots = threading.BoundedSemaphore(max_workers)
         self._recent: dict[str, deque[float]] = defaultdict(deque)
         self._recent_lock = threading.Lock()
+        # One deadline for each whole request, kept by one watchdog thread: a read timeout alone lets a
+        # client that sends a byte every few seconds hold a worker for ever.
+        self._deadlines: dict[socket.socket, float] = {}
+        self._deadlines_lock = threading.Lock()
+        threading.Thread(target=self._cut_late_requests, name="webhook-deadlines", daemon=True).start()
+
+    def watch(self, connection: socket.socket) -> None:
+        """`connection` has REQUEST_SECONDS from now to send its request."""
+        with self._deadlines_lock:
+            self._deadlines[connection] = time.monotonic() + REQUEST_SECONDS
+
+    def unwatch(self, connection: socket.socket) -> None:
+        """`connection` is answered: no deadline any more."""
+        with self._deadlines_lock:
+            self._deadlines.pop(connection, None)
+
+    def _cut_late_requests(self) -> None:
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._deadlines_lock:
+                late = [conn for conn, deadline in self._deadlines.items() if deadline <= now]
+                for conn in late:
+                    del self._deadlines[conn]
+            for conn in late:
+                log.info("webhook: a request took longer than %.0f s to arrive: cut", REQUEST_SECONDS)
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
@@ -75,6 +109,13 @@ class WebhookServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is no fault of ours: a line in the log, no traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError, OSError)):
+            log.info("webhook: %s went away mid-request (%s)", client_address[0], sys.exc_info()[1])
+            return
+        log.exception("webhook: request from %s failed", client_address[0])
 
     def allow(self, source: str) -> bool:
         """The source's request rate is within the limit (a sliding minute)."""
@@ -121,12 +162,18 @@ def make_server(
         raise ValueError("the webhook needs the SMS account's auth token to check request signatures")
 
     class Handler(BaseHTTPRequestHandler):
-        timeout = IDLE_SECONDS  # an idle or trickling connection is dropped
+        timeout = IDLE_SECONDS  # an idle connection is dropped
+
+        def setup(self) -> None:
+            super().setup()
+            server.watch(self.connection)
+
+        def finish(self) -> None:
+            server.unwatch(self.connection)
+            with contextlib.suppress(OSError):
+                super().finish()
 
         def do_POST(self) -> None:
-            if not server.allow(self.client_address[0]):
-                self._answer(429, b"too many requests")
-                return
             if self.path.split("?")[0] != "/sms/inbound":
                 self._answer(404, b"not found")
                 return
@@ -160,12 +207,27 @@ def make_server(
                 )
                 self._answer(403, b"forbidden")
                 return
+            if not server.allow(self.client_address[0]):  # only the provider's own requests count
+                self._answer(429, b"too many requests")
+                return
+            sid = params.get("MessageSid") or params.get("SmsSid") or ""
+            if not sid:
+                self._answer(400, b"no MessageSid: a text without its id could be applied twice")
+                return
             try:
-                handle_inbound(station, params.get("From", ""), params.get("Body", ""), source="webhook")
+                done = handle_inbound(
+                    station,
+                    params.get("From", ""),
+                    params.get("Body", ""),
+                    source="webhook",
+                    provider_id=f"twilio:{sid}",
+                )
             except InvalidPhone as exc:
                 self._answer(400, str(exc).encode())
                 return
-            self._answer(200, EMPTY_TWIML, "text/xml")
+            if done.action == "replay":
+                log.warning("webhook: text %s from %s handled already: not applied again", sid, done.phone)
+            self._answer(200, EMPTY_TWIML, "text/xml")  # a retry gets its answer, and stops
 
         def do_GET(self) -> None:
             ok = self.path == "/health"

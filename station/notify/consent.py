@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from station.ids.scanning import ITEM_KINDS, Identified, classify
 from station.model.states import SubscriberState
-from station.notify import feedback, subscribers
+from station.notify import feedback, inbound_ids, subscribers
 from station.notify.host import TextingStation
 from station.notify.outbox import cancel_waiting, queue_message
 from station.notify.phone import to_e164
@@ -93,13 +93,20 @@ def subscribe(station: TextingStation, item_id: str, phone_text: str, source: st
         return SubscriberState.PENDING
 
 
-def handle_inbound(station: TextingStation, phone_text: str, body: str, source: str = "sms") -> InboundResult:
-    """A text from a customer (through SMPP, the webhook or the CLI)."""
+def handle_inbound(
+    station: TextingStation, phone_text: str, body: str, source: str = "sms", provider_id: str | None = None
+) -> InboundResult:
+    """A text from a customer (through SMPP, the webhook or the CLI). `provider_id`: the provider's id
+    of the text (Twilio's MessageSid): a text already handled under it changes nothing."""
     phone = to_e164(phone_text)
     words = words_of(body)
     word = " ".join(words)
     keyword = words[0] if len(words) == 1 else ""
     with station.db.transaction() as conn:
+        if provider_id is not None and not inbound_ids.first_time(
+            conn, provider_id, phone, station.clock().isoformat()
+        ):
+            return InboundResult(phone, "replay", None)
         state = _state(conn, phone)
         item = subscribers.last_followed(conn, phone)
         stopped_item = _stopped_item(words)

@@ -3,6 +3,8 @@ bodies, idle connections dropped, a cap on threads, a rate limit per source. Dri
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import socket
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from station.notify.consent import subscribe
 from tests.station.notify.conftest import PHONE, outbox
 
 TOKEN = "12345678901234567890123456789012"
+_SIDS = itertools.count(1)
 ITEM = "EE123456785US"
 
 
@@ -36,6 +39,7 @@ def post(
     server: WebhookServer, params: dict[str, str], signature: str | None = "sign", **headers: str
 ) -> int:
     url = f"http://127.0.0.1:{server.server_port}/sms/inbound"
+    params = {"MessageSid": f"SM{next(_SIDS):032x}", **params}  # a provider names every text it sends
     body = urllib.parse.urlencode(params).encode()
     if signature == "sign":
         signature = twilio_signature(TOKEN, url, params)
@@ -155,3 +159,73 @@ def test_the_webhook_does_not_start_without_a_token_to_check_signatures(tmp_path
     assert result.returncode == 1 and result.stderr.startswith(
         "error: the webhook checks the provider's signatures"
     )
+
+
+def _subscriber_state(station: Station) -> object:
+    from station.notify import subscribers
+
+    with station.db.reading() as conn:
+        found = subscribers.subscriber(conn, PHONE)
+    return None if found is None else found.state
+
+
+def test_issue_28_finding_9_a_replayed_start_does_not_undo_a_stop(
+    webhook: WebhookServer, station: Station
+) -> None:
+    from station.model.states import SubscriberState
+
+    subscribe(station, ITEM, PHONE)
+    assert post(webhook, {"From": PHONE, "Body": "YES", "MessageSid": "SM-yes"}) == 200
+    assert post(webhook, {"From": PHONE, "Body": "START", "MessageSid": "SM-start"}) == 200
+    assert post(webhook, {"From": PHONE, "Body": "STOP", "MessageSid": "SM-stop"}) == 200
+    assert _subscriber_state(station) is SubscriberState.STOPPED
+    replies = [t for t, _s, _i in outbox(station)]
+    # The captured START, sent again with its valid signature: answered, applied no more.
+    assert post(webhook, {"From": PHONE, "Body": "START", "MessageSid": "SM-start"}) == 200
+    assert _subscriber_state(station) is SubscriberState.STOPPED
+    assert [t for t, _s, _i in outbox(station)] == replies  # no second start_confirmed
+    # The provider's own retry of a text: applied once.
+    assert post(webhook, {"From": PHONE, "Body": "HELP", "MessageSid": "SM-help"}) == 200
+    assert post(webhook, {"From": PHONE, "Body": "HELP", "MessageSid": "SM-help"}) == 200
+    assert [t for t, _s, _i in outbox(station)].count("help") == 1
+
+
+def test_issue_28_finding_9_a_signed_text_without_its_id_is_refused(webhook: WebhookServer) -> None:
+    assert post(webhook, {"From": PHONE, "Body": "STOP", "MessageSid": ""}) == 400
+
+
+def test_issue_28_finding_10_trickling_connections_free_their_workers_in_time(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from station.model.states import SubscriberState
+
+    monkeypatch.setattr("hardware.sms.webhook.REQUEST_SECONDS", 1.0)
+    server = make_server(station, "127.0.0.1", 0, auth_token=TOKEN, max_workers=4)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    subscribe(station, ITEM, PHONE)
+    trickles = [socket.create_connection(("127.0.0.1", server.server_port), timeout=10) for _ in range(4)]
+    try:
+        for sock in trickles:
+            sock.sendall(b"P")
+        for _ in range(8):  # a byte each 0.3 s: every read is lively, the request never ends
+            time.sleep(0.3)
+            for sock in trickles:
+                with contextlib.suppress(OSError):
+                    sock.sendall(b"O")
+        assert post(server, {"From": PHONE, "Body": "STOP"}) == 200  # the real STOP gets through
+        assert _subscriber_state(station) is SubscriberState.STOPPED
+    finally:
+        for sock in trickles:
+            sock.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_issue_28_finding_10_unsigned_junk_does_not_spend_the_providers_rate(
+    webhook: WebhookServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hardware.sms.webhook.PER_SOURCE_PER_MINUTE", 5)
+    assert [post(webhook, {"From": PHONE, "Body": "STOP"}, signature="forged") for _ in range(10)] == [
+        403
+    ] * 10
+    assert post(webhook, {"From": PHONE, "Body": "STOP"}) == 200  # behind a proxy: one source for all
