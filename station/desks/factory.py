@@ -49,7 +49,7 @@ class Desks:
         """Use `hub` from now on, in the desks made already and in those made later."""
         self._hub = hub
         made = self.__dict__
-        for name in ("counter", "depot", "track", "insights", "fraud", "estimates"):
+        for name in ("scan", "counter", "depot", "track", "insights", "fraud", "estimates"):
             if name in made:
                 made[name].hub = hub
         if "cases" in made:
@@ -59,7 +59,7 @@ class Desks:
     def scan(self) -> ScanDesk:
         from station.desks.scan import ScanDesk
 
-        return ScanDesk(self.station)
+        return ScanDesk(self.station, self._hub)
 
     @cached_property
     def counter(self) -> CounterDesk:

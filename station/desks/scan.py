@@ -19,6 +19,7 @@ from station.ids.scanning import Identified, IdKind, Rejected, classify
 from station.items import containers
 from station.model.events import Event, EventError, EventKind, StoredEvent
 from station.model.states import ItemStatus, SackState
+from station.network.port import HubPort, HubUnavailable
 
 
 class Supervised(Protocol):
@@ -30,8 +31,9 @@ class Supervised(Protocol):
 class ScanDesk:
     """Records scans for one station."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, hub: HubPort | None = None) -> None:
         self.station = station
+        self.hub = hub  # with a hub, an item another station accepted is not accepted here (while online)
         self.indicia_handlers: list[IndiciaHandler] = []
         install_indicia_checks(station, self.indicia_handlers)
 
@@ -83,6 +85,12 @@ class ScanDesk:
                 return Outcome.refused("a sack cannot go into itself", found.id)
         if facts.needs_container and sack is None:
             return Outcome.refused("no sack open: scan or create a sack tag first", found.id)
+        if kind is EventKind.ACCEPTANCE and self.hub is not None and supervised is None:
+            elsewhere = self._accepted_elsewhere(found.id)
+            if elsewhere is not None:
+                return Outcome.refused(
+                    f"{found.id} was already accepted at station {elsewhere}: not accepted again", found.id
+                )
         fields = dict(extra or {})
         if found.routing_zip and kind is EventKind.ACCEPTANCE:
             fields.setdefault("routing_zip", found.routing_zip)
@@ -112,6 +120,17 @@ class ScanDesk:
                 return Outcome.refused(str(exc), found.id)
             stored = self.station.journal.append_in(conn, event)
         return Outcome(True, found.id, stored=stored, warning=warning, details={"kind": str(found.kind)})
+
+    def _accepted_elsewhere(self, item_id: str) -> str | None:
+        """The other station that accepted `item_id`, as the hub knows now (asked outside the journal's
+        transaction: a scan never holds the database while the network answers). Offline: None, and the
+        hub flags a second acceptance when the scan arrives."""
+        assert self.hub is not None
+        try:
+            elsewhere = self.hub.accepted_at(item_id)
+        except HubUnavailable:
+            return None
+        return elsewhere if elsewhere not in (None, self.station.station_id) else None
 
     def _check(
         self,

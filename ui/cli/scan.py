@@ -13,7 +13,7 @@ from station.errors import ExitCode
 from station.ids.scanning import classify
 from station.model.events import REASON_CODES, EventKind
 from station.model.inputs import MAX_GRAMS
-from ui.cli.common import Subcommands, answer, open_station, whole_number
+from ui.cli.common import Subcommands, add_hub, answer, hub_of, open_station, whole_number
 
 SCAN_KINDS = [k.value for k in EventKind if not k.is_internal]
 MAX_LINE = 4096  # a scanner line longer than this is noise (as the serial framing caps a frame)
@@ -35,6 +35,7 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--signature-ref", help="signature reference for delivered")
     p.add_argument("--input", help="file of raw scans, one per line (default: stdin)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_hub(p)
     p.set_defaults(func=cmd_scan)
 
 
@@ -46,7 +47,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         args.reason = "UNSPECIFIED"
         print(f"note: no --reason given; {kind} scans are recorded with reason UNSPECIFIED", file=sys.stderr)
     with open_station(args) as station:
-        desk = Desks(station).scan
+        desk = Desks(station, hub_of(args, station)).scan
         if args.input:
             with open(args.input, "rb") as stream:
                 refused = _run(desk, stream, kind, args)
