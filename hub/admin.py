@@ -228,6 +228,54 @@ class Alert:
     at: str
 
 
+@dataclass(frozen=True)
+class StationStatus:
+    """What the hub holds of one station."""
+
+    station_id: str
+    events: int
+    last_seq: int
+    last_event_at: str | None  # when the station says its last event happened
+    last_push_at: str | None  # when the hub stored it
+    alerts: int
+    enrolled_at: str
+    revoked_at: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "events": self.events,
+            "last_seq": self.last_seq,
+            "last_event_at": self.last_event_at,
+            "last_push_at": self.last_push_at,
+            "alerts": self.alerts,
+            "enrolled_at": self.enrolled_at,
+            "revoked_at": self.revoked_at,
+        }
+
+
+def status(admin_dsn: str) -> list[StationStatus]:
+    """Every enrolled station: the events the hub holds of it, its last one, its last push, its alerts."""
+    with connect(admin_dsn) as conn, as_administrator("read the hub's status"):
+        rows = conn.execute(
+            "SELECT s.station_id, (SELECT count(*) FROM hub.events e WHERE e.station_id = s.station_id),"
+            " h.last_seq, (SELECT max(e.occurred_at) FROM hub.events e"
+            "              WHERE e.station_id = s.station_id AND e.seq = h.last_seq),"
+            " h.updated_at, (SELECT count(*) FROM hub.alerts a WHERE a.station_id = s.station_id),"
+            " s.enrolled_at, s.revoked_at"
+            " FROM hub.stations s JOIN hub.heads h USING (station_id) ORDER BY s.station_id"
+        ).fetchall()
+
+    def when(value: object) -> str | None:
+        return None if value is None else value.isoformat()  # type: ignore[attr-defined]
+
+    return [
+        StationStatus(
+            str(r[0]), int(r[1]), int(r[2]), when(r[3]), when(r[4]), int(r[5]), str(when(r[6])), when(r[7])
+        )
+        for r in rows
+    ]
+
+
 def alerts(admin_dsn: str, after_id: int = 0) -> list[Alert]:
     """The hub's alerts (tamper, duplicate acceptance, revocation), oldest first."""
     with connect(admin_dsn) as conn, as_administrator("read the hub's alerts"):

@@ -4,6 +4,7 @@ given a station's DSN or a malformed one, each answered in one line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import psycopg
@@ -105,3 +106,22 @@ def test_a_malformed_hub_value_is_one_line(tmp_path: Path, dsn: str) -> None:
     else:
         assert track.returncode == ExitCode.REFUSED and _one_line(track), track
         assert "not a libpq connection string" in track.stderr
+
+
+def test_issue_28_finding_5_hub_status_per_station(hub: Hub, tmp_path: Path) -> None:
+    a, _ = _station(tmp_path, hub, "STA01")
+    _station(tmp_path, hub, "STB01")  # enrolled, nothing pushed yet
+    for item in ITEMS:
+        assert _scan(a, item).returncode == ExitCode.DONE
+    assert run_station("sync", "--once", home=a).returncode == ExitCode.DONE
+    ran = run_station("hub", "status", "--dsn", hub.admin_dsn, "--json")
+    assert ran.returncode == ExitCode.DONE, ran
+    stations = json.loads(ran.stdout)["stations"]
+    assert set(stations) == {"STA01", "STB01"}
+    assert (stations["STA01"]["events"], stations["STA01"]["last_seq"]) == (3, 3)
+    assert stations["STA01"]["last_push_at"] is not None and stations["STA01"]["last_event_at"] is not None
+    assert (stations["STB01"]["events"], stations["STB01"]["last_push_at"]) == (0, None)
+    assert stations["STA01"]["alerts"] == 0 and stations["STA01"]["revoked_at"] is None
+    text = run_station("hub", "status", "--dsn", hub.admin_dsn)
+    assert text.stdout.splitlines()[0].startswith("STA01: 3 events, last seq 3 at ")
+    assert "STB01: 0 events, last seq 0 at -, last push never, 0 alerts, enrolled" in text.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -10,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from hardware.registry import open_gateway
 from hardware.service import ServiceStop
 from hardware.urls import DeviceUrlError
-from hub.admin import DatabaseRefusal, HubError, alerts, enrol, init, publish, revoke, subscribe
+from hub.admin import DatabaseRefusal, HubError, alerts, enrol, init, publish, revoke, status, subscribe
 from hub.client import PostgresHub
 from hub.notifier import HubNotifier
 from station.desks.sync import SyncDesk
@@ -50,6 +51,10 @@ def register(sub: Subcommands) -> None:
     al.add_argument("--dsn", required=True, help="an administrator's DSN")
     al.add_argument("--after", type=int, default=0, help="only alerts after this id")
     al.set_defaults(func=cmd_alerts)
+    st = h.add_parser("status", help="per station: events held, last event and push, alerts")
+    st.add_argument("--dsn", required=True, help="an administrator's DSN")
+    st.add_argument("--json", action="store_true", help='one JSON object: {"stations": {"SFO01": {...}}}')
+    st.set_defaults(func=cmd_status)
     t = h.add_parser("notify", help="text the network's customers, once, woken by each push (LISTEN)")
     t.add_argument("--dsn", required=True, help="the hub's administrator DSN")
     t.add_argument("--gateway", help="SMS gateway URL (default: the notifier home's setting, log:)")
@@ -109,6 +114,27 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
         print(printable(f"REJECT {str(exc).strip().splitlines()[0]}"), file=sys.stderr)
         return ExitCode.REFUSED
     print(f"OK subscription to {args.name} " + ("created" if made else "exists"))
+    return ExitCode.DONE
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """One line per station (or one JSON object)."""
+    try:
+        found = status(args.dsn)
+    except HubError as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return exc.exit_code
+    if args.json:
+        print(json.dumps({"stations": {s.station_id: s.to_json() for s in found}}))
+        return ExitCode.DONE
+    for s in found:
+        state = f"revoked {s.revoked_at}" if s.revoked_at else "enrolled"
+        print(
+            printable(
+                f"{s.station_id}: {s.events} events, last seq {s.last_seq} at {s.last_event_at or '-'},"
+                f" last push {s.last_push_at or 'never'}, {s.alerts} alerts, {state}"
+            )
+        )
     return ExitCode.DONE
 
 
