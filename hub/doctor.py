@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from hub.client import PostgresHub
 from station.config import StationConfig
@@ -34,3 +35,40 @@ def check(config: StationConfig) -> Check:
     return Check.passed(
         name, f"hub answers; station {config.station_id} enrolled, hub holds {head.last_seq} of its events"
     )
+
+
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+def clock(config: StationConfig) -> Check:
+    """This station's clock agrees with the hub's (a clock that runs ahead dates its scans wrongly on
+    every station; the hub flags events more than 5 minutes ahead)."""
+    name = "clock"
+    if not config.hub:
+        return Check.passed(name, "no hub to compare the clock with")
+    link = PostgresHub(config.hub, connect_timeout=3)
+    try:
+        offset = link.clock_offset()
+    except HubUnavailable as exc:
+        return Check.failed(name, f"the hub's clock could not be read: {exc}", "see the hub check")
+    finally:
+        with contextlib.suppress(Exception):
+            link.close()
+    said = _duration(abs(offset))
+    if abs(offset) > CLOCK_TOLERANCE:
+        way = "ahead of" if offset > timedelta(0) else "behind"
+        return Check.failed(
+            name,
+            f"this station's clock is {said} {way} the hub's",
+            "set the clock (timedatectl set-ntp true, or the BIOS date): scans are dated by it",
+        )
+    return Check.passed(name, f"within {said} of the hub's clock")
+
+
+def _duration(span: timedelta) -> str:
+    seconds = round(span.total_seconds())
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"] * bool(minutes)
+    return " ".join(parts) or f"{seconds} s"

@@ -23,3 +23,4 @@ def every_probe(
     `hardware.doctor.probes`)."""
     yield from device_probes(config, paths, held)
     yield "hub", lambda: hub_doctor.check(config)
+    yield "clock", lambda: hub_doctor.clock(config)
