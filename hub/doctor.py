@@ -54,15 +54,20 @@ def clock(config: StationConfig) -> Check:
     finally:
         with contextlib.suppress(Exception):
             link.close()
-    said = _duration(abs(offset))
-    if abs(offset) > CLOCK_TOLERANCE:
-        way = "ahead of" if offset > timedelta(0) else "behind"
+    wrong = clock_wrong(offset)
+    if wrong is not None:
         return Check.failed(
-            name,
-            f"this station's clock is {said} {way} the hub's",
-            "set the clock (timedatectl set-ntp true, or the BIOS date): scans are dated by it",
+            name, wrong, "set the clock (timedatectl set-ntp true, or the BIOS date): scans are dated by it"
         )
-    return Check.passed(name, f"within {said} of the hub's clock")
+    return Check.passed(name, f"within {_duration(abs(offset))} of the hub's clock")
+
+
+def clock_wrong(offset: timedelta) -> str | None:
+    """What is wrong with a clock `offset` ahead of the hub's, or None when it is close enough."""
+    if abs(offset) <= CLOCK_TOLERANCE:
+        return None
+    way = "ahead of" if offset > timedelta(0) else "behind"
+    return f"this station's clock is {_duration(abs(offset))} {way} the hub's"
 
 
 def _duration(span: timedelta) -> str:

@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
         """The hub's state after each background push."""
         self.hub_label.setText(report.status(self.ctx.station.config.time_zone))
         self.hub_label.setToolTip(report.problem or "")
-        bad = report.refused or not report.online
+        bad = report.refused or not report.online or report.clock_warning is not None
         self.hub_label.setStyleSheet("color:#b3261e;font-weight:bold" if bad else "")
 
     def on_device_error(self, message: str) -> None:

@@ -32,6 +32,7 @@ class SyncReport:
     problem: str | None = None  # the hub's refusal (tamper), or why it is out of reach
     offline_since: datetime | None = None
     refused: bool = False
+    clock_warning: str | None = None  # "this station's clock is 5 min ahead of the hub's" (the window's)
 
     @property
     def line(self) -> str:
@@ -45,6 +46,8 @@ class SyncReport:
 
     def status(self, zone: str = "") -> str:
         """The window's status bar."""
+        if self.clock_warning:
+            return f"CLOCK: {self.clock_warning}"
         if self.refused:
             return f"HUB REFUSED: {self.problem}"
         if not self.online:

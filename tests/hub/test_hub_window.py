@@ -54,3 +54,20 @@ def test_the_status_bar_follows_the_hub_and_scans_never_wait_for_it(
         cluster.start()
     qtbot.waitUntil(lambda: label.text() == "hub: online, 0 waiting", timeout=20_000)
     assert hub.rows("SELECT count(*), max(seq) FROM hub.events WHERE station_id = 'WIN1'") == [(4, 4)]
+
+
+def test_issue_28_finding_6_the_status_bar_says_when_the_clock_is_not_the_hubs(
+    qtbot, window_with_hub: StationApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from hub.client import PostgresHub
+
+    label = window_with_hub.window.hub_label
+    qtbot.waitUntil(lambda: label.text() == "hub: online, 0 waiting", timeout=10_000)
+    real = PostgresHub.clock_offset
+    monkeypatch.setattr(PostgresHub, "clock_offset", lambda self: real(self) + timedelta(hours=7))
+    monkeypatch.setattr("ui.hub_sync.CLOCK_EVERY_S", 0.0)  # compared at every push, for the test
+    qtbot.waitUntil(lambda: label.text().startswith("CLOCK: "), timeout=10_000)
+    assert label.text() == "CLOCK: this station's clock is 7 h ahead of the hub's"
+    assert "color:#b3261e" in label.styleSheet()
