@@ -239,7 +239,7 @@ class DepotDesk:
         """A sack this station never saw (dispatched by another depot): what the network says it holds."""
         assert done.id is not None
         network, offline = network_events(self.hub)
-        report = track(self.station.db, done.id, network)
+        report = track(self.station.db, done.id, network, own_station=self.station.station_id)
         if offline[0] or report is None:
             return Outcome(
                 True,

@@ -111,7 +111,7 @@ class TrackDesk:
         found = classify(query)
         key = found.id if isinstance(found, Identified) else query.strip()
         network, offline = network_events(self.hub)
-        report = track(self.station.db, key, network)
+        report = track(self.station.db, key, network, own_station=self.station.station_id)
         why = "" if isinstance(found, Identified) else found.reason
         if offline[0] and report is not None:
             report.flags.append(f"hub unreachable ({offline[0]}): this station's scans only")

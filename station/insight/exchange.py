@@ -31,7 +31,7 @@ from station.ids.scanning import Identified, classify
 from station.insight import history
 from station.insight.eta import TRANSIT_DAYS
 from station.items import containers
-from station.model.events import REASON_CODES, Event, EventError, EventKind
+from station.model.events import REASON_CODES, Event, EventError, EventKind, StoredEvent
 from station.postage.international import is_international
 from station.store import journal
 from station.store.db import Database
@@ -309,6 +309,19 @@ def _is_known(conn: sqlite3.Connection, event: Event) -> bool:
     return journal.has_event(conn, *_key(event))
 
 
+def _applied_unless_held(own_station: str) -> Callable[[sqlite3.Connection, StoredEvent], None]:
+    """The sack and status hook for imported events, except on what this station holds: history from
+    another system is kept and shown, but it never moves an item or a sack this station scanned itself
+    (a made-up row from a made-up station cannot mark a parcel on this station's shelf Delivered)."""
+
+    def apply(conn: sqlite3.Connection, stored: StoredEvent) -> None:
+        if journal.scanned_by(conn, stored.event.item_id, own_station):
+            return
+        containers.apply(conn, stored)
+
+    return apply
+
+
 def import_events(
     db: Database,
     own_station: str,
@@ -349,7 +362,7 @@ def import_events(
                 journal = journals.get(event.station_id)
                 if journal is None:
                     journal = journals[event.station_id] = Journal(db, event.station_id)
-                    journal.on_append(containers.apply)
+                    journal.on_append(_applied_unless_held(own_station))
                 journal.append_in(conn, event)
                 report.added += 1
                 report.stations.add(event.station_id)

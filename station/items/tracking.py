@@ -112,8 +112,14 @@ class TrackingReport:
         }
 
 
-def track(db: Database, item_id: str, network: Remote | None = None) -> TrackingReport | None:
+def track(
+    db: Database, item_id: str, network: Remote | None = None, *, own_station: str | None = None
+) -> TrackingReport | None:
     """The item's (or sack's) status and history; None when the id was never scanned.
+
+    With `own_station`, an item that station scanned itself is its to account for: history imported
+    from another system (rows of other stations in its own journal) is shown, but does not change the
+    item's status.
 
     With `network` (the hub's events for an id), every station's events count, not only this one's:
     each is merged with the local journal by event id, and a sack's contents come from the events."""
@@ -132,6 +138,11 @@ def track(db: Database, item_id: str, network: Remote | None = None) -> Tracking
         own = events(item_id)
         if not own:
             return None
+        imported: set[str] = set()
+        if own_station is not None:
+            local = events_of(conn, item_id)
+            if any(e.station_id == own_station for e in local):
+                imported = {e.event_id for e in local if e.station_id != own_station}
         entries = [HistoryEntry(e) for e in own]
         entries += _sack_events(events, own, depth=0)
         current = sack_of(conn, item_id)
@@ -142,9 +153,15 @@ def track(db: Database, item_id: str, network: Remote | None = None) -> Tracking
     entries.sort(key=lambda h: (h.event.occurred_at, h.via_container is not None))
     machine = StatusMachine()
     for h in entries:
+        if h.event.event_id in imported:
+            continue
         machine.feed(h.event.kind, h.event.occurred_at.isoformat(), via_container=h.via_container)
         if h.event.kind is EventKind.FRAUD_ALERT and h.via_container is None:
             machine.flags.append(f"fraud alert: {h.event.note or h.event.reason or 'see history'}")
+    if imported:
+        machine.flags.append(
+            f"{len(imported)} imported event(s) shown, not counted: this station holds the item"
+        )
     return TrackingReport(item_id, machine.status, entries, machine.flags, current, inside, state)
 
 

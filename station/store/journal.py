@@ -564,6 +564,14 @@ def latest_sack_scanned(conn: sqlite3.Connection, facility: str, sacks: list[str
     return latest[1] if latest else None
 
 
+def scanned_by(conn: sqlite3.Connection, item_id: str, station_id: str) -> bool:
+    """Whether `station_id` journalled any event of `item_id` (an item or a sack it holds)."""
+    row = conn.execute(
+        "SELECT 1 FROM events WHERE item_id = ? AND station_id = ? LIMIT 1", (item_id, station_id)
+    ).fetchone()
+    return row is not None
+
+
 def count_after(conn: sqlite3.Connection, station_id: str, after_seq: int) -> int:
     """How many of the station's events come after `after_seq`."""
     row = conn.execute(

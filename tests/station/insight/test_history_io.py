@@ -155,3 +155,29 @@ def test_the_command_answers_with_exit_codes_and_one_line(tmp_path: Path) -> Non
     assert out.returncode == 0 and "exported 3 events" in out.stdout
     wrong = station("export", "events", str(tmp_path / "o.csv"), "--from", "yesterday")
     assert wrong.returncode == 2 and "is not a day" in wrong.stderr
+
+
+def test_issue_28_finding_13_imported_rows_never_move_an_item_this_station_holds(
+    station: Station, tmp_path: Path
+) -> None:
+    from station.desks.scan import ScanDesk
+    from station.items import containers
+    from station.model.events import EventKind
+    from station.model.states import ItemStatus
+
+    held = "EE123456785US"
+    desk = ScanDesk(station)
+    assert desk.record(held, EventKind.ACCEPTANCE, facility="NYC", operator="ana").ok
+    assert desk.record(held, EventKind.DISPATCH, facility="NYC", operator="ana").ok
+    made_up = f"{held},EMI,2026-11-20T14:00:00Z,NOWHERE,ZZZ-9,10001,94105,priority,eve"  # after both scans
+    report = HistoryDesk(station).import_file(write(tmp_path / "forged.csv", made_up, *GOOD))
+    assert report.added == 1 + len(GOOD)  # kept and shown, as history
+    mine = TrackDesk(station).look_up(held).report
+    assert mine is not None and mine.status is ItemStatus.IN_TRANSIT  # not Delivered by a made-up row
+    assert any("imported event(s) shown, not counted" in flag for flag in mine.flags)
+    with station.db.reading() as conn:
+        record = containers.item_record(conn, held)  # what the depot and the carrier go by
+    assert record is not None and record.status is ItemStatus.IN_TRANSIT
+    assert [str(h.event.kind) for h in mine.history] == ["acceptance", "dispatch", "delivered"]  # shown
+    theirs = TrackDesk(station).look_up("RR123456785US").report
+    assert theirs is not None and theirs.status is ItemStatus.DELIVERED  # another system's item: as it says
