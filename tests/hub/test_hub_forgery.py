@@ -79,6 +79,7 @@ def test_finding_1_a_station_cannot_move_another_stations_head(hub: Hub, tmp_pat
 HOSTILE_CALLS = {
     "check_event": "SELECT hub.check_event()",
     "ensure_month": "SELECT hub.ensure_month('2031-01-01T00:00:00Z')",
+    "events_of": f"SELECT * FROM hub.events_of('{LAX_ITEM}')",  # another station's item: public parts
     "flag_future_event": "SELECT hub.flag_future_event()",
     "push_rows": "SELECT * FROM hub.push_rows(0, repeat('0', 64), NULL)",
     "push_follows": (
