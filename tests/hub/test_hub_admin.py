@@ -79,14 +79,16 @@ def test_an_id_that_differs_only_in_case_is_refused_in_words(hub: Hub) -> None:
         ("hub", "init"),
         ("hub", "enrol", "LAX01"),
         ("hub", "revoke", "ADM01", "--because", "x"),
+        ("hub", "status"),
+        ("hub", "notify", "--once"),
     ],
-    ids=["alerts", "init", "enrol", "revoke"],
+    ids=["alerts", "init", "enrol", "revoke", "status", "notify"],
 )
 def test_an_administrators_command_with_a_stations_dsn_is_one_line(
     hub: Hub, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
     _, dsn = _station(tmp_path, hub, "ADM01")
-    ran = run_station(*command, "--dsn", dsn)
+    ran = run_station(*command, "--dsn", dsn, home=tmp_path / "notifier")
     assert ran.returncode == ExitCode.REFUSED and _one_line(ran), ran
     assert "administrator's DSN" in ran.stderr
 

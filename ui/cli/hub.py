@@ -11,7 +11,18 @@ from urllib.parse import parse_qs, urlsplit
 from hardware.registry import open_gateway
 from hardware.service import ServiceStop
 from hardware.urls import DeviceUrlError
-from hub.admin import DatabaseRefusal, HubError, alerts, enrol, init, publish, revoke, status, subscribe
+from hub.admin import (
+    DatabaseRefusal,
+    HubError,
+    alerts,
+    as_administrator,
+    enrol,
+    init,
+    publish,
+    revoke,
+    status,
+    subscribe,
+)
 from hub.client import PostgresHub
 from hub.notifier import HubNotifier
 from station.desks.sync import SyncDesk
@@ -211,10 +222,11 @@ def cmd_notify(args: argparse.Namespace) -> int:
         )
         ServiceStop().install().also(running.stop.set)  # SIGTERM: the pass in hand ends, then exit 0
         try:
-            running.run(once=args.once)
+            with as_administrator("run the network's notifier (it reads every station's follows)"):
+                running.run(once=args.once)
         except HubError as exc:
             print(printable(f"REJECT {exc}"), file=sys.stderr)
-            return ExitCode.REFUSED
+            return exc.exit_code
         except KeyboardInterrupt:
             return ExitCode.DONE
     return ExitCode.DONE
