@@ -47,7 +47,8 @@ def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
         detail = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else type(exc).__name__
         raise HubError(f"the DSN is not a libpq connection string: {detail}") from None
     except psycopg.OperationalError as exc:
-        raise HubUnreachable(f"hub unreachable: {str(exc).strip().splitlines()[-1]}") from None
+        said = [line.strip() for line in str(exc).splitlines() if line.strip()]  # libpq indents with tabs
+        raise HubUnreachable(f"hub unreachable: {said[-1] if said else type(exc).__name__}") from None
 
 
 def init(admin_dsn: str) -> tuple[int, int]:

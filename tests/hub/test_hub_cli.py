@@ -123,7 +123,7 @@ def test_the_hub_notifier_texts_what_a_counter_took_and_a_station_texts_nobody(
     assert wrong.returncode == 1 and wrong.stderr.startswith("REJECT the notifier's home names a hub")
     gone = station(home, "hub", "notify", "--dsn", "postgresql://nobody@/nowhere?host=/nonexistent", "--once")
     assert (
-        gone.returncode == 1
+        gone.returncode == 3  # UNREACHABLE
         and gone.stderr.startswith("REJECT hub unreachable")
         and "Traceback" not in gone.stderr
     )
