@@ -9,8 +9,10 @@ report. A check never raises: whatever goes wrong while checking is that check's
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -105,6 +107,31 @@ def data_folder(paths: StationPaths) -> Check:
             f"chmod 700 {folder}",
         )
     return Check.passed(name, f"{folder} is writable by {user_name()}")
+
+
+# What a password or a token looks like in a DSN or a device URL: user:secret@host, password=...,
+# a query's token= / auth_token= / password=.
+_SECRET = re.compile(r"(://[^/@\s:]+:[^/@\s]+@)|(\bpassword\s*=)|([?&](auth_)?token=)|([?&]password=)", re.I)
+
+
+def secrets(paths: StationPaths) -> Check:
+    """A settings file that holds a password or a token must be readable by its owner only."""
+    name = "secrets"
+    path = paths.config_file
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return Check.passed(name, "no settings file")
+    if not _SECRET.search(text):
+        return Check.passed(name, "no password or token in the settings (the hub's is in a password file)")
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return Check.failed(
+            name,
+            f"{path} holds a password or a token and others may read it (mode {stat.S_IMODE(mode):o})",
+            f"chmod 600 {path}, or move the hub's password to a libpq password file (passfile=)",
+        )
+    return Check.passed(name, f"{path} holds a secret, readable by its owner only")
 
 
 def disk_space(paths: StationPaths) -> Check:

@@ -35,6 +35,7 @@ class DoctorDesk:
         probes: list[tuple[str, Probe]] = [
             ("settings", lambda: settings),
             ("data folder", lambda: doctor.data_folder(self.paths)),
+            ("secrets", lambda: doctor.secrets(self.paths)),
             ("disk space", lambda: doctor.disk_space(self.paths)),
             ("fonts", doctor.fonts),
             ("journal", lambda: doctor.journal(self.paths)),

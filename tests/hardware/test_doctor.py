@@ -97,6 +97,7 @@ def settings(home: Path, **devices: str) -> None:
     if sms is not None:
         data["station"] = {"sms_gateway": sms}
     (home / "station.toml").write_text(tomli_w.dumps(data))
+    (home / "station.toml").chmod(0o600)  # it may hold the gateway's token: its owner's only
 
 
 def set_up(home: Path) -> None:

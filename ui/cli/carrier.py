@@ -11,7 +11,7 @@ from station.desks.outcome import Outcome
 from station.errors import ExitCode
 from station.items.delivery import SignatureRefused, load_signature
 from station.model.events import REASON_CODES
-from ui.cli.common import Subcommands, add_json, add_where, answer, open_station, where
+from ui.cli.common import Subcommands, add_json, add_where, answer, open_station, secret, where
 
 
 def _reasons(codes: tuple[str, ...] | list[str]) -> str:
@@ -30,7 +30,9 @@ def register(sub: Subcommands) -> None:
     proof.add_argument("--code", help="the delivery code the recipient tells you (PIN on delivery)")
     deliver.add_argument("--name", help="the recipient's name as they print it (with --signature)")
     deliver.add_argument("--supervisor", metavar="NAME", help="to deliver an item delivered already")
-    deliver.add_argument("--pin", metavar="PIN", help="the supervisor's PIN")
+    deliver.add_argument(
+        "--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)"
+    )
     deliver.add_argument("--reason", default="", help="why it is delivered again")
     deliver.set_defaults(func=cmd_deliver)
     attempt = sub.add_parser(
@@ -90,7 +92,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
             facility=facility,
             operator=operator,
             supervisor=args.supervisor,
-            pin=args.pin,
+            pin=secret(args.pin),
             reason=args.reason,
         )
     return answer(done, args.json)

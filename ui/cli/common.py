@@ -7,6 +7,7 @@ A desk's answer is printed as one line, `OK ...` (exit 0) or `REJECT reason` (ex
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -114,6 +115,24 @@ def answer(result: Answer, as_json: bool) -> int:
     if warning:
         print(f"warning: {printable(warning)}", file=sys.stderr, flush=True)
     return ExitCode.DONE if result.ok else ExitCode.REFUSED
+
+
+def secret(text: str | None, what: str = "PIN") -> str | None:
+    """A PIN (or passphrase) from its option: '-' reads it from standard input (prompting, without echo,
+    at a terminal). A PIN written on the command line itself is taken, with a warning: any user of this
+    machine can read a running command's arguments (/proc/PID/cmdline)."""
+    if text is None:
+        return None
+    if text == "-":
+        if sys.stdin.isatty():
+            return getpass.getpass(f"{what}: ")
+        return sys.stdin.readline().rstrip("\r\n")
+    print(
+        f"warning: a {what} on the command line can be read by any user of this machine while the command"
+        f" runs: give '-' and type it, or send it on standard input",
+        file=sys.stderr,
+    )
+    return text
 
 
 def printable(text: str) -> str:

@@ -20,7 +20,17 @@ from station.model.inputs import address_lines, parse_cents, parse_weight_g
 from station.postage.indicia import MeterKeyError, MeterKeys
 from station.postage.rates import Dimensions, RateError, money
 from station.postage.receipt import certificate_of_mailing, receipt_escpos, receipt_pdf
-from ui.cli.common import RECORD_NUMBER, Subcommands, add_hub, answer, hub_of, open_station, printable, where
+from ui.cli.common import (
+    RECORD_NUMBER,
+    Subcommands,
+    add_hub,
+    answer,
+    hub_of,
+    open_station,
+    printable,
+    secret,
+    where,
+)
 
 
 def register(sub: Subcommands) -> None:
@@ -42,7 +52,7 @@ def register(sub: Subcommands) -> None:
     c = ma.add_parser("credit", help="add funds, e.g. 100.00")
     c.add_argument("amount", help="dollars and cents, e.g. 250.00")
     c.add_argument("--supervisor", metavar="NAME", help="who authorises it (once there are operators)")
-    c.add_argument("--pin", metavar="PIN", help="the supervisor's PIN")
+    c.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
     c.add_argument("--facility", help="default: the station's facility")
     c.add_argument("--operator", help="default: the station's operator")
     c.set_defaults(func=cmd_meter_credit)
@@ -97,7 +107,7 @@ def register(sub: Subcommands) -> None:
         help="the weight was typed, not read from a scale: why (a supervisor's act once there are operators)",
     )
     acc.add_argument("--supervisor", metavar="NAME", help="the supervisor authorising a typed weight")
-    acc.add_argument("--pin", metavar="PIN", help="the supervisor's PIN")
+    acc.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
     acc.add_argument(
         "--pin-delivery",
         action="store_true",
@@ -245,7 +255,7 @@ def cmd_meter_credit(args: argparse.Namespace) -> int:
     with open_station(args) as station:
         facility, operator = where(args, station)
         done = Desks(station).counter.credit(
-            cents, supervisor=args.supervisor, pin=args.pin, operator=operator, facility=facility
+            cents, supervisor=args.supervisor, pin=secret(args.pin), operator=operator, facility=facility
         )
     return answer(done, getattr(args, "json", False))
 
@@ -332,7 +342,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
             print_receipt=args.basket is None,
             basket=args.basket,
             supervisor=args.supervisor,
-            pin=args.pin,
+            pin=secret(args.pin),
         )
     if not isinstance(done, Acceptance):
         print(f"REFUSED: {printable(done.reason or 'refused')}", file=sys.stderr)

@@ -17,6 +17,7 @@ from ui.cli.common import (
     hub_of,
     open_station,
     printable,
+    secret,
     where,
 )
 
@@ -124,7 +125,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         facility, operator = where(args, station)
         desk = Desks(station).fraud
         if args.action == "ack":
-            done = desk.acknowledge(args.alert, by=operator, pin=args.pin, facility=facility)
+            done = desk.acknowledge(args.alert, by=operator, pin=secret(args.pin), facility=facility)
         else:
-            done = desk.resolve(args.alert, args.note, by=operator, pin=args.pin, facility=facility)
+            done = desk.resolve(args.alert, args.note, by=operator, pin=secret(args.pin), facility=facility)
     return answer(done, args.json)

@@ -18,13 +18,17 @@ from station.ids.scanning import canonical_id
 from station.office.operators import Role
 from station.printing.queue import PrintQueue
 from station.store.db import Database
-from ui.cli.common import Subcommands, add_json, add_where, answer, group, open_station, printable, where
-
-
-def _pin(text: str | None) -> str | None:
-    if text == "-":
-        return sys.stdin.readline().rstrip("\r\n")
-    return text
+from ui.cli.common import (
+    Subcommands,
+    add_json,
+    add_where,
+    answer,
+    group,
+    open_station,
+    printable,
+    secret,
+    where,
+)
 
 
 def _admin(p: argparse.ArgumentParser) -> None:
@@ -79,7 +83,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Exit 0 with the badge, 1 when refused."""
     with open_station(args) as station:
         done = Desks(station).operators.add(
-            args.name, args.role, _pin(args.pin) or "", args.by, _pin(args.by_pin)
+            args.name, args.role, secret(args.pin) or "", args.by, secret(args.by_pin)
         )
     return answer(done, False)
 
@@ -115,7 +119,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _set(args: argparse.Namespace, enabled: bool) -> int:
     with open_station(args) as station:
-        done = Desks(station).operators.set_enabled(args.name, enabled, args.by, _pin(args.by_pin))
+        done = Desks(station).operators.set_enabled(args.name, enabled, args.by, secret(args.by_pin))
     return answer(done, False)
 
 
@@ -151,7 +155,7 @@ def cmd_void(args: argparse.Namespace) -> int:
         done = Desks(station).voids.void(
             args.item,
             supervisor=args.supervisor,
-            pin=_pin(args.pin),
+            pin=secret(args.pin),
             reason=args.reason,
             facility=facility,
             operator=operator,
@@ -171,7 +175,7 @@ def cmd_reprint(args: argparse.Namespace) -> int:
             facility=facility,
             operator=operator,
             supervisor=args.supervisor,
-            pin=_pin(args.pin),
+            pin=secret(args.pin),
             reason=args.reason,
         )
     return answer(done, args.json)

@@ -272,3 +272,19 @@ def test_fraud_rules_and_a_scan_from_the_command_line(tmp_path: Path) -> None:
         "impossible-travel",
     ]
     assert station("fraud", "scan", home=tmp_path).stdout.strip().endswith("2 alerts (0 new)")
+
+
+def test_issue_28_finding_12_a_pin_from_standard_input_leaves_no_trace_and_one_on_the_line_is_warned(
+    tmp_path: Path,
+) -> None:
+    _station_with_staff(tmp_path)
+    typed = station(
+        "meter", "credit", "5.00", "--supervisor", "sue", "--pin", "-", "--operator", "ann",
+        home=tmp_path, stdin="7392\n",
+    )  # fmt: skip
+    assert typed.returncode == 0 and typed.stderr == "", typed
+    written = station(
+        "meter", "credit", "5.00", "--supervisor", "sue", "--pin", "7392", "--operator", "ann", home=tmp_path
+    )
+    assert written.returncode == 0
+    assert "warning: a PIN on the command line can be read by any user of this machine" in written.stderr
