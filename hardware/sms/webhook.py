@@ -69,6 +69,7 @@ class WebhookServer(ThreadingHTTPServer):
         # client that sends a byte every few seconds hold a worker for ever.
         self._deadlines: dict[socket.socket, float] = {}
         self._deadlines_lock = threading.Lock()
+        self._closed = threading.Event()
         threading.Thread(target=self._cut_late_requests, name="webhook-deadlines", daemon=True).start()
 
     def watch(self, connection: socket.socket) -> None:
@@ -81,9 +82,12 @@ class WebhookServer(ThreadingHTTPServer):
         with self._deadlines_lock:
             self._deadlines.pop(connection, None)
 
+    def server_close(self) -> None:
+        self._closed.set()  # the watchdog ends with the server
+        super().server_close()
+
     def _cut_late_requests(self) -> None:
-        while True:
-            time.sleep(0.25)
+        while not self._closed.wait(0.25):
             now = time.monotonic()
             with self._deadlines_lock:
                 late = [conn for conn, deadline in self._deadlines.items() if deadline <= now]
