@@ -564,6 +564,19 @@ def latest_sack_scanned(conn: sqlite3.Connection, facility: str, sacks: list[str
     return latest[1] if latest else None
 
 
+def known_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Those of `ids` that any event names, as its item or as its sack."""
+    found: set[str] = set()
+    for chunk, marks in in_chunks(ids, 200):  # each chunk is named twice
+        rows = conn.execute(
+            f"SELECT item_id FROM events WHERE item_id IN ({marks})"
+            f" UNION SELECT container_id FROM events WHERE container_id IN ({marks})",
+            (*chunk, *chunk),
+        )
+        found.update(str(r[0]) for r in rows)
+    return found
+
+
 def scanned_by(conn: sqlite3.Connection, item_id: str, station_id: str) -> bool:
     """Whether `station_id` journalled any event of `item_id` (an item or a sack it holds)."""
     row = conn.execute(

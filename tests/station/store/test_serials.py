@@ -49,3 +49,32 @@ def test_invalid_service_or_country_is_refused_before_consuming_a_serial(tmp_pat
         with pytest.raises(InvalidId):
             alloc.allocate("RR", "XX")
         assert alloc.allocate("RR", "GB")[0].serial == "00000000"
+
+
+def test_issue_28_finding_3_an_id_the_journal_knows_is_stepped_over(tmp_path):
+    from datetime import UTC, datetime
+
+    from station.app import Station
+    from station.config import StationConfig
+    from station.desks.scan import ScanDesk
+    from station.model.events import EventKind
+    from station.store.serials import SsccAllocator
+
+    with Station.open(
+        tmp_path / "s.sqlite3", StationConfig(station_id="STN7"), lambda: datetime.now(UTC)
+    ) as st:
+        taken = S10.build("EE", 1001, "US").text  # a pre-printed label from the block, accepted by hand
+        assert ScanDesk(st).record(taken, EventKind.ACCEPTANCE, facility="F", operator="o").ok
+        alloc = S10Allocator(st.db, "STN7", 1000, 1003)
+        first = [s.text for s in alloc.allocate("EE", "US", 2)]
+        assert first == [S10.build("EE", 1000, "US").text, S10.build("EE", 1002, "US").text]
+        assert [s.text for s in alloc.allocate("EE", "US")] == [S10.build("EE", 1003, "US").text]
+        with pytest.raises(SerialSpaceExhausted):
+            alloc.allocate("EE", "US")
+        sacks = SsccAllocator(st.db, "STN7", "0614141")
+        made = sacks.allocate()
+        assert ScanDesk(st).record(made.text, EventKind.SACK_OPEN, facility="F", operator="o").ok
+        with st.db.transaction() as tx:  # the counter set back (a journal restored over a newer one)
+            tx.execute("UPDATE sscc_serials SET next_serial = 1 WHERE station_id = 'STN7'")
+        again = sacks.allocate()
+        assert again.text != made.text and again.text == sacks._build(2).text
