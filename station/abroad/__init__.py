@@ -1,1 +1,1 @@
-"""station/abroad."""
+"""International mail: addresses by each country's rules, customs declarations and their forms, the export."""

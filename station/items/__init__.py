@@ -1,1 +1,1 @@
-"""station/items."""
+"""An item after the counter: sacks and item status, tracking, recipients, proof of delivery, PINs."""

@@ -1,1 +1,1 @@
-"""station/store."""
+"""The station's SQLite database: the hash-chained journal, checkpoints, serial blocks, program versions."""

@@ -1,1 +1,1 @@
-"""ui/cli."""
+"""Every `station` command, one module per subject; `main.py` is the entry point (see docs/architecture.md)."""
