@@ -1,1 +1,1 @@
-"""Every `station` command, one module per subject; `main.py` is the entry point (see docs/architecture.md)."""
+"""Every `station` command, one module per subject; `main.py` is the entry point (docs/architecture.md)."""
