@@ -17,6 +17,8 @@ part that is wrong, the way pyserial's `serial_for_url` handlers do.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -152,6 +154,29 @@ class DeviceUrl:
     def int_param(self, key: str, default: int) -> int:
         """A numeric option, or the default."""
         return int(float(self.params[key])) if key in self.params else default
+
+    def secret(self) -> str:
+        """The URL's password, or (`?secret_file=PATH`) the first line of a file only its owner may read:
+        a secret in a URL is in the settings file, and in the arguments of a process started with it."""
+        path = self.params.get("secret_file")
+        if path is None:
+            return self.password
+        if self.password:
+            raise DeviceUrlError(f"{self.scheme}: give the secret in the URL or in secret_file, not both")
+        try:
+            mode = os.stat(path).st_mode
+            with open(path, encoding="utf-8") as file:
+                first = file.readline().strip()
+        except OSError as exc:
+            raise DeviceUrlError(f"{self.scheme}: secret_file {path}: {exc.strerror or exc}") from None
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise DeviceUrlError(
+                f"{self.scheme}: secret_file {path} may be read by others (mode {stat.S_IMODE(mode):o}):"
+                f" chmod 600 {path}"
+            )
+        if not first:
+            raise DeviceUrlError(f"{self.scheme}: secret_file {path} is empty")
+        return first
 
     def float_param(self, key: str, default: float) -> float:
         """A numeric option, or the default."""

@@ -26,18 +26,19 @@ class RestGateway:
 
     dedupes_client_ref = True
     url_forms: ClassVar[dict[str, UrlForm]] = {
-        scheme: UrlForm("host", frozenset({"from", "timeout"}), what="Twilio-compatible API")
+        scheme: UrlForm("host", frozenset({"from", "timeout", "secret_file"}), what="Twilio-compatible API")
         for scheme in ("rest+https", "rest+http")
     }
 
     @classmethod
     def from_url(cls, url: DeviceUrl, context: DriverContext) -> RestGateway:
-        """`rest+https://ACCOUNT:TOKEN@api.example.com?from=+1555...`."""
+        """`rest+https://ACCOUNT:TOKEN@api.example.com?from=+1555...`, or the token in a file only its
+        owner may read: `rest+https://ACCOUNT@api.example.com?secret_file=/etc/parcel-station/sms.secret`."""
         base = f"{url.scheme.removeprefix('rest+')}://{url.host}" + (f":{url.port}" if url.port else "")
         return cls(
             base,
             url.username,
-            url.password,
+            url.secret(),
             url.params.get("from", ""),
             timeout=url.float_param("timeout", 10.0),
         )

@@ -32,16 +32,19 @@ class SmppGateway:
     """A transceiver session (sends, and receives receipts and replies), bound again on demand."""
 
     dedupes_client_ref = False
-    url_forms: ClassVar[dict[str, UrlForm]] = {"smpp": UrlForm("host", frozenset({"from"}), what="SMSC")}
+    url_forms: ClassVar[dict[str, UrlForm]] = {
+        "smpp": UrlForm("host", frozenset({"from", "secret_file"}), what="SMSC")
+    }
 
     @classmethod
     def from_url(cls, url: DeviceUrl, context: DriverContext) -> SmppGateway:
-        """`smpp://SYSTEM_ID:PASSWORD@host:2775?from=PARCEL`."""
+        """`smpp://SYSTEM_ID:PASSWORD@host:2775?from=PARCEL`, or the password in a file only its owner may
+        read (`?secret_file=PATH`)."""
         return cls(
             url.host or "127.0.0.1",
             url.port or 2775,
             url.username,
-            url.password,
+            url.secret(),
             url.params.get("from", "PARCEL"),
         )
 

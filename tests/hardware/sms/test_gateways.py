@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from hardware.registry import open_gateway
 from station.app import Station
 from station.desks.scan import ScanDesk
@@ -210,3 +212,29 @@ def test_issue_28_finding_11_a_stop_in_message_payload_is_honoured_and_bad_ucs2_
         assert found is not None and found.state is SubscriberState.STOPPED  # texted no more
     finally:
         smsc.close()
+
+
+def test_issue_28_finding_12_the_gateways_secret_in_a_file_only_its_owner_reads(
+    station: Station, clock: SetClock, tmp_path: Path
+) -> None:
+    from hardware.urls import DeviceUrlError
+
+    server = SmsRestServer()
+    try:
+        subscribe(station, ITEM, PHONE)
+        secret = tmp_path / "sms.secret"
+        secret.write_text("secret\n")
+        secret.chmod(0o600)
+        url = server.url.replace("AC123:secret@", "AC123@") + f"&secret_file={secret}"
+        assert "secret@" not in url  # no token in the settings, nor in a process's arguments
+        worker = SmsWorker(station.db, open_gateway(url, sms_log=tmp_path / "sms.jsonl"), clock)
+        assert worker.run_once().sent == 1  # the server checks the account and token it was given
+        secret.chmod(0o644)
+        with pytest.raises(DeviceUrlError, match=r"may be read by others \(mode 644\): chmod 600"):
+            open_gateway(url, sms_log=tmp_path / "sms.jsonl")
+        with pytest.raises(DeviceUrlError, match="No such file"):
+            open_gateway(url.replace("sms.secret", "gone.secret"), sms_log=tmp_path / "sms.jsonl")
+        with pytest.raises(DeviceUrlError, match="not both"):
+            open_gateway(server.url + f"&secret_file={secret}", sms_log=tmp_path / "sms.jsonl")
+    finally:
+        server.close()
