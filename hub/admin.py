@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from hub.said import one_line
 from hub.schema import LATEST, MIGRATIONS
 from station.errors import Fault, Unreachable
 
@@ -44,11 +45,9 @@ def connect(dsn: str, **kwargs: object) -> psycopg.Connection:
     try:
         return psycopg.connect(dsn, connect_timeout=5, **kwargs)  # type: ignore[arg-type]
     except psycopg.ProgrammingError as exc:  # libpq could not parse it
-        detail = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else type(exc).__name__
-        raise HubError(f"the DSN is not a libpq connection string: {detail}") from None
+        raise HubError(f"the DSN is not a libpq connection string: {one_line(exc)}") from None
     except psycopg.OperationalError as exc:
-        said = [line.strip() for line in str(exc).splitlines() if line.strip()]  # libpq indents with tabs
-        raise HubUnreachable(f"hub unreachable: {said[-1] if said else type(exc).__name__}") from None
+        raise HubUnreachable(f"hub unreachable: {one_line(exc)}") from None
 
 
 def init(admin_dsn: str) -> tuple[int, int]:

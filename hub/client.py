@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import make_conninfo
 
+from hub.said import one_line
 from station.errors import Refused
 from station.model.events import Event
 from station.model.rows import Row, history_row
@@ -62,7 +63,7 @@ class PostgresHub:
                 "read": _with_attrs(dsn, "prefer-standby"),
             }
         except psycopg.ProgrammingError as exc:  # libpq could not parse it
-            raise MalformedHub(f"the hub's DSN is not a libpq connection string: {_one_line(exc)}") from None
+            raise MalformedHub(f"the hub's DSN is not a libpq connection string: {one_line(exc)}") from None
         self._conns: dict[str, psycopg.Connection] = {}
         # After a failed look-up the hub is not asked again for a while: a counter or a depot scan on the
         # I/O thread must not wait out a connect timeout each time while the hub is down.
@@ -81,14 +82,14 @@ class PostgresHub:
         return conn
 
     def _failed(self, exc: psycopg.Error, purpose: str = "write") -> HubUnavailable:
-        log.warning("hub: %s", _one_line(exc))
+        log.warning("hub: %s", one_line(exc))
         if purpose == "read":
             self._reads_down_until = time.monotonic() + READ_RETRY_S
         conn = self._conns.pop(purpose, None)
         if conn is not None:
             with contextlib.suppress(psycopg.Error):
                 conn.close()
-        return HubUnavailable(_one_line(exc))
+        return HubUnavailable(one_line(exc))
 
     def head(self, station_id: str) -> HubHead:
         """The hub's last event of this station."""
@@ -219,7 +220,7 @@ class PostgresHub:
 
 # An event dated further ahead of the hub's receive time than this came from a station whose clock runs
 # ahead (hub/sql/0006 alerts on the same bound).
-CLOCK_TOLERANCE = timedelta(minutes=5)
+AHEAD_TOLERANCE = timedelta(minutes=5)
 
 
 def _event_of(row: tuple[Any, ...]) -> Event:
@@ -240,15 +241,10 @@ def _event_of(row: tuple[Any, ...]) -> Event:
 def _as_received(event: Event, received_at: datetime) -> Event:
     """An event from a clock that runs ahead, placed at the time the hub received it (a scan dated five
     years ahead would otherwise be every look-up's newest), with the time it claimed kept beside it."""
-    if event.occurred_at <= received_at + CLOCK_TOLERANCE:
+    if event.occurred_at <= received_at + AHEAD_TOLERANCE:
         return event
     claimed = event.occurred_at.isoformat()
     return replace(event, occurred_at=received_at, extra={**event.extra, "dated_by_its_station": claimed})
-
-
-def _one_line(exc: BaseException) -> str:
-    text = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    return text[-1] if text else type(exc).__name__  # libpq indents its hint with a tab: not for a terminal
 
 
 def _with_attrs(dsn: str, attrs: str) -> str:

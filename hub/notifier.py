@@ -24,6 +24,7 @@ from typing import Any
 import psycopg
 
 from hub.admin import HubError, connect
+from hub.said import one_line
 from station.network.port import NetworkFollow
 from station.notify.network import NetworkEvent, NetworkTexts, TakenIn
 from station.notify.worker import SmsWorker, WorkerReport
@@ -172,7 +173,7 @@ class HubNotifier:
                     self._wait()
                 except psycopg.OperationalError as exc:
                     if once:
-                        raise HubError(f"hub lost: {str(exc).strip().splitlines()[-1]}") from None
+                        raise HubError(f"hub lost: {one_line(exc)}") from None
                     if not lost:
                         log.warning("hub notifier: hub lost (%s); waiting for it", exc)
                         lost = True

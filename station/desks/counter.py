@@ -32,7 +32,7 @@ from station.labels.render import render
 from station.model.events import EventKind, StoredEvent
 from station.model.inputs import address_zip
 from station.model.localtime import local
-from station.network.port import HubPort, HubUnavailable
+from station.network.port import HubPort, accepted_elsewhere
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
 from station.office import baskets, operators, till
@@ -328,11 +328,8 @@ class CounterDesk:
         station, config = self.station, self.station.config
         phone = to_e164(phone_text) if phone_text else None  # a bad number is refused before charging
         if self.hub is not None and piece.tracking:
-            try:
-                elsewhere = self.hub.accepted_at(canonical_id(piece.tracking))
-            except HubUnavailable:
-                elsewhere = None  # offline: accepted here; the hub flags a second acceptance on arrival
-            if elsewhere is not None and elsewhere != station.station_id:
+            elsewhere = accepted_elsewhere(self.hub, canonical_id(piece.tracking), station.station_id)
+            if elsewhere is not None:
                 raise AcceptanceError(
                     f"{piece.tracking} was already accepted at station {elsewhere}: not accepted again"
                 )

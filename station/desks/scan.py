@@ -19,7 +19,7 @@ from station.ids.scanning import Identified, IdKind, Rejected, classify
 from station.items import containers
 from station.model.events import Event, EventError, EventKind, StoredEvent
 from station.model.states import ItemStatus, SackState
-from station.network.port import HubPort, HubUnavailable
+from station.network.port import HubPort, accepted_elsewhere
 
 
 class Supervised(Protocol):
@@ -86,7 +86,9 @@ class ScanDesk:
         if facts.needs_container and sack is None:
             return Outcome.refused("no sack open: scan or create a sack tag first", found.id)
         if kind is EventKind.ACCEPTANCE and self.hub is not None and supervised is None:
-            elsewhere = self._accepted_elsewhere(found.id)
+            # Asked outside the journal's transaction: a scan never holds the database while the
+            # network answers.
+            elsewhere = accepted_elsewhere(self.hub, found.id, self.station.station_id)
             if elsewhere is not None:
                 return Outcome.refused(
                     f"{found.id} was already accepted at station {elsewhere}: not accepted again", found.id
@@ -120,17 +122,6 @@ class ScanDesk:
                 return Outcome.refused(str(exc), found.id)
             stored = self.station.journal.append_in(conn, event)
         return Outcome(True, found.id, stored=stored, warning=warning, details={"kind": str(found.kind)})
-
-    def _accepted_elsewhere(self, item_id: str) -> str | None:
-        """The other station that accepted `item_id`, as the hub knows now (asked outside the journal's
-        transaction: a scan never holds the database while the network answers). Offline: None, and the
-        hub flags a second acceptance when the scan arrives."""
-        assert self.hub is not None
-        try:
-            elsewhere = self.hub.accepted_at(item_id)
-        except HubUnavailable:
-            return None
-        return elsewhere if elsewhere not in (None, self.station.station_id) else None
 
     def _check(
         self,

@@ -309,15 +309,15 @@ def _is_known(conn: sqlite3.Connection, event: Event) -> bool:
     return journal.has_event(conn, *_key(event))
 
 
-def _applied_unless_held(own_station: str) -> Callable[[sqlite3.Connection, StoredEvent], None]:
-    """The sack and status hook for imported events, except on what this station holds: history from
-    another system is kept and shown, but it never moves an item or a sack this station scanned itself
-    (a made-up row from a made-up station cannot mark a parcel on this station's shelf Delivered)."""
+def _applied_unless_held(held: set[str]) -> Callable[[sqlite3.Connection, StoredEvent], None]:
+    """The sack and status hook for imported events, except on what this station holds (`held`: the
+    ids it scanned itself): history from another system is kept and shown, but it never moves an item or
+    a sack of this station's (a made-up row from a made-up station cannot mark a parcel on this
+    station's shelf Delivered)."""
 
     def apply(conn: sqlite3.Connection, stored: StoredEvent) -> None:
-        if journal.scanned_by(conn, stored.event.item_id, own_station):
-            return
-        containers.apply(conn, stored)
+        if stored.event.item_id not in held:
+            containers.apply(conn, stored)
 
     return apply
 
@@ -348,6 +348,10 @@ def import_events(
         report.applied = False
         return report
     good.sort(key=lambda h: (h.event.occurred_at, h.line))
+    # Asked once: no row of the file is this station's own (its rows are refused above), so what it
+    # holds does not change while the file is journalled.
+    with db.reading() as conn:
+        held = journal.scanned_by(conn, sorted({h.event.item_id for h in good}), own_station)
     journals: dict[str, Journal] = {}
     seen: set[tuple[str, str, str, str, str]] = set()
     for start in range(0, len(good), CHUNK):
@@ -359,11 +363,11 @@ def import_events(
                     report.known += 1
                     continue
                 seen.add(key)
-                journal = journals.get(event.station_id)
-                if journal is None:
-                    journal = journals[event.station_id] = Journal(db, event.station_id)
-                    journal.on_append(_applied_unless_held(own_station))
-                journal.append_in(conn, event)
+                chain = journals.get(event.station_id)
+                if chain is None:
+                    chain = journals[event.station_id] = Journal(db, event.station_id)
+                    chain.on_append(_applied_unless_held(held))
+                chain.append_in(conn, event)
                 report.added += 1
                 report.stations.add(event.station_id)
         if progress is not None:

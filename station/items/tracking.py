@@ -124,12 +124,17 @@ def track(
     With `network` (the hub's events for an id), every station's events count, not only this one's:
     each is merged with the local journal by event id, and a sack's contents come from the events."""
     with db.reading() as conn:
+        journalled: dict[str, list[Event]] = {}
+
+        def local(key: str) -> list[Event]:
+            if key not in journalled:
+                journalled[key] = events_of(conn, key)
+            return journalled[key]
 
         def events(key: str) -> list[Event]:
-            local = events_of(conn, key)
             if network is None:
-                return local
-            merged = {e.event_id: e for e in local}
+                return local(key)
+            merged = {e.event_id: e for e in local(key)}
             for e in network(key):
                 if e.item_id == key:
                     merged.setdefault(e.event_id, e)
@@ -140,9 +145,9 @@ def track(
             return None
         imported: set[str] = set()
         if own_station is not None:
-            local = events_of(conn, item_id)
-            if any(e.station_id == own_station for e in local):
-                imported = {e.event_id for e in local if e.station_id != own_station}
+            mine = local(item_id)
+            if any(e.station_id == own_station for e in mine):
+                imported = {e.event_id for e in mine if e.station_id != own_station}
         entries = [HistoryEntry(e) for e in own]
         entries += _sack_events(events, own, depth=0)
         current = sack_of(conn, item_id)

@@ -103,3 +103,13 @@ class PushAnswer:
     accepted: int
     head: HubHead
     problem: str | None = None
+
+
+def accepted_elsewhere(hub: HubPort, item_id: str, station_id: str) -> str | None:
+    """The other station that accepted `item_id`, as the hub knows now. None when none did, and when
+    the hub does not answer: offline the acceptance is taken, and the hub flags a second one on arrival."""
+    try:
+        elsewhere = hub.accepted_at(item_id)
+    except HubUnavailable:
+        return None
+    return elsewhere if elsewhere not in (None, station_id) else None

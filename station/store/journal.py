@@ -577,12 +577,16 @@ def known_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     return found
 
 
-def scanned_by(conn: sqlite3.Connection, item_id: str, station_id: str) -> bool:
-    """Whether `station_id` journalled any event of `item_id` (an item or a sack it holds)."""
-    row = conn.execute(
-        "SELECT 1 FROM events WHERE item_id = ? AND station_id = ? LIMIT 1", (item_id, station_id)
-    ).fetchone()
-    return row is not None
+def scanned_by(conn: sqlite3.Connection, item_ids: list[str], station_id: str) -> set[str]:
+    """Those of `item_ids` (items or sacks) that `station_id` journalled an event of."""
+    found: set[str] = set()
+    for chunk, marks in in_chunks(item_ids):
+        rows = conn.execute(
+            f"SELECT DISTINCT item_id FROM events WHERE station_id = ? AND item_id IN ({marks})",
+            (station_id, *chunk),
+        )
+        found.update(str(r[0]) for r in rows)
+    return found
 
 
 def count_after(conn: sqlite3.Connection, station_id: str, after_seq: int) -> int:
