@@ -229,6 +229,28 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class LeasedBlock:
+    """One block of serials the hub leased a station."""
+
+    lease_id: int
+    space: str
+    first: int
+    last: int
+    leased_at: str
+    finished_at: str | None  # when the station reported it used up
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "lease": self.lease_id,
+            "space": self.space,
+            "first": self.first,
+            "last": self.last,
+            "leased_at": self.leased_at,
+            "finished_at": self.finished_at,
+        }
+
+
+@dataclass(frozen=True)
 class StationStatus:
     """What the hub holds of one station."""
 
@@ -240,6 +262,7 @@ class StationStatus:
     alerts: int
     enrolled_at: str
     revoked_at: str | None
+    leases: tuple[LeasedBlock, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -250,6 +273,7 @@ class StationStatus:
             "alerts": self.alerts,
             "enrolled_at": self.enrolled_at,
             "revoked_at": self.revoked_at,
+            "leases": [block.to_json() for block in self.leases],
         }
 
 
@@ -264,13 +288,30 @@ def status(admin_dsn: str) -> list[StationStatus]:
             " s.enrolled_at, s.revoked_at"
             " FROM hub.stations s JOIN hub.heads h USING (station_id) ORDER BY s.station_id"
         ).fetchall()
+        leased = conn.execute(
+            "SELECT station_id, id, space, first_serial, last_serial, leased_at, finished_at"
+            " FROM hub.serial_leases ORDER BY station_id, space, id"
+        ).fetchall()
 
     def when(value: object) -> str | None:
         return None if value is None else value.isoformat()  # type: ignore[attr-defined]
 
+    blocks: dict[str, list[LeasedBlock]] = {}
+    for b in leased:
+        blocks.setdefault(str(b[0]), []).append(
+            LeasedBlock(int(b[1]), str(b[2]), int(b[3]), int(b[4]), str(when(b[5])), when(b[6]))
+        )
     return [
         StationStatus(
-            str(r[0]), int(r[1]), int(r[2]), when(r[3]), when(r[4]), int(r[5]), str(when(r[6])), when(r[7])
+            str(r[0]),
+            int(r[1]),
+            int(r[2]),
+            when(r[3]),
+            when(r[4]),
+            int(r[5]),
+            str(when(r[6])),
+            when(r[7]),
+            tuple(blocks.get(str(r[0]), ())),
         )
         for r in rows
     ]

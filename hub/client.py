@@ -26,6 +26,8 @@ from station.network.port import (
     OUTGOING_COLUMNS,
     HubHead,
     HubUnavailable,
+    Lease,
+    LeaseRefused,
     NetworkFollow,
     Outgoing,
     PushAnswer,
@@ -42,6 +44,7 @@ INCOMING = (
 )
 # Binary COPY: each value goes as it is, with no text to escape on the way in or to parse at the hub.
 COPY_INCOMING = f"COPY incoming_rows ({OUTGOING_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+LEASE_REFUSED = "PH003"  # hub/sql/0008: a lease the hub will not make, said in words
 INCOMING_TYPES = ["int8", *["text"] * 4, *["text"] * 8, "int4", "text", "text", "text", "text"]
 
 
@@ -207,6 +210,55 @@ class PostgresHub:
                         [datetime.fromisoformat(f.requested_at) for f in follows],
                     ),
                 )
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+
+    def lease(self, space: str, size: int) -> Lease:
+        """A new block leased by `hub.lease_serials` (the hub picks the lowest free one)."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute(
+                    "SELECT id, space, first_serial, last_serial, leased_at FROM hub.lease_serials(%s, %s)",
+                    (space, size),
+                ).fetchone()
+        except psycopg.errors.UndefinedFunction:
+            raise HubUnavailable(
+                "the hub's schema is older than this station: `station hub init` upgrades it"
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        except psycopg.Error as exc:
+            if exc.sqlstate in (LEASE_REFUSED, "42501"):  # the hub's refusal in words; not enrolled
+                said = exc.diag.message_primary or one_line(exc)
+                raise LeaseRefused(f"the hub leases no block: {said}") from None
+            raise
+        assert row is not None
+        return Lease(int(row[0]), str(row[1]), int(row[2]), int(row[3]), row[4])
+
+    def leases(self) -> list[Lease]:
+        """This station's unfinished blocks (`hub.my_serial_leases`)."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                rows = conn.execute(
+                    "SELECT id, space, first_serial, last_serial, leased_at FROM hub.my_serial_leases"
+                    " ORDER BY id"
+                ).fetchall()
+        except psycopg.errors.UndefinedTable:
+            raise HubUnavailable(
+                "the hub's schema is older than this station: `station hub init` upgrades it"
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        return [Lease(int(r[0]), str(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows]
+
+    def finish_lease(self, lease_id: int) -> None:
+        """`hub.finish_lease`: a block used up."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                conn.execute("SELECT hub.finish_lease(%s)", (lease_id,))
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
 

@@ -49,7 +49,9 @@ class Station:
             with db.transaction() as conn:  # the wall clock, not the station's: a fact about the install
                 installs.record(conn, utc_now())
         self.journal.on_append(containers.apply)
-        self.allocator = S10Allocator(db, config.station_id, config.s10_serial_first, config.s10_serial_last)
+        self.allocator = S10Allocator(
+            db, config.station_id, config.s10_serial_first, config.s10_serial_last, networked=bool(config.hub)
+        )
         # extensions: components that must see every scan install their hooks here, one line each.
         install_notifications(self)
 

@@ -40,11 +40,17 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    warning: bool = False  # passed, but the operator should know (shown as WARN; the report still passes)
 
     @classmethod
     def passed(cls, name: str, detail: str) -> Check:
         """A check that passed."""
         return cls(name, True, detail)
+
+    @classmethod
+    def warned(cls, name: str, detail: str, fix: str) -> Check:
+        """A check that passed with something the operator should act on."""
+        return cls(name, True, detail, fix, warning=True)
 
     @classmethod
     def failed(cls, name: str, detail: str, fix: str) -> Check:
@@ -132,6 +138,30 @@ def secrets(paths: StationPaths) -> Check:
             f"chmod 600 {path}, or move the hub's password to a libpq password file (passfile=)",
         )
     return Check.passed(name, f"{path} holds a secret, readable by its owner only")
+
+
+DEMO_STATION_IDS = ("STN01",)  # the defaults: a demo's, never a real office's
+DEMO_FACILITIES = ("DEMO-COUNTER",)
+
+
+def serials(hub: str, station_id: str, facility: str, first: int, last: int) -> Check:
+    """Where this station's tracking numbers come from, and whether they are unique in its network."""
+    name = "serials"
+    if station_id in DEMO_STATION_IDS or facility in DEMO_FACILITIES:
+        return Check.warned(
+            name,
+            f"station {station_id} at {facility} is the demo's identity: every demo station has it",
+            "set this office's own station_id and facility ([station] in the settings, or the set-up)",
+        )
+    if hub:
+        return Check.passed(name, "tracking numbers from blocks leased by the hub (station hub lease)")
+    return Check.warned(
+        name,
+        f"S10 serials {first}-{last} come from this station's set-up, not from a hub: unique in the"
+        " network only if no other station was given them",
+        "join the network's hub (hub = ... in the settings), or give each station its own"
+        " s10_serial_first..s10_serial_last",
+    )
 
 
 def disk_space(paths: StationPaths) -> Check:

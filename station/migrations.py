@@ -141,6 +141,12 @@ def _v12(conn: sqlite3.Connection) -> None:
     _run(inbound_ids.SCHEMA_V12)(conn)
 
 
+def _v13(conn: sqlite3.Connection) -> None:
+    from station.store import serials
+
+    _run(serials.SCHEMA_V13)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -168,6 +174,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         12, "sms_inbound_ids: the provider's id of each customer's text handled (replays refused)", _v12
     ),
+    Migration(13, "serial_blocks: the blocks of tracking-number serials leased from the hub", _v13),
 )
 LATEST = MIGRATIONS[-1].version
 

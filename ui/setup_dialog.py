@@ -37,6 +37,7 @@ class SetupDialog(QDialog):
             ("origin_zip", "Origin ZIP", start.origin_zip),
             ("time_zone", "Time zone (empty: this machine's)", start.time_zone),
             ("credit", "First meter funds ($)", "100.00"),
+            ("serial_block", "S10 serial block (no hub: this office's own)", start.serial_block),
         ):
             self.edits[name] = QLineEdit(value)
             form.addRow(label, self.edits[name])
@@ -54,7 +55,7 @@ class SetupDialog(QDialog):
         layout.addWidget(button)
         self.answers: FirstRun | None = None
         self._defaults = config.devices
-        self.edits["operator"].setFocus()
+        self.edits["station_id" if not start.station_id else "operator"].setFocus()
 
     def _check(self) -> None:
         text = {name: edit.text().strip() for name, edit in self.edits.items()}
@@ -80,6 +81,7 @@ class SetupDialog(QDialog):
             text["time_zone"],
             credit,
             devices,
+            text["serial_block"],
         )
         wrong += problems(answers)
         if wrong:

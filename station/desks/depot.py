@@ -44,7 +44,12 @@ class DepotDesk:
         self.hub = hub  # a sack from another depot: its contents come from the network
         self.scans = scans or ScanDesk(station)
         self.queue = PrintQueue(station.db, station.clock)
-        self.allocator = SsccAllocator(station.db, station.station_id, station.config.gs1_company_prefix)
+        self.allocator = SsccAllocator(
+            station.db,
+            station.station_id,
+            station.config.gs1_company_prefix,
+            networked=bool(station.config.hub),
+        )
         self.last_tag: SackTag | None = None
 
     def new_sack(self, *, facility: str, operator: str, destination: str | None = None) -> Outcome:

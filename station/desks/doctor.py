@@ -40,6 +40,16 @@ class DoctorDesk:
             ("fonts", doctor.fonts),
             ("journal", lambda: doctor.journal(self.paths)),
             ("meter key", lambda: doctor.meter_key(self.paths, config.meter_id)),
+            (
+                "serials",
+                lambda: doctor.serials(
+                    config.hub,
+                    config.station_id,
+                    config.facility,
+                    config.s10_serial_first,
+                    config.s10_serial_last,
+                ),
+            ),
         ]
         if self.device_probes is not None:
             probes.extend(self.device_probes(config, self.paths))

@@ -14,6 +14,7 @@ from station.app import Station
 from station.config import DeviceUrls, StationConfig, load_config, save_config
 from station.desks.counter import CounterDesk
 from station.desks.outcome import Outcome
+from station.doctor import DEMO_FACILITIES, DEMO_STATION_IDS
 from station.model.localtime import TimeZoneError, zone
 from station.paths import StationPaths
 from station.postage.rates import money
@@ -32,11 +33,28 @@ class FirstRun:
     time_zone: str
     credit_cents: int
     devices: DeviceUrls
+    serial_block: str = ""  # "10000000-19999999": this station's S10 serials while it has no hub
 
 
 def needs_setup(paths: StationPaths) -> bool:
     """True for a station never set up (no settings file yet)."""
     return not paths.config_file.exists()
+
+
+MIN_SERIAL_BLOCK = 1000
+
+
+def serial_block(text: str) -> tuple[int, int]:
+    """`first-last` of 8-digit S10 serials; ValueError in words."""
+    first, dash, last = text.replace(" ", "").partition("-")
+    if not dash or not (first.isascii() and first.isdigit() and last.isascii() and last.isdigit()):
+        raise ValueError("S10 serial block: FIRST-LAST, e.g. 30000000-39999999")
+    low, high = int(first), int(last)
+    if not 0 <= low <= high <= 99_999_999 or high - low + 1 < MIN_SERIAL_BLOCK:
+        raise ValueError(
+            f"S10 serial block: at least {MIN_SERIAL_BLOCK} serials between 00000000 and 99999999"
+        )
+    return low, high
 
 
 def problems(answers: FirstRun) -> list[str]:
@@ -46,6 +64,15 @@ def problems(answers: FirstRun) -> list[str]:
         answers.station_id.isascii() and answers.station_id.isalnum() and 2 <= len(answers.station_id) <= 12
     ):
         found.append("station id: 2 to 12 letters and digits, e.g. SFO01")
+    elif answers.station_id.upper() in DEMO_STATION_IDS:
+        found.append(f"station id: {answers.station_id} is the demo's; give this office its own, e.g. SFO01")
+    if answers.facility.strip().upper() in DEMO_FACILITIES:
+        found.append(f"facility: {answers.facility.strip()} is the demo's; name this office")
+    if answers.serial_block:
+        try:
+            serial_block(answers.serial_block)
+        except ValueError as exc:
+            found.append(str(exc))
     for name, value in (("facility", answers.facility), ("operator", answers.operator)):
         if not value.strip() or not value.isprintable() or len(value) > 40:
             found.append(f"{name}: a name of 1 to 40 characters")
@@ -66,8 +93,15 @@ def first_run(paths: StationPaths, answers: FirstRun) -> tuple[Outcome, Station 
     if wrong:
         return Outcome.refused("; ".join(wrong)), None
     base = load_config(paths.config_file)
+    first, last = (
+        serial_block(answers.serial_block)
+        if answers.serial_block
+        else (base.s10_serial_first, base.s10_serial_last)
+    )
     config = replace(
         base,
+        s10_serial_first=first,
+        s10_serial_last=last,
         station_id=answers.station_id,
         facility=answers.facility.strip(),
         operator=answers.operator.strip(),
@@ -100,13 +134,14 @@ def first_run(paths: StationPaths, answers: FirstRun) -> tuple[Outcome, Station 
 
 
 def default_answers(config: StationConfig) -> FirstRun:
-    """The form's starting values."""
+    """The form's starting values: never the demo's identity, which every demo station shares."""
     return FirstRun(
-        config.station_id,
-        config.facility,
+        "" if config.station_id in DEMO_STATION_IDS else config.station_id,
+        "" if config.facility in DEMO_FACILITIES else config.facility,
         "",
         config.origin_zip,
         config.time_zone,
         0,
         config.devices,
+        f"{config.s10_serial_first:08d}-{config.s10_serial_last:08d}",
     )

@@ -10,16 +10,22 @@ holds: nothing lost, nothing twice.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from station.app import Station
 from station.model.localtime import local
 from station.network import sync
-from station.network.port import HubPort, HubUnavailable
+from station.network.leases import LeaseReport, keep_leased
+from station.network.port import HubPort, HubUnavailable, LeaseRefused
 from station.notify import subscribers
+from station.postage.international import InternationalTable
+from station.postage.rates import RateError
+from station.store.serials import s10_space, sscc_space
 
 BATCH = 1000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,11 +94,43 @@ class SyncDesk:
                 if not rows or (max_batches is not None and sent >= max_batches):
                     break
             self._push_follows(batch)
+            self._top_up()
         except HubUnavailable as exc:
             with station.db.transaction() as conn:
                 sync.record_offline(conn, me, station.clock(), str(exc))
             return self._report(pushed, online=False, problem=str(exc))
         return self._report(pushed, online=True)
+
+    def spaces(self) -> list[str]:
+        """The serial spaces this station issues from: the S10 services of its products (domestic CP and
+        each international product's) in its country, and its sacks' SSCCs."""
+        services = ["CP"]
+        try:
+            table = InternationalTable.for_date(self.station.clock().date())
+            services += [p.s10_service for p in table.products.values()]
+        except RateError:
+            pass  # no international price list in force: only what the domestic counter issues
+        country = self.station.config.country
+        spaces = [s10_space(service, country) for service in sorted(set(services))]
+        return [*spaces, sscc_space(self.station.config.gs1_company_prefix)]
+
+    def lease(self, spaces: list[str] | None = None, *, force: bool = False) -> LeaseReport:
+        """Keep this station's serial blocks leased (`station hub lease`): each of `spaces` (else every
+        space it issues from) topped up when low, or leased anew when `force`."""
+        return keep_leased(self.station.db, self.hub, spaces or self.spaces(), force=force)
+
+    def _top_up(self) -> None:
+        """After a push: a space whose serials run low gets its next block (a refusal is logged, the
+        serials in hand go on being issued)."""
+        try:
+            report = self.lease()
+        except LeaseRefused as exc:
+            log.warning("serial lease refused: %s", exc)
+            return
+        for lease in report.leased:
+            log.info(
+                "leased %s serials %d-%d (lease %d)", lease.space, lease.first, lease.last, lease.lease_id
+            )
 
     def _push_follows(self, batch: int) -> None:
         """The numbers this counter took for the network's texts, after the events they follow."""

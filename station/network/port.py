@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
-from station.errors import Unreachable
+from station.errors import Refused, Unreachable
 from station.model.events import Event
 from station.model.rows import Row
 
@@ -28,6 +28,21 @@ class NetworkFollow:
 
 class HubUnavailable(Unreachable):
     """The hub cannot be reached now (the station carries on; the events wait)."""
+
+
+class LeaseRefused(Refused):
+    """The hub will not lease this block (the reason in words)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A block of serials of one space, leased by the hub to this station."""
+
+    lease_id: int
+    space: str
+    first: int
+    last: int
+    leased_at: datetime
 
 
 class HubPort(Protocol):
@@ -58,6 +73,20 @@ class HubPort(Protocol):
     def push_follows(self, follows: list[NetworkFollow]) -> None:
         """Hand the hub's notifier the numbers that asked this station's counter to follow an item
         (idempotent: a follow pushed twice is held once)."""
+        ...
+
+    def lease(self, space: str, size: int) -> Lease:
+        """A new block of `size` serials of `space` (e.g. `s10:EE:US`) leased to this station: no other
+        station's unfinished block, nor one finished within 12 months, overlaps it. `LeaseRefused`
+        when the hub will not lease it (two unfinished blocks held already, the space full)."""
+        ...
+
+    def leases(self) -> list[Lease]:
+        """This station's unfinished blocks, as the hub records them."""
+        ...
+
+    def finish_lease(self, lease_id: int) -> None:
+        """Tell the hub this station has used the block up (its 12 months before reuse start)."""
         ...
 
 

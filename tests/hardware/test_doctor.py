@@ -44,7 +44,7 @@ def doctor(home: Path) -> tuple[int, dict[str, dict[str, Any]]]:
 
 def _checks(answer: str) -> dict[str, dict[str, Any]]:
     checks = json.loads(answer)["checks"]
-    assert all(set(c) == {"name", "ok", "detail", "fix"} for c in checks)
+    assert all(set(c) == {"name", "ok", "detail", "fix", "warning"} for c in checks)
     return {c["name"]: c for c in checks}
 
 

@@ -81,6 +81,8 @@ HOSTILE_CALLS = {
     "ensure_month": "SELECT hub.ensure_month('2031-01-01T00:00:00Z')",
     "events_of": f"SELECT * FROM hub.events_of('{LAX_ITEM}')",  # another station's item: public parts
     "flag_future_event": "SELECT hub.flag_future_event()",
+    "finish_lease": "SELECT hub.finish_lease(id) FROM generate_series(1, 50) AS id",  # others' leases
+    "lease_serials": "SELECT * FROM hub.lease_serials('s10:EE:US', 99999999)",
     "push_rows": "SELECT * FROM hub.push_rows(0, repeat('0', 64), NULL)",
     "push_follows": (
         "SELECT hub.push_follows(ARRAY[1]::bigint[], ARRAY['+12065550100'], ARRAY['CP000000007US'],"
@@ -101,6 +103,8 @@ def test_finding_1_every_definer_function_pins_its_path_and_refuses_a_station_ac
     )
     assert {name for name, _, _ in functions} == set(HOSTILE_CALLS), "a definer function without a test"
     role = hub.rows("SELECT role_name FROM hub.stations WHERE station_id = 'SFO01'")[0][0]
+    lax_leases = _leases(hub, "LAX01")
+    assert lax_leases  # leased at its first sync
     for name, signature, config in functions:
         assert "search_path=hub, pg_temp" in config, f"{signature} does not pin its search_path"
         executable = hub.rows("SELECT has_function_privilege(%s, %s, 'EXECUTE')", role, signature)[0][0]
@@ -120,6 +124,15 @@ def test_finding_1_every_definer_function_pins_its_path_and_refuses_a_station_ac
         assert lax_alerts == [(0,)], f"{signature} made an alert about another station"
         lax_follows = hub.rows("SELECT count(*) FROM hub.follows WHERE station_id = 'LAX01'")
         assert lax_follows == [(0,)]
+        assert _leases(hub, "LAX01") == lax_leases, f"{signature} changed another station's leases"
+
+
+def _leases(hub: Hub, station_id: str) -> list[tuple[Any, ...]]:
+    return hub.rows(
+        "SELECT id, space, first_serial, last_serial, finished_at FROM hub.serial_leases"
+        " WHERE station_id = %s ORDER BY id",
+        station_id,
+    )
 
 
 def _glued(row: Outgoing, station_id: str) -> str:

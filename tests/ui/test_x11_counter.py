@@ -255,8 +255,9 @@ def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
     try:
         wait_for_window(window, "set up this station", process)
         window.xdotool("mousemove", "400", "300")
-        window.press("shift+Tab", "shift+Tab")  # from the operator field back to the station id
-        for value in ("SFO01", "San Francisco Main", "Dana Kim", "94105", "America/Los_Angeles", "250.00"):
+        # The form opens on an empty station id (never the demo's STN01); then the office's own serials.
+        answers = ("SFO01", "San Francisco Main", "Dana Kim", "94105", "America/Los_Angeles", "250.00")
+        for value in (*answers, "30000000-30999999"):
             window.type(
                 value, delay_ms=30
             )  # a field entered by Tab has its text selected: typing replaces it
@@ -284,7 +285,12 @@ def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
         process.terminate()
         process.wait(15)
     settings = (home / "station.toml").read_text()
-    for value in ('station_id = "SFO01"', 'operator = "Dana Kim"', 'origin_zip = "94105"'):
+    for value in (
+        'station_id = "SFO01"',
+        'operator = "Dana Kim"',
+        'origin_zip = "94105"',
+        "s10_serial_first = 30000000",
+    ):
         assert value in settings
     status = station(home, "meter", "status").stdout
     assert "$250.00" in status  # credited at set-up

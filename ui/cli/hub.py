@@ -1,4 +1,5 @@
-"""`station hub init|enrol|alerts|publish|subscribe|notify` (the hub's side) and `station sync`."""
+"""`station hub init|enrol|revoke|alerts|status|publish|subscribe|notify` (the hub's side), and the
+station's `station hub lease` and `station sync`."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from hub.client import PostgresHub
 from hub.notifier import HubNotifier
 from station.desks.sync import SyncDesk
 from station.errors import ExitCode
+from station.network.port import HubUnavailable, LeaseRefused
 from station.notify.consent import handle_inbound
 from station.notify.network import NetworkTexts, TakenIn
 from station.notify.worker import SmsWorker, WorkerReport
@@ -62,7 +64,9 @@ def register(sub: Subcommands) -> None:
     al.add_argument("--dsn", required=True, help="an administrator's DSN")
     al.add_argument("--after", type=int, default=0, help="only alerts after this id")
     al.set_defaults(func=cmd_alerts)
-    st = h.add_parser("status", help="per station: events held, last event and push, alerts")
+    st = h.add_parser(
+        "status", help="per station: events held, last event and push, alerts, leased serial blocks"
+    )
     st.add_argument("--dsn", required=True, help="an administrator's DSN")
     st.add_argument("--json", action="store_true", help='one JSON object: {"stations": {"SFO01": {...}}}')
     st.set_defaults(func=cmd_status)
@@ -72,6 +76,17 @@ def register(sub: Subcommands) -> None:
     t.add_argument("--once", action="store_true", help="one pass, then exit")
     t.add_argument("--idle", type=seconds(3600), default=15.0, help="longest wait between passes")
     t.set_defaults(func=cmd_notify)
+    le = h.add_parser("lease", help="this station's blocks of tracking-number serials, leased from its hub")
+    add_hub(le)
+    le.add_argument(
+        "--space",
+        action="append",
+        metavar="SPACE",
+        help="only this serial space, e.g. s10:EE:US or sscc:0614141 (repeatable; default: every one"
+        " this station issues from)",
+    )
+    le.add_argument("--new", action="store_true", help="lease a new block even when enough are in hand")
+    le.set_defaults(func=cmd_lease)
     s = sub.add_parser("sync", help="push this station's waiting journal events to its hub")
     add_hub(s)
     s.add_argument("--once", action="store_true", help="one pass: exit 0 when nothing is left waiting")
@@ -146,6 +161,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f" last push {s.last_push_at or 'never'}, {s.alerts} alerts, {state}"
             )
         )
+        for b in s.leases:
+            used = f", used up {b.finished_at}" if b.finished_at else ""
+            print(printable(f"  {b.space} {b.first}-{b.last} leased {b.leased_at}{used}"))
     return ExitCode.DONE
 
 
@@ -229,6 +247,33 @@ def cmd_notify(args: argparse.Namespace) -> int:
             return exc.exit_code
         except KeyboardInterrupt:
             return ExitCode.DONE
+    return ExitCode.DONE
+
+
+def cmd_lease(args: argparse.Namespace) -> int:
+    """Top the station's serial blocks up from its hub and list what it holds."""
+    with open_station(args) as station:
+        dsn = hub_dsn(args, station)
+        if not dsn:
+            print(
+                "REJECT no hub: a station without one issues from the block its set-up gave it"
+                " (s10_serial_first..s10_serial_last); give --hub, $STATION_HUB or [station] hub",
+                file=sys.stderr,
+            )
+            return ExitCode.USAGE
+        hub = PostgresHub(dsn)
+        try:
+            report = SyncDesk(station, hub).lease(args.space, force=args.new)
+        except (HubUnavailable, LeaseRefused) as exc:
+            print(printable(f"REJECT {exc}"), file=sys.stderr)
+            return exc.exit_code
+        finally:
+            hub.close()
+    for lease in report.leased:
+        print(f"OK leased {lease.space} {lease.first}-{lease.last} (lease {lease.lease_id})")
+    for block in report.held:
+        state = "used up" if block.left == 0 else f"{block.left} left, next {block.next_serial}"
+        print(f"{block.space}\t{block.first}-{block.last}\t{state}\tlease {block.lease_id}")
     return ExitCode.DONE
 
 

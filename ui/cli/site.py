@@ -76,8 +76,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         for check in report.checks:
-            print(printable(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"))
-            if not check.ok and check.fix:
+            verdict = "WARN" if check.warning else "ok  " if check.ok else "FAIL"
+            print(printable(f"{verdict}  {check.name}: {check.detail}"))
+            if (check.warning or not check.ok) and check.fix:
                 print(printable(f"      fix: {check.fix}"))
         failed = sum(not c.ok for c in report.checks)
         print("all checks pass" if not failed else f"{failed} of {len(report.checks)} checks fail")

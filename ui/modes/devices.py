@@ -238,7 +238,8 @@ class DevicesMode(Mode):
             self.message.setStyleSheet("color:#b3261e")
             return
         lines = [
-            f"{'ok' if c.ok else 'FAIL'}  {c.name}: {c.detail}" + ("" if c.ok else f"  -> fix: {c.fix}")
+            f"{'WARN' if c.warning else 'ok' if c.ok else 'FAIL'}  {c.name}: {c.detail}"
+            + ("" if c.ok and not c.warning else f"  -> fix: {c.fix}")
             for c in report.checks
         ]
         for c in report.checks:

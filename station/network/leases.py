@@ -1,0 +1,74 @@
+"""Keeping a station's tracking-number serials leased from its hub, before they run out.
+
+A station of a network issues S10 ids and SSCC sack references only from blocks its hub leased it, so
+no two stations ever issue the same number (issue 28). The station holds a block it issues from and,
+once that runs low, the next one; it asks at each sync, so a station that was offline for a day still
+has a whole block in hand. A lease the hub made but whose answer was lost is picked up from the hub's
+own record (`HubPort.leases`), and a block used up is reported so that its 12 months start.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from station.network.port import HubPort, Lease
+from station.store import serials
+from station.store.db import Database
+
+S10_BLOCK = 100_000  # a busy counter's year or more; a thousand such blocks in each service's space
+SSCC_BLOCK = 10_000  # sacks: far fewer than items
+TOP_UP_BELOW = 0.2  # a new block is leased when less than a fifth of one is left
+
+
+def block_size(space: str) -> int:
+    """How many serials a station leases at a time in `space` (at most a twentieth of the space, as the
+    hub allows)."""
+    wanted = S10_BLOCK if space.startswith("s10:") else SSCC_BLOCK
+    return min(wanted, serials.space_top(space) // 20)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseReport:
+    """What one round of keeping the leases did."""
+
+    leased: list[Lease]
+    adopted: int  # leases the hub held that this station had not recorded (an answer lost on the way)
+    finished: int  # used-up blocks reported to the hub
+    held: list[serials.Block]  # every block this station holds now, used up or not
+
+
+def keep_leased(db: Database, hub: HubPort, spaces: Iterable[str], *, force: bool = False) -> LeaseReport:
+    """Record the hub's leases, report used-up blocks, and lease a block of each space whose serials in
+    hand have run low (of every space named, when `force`). `HubUnavailable`/`LeaseRefused` propagate."""
+    adopted = 0
+    with db.transaction() as conn:
+        for lease in hub.leases():
+            adopted += _record(conn, lease)
+        untold = serials.used_up_untold(conn)
+    for lease_id in untold:
+        hub.finish_lease(lease_id)
+        with db.transaction() as conn:
+            serials.mark_told(conn, lease_id)
+    leased = []
+    for space in dict.fromkeys(spaces):
+        size = block_size(space)
+        with db.reading() as conn:
+            left = sum(b.left for b in serials.blocks(conn, space))
+        if force or left < size * TOP_UP_BELOW:
+            lease = hub.lease(space, size)
+            with db.transaction() as conn:
+                _record(conn, lease)
+            leased.append(lease)
+    with db.reading() as conn:
+        held = serials.blocks(conn)
+    return LeaseReport(leased, adopted, len(untold), held)
+
+
+def _record(conn: sqlite3.Connection, lease: Lease) -> int:
+    return int(
+        serials.record_lease(
+            conn, lease.lease_id, lease.space, lease.first, lease.last, lease.leased_at.isoformat()
+        )
+    )
