@@ -22,7 +22,7 @@ import io
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -329,8 +329,10 @@ def import_events(
     *,
     skip_bad: bool = False,
     progress: Callable[[int], None] | None = None,
+    imported_by: str | None = None,
 ) -> ImportReport:
     """Journal the good rows; with any bad row and no `skip_bad`, nothing (the file is checked first).
+    `imported_by`: the supervisor who authorised the import, named in each event it journals.
 
     Rows are journalled in time order per source station (its chain reads as its history did).
     """
@@ -367,6 +369,8 @@ def import_events(
                 if chain is None:
                     chain = journals[event.station_id] = Journal(db, event.station_id)
                     chain.on_append(_applied_unless_held(held))
+                if imported_by is not None:
+                    event = replace(event, extra={**event.extra, "imported_by": imported_by})
                 chain.append_in(conn, event)
                 report.added += 1
                 report.stations.add(event.station_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from station.desks.customs import CustomsExportError
 from station.desks.factory import Desks
-from station.desks.history import HistoryFileError
+from station.desks.history import HistoryFileError, ImportRefused
 from station.errors import ExitCode
 from ui.cli.common import (
     PeriodError,
@@ -21,6 +21,7 @@ from ui.cli.common import (
     open_station,
     period,
     printable,
+    secret,
 )
 
 
@@ -30,6 +31,9 @@ def register(sub: Subcommands) -> None:
     e = i.add_parser("events", help="journal a CSV (or Parquet) of events: item_id,event,time,facility,...")
     e.add_argument("file", type=Path, metavar="FILE")
     e.add_argument("--skip-bad", action="store_true", help="import the good rows even when some are bad")
+    e.add_argument("--supervisor", metavar="NAME", help="who authorises it (once there are operators)")
+    e.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
+    e.add_argument("--operator", help="who runs it (default: the station's operator)")
     add_json(e)
     e.set_defaults(func=cmd_import)
     o = group(sub, "export", "write history for another system")
@@ -49,8 +53,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0 when every row was good, 1 when some were bad, 2 when the file cannot be read."""
     with open_station(args) as station:
         try:
-            report = Desks(station).history.import_file(args.file, skip_bad=args.skip_bad)
-        except HistoryFileError as exc:
+            report = Desks(station).history.import_file(
+                args.file,
+                skip_bad=args.skip_bad,
+                supervisor=args.supervisor,
+                pin=secret(args.pin),
+                operator=args.operator or station.config.operator,
+            )
+        except (HistoryFileError, ImportRefused) as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)
             return exc.exit_code
     if args.json:

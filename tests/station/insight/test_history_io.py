@@ -4,6 +4,7 @@ back adds nothing, Parquet and CSV carry the same rows, and the command answers 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,3 +182,49 @@ def test_issue_28_finding_13_imported_rows_never_move_an_item_this_station_holds
     assert [str(h.event.kind) for h in mine.history] == ["acceptance", "dispatch", "delivered"]  # shown
     theirs = TrackDesk(station).look_up("RR123456785US").report
     assert theirs is not None and theirs.status is ItemStatus.DELIVERED  # another system's item: as it says
+
+
+def test_issue_28_finding_13_importing_is_a_supervisors_act_named_in_each_event(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+
+    def station(*args: str, pin: str = "") -> Ran:
+        return run_station(*args, home=home, stdin=pin)
+
+    for name, role, pin, by in (
+        ("ada", "admin", "4321", ()),
+        ("sam", "supervisor", "2468", ("--by", "ada", "--by-pin", "4321")),
+        ("cleo", "clerk", "1357", ("--by", "ada", "--by-pin", "4321")),
+    ):
+        added = station("operator", "add", name, "--role", role, "--pin", pin, *by)
+        assert added.returncode == 0, added.stderr
+    good = write(tmp_path / "g.csv", *GOOD)
+    alone = station("import", "events", str(good), "--operator", "cleo")
+    assert alone.returncode == 1 and "history import needs a supervisor" in alone.stderr
+    clerk = station(
+        "import",
+        "events",
+        str(good),
+        "--operator",
+        "cleo",
+        "--supervisor",
+        "cleo",
+        "--pin",
+        "-",
+        pin="1357\n",
+    )
+    assert clerk.returncode == 1 and "override refused" in clerk.stderr
+    wrong = station(
+        "import", "events", str(good), "--operator", "cleo", "--supervisor", "sam", "--pin", "-", pin="0000\n"
+    )
+    assert wrong.returncode == 1 and "override refused" in wrong.stderr
+    assert "Traceback" not in alone.stderr + clerk.stderr + wrong.stderr
+    with Station.open(next(home.rglob("*.sqlite3"))) as s, s.db.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0  # nothing imported
+    done = station(
+        "import", "events", str(good), "--operator", "cleo", "--supervisor", "sam", "--pin", "-", pin="2468\n"
+    )
+    assert done.returncode == 0 and "imported 5 events" in done.stdout, done.stderr
+    with Station.open(next(home.rglob("*.sqlite3"))) as s, s.db.reading() as conn:
+        extras = [row[0] for row in conn.execute("SELECT extra FROM events").fetchall()]
+    assert [json.loads(extra)["imported_by"] for extra in extras] == ["sam"] * 5
