@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -143,3 +144,14 @@ def save_config(config: StationConfig, path: Path) -> None:
     """Write only what differs from the defaults; a crash mid-write leaves the old file intact."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     replace_file(path, tomli_w.dumps(config.changes_from_defaults()).encode())
+
+
+# What a password or a token looks like in a DSN or a device URL: user:secret@host, password=...,
+# a query's token= / auth_token= / password=.
+_SECRET = re.compile(r"(://[^/@\s:]+:[^/@\s]+@)|(\bpassword\s*=)|([?&](auth_)?token=)|([?&]password=)", re.I)
+
+
+def holds_secret(text: str) -> bool:
+    """True for a DSN or a URL that carries a password or a token in itself (it then belongs in a file
+    only its owner may read: a libpq password file, a gateway's secret_file)."""
+    return _SECRET.search(text) is not None

@@ -9,7 +9,6 @@ report. A check never raises: whatever goes wrong while checking is that check's
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sqlite3
 import stat
@@ -18,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from station.config import holds_secret
 from station.labels.scripts import chain, missing_packages
 from station.migrations import LATEST, schema_version
 from station.paths import StationPaths
@@ -115,11 +115,6 @@ def data_folder(paths: StationPaths) -> Check:
     return Check.passed(name, f"{folder} is writable by {user_name()}")
 
 
-# What a password or a token looks like in a DSN or a device URL: user:secret@host, password=...,
-# a query's token= / auth_token= / password=.
-_SECRET = re.compile(r"(://[^/@\s:]+:[^/@\s]+@)|(\bpassword\s*=)|([?&](auth_)?token=)|([?&]password=)", re.I)
-
-
 def secrets(paths: StationPaths) -> Check:
     """A settings file that holds a password or a token must be readable by its owner only."""
     name = "secrets"
@@ -129,7 +124,7 @@ def secrets(paths: StationPaths) -> Check:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return Check.passed(name, "no settings file")
-    if not _SECRET.search(text):
+    if not holds_secret(text):
         return Check.passed(name, "no password or token in the settings (the hub's is in a password file)")
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         return Check.failed(

@@ -25,6 +25,28 @@ from pathlib import Path
 from ui.cli.main import main
 
 STATION_VARIABLES = ("STATION_HOME", "STATION_DB", "STATION_HUB")
+PIN_OPTIONS = ("--pin", "--by-pin")
+
+
+def pins_on_stdin(words: list[str], stdin: bytes = b"") -> tuple[list[str], bytes]:
+    """A test's `--pin 4821` sent as an operator must send it: `--pin -`, and the PIN on standard input
+    (a line each, in the order given, before whatever else the test sends). The station refuses a PIN
+    in its arguments (any user can read them); `tests/ui/cli/test_cli_operators.py` shows it."""
+    out: list[str] = []
+    sent: list[str] = []
+    rest = iter(words)
+    for word in rest:
+        out.append(word)
+        if word in PIN_OPTIONS:
+            value = next(rest, None)
+            if value is None:
+                break
+            if value == "-":
+                out.append(value)
+            else:
+                out.append("-")
+                sent.append(value)
+    return out, "".join(f"{pin}\n" for pin in sent).encode() + stdin
 
 
 @dataclass(frozen=True)
@@ -77,6 +99,7 @@ def run_station(
     if home is not None:
         words = ["--home", str(home), *words]
     raw_in = stdin.encode() if isinstance(stdin, str) else stdin
+    words, raw_in = pins_on_stdin(words, raw_in)
     out, err = io.BytesIO(), io.BytesIO()
     streams = (
         io.TextIOWrapper(io.BytesIO(raw_in), encoding="utf-8", errors="surrogateescape"),

@@ -126,6 +126,28 @@ class Cluster:
         self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    @property
+    def passfile(self) -> Path:
+        """The cluster's libpq password file: a line per role the tests log in as."""
+        return self.folder / "pgpass"
+
+    def passfile_dsn(
+        self, database: str | None = None, user: str = ADMIN, password: str = ADMIN_PASSWORD
+    ) -> str:
+        """A DSN as a command line must carry it: the password in the cluster's libpq password file
+        (0600, readable by this user and the cluster's own, whose subscriptions read it too), never in
+        the arguments. The role's line is written, or renewed with a new password."""
+        lines = self.passfile.read_text().splitlines() if self.passfile.exists() else []
+        lines = [line for line in lines if line.split(":")[3] != user] + [f"*:*:*:{user}:{password}"]
+        self.passfile.write_text("\n".join(lines) + "\n")
+        self.passfile.chmod(0o600)
+        if os.geteuid() == 0:
+            shutil.chown(self.passfile, "postgres", "postgres")
+        return (
+            f"postgresql://{quote(user)}@/{database or self.database}"
+            f"?host={quote(str(self.socket_dir))}&passfile={quote(str(self.passfile))}"
+        )
+
     def dsn(self, user: str = ADMIN, password: str = ADMIN_PASSWORD, database: str | None = None) -> str:
         return (
             f"postgresql://{quote(user)}:{quote(password)}@/{database or self.database}"

@@ -45,11 +45,11 @@ class Hub:
 
     @property
     def admin_dsn(self) -> str:
-        return self.cluster.dsn(database=self.database)
+        return self.cluster.passfile_dsn(self.database)
 
     def station_dsn(self, station_id: str) -> str:
         done = enrol(self.admin_dsn, station_id)
-        return self.cluster.dsn(done.role, done.password, self.database)
+        return self.cluster.passfile_dsn(self.database, done.role, done.password)
 
     def rows(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
         with psycopg.connect(self.admin_dsn) as conn:

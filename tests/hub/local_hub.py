@@ -29,11 +29,19 @@ def main() -> int:
     notifier: subprocess.Popen[bytes] | None = None
     try:
         station = [sys.executable, "-m", "ui.cli.main"]
-        subprocess.run([*station, "hub", "init", "--dsn", cluster.dsn()], check=True)
+        subprocess.run([*station, "hub", "init", "--dsn", cluster.passfile_dsn()], check=True)
         for name in ("OFFA", "OFFB"):
             home = folder / name
             home.mkdir()
-            enrol = ["hub", "enrol", name, "--dsn", cluster.dsn(), "--pgpass", str(home / "hub.pgpass")]
+            enrol = [
+                "hub",
+                "enrol",
+                name,
+                "--dsn",
+                cluster.passfile_dsn(),
+                "--pgpass",
+                str(home / "hub.pgpass"),
+            ]
             done = subprocess.run(
                 [*station, "--home", str(home), *enrol], check=True, capture_output=True, text=True
             )
@@ -57,13 +65,13 @@ def main() -> int:
                 "hub",
                 "notify",
                 "--dsn",
-                cluster.dsn(),
+                cluster.passfile_dsn(),
                 "--gateway",
                 f"log://{sent}",
             ]
         )
         print(f"""
-hub admin DSN: {cluster.dsn()}
+hub admin DSN: {cluster.passfile_dsn()}
 station homes: {a}  {b}
 
 try:

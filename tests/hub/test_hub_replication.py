@@ -16,7 +16,7 @@ from station.ids import S10
 from station.model.events import EventKind
 from tests.cli_runner import Ran, run_station
 from tests.hub.conftest import open_station
-from tests.pg import ADMIN, ADMIN_PASSWORD, Cluster
+from tests.pg import ADMIN, Cluster
 
 
 def _cli(*args: str) -> Ran:
@@ -48,10 +48,11 @@ def test_a_regional_hub_feeds_the_national_hub(tmp_path: Path) -> None:
                 S10.build("CP", 1 + i, "US").text, EventKind.ACCEPTANCE, facility="W", operator="o"
             ).ok
         assert SyncDesk(a, hub).push().waiting == 0
-        published = _cli("hub", "publish", "--dsn", regional.dsn())
+        published = _cli("hub", "publish", "--dsn", regional.passfile_dsn())
         assert published.returncode == 0, published.stderr
-        conninfo = f"host={regional.socket_dir} dbname=hub user={ADMIN} password={ADMIN_PASSWORD}"
-        subscribed = _cli("hub", "subscribe", "WEST", "--dsn", national.dsn(), "--from", conninfo)
+        regional.passfile_dsn()  # writes the password file the national hub's subscription reads
+        conninfo = f"host={regional.socket_dir} dbname=hub user={ADMIN} passfile={regional.passfile}"
+        subscribed = _cli("hub", "subscribe", "WEST", "--dsn", national.passfile_dsn(), "--from", conninfo)
         assert subscribed.returncode == 0, subscribed.stderr
         assert len(_national_rows(national, 5)) == 5  # the initial copy
         for i in range(3):
@@ -68,7 +69,7 @@ def test_a_regional_hub_feeds_the_national_hub(tmp_path: Path) -> None:
                 ).fetchall()
             ]
         assert at_national == at_regional and len(at_national) == 8
-        again = _cli("hub", "subscribe", "WEST", "--dsn", national.dsn(), "--from", conninfo)
+        again = _cli("hub", "subscribe", "WEST", "--dsn", national.passfile_dsn(), "--from", conninfo)
         assert again.returncode == 0 and "exists" in again.stdout
     finally:
         with psycopg.connect(national.dsn(), autocommit=True) as conn:

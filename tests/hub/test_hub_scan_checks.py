@@ -12,7 +12,7 @@ from tests.cli_runner import Ran, run_station
 from tests.hub.conftest import Hub
 
 ITEM = S10.build("CP", 4242, "US").text
-DEAD = "host=127.0.0.1 port=9 dbname=hub user=x password=y connect_timeout=2"
+DEAD = "host=127.0.0.1 port=9 dbname=hub user=x connect_timeout=2"
 
 
 def _home(tmp_path: Path, hub: Hub, station_id: str) -> Path:

@@ -22,6 +22,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.cli_runner import pins_on_stdin
+
 NEEDED = ("Xvfb", "xdotool", "import")
 needs_x11 = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in NEEDED), reason="needs Xvfb, xdotool and imagemagick's import"
@@ -31,9 +33,11 @@ ANSWER = re.compile(r"ui\.context: answer (ok|refused): (.*)$")
 
 
 def station(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The `station` command on the same home."""
+    """The `station` command on the same home (a PIN given as `--pin 1234` goes on standard input)."""
+    words, pins = pins_on_stdin(list(args))
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *args],
+        [sys.executable, "-m", "ui.cli.main", "--home", str(home), *words],
+        input=pins.decode(),
         capture_output=True,
         text=True,
         timeout=60,

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeAlias
 
 from station.app import Station
 from station.config import load_config
-from station.errors import ExitCode, Refused
+from station.errors import ExitCode, Refused, StationError
 from station.model import localtime
 from station.network.port import HubPort
 from station.paths import StationPaths
@@ -117,22 +117,26 @@ def answer(result: Answer, as_json: bool) -> int:
     return ExitCode.DONE if result.ok else ExitCode.REFUSED
 
 
+class SecretOnCommandLine(StationError):
+    """A PIN written in a command's arguments: refused, since any user of the machine can read them."""
+
+    exit_code = ExitCode.USAGE
+
+
 def secret(text: str | None, what: str = "PIN") -> str | None:
-    """A PIN (or passphrase) from its option: '-' reads it from standard input (prompting, without echo,
-    at a terminal). A PIN written on the command line itself is taken, with a warning: any user of this
-    machine can read a running command's arguments (/proc/PID/cmdline)."""
+    """A PIN (or passphrase) from its option, which must be '-': it is then read from standard input
+    (prompting, without echo, at a terminal). A PIN written on the command line itself is refused: any
+    user of this machine can read a running command's arguments (/proc/PID/cmdline, ps)."""
     if text is None:
         return None
-    if text == "-":
-        if sys.stdin.isatty():
-            return getpass.getpass(f"{what}: ")
-        return sys.stdin.readline().rstrip("\r\n")
-    print(
-        f"warning: a {what} on the command line can be read by any user of this machine while the command"
-        f" runs: give '-' and type it, or send it on standard input",
-        file=sys.stderr,
-    )
-    return text
+    if text != "-":
+        raise SecretOnCommandLine(
+            f"a {what} on the command line can be read by any user of this machine: give '-' and type it"
+            " at the prompt, or send it on standard input (nothing was done)"
+        )
+    if sys.stdin.isatty():
+        return getpass.getpass(f"{what}: ")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def printable(text: str) -> str:

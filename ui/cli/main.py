@@ -17,6 +17,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
+from station.config import holds_secret
 from station.errors import EXIT_CODES_HELP, ExitCode, StationError
 from station.logs import configure_logging
 from ui.cli.common import printable, station_paths
@@ -143,6 +144,20 @@ def _not_utf8(args: argparse.Namespace) -> str | None:
     return None
 
 
+# Options whose value may name a password or a token; in a command's arguments any user of the machine
+# can read it (/proc/PID/cmdline, ps) while the command runs.
+SECRET_BEARING = {"dsn": "--dsn", "hub": "--hub", "gateway": "--gateway", "regional": "--from"}
+
+
+def _secret_in_arguments(args: argparse.Namespace) -> str | None:
+    """The first option that carries a password or a token in the command line itself."""
+    for name, option in SECRET_BEARING.items():
+        value = getattr(args, name, None)
+        if isinstance(value, str) and holds_secret(value):
+            return option
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `station` command and return its exit code."""
     for stream in (sys.stdout, sys.stderr):  # text from arguments or files may not be encodable: never raise
@@ -154,6 +169,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = _not_utf8(args)
     if bad is not None:  # bytes that are not UTF-8 reach Python as surrogates: refused before any work
         print(f"error: {bad} is not valid UTF-8 text", file=sys.stderr)
+        return ExitCode.USAGE
+    exposed = _secret_in_arguments(args)
+    if exposed is not None:
+        print(
+            f"error: {exposed} holds a password or a token, which any user of this machine can read in a"
+            " running command's arguments: put a database password in a libpq password file"
+            " (passfile=PATH, 0600) and a gateway's token in a file only you can read (?secret_file=PATH)",
+            file=sys.stderr,
+        )
         return ExitCode.USAGE
     log_file = configure_logging(station_paths(args))
     log.debug("station %s", " ".join(sys.argv[1:]))

@@ -4,6 +4,8 @@ and the badge read back from the printed label."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.cli_runner import Ran
@@ -274,7 +276,7 @@ def test_fraud_rules_and_a_scan_from_the_command_line(tmp_path: Path) -> None:
     assert station("fraud", "scan", home=tmp_path).stdout.strip().endswith("2 alerts (0 new)")
 
 
-def test_issue_28_finding_12_a_pin_from_standard_input_leaves_no_trace_and_one_on_the_line_is_warned(
+def test_issue_28_finding_12_a_pin_comes_from_standard_input_and_one_on_the_command_line_is_refused(
     tmp_path: Path,
 ) -> None:
     _station_with_staff(tmp_path)
@@ -283,8 +285,15 @@ def test_issue_28_finding_12_a_pin_from_standard_input_leaves_no_trace_and_one_o
         home=tmp_path, stdin="7392\n",
     )  # fmt: skip
     assert typed.returncode == 0 and typed.stderr == "", typed
-    written = station(
-        "meter", "credit", "5.00", "--supervisor", "sue", "--pin", "7392", "--operator", "ann", home=tmp_path
+    # A real process, as a shell runs it (this file's runner sends a literal PIN on standard input).
+    written = subprocess.run(
+        [sys.executable, "-m", "ui.cli.main", "--home", str(tmp_path), "meter", "credit", "5.00",
+         "--supervisor", "sue", "--pin", "7392", "--operator", "ann"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert written.returncode == 2, written
+    assert written.stderr.strip() == (
+        "error: a PIN on the command line can be read by any user of this machine: give '-' and type it"
+        " at the prompt, or send it on standard input (nothing was done)"
     )
-    assert written.returncode == 0
-    assert "warning: a PIN on the command line can be read by any user of this machine" in written.stderr
+    assert "$105.00" in station("meter", "status", home=tmp_path).stdout  # credited once, by the typed PIN

@@ -118,7 +118,7 @@ def test_the_trace_sees_a_heavy_library_where_a_command_needs_it(tmp_path: Path)
 def test_a_hub_that_does_not_answer_is_exit_3_and_the_scans_wait(tmp_path: Path) -> None:
     from tests.cli_runner import run_station
 
-    dead = "host=127.0.0.1 port=9 dbname=hub user=x password=y connect_timeout=2"
+    dead = "host=127.0.0.1 port=9 dbname=hub user=x connect_timeout=2"
     home = tmp_path / "home"
     assert run_station("scan", "--event", "acceptance", "--facility", "F", "--operator", "o",
                        home=home, stdin="EE123456785US\n").returncode == ExitCode.DONE  # fmt: skip
