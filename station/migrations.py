@@ -147,6 +147,12 @@ def _v13(conn: sqlite3.Connection) -> None:
     _run(serials.SCHEMA_V13)(conn)
 
 
+def _v14(conn: sqlite3.Connection) -> None:
+    from station.office import till
+
+    _run(till.SCHEMA_V14)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -175,6 +181,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         12, "sms_inbound_ids: the provider's id of each customer's text handled (replays refused)", _v12
     ),
     Migration(13, "serial_blocks: the blocks of tracking-number serials leased from the hub", _v13),
+    Migration(14, "till_reopenings: a closed day opened again, its closing kept, by whom and why", _v14),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from station.app import Station
 from station.desks.abroad import destination_line
 from station.desks.counter import Acceptance, CounterDesk, Piece
+from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
 from station.desks.voids import VoidDesk
+from station.errors import Refused
 from station.ids.scanning import canonical_id
 from station.model.localtime import local
-from station.office import baskets, till
+from station.office import baskets, operators, till
 from station.office.baskets import CARD_REF_MAX, Basket, BasketState, Payment
 from station.postage.rates import money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
@@ -70,6 +72,24 @@ class Paid:
         }
 
 
+MAX_TENDERED_CENTS = 10_000_000  # $100,000 handed over at a post office counter is a typing error
+
+
+class AbandonRefused(Refused):
+    """A piece of the basket could not be voided: nothing of the basket was."""
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How a basket is paid, worked out on its total as it is when the payment is taken."""
+
+    method: Payment
+    lines: tuple[str, ...]
+    tendered: int | None = None
+    change: int | None = None
+    card_ref: str | None = None
+
+
 class BasketDesk:
     """Baskets at one counter."""
 
@@ -111,46 +131,112 @@ class BasketDesk:
         )
 
     def remove(self, basket_id: int, item: str, *, facility: str, operator: str) -> Outcome:
-        """Take a piece out before payment: voided, its postage back in the meter, no one's say-so."""
+        """Take a piece out before payment: voided, its postage back in the meter, no one's say-so. A
+        basket whose last piece is taken out closes itself (it blocks neither the till nor anyone)."""
         item_id = canonical_id(item)
+        with self.station.db.transaction():  # the check, the void and the closing: one transaction
+            basket = self.get(basket_id)
+            if basket is None or basket.state is not BasketState.OPEN:
+                return Outcome.refused(f"basket {basket_id} is not open", item_id)
+            if item_id not in {line.item_id for line in basket.live_lines}:
+                return Outcome.refused(f"{item_id} is not in basket {basket_id}", item_id)
+            done = VoidDesk(self.station).void(
+                item_id,
+                supervisor=None,
+                pin=None,
+                reason="taken out before payment",
+                facility=facility,
+                operator=operator,
+            )
+            if done.ok:
+                with self.station.db.reading() as conn:
+                    emptied = baskets.close_if_empty(conn, basket_id)
+                if emptied:
+                    return replace(done, message=f"{done.message}; basket {basket_id} is empty and closed")
+            return done
+
+    def abandon(
+        self,
+        basket_id: int,
+        *,
+        supervisor: str | None,
+        pin: str | None,
+        reason: str,
+        facility: str,
+        operator: str,
+    ) -> Outcome:
+        """Give up a basket: an empty one closes with no one's say-so; one with unpaid pieces only under
+        a supervisor (once the station has operators), its pieces voided, all in one transaction."""
         basket = self.get(basket_id)
         if basket is None or basket.state is not BasketState.OPEN:
-            return Outcome.refused(f"basket {basket_id} is not open", item_id)
-        if item_id not in {line.item_id for line in basket.live_lines}:
-            return Outcome.refused(f"{item_id} is not in basket {basket_id}", item_id)
-        return VoidDesk(self.station).void(
-            item_id,
-            supervisor=None,
-            pin=None,
-            reason="taken out before payment",
-            facility=facility,
-            operator=operator,
+            return Outcome.refused(f"basket {basket_id} is not open", str(basket_id))
+        if not basket.live_lines:
+            with self.station.db.transaction() as conn:
+                baskets.close_if_empty(conn, basket_id)
+            return Outcome(True, str(basket_id), message=f"basket {basket_id} was empty: closed")
+        with self.station.db.reading() as conn:
+            staffed = operators.any_operators(conn)
+        allowed = None
+        if staffed:
+            checked = OperatorDesk(self.station).supervise(
+                supervisor, pin, "basket abandon", operator or "-", f"BASKET-{basket_id}", reason
+            )
+            if isinstance(checked, Outcome):
+                return checked
+            allowed = checked
+        with self.station.db.transaction() as conn:
+            again = baskets.get(conn, basket_id)  # as it is now, under the write lock
+            if again is None or again.state is not BasketState.OPEN:
+                return Outcome.refused(f"basket {basket_id} is not open", str(basket_id))
+            for line in again.live_lines:
+                done = VoidDesk(self.station).void(
+                    line.item_id,
+                    supervisor=None,
+                    pin=None,
+                    reason=f"basket {basket_id} abandoned: {reason}".strip(),
+                    facility=facility,
+                    operator=operator,
+                )
+                if not done.ok:
+                    raise AbandonRefused(f"{line.item_id}: {done.text}")
+                if allowed is not None:
+                    replace(allowed, item_id=line.item_id).journal(self.station, conn, facility)
+            baskets.abandon(conn, basket_id)
+        pieces = len(again.live_lines)
+        return Outcome(
+            True,
+            str(basket_id),
+            message=f"basket {basket_id} abandoned: {pieces} pieces voided, {money(again.total_cents)} back"
+            " in the meter",
         )
 
     def pay_cash(
         self, basket_id: int, tendered_cents: int, *, facility: str, operator: str
     ) -> Paid | Outcome:
-        """Cash: what the customer handed over must cover the total; the change is worked out."""
-        basket = self._payable(basket_id)
-        if isinstance(basket, Outcome):
-            return basket
-        if tendered_cents < basket.total_cents:
-            return Outcome.refused(
-                f"{money(tendered_cents)} tendered, the basket is {money(basket.total_cents)}:"
-                f" {money(basket.total_cents - tendered_cents)} short",
-                str(basket_id),
+        """Cash: what the customer handed over must cover the total; the change is worked out on the
+        basket as it is when the payment is taken (inside the payment's transaction)."""
+        if not 0 <= tendered_cents <= MAX_TENDERED_CENTS:
+            return Outcome.refused(f"tendered: between $0.00 and {money(MAX_TENDERED_CENTS)}", str(basket_id))
+
+        def settle(basket: Basket) -> Settlement | Outcome:
+            if tendered_cents < basket.total_cents:
+                return Outcome.refused(
+                    f"{money(tendered_cents)} tendered, the basket is {money(basket.total_cents)}:"
+                    f" {money(basket.total_cents - tendered_cents)} short",
+                    str(basket_id),
+                )
+            change = tendered_cents - basket.total_cents
+            return Settlement(
+                Payment.CASH,
+                (f"CASH {money(tendered_cents)}", f"CHANGE {money(change)}"),
+                tendered=tendered_cents,
+                change=change,
             )
-        change = tendered_cents - basket.total_cents
-        lines = (f"CASH {money(tendered_cents)}", f"CHANGE {money(change)}")
-        return self._pay(
-            basket, Payment.CASH, lines, facility, operator, tendered=tendered_cents, change=change
-        )
+
+        return self._pay(basket_id, settle, facility, operator)
 
     def pay_card(self, basket_id: int, reference: str, *, facility: str, operator: str) -> Paid | Outcome:
         """Card: the terminal's reference for the payment (never the card number)."""
-        basket = self._payable(basket_id)
-        if isinstance(basket, Outcome):
-            return basket
         ref = reference.strip()
         if _CARD_NUMBER.match(ref.replace(" ", "")):
             return Outcome.refused(
@@ -161,37 +247,38 @@ class BasketDesk:
                 f"card reference: 4 to {CARD_REF_MAX} letters, digits or '-', from the terminal's slip",
                 str(basket_id),
             )
-        return self._pay(basket, Payment.CARD, (f"CARD ref {ref}",), facility, operator, card_ref=ref)
-
-    def _payable(self, basket_id: int) -> Basket | Outcome:
-        basket = self.get(basket_id)
-        if basket is None:
-            return Outcome.refused(f"no basket {basket_id}", str(basket_id))
-        if basket.state is not BasketState.OPEN:
-            return Outcome.refused(f"basket {basket_id} is {basket.state}", str(basket_id))
-        if not basket.live_lines:
-            return Outcome.refused(f"basket {basket_id} is empty: nothing to pay", str(basket_id))
-        return basket
+        settlement = Settlement(Payment.CARD, (f"CARD ref {ref}",), card_ref=ref)
+        return self._pay(basket_id, lambda _basket: settlement, facility, operator)
 
     def _pay(
         self,
-        basket: Basket,
-        method: Payment,
-        payment_lines: tuple[str, ...],
+        basket_id: int,
+        settle: Callable[[Basket], Settlement | Outcome],
         facility: str,
         operator: str,
-        *,
-        tendered: int | None = None,
-        change: int | None = None,
-        card_ref: str | None = None,
     ) -> Paid | Outcome:
+        """One write transaction over what it reads: the basket re-read under the write lock (a piece
+        added or taken out a moment before is in its total, and one cannot come in between), the day's
+        till, the settlement worked out on that total, the payment recorded once (a second payment of
+        the same basket is refused), the receipt queued."""
         station, config = self.station, self.station.config
-        with station.db.reading() as conn:
+        with station.db.transaction() as conn:
+            basket = baskets.get(conn, basket_id)
+            if basket is None:
+                return Outcome.refused(f"no basket {basket_id}", str(basket_id))
+            if basket.state is not BasketState.OPEN:
+                return Outcome.refused(
+                    f"basket {basket_id} is {basket.state}: not paid again", str(basket_id)
+                )
+            if not basket.live_lines:
+                return Outcome.refused(f"basket {basket_id} is empty: nothing to pay", str(basket_id))
             if till.closed(conn, till.local_day(station.clock(), config.time_zone)):
                 return Outcome.refused(
-                    "the till is closed for today: no more payments dated today", str(basket.id)
+                    "the till is closed for today: no more payments dated today", str(basket_id)
                 )
-        with station.db.transaction() as conn:
+            settled = settle(basket)
+            if isinstance(settled, Outcome):
+                return settled
             receipt_lines = []
             for line in basket.live_lines:
                 accepted = next(e for e in events_of(conn, line.item_id) if str(e.kind) == "acceptance")
@@ -211,18 +298,19 @@ class BasketDesk:
                 operator,
                 local(station.clock(), config.time_zone),
                 tuple(receipt_lines),
-                payment_lines,
+                settled.lines,
             )
-            baskets.record_payment(
+            if not baskets.record_payment(
                 conn,
                 basket.id,
-                method,
+                settled.method,
                 station.clock().isoformat(),
-                tendered=tendered,
-                change=change,
-                card_ref=card_ref,
+                tendered=settled.tendered,
+                change=settled.change,
+                card_ref=settled.card_ref,
                 total=basket.total_cents,
-            )
+            ):
+                return Outcome.refused(f"basket {basket_id} was paid already: not paid again", str(basket_id))
             printer = profile(config.devices.receipt_printer_profile)
             data, fmt = (
                 (receipt_pdf(receipt), "pdf")

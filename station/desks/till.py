@@ -1,17 +1,23 @@
 """The till desk: the day added up, reconciled with the meter, and closed.
 
-`report` reads the day as it stands; `close` refuses while a basket is open (pay it, or take its
-pieces out), keeps the report, prints it on the counter printer and closes the day: no transaction
-dated that day is taken afterwards.
+`report` reads the day as it stands. `close` runs in one write transaction, so no acceptance or
+payment can slip in between the report it keeps and the day's closing (every counter transaction asks
+whether its day is closed inside its own write transaction): a piece is either in the kept report or
+refused as dated a closed day. It closes baskets left empty, refuses while a basket holds unpaid
+pieces (naming each and what to do), keeps the report, prints it on the counter printer and closes
+the day. Only today or a past day is closed, by a clerk who worked it or a supervisor; reopening is a
+supervisor's act with a reason, journalled, the report as it was closed kept.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 from station.app import Station
+from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
-from station.office import baskets, till
+from station.office import baskets, operators, till
 from station.office.till import DayReport
 from station.postage.indicia import MeterKeyError, MeterKeys
 from station.postage.meter import Meter, MeterError, Registers
@@ -53,6 +59,36 @@ def report_lines(report: DayReport) -> list[str]:
     return out
 
 
+MAX_COUNTED_CENTS = 100_000_000  # $1,000,000 in one drawer is a typing error, not a count
+
+
+def _may_close(conn: sqlite3.Connection, station_id: str, day: date, zone: str, by: str) -> Outcome | None:
+    """None when `by` may close that day: anyone on a station without operators; else a supervisor or
+    an admin, or a clerk who journalled something that day (the till is theirs)."""
+    if not operators.any_operators(conn):
+        return None
+    found = operators.get(conn, by)
+    if found is None or not found.enabled:
+        return Outcome.refused(f"{by!r} is not an operator of this station: the till is closed by its clerk")
+    if found.facts.supervises:
+        return None
+    if found.role == operators.Role.CLERK and by in till.operators_of_day(conn, station_id, day, zone):
+        return None
+    return Outcome.refused(
+        f"{by} did not work the till of {day.isoformat()}: its clerk or a supervisor closes it"
+    )
+
+
+def _to_do(basket: baskets.Basket) -> str:
+    """What is left to do about an open basket, in words."""
+    pieces = ", ".join(line.item_id for line in basket.live_lines)
+    return (
+        f"basket {basket.id} ({basket.operator}) holds {len(basket.live_lines)} unpaid pieces"
+        f" ({pieces}, {money(basket.total_cents)}): take the payment (station basket pay {basket.id})"
+        f" or abandon it under a supervisor (station basket abandon {basket.id} --supervisor NAME --pin -)"
+    )
+
+
 class TillDesk:
     """The counter's days."""
 
@@ -72,28 +108,52 @@ class TillDesk:
         except (MeterError, MeterKeyError) as exc:
             return Outcome.refused(f"meter: {exc}")
         with station.db.reading() as conn:
-            made = till.build(conn, day, config.time_zone, config.meter_id, registers, problem, counted_cash)
+            made = till.build(
+                conn,
+                station.station_id,
+                day,
+                config.time_zone,
+                config.meter_id,
+                registers,
+                problem,
+                counted_cash,
+            )
             made.closed = till.closed(conn, day)
         return made
 
     def close(self, day: date | None, counted_cash: int | None, by: str) -> DayReport | Outcome:
-        """Close the day (refused while a basket is open, or when it is closed already)."""
-        station = self.station
+        """Close the day: one write transaction from the checks to the kept report (see the module)."""
+        station, config = self.station, self.station.config
         day = day or self.today()
-        with station.db.reading() as conn:
+        if day > self.today():
+            return Outcome.refused(f"the till of {day.isoformat()} cannot be closed before the day has come")
+        if counted_cash is not None and not 0 <= counted_cash <= MAX_COUNTED_CENTS:
+            return Outcome.refused(f"counted cash: between $0.00 and {money(MAX_COUNTED_CENTS)}")
+        try:
+            registers, problem = self._meter()
+        except (MeterError, MeterKeyError) as exc:
+            return Outcome.refused(f"meter: {exc}")
+        with station.db.transaction() as conn:
             if till.closed(conn, day):
                 return Outcome.refused(f"the till of {day.isoformat()} is closed already")
-            still_open = baskets.open_baskets(conn)
-        if still_open:
-            return Outcome.refused(
-                f"basket {still_open[0]} is open: take the payment, or take its pieces out, then close"
+            who = _may_close(conn, station.station_id, day, config.time_zone, by)
+            if who is not None:
+                return who
+            baskets.close_if_empty(conn)
+            left = [b for b in (baskets.get(conn, i) for i in baskets.open_baskets(conn)) if b is not None]
+            if left:
+                return Outcome.refused("the day cannot close yet: " + "; ".join(_to_do(b) for b in left))
+            made = till.build(
+                conn,
+                station.station_id,
+                day,
+                config.time_zone,
+                config.meter_id,
+                registers,
+                problem,
+                counted_cash,
             )
-        made = self.report(day, counted_cash)
-        if isinstance(made, Outcome):
-            return made
-        made.closed = True
-        config = station.config
-        with station.db.transaction() as conn:
+            made.closed = True
             till.record_close(conn, made, by, station.clock().isoformat())
             PrintQueue(station.db, station.clock).enqueue(
                 config.devices.receipt_printer,
@@ -102,6 +162,29 @@ class TillDesk:
                 f"till {made.day}",
             )
         return made
+
+    def reopen(
+        self, day: date, *, supervisor: str | None, pin: str | None, reason: str, operator: str
+    ) -> Outcome:
+        """A closed day opened again by a supervisor, for a reason: the report as it was closed is kept
+        beside the reopening, and an `override` event journals who and why."""
+        station = self.station
+        with station.db.reading() as conn:
+            if not till.closed(conn, day):
+                return Outcome.refused(f"the till of {day.isoformat()} is not closed")
+        subject = f"TILL-{day.isoformat()}"
+        checked = OperatorDesk(station).supervise(
+            supervisor, pin, "till reopen", operator or "-", subject, reason
+        )
+        if isinstance(checked, Outcome):
+            return checked
+        with station.db.transaction() as conn:
+            if not till.reopen(conn, day, checked.supervisor, checked.reason, station.clock().isoformat()):
+                return Outcome.refused(f"the till of {day.isoformat()} is not closed")
+            checked.journal(station, conn, station.config.facility)
+        return Outcome(
+            True, day.isoformat(), message=f"till of {day.isoformat()} reopened by {checked.supervisor}"
+        )
 
     def pdf(self, report: DayReport) -> bytes:
         """The report as a PDF."""

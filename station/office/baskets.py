@@ -4,7 +4,8 @@ A basket holds the pieces accepted for one customer (each one charged to the met
 it is added, as counters do), one total and one payment: cash (tendered, change given) or card (the
 terminal's reference, typed or scanned; no card data is ever kept). A line taken out before payment
 is voided on the spot with no one's say-so; after payment a void needs a supervisor. A basket left
-unpaid is abandoned at the till's close, its pieces voided.
+unpaid cannot be forgotten: one whose last piece was taken out closes itself (`empty`), and one with
+pieces still unpaid is abandoned only under a supervisor, its pieces voided.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from station.store.db import in_chunks
 
 SCHEMA_V7 = """
 CREATE TABLE IF NOT EXISTS baskets (
@@ -46,6 +49,7 @@ class BasketState(StrEnum):
     OPEN = "open"
     PAID = "paid"
     ABANDONED = "abandoned"
+    EMPTY = "empty"  # closed with nothing in it: its pieces were all taken out, or it never had any
 
 
 class Payment(StrEnum):
@@ -166,26 +170,58 @@ def record_payment(
     change: int | None = None,
     card_ref: str | None = None,
     total: int,
-) -> None:
-    """The basket paid (inside the caller's transaction)."""
-    conn.execute(
+) -> bool:
+    """The basket paid (inside the caller's transaction); False when it was not open any more (paid
+    by someone else in between): the caller must not take the money twice."""
+    done = conn.execute(
         "UPDATE baskets SET state = ?, method = ?, total_cents = ?, tendered = ?, change_cents = ?,"
         " card_ref = ?, paid_at = ? WHERE id = ? AND state = ?",
         (BasketState.PAID, method, total, tendered, change, card_ref, at, basket_id, BasketState.OPEN),
     )
+    return done.rowcount == 1
 
 
-def abandon(conn: sqlite3.Connection, basket_id: int) -> None:
-    """An open basket given up (its pieces are voided by the caller)."""
-    conn.execute(
+def abandon(conn: sqlite3.Connection, basket_id: int) -> bool:
+    """An open basket given up (its pieces are voided by the caller); False when it was not open."""
+    done = conn.execute(
         "UPDATE baskets SET state = ? WHERE id = ? AND state = ?",
         (BasketState.ABANDONED, basket_id, BasketState.OPEN),
     )
+    return done.rowcount == 1
+
+
+def close_if_empty(conn: sqlite3.Connection, basket_id: int | None = None) -> list[int]:
+    """Open baskets with no piece left in them closed (`empty`): one, or every one. The ids closed."""
+    where = (
+        "state = ? AND NOT EXISTS (SELECT 1 FROM basket_lines l WHERE l.basket_id = baskets.id"
+        " AND l.removed = 0)"
+    )
+    args: tuple[object, ...] = (BasketState.OPEN,)
+    if basket_id is not None:
+        where += " AND id = ?"
+        args += (basket_id,)
+    closed = [int(r[0]) for r in conn.execute(f"SELECT id FROM baskets WHERE {where}", args)]
+    if closed:
+        conn.execute(f"UPDATE baskets SET state = '{BasketState.EMPTY}' WHERE {where}", args)
+    return closed
 
 
 def open_baskets(conn: sqlite3.Connection) -> list[int]:
     """Baskets not paid yet."""
     return [int(r[0]) for r in conn.execute("SELECT id FROM baskets WHERE state = ?", (BasketState.OPEN,))]
+
+
+def paid_items(conn: sqlite3.Connection, items: list[str]) -> set[str]:
+    """Those of `items` that are a live line of a paid basket."""
+    found: set[str] = set()
+    for chunk, marks in in_chunks(items):
+        rows = conn.execute(
+            "SELECT l.item_id FROM basket_lines l JOIN baskets b ON b.id = l.basket_id"
+            f" WHERE l.removed = 0 AND b.state = ? AND l.item_id IN ({marks})",
+            (BasketState.PAID, *chunk),
+        )
+        found.update(str(r[0]) for r in rows)
+    return found
 
 
 def paid_between(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[Basket]:

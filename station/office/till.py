@@ -32,6 +32,24 @@ CREATE TABLE IF NOT EXISTS till_days (
 """
 
 
+# A closed day opened again: the report as it was closed, who reopened it and why (never deleted).
+SCHEMA_V14 = """
+CREATE TABLE IF NOT EXISTS till_reopenings (
+    day          TEXT NOT NULL,
+    closed_at    TEXT NOT NULL,
+    closed_by    TEXT NOT NULL,
+    report       TEXT NOT NULL,
+    reopened_at  TEXT NOT NULL,
+    reopened_by  TEXT NOT NULL,
+    reason       TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS till_reopenings_kept BEFORE UPDATE ON till_reopenings
+BEGIN SELECT RAISE(ABORT, 'a reopening is kept as it was'); END;
+CREATE TRIGGER IF NOT EXISTS till_reopenings_not_deleted BEFORE DELETE ON till_reopenings
+BEGIN SELECT RAISE(ABORT, 'a reopening is kept as it was'); END;
+"""
+
+
 class DayClosed(Refused):
     """A transaction dated a day whose till is closed."""
 
@@ -73,6 +91,7 @@ class DayReport:
     pieces_by_service: dict[str, dict[str, int]] = field(default_factory=dict)
     payments: dict[str, dict[str, int]] = field(default_factory=dict)
     unpaid_baskets: int = 0
+    unpaid_pieces: list[str] = field(default_factory=list)  # charged, not voided, in no paid basket
     voids: dict[str, int] = field(default_factory=dict)
     reprints: int = 0
     overrides: int = 0
@@ -102,6 +121,7 @@ def _registers_at(lines: list[LogLine], moment: str) -> tuple[int, int]:
 
 def build(
     conn: sqlite3.Connection,
+    station_id: str,
     day: date,
     zone_name: str,
     meter_id: str,
@@ -114,8 +134,11 @@ def build(
     start, end = first.isoformat(), last_moment.isoformat()
     report = DayReport(day.isoformat())
     accepted_cents = refunded_cents = 0
-    for kind, extra in journal.kinds_and_extras_between(conn, first, last_moment):
+    charged: list[str] = []
+    for kind, item_id, extra in journal.kinds_and_extras_between(conn, first, last_moment, station_id):
         if kind == EventKind.ACCEPTANCE:
+            if int(extra.get("postage_cents", 0)) > 0:
+                charged.append(item_id)
             service = str(extra.get("service", "?"))
             row = report.pieces_by_service.setdefault(service, {"pieces": 0, "postage_cents": 0})
             row["pieces"] += 1
@@ -134,6 +157,8 @@ def build(
         row["baskets"] += 1
         row["cents"] += paid.total_cents
     report.unpaid_baskets = len(baskets.open_baskets(conn))
+    settled = baskets.paid_items(conn, charged) | journal.items_with_kind(conn, EventKind.VOID, charged)
+    report.unpaid_pieces = [item for item in charged if item not in settled]
     report.cash_expected_cents = report.payments.get("cash", {}).get("cents", 0)
     if counted_cash is not None:
         report.cash_counted_cents = counted_cash
@@ -173,8 +198,13 @@ def build(
         registers_now.ascending,
     ):
         report.problems.append("the registers are not where the meter's log left them: edited outside")
+    if report.unpaid_pieces:
+        shown = ", ".join(report.unpaid_pieces[:5]) + (" ..." if len(report.unpaid_pieces) > 5 else "")
+        report.problems.append(
+            f"{len(report.unpaid_pieces)} pieces charged to the meter and not paid for: {shown}"
+        )
     report.reconciled = not report.problems
-    accepted = journal.accepted_between(conn, first, last_moment)
+    accepted = journal.accepted_between(conn, first, last_moment, station_id)
     still_here = containers.last_kind_in(conn, accepted, _NOT_DISPATCHED)
     report.not_dispatched = [item for item in accepted if item in still_here]
     for score, n in conn.execute(
@@ -188,6 +218,28 @@ def build(
 def _utc(text: str) -> str:
     """An ISO time as the journal writes it (UTC), so text comparison is time comparison."""
     return datetime.fromisoformat(text).astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def operators_of_day(conn: sqlite3.Connection, station_id: str, day: date, zone_name: str) -> set[str]:
+    """Who journalled something at this station on that day."""
+    first, last = bounds(day, zone_name)
+    return journal.operators_between(conn, first, last, station_id)
+
+
+def reopen(conn: sqlite3.Connection, day: date, by: str, reason: str, at: str) -> bool:
+    """The closed day opened again, its closing kept in `till_reopenings`; False when it was not closed."""
+    row = conn.execute(
+        "SELECT closed_at, closed_by, report FROM till_days WHERE day = ?", (day.isoformat(),)
+    ).fetchone()
+    if row is None:
+        return False
+    conn.execute(
+        "INSERT INTO till_reopenings (day, closed_at, closed_by, report, reopened_at, reopened_by, reason)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (day.isoformat(), row[0], row[1], row[2], at, by, reason),
+    )
+    conn.execute("DELETE FROM till_days WHERE day = ?", (day.isoformat(),))
+    return True
 
 
 def record_close(conn: sqlite3.Connection, report: DayReport, by: str, at: str) -> None:

@@ -469,27 +469,42 @@ def acceptance_weight_g(conn: sqlite3.Connection, item_id: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def accepted_between(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[str]:
-    """The items accepted from `start` (inclusive) to `end` (exclusive), in the order they were."""
+def accepted_between(conn: sqlite3.Connection, start: datetime, end: datetime, station_id: str) -> list[str]:
+    """The items `station_id` accepted from `start` (inclusive) to `end` (exclusive), in the order it
+    did (imported history from other systems is not this station's business of the day)."""
     return [
         str(r[0])
         for r in conn.execute(
             "SELECT item_id FROM events WHERE kind = ? AND occurred_at >= ? AND occurred_at < ?"
-            " ORDER BY occurred_at",
-            (EventKind.ACCEPTANCE, _utc_text(start), _utc_text(end)),
+            " AND station_id = ? ORDER BY occurred_at",
+            (EventKind.ACCEPTANCE, _utc_text(start), _utc_text(end), station_id),
         )
     ]
 
 
-def kinds_and_extras_between(
-    conn: sqlite3.Connection, start: datetime, end: datetime
-) -> list[tuple[EventKind, dict[str, Any]]]:
-    """(kind, extra) of every event from `start` (inclusive) to `end` (exclusive)."""
-    return [
-        (EventKind(r[0]), dict(json.loads(r[1] or "{}")))
+def operators_between(conn: sqlite3.Connection, start: datetime, end: datetime, station_id: str) -> set[str]:
+    """The operators named by `station_id`'s events from `start` (inclusive) to `end` (exclusive)."""
+    return {
+        str(r[0])
         for r in conn.execute(
-            "SELECT kind, extra FROM events WHERE occurred_at >= ? AND occurred_at < ?",
-            (_utc_text(start), _utc_text(end)),
+            "SELECT DISTINCT operator FROM events WHERE occurred_at >= ? AND occurred_at < ?"
+            " AND station_id = ?",
+            (_utc_text(start), _utc_text(end), station_id),
+        )
+    }
+
+
+def kinds_and_extras_between(
+    conn: sqlite3.Connection, start: datetime, end: datetime, station_id: str
+) -> list[tuple[EventKind, str, dict[str, Any]]]:
+    """(kind, item, extra) of every event `station_id` journalled from `start` (inclusive) to `end`
+    (exclusive); rows imported from other systems are other stations' and are left out."""
+    return [
+        (EventKind(r[0]), str(r[1]), dict(json.loads(r[2] or "{}")))
+        for r in conn.execute(
+            "SELECT kind, item_id, extra FROM events WHERE occurred_at >= ? AND occurred_at < ?"
+            " AND station_id = ?",
+            (_utc_text(start), _utc_text(end), station_id),
         )
     ]
 

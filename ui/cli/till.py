@@ -1,4 +1,5 @@
-"""`station basket open|show|remove|pay` and `station till report|close`: the counter's money."""
+"""`station basket open|show|remove|pay|abandon` and `station till report|close|reopen`: the counter's
+money."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ui.cli.common import (
     group,
     open_station,
     printable,
+    secret,
     where,
 )
 
@@ -70,7 +72,25 @@ def register(sub: Subcommands) -> None:
     add_where(p)
     add_json(p)
     p.set_defaults(func=cmd_pay)
+    ab = b.add_parser(
+        "abandon", help="give a basket up: an empty one closes; unpaid pieces are voided under a supervisor"
+    )
+    ab.add_argument("basket", type=RECORD_NUMBER, metavar="N")
+    ab.add_argument("--reason", default="", help="why (needed when it holds pieces)")
+    ab.add_argument("--supervisor", metavar="NAME", help="who authorises it (once there are operators)")
+    ab.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
+    add_where(ab)
+    add_json(ab)
+    ab.set_defaults(func=cmd_abandon)
     t = group(sub, "till", "the counter's day: added up, reconciled, closed")
+    ro = t.add_parser("reopen", help="open a closed day again (a supervisor, with a reason; journalled)")
+    ro.add_argument("--date", type=_day, required=True, help="YYYY-MM-DD")
+    ro.add_argument("--reason", required=True, help="why")
+    ro.add_argument("--supervisor", metavar="NAME", help="who authorises it")
+    ro.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
+    add_where(ro)
+    add_json(ro)
+    ro.set_defaults(func=cmd_reopen)
     for verb in ("report", "close"):
         c = t.add_parser(verb, help="the day as it stands" if verb == "report" else "close the day")
         c.add_argument("--date", type=_day, help="YYYY-MM-DD (default: today)")
@@ -137,6 +157,31 @@ def cmd_pay(args: argparse.Namespace) -> int:
             desk.pay_cash(args.basket, args.cash, facility=facility, operator=operator)
             if args.cash is not None
             else desk.pay_card(args.basket, args.card, facility=facility, operator=operator)
+        )
+    return answer(done, args.json)
+
+
+def cmd_abandon(args: argparse.Namespace) -> int:
+    """Exit 0 when the basket is closed or abandoned, 1 when refused."""
+    with open_station(args) as station:
+        facility, operator = where(args, station)
+        done = Desks(station).baskets.abandon(
+            args.basket,
+            supervisor=args.supervisor,
+            pin=secret(args.pin),
+            reason=args.reason,
+            facility=facility,
+            operator=operator,
+        )
+    return answer(done, args.json)
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    """Exit 0 when the day is open again, 1 when refused."""
+    with open_station(args) as station:
+        _facility, operator = where(args, station)
+        done = Desks(station).till.reopen(
+            args.date, supervisor=args.supervisor, pin=secret(args.pin), reason=args.reason, operator=operator
         )
     return answer(done, args.json)
 

@@ -113,5 +113,7 @@ def test_an_open_basket_keeps_the_till_from_closing(station: Station) -> None:
     basket, _pieces = _two_piece_basket(station)
     refused = TillDesk(station).close(DAY, None, "sue")
     assert (
-        isinstance(refused, Outcome) and not refused.ok and f"basket {basket} is open" in str(refused.reason)
+        isinstance(refused, Outcome)
+        and not refused.ok
+        and f"basket {basket} (ann) holds 2 unpaid pieces" in str(refused.reason)
     )

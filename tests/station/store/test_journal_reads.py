@@ -54,6 +54,7 @@ def test_which_items_have_a_kind_and_which_still_wait_across_chunks(station: Sta
         waiting = containers.last_kind_in(conn, items, (EventKind.ACCEPTANCE,))
         assert len(waiting) == 1_100 - 4 and items[7] not in waiting and items[450] not in waiting
         start = datetime(2026, 11, 2, tzinfo=UTC)
-        accepted = journal.accepted_between(conn, start, start + timedelta(days=30))
+        accepted = journal.accepted_between(conn, start, start + timedelta(days=30), station.station_id)
         assert accepted == items  # in the order they were accepted
-        assert journal.accepted_between(conn, start - timedelta(days=1), start) == []
+        assert journal.accepted_between(conn, start - timedelta(days=1), start, station.station_id) == []
+        assert journal.accepted_between(conn, start, start + timedelta(days=30), "OTHER1") == []
