@@ -153,6 +153,12 @@ def _v14(conn: sqlite3.Connection) -> None:
     _run(till.SCHEMA_V14)(conn)
 
 
+def _v15(conn: sqlite3.Connection) -> None:
+    from station.office import refunds
+
+    _run(refunds.SCHEMA_V15)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -182,6 +188,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(13, "serial_blocks: the blocks of tracking-number serials leased from the hub", _v13),
     Migration(14, "till_reopenings: a closed day opened again, its closing kept, by whom and why", _v14),
+    Migration(15, "refunds: money given back for a voided paid piece, by the way it was paid", _v15),
 )
 LATEST = MIGRATIONS[-1].version
 

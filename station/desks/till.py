@@ -35,6 +35,10 @@ def report_lines(report: DayReport) -> list[str]:
     out.append("Payments")
     for method, row in sorted(report.payments.items()):
         out.append(f"  {method:<14} {row['baskets']:>4}  {money(row['cents']):>10}")
+    if report.refunds:
+        out.append("Refunds to customers")
+        for method, row in sorted(report.refunds.items()):
+            out.append(f"  {method:<14} {row['refunds']:>4}  {money(-row['cents']):>10}")
     if report.unpaid_baskets:
         out.append(f"  open baskets   {report.unpaid_baskets:>4}")
     out.append(f"Voids {report.voids.get('count', 0)}, refunded {money(report.voids.get('refund_cents', 0))}")

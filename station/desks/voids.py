@@ -3,8 +3,11 @@
 A line taken out of an open basket (before payment) is voided with no one's say-so. After payment,
 voiding is: the supervisor's override checked -> the piece's indicia marked void in the registry ->
 its postage refunded to the meter (a `refund` line; the ascending register never goes down) -> the
-`override` and `void` events journalled, all in one transaction. The label is dead from then on: any
-later scan of the item is refused, saying it was voided, and raises a fraud alert.
+`override` and `void` events journalled, and the customer paid back the way they paid (cash from the
+drawer, or to the card with the terminal's refund reference; a refund receipt printed), all in one
+transaction. A piece never paid for (accepted outside a basket, or in one not paid yet) refunds the
+meter only. The label is dead from then on: any later scan of the item is refused, saying it was
+voided, and raises a fraud alert.
 """
 
 from __future__ import annotations
@@ -15,13 +18,17 @@ from station.desks.outcome import Outcome
 from station.ids.scanning import canonical_id
 from station.items import containers
 from station.model.events import EventKind
+from station.model.localtime import local
 from station.model.states import ItemStatus
-from station.office import baskets, till
-from station.office.baskets import BasketState
+from station.office import baskets, refunds, till
+from station.office.baskets import Basket, BasketState, Payment
+from station.office.refunds import HowRefunded, RefundRefused
 from station.office.till import DayClosed
 from station.postage.indicia import MeterKeyError, MeterKeys, mark_voided, register_mac_key
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import money
+from station.postage.receipt import document_escpos
+from station.printing.queue import PrintQueue
 from station.store.journal import events_of
 
 
@@ -41,8 +48,10 @@ class VoidDesk:
         reason: str,
         facility: str,
         operator: str,
+        refund: str | None = None,
     ) -> Outcome:
-        """Void an accepted, paid piece (a refusal changes nothing but a wrong PIN's count)."""
+        """Void an accepted piece (a refusal changes nothing but a wrong PIN's count). `refund`: how a
+        customer who paid for it is paid back, `cash` or `card:REF`, the way they paid."""
         station = self.station
         item_id = canonical_id(item)
         with station.db.reading() as conn:
@@ -64,6 +73,18 @@ class VoidDesk:
             if not isinstance(checked, Supervision):
                 return checked
             allowed = checked
+        paid_basket = basket if basket is not None and basket.state is BasketState.PAID else None
+        how = None
+        if paid_basket is not None:
+            try:
+                how = self._how_refunded(paid_basket, refund)
+            except RefundRefused as exc:
+                return Outcome.refused(str(exc), item_id)
+        elif refund:
+            return Outcome.refused(f"{item_id} was not paid for: no refund to give", item_id)
+        owed = 0
+        if paid_basket is not None:
+            owed = next((line.cents for line in paid_basket.live_lines if line.item_id == item_id), 0)
         why = (reason.strip() or "taken out before payment") if unpaid else reason.strip()
         try:
             meter = Meter(
@@ -80,6 +101,18 @@ class VoidDesk:
                     allowed.journal(station, conn, facility)
                 if unpaid and basket is not None:
                     baskets.remove_line(conn, basket.id, item_id)
+                at = station.clock().isoformat()
+                if how is not None and paid_basket is not None and owed > 0:
+                    by = allowed.supervisor if allowed is not None else None
+                    refunds.record(conn, item_id, paid_basket.id, how, owed, at, operator, by)
+                    PrintQueue(station.db, station.clock).enqueue(
+                        station.config.devices.receipt_printer,
+                        document_escpos(
+                            _refund_receipt(station, item_id, paid_basket.id, how, owed, operator, by)
+                        ),
+                        "escpos",
+                        f"refund receipt {item_id}",
+                    )
                 stored = station.journal.append_in(
                     conn,
                     station.event(
@@ -93,6 +126,15 @@ class VoidDesk:
                             "piece": piece,
                             "refund_cents": cents,
                             **(
+                                {
+                                    "customer_refund_cents": owed,
+                                    "customer_refund": str(how.method),
+                                    **({"card_ref": how.card_ref} if how.card_ref else {}),
+                                }
+                                if how is not None and owed > 0
+                                else {}
+                            ),
+                            **(
                                 {"supervisor": supervisor}
                                 if allowed
                                 else {"basket": basket.id if basket else None}
@@ -102,10 +144,55 @@ class VoidDesk:
                 )
         except (MeterError, MeterKeyError, DayClosed) as exc:
             return Outcome.refused(f"not voided: {exc}", item_id)
+        customer = f"; {money(owed)} refunded {how.words}" if how is not None and owed > 0 else ""
         return Outcome(
             True,
             item_id,
-            message=f"voided: {money(cents)} back in meter {meter_id} ({money(registers.descending)} now)",
+            message=f"voided: {money(cents)} back in meter {meter_id} ({money(registers.descending)} now)"
+            + customer,
             stored=stored,
-            details={"refund_cents": cents, "meter_piece": piece},
+            details={
+                "refund_cents": cents,
+                "meter_piece": piece,
+                "customer_refund_cents": owed if how is not None else 0,
+                "customer_refund": str(how.method) if how is not None else None,
+            },
         )
+
+    @staticmethod
+    def _how_refunded(basket: Basket, refund: str | None) -> HowRefunded:
+        """The customer is paid back the way they paid, and the clerk must say how."""
+        paid_by = basket.method or Payment.CASH
+        if not refund:
+            way = "--refund cash" if paid_by is Payment.CASH else "--refund card:REF (the terminal's refund)"
+            raise RefundRefused(f"basket {basket.id} was paid by {paid_by}: say how it is refunded ({way})")
+        how = HowRefunded.parse(refund)
+        if how.method is not paid_by:
+            raise RefundRefused(
+                f"basket {basket.id} was paid by {paid_by}: its refund goes back the same way,"
+                f" not by {how.method}"
+            )
+        return how
+
+
+def _refund_receipt(
+    station: Station,
+    item_id: str,
+    basket_id: int,
+    how: HowRefunded,
+    cents: int,
+    operator: str,
+    supervisor: str | None,
+) -> list[str]:
+    """The customer's refund receipt."""
+    config = station.config
+    when = local(station.clock(), config.time_zone)
+    return [
+        f"{config.facility}",
+        f"{when:%Y-%m-%d %H:%M %Z}".strip(),
+        "REFUND",
+        f"{item_id}  (basket {basket_id})",
+        f"AMOUNT {money(cents)}",
+        "CASH" if how.method is Payment.CASH else f"CARD refund ref {how.card_ref}",
+        f"clerk {operator}" + (f", authorised by {supervisor}" if supervisor else ""),
+    ]

@@ -19,6 +19,7 @@ from station.items import containers
 from station.model.events import EventKind
 from station.model.localtime import zone
 from station.office import baskets
+from station.office import refunds as customer_refunds
 from station.postage.meter import LogLine, Registers, log_lines
 from station.store import journal
 
@@ -90,6 +91,7 @@ class DayReport:
     day: str
     pieces_by_service: dict[str, dict[str, int]] = field(default_factory=dict)
     payments: dict[str, dict[str, int]] = field(default_factory=dict)
+    refunds: dict[str, dict[str, int]] = field(default_factory=dict)  # to customers, by method
     unpaid_baskets: int = 0
     unpaid_pieces: list[str] = field(default_factory=list)  # charged, not voided, in no paid basket
     voids: dict[str, int] = field(default_factory=dict)
@@ -159,7 +161,14 @@ def build(
     report.unpaid_baskets = len(baskets.open_baskets(conn))
     settled = baskets.paid_items(conn, charged) | journal.items_with_kind(conn, EventKind.VOID, charged)
     report.unpaid_pieces = [item for item in charged if item not in settled]
-    report.cash_expected_cents = report.payments.get("cash", {}).get("cents", 0)
+    for given in customer_refunds.between(conn, first, last_moment):
+        row = report.refunds.setdefault(str(given.method), {"refunds": 0, "cents": 0})
+        row["refunds"] += 1
+        row["cents"] += given.cents
+    # The drawer holds the day's cash payments less the cash handed back.
+    report.cash_expected_cents = report.payments.get("cash", {}).get("cents", 0) - report.refunds.get(
+        "cash", {}
+    ).get("cents", 0)
     if counted_cash is not None:
         report.cash_counted_cents = counted_cash
         report.cash_difference_cents = counted_cash - report.cash_expected_cents

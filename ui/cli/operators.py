@@ -67,6 +67,12 @@ def register(sub: Subcommands) -> None:
     v.add_argument("item", metavar="ITEM")
     _supervised(v)
     v.add_argument("--reason", required=True, help="why it is voided")
+    v.add_argument(
+        "--refund",
+        metavar="HOW",
+        help="a paid piece: how the customer is paid back, the way they paid: cash, or card:REF (the"
+        " card terminal's refund reference)",
+    )
     add_where(v)
     add_json(v)
     v.set_defaults(func=cmd_void)
@@ -159,6 +165,7 @@ def cmd_void(args: argparse.Namespace) -> int:
             reason=args.reason,
             facility=facility,
             operator=operator,
+            refund=args.refund,
         )
     return answer(done, args.json)
 

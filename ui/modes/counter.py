@@ -704,6 +704,15 @@ class CounterMode(Mode):
         who = self.ask_supervisor(f"void {item.strip()}")
         if who is None:
             return
+        refund, ok = QInputDialog.getText(
+            self,
+            "Refund to the customer",
+            "Paid for? Give it back the way it was paid: cash, or card:REF (the terminal's refund"
+            " reference). Empty when nothing was paid.",
+        )
+        self.back_from_dialog()
+        if not ok:
+            return
         ctx = self.ctx
         supervisor, pin, reason = who
         ctx.background.run(
@@ -714,6 +723,7 @@ class CounterMode(Mode):
                 reason=reason,
                 facility=ctx.facility,
                 operator=ctx.operator,
+                refund=refund.strip() or None,
             ),
             self._removed,
         )

@@ -76,15 +76,19 @@ def test_the_till_reconciles_after_accepts_a_void_and_a_reprint_then_the_day_is_
     total = sum(p.quote.total_cents for p in pieces)
     assert isinstance(BasketDesk(station).pay_cash(basket, total, **WHERE), Paid)
     assert PrintDesk(station).reprint(pieces[0].print_job, **WHERE).ok
-    assert (
-        VoidDesk(station).void(pieces[1].tracking, supervisor="sue", pin="7392", reason="refused", **WHERE).ok
+    voided = VoidDesk(station).void(
+        pieces[1].tracking, supervisor="sue", pin="7392", reason="refused", refund="cash", **WHERE
     )
+    assert voided.ok, voided
+    back = pieces[1].quote.total_cents  # handed back in cash: out of the drawer
     desk = TillDesk(station)
-    report = desk.close(DAY, total - 150, "sue")
+    report = desk.close(DAY, total - back - 150, "sue")
     assert isinstance(report, DayReport), report
     assert report.reconciled, report.problems
     assert report.pieces_by_service["priority"]["pieces"] == 2
     assert report.payments == {"cash": {"baskets": 1, "cents": total}}
+    assert report.refunds == {"cash": {"refunds": 1, "cents": back}}
+    assert report.cash_expected_cents == total - back
     assert report.voids == {"count": 1, "refund_cents": pieces[1].quote.total_cents}
     assert (report.reprints, report.overrides) == (1, 2)  # the meter credit and the void
     assert report.cash_difference_cents == -150

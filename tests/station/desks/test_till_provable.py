@@ -19,10 +19,12 @@ from station.desks.counter import Acceptance, CounterDesk
 from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
 from station.desks.till import TillDesk
+from station.desks.voids import VoidDesk
 from station.model.clock import SteppingClock
 from station.office import baskets
 from station.office.baskets import BasketState
 from station.office.till import DayReport
+from station.postage.rates import money
 from station.printing.queue import PrintQueue
 from station.store.journal import events_of
 from tests.station.desks.test_counter import PIECE
@@ -236,3 +238,56 @@ def test_finding_6_only_today_or_before_by_its_clerk_or_a_supervisor_and_a_sane_
     assert not deleted  # the reopening stays on record
     again = till.close(DAY, 0, "sue")
     assert isinstance(again, DayReport) and again.closed
+
+
+def test_finding_1_a_voided_paid_piece_is_refunded_to_the_customer_the_way_they_paid(
+    station: Station,
+) -> None:
+    _staff(station)
+    fund(station)
+    cash_basket, cash_pieces = _basket(station)
+    cash_total = sum(p.quote.total_cents for p in cash_pieces)
+    assert isinstance(BasketDesk(station).pay_cash(cash_basket, cash_total + 1_000, **WHERE), Paid)
+    card_basket, card_pieces = _basket(station, ITEMS[2:])
+    assert isinstance(BasketDesk(station).pay_card(card_basket, "AUTH-7777", **WHERE), Paid)
+    voids = VoidDesk(station)
+    back = cash_pieces[1].quote.total_cents
+    who = {"supervisor": "sue", "pin": "7392", "reason": "customer changed their mind", **WHERE}
+    silent = voids.void(cash_pieces[1].tracking, **who)
+    assert not silent.ok and "was paid by cash: say how it is refunded (--refund cash)" in (
+        silent.reason or ""
+    )
+    wrong_way = voids.void(cash_pieces[1].tracking, refund="card:RF-1", **who)
+    assert not wrong_way.ok and "goes back the same way, not by card" in (wrong_way.reason or "")
+    done = voids.void(cash_pieces[1].tracking, refund="cash", **who)
+    assert done.ok and f"{money(back)} refunded in cash" in done.text, done
+    card = voids.void(card_pieces[0].tracking, refund="card:RF-20261102", **who)
+    assert card.ok and "refunded to the card, ref RF-20261102" in card.text, card
+    receipts = [j for j in PrintQueue(station.db).jobs() if j.description.startswith("refund receipt")]
+    assert [j.description for j in receipts] == [
+        f"refund receipt {cash_pieces[1].tracking}",
+        f"refund receipt {card_pieces[0].tracking}",
+    ]
+    report = TillDesk(station).report(DAY)
+    assert isinstance(report, DayReport)
+    assert report.refunds == {
+        "cash": {"refunds": 1, "cents": back},
+        "card": {"refunds": 1, "cents": card_pieces[0].quote.total_cents},
+    }
+    assert report.cash_expected_cents == cash_total - back  # the refund came out of the drawer
+    closed = TillDesk(station).close(DAY, cash_total - back, "ann")
+    assert isinstance(closed, DayReport) and closed.reconciled and closed.cash_difference_cents == 0, closed
+
+
+def test_finding_1_a_piece_never_paid_for_refunds_the_meter_only(station: Station) -> None:
+    _staff(station)
+    fund(station)
+    loose = CounterDesk(station).accept(replace(PIECE, tracking=ITEMS[2]), print_receipt=False, **WHERE)
+    assert isinstance(loose, Acceptance)
+    who = {"supervisor": "sue", "pin": "7392", "reason": "wrong service", **WHERE}
+    refused = VoidDesk(station).void(ITEMS[2], refund="cash", **who)
+    assert not refused.ok and "was not paid for: no refund to give" in (refused.reason or "")
+    done = VoidDesk(station).void(ITEMS[2], **who)
+    assert done.ok and "refunded" not in done.text.replace("back in meter", "")
+    report = TillDesk(station).report(DAY)
+    assert isinstance(report, DayReport) and report.refunds == {} and report.unpaid_pieces == []
