@@ -27,7 +27,8 @@ from station.office.till import DayClosed
 from station.postage.indicia import MeterKeyError, MeterKeys, mark_voided, register_mac_key
 from station.postage.meter import Meter, MeterError
 from station.postage.rates import money
-from station.postage.receipt import document_escpos
+from station.postage.receipt import document_escpos, document_pdf
+from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
 from station.store.journal import events_of
 
@@ -105,13 +106,14 @@ class VoidDesk:
                 if how is not None and paid_basket is not None and owed > 0:
                     by = allowed.supervisor if allowed is not None else None
                     refunds.record(conn, item_id, paid_basket.id, how, owed, at, operator, by)
+                    lines = _refund_receipt(station, item_id, paid_basket.id, how, owed, operator, by)
+                    data, fmt = (
+                        (document_pdf(f"Refund {item_id}", lines), "pdf")
+                        if profile(station.config.devices.receipt_printer_profile).language == "pdf"
+                        else (document_escpos(lines), "escpos")
+                    )
                     PrintQueue(station.db, station.clock).enqueue(
-                        station.config.devices.receipt_printer,
-                        document_escpos(
-                            _refund_receipt(station, item_id, paid_basket.id, how, owed, operator, by)
-                        ),
-                        "escpos",
-                        f"refund receipt {item_id}",
+                        station.config.devices.receipt_printer, data, fmt, f"refund receipt {item_id}"
                     )
                 stored = station.journal.append_in(
                     conn,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,64 @@ def test_pin_on_delivery_at_the_door_a_wrong_code_then_the_right_one(display: st
     assert [json.loads(e) for (e,) in delivered] == [{"proof": "delivery code"}]
     log = (home / "logs" / "station.log").read_text()
     assert code not in log and wrong not in log  # what was typed is never logged
+
+
+def test_issue_29_a_paid_piece_voided_at_the_window_is_refunded_in_cash_and_the_drawer_matches(
+    display: str, tmp_path: Path
+) -> None:
+    settings = (
+        '[station]\n[devices]\ncamera = "off:"\nscale = "demo:?cycle=0"\n'
+        'receipt_printer_profile = "pdf-receipt"\n'
+    )
+    home, badges = _staffed_home(tmp_path, settings)
+    with window_on(display, home, None) as window:
+        _sign_in(window, badges["ann"], "4821")
+        for item in ("EE123456785US", "RR473124829GB"):
+            window.scan(item)
+            time.sleep(1.2)
+            window.lines(*ADDRESS)
+            window.press("F9")
+            time.sleep(2.0)
+        window.press("F10")
+        time.sleep(1.0)
+        window.type("100.00", delay_ms=60)
+        window.press("Return")
+        time.sleep(2.0)
+        window.press("ctrl+shift+v")  # the customer wants the second piece back
+        time.sleep(1.0)
+        window.type("RR473124829GB", delay_ms=40)
+        window.press("Return")
+        time.sleep(1.0)
+        window.type("sue", delay_ms=60)  # the supervisor, at the clerk's window
+        window.press("Tab")
+        window.type("customer changed their mind", delay_ms=30)
+        window.press("Tab")
+        window.type("7392", delay_ms=80)
+        window.press("Return")
+        time.sleep(1.0)
+        window.type("cash", delay_ms=60)  # paid in cash: refunded in cash
+        window.press("Return")
+        time.sleep(2.5)
+        total, refunded = _rows(
+            home,
+            "SELECT (SELECT total_cents FROM baskets), (SELECT coalesce(sum(cents), 0) FROM refunds)",
+        )[0]
+        window.press("ctrl+shift+t")  # the day closed with what the drawer holds
+        time.sleep(1.0)
+        window.type(f"{(total - refunded) / 100:.2f}", delay_ms=60)
+        window.press("Return")
+        time.sleep(2.5)
+        answers = window.answers()
+    refunds = _rows(home, "SELECT item_id, method, cents, operator, supervisor FROM refunds")
+    assert refunds == [("RR473124829GB", "cash", refunded, "ann", "sue")] and refunded > 0
+    receipt = _rows(home, "SELECT payload FROM print_jobs WHERE description = 'refund receipt RR473124829GB'")
+    pdf = tmp_path / "refund.pdf"
+    pdf.write_bytes(bytes(receipt[0][0]))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "REFUND" in text and "RR473124829GB" in text and f"AMOUNT ${refunded / 100:.2f}" in text
+    assert "CASH" in text and "authorised by sue" in text
+    kept = json.loads(_rows(home, "SELECT report FROM till_days")[0][0])
+    assert kept["cash_expected_cents"] == total - refunded and kept["cash_difference_cents"] == 0
+    assert kept["reconciled"] is True and kept["refunds"] == {"cash": {"refunds": 1, "cents": refunded}}
+    assert any(ok and "refunded in cash" in text for ok, text in answers), answers
+    assert any(ok and "closed: reconciled; cash difference $0.00" in text for ok, text in answers), answers
