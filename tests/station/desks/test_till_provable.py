@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from station.store.journal import events_of
 from tests.station.desks.test_counter import PIECE
 from tests.station.desks.test_supervision import _staff, fund
 
-WHERE = {"facility": "NYC-COUNTER", "operator": "ann"}
+WHERE: dict[str, Any] = {"facility": "NYC-COUNTER", "operator": "ann"}
 DAY = date(2026, 11, 2)
 ITEMS = ("EE123456785US", "RR473124829GB", "CP000000014US")
 
@@ -135,8 +136,8 @@ def test_finding_4_two_payments_of_one_basket_racing_take_the_money_once(tmp_pat
         b = _open(path, minutes=1)
         try:
             answers = _race(
-                lambda s=a, n=basket, t=total: BasketDesk(s).pay_cash(n, t + 1_000, **WHERE),
-                lambda s=b, n=basket: BasketDesk(s).pay_card(n, "AUTH-9911", **WHERE),
+                partial(BasketDesk(a).pay_cash, basket, total + 1_000, **WHERE),
+                partial(BasketDesk(b).pay_card, basket, "AUTH-9911", **WHERE),
             )
             assert sum(isinstance(x, Paid) for x in answers) == 1, answers
             refused = next(x for x in answers if not isinstance(x, Paid))
@@ -160,8 +161,8 @@ def test_finding_4_a_piece_taken_out_while_the_cash_is_taken_is_never_both_out_a
         b = _open(path, minutes=1)
         try:
             paid, removed = _race(
-                lambda s=a, n=basket, t=total: BasketDesk(s).pay_cash(n, t + 500, **WHERE),
-                lambda s=b, n=basket: BasketDesk(s).remove(n, ITEMS[2], **WHERE),
+                partial(BasketDesk(a).pay_cash, basket, total + 500, **WHERE),
+                partial(BasketDesk(b).remove, basket, ITEMS[2], **WHERE),
             )
             with a.db.reading() as conn:
                 final = baskets.get(conn, basket)
@@ -186,10 +187,10 @@ def test_finding_5_a_piece_accepted_while_the_day_closes_is_in_the_report_or_ref
         b = _open(path, minutes=1)
         try:
             accepted, closed = _race(
-                lambda s=a: CounterDesk(s).accept(
-                    replace(PIECE, tracking=ITEMS[1]), print_receipt=False, **WHERE
+                partial(
+                    CounterDesk(a).accept, replace(PIECE, tracking=ITEMS[1]), print_receipt=False, **WHERE
                 ),
-                lambda s=b: TillDesk(s).close(DAY, None, "ann"),
+                partial(TillDesk(b).close, DAY, None, "ann"),
             )
             assert isinstance(closed, DayReport), closed
             kept = sum(row["pieces"] for row in closed.pieces_by_service.values())
