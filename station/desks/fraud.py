@@ -159,7 +159,7 @@ class FraudDesk:
             else:
                 if pin is None:
                     return Outcome.refused(
-                        "reviewing an alert needs a supervisor: give --operator NAME --pin PIN"
+                        "reviewing an alert needs a supervisor: give --operator NAME --pin -"
                     )
                 checked = operators.verify(conn, by, pin)
                 if not checked.ok:

@@ -137,7 +137,7 @@ class OperatorDesk:
             with self.station.db.reading() as conn:
                 staffed = operators.any_operators(conn)
             how = (
-                "give --supervisor NAME --pin PIN"
+                "give --supervisor NAME --pin - (the PIN typed at the prompt or sent on standard input)"
                 if staffed
                 else "this station has no operators yet (station operator add)"
             )
@@ -161,7 +161,7 @@ class OperatorDesk:
 
     def _admin(self, conn: sqlite3.Connection, by: str | None, by_pin: str | None) -> Outcome | None:
         if not by or by_pin is None:
-            return Outcome.refused("an admin's name and PIN are needed: --by NAME --by-pin PIN")
+            return Outcome.refused("an admin's name and PIN are needed: --by NAME --by-pin -")
         checked = operators.verify(conn, by, by_pin)
         if not checked.ok or checked.operator is None:
             return Outcome.refused(checked.reason)
