@@ -23,6 +23,22 @@ _HANDLER_FLAG = "_parcel_station_handler"
 log = logging.getLogger("station")
 
 
+class _StationLogFile(RotatingFileHandler):
+    """The station's log file; one that cannot be written (a full disk, a folder gone) says so once, in
+    one line, instead of printing a traceback for every record."""
+
+    said = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        if not self.said:
+            self.said = True
+            problem = sys.exc_info()[1]
+            reason = getattr(problem, "strerror", None) or problem or "unknown"
+            print(
+                f"warning: the station log {self.baseFilename} cannot be written ({reason})", file=sys.stderr
+            )
+
+
 def configure_logging(paths: StationPaths, level: int = logging.INFO) -> Path | None:
     """Log to `<data>/logs/station.log` (5 files of 2 MB); its path, or None when it cannot be written."""
     root = logging.getLogger()
@@ -32,9 +48,7 @@ def configure_logging(paths: StationPaths, level: int = logging.INFO) -> Path | 
             return paths.logs / LOG_NAME
     try:
         paths.private(paths.logs)
-        handler = RotatingFileHandler(
-            paths.logs / LOG_NAME, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-        )
+        handler = _StationLogFile(paths.logs / LOG_NAME, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         return None  # a read-only data folder: the station still runs, the operator's lines still show
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -240,6 +240,12 @@ def open_database(path: Path | str, *, synchronous: str = "FULL") -> Database:
     return db
 
 
+def _has_tables(db: Database) -> bool:
+    """True for a database with anything in it (a round-1 journal has tables and no version)."""
+    with db.reading() as conn:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone() is not None
+
+
 def migrate(db: Database) -> int:
     """Bring the database up to `LATEST`; returns the version it was at."""
     with db.reading() as conn:
@@ -249,7 +255,7 @@ def migrate(db: Database) -> int:
             f"{db.path}: the database is at schema version {start}, newer than this station knows"
             f" ({LATEST}): upgrade the station software"
         )
-    if 0 < start < LATEST:
+    if start < LATEST and (start > 0 or _has_tables(db)):  # a round-1 journal (version 0) too
         _keep_a_copy(db, start)
     for migration in MIGRATIONS:
         if migration.version <= start:

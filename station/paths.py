@@ -104,6 +104,24 @@ def write_new_private(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
+def replace_private(path: Path, data: bytes) -> None:
+    """`data` written beside `path`, readable by its owner only, and renamed over it: labels, receipts,
+    exports and reports hold addresses, phone numbers and delivery codes."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a leftover .tmp of another mode is made private too
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def make_private(path: Path) -> None:
+    """A file written by a library (a Parquet file, a chart PDF) made readable by its owner only."""
+    os.chmod(path, 0o600)
+
+
 def replace_file(path: Path, data: bytes) -> None:
     """Write `data` beside `path` and rename it over: a crash leaves the old file or the new, never half
     of one (settings, installed rules, units, menu entries)."""

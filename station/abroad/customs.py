@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -178,6 +179,8 @@ def load(text: str | bytes, *, gross_weight_g: int) -> Declaration:
         raw = json.loads(text, parse_float=Decimal, parse_constant=no_constants)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DeclarationRefused([f"not valid JSON: {exc}"]) from None
+    except RecursionError:  # e.g. 100,000 nested [ : no declaration nests more than three deep
+        raise DeclarationRefused(["not a declaration: its JSON nests too deep"]) from None
     return parse(raw, gross_weight_g=gross_weight_g)
 
 
@@ -280,7 +283,8 @@ def _line(
 
 def is_vague(description: str) -> bool:
     """True when every word of the description is one that says nothing about the thing."""
-    words = re.findall(r"[^\W\d_]+", description.lower())
+    # NFKC first: a full-width 'ｇｉｆｔ' is the word gift, and must be read as one.
+    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", description).casefold())
     return not words or all(word in VAGUE_WORDS for word in words)
 
 

@@ -24,8 +24,9 @@ from station.insight import history
 from station.model.events import EventKind
 from station.model.localtime import local
 from station.model.rows import Row
+from station.model.spreadsheet import safe_row
 from station.office.till import bounds
-from station.paths import replace_file
+from station.paths import replace_private
 from station.store import journal
 
 CONTENT_FIELDS = ("description", "quantity", "net_weight_g", "value", "hs_code", "origin_country")
@@ -163,7 +164,7 @@ def write(path: Path, found: list[dict[str, Any]]) -> None:
     else:
         raise CustomsExportError(f"{path}: the file must end in .json or .csv")
     try:
-        replace_file(path, data)
+        replace_private(path, data)
     except OSError as exc:
         raise CustomsExportError(f"cannot write {path}: {exc.strerror or exc}") from None
 
@@ -174,7 +175,7 @@ def _csv(found: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
-    for r in found:
+    for r in found:  # every cell written so that no spreadsheet runs it (an addressee typed "=...")
         flat: dict[str, Any] = {k: v for k, v in r.items() if k not in ("sender", "addressee", "contents")}
         flat["sender_name"] = r["sender"]["name"]
         flat["sender_address"] = " | ".join(r["sender"]["address"])
@@ -184,5 +185,5 @@ def _csv(found: list[dict[str, Any]]) -> str:
         for line in r["contents"]:
             for f in CONTENT_FIELDS:
                 flat[f"content_{line['number']}_{f}"] = line[f]
-        writer.writerow([flat.get(c, "") for c in columns])
+        writer.writerow(safe_row(flat.get(c, "") for c in columns))
     return out.getvalue()

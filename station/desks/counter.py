@@ -166,6 +166,11 @@ def _check_domestic(piece: Piece) -> None:
             f" {piece.to_zip or 'no ZIP'}: correct one of them"
         )
     for lines, what in ((piece.recipient, "the recipient's address"), (piece.sender, "the sender")):
+        if not all(line.isprintable() for line in lines):  # U+200D, U+202E ...: unsearchable, or reversed
+            raise AcceptanceError(
+                f"{what} holds invisible or direction characters (a joiner, a right-to-left mark):"
+                " type it again"
+            )
         reason = unprintable(lines, what)
         if reason:
             raise AcceptanceError(reason)

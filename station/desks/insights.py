@@ -7,6 +7,7 @@ owns the figure (`kpis`, `inventory`, `staffing`, `rounds`).
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +24,8 @@ from station.insight.staffing import Staffing
 from station.model.events import EventKind
 from station.model.localtime import zone
 from station.model.rows import Row
+from station.model.spreadsheet import safe_row
+from station.paths import replace_private
 
 
 class InsightsError(Refused):
@@ -57,15 +60,14 @@ class InsightsDesk:
             if suffix == ".pdf":
                 pages = kpi_charts.write_pdf(report, path)
                 return f"report written to {path} ({pages} pages)"
-            partial = path.with_name(path.name + ".partial")
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                if suffix == ".json":
-                    json.dump(report.to_json(), out, ensure_ascii=False, indent=1)
-                else:
-                    writer = csv.writer(out)
-                    writer.writerow(("section", "key", "measure", "value"))
-                    writer.writerows(report.csv_rows())
-            partial.replace(path)
+            out = io.StringIO(newline="")
+            if suffix == ".json":
+                json.dump(report.to_json(), out, ensure_ascii=False, indent=1)
+            else:
+                writer = csv.writer(out)
+                writer.writerow(("section", "key", "measure", "value"))
+                writer.writerows(safe_row(row) for row in report.csv_rows())
+            replace_private(path, out.getvalue().encode("utf-8"))
         except OSError as exc:
             raise InsightsError(f"cannot write {path}: {exc.strerror}") from None
         return f"report written to {path}"

@@ -32,6 +32,8 @@ from station.insight import history
 from station.insight.eta import TRANSIT_DAYS
 from station.items import containers
 from station.model.events import REASON_CODES, Event, EventError, EventKind, StoredEvent
+from station.model.spreadsheet import safe_row, unquoted
+from station.paths import make_private, replace_private
 from station.postage.international import is_international
 from station.store import journal
 from station.store.db import Database
@@ -266,7 +268,7 @@ def read_csv(path: Path, own_station: str, now: datetime) -> Iterator[HistoryEve
             if len(cells) < len(COLUMNS):
                 yield RowError(line, f"{len(cells)} fields, the header has {len(names)}")
                 continue
-            row = {name: cells[i] if i < len(cells) else "" for name, i in places.items()}
+            row = {name: unquoted(cells[i]) if i < len(cells) else "" for name, i in places.items()}
             try:
                 yield parse_row(line, row, own_station, now)
             except ValueError as exc:
@@ -275,24 +277,36 @@ def read_csv(path: Path, own_station: str, now: datetime) -> Iterator[HistoryEve
 
 def read_parquet(path: Path, own_station: str, now: datetime) -> Iterator[HistoryEvent | RowError]:
     """The same rows from a Parquet file (as `export` writes it); the row number counts the header as 1."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        source = pq.ParquetFile(path)
     except (OSError, ValueError) as exc:
         raise HistoryFileError(f"cannot read {path} as Parquet: {str(exc).splitlines()[0]}") from None
-    missing = [c for c in COLUMNS if c not in table.column_names]
+    schema = source.schema_arrow
+    missing = [c for c in COLUMNS if c not in schema.names]
     if missing:
         raise HistoryFileError(f"the file lacks the columns {', '.join(missing)}")
-    columns = {
-        name: table.column(name).to_pylist() for name in (*COLUMNS, *OPTIONAL) if name in table.column_names
-    }
-    for i in range(table.num_rows):
-        row = {name: "" if values[i] is None else str(values[i]) for name, values in columns.items()}
-        try:
-            yield parse_row(i + 2, row, own_station, now)
-        except ValueError as exc:
-            yield RowError(i + 2, str(exc))
+    wanted = [name for name in (*COLUMNS, *OPTIONAL) if name in schema.names]
+    for name in wanted:
+        kind = schema.field(name).type
+        if pa.types.is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            # A list or a struct would be read as its Python text ("['a', 'b']"): a value no row meant.
+            raise HistoryFileError(f"column {name} holds {kind}, not text: each cell must be one value")
+    line = 1
+    try:
+        for batch in source.iter_batches(batch_size=10_000, columns=wanted):  # never the whole file at once
+            columns = {name: batch.column(name).to_pylist() for name in wanted}
+            for i in range(batch.num_rows):
+                line += 1
+                row = {name: "" if values[i] is None else str(values[i]) for name, values in columns.items()}
+                try:
+                    yield parse_row(line, row, own_station, now)
+                except ValueError as exc:
+                    yield RowError(line, str(exc))
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError: a damaged file
+        raise HistoryFileError(f"cannot read {path} as Parquet: {str(exc).splitlines()[0]}") from None
 
 
 def _key(event: Event) -> tuple[str, str, str, str, str]:
@@ -443,11 +457,13 @@ def export_events(
 
             table = pa.table({name: [r[i] for r in found] for i, name in enumerate(names)})
             pq.write_table(table, partial)
+            make_private(partial)
         else:
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(names)
-                writer.writerows(found)
+            out = io.StringIO(newline="")
+            writer = csv.writer(out)
+            writer.writerow(names)
+            writer.writerows(safe_row(row) for row in found)  # no cell a spreadsheet would run
+            replace_private(partial, out.getvalue().encode("utf-8"))
         partial.replace(path)
     except OSError as exc:
         partial.unlink(missing_ok=True)

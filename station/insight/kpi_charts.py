@@ -13,6 +13,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from station.insight.kpis import Kpis
+from station.paths import make_private
 
 SIZE = (8.27, 5.2)  # A4 landscape-ish width, room for a title and labels
 BLUE, GREY, RED = "#1f5fa8", "#8a8f98", "#b3261e"
@@ -101,5 +102,6 @@ def write_pdf(k: Kpis, path: Path) -> int:
         pdf.savefig(cover)
         for figure in figures(k):
             pdf.savefig(figure)
+    make_private(partial)
     partial.replace(path)
     return 1 + len(CHARTS)

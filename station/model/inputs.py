@@ -28,7 +28,10 @@ def parse_weight_g(text: str) -> int:
 
 
 def parse_cents(text: str) -> int:
-    """'100.00' or '$100' -> 10000; refuses fractions of a cent, NaN, infinities and absurd amounts."""
+    """'100.00' or '$100' -> 10000; refuses fractions of a cent, NaN, infinities, absurd amounts and
+    digits other than ASCII ones (a full-width '０20.00' is not what the clerk meant to key)."""
+    if not text.isascii():
+        raise ValueError(f"{text!r} is not an amount like 100.00 (type it with the keyboard's digits)")
     try:
         value = Decimal(text.strip().lstrip("$"))
     except InvalidOperation:

@@ -184,6 +184,25 @@ def add_period(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="until", metavar="WHEN", help="to this day (inclusive) or time (exclusive)")
 
 
+# The days a post office's records can name: a day outside them is a typing error (and 9999-12-31 has
+# no next day to end it).
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
+RECORDS = f"{FIRST_DAY} to {LAST_DAY}"
+
+
+def day_argument(text: str) -> date:
+    """A YYYY-MM-DD day between FIRST_DAY and LAST_DAY (argparse's usage error names a bad one)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a day like 2026-12-01") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a day of the station's records ({FIRST_DAY} to {LAST_DAY})"
+        )
+    return day
+
+
 class PeriodError(Refused):
     """A --from/--to that is not a day or a time (the command line is wrong: a usage error)."""
 
@@ -198,19 +217,21 @@ def period(args: argparse.Namespace, station: Station) -> tuple[datetime | None,
         if not text:
             return None
         try:
-            if len(text) == 10:
-                day = date.fromisoformat(text)
-                start = datetime.combine(
-                    day + timedelta(days=1) if end else day, time(0), localtime.zone(zone)
-                )
-                return start.astimezone(UTC)
-            value = datetime.fromisoformat(text)
+            value = datetime.fromisoformat(text) if len(text) != 10 else None
+            day = date.fromisoformat(text) if len(text) == 10 else None
         except ValueError:
             raise PeriodError(
                 f"{text[:40]!r} is not a day (2026-12-01) or a time (2026-12-01T09:00+01:00)"
             ) from None
-        if value.tzinfo is None:
+        if value is not None and value.tzinfo is None:
             raise PeriodError(f"{text[:40]!r} has no UTC offset (add Z or +01:00)")
+        named = day if day is not None else value.date() if value is not None else None
+        if named is None or not FIRST_DAY <= named <= LAST_DAY:
+            raise PeriodError(f"{text[:40]} is not in the station's records ({RECORDS})")
+        if day is not None:
+            start = datetime.combine(day + timedelta(days=1) if end else day, time(0), localtime.zone(zone))
+            return start.astimezone(UTC)
+        assert value is not None
         return value.astimezone(UTC)
 
     since, until = moment(args.since, end=False), moment(args.until, end=True)

@@ -17,6 +17,7 @@ from station.desks.postage_checks import record_alert, verify_indicia
 from station.errors import ExitCode
 from station.labels.render import FORMATS
 from station.model.inputs import address_lines, parse_cents, parse_weight_g
+from station.paths import replace_private
 from station.postage.indicia import MeterKeyError, MeterKeys
 from station.postage.rates import Dimensions, RateError, money
 from station.postage.receipt import certificate_of_mailing, receipt_escpos, receipt_pdf
@@ -320,15 +321,15 @@ def cmd_accept(args: argparse.Namespace) -> int:
             return ExitCode.REFUSED
 
     def deliver(done: Acceptance) -> None:  # written before the acceptance commits: all or nothing
-        Path(args.out).write_bytes(done.label_bytes)
+        replace_private(Path(args.out), done.label_bytes)
         if args.receipt:
             data = (
                 receipt_pdf(done.receipt) if args.receipt.endswith(".pdf") else receipt_escpos(done.receipt)
             )
-            Path(args.receipt).write_bytes(data)
+            replace_private(Path(args.receipt), data)
         if args.certificate:
             sender = ", ".join(piece.sender) or "(sender not given)"
-            Path(args.certificate).write_bytes(certificate_of_mailing(done.receipt, sender))
+            replace_private(Path(args.certificate), certificate_of_mailing(done.receipt, sender))
 
     with open_station(args) as station:
         facility, operator = where(args, station)

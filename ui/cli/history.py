@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from station.desks.customs import CustomsExportError
@@ -17,6 +16,7 @@ from ui.cli.common import (
     Subcommands,
     add_json,
     add_period,
+    day_argument,
     group,
     open_station,
     period,
@@ -97,14 +97,6 @@ def cmd_export(args: argparse.Namespace) -> int:
             return exc.exit_code
     print(printable(report.line))
     return ExitCode.DONE
-
-
-def day_argument(text: str) -> date:
-    """A YYYY-MM-DD day (argparse's error names a bad one)."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-12-01") from None
 
 
 def cmd_export_customs(args: argparse.Namespace) -> int:

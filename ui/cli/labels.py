@@ -12,6 +12,7 @@ from station.ids import InvalidId
 from station.labels.png import PngRenderer
 from station.labels.render import FORMATS, render
 from station.labels.rows import build_label
+from station.paths import replace_private
 from ui.cli.common import whole_number
 
 
@@ -54,9 +55,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.format == "png" and len(labels) > 1:
         out.mkdir(parents=True, exist_ok=True)
         for i, label in enumerate(labels, 1):
-            (out / f"label-{i:04d}.png").write_bytes(PngRenderer().render(label))
+            replace_private(out / f"label-{i:04d}.png", PngRenderer().render(label))
         print(f"{len(labels)} labels written to {out}/")
         return ExitCode.DONE
-    out.write_bytes(render(labels, args.format))
+    replace_private(out, render(labels, args.format))
     print(f"{len(labels)} label(s) written to {out} ({args.format}, {args.dpi} dpi)")
     return ExitCode.DONE

@@ -16,6 +16,7 @@ from station.desks.outcome import Outcome
 from station.errors import ExitCode
 from station.ids.scanning import canonical_id
 from station.office.operators import Role
+from station.paths import replace_private
 from station.printing.queue import PrintQueue
 from station.store.db import Database
 from ui.cli.common import (
@@ -149,7 +150,7 @@ def cmd_badge(args: argparse.Namespace) -> int:
         made = Desks(station).operators.badge(args.name, fmt, args.dpi)
     if isinstance(made, Outcome):
         return answer(made, False)
-    args.out.write_bytes(made)
+    replace_private(args.out, made)
     print(printable(f"OK badge of {args.name} written to {args.out}"))
     return ExitCode.DONE
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from station.desks.factory import Desks
@@ -18,6 +17,7 @@ from ui.cli.common import (
     add_hub,
     add_json,
     add_period,
+    day_argument,
     group,
     hub_of,
     open_station,
@@ -44,7 +44,7 @@ def register(sub: Subcommands) -> None:
     add_hub(i)
     i.set_defaults(func=cmd_inventory)
     c = r.add_parser("reconcile", help="a facility's day at close: not dispatched, not closed out")
-    c.add_argument("--day", type=date.fromisoformat, help="the day (YYYY-MM-DD, default today)")
+    c.add_argument("--day", type=day_argument, help="the day (YYYY-MM-DD, default today)")
     c.add_argument("--facility", help="the facility (default the station's)")
     add_json(c)
     add_hub(c)

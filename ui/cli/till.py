@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from station.desks.basket import Paid
@@ -16,6 +15,7 @@ from station.desks.till import TillDesk, report_lines
 from station.errors import ExitCode
 from station.model.inputs import parse_cents
 from station.office.till import DayReport
+from station.paths import replace_private
 from station.postage.rates import money
 from ui.cli.common import (
     RECORD_NUMBER,
@@ -23,19 +23,13 @@ from ui.cli.common import (
     add_json,
     add_where,
     answer,
+    day_argument,
     group,
     open_station,
     printable,
     secret,
     where,
 )
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _amount(text: str) -> int:
@@ -84,7 +78,7 @@ def register(sub: Subcommands) -> None:
     ab.set_defaults(func=cmd_abandon)
     t = group(sub, "till", "the counter's day: added up, reconciled, closed")
     ro = t.add_parser("reopen", help="open a closed day again (a supervisor, with a reason; journalled)")
-    ro.add_argument("--date", type=_day, required=True, help="YYYY-MM-DD")
+    ro.add_argument("--date", type=day_argument, required=True, help="YYYY-MM-DD")
     ro.add_argument("--reason", required=True, help="why")
     ro.add_argument("--supervisor", metavar="NAME", help="who authorises it")
     ro.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
@@ -93,7 +87,7 @@ def register(sub: Subcommands) -> None:
     ro.set_defaults(func=cmd_reopen)
     for verb in ("report", "close"):
         c = t.add_parser(verb, help="the day as it stands" if verb == "report" else "close the day")
-        c.add_argument("--date", type=_day, help="YYYY-MM-DD (default: today)")
+        c.add_argument("--date", type=day_argument, help="YYYY-MM-DD (default: today)")
         c.add_argument("--counted-cash", type=_amount, metavar="AMOUNT", help="the cash in the drawer")
         c.add_argument("--pdf", type=Path, help="also write the report as a PDF")
         add_where(c)
@@ -190,7 +184,7 @@ def _show(report: DayReport | Outcome, args: argparse.Namespace, desk: TillDesk)
     if isinstance(report, Outcome):
         return answer(report, args.json)
     if args.pdf:
-        args.pdf.write_bytes(desk.pdf(report))
+        replace_private(args.pdf, desk.pdf(report))
     if args.json:
         print(json.dumps(report.to_json()))
     else:
