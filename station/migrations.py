@@ -159,6 +159,12 @@ def _v15(conn: sqlite3.Connection) -> None:
     _run(refunds.SCHEMA_V15)(conn)
 
 
+def _v16(conn: sqlite3.Connection) -> None:
+    from station.office import operators
+
+    conn.execute(operators.MIGRATE_V16)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -189,6 +195,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, "serial_blocks: the blocks of tracking-number serials leased from the hub", _v13),
     Migration(14, "till_reopenings: a closed day opened again, its closing kept, by whom and why", _v14),
     Migration(15, "refunds: money given back for a voided paid piece, by the way it was paid", _v15),
+    Migration(16, "operators.locked_until: wrong PINs lock an operator out for a while, not for good", _v16),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -161,7 +161,7 @@ class FraudDesk:
                     return Outcome.refused(
                         "reviewing an alert needs a supervisor: give --operator NAME --pin -"
                     )
-                checked = operators.verify(conn, by, pin)
+                checked = operators.verify(conn, by, pin, self.station.clock())
                 if not checked.ok:
                     return Outcome.refused(f"review refused: {checked.reason}")
                 who = checked.operator

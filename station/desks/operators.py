@@ -86,6 +86,30 @@ class OperatorDesk:
                 return Outcome.refused(str(exc), name)
         return Outcome(True, done.name, message="enabled" if done.enabled else "disabled")
 
+    def recover(self, name: str, pin: str, machine_user: str) -> Outcome:
+        """The machine owner's recovery of an operator (the admin locked out, or all admins lost): a new
+        PIN, enabled, journalled as an `override` naming the machine's user. Whoever may read and write
+        the journal's folder could change any of it anyway: the recovery at least leaves a record."""
+        station = self.station
+        with station.db.transaction() as conn:
+            try:
+                done = operators.recover(conn, name, pin)
+            except OperatorError as exc:
+                return Outcome.refused(str(exc), name)
+            station.journal.append_in(
+                conn,
+                station.event(
+                    f"OPERATOR-{name}",
+                    EventKind.OVERRIDE,
+                    station.config.facility,
+                    name,
+                    note=f"operator recovery: {name} given a new PIN and enabled by the machine's user"
+                    f" {machine_user}",
+                    extra={"action": "operator recovery", "operator": name, "machine_user": machine_user},
+                ),
+            )
+        return Outcome(True, done.name, message=f"{done.name} recovered: new PIN set, enabled (journalled)")
+
     def listing(self) -> list[Operator]:
         """Every operator."""
         with self.station.db.reading() as conn:
@@ -118,7 +142,7 @@ class OperatorDesk:
             found = operators.by_badge(conn, badge_or_name) or operators.get(conn, badge_or_name.strip())
             if found is None:
                 return Outcome.refused("badge not known at this station")
-            checked = operators.verify(conn, found.name, pin)
+            checked = operators.verify(conn, found.name, pin, self.station.clock())
         if not checked.ok or checked.operator is None:
             return Outcome.refused(checked.reason, found.name)
         who = checked.operator
@@ -148,7 +172,7 @@ class OperatorDesk:
             badge = operators.by_badge(conn, supervisor)  # the supervisor's badge scanned, or a name
             if badge is not None:
                 supervisor = badge.name
-            checked = operators.verify(conn, supervisor, pin)
+            checked = operators.verify(conn, supervisor, pin, self.station.clock())
         if not checked.ok or checked.operator is None:
             return Outcome.refused(f"override refused: {checked.reason}", item_id)
         if not checked.operator.facts.supervises:
@@ -162,7 +186,7 @@ class OperatorDesk:
     def _admin(self, conn: sqlite3.Connection, by: str | None, by_pin: str | None) -> Outcome | None:
         if not by or by_pin is None:
             return Outcome.refused("an admin's name and PIN are needed: --by NAME --by-pin -")
-        checked = operators.verify(conn, by, by_pin)
+        checked = operators.verify(conn, by, by_pin, self.station.clock())
         if not checked.ok or checked.operator is None:
             return Outcome.refused(checked.reason)
         if not checked.operator.facts.manages_operators:

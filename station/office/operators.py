@@ -1,9 +1,13 @@
 """Operators, their roles, their badges and their PINs: the owner of the `operators` table.
 
 A PIN (4 to 12 digits) or a passphrase (8 characters or more) is kept only as an Argon2id hash
-(argon2-cffi, OWASP's parameters: 19 MiB, 2 passes), never in clear. Five wrong PINs in a row disable
-the operator until an admin enables them again; a right PIN clears the count. A badge is a random
-token printed as a Code 128 barcode: the badge says who, the PIN proves it.
+(argon2-cffi, OWASP's parameters: 19 MiB, 2 passes), never in clear. Five wrong PINs in a row lock the
+operator out for a minute, and every wrong PIN after that doubles the wait (up to an hour): a guesser
+gets a few dozen tries a day, and anyone who types five wrong PINs on purpose cannot disable the only
+admin or every supervisor for good (the lockout ends by itself; a right PIN clears the count). Only an
+admin disables an operator, and never the last enabled admin; the machine's owner has a journalled
+recovery (`station operator recover`). A badge is a random token printed as a Code 128 barcode: the
+badge says who, the PIN proves it.
 
 What each role may do is one table (`ROLE_FACTS`): the screens it sees, whether it may authorise an
 exception (a supervisor override) and whether it manages operators.
@@ -15,6 +19,7 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -34,7 +39,12 @@ CREATE TABLE IF NOT EXISTS operators (
     created_at   TEXT NOT NULL
 );
 """
-MAX_WRONG_PINS = 5
+MAX_WRONG_PINS = 5  # in a row, then a lockout
+FIRST_LOCKOUT = timedelta(minutes=1)
+LONGEST_LOCKOUT = timedelta(hours=1)
+
+# Lockouts (schema 16): until when an operator's PIN is not even checked.
+MIGRATE_V16 = "ALTER TABLE operators ADD COLUMN locked_until TEXT"
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{1,31}$")
 BADGE = re.compile(r"^OP-[0-9A-Z]{10}$")
 _BADGE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O: read aloud without doubt
@@ -163,11 +173,14 @@ def any_operators(conn: sqlite3.Connection) -> bool:
 
 
 def set_enabled(conn: sqlite3.Connection, name: str, enabled: bool, why: str | None = None) -> Operator:
-    """Disable (with why) or enable again (the wrong-PIN count cleared)."""
+    """Disable (with why) or enable again (the wrong-PIN count and any lockout cleared). The last
+    enabled admin is never disabled: no one could manage the operators any more."""
+    if not enabled and enabled_admins(conn) == [name]:
+        raise OperatorError(f"{name} is the last admin who can act: add or enable another admin first")
     done = conn.execute(
         "UPDATE operators SET enabled = ?, disabled_why = ?, wrong_pins = CASE WHEN ? THEN 0 ELSE wrong_pins"
-        " END WHERE name = ?",
-        (int(enabled), None if enabled else why, int(enabled), name),
+        " END, locked_until = CASE WHEN ? THEN NULL ELSE locked_until END WHERE name = ?",
+        (int(enabled), None if enabled else why, int(enabled), int(enabled), name),
     ).rowcount
     if not done:
         raise OperatorError(f"no operator {name}")
@@ -176,34 +189,82 @@ def set_enabled(conn: sqlite3.Connection, name: str, enabled: bool, why: str | N
     return found
 
 
-def verify(conn: sqlite3.Connection, name: str, pin: str) -> PinCheck:
+def lockout_after(wrong: int) -> timedelta:
+    """How long a wrong PIN locks the operator out, the `wrong`-th in a row: nothing before the fifth,
+    then a minute, doubling with each one more, never more than an hour."""
+    if wrong < MAX_WRONG_PINS:
+        return timedelta(0)
+    doublings = min(wrong - MAX_WRONG_PINS, 16)
+    return min(LONGEST_LOCKOUT, FIRST_LOCKOUT * (1 << doublings))
+
+
+def verify(conn: sqlite3.Connection, name: str, pin: str, now: datetime) -> PinCheck:
     """Check a PIN inside the caller's transaction, counting a wrong one (commit it even when the
-    caller's action is refused: a wrong PIN must count). The fifth wrong one in a row disables."""
-    row = conn.execute("SELECT pin_hash FROM operators WHERE name = ?", (name,)).fetchone()
+    caller's action is refused: a wrong PIN must count). The fifth wrong one in a row locks the operator
+    out for a while (`lockout_after`); while locked out, no PIN is checked at all."""
+    row = conn.execute("SELECT pin_hash, locked_until FROM operators WHERE name = ?", (name,)).fetchone()
     found = get(conn, name)
     if row is None or found is None:
         _hasher.hash(pin)  # the same time taken for a name that does not exist
         return PinCheck(None, False, f"no operator {name}")
     if not found.enabled:
         return PinCheck(found, False, f"{name} is disabled: {found.disabled_why or 'by an admin'}")
+    if row[1] is not None and now < datetime.fromisoformat(row[1]):
+        wait = datetime.fromisoformat(row[1]) - now
+        return PinCheck(found, False, f"{name} is locked out after wrong PINs: try again in {_minutes(wait)}")
     try:
         _hasher.verify(row[0], pin)
     except (VerificationError, InvalidHashError):
         wrong = found.wrong_pins + 1
-        if wrong >= MAX_WRONG_PINS:
-            conn.execute(
-                "UPDATE operators SET wrong_pins = ?, enabled = 0, disabled_why = ? WHERE name = ?",
-                (wrong, f"{MAX_WRONG_PINS} wrong PINs in a row: an admin enables them again", name),
+        locked = lockout_after(wrong)
+        until = (now + locked).isoformat() if locked else None
+        conn.execute(
+            "UPDATE operators SET wrong_pins = ?, locked_until = ? WHERE name = ?", (wrong, until, name)
+        )
+        if locked:
+            return PinCheck(
+                get(conn, name),
+                False,
+                f"wrong PIN: {name} is locked out for {_minutes(locked)} ({wrong} in a row)",
             )
-            return PinCheck(get(conn, name), False, f"wrong PIN: {name} is now disabled ({wrong} in a row)")
-        conn.execute("UPDATE operators SET wrong_pins = ? WHERE name = ?", (wrong, name))
         left = MAX_WRONG_PINS - wrong
-        return PinCheck(get(conn, name), False, f"wrong PIN for {name} ({left} more and {name} is disabled)")
+        return PinCheck(
+            get(conn, name), False, f"wrong PIN for {name} ({left} more and {name} is locked out for a while)"
+        )
     if _hasher.check_needs_rehash(row[0]):
         conn.execute("UPDATE operators SET pin_hash = ? WHERE name = ?", (_hasher.hash(pin), name))
-    if found.wrong_pins:
-        conn.execute("UPDATE operators SET wrong_pins = 0 WHERE name = ?", (name,))
+    if found.wrong_pins or row[1] is not None:
+        conn.execute("UPDATE operators SET wrong_pins = 0, locked_until = NULL WHERE name = ?", (name,))
     return PinCheck(get(conn, name), True)
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = max(1, round(span.total_seconds() / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def enabled_admins(conn: sqlite3.Connection) -> list[str]:
+    """The admins who can act (the last of them is never disabled)."""
+    rows = conn.execute(
+        "SELECT name FROM operators WHERE role = ? AND enabled = 1 ORDER BY name", (Role.ADMIN,)
+    )
+    return [str(r[0]) for r in rows]
+
+
+def recover(conn: sqlite3.Connection, name: str, pin: str) -> Operator:
+    """The machine owner's recovery of an operator: a new PIN, enabled, the lockout and the count
+    cleared (the caller journals who did it)."""
+    check_pin_rules(pin)
+    done = conn.execute(
+        "UPDATE operators SET pin_hash = ?, enabled = 1, disabled_why = NULL, wrong_pins = 0,"
+        " locked_until = NULL WHERE name = ?",
+        (_hasher.hash(pin), name),
+    ).rowcount
+    if not done:
+        raise OperatorError(f"no operator {name}")
+    found = get(conn, name)
+    assert found is not None
+    return found
 
 
 def _operator(row: sqlite3.Row) -> Operator:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import pwd
 import sys
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from ui.cli.common import (
     open_station,
     printable,
     secret,
+    station_paths,
     where,
 )
 
@@ -59,6 +62,14 @@ def register(sub: Subcommands) -> None:
         p.add_argument("name", metavar="NAME")
         _admin(p)
         p.set_defaults(func=cmd_enable if verb == "enable" else cmd_disable)
+    rc = o.add_parser(
+        "recover",
+        help="the machine owner gives an operator a new PIN and enables them (journalled): for a locked-out"
+        " or lost admin",
+    )
+    rc.add_argument("name", metavar="NAME")
+    rc.add_argument("--pin", required=True, help="the new PIN: '-' (typed at the prompt, or on stdin)")
+    rc.set_defaults(func=cmd_recover)
     b = o.add_parser("badge", help="the operator's badge: a Code 128 label (ZPL or PDF)")
     b.add_argument("name", metavar="NAME")
     b.add_argument("--out", required=True, type=Path, help="FILE.zpl or FILE.pdf")
@@ -138,6 +149,26 @@ def cmd_disable(args: argparse.Namespace) -> int:
 def cmd_enable(args: argparse.Namespace) -> int:
     """Exit 0 when enabled again."""
     return _set(args, True)
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """Exit 0 when recovered; 1 when refused, or when this user does not own the station's data."""
+    paths = station_paths(args)
+    data = paths.data if paths.data.exists() else paths.db.parent
+    owner = data.stat().st_uid
+    me = os.geteuid()
+    if me not in (0, owner):
+        print(
+            printable(
+                f"REJECT only the machine's owner of {data} (or root) recovers an operator: this is user {me}"
+            ),
+            file=sys.stderr,
+        )
+        return ExitCode.REFUSED
+    pin = secret(args.pin) or ""
+    with open_station(args) as station:
+        done = Desks(station).operators.recover(args.name, pin, pwd.getpwuid(me).pw_name)
+    return answer(done, False)
 
 
 def cmd_badge(args: argparse.Namespace) -> int:
