@@ -165,6 +165,12 @@ def _v16(conn: sqlite3.Connection) -> None:
     conn.execute(operators.MIGRATE_V16)
 
 
+def _v17(conn: sqlite3.Connection) -> None:
+    from station.office import suspense
+
+    _run(suspense.SCHEMA_V17)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -196,6 +202,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(14, "till_reopenings: a closed day opened again, its closing kept, by whom and why", _v14),
     Migration(15, "refunds: money given back for a voided paid piece, by the way it was paid", _v15),
     Migration(16, "operators.locked_until: wrong PINs lock an operator out for a while, not for good", _v16),
+    Migration(17, "suspense_entries: amounts the till cannot explain yet, cleared by a second person", _v17),
 )
 LATEST = MIGRATIONS[-1].version
 

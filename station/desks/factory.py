@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from station.desks.operators import OperatorDesk
     from station.desks.printing import PrintDesk
     from station.desks.scan import ScanDesk
+    from station.desks.suspense import SuspenseDesk
     from station.desks.till import TillDesk
     from station.desks.track import TrackDesk
     from station.desks.voids import VoidDesk
@@ -114,6 +115,12 @@ class Desks:
         from station.desks.till import TillDesk
 
         return TillDesk(self.station)
+
+    @cached_property
+    def suspense(self) -> SuspenseDesk:
+        from station.desks.suspense import SuspenseDesk
+
+        return SuspenseDesk(self.station)
 
     @cached_property
     def cases(self) -> CaseDesk:

@@ -12,12 +12,14 @@ supervisor's act with a reason, journalled, the report as it was closed kept.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 
 from station.app import Station
 from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
-from station.office import baskets, operators, till
+from station.office import baskets, cases, operators, suspense, till
+from station.office.cases import CaseKind
+from station.office.suspense import SuspenseKind
 from station.office.till import DayReport
 from station.postage.indicia import MeterKeyError, MeterKeys
 from station.postage.meter import Meter, MeterError, Registers
@@ -55,6 +57,12 @@ def report_lines(report: DayReport) -> list[str]:
     if report.cash_counted_cents is not None and report.cash_difference_cents is not None:
         counted, difference = money(report.cash_counted_cents), money(report.cash_difference_cents)
         out.append(f"Cash counted {counted}, difference {difference}")
+    if report.suspense_opened is not None:
+        out.append(f"  the difference is held in suspense (item {report.suspense_opened}), not in the day")
+    if report.suspense:
+        held = sum(int(i["cents"]) for i in report.suspense)
+        out.append(f"Suspense: {len(report.suspense)} items open, {money(held)}")
+        out += [f"  #{i['id']} {i['kind']} {money(int(i['cents']))} {i['subject']}" for i in report.suspense]
     if report.feedback:
         scores = ", ".join(f"{score}: {n}" for score, n in sorted(report.feedback.items()))
         out.append(f"Feedback {scores}")
@@ -81,6 +89,20 @@ def _may_close(conn: sqlite3.Connection, station_id: str, day: date, zone: str, 
     return Outcome.refused(
         f"{by} did not work the till of {day.isoformat()}: its clerk or a supervisor closes it"
     )
+
+
+def _hold_difference(conn: sqlite3.Connection, report: DayReport, by: str, now: datetime) -> int:
+    """The close's cash difference put in suspense, with a case to look into it."""
+    difference = report.cash_difference_cents or 0
+    kind = SuspenseKind.CASH_OVER if difference > 0 else SuspenseKind.CASH_SHORT
+    counted, expected = money(report.cash_counted_cents or 0), money(report.cash_expected_cents)
+    said = (
+        f"till of {report.day}: cash counted {counted}, expected {expected}:"
+        f" {money(abs(difference))} {'over' if difference > 0 else 'short'}, held in suspense"
+    )
+    subject = f"TILL-{report.day}"
+    case_id = cases.open_case(conn, subject, CaseKind.SUSPENSE, said, by, now)
+    return suspense.open_item(conn, kind, difference, subject, said, case_id, now.isoformat(), by)
 
 
 def _to_do(basket: baskets.Basket) -> str:
@@ -158,6 +180,9 @@ class TillDesk:
                 counted_cash,
             )
             made.closed = True
+            if made.cash_difference_cents:  # never silently into the day: held apart, with a case
+                made.suspense_opened = _hold_difference(conn, made, by, station.clock())
+                made.suspense = [i.to_json() for i in suspense.items(conn, open_only=True)]
             till.record_close(conn, made, by, station.clock().isoformat())
             PrintQueue(station.db, station.clock).enqueue(
                 config.devices.receipt_printer,

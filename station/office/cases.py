@@ -43,11 +43,12 @@ class CaseKind(StrEnum):
     DAMAGED = "damaged"
     WRONG_ADDRESS = "wrong-address"
     SIGNATURE_DISPUTED = "signature-disputed"
+    SUSPENSE = "suspense"  # money held in the suspense account (a till difference, a disputed charge)
 
     @property
     def is_dispute(self) -> bool:
-        """Anything but a plain inquiry is a dispute (journalled as one)."""
-        return self is not CaseKind.INQUIRY
+        """Anything but a plain inquiry is a dispute (journalled as one); a suspense case is the till's."""
+        return self not in (CaseKind.INQUIRY, CaseKind.SUSPENSE)
 
 
 class CaseState(StrEnum):
@@ -65,6 +66,7 @@ DUE_AFTER: dict[CaseKind, timedelta] = {
     CaseKind.DAMAGED: timedelta(days=10),
     CaseKind.WRONG_ADDRESS: timedelta(days=3),
     CaseKind.SIGNATURE_DISPUTED: timedelta(days=10),
+    CaseKind.SUSPENSE: timedelta(days=7),
 }
 
 

@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "reprint": ("operators",),
     "basket": ("till",),
     "till": ("till",),
+    "suspense": ("till",),
     "case": ("cases",),
     "fraud": ("fraud",),
     "eta": ("estimates",),

@@ -1,5 +1,5 @@
-"""`station basket open|show|remove|pay|abandon` and `station till report|close|reopen`: the counter's
-money."""
+"""`station basket open|show|remove|pay|abandon`, `station till report|close|reopen` and `station suspense
+list|dispute|clear`: the counter's money."""
 
 from __future__ import annotations
 
@@ -76,6 +76,30 @@ def register(sub: Subcommands) -> None:
     add_where(ab)
     add_json(ab)
     ab.set_defaults(func=cmd_abandon)
+    su = group(
+        sub, "suspense", "amounts the till cannot explain yet, held apart until a second person clears them"
+    )
+    sl = su.add_parser("list", help="what is in suspense (--all: with what was cleared)")
+    sl.add_argument("--all", action="store_true", help="also the items cleared, with who and why")
+    add_json(sl)
+    sl.set_defaults(func=cmd_suspense_list)
+    sd = su.add_parser("dispute", help="hold a disputed charge in suspense, with a case on the item")
+    sd.add_argument("item", metavar="ITEM")
+    sd.add_argument("--amount", type=_amount, required=True, help="what is disputed, e.g. 12.40")
+    sd.add_argument("--reason", required=True, help="what the customer says")
+    add_where(sd)
+    add_json(sd)
+    sd.set_defaults(func=cmd_suspense_dispute)
+    sc = su.add_parser(
+        "clear", help="clear an item (a supervisor other than whoever opened it, with a reason)"
+    )
+    sc.add_argument("id", type=RECORD_NUMBER, metavar="ID")
+    sc.add_argument("--reason", required=True, help="how it was resolved")
+    sc.add_argument("--supervisor", metavar="NAME", help="the second person")
+    sc.add_argument("--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)")
+    add_where(sc)
+    add_json(sc)
+    sc.set_defaults(func=cmd_suspense_clear)
     t = group(sub, "till", "the counter's day: added up, reconciled, closed")
     ro = t.add_parser("reopen", help="open a closed day again (a supervisor, with a reason; journalled)")
     ro.add_argument("--date", type=day_argument, required=True, help="YYYY-MM-DD")
@@ -176,6 +200,39 @@ def cmd_reopen(args: argparse.Namespace) -> int:
         _facility, operator = where(args, station)
         done = Desks(station).till.reopen(
             args.date, supervisor=args.supervisor, pin=secret(args.pin), reason=args.reason, operator=operator
+        )
+    return answer(done, args.json)
+
+
+def cmd_suspense_list(args: argparse.Namespace) -> int:
+    """Every item in suspense, one a line (or JSON)."""
+    with open_station(args, read_only=True) as station:
+        found = Desks(station).suspense.listing(open_only=not args.all)
+    if args.json:
+        print(json.dumps({"items": [i.to_json() for i in found]}, ensure_ascii=False))
+        return ExitCode.DONE
+    for i in found:
+        state = f"cleared by {i.cleared_by}: {i.cleared_because}" if i.cleared_at else "OPEN"
+        print(printable(f"#{i.id} {i.kind} {money(i.cents)} {i.subject} (case {i.case_id}) {state}"))
+    if not found:
+        print("nothing in suspense")
+    return ExitCode.DONE
+
+
+def cmd_suspense_dispute(args: argparse.Namespace) -> int:
+    """Exit 0 when the amount is held in suspense."""
+    with open_station(args) as station:
+        _facility, operator = where(args, station)
+        done = Desks(station).suspense.dispute(args.item, args.amount, args.reason, operator=operator)
+    return answer(done, args.json)
+
+
+def cmd_suspense_clear(args: argparse.Namespace) -> int:
+    """Exit 0 when cleared; 1 when refused (no supervisor, the same person, a wrong PIN)."""
+    with open_station(args) as station:
+        _facility, operator = where(args, station)
+        done = Desks(station).suspense.clear(
+            args.id, args.reason, supervisor=args.supervisor, pin=secret(args.pin), operator=operator
         )
     return answer(done, args.json)
 

@@ -687,6 +687,8 @@ class CounterMode(Mode):
             return
         self.ctx.wake_printer(self.ctx.station.config.devices.receipt_printer)
         difference = money(report.cash_difference_cents or 0)
+        if report.suspense_opened is not None:
+            difference += f", held in suspense (item {report.suspense_opened}) until a supervisor clears it"
         if report.reconciled:
             self.ctx.feedback.good(f"till of {report.day} closed: reconciled; cash difference {difference}")
         else:
