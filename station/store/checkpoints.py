@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 EVERY = 100  # events between checkpoints
 FILE_NAME = "checkpoints.jsonl"
@@ -69,6 +69,18 @@ class CheckpointLog:
         with os.fdopen(fd, "wb") as f:
             f.write(pem)
         return key
+
+    def public_key(self) -> Ed25519PublicKey | None:
+        """The checkpoint key's public half (None before the first checkpoint made the key)."""
+        key = self._key(create=False)
+        return key.public_key() if key is not None else None
+
+    def sign(self, message: bytes) -> bytes:
+        """A signature by this station's checkpoint key (made if it does not exist yet). Callers prefix
+        their messages with their own tag, so no signature can pass for a checkpoint's."""
+        key = self._key(create=True)
+        assert key is not None
+        return key.sign(message)
 
     def write(self, seq: int, digest: str, at: datetime) -> None:
         """Append a signed checkpoint of this station's head (fsynced: it must outlive a crash).

@@ -662,3 +662,35 @@ def bodies_after(conn: sqlite3.Connection, station_id: str, after_seq: int, limi
             (station_id, after_seq, limit),
         )
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLink:
+    """One event of a station's chain as a verifier needs it: the hashed text and its hashes."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    body: str
+
+
+def chain_links(conn: sqlite3.Connection, station_id: str, first_seq: int, last_seq: int) -> list[ChainLink]:
+    """The station's events `first_seq`..`last_seq`, each with the exact text its hash covers."""
+    return [
+        ChainLink(int(r["seq"]), str(r["prev_hash"]), str(r["hash"]), r["body"] or body_of_row(r))
+        for r in conn.execute(
+            "SELECT * FROM events WHERE station_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            (station_id, first_seq, last_seq),
+        )
+    ]
+
+
+def seqs_between(
+    conn: sqlite3.Connection, station_id: str, start: datetime, end: datetime
+) -> tuple[int, int] | None:
+    """The first and last sequence numbers of the station's events journalled from `start` to `end`."""
+    row = conn.execute(
+        "SELECT min(seq), max(seq) FROM events WHERE station_id = ? AND occurred_at >= ? AND occurred_at < ?",
+        (station_id, _utc_text(start), _utc_text(end)),
+    ).fetchone()
+    return None if row is None or row[0] is None else (int(row[0]), int(row[1]))

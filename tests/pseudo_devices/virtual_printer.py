@@ -27,6 +27,11 @@ class VirtualPrinter:
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
         self._got_job = threading.Condition()
+        # A printer takes its connections one after the other, in the order they came: a status query
+        # sent after a job is answered after the job was taken in (as a Zebra's one port does).
+        self._turns = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -41,7 +46,18 @@ class VirtualPrinter:
                 conn, _ = self._server.accept()
             except OSError:
                 return
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+            ticket, self._next_ticket = self._next_ticket, self._next_ticket + 1
+            threading.Thread(target=self._in_turn, args=(conn, ticket), daemon=True).start()
+
+    def _in_turn(self, conn: socket.socket, ticket: int) -> None:
+        with self._turns:
+            self._turns.wait_for(lambda: self._serving == ticket or self._stop.is_set())
+        try:
+            self._handle(conn)
+        finally:
+            with self._turns:
+                self._serving += 1
+                self._turns.notify_all()
 
     def _handle(self, conn: socket.socket) -> None:
         self.connections += 1
@@ -85,4 +101,6 @@ class VirtualPrinter:
     def close(self) -> None:
         """Power off: stop listening (connections are refused from now on)."""
         self._stop.set()
+        with self._turns:
+            self._turns.notify_all()
         self._server.close()

@@ -1,13 +1,18 @@
-"""`station journal verify`: recompute every station's hash chain."""
+"""`station journal verify` (recompute every station's hash chain) and `station evidence export|verify`
+(some days of records bundled for a postmaster to check alone, on any machine)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
 
+from station.desks.evidence import EvidenceDesk, verify_file
 from station.errors import ExitCode
 from station.store.checkpoints import FILE_NAME as CHECKPOINTS
 from station.store.checkpoints import read_checkpoints
-from ui.cli.common import open_station
+from ui.cli.common import day_argument, group, open_station, printable
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,6 +21,39 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     j = p.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
     verify = j.add_parser("verify", help="check the whole hash chain; report the first broken link")
     verify.set_defaults(func=cmd_verify)
+    e = group(sub, "evidence", "some days of records in one signed bundle a postmaster checks alone")
+    ex = e.add_parser(
+        "export", help="write the bundle: journal, signed checkpoints, meter log, till reports, keys"
+    )
+    ex.add_argument("file", type=Path, metavar="FILE.zip")
+    ex.add_argument(
+        "--from", dest="first", type=day_argument, required=True, help="the first day, YYYY-MM-DD"
+    )
+    ex.add_argument("--to", dest="last", type=day_argument, required=True, help="the last day, YYYY-MM-DD")
+    ex.set_defaults(func=cmd_evidence_export)
+    ev = e.add_parser("verify", help="check a bundle on any machine: exit 0 when every check agrees")
+    ev.add_argument("file", type=Path, metavar="FILE.zip")
+    ev.add_argument("--json", action="store_true", help="one JSON object")
+    ev.set_defaults(func=cmd_evidence_verify)
+
+
+def cmd_evidence_export(args: argparse.Namespace) -> int:
+    """Exit 0 with the bundle written, 1 when refused."""
+    with open_station(args) as station:
+        print(printable(EvidenceDesk(station).export(args.first, args.last, args.file)))
+    return ExitCode.DONE
+
+
+def cmd_evidence_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the bundle verifies (compare the fingerprints printed), 1 when it does not. No station
+    is opened: the bundle is all it needs."""
+    verdict = verify_file(args.file)
+    if args.json:
+        print(json.dumps(asdict(verdict) | {"ok": verdict.ok}, ensure_ascii=False))
+    else:
+        for line in verdict.lines():
+            print(printable(line))
+    return ExitCode.DONE if verdict.ok else ExitCode.REFUSED
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

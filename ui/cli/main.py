@@ -61,6 +61,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "round": ("reports",),
     "sms": ("sms", "sms_gateway"),
     "journal": ("journal",),
+    "evidence": ("journal",),
     "demo": ("demo",),
     "decode": ("devices",),
     "doctor": ("site",),
