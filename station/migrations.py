@@ -171,6 +171,12 @@ def _v17(conn: sqlite3.Connection) -> None:
     _run(suspense.SCHEMA_V17)(conn)
 
 
+def _v18(conn: sqlite3.Connection) -> None:
+    from station.office import sessions
+
+    _run(sessions.SCHEMA_V18)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -203,6 +209,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "refunds: money given back for a voided paid piece, by the way it was paid", _v15),
     Migration(16, "operators.locked_until: wrong PINs lock an operator out for a while, not for good", _v16),
     Migration(17, "suspense_entries: amounts the till cannot explain yet, cleared by a second person", _v17),
+    Migration(18, "operator_sessions: who signed in at the command line, until they sign out or idle", _v18),
 )
 LATEST = MIGRATIONS[-1].version
 

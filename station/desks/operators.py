@@ -8,15 +8,17 @@ operator's station for one exception; it is checked, counted when wrong, and jou
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from dataclasses import dataclass
+from datetime import timedelta
 
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.labels.model import Code128, Label, Text
 from station.labels.render import render
 from station.model.events import EventKind, StoredEvent
-from station.office import operators
+from station.office import operators, sessions
 from station.office.operators import Operator, OperatorError, Role
 
 BADGE_WIDTH_IN, BADGE_HEIGHT_IN = 2.25, 1.25  # a 2.25 x 1.25 in thermal label, or a card
@@ -152,6 +154,47 @@ class OperatorDesk:
             message=f"signed in as {who.role}",
             details={"role": str(who.role), "screens": sorted(who.facts.screens)},
         )
+
+    def start_session(self, name: str, pin: str) -> tuple[Outcome, str | None]:
+        """`station signin`: the PIN checked, a session started; its token for the caller to keep."""
+        signed = self.sign_in(name, pin)
+        if not signed.ok or signed.id is None:
+            return signed, None
+        token = secrets.token_urlsafe(32)
+        with self.station.db.transaction() as conn:
+            sessions.start(conn, signed.id, token, self.station.clock(), self._idle())
+        minutes = max(1, round(self._idle().total_seconds() / 60))
+        return (
+            Outcome(
+                True,
+                signed.id,
+                message=f"signed in ({signed.details.get('role')}) until signout or {minutes} idle minutes",
+                details=signed.details,
+            ),
+            token,
+        )
+
+    def session_operator(self, token: str) -> str | None:
+        """Whose live session this token is (its idle time started again), or None."""
+        read_only = self.station.db.read_only  # a reading command: the session is looked at, not extended
+        with self.station.db.reading() if read_only else self.station.db.transaction() as conn:
+            who = sessions.operator_of(conn, token, self.station.clock(), self._idle(), extend=not read_only)
+            found = operators.get(conn, who) if who is not None else None
+        return who if found is not None and found.enabled else None  # disabled since: no longer acts
+
+    def end_session(self, token: str) -> Outcome:
+        """`station signout`."""
+        with self.station.db.transaction() as conn:
+            who = sessions.end(conn, token, self.station.clock())
+        return Outcome(True, who, message="signed out" if who else "no one was signed in")
+
+    def staffed(self) -> bool:
+        """True once the station has operators (then every act needs a proven one)."""
+        with self.station.db.reading() as conn:
+            return operators.any_operators(conn)
+
+    def _idle(self) -> timedelta:
+        return timedelta(seconds=max(60, self.station.config.lock_after_s))
 
     def supervise(
         self, supervisor: str | None, pin: str | None, action: str, operator: str, item_id: str, reason: str

@@ -32,7 +32,8 @@ def _planted_burst(home: Path) -> None:
         at = start + timedelta(days=1, seconds=12 * n)
         rows.append(f"{item},EMI,{at.isoformat()},CHICAGO IL 60601,DLV-OLD,10001,60601,ground,carrier.max")
     (home / "burst.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    # Importing is a supervisor's act on a station with operators.
+    # Importing is a supervisor's act on a station with operators: root runs it, sue authorises it.
+    assert station(home, "signin", "root", "--pin", "correct horse battery").returncode == 0
     done = station(home, "import", "events", str(home / "burst.csv"), "--supervisor", "sue", "--pin", "7392")
     assert done.returncode == 0, done.stderr
 

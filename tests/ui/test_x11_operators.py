@@ -36,6 +36,7 @@ def _staffed_home(tmp: Path, settings: str = "") -> tuple[Path, dict[str, str]]:
     for name, role, pin in (("ann", "clerk", "4821"), ("sue", "supervisor", "7392")):
         assert station(home, "operator", "add", name, "--role", role, "--pin", pin, *ADMIN).returncode == 0
     assert station(home, "meter", "init").returncode == 0
+    assert station(home, "signin", "ann", "--pin", "4821").returncode == 0  # the command line acts as ann
     credit = ("meter", "credit", "200.00", "--supervisor", "sue", "--pin", "7392", "--operator", "ann")
     assert station(home, *credit).returncode == 0
     badges = {r["name"]: r["badge"] for r in json.loads(station(home, "operator", "list", "--json").stdout)}
@@ -136,11 +137,9 @@ def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_windo
             "arrival",
             "--facility",
             "DEPOT",
-            "--operator",
-            "dee",
             "--input",
             str(scans),
-        )
+        )  # as whoever signed in at the command line (ann): a scan names a proven operator
         assert arrived.returncode == 0
         start = window.keys
         window.press("ctrl+r")  # the label again: refused now, and the supervisor is asked

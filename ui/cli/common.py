@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 from station.app import Station
@@ -86,12 +87,46 @@ def open_station(args: argparse.Namespace, *, read_only: bool = False) -> Statio
     return station
 
 
+SESSION_FILE = "signin.token"  # in the data folder, 0600: the token of `station signin`'s session
+
+
+class NotSignedIn(Refused):
+    """A staffed station's command with no proven operator (or one naming someone else)."""
+
+
+def session_file(station: Station) -> Path:
+    """Where this home keeps its command-line session's token."""
+    return station.paths.data / SESSION_FILE
+
+
+def acting_operator(args: argparse.Namespace, station: Station) -> str:
+    """Who a command acts as. A station without operators: --operator, else its setting. Once it has
+    operators: whoever signed in (`station signin`), and a --operator naming anyone else is refused."""
+    from station.desks.operators import OperatorDesk
+
+    named = getattr(args, "operator", None)
+    desk = OperatorDesk(station)
+    if not desk.staffed():
+        return str(named or station.config.operator)
+    path = session_file(station)
+    token = path.read_text(encoding="ascii", errors="replace").strip() if path.exists() else ""
+    who = desk.session_operator(token) if token else None
+    if who is None:
+        raise NotSignedIn(
+            "this station has operators: sign in first (station signin NAME; the PIN at the prompt or on"
+            " standard input), and the command acts as you"
+        )
+    if named and named != who:
+        raise NotSignedIn(
+            f"signed in as {who}: --operator {named} would act for someone else (station signin {named})"
+        )
+    return who
+
+
 def where(args: argparse.Namespace, station: Station) -> tuple[str, str]:
-    """(facility, operator): the command's --facility / --operator, else the station's settings."""
-    return (
-        getattr(args, "facility", None) or station.config.facility,
-        getattr(args, "operator", None) or station.config.operator,
-    )
+    """(facility, operator): the command's --facility, else the station's; the operator who acts
+    (`acting_operator`)."""
+    return getattr(args, "facility", None) or station.config.facility, acting_operator(args, station)
 
 
 def add_where(p: argparse.ArgumentParser) -> None:

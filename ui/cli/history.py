@@ -14,6 +14,7 @@ from station.errors import ExitCode
 from ui.cli.common import (
     PeriodError,
     Subcommands,
+    acting_operator,
     add_json,
     add_period,
     day_argument,
@@ -58,7 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 skip_bad=args.skip_bad,
                 supervisor=args.supervisor,
                 pin=secret(args.pin),
-                operator=args.operator or station.config.operator,
+                operator=acting_operator(args, station),
             )
         except (HistoryFileError, ImportRefused) as exc:
             print(printable(f"error: {exc}"), file=sys.stderr)

@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "indicia": ("counter",),
     "accept": ("counter",),
     "operator": ("operators",),
+    "signin": ("operators",),
+    "signout": ("operators",),
     "void": ("operators",),
     "reprint": ("operators",),
     "basket": ("till",),

@@ -18,7 +18,7 @@ from station.desks.outcome import Outcome
 from station.errors import ExitCode
 from station.ids.scanning import canonical_id
 from station.office.operators import Role
-from station.paths import replace_private
+from station.paths import replace_private, write_new_private
 from station.printing.queue import PrintQueue
 from station.store.db import Database
 from ui.cli.common import (
@@ -30,6 +30,7 @@ from ui.cli.common import (
     open_station,
     printable,
     secret,
+    session_file,
     station_paths,
     where,
 )
@@ -70,6 +71,14 @@ def register(sub: Subcommands) -> None:
     rc.add_argument("name", metavar="NAME")
     rc.add_argument("--pin", required=True, help="the new PIN: '-' (typed at the prompt, or on stdin)")
     rc.set_defaults(func=cmd_recover)
+    si = sub.add_parser(
+        "signin", help="prove who you are at this station's command line (until signout or idle)"
+    )
+    si.add_argument("name", metavar="NAME", help="your name or your badge")
+    si.add_argument("--pin", default="-", help="'-' (the default): typed at the prompt, or on standard input")
+    si.set_defaults(func=cmd_signin)
+    so = sub.add_parser("signout", help="end this home's command-line session")
+    so.set_defaults(func=cmd_signout)
     b = o.add_parser("badge", help="the operator's badge: a Code 128 label (ZPL or PDF)")
     b.add_argument("name", metavar="NAME")
     b.add_argument("--out", required=True, type=Path, help="FILE.zpl or FILE.pdf")
@@ -149,6 +158,28 @@ def cmd_disable(args: argparse.Namespace) -> int:
 def cmd_enable(args: argparse.Namespace) -> int:
     """Exit 0 when enabled again."""
     return _set(args, True)
+
+
+def cmd_signin(args: argparse.Namespace) -> int:
+    """Exit 0 when signed in (the session's token kept at 0600 in the data folder), 1 when refused."""
+    pin = secret(args.pin) or ""
+    with open_station(args) as station:
+        done, token = Desks(station).operators.start_session(args.name, pin)
+        if token is not None:
+            path = session_file(station)
+            path.unlink(missing_ok=True)  # one session a home: the last to sign in acts
+            write_new_private(path, (token + "\n").encode("ascii"))
+    return answer(done, False)
+
+
+def cmd_signout(args: argparse.Namespace) -> int:
+    """Exit 0 (also when no one was signed in)."""
+    with open_station(args) as station:
+        path = session_file(station)
+        token = path.read_text(encoding="ascii", errors="replace").strip() if path.exists() else ""
+        done = Desks(station).operators.end_session(token)
+        path.unlink(missing_ok=True)
+    return answer(done, False)
 
 
 def cmd_recover(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from station.errors import ExitCode
 from station.ids.scanning import classify
 from station.model.events import REASON_CODES, EventKind
 from station.model.inputs import MAX_GRAMS
-from ui.cli.common import Subcommands, add_hub, answer, hub_of, open_station, whole_number
+from ui.cli.common import Subcommands, acting_operator, add_hub, answer, hub_of, open_station, whole_number
 
 SCAN_KINDS = [k.value for k in EventKind if not k.is_internal]
 MAX_LINE = 4096  # a scanner line longer than this is noise (as the serial framing caps a frame)
@@ -24,7 +24,7 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser("scan", help="record scans from raw scanner lines (stdin or --input)")
     p.add_argument("--event", required=True, choices=SCAN_KINDS, help="what happened to each scanned item")
     p.add_argument("--facility", required=True)
-    p.add_argument("--operator", required=True)
+    p.add_argument("--operator", help="who scans (a station with operators: whoever signed in)")
     p.add_argument("--sack", help="the sack (SSCC) the items go into, for sort-in (its destination applies)")
     p.add_argument(
         "--reason", choices=sorted(REASON_CODES), help="reason code for attempted/delayed/returned"
@@ -48,6 +48,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(f"note: no --reason given; {kind} scans are recorded with reason UNSPECIFIED", file=sys.stderr)
     with open_station(args) as station:
         desk = Desks(station, hub_of(args, station)).scan
+        args.operator = acting_operator(args, station)  # once: a batch of scans is one operator's
         if args.input:
             with open(args.input, "rb") as stream:
                 refused = _run(desk, stream, kind, args)

@@ -198,6 +198,7 @@ def test_issue_28_finding_13_importing_is_a_supervisors_act_named_in_each_event(
     ):
         added = station("operator", "add", name, "--role", role, "--pin", pin, *by)
         assert added.returncode == 0, added.stderr
+    assert station("signin", "cleo", "--pin", "-", pin="1357\n").returncode == 0  # cleo runs the import
     good = write(tmp_path / "g.csv", *GOOD)
     alone = station("import", "events", str(good), "--operator", "cleo")
     assert alone.returncode == 1 and "history import needs a supervisor" in alone.stderr

@@ -65,6 +65,9 @@ def _station_with_staff(home: Path) -> None:
         == 0
     )
     assert station("meter", "init", home=home).returncode == 0
+    # Once a station has operators, a command acts as whoever signed in: the clerk ann, from here on.
+    signed = station("signin", "ann", "--pin", "4821", home=home)
+    assert signed.returncode == 0 and "ann signed in (clerk)" in signed.stdout, signed
     unsupervised = station("meter", "credit", "100.00", home=home)
     assert unsupervised.returncode == 1 and "meter credit needs a supervisor" in unsupervised.stdout
     credited = station(
@@ -73,6 +76,18 @@ def _station_with_staff(home: Path) -> None:
     assert credited.returncode == 0, credited.stdout
     accepted = _accept(home, ITEM)
     assert accepted.returncode == 0, accepted.stderr
+
+
+PINS = {"ann": "4821", "sue": "7392", "dee": "3690", "joe": "5928"}
+
+
+def _signed_in_as(home: Path, name: str, role: str = "") -> None:
+    """`station signin NAME` (the operator added first, by root, when a role is given)."""
+    if role:
+        added = station("operator", "add", name, "--role", role, "--pin", PINS[name], *ADMIN, home=home)
+        assert added.returncode == 0, added
+    signed = station("signin", name, "--pin", PINS[name], home=home)
+    assert signed.returncode == 0, signed
 
 
 def test_operators_are_listed_without_secrets_and_managed_by_an_admin_only(tmp_path: Path) -> None:
@@ -118,6 +133,7 @@ def test_void_and_reprint_from_the_command_line(tmp_path: Path) -> None:
     )
     assert wrong.returncode == 1 and wrong.stdout.startswith("REJECT override refused: wrong PIN for sue")
     assert station("reprint", ITEM, "--operator", "ann", home=tmp_path).stdout.startswith("OK")
+    _signed_in_as(tmp_path, "dee", "depot")  # the depot's scan: dee signs in at the depot
     scans = tmp_path / "scans.txt"
     scans.write_text(ITEM + "\n")
     assert (
@@ -135,6 +151,7 @@ def test_void_and_reprint_from_the_command_line(tmp_path: Path) -> None:
         ).returncode
         == 0
     )
+    _signed_in_as(tmp_path, "ann")  # back at the counter
     refused = station("reprint", ITEM, "--operator", "ann", home=tmp_path)
     assert refused.returncode == 1 and "needs a supervisor" in refused.stdout
     again = station(
@@ -166,6 +183,7 @@ def test_void_and_reprint_from_the_command_line(tmp_path: Path) -> None:
         home=tmp_path,
     )
     assert voided.returncode == 0 and voided.stdout.startswith(f"OK {ITEM} voided: $")
+    _signed_in_as(tmp_path, "dee")
     dead = station(
         "scan",
         "--event",
@@ -227,7 +245,7 @@ def test_a_case_from_the_command_line(tmp_path: Path) -> None:
         "--note",
         "box crushed",
         "--operator",
-        "cara",
+        "ann",
         "--json",
         home=tmp_path,
     )
@@ -254,6 +272,7 @@ def test_fraud_rules_and_a_scan_from_the_command_line(tmp_path: Path) -> None:
     assert (clean.returncode, clean.stdout.strip()) == (0, "0 alerts (0 new)")
     scans = tmp_path / "scans.txt"
     scans.write_text(ITEM + "\n")
+    _signed_in_as(tmp_path, "joe", "carrier")
     assert (
         station(
             "scan",
