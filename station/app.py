@@ -23,7 +23,7 @@ from station.store.checkpoints import FILE_NAME as CHECKPOINTS
 from station.store.checkpoints import CheckpointLog
 from station.store.db import Database
 from station.store.journal import Journal
-from station.store.serials import S10Allocator
+from station.store.serials import ImpbAllocator, S10Allocator
 
 
 class Station:
@@ -51,6 +51,9 @@ class Station:
         self.journal.on_append(containers.apply)
         self.allocator = S10Allocator(
             db, config.station_id, config.s10_serial_first, config.s10_serial_last, networked=bool(config.hub)
+        )
+        self.impb_allocator = (
+            ImpbAllocator(db, config.mailer_id, networked=bool(config.hub)) if config.mailer_id else None
         )
         # extensions: components that must see every scan install their hooks here, one line each.
         install_notifications(self)

@@ -45,6 +45,7 @@ class StationConfig:
     # post never hand out the same item id (UPU S10 serials are unique per service+country).
     s10_serial_first: int = 10_000_000
     s10_serial_last: int = 19_999_999
+    mailer_id: str = ""  # USPS Mailer ID (6 or 9 digits) of the IMpb numbers this station issues; empty: none
     gs1_company_prefix: str = "0614141"  # for sack SSCCs; GS1's documentation prefix until one is licensed
     meter_id: str = "PS000001"  # the postage meter licence id printed in the indicia (8 characters)
     acceptance_window_days: int = 3  # a metered piece older than this is refused at acceptance
@@ -121,6 +122,11 @@ def load_config(path: Path) -> StationConfig:
         )
     except ValueError as exc:
         raise ConfigError(f"{path}: [station] {exc}") from None
+    mailer_id = str(station.get("mailer_id", ""))
+    if mailer_id and not (mailer_id.isascii() and mailer_id.isdigit() and len(mailer_id) in (6, 9)):
+        raise ConfigError(
+            f"{path}: [station] mailer_id: a USPS Mailer ID has 6 or 9 digits, not {mailer_id!r}"
+        )
     return replace(StationConfig(**station), devices=DeviceUrls(**devices))
 
 

@@ -177,6 +177,12 @@ def _v18(conn: sqlite3.Connection) -> None:
     _run(sessions.SCHEMA_V18)(conn)
 
 
+def _v19(conn: sqlite3.Connection) -> None:
+    from station.store import serials
+
+    _run(serials.SCHEMA_V19)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -210,6 +216,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(16, "operators.locked_until: wrong PINs lock an operator out for a while, not for good", _v16),
     Migration(17, "suspense_entries: amounts the till cannot explain yet, cleared by a second person", _v17),
     Migration(18, "operator_sessions: who signed in at the command line, until they sign out or idle", _v18),
+    Migration(19, "impb_serials: the IMpb serial counter of a station without a hub, per Mailer ID", _v19),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -22,7 +22,7 @@ from station.network.port import HubPort, HubUnavailable, LeaseRefused
 from station.notify import subscribers
 from station.postage.international import InternationalTable
 from station.postage.rates import RateError
-from station.store.serials import s10_space, sscc_space
+from station.store.serials import impb_space, s10_space, sscc_space
 
 # Events a push sends in one hub transaction. Larger batches spread each transaction's fixed costs (the
 # temporary table, the chain and head checks, the round trips) over more rows: 5,000 ingest about 15 %
@@ -107,7 +107,7 @@ class SyncDesk:
 
     def spaces(self) -> list[str]:
         """The serial spaces this station issues from: the S10 services of its products (domestic CP and
-        each international product's) in its country, and its sacks' SSCCs."""
+        each international product's) in its country, its Mailer ID's IMpb serials, its sacks' SSCCs."""
         services = ["CP"]
         try:
             table = InternationalTable.for_date(self.station.clock().date())
@@ -116,6 +116,8 @@ class SyncDesk:
             pass  # no international price list in force: only what the domestic counter issues
         country = self.station.config.country
         spaces = [s10_space(service, country) for service in sorted(set(services))]
+        if self.station.config.mailer_id:
+            spaces.append(impb_space(self.station.config.mailer_id))
         return [*spaces, sscc_space(self.station.config.gs1_company_prefix)]
 
     def lease(self, spaces: list[str] | None = None, *, force: bool = False) -> LeaseReport:

@@ -17,7 +17,9 @@ from station.network.port import HubPort, Lease
 from station.store import serials
 from station.store.db import Database
 
-S10_BLOCK = 100_000  # a busy counter's year or more; a thousand such blocks in each service's space
+S10_BLOCK = (
+    100_000  # a busy counter's year or more; a thousand such blocks in each service's space (IMpb too)
+)
 SSCC_BLOCK = 10_000  # sacks: far fewer than items
 TOP_UP_BELOW = 0.2  # a new block is leased when less than a fifth of one is left
 
@@ -25,7 +27,7 @@ TOP_UP_BELOW = 0.2  # a new block is leased when less than a fifth of one is lef
 def block_size(space: str) -> int:
     """How many serials a station leases at a time in `space` (at most a twentieth of the space, as the
     hub allows)."""
-    wanted = S10_BLOCK if space.startswith("s10:") else SSCC_BLOCK
+    wanted = S10_BLOCK if space.startswith(("s10:", "impb:")) else SSCC_BLOCK
     return min(wanted, serials.space_top(space) // 20)
 
 

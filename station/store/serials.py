@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from station.errors import Fault
+from station.ids.impb import Impb
 from station.ids.s10 import S10
 from station.ids.sscc import Sscc
 from station.store import journal
@@ -60,11 +61,18 @@ def sscc_space(company_prefix: str) -> str:
     return f"sscc:{company_prefix}"
 
 
+def impb_space(mailer_id: str) -> str:
+    """The package serials of one USPS Mailer ID."""
+    return f"impb:{mailer_id}"
+
+
 def space_top(space: str) -> int:
     """The largest serial of a space (the hub's `hub.serial_space_top`)."""
     kind, _, rest = space.partition(":")
     if kind == "s10":
         return 99_999_999
+    if kind == "impb":
+        return 9_999_999 if len(rest) == 9 else 9_999_999_999
     if kind == "sscc":
         return int(10 ** (16 - len(rest))) - 1
     raise ValueError(f"no serial space is named {space!r}")
@@ -202,6 +210,63 @@ class S10Allocator:
                 (self._station_id, service, country, serial),
             )
         return made
+
+
+# A station without a hub issues IMpb serials from its own counter per Mailer ID (schema 19).
+SCHEMA_V19 = """
+CREATE TABLE IF NOT EXISTS impb_serials (mailer_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);
+"""
+
+
+class ImpbAllocator:
+    """New IMpb tracking numbers (USPS Pub. 199): 92 (a 9-digit Mailer ID) or 93 (a 6-digit one), the
+    3-digit service type code, the Mailer ID, the serial (7 or 10 digits), the GS1 check digit."""
+
+    def __init__(self, db: Database, mailer_id: str, *, networked: bool = False) -> None:
+        if not (mailer_id.isascii() and mailer_id.isdigit() and len(mailer_id) in (6, 9)):
+            raise ValueError(f"a Mailer ID has 6 or 9 digits, not {mailer_id!r}")
+        self._db = db
+        self._mid = mailer_id
+        self._networked = networked
+
+    def _build(self, service_type: str, serial: int) -> str:
+        width = 7 if len(self._mid) == 9 else 10
+        prefix = "92" if len(self._mid) == 9 else "93"
+        return Impb.build(f"{prefix}{service_type}{self._mid}{serial:0{width}d}").tracking
+
+    def allocate(self, service_type: str = "001", count: int = 1) -> list[Impb]:
+        """`count` new tracking numbers; committed before they are returned."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        if not (service_type.isascii() and service_type.isdigit() and len(service_type) == 3):
+            raise SerialSpaceExhausted(f"an IMpb service type code has 3 digits, not {service_type!r}")
+        space, top = impb_space(self._mid), space_top(impb_space(self._mid))
+        with self._db.transaction() as tx:
+            leased = _from_leases(tx, space, count, lambda n: self._build(service_type, n))
+            if leased is not None:
+                return [Impb.parse(text) for text in leased]
+            if self._networked:
+                raise SerialSpaceExhausted(
+                    f"no block of {space} leased from the hub yet: station hub lease --space {space}"
+                )
+            row = tx.execute(
+                "SELECT next_serial FROM impb_serials WHERE mailer_id = ?", (self._mid,)
+            ).fetchone()
+            serial = row[0] if row else 1
+            made: list[str] = []
+            while len(made) < count:
+                if serial + (count - len(made)) - 1 > top:
+                    raise SerialSpaceExhausted(f"the IMpb serials of Mailer ID {self._mid} are used up")
+                batch = [self._build(service_type, n) for n in range(serial, serial + count - len(made))]
+                known = journal.known_ids(tx, batch)
+                made += [t for t in batch if t not in known]
+                serial += len(batch)
+            tx.execute(
+                "INSERT INTO impb_serials (mailer_id, next_serial) VALUES (?, ?)"
+                " ON CONFLICT (mailer_id) DO UPDATE SET next_serial = excluded.next_serial",
+                (self._mid, serial),
+            )
+        return [Impb.parse(text) for text in made]
 
 
 class SsccAllocator:

@@ -28,7 +28,7 @@ def station(home: Path, *args: str) -> Ran:
     return run_station(*args, home=home)
 
 
-def _home(tmp: Path, hub: Hub, station_id: str) -> Path:
+def _home(tmp: Path, hub: Hub, station_id: str, extra: str = "") -> Path:
     """A station of the network: its hub setting and password file as `hub enrol` printed them."""
     home = tmp / station_id
     home.mkdir()
@@ -38,7 +38,7 @@ def _home(tmp: Path, hub: Hub, station_id: str) -> Path:
     assert enrolled.returncode == 0, enrolled.stderr
     setting = next(line for line in enrolled.stdout.splitlines() if line.startswith("hub = "))
     (home / "station.toml").write_text(
-        f'[station]\nstation_id = "{station_id}"\nfacility = "{station_id}-OFFICE"\n'
+        f'[station]\nstation_id = "{station_id}"\nfacility = "{station_id}-OFFICE"\n{extra}'
         + setting.split("   #")[0]
         + "\n"
     )
@@ -52,17 +52,27 @@ def _serial(item: str) -> int:
 def test_finding_3_two_stations_issue_500_labels_each_and_share_no_tracking_number(
     hub: Hub, tmp_path: Path
 ) -> None:
-    homes = {sid: _home(tmp_path, hub, sid) for sid in ("EAST1", "WEST1")}
+    mailer = 'mailer_id = "123456789"\n'  # one Mailer ID for the whole network's IMpb labels
+    homes = {sid: _home(tmp_path, hub, sid, mailer) for sid in ("EAST1", "WEST1")}
     issued: dict[str, list[str]] = {}
+    impb: dict[str, list[str]] = {}
     for sid, home in homes.items():
         leased = station(home, "hub", "lease")
         assert leased.returncode == 0, leased.stderr
-        assert "OK leased s10:EE:US" in leased.stdout and "OK leased sscc:0614141" in leased.stdout
+        for space in ("s10:EE:US", "impb:123456789", "sscc:0614141"):
+            assert f"OK leased {space}" in leased.stdout, leased.stdout
         made = station(home, "ids", "new", "s10", "--service", "EE", "--country", "US", "--count", "500")
         assert made.returncode == 0, made.stderr
         issued[sid] = made.stdout.split()
+        packages = station(home, "ids", "new", "impb", "--service-type", "001", "--count", "500")
+        assert packages.returncode == 0, packages.stderr
+        impb[sid] = packages.stdout.split()
+        assert station(home, "ids", "check", *impb[sid][:3]).returncode == 0  # valid IMpb, check digits right
     assert [len(set(ids)) for ids in issued.values()] == [500, 500]
     assert not set(issued["EAST1"]) & set(issued["WEST1"])
+    assert [len(set(ids)) for ids in impb.values()] == [500, 500]
+    assert not set(impb["EAST1"]) & set(impb["WEST1"])
+    assert all(t.startswith("92001123456789") and len(t) == 22 for t in impb["EAST1"] + impb["WEST1"])
     status = station(tmp_path, "hub", "status", "--dsn", hub.admin_dsn, "--json")
     assert status.returncode == 0, status.stderr
     stations = json.loads(status.stdout)["stations"]
@@ -71,7 +81,17 @@ def test_finding_3_two_stations_issue_500_labels_each_and_share_no_tracking_numb
         assert len(blocks) == 1 and blocks[0]["finished_at"] is None
         assert all(blocks[0]["first"] <= _serial(i) <= blocks[0]["last"] for i in ids)
         spaces = {b["space"] for b in stations[sid]["leases"]}
-        assert {"s10:CP:US", "s10:EE:US", "s10:LX:US", "s10:RR:US", "sscc:0614141"} <= spaces
+        assert {
+            "s10:CP:US",
+            "s10:EE:US",
+            "s10:LX:US",
+            "s10:RR:US",
+            "impb:123456789",
+            "sscc:0614141",
+        } <= spaces
+        package_block = next(b for b in stations[sid]["leases"] if b["space"] == "impb:123456789")
+        serials = [int(t[14:21]) for t in impb[sid]]  # the 7 digits after 92, the type code and the MID
+        assert all(package_block["first"] <= n <= package_block["last"] for n in serials)
     east, west = (next(b for b in stations[s]["leases"] if b["space"] == "s10:EE:US") for s in homes)
     assert east["last"] < west["first"] or west["last"] < east["first"]  # the blocks themselves apart
 

@@ -11,7 +11,7 @@ import pytest
 
 from station import doctor
 from station.app import Station
-from station.config import DeviceUrls, StationConfig, load_config
+from station.config import ConfigError, DeviceUrls, StationConfig, load_config
 from station.desks.scan import ScanDesk
 from station.desks.setup import FirstRun, default_answers, first_run, problems
 from station.ids import S10
@@ -83,3 +83,32 @@ def test_a_networked_station_issues_only_from_its_leases_and_steps_over_known_id
         assert int(station.allocator.allocate("EE", "US")[0].serial) == 902
     finally:
         station.close()
+
+
+def test_a_station_with_a_mailer_id_issues_valid_impb_numbers_and_one_without_issues_none(
+    tmp_path: Path,
+) -> None:
+    none = Station.at(StationPaths.beside(tmp_path / "a" / "s.sqlite3"), StationConfig(station_id="SFO01"))
+    try:
+        assert none.impb_allocator is None
+    finally:
+        none.close()
+    six = Station.at(
+        StationPaths.beside(tmp_path / "b" / "s.sqlite3"),
+        StationConfig(station_id="SFO01", mailer_id="901234"),
+    )
+    try:
+        assert six.impb_allocator is not None
+        first = six.impb_allocator.allocate("001", 3)
+        assert [i.tracking[:11] for i in first] == ["93001901234"] * 3  # 93: a 6-digit Mailer ID
+        assert [int(i.tracking[11:21]) for i in first] == [1, 2, 3]
+        taken = six.impb_allocator._build("001", 4)  # a pre-printed label of the next serial, seen already
+        assert ScanDesk(six).record(taken, EventKind.ACCEPTANCE, facility="SFO", operator="dee").ok
+        assert [int(i.tracking[11:21]) for i in six.impb_allocator.allocate("001", 2)] == [5, 6]
+    finally:
+        six.close()
+    bad = tmp_path / "c"
+    bad.mkdir()
+    (bad / "station.toml").write_text('[station]\nmailer_id = "12345"\n')
+    with pytest.raises(ConfigError, match="a USPS Mailer ID has 6 or 9 digits"):
+        load_config(bad / "station.toml")

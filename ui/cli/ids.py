@@ -22,9 +22,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check.add_argument("--json", action="store_true", help="print a JSON list")
     check.set_defaults(func=cmd_check)
     new = ids_sub.add_parser("new", help="allocate new identifiers from this station's serial block")
-    new.add_argument("scheme", choices=["s10"])
-    new.add_argument("--service", required=True, help="S10 service indicator, e.g. RR, EE, CP")
-    new.add_argument("--country", required=True, help="ISO 3166 alpha-2 country of the issuing post")
+    new.add_argument("scheme", choices=["s10", "impb"])
+    new.add_argument("--service", help="s10: the service indicator, e.g. RR, EE, CP")
+    new.add_argument("--country", help="s10: the ISO 3166 alpha-2 country of the issuing post")
+    new.add_argument(
+        "--service-type", default="001", help="impb: the 3-digit USPS service type code (default 001)"
+    )
     new.add_argument("--count", type=whole_number(1, 100_000), default=1)
     new.set_defaults(func=cmd_new)
 
@@ -62,16 +65,28 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Print `count` new S10 ids."""
+    """Print `count` new S10 ids or IMpb tracking numbers."""
     if args.count < 1:
         print("error: --count must be at least 1", file=sys.stderr)
         return ExitCode.USAGE
+    if args.scheme == "s10" and not (args.service and args.country):
+        print("error: s10 needs --service and --country", file=sys.stderr)
+        return ExitCode.USAGE
     with open_station(args) as station:
         try:
-            ids = station.allocator.allocate(args.service, args.country, args.count)
+            if args.scheme == "impb":
+                if station.impb_allocator is None:
+                    print(
+                        "error: this station has no Mailer ID ([station] mailer_id): it issues no IMpb",
+                        file=sys.stderr,
+                    )
+                    return ExitCode.REFUSED
+                made = [i.tracking for i in station.impb_allocator.allocate(args.service_type, args.count)]
+            else:
+                made = [s.text for s in station.allocator.allocate(args.service, args.country, args.count)]
         except (InvalidId, SerialSpaceExhausted) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return ExitCode.REFUSED
-    for s10 in ids:
-        print(s10.text)
+    for text in made:
+        print(text)
     return ExitCode.DONE
