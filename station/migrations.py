@@ -183,6 +183,12 @@ def _v19(conn: sqlite3.Connection) -> None:
     _run(serials.SCHEMA_V19)(conn)
 
 
+def _v20(conn: sqlite3.Connection) -> None:
+    from station.office import in_flight
+
+    _run(in_flight.SCHEMA_V20)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -217,6 +223,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "suspense_entries: amounts the till cannot explain yet, cleared by a second person", _v17),
     Migration(18, "operator_sessions: who signed in at the command line, until they sign out or idle", _v18),
     Migration(19, "impb_serials: the IMpb serial counter of a station without a hub, per Mailer ID", _v19),
+    Migration(20, "in_flight: acceptances, payments and voids written down before they start", _v20),
 )
 LATEST = MIGRATIONS[-1].version
 

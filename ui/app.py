@@ -80,10 +80,21 @@ def build(station: Station, *, start_devices: bool = True, sounds: bool = True) 
     app.installEventFilter(window.activity)  # any key or click keeps the window from locking
     result = StationApp(ctx, window, wedge)
     PrintQueue(station.db).recover_after_crash()
+    ctx.background.run(ctx.desks.recovery.recover, lambda lines, error: _told_after_a_stop(ctx, lines, error))
     if start_devices:
         ctx.restart_devices = result.restart_devices
         _start_devices(result)
     return result
+
+
+def _told_after_a_stop(ctx: AppContext, lines: list[str] | None, error: BaseException | None) -> None:
+    """What a stop left in flight, told once at the start (recovery receipts are printed by the desk)."""
+    if error is not None:
+        log.warning("recovery after a stop failed: %s", error)
+        ctx.feedback.bad(f"could not check what a stop left in flight: {error}")
+    elif lines:
+        log.info("after a stop: %s", " | ".join(lines))
+        ctx.feedback.bad("AFTER A STOP: " + "  ".join(lines))
 
 
 def _configure_wedge(wedge: WedgeFilter, station: Station, bridge: DeviceBridge) -> None:

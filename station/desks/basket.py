@@ -21,7 +21,7 @@ from station.desks.voids import VoidDesk
 from station.errors import Refused
 from station.ids.scanning import canonical_id
 from station.model.localtime import local
-from station.office import baskets, operators, till
+from station.office import baskets, in_flight, operators, till
 from station.office.baskets import CARD_REF_MAX, Basket, BasketState, Payment
 from station.postage.rates import money
 from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
@@ -262,7 +262,12 @@ class BasketDesk:
         till, the settlement worked out on that total, the payment recorded once (a second payment of
         the same basket is refused), the receipt queued."""
         station, config = self.station, self.station.config
-        with station.db.transaction() as conn:
+        with (
+            in_flight.tracked(
+                station.db, "payment", f"basket {basket_id}", basket_id, operator, station.clock
+            ) as mark,
+            station.db.transaction() as conn,
+        ):
             basket = baskets.get(conn, basket_id)
             if basket is None:
                 return Outcome.refused(f"no basket {basket_id}", str(basket_id))
@@ -319,5 +324,6 @@ class BasketDesk:
             )
             job = self.queue.enqueue(config.devices.receipt_printer, data, fmt, f"receipt basket {basket.id}")
             paid = baskets.get(conn, basket.id)
+            mark(conn, f"paid {money(basket.total_cents)} by {settled.method}")
         assert paid is not None
         return Paid(paid, job)

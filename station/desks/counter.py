@@ -35,7 +35,7 @@ from station.model.localtime import local
 from station.network.port import HubPort, accepted_elsewhere
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
-from station.office import baskets, operators, till
+from station.office import baskets, in_flight, operators, till
 from station.office.baskets import BasketState
 from station.office.till import DayClosed
 from station.postage.indicia import (
@@ -358,7 +358,11 @@ class CounterDesk:
         key = self.keys.private_key(config.meter_id)  # read and checked once: it signs and seals
         meter = Meter(station.db, config.meter_id, register_mac_key(key), station.clock)
         meter.ensure_sound()
-        with station.db.transaction() as conn:
+        subject = piece.tracking or "a new item"
+        with (
+            in_flight.tracked(station.db, "acceptance", subject, basket, operator, station.clock) as mark,
+            station.db.transaction() as conn,
+        ):
             till.refuse_if_closed(conn, station.clock(), config.time_zone)
             if basket is not None:
                 found_basket = baskets.get(conn, basket)
@@ -513,6 +517,7 @@ class CounterDesk:
                         f"could not write {getattr(exc, 'filename', '') or 'the output'}:"
                         f" {exc.strerror or exc}; nothing was charged"
                     ) from None
+            mark(conn, f"{tracking} accepted, {money(quote.total_cents)} charged to the meter")
         return done
 
     def _tracking(self, piece: Piece, conn: Any, abroad: AbroadPlan | None = None) -> tuple[str, str | None]:

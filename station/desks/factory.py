@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from station.desks.insights import InsightsDesk
     from station.desks.operators import OperatorDesk
     from station.desks.printing import PrintDesk
+    from station.desks.recovery import RecoveryDesk
     from station.desks.scan import ScanDesk
     from station.desks.suspense import SuspenseDesk
     from station.desks.till import TillDesk
@@ -115,6 +116,12 @@ class Desks:
         from station.desks.till import TillDesk
 
         return TillDesk(self.station)
+
+    @cached_property
+    def recovery(self) -> RecoveryDesk:
+        from station.desks.recovery import RecoveryDesk
+
+        return RecoveryDesk(self.station)
 
     @cached_property
     def suspense(self) -> SuspenseDesk:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from station.app import Station
 from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
-from station.office import baskets, cases, operators, suspense, till
+from station.office import baskets, cases, in_flight, operators, suspense, till
 from station.office.cases import CaseKind
 from station.office.suspense import SuspenseKind
 from station.office.till import DayReport
@@ -59,6 +59,9 @@ def report_lines(report: DayReport) -> list[str]:
         out.append(f"Cash counted {counted}, difference {difference}")
     if report.suspense_opened is not None:
         out.append(f"  the difference is held in suspense (item {report.suspense_opened}), not in the day")
+    if report.in_flight:
+        out.append("In flight when the station stopped (station recover):")
+        out += [f"  ! {line}" for line in report.in_flight]
     if report.suspense:
         held = sum(int(i["cents"]) for i in report.suspense)
         out.append(f"Suspense: {len(report.suspense)} items open, {money(held)}")
@@ -165,6 +168,12 @@ class TillDesk:
             who = _may_close(conn, station.station_id, day, config.time_zone, by)
             if who is not None:
                 return who
+            stopped = in_flight.stopped(conn)
+            if stopped:
+                return Outcome.refused(
+                    f"{len(stopped)} transactions were in flight when the station stopped: station recover"
+                    " says what became of each, then close"
+                )
             baskets.close_if_empty(conn)
             left = [b for b in (baskets.get(conn, i) for i in baskets.open_baskets(conn)) if b is not None]
             if left:

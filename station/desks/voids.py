@@ -20,7 +20,7 @@ from station.items import containers
 from station.model.events import EventKind
 from station.model.localtime import local
 from station.model.states import ItemStatus
-from station.office import baskets, refunds, till
+from station.office import baskets, in_flight, refunds, till
 from station.office.baskets import Basket, BasketState, Payment
 from station.office.refunds import HowRefunded, RefundRefused
 from station.office.till import DayClosed
@@ -91,7 +91,11 @@ class VoidDesk:
             meter = Meter(
                 station.db, meter_id, register_mac_key(self.keys.private_key(meter_id)), station.clock
             )
-            with station.db.transaction() as conn:
+            basket_id = basket.id if basket is not None else None
+            with (
+                in_flight.tracked(station.db, "void", item_id, basket_id, operator, station.clock) as mark,
+                station.db.transaction() as conn,
+            ):
                 till.refuse_if_closed(conn, station.clock(), station.config.time_zone)
                 if not mark_voided(conn, meter_id, piece, station.clock().isoformat()):
                     return Outcome.refused(
@@ -143,6 +147,11 @@ class VoidDesk:
                             ),
                         },
                     ),
+                )
+                mark(
+                    conn,
+                    f"voided, {money(cents)} back in the meter"
+                    + (f", {money(owed)} refunded" if owed else ""),
                 )
         except (MeterError, MeterKeyError, DayClosed) as exc:
             return Outcome.refused(f"not voided: {exc}", item_id)

@@ -18,7 +18,7 @@ from station.errors import Refused
 from station.items import containers
 from station.model.events import EventKind
 from station.model.localtime import zone
-from station.office import baskets, suspense
+from station.office import baskets, in_flight, suspense
 from station.office import refunds as customer_refunds
 from station.postage.meter import LogLine, Registers, log_lines
 from station.store import journal
@@ -107,6 +107,7 @@ class DayReport:
     not_dispatched: list[str] = field(default_factory=list)
     suspense: list[dict[str, Any]] = field(default_factory=list)  # every item still in suspense
     suspense_opened: int | None = None  # this close's difference, put in suspense
+    in_flight: list[str] = field(default_factory=list)  # transactions a stop left in flight, not yet told
     closed: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -216,6 +217,7 @@ def build(
         )
     report.reconciled = not report.problems
     report.suspense = [item.to_json() for item in suspense.items(conn, open_only=True)]
+    report.in_flight = [flight.line for flight in in_flight.stopped(conn)]
     accepted = journal.accepted_between(conn, first, last_moment, station_id)
     still_here = containers.last_kind_in(conn, accepted, _NOT_DISPATCHED)
     report.not_dispatched = [item for item in accepted if item in still_here]

@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "basket": ("till",),
     "till": ("till",),
     "suspense": ("till",),
+    "recover": ("till",),
     "case": ("cases",),
     "fraud": ("fraud",),
     "eta": ("estimates",),

@@ -100,6 +100,10 @@ def register(sub: Subcommands) -> None:
     add_where(sc)
     add_json(sc)
     sc.set_defaults(func=cmd_suspense_clear)
+    rv = sub.add_parser(
+        "recover", help="after a stop: each acceptance, payment or void left in flight, and what became of it"
+    )
+    rv.set_defaults(func=cmd_recover)
     t = group(sub, "till", "the counter's day: added up, reconciled, closed")
     ro = t.add_parser("reopen", help="open a closed day again (a supervisor, with a reason; journalled)")
     ro.add_argument("--date", type=day_argument, required=True, help="YYYY-MM-DD")
@@ -202,6 +206,15 @@ def cmd_reopen(args: argparse.Namespace) -> int:
             args.date, supervisor=args.supervisor, pin=secret(args.pin), reason=args.reason, operator=operator
         )
     return answer(done, args.json)
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """Exit 0: what a stop left in flight (or that nothing was), recovery receipts queued for payments."""
+    with open_station(args) as station:
+        lines = Desks(station).recovery.recover()
+    for line in lines or ["nothing was in flight: no transaction was cut off by a stop"]:
+        print(printable(line))
+    return ExitCode.DONE
 
 
 def cmd_suspense_list(args: argparse.Namespace) -> int:
