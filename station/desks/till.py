@@ -174,10 +174,13 @@ class TillDesk:
                     f"{len(stopped)} transactions were in flight when the station stopped: station recover"
                     " says what became of each, then close"
                 )
-            baskets.close_if_empty(conn)
-            left = [b for b in (baskets.get(conn, i) for i in baskets.open_baskets(conn)) if b is not None]
-            if left:
+            still_open = [
+                b for b in (baskets.get(conn, i) for i in baskets.open_baskets(conn)) if b is not None
+            ]
+            left = [b for b in still_open if b.live_lines]
+            if left:  # refused before anything changes: a customer's basket just opened stays open
                 return Outcome.refused("the day cannot close yet: " + "; ".join(_to_do(b) for b in left))
+            baskets.close_if_empty(conn)  # only with the day's close: nothing can be added to them after it
             made = till.build(
                 conn,
                 station.station_id,
