@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -37,7 +39,7 @@ from station.paths import make_private, replace_private
 from station.postage.international import is_international
 from station.store import journal
 from station.store.db import Database
-from station.store.journal import Journal
+from station.store.journal import Journal, event_from_content
 
 COLUMNS = (
     "item_id",
@@ -351,46 +353,84 @@ def import_events(
     Rows are journalled in time order per source station (its chain reads as its history did).
     """
     report = ImportReport()
-    good: list[HistoryEvent] = []
-    for found in rows:
-        report.rows += 1
-        if isinstance(found, RowError):
-            report.error_count += 1
-            if len(report.errors) < MAX_ERRORS:
-                report.errors.append(found)
-        else:
-            good.append(found)
-    if report.error_count and not skip_bad:
-        report.applied = False
-        return report
-    good.sort(key=lambda h: (h.event.occurred_at, h.line))
-    # Asked once: no row of the file is this station's own (its rows are refused above), so what it
-    # holds does not change while the file is journalled.
-    with db.reading() as conn:
-        held = journal.scanned_by(conn, sorted({h.event.item_id for h in good}), own_station)
-    journals: dict[str, Journal] = {}
-    seen: set[tuple[str, str, str, str, str]] = set()
-    for start in range(0, len(good), CHUNK):
-        with db.transaction() as conn:
-            for found in good[start : start + CHUNK]:
+    # The checked rows wait in a temporary SQLite file (its folder the owner's alone: addresses), not
+    # in memory: a million-row history is sorted by time on disk and journalled a chunk at a time.
+    with tempfile.TemporaryDirectory(prefix="station-import-") as folder:
+        spool = sqlite3.connect(Path(folder) / "rows.sqlite3")
+        try:
+            spool.execute("PRAGMA journal_mode = OFF")
+            spool.execute("PRAGMA synchronous = OFF")
+            spool.execute(
+                "CREATE TABLE rows (at TEXT NOT NULL, line INTEGER NOT NULL, key TEXT NOT NULL,"
+                " body TEXT NOT NULL)"
+            )
+            batch: list[tuple[str, int, str, str]] = []
+            for found in rows:
+                report.rows += 1
+                if isinstance(found, RowError):
+                    report.error_count += 1
+                    if len(report.errors) < MAX_ERRORS:
+                        report.errors.append(found)
+                    continue
                 event = found.event
-                key = _key(event)
-                if key in seen or _is_known(conn, event):
+                at = event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
+                body = json.dumps(journal.canonical_content(event), ensure_ascii=False)
+                batch.append((at, found.line, json.dumps(_key(event)), body))
+                if len(batch) >= CHUNK:
+                    spool.executemany("INSERT INTO rows VALUES (?,?,?,?)", batch)
+                    batch.clear()
+            spool.executemany("INSERT INTO rows VALUES (?,?,?,?)", batch)
+            if report.error_count and not skip_bad:
+                report.applied = False
+                return report
+            _journal_spooled(db, own_station, spool, report, progress, imported_by)
+        finally:
+            spool.close()
+    return report
+
+
+def _journal_spooled(
+    db: Database,
+    own_station: str,
+    spool: sqlite3.Connection,
+    report: ImportReport,
+    progress: Callable[[int], None] | None,
+    imported_by: str | None,
+) -> None:
+    """The spooled rows journalled in time order, a chunk a transaction; a row twice in the file, or
+    known to the journal already, is counted as known."""
+    journals: dict[str, Journal] = {}
+    held: set[str] = set()  # of each chunk's items, those this station scanned itself (never moved)
+    done = 0
+    spool.execute("CREATE INDEX rows_by_key ON rows (key, at, line)")
+    cursor = spool.execute(  # each row, and whether it is the first of its kind in the file
+        "SELECT r.body, r.line = (SELECT min(o.line) FROM rows o WHERE o.key = r.key) FROM rows r"
+        " ORDER BY r.at, r.line"
+    )
+    while chunk := cursor.fetchmany(CHUNK):
+        events = [(event_from_content(json.loads(body)), bool(first)) for body, first in chunk]
+        with db.transaction() as conn:
+            held.clear()
+            held.update(journal.scanned_by(conn, sorted({e.item_id for e, _ in events}), own_station))
+            for found, first in events:
+                if not first or _is_known(conn, found):
                     report.known += 1
                     continue
-                seen.add(key)
-                chain = journals.get(event.station_id)
+                chain = journals.get(found.station_id)
                 if chain is None:
-                    chain = journals[event.station_id] = Journal(db, event.station_id)
+                    chain = journals[found.station_id] = Journal(db, found.station_id)
                     chain.on_append(_applied_unless_held(held))
-                if imported_by is not None:
-                    event = replace(event, extra={**event.extra, "imported_by": imported_by})
+                event = (
+                    found
+                    if imported_by is None
+                    else replace(found, extra={**found.extra, "imported_by": imported_by})
+                )
                 chain.append_in(conn, event)
                 report.added += 1
                 report.stations.add(event.station_id)
+        done += len(chunk)
         if progress is not None:
-            progress(min(start + CHUNK, len(good)))
-    return report
+            progress(done)
 
 
 @dataclass(frozen=True, slots=True)
