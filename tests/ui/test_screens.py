@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
@@ -338,3 +339,35 @@ def test_the_cases_screen_opens_notes_and_resolves_a_case_and_the_counter_closes
     counter.close_till("50.00")
     qtbot.waitUntil(lambda: "closed: reconciled" in ctx.feedback.banner.text(), timeout=5000)
     assert any(j.description.startswith("till ") for j in ctx.queue.jobs())
+
+
+def test_issue_29_finding_10_the_window_says_at_once_what_a_stop_left_in_flight(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from PySide6.QtWidgets import QApplication
+
+    from station.app import Station
+    from station.config import StationConfig
+    from ui.app import build
+
+    monkeypatch.setenv("STATION_HOME", str(tmp_path))
+    Station.open(tmp_path / "station.sqlite3", StationConfig()).close()
+    with sqlite3.connect(tmp_path / "station.sqlite3") as conn:  # a counter process killed mid-payment
+        conn.execute(
+            "INSERT INTO in_flight (kind, subject, basket_id, operator, pid, started_at)"
+            " VALUES ('payment', 'basket 7', 7, 'ann', 999999, '2026-11-02T09:00:00+00:00')"
+        )
+    station = Station.open(tmp_path / "station.sqlite3", StationConfig())
+    app = build(station, start_devices=False, sounds=False)
+    qtbot.addWidget(app.window)
+    app.window.show()
+    try:
+        qtbot.waitUntil(lambda: "AFTER A STOP" in app.ctx.feedback.banner.text(), timeout=5000)
+        text = app.ctx.feedback.banner.text()
+        assert "payment of basket 7 by ann" in text and "NOT DONE" in text  # the banner's first line
+        assert any(j.description == "recovery receipt basket 7" for j in app.ctx.queue.jobs())
+    finally:
+        QApplication.instance().removeEventFilter(app.wedge)  # type: ignore[union-attr]
+        app.close()

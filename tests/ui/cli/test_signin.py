@@ -143,3 +143,15 @@ def test_a_session_ends_after_the_idle_time(tmp_path: Path) -> None:
         assert desk.end_session(token).ok and desk.session_operator(token) is None
     finally:
         station_.close()
+
+
+def test_services_need_no_one_signed_in(tmp_path: Path) -> None:
+    # The services act for the station, not for a person: nothing they do is credited to an operator.
+    _staffed(tmp_path)
+    worker = station(tmp_path, "sms", "worker", "--once", "--gateway", "log:")
+    assert worker.returncode == 0 and "sign in" not in worker.stdout + worker.stderr
+    inbound = station(tmp_path, "sms", "inbound", "--from", "+12065550100", "--body", "STOP")
+    assert inbound.returncode == 0 and "sign in" not in inbound.stdout + inbound.stderr
+    dead_hub = "host=127.0.0.1 port=9 dbname=hub user=x connect_timeout=1"
+    sync = station(tmp_path, "sync", "--once", "--hub", dead_hub)
+    assert sync.returncode == 3 and "sign in" not in sync.stdout + sync.stderr  # unreachable, not refused
