@@ -8,6 +8,7 @@ from station.app import Station
 from station.desks.counter import CounterDesk, Piece
 from station.desks.depot import DepotDesk
 from station.desks.scan import ScanDesk
+from station.ids import Impb
 from station.items import containers
 from station.labels.model import Text
 from station.model.events import EventKind
@@ -56,6 +57,18 @@ def test_an_item_for_another_destination_is_refused_as_a_wrong_sack(depot: Depot
     assert wrong.reason.startswith("WRONG SACK: 9205590164917312345677 goes to 98101")
     right = depot.sort(SAN_FRANCISCO_IMPB, sack, **WHERE)
     assert right.ok and right.message == "into sack (1)" and right.details["items"] == 1
+
+
+def test_a_near_miss_destination_is_a_wrong_sack_too(depot: DepotDesk) -> None:
+    # Issue 30: 94501 (Alameda) shares two digits with a 941 sack; every digit of the prefix counts.
+    sack = depot.new_sack(destination="941", **WHERE).id
+    assert sack is not None
+    for zip_code, fits in (("94501", False), ("94015", False), ("94110", True), ("94199", True)):
+        item = Impb.build(f"92055901649173{zip_code}12", zip_code)
+        done = depot.sort(f"]C1420{zip_code}{GS}{item.tracking}", sack, **WHERE)
+        assert done.ok is fits, (zip_code, done.reason)
+        if not fits:
+            assert (done.reason or "").startswith(f"WRONG SACK: {item.tracking} goes to {zip_code}")
 
 
 def test_the_destination_of_an_s10_comes_from_its_acceptance(

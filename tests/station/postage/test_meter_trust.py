@@ -82,6 +82,21 @@ def test_registers_edited_in_place_lock_the_meter(tmp_path: Path) -> None:
     assert "LOCKED" in station(tmp_path, "meter", "status").stdout
 
 
+def test_the_piece_counter_is_sealed_with_the_money(tmp_path: Path) -> None:
+    # Issue 30: a piece made to disappear from the count (the control sum, which adds up money only,
+    # cannot see it; the registers' MAC must).
+    assert station(tmp_path, "meter", "init").returncode == 0
+    assert station(tmp_path, "meter", "credit", "100.00").returncode == 0
+    assert (
+        station(tmp_path, *ACCEPT, "--tracking", "EE123456785US", "--out", str(tmp_path / "l.zpl")).returncode
+        == 0
+    )
+    with sqlite3.connect(tmp_path / "station.sqlite3") as conn:
+        conn.execute("UPDATE meter_registers SET pieces = pieces - 1")
+    status = station(tmp_path, "meter", "status")
+    assert status.returncode == 1 and "edited outside the station" in status.stdout
+
+
 def test_an_output_that_cannot_be_written_charges_nothing(tmp_path: Path) -> None:
     assert station(tmp_path, "meter", "init").returncode == 0
     assert station(tmp_path, "meter", "credit", "100.00").returncode == 0
