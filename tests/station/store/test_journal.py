@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,6 +31,32 @@ def test_events_chain_to_the_previous_event_of_the_same_station(station: Station
     assert second.prev_hash == first.hash
     assert second.hash == event_hash(first.hash, 2, second.event)
     assert station.journal.verify().ok
+
+
+def test_the_chain_formula_is_pinned_by_a_computation_of_its_own(station: Station) -> None:
+    # Issue 30: not the project's event_hash, which a bug would change along with the journal: the
+    # documented formula, sha256(previous hash | seq | the stored body), computed here from the stored
+    # row, and the body checked against the event's own fields.
+    events = [_event(station, item) for item in ("RR473124829GB", "EE123456785US", "CP000000014US")]
+    for event in events:
+        station.journal.append(event)
+    with station.db.reading() as conn:
+        rows = conn.execute(
+            "SELECT seq, prev_hash, hash, body, item_id, kind, operator FROM events ORDER BY seq"
+        ).fetchall()
+    previous = "0" * 64
+    for (seq, prev, digest, body, item, kind, operator), event in zip(rows, events, strict=True):
+        assert prev == previous
+        assert digest == hashlib.sha256(f"{previous}|{seq}|{body}".encode()).hexdigest()
+        content = json.loads(body)
+        assert (content["item_id"], content["kind"], content["operator"]) == (
+            event.item_id,
+            "acceptance",
+            "ann",
+        )
+        assert (item, kind, operator) == (event.item_id, "acceptance", "ann")
+        assert body == json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        previous = digest
 
 
 def test_the_same_event_appended_twice_is_stored_once(station: Station) -> None:
