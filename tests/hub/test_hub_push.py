@@ -105,6 +105,30 @@ def test_an_altered_event_a_gap_and_a_fork_are_refused_whole_and_raised_as_tampe
     assert kinds == [("tamper", 3)]
 
 
+def test_a_correctly_hashed_fork_in_the_middle_of_a_batch_is_refused_as_a_fork(
+    hub: Hub, tmp_path: Path
+) -> None:
+    # Issue 30: every row's hash is right, but row 4 follows row 2, not row 3: a chain that forks.
+    a = open_station(tmp_path, "STNF")
+    _scan(ScanDesk(a), _items(6))
+    client = hub_client(hub, "STNF")
+    with a.db.reading() as conn:
+        batch = outgoing(conn, "STNF", 0, 100)
+    body = _body(a, 4)
+    fork_hash = hashlib.sha256(f"{batch[1].hash}|4|{body}".encode()).hexdigest()
+    forked = batch[3]._replace(prev_hash=batch[1].hash, hash=fork_hash)
+    refused = client.push([*batch[:3], forked], HubHead(4, fork_hash), GENESIS)
+    assert refused.accepted == 0 and refused.problem == "fork in the chain of STNF at seq 4", refused.problem
+    assert hub.rows("SELECT count(*) FROM hub.events WHERE station_id = 'STNF'") == [(0,)]
+    assert hub.rows("SELECT kind, seq FROM hub.alerts") == [("tamper", 4)]
+    assert client.push(batch, HubHead(6, batch[-1].hash), GENESIS).accepted == 6  # the true chain goes in
+
+
+def _body(station: Any, seq: int) -> str:
+    with station.db.reading() as conn:
+        return str(conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0])
+
+
 def test_columns_that_are_not_the_hashed_text_are_refused_and_odd_text_is_stored_as_hashed(
     hub: Hub, tmp_path: Path
 ) -> None:
