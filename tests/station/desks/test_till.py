@@ -4,8 +4,11 @@ the meter (and says so when it does not)."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
+
+import pytest
 
 from station.app import Station
 from station.desks.basket import BasketDesk, Paid
@@ -14,6 +17,7 @@ from station.desks.outcome import Outcome
 from station.desks.printing import PrintDesk
 from station.desks.till import TillDesk
 from station.desks.voids import VoidDesk
+from station.model.events import Event, EventKind
 from station.office.till import DayReport
 from station.printing.queue import PrintQueue
 from tests.station.desks.test_counter import PIECE
@@ -121,3 +125,62 @@ def test_an_open_basket_keeps_the_till_from_closing(station: Station) -> None:
         and not refused.ok
         and f"basket {basket} (ann) holds 2 unpaid pieces" in str(refused.reason)
     )
+
+
+def _log_line(station: Station, kind: str, cents: int, down: int, up: int) -> None:
+    """A line written into the meter's log behind the station's back (the registers left as they were)."""
+    with sqlite3.connect(station.db.path) as raw:
+        last = raw.execute("SELECT descending, ascending FROM meter_log ORDER BY id DESC LIMIT 1").fetchone()
+        raw.execute(
+            "INSERT INTO meter_log (meter_id, kind, cents, piece, descending, ascending, at)"
+            " VALUES ('PS000001', ?, ?, NULL, ?, ?, '2026-11-02T12:00:00+00:00')",
+            (kind, cents, last[0] + down, last[1] + up),
+        )
+
+
+def _problems(station: Station) -> list[str]:
+    report = TillDesk(station).report(DAY)
+    assert isinstance(report, DayReport)
+    assert report.reconciled is (not report.problems)
+    return report.problems
+
+
+@pytest.mark.parametrize(
+    ("tamper", "said"),
+    [
+        # the ascending register moved with no debit behind it
+        (lambda s: _log_line(s, "note", 0, 0, 500), "the ascending register moved by other than the day"),
+        # a debit with no indicia issued for it, and indicia issued with no debit: both directions
+        (lambda s: _log_line(s, "debit", 500, -500, 500), "indicia issued for"),
+        (
+            lambda s: s.journal.append(
+                Event.new(
+                    "LX123456785US", EventKind.ACCEPTANCE, facility="NYC", station_id=s.station_id,
+                    operator="ann", at=datetime(2026, 11, 2, 12, tzinfo=UTC), extra={"postage_cents": 700},
+                )
+            ),
+            "indicia issued for",
+        ),
+        # the descending register moved with no credit, refund or debit behind it
+        (lambda s: _log_line(s, "note", 0, 900, 0), "the descending register does not follow"),
+        # a void that says it refunded postage the meter never took back
+        (
+            lambda s: s.journal.append(
+                Event.new(
+                    "EE123456785US", EventKind.VOID, facility="NYC", station_id=s.station_id, operator="ann",
+                    at=datetime(2026, 11, 2, 12, tzinfo=UTC), extra={"refund_cents": 300},
+                )
+            ),
+            "voids refunded 300 cents, the meter took back 0 cents",
+        ),
+    ],
+)  # fmt: skip
+def test_each_reconciliation_check_is_shown_failing(
+    station: Station, tamper: Callable[[Station], object], said: str
+) -> None:
+    # Issue 30: every one of the till's checks, not only "edited outside", is seen to fail.
+    basket, _ = _two_piece_basket(station)
+    assert isinstance(BasketDesk(station).pay_card(basket, "AUTH-3030", **WHERE), Paid)
+    assert _problems(station) == []  # sound before
+    tamper(station)
+    assert any(said in problem for problem in _problems(station)), _problems(station)
