@@ -157,6 +157,23 @@ def test_the_scale_weight_is_used_only_when_stable_and_a_typed_weight_wins_with_
     assert b"Z" in scale.commands
 
 
+def test_a_fast_typists_words_without_spaces_are_typing_not_scans(display: str, tmp_path: Path) -> None:
+    # Issue 30: names with a space are kept by the text-field rule alone; these are one word each, long
+    # enough to be a code, typed at 25 ms a key: only the typing's pace tells them from a scanner's.
+    with at_the_counter(display, tmp_path) as window:
+        home = window.home
+        for word in ("Fitzgerald", "Montgomery"):
+            # The word and Enter from one shell, Enter at once after the last letter, as a scanner's
+            # would come (a separate xdotool process would open a gap no scanner has).
+            window.run([f"xdotool type --delay 25 {word}", "xdotool key Return"])
+        window.type("San Francisco CA 94105", delay_ms=40)
+        window.press("F9")
+        time.sleep(2.5)
+        answers = window.answers()
+    assert all(ok for ok, _ in answers), answers  # no "not an id" banner: neither word was a scan
+    assert _recipient(home, "EE123456785US") == ["Fitzgerald", "Montgomery", "San Francisco CA 94105"]
+
+
 def test_tab_leaves_the_address_box_and_fast_typing_is_never_taken_for_a_scan(
     display: str, tmp_path: Path
 ) -> None:
