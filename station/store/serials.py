@@ -127,23 +127,39 @@ def mark_told(conn: sqlite3.Connection, lease_id: int) -> None:
     conn.execute("UPDATE serial_blocks SET told_hub = 1 WHERE lease_id = ?", (lease_id,))
 
 
+def _fresh(
+    tx: sqlite3.Connection, build: Callable[[int], str], serial: int, last: int, wanted: int
+) -> tuple[list[str], int]:
+    """Up to `wanted` ids built from `serial` on, never past `last`, stepping over those the journal
+    knows already (a pre-printed label, an id typed at the counter, an imported history); and the
+    serial after the last one used."""
+    made: list[str] = []
+    while len(made) < wanted and serial <= last:
+        batch = [build(n) for n in range(serial, min(last, serial + wanted - len(made) - 1) + 1)]
+        known = journal.known_ids(tx, batch)
+        made += [text for text in batch if text not in known]
+        serial += len(batch)
+    return made, serial
+
+
 def _from_leases(
-    tx: sqlite3.Connection, space: str, count: int, build: Callable[[int], str]
+    tx: sqlite3.Connection, space: str, count: int, build: Callable[[int], str], *, networked: bool
 ) -> list[str] | None:
     """`count` ids from the space's leased blocks, oldest block first, stepping over ids the journal
-    knows; None when the station holds no block of the space, SerialSpaceExhausted when too few are
-    left (nothing is then handed out: the transaction rolls back)."""
-    held = [b for b in blocks(tx, space)]
+    knows; None when the station holds no block of the space and has no hub (it issues from its own
+    block then), SerialSpaceExhausted when too few are left (nothing is then handed out: the
+    transaction rolls back) or when a station of a network holds no block of the space yet."""
+    held = blocks(tx, space)
     if not held:
+        if networked:
+            raise SerialSpaceExhausted(
+                f"no block of {space} leased from the hub yet: station hub lease --space {space}"
+            )
         return None
     made: list[str] = []
     for block in held:
-        serial = block.next_serial
-        while len(made) < count and serial <= block.last:
-            batch = [build(n) for n in range(serial, min(block.last, serial + count - len(made) - 1) + 1)]
-            known = journal.known_ids(tx, batch)
-            made += [text for text in batch if text not in known]
-            serial += len(batch)
+        got, serial = _fresh(tx, build, block.next_serial, block.last, count - len(made))
+        made += got
         if serial != block.next_serial:
             tx.execute(
                 "UPDATE serial_blocks SET next_serial = ? WHERE lease_id = ?", (serial, block.lease_id)
@@ -181,35 +197,33 @@ class S10Allocator:
         S10.build(service, self._first, country)  # validates service and country before consuming
         space = s10_space(service, country)
         with self._db.transaction() as tx:
-            leased = _from_leases(tx, space, count, lambda n: S10.build(service, n, country).text)
+            leased = _from_leases(
+                tx, space, count, lambda n: S10.build(service, n, country).text, networked=self._networked
+            )
             if leased is not None:
                 return [S10.parse(text) for text in leased]
-            if self._networked:
-                raise SerialSpaceExhausted(
-                    f"no block of {space} leased from the hub yet: station hub lease --space {space}"
-                )
             row = tx.execute(
                 "SELECT next_serial FROM s10_serials WHERE station_id=? AND service=? AND country=?",
                 (self._station_id, service, country),
             ).fetchone()
-            serial = row[0] if row else self._first
-            made: list[S10] = []
-            while len(made) < count:
-                if serial + (count - len(made)) - 1 > self._last:
-                    left = max(0, self._last - serial + 1)
-                    raise SerialSpaceExhausted(
-                        f"only {left} S10 serials left for {service}..{country} at station {self._station_id}"
-                    )
-                batch = [S10.build(service, n, country) for n in range(serial, serial + count - len(made))]
-                known = journal.known_ids(tx, [s.text for s in batch])
-                made += [s for s in batch if s.text not in known]
-                serial += len(batch)
+            made, serial = _fresh(
+                tx,
+                lambda n: S10.build(service, n, country).text,
+                row[0] if row else self._first,
+                self._last,
+                count,
+            )
+            if len(made) < count:
+                raise SerialSpaceExhausted(
+                    f"only {len(made)} S10 serials left for {service}..{country}"
+                    f" at station {self._station_id}"
+                )
             tx.execute(
                 "INSERT INTO s10_serials (station_id, service, country, next_serial) VALUES (?,?,?,?) "
                 "ON CONFLICT (station_id, service, country) DO UPDATE SET next_serial=excluded.next_serial",
                 (self._station_id, service, country, serial),
             )
-        return made
+        return [S10.parse(text) for text in made]
 
 
 # A station without a hub issues IMpb serials from its own counter per Mailer ID (schema 19).
@@ -242,25 +256,19 @@ class ImpbAllocator:
             raise SerialSpaceExhausted(f"an IMpb service type code has 3 digits, not {service_type!r}")
         space, top = impb_space(self._mid), space_top(impb_space(self._mid))
         with self._db.transaction() as tx:
-            leased = _from_leases(tx, space, count, lambda n: self._build(service_type, n))
+            leased = _from_leases(
+                tx, space, count, lambda n: self._build(service_type, n), networked=self._networked
+            )
             if leased is not None:
                 return [Impb.parse(text) for text in leased]
-            if self._networked:
-                raise SerialSpaceExhausted(
-                    f"no block of {space} leased from the hub yet: station hub lease --space {space}"
-                )
             row = tx.execute(
                 "SELECT next_serial FROM impb_serials WHERE mailer_id = ?", (self._mid,)
             ).fetchone()
-            serial = row[0] if row else 1
-            made: list[str] = []
-            while len(made) < count:
-                if serial + (count - len(made)) - 1 > top:
-                    raise SerialSpaceExhausted(f"the IMpb serials of Mailer ID {self._mid} are used up")
-                batch = [self._build(service_type, n) for n in range(serial, serial + count - len(made))]
-                known = journal.known_ids(tx, batch)
-                made += [t for t in batch if t not in known]
-                serial += len(batch)
+            made, serial = _fresh(
+                tx, lambda n: self._build(service_type, n), row[0] if row else 1, top, count
+            )
+            if len(made) < count:
+                raise SerialSpaceExhausted(f"the IMpb serials of Mailer ID {self._mid} are used up")
             tx.execute(
                 "INSERT INTO impb_serials (mailer_id, next_serial) VALUES (?, ?)"
                 " ON CONFLICT (mailer_id) DO UPDATE SET next_serial = excluded.next_serial",
@@ -292,13 +300,9 @@ class SsccAllocator:
         space = sscc_space(self._prefix)
         with self._db.transaction() as tx:
             build = lambda n: Sscc.build(self._extension, self._prefix, n).text  # noqa: E731
-            leased = _from_leases(tx, space, 1, build)
+            leased = _from_leases(tx, space, 1, build, networked=self._networked)
             if leased is not None:
                 return Sscc.parse(leased[0])
-            if self._networked:
-                raise SerialSpaceExhausted(
-                    f"no block of {space} leased from the hub yet: station hub lease --space {space}"
-                )
             row = tx.execute(
                 "SELECT next_serial FROM sscc_serials WHERE station_id=?", (self._station_id,)
             ).fetchone()
