@@ -44,6 +44,7 @@ INCOMING = (
 )
 # Binary COPY: each value goes as it is, with no text to escape on the way in or to parse at the hub.
 COPY_INCOMING = f"COPY incoming_rows ({OUTGOING_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+OLDER_SCHEMA = "the hub's schema is older than this station: `station hub init` upgrades it"
 LEASE_REFUSED = "PH003"  # hub/sql/0008: a lease the hub will not make, said in words
 INCOMING_TYPES = ["int8", *["text"] * 4, *["text"] * 8, "int4", "text", "text", "text", "text"]
 
@@ -124,9 +125,7 @@ class PostgresHub:
                     (claim.last_seq, claim.last_hash, at_head_hash),
                 ).fetchone()
         except psycopg.errors.UndefinedFunction:
-            raise HubUnavailable(
-                "the hub's schema is older than this station: `station hub init` upgrades it"
-            ) from None
+            raise HubUnavailable(OLDER_SCHEMA) from None
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
         assert answer is not None
@@ -223,9 +222,7 @@ class PostgresHub:
                     (space, size),
                 ).fetchone()
         except psycopg.errors.UndefinedFunction:
-            raise HubUnavailable(
-                "the hub's schema is older than this station: `station hub init` upgrades it"
-            ) from None
+            raise HubUnavailable(OLDER_SCHEMA) from None
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
         except psycopg.Error as exc:
@@ -234,7 +231,7 @@ class PostgresHub:
                 raise LeaseRefused(f"the hub leases no block: {said}") from None
             raise
         assert row is not None
-        return Lease(int(row[0]), str(row[1]), int(row[2]), int(row[3]), row[4])
+        return _lease_of(row)
 
     def leases(self) -> list[Lease]:
         """This station's unfinished blocks (`hub.my_serial_leases`)."""
@@ -246,12 +243,10 @@ class PostgresHub:
                     " ORDER BY id"
                 ).fetchall()
         except psycopg.errors.UndefinedTable:
-            raise HubUnavailable(
-                "the hub's schema is older than this station: `station hub init` upgrades it"
-            ) from None
+            raise HubUnavailable(OLDER_SCHEMA) from None
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
-        return [Lease(int(r[0]), str(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows]
+        return [_lease_of(r) for r in rows]
 
     def finish_lease(self, lease_id: int) -> None:
         """`hub.finish_lease`: a block used up."""
@@ -273,6 +268,11 @@ class PostgresHub:
 # An event dated further ahead of the hub's receive time than this came from a station whose clock runs
 # ahead (hub/sql/0006 alerts on the same bound).
 AHEAD_TOLERANCE = timedelta(minutes=5)
+
+
+def _lease_of(row: tuple[Any, ...]) -> Lease:
+    """A lease from (id, space, first_serial, last_serial, leased_at)."""
+    return Lease(int(row[0]), str(row[1]), int(row[2]), int(row[3]), row[4])
 
 
 def _event_of(row: tuple[Any, ...]) -> Event:

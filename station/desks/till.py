@@ -130,23 +130,14 @@ class TillDesk:
 
     def report(self, day: date | None = None, counted_cash: int | None = None) -> DayReport | Outcome:
         """The day as it stands (a closed day: as it was closed, with this count if given)."""
-        station, config = self.station, self.station.config
+        station = self.station
         day = day or self.today()
         try:
             registers, problem = self._meter()
         except (MeterError, MeterKeyError) as exc:
             return Outcome.refused(f"meter: {exc}")
         with station.db.reading() as conn:
-            made = till.build(
-                conn,
-                station.station_id,
-                day,
-                config.time_zone,
-                config.meter_id,
-                registers,
-                problem,
-                counted_cash,
-            )
+            made = self._build(conn, day, registers, problem, counted_cash)
             made.closed = till.closed(conn, day)
         return made
 
@@ -174,23 +165,12 @@ class TillDesk:
                     f"{len(stopped)} transactions were in flight when the station stopped: station recover"
                     " says what became of each, then close"
                 )
-            still_open = [
-                b for b in (baskets.get(conn, i) for i in baskets.open_baskets(conn)) if b is not None
-            ]
-            left = [b for b in still_open if b.live_lines]
+            still_open = (baskets.get(conn, i) for i in baskets.open_baskets(conn))
+            left = [b for b in still_open if b is not None and b.live_lines]
             if left:  # refused before anything changes: a customer's basket just opened stays open
                 return Outcome.refused("the day cannot close yet: " + "; ".join(_to_do(b) for b in left))
             baskets.close_if_empty(conn)  # only with the day's close: nothing can be added to them after it
-            made = till.build(
-                conn,
-                station.station_id,
-                day,
-                config.time_zone,
-                config.meter_id,
-                registers,
-                problem,
-                counted_cash,
-            )
+            made = self._build(conn, day, registers, problem, counted_cash)
             made.closed = True
             if made.cash_difference_cents:  # never silently into the day: held apart, with a case
                 made.suspense_opened = _hold_difference(conn, made, by, station.clock())
@@ -230,6 +210,19 @@ class TillDesk:
     def pdf(self, report: DayReport) -> bytes:
         """The report as a PDF."""
         return document_pdf(f"{self.station.config.facility} - till {report.day}", report_lines(report))
+
+    def _build(
+        self,
+        conn: sqlite3.Connection,
+        day: date,
+        registers: Registers,
+        problem: str | None,
+        counted: int | None,
+    ) -> DayReport:
+        config = self.station.config
+        return till.build(
+            conn, self.station.station_id, day, config.time_zone, config.meter_id, registers, problem, counted
+        )
 
     def _meter(self) -> tuple[Registers, str | None]:
         meter_id = self.station.config.meter_id

@@ -42,30 +42,40 @@ class LeaseReport:
 
 
 def keep_leased(db: Database, hub: HubPort, spaces: Iterable[str], *, force: bool = False) -> LeaseReport:
-    """Record the hub's leases, report used-up blocks, and lease a block of each space whose serials in
-    hand have run low (of every space named, when `force`). `HubUnavailable`/`LeaseRefused` propagate."""
+    """Lease a block of each space whose serials in hand have run low (of every space named, when
+    `force`), recording first the leases the hub holds for this station and reporting used-up blocks.
+    With enough in hand and nothing to report the hub is not asked at all, so a sync every few seconds
+    costs it nothing. `HubUnavailable`/`LeaseRefused` propagate."""
+    named = list(dict.fromkeys(spaces))
+    with db.reading() as conn:
+        low = [s for s in named if force or _left(conn, s) < block_size(s) * TOP_UP_BELOW]
+        untold = serials.used_up_untold(conn)
+        if not low and not untold:  # enough in hand, nothing to report: the hub is not asked (each sync)
+            return LeaseReport([], 0, 0, serials.blocks(conn))
     adopted = 0
     with db.transaction() as conn:
-        for lease in hub.leases():
+        for lease in hub.leases():  # a lease whose answer was lost on the way counts as in hand
             adopted += _record(conn, lease)
-        untold = serials.used_up_untold(conn)
     for lease_id in untold:
         hub.finish_lease(lease_id)
         with db.transaction() as conn:
             serials.mark_told(conn, lease_id)
     leased = []
-    for space in dict.fromkeys(spaces):
-        size = block_size(space)
+    for space in low:
         with db.reading() as conn:
-            left = sum(b.left for b in serials.blocks(conn, space))
-        if force or left < size * TOP_UP_BELOW:
-            lease = hub.lease(space, size)
+            left = _left(conn, space)
+        if force or left < block_size(space) * TOP_UP_BELOW:
+            lease = hub.lease(space, block_size(space))
             with db.transaction() as conn:
                 _record(conn, lease)
             leased.append(lease)
     with db.reading() as conn:
         held = serials.blocks(conn)
     return LeaseReport(leased, adopted, len(untold), held)
+
+
+def _left(conn: sqlite3.Connection, space: str) -> int:
+    return sum(b.left for b in serials.blocks(conn, space))
 
 
 def _record(conn: sqlite3.Connection, lease: Lease) -> int:

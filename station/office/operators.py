@@ -182,11 +182,7 @@ def set_enabled(conn: sqlite3.Connection, name: str, enabled: bool, why: str | N
         " END, locked_until = CASE WHEN ? THEN NULL ELSE locked_until END WHERE name = ?",
         (int(enabled), None if enabled else why, int(enabled), int(enabled), name),
     ).rowcount
-    if not done:
-        raise OperatorError(f"no operator {name}")
-    found = get(conn, name)
-    assert found is not None
-    return found
+    return _updated(conn, name, done)
 
 
 def lockout_after(wrong: int) -> timedelta:
@@ -260,7 +256,12 @@ def recover(conn: sqlite3.Connection, name: str, pin: str) -> Operator:
         " locked_until = NULL WHERE name = ?",
         (_hasher.hash(pin), name),
     ).rowcount
-    if not done:
+    return _updated(conn, name, done)
+
+
+def _updated(conn: sqlite3.Connection, name: str, rows: int) -> Operator:
+    """The operator as an UPDATE of `rows` rows left them; OperatorError when there was none."""
+    if not rows:
         raise OperatorError(f"no operator {name}")
     found = get(conn, name)
     assert found is not None
