@@ -1,10 +1,11 @@
 """Keeping a station's tracking-number serials leased from its hub, before they run out.
 
-A station of a network issues S10 ids and SSCC sack references only from blocks its hub leased it, so
-no two stations ever issue the same number (issue 28). The station holds a block it issues from and,
-once that runs low, the next one; it asks at each sync, so a station that was offline for a day still
-has a whole block in hand. A lease the hub made but whose answer was lost is picked up from the hub's
-own record (`HubPort.leases`), and a block used up is reported so that its 12 months start.
+A station of a network issues S10 ids, IMpb numbers and SSCC sack references only from blocks its hub
+leased it, so no two stations ever issue the same number (issue 28). The station holds a block it
+issues from and, once that runs low, the next one; each sync looks (the hub is asked only then), so a
+station that was offline for a day still has a whole block in hand. A lease the hub made but whose
+answer was lost is picked up from the hub's own record (`HubPort.leases`), and a block used up is
+reported so that its 12 months start.
 """
 
 from __future__ import annotations
