@@ -4,7 +4,9 @@ The journal is built once (and reused from --cache on later runs) with valid has
 accepted at 4 counters, sorted into sacks of 100 at a depot, the sacks are closed, dispatched and
 received, and the items go out for delivery and are delivered -- so each look-up has to assemble the
 item's own events plus its sack's events, exactly as `station track` does. Look-ups are of random
-items (not warmed one by one), measured with the same function the CLI calls.
+items (not warmed one by one), measured with the same function the CLI calls, next to a baseline in the
+same run (a bare indexed SELECT of the item's rows) and again while another process holds a write
+transaction on the journal.
 
     python benchmarks/bench_track.py [--events 5000000] [--lookups 2000] [--cache DIR]
 """
@@ -15,10 +17,12 @@ import argparse
 import os
 import random
 import sqlite3
+import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +130,41 @@ def _lookups(station: Station, ids: list[str], known: bool = True) -> list[float
     return latencies
 
 
+def _bare_reads(path: Path, ids: list[str]) -> list[float]:
+    """The floor under a look-up, in the same run: one indexed read of the item's own rows."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    latencies = []
+    for item in ids:
+        t0 = time.perf_counter()
+        rows = conn.execute("SELECT * FROM events WHERE item_id = ?", (item,)).fetchall()
+        latencies.append(time.perf_counter() - t0)
+        assert len(rows) == 4, item
+    conn.close()
+    return latencies
+
+
+def _while_another_process_writes(path: Path, look_ups: Callable[[], list[float]]) -> list[float]:
+    """Look-ups while another process holds a write transaction on the journal (a busy counter):
+    WAL readers do not wait for it, so these are no slower than the others."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+            " c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(3600)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        return look_ups()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def _drop_page_cache() -> bool:
     """Start from cold disk reads where the OS lets us (root on Linux); say whether it did."""
     try:
@@ -169,6 +208,9 @@ def main() -> None:
             t0 = time.perf_counter()
             assert track(station.db, item) is None
             misses.append(time.perf_counter() - t0)
+        sample = rng.sample(items, min(200, len(items)))
+        held = _while_another_process_writes(path, lambda: _lookups(station, sample))
+    bare = _bare_reads(path, rng.sample(items, args.lookups))
     print(f"track benchmark: {total:,} events, {len(items):,} items; {machine()}")
     rows = [
         [
@@ -181,6 +223,8 @@ def main() -> None:
         for name, lat in (
             ("known item (7-line history incl. 3 sack events)", latencies),
             ("unknown id", misses),
+            ("known item while another process holds a write transaction", held),
+            ("baseline: bare indexed SELECT of the item's rows (no sack, no history)", bare),
         )
     ]
     print(table(["look-up", "n", "p50 ms", "p99 ms", "max ms"], rows))

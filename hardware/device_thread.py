@@ -133,6 +133,9 @@ class ReconnectingDevice(DeviceThread, Generic[Connection]):
                 if not announced_down:
                     self._on_status(DeviceStatus(self.source, DeviceState.DISCONNECTED, self._reason(exc)))
                     announced_down = True
+                log.debug(
+                    "%s: not connected (%s); trying again in %.2f s", self._name, self._reason(exc), delay
+                )
                 self._stop.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
                 continue

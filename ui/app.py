@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -177,10 +178,13 @@ def _start_camera(app: StationApp) -> None:
         ctx.bridge.on_frame,
         cache_dir=ctx.station.paths.cache,
     )
-    if camera is not None:
-        camera.start()
-        app.devices.append(camera)
-        ctx.held["camera"] = camera.url.text  # the demo camera's: the clip it plays
+    if camera is None:
+        log.info("camera: off")
+        return
+    camera.start()
+    app.devices.append(camera)
+    ctx.held["camera"] = camera.url.text  # the demo camera's: the clip it plays
+    log.info("camera: started (%s)", camera.url.scheme)
 
 
 def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = None) -> int:
@@ -210,6 +214,8 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
     instance = InstanceServer(station.paths.data, app.window)  # a second start brings this window forward
     try:
         app.window.show()
+        # Logged once the event loop runs with the window shown: from here keys reach it.
+        QTimer.singleShot(0, lambda: log.info("window ready: %s", app.window.current.name))
         return qt_app.exec()
     finally:
         instance.close()

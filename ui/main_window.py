@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         self.ctx.feedback.idle(f"{mode.title}: {mode.hint}   (F1: keys)")
         mode.activated()
         mode.focus_scan_target()
+        log.info("screen shown: %s", mode.name)
 
     def hotkey(self, key: str) -> None:
         """A key of the key map: the showing screen's action for it, else the window's."""
@@ -209,6 +210,9 @@ class MainWindow(QMainWindow):
         getattr(target, found.action)()
         if found.screen != ALL:
             mode.focus_scan_target()
+        # What the clerk pressed and what it did, in order with the answers (a report of "I pressed
+        # F9 and nothing happened" is read from here).
+        log.info("key %s: %s", key, found.action)
 
     def go_counter(self) -> None:
         """F2."""
@@ -290,18 +294,24 @@ class MainWindow(QMainWindow):
 
     def on_camera_scan(self, scan: RawScan) -> None:
         """A camera scan, unless the camera is paused (F11)."""
-        if not self.ctx.camera_paused:
-            self._route(scan.data.decode("utf-8", "replace"))
+        if self.ctx.camera_paused:
+            log.info("camera scan ignored: the camera is paused")
+            return
+        self._route(scan.data.decode("utf-8", "replace"))
 
     def _route(self, text: str) -> None:
         """A scan goes to the sign-in while locked, to a dialog that asked for one, else to the screen."""
+        # Where each scan went, never what it held (a badge is a credential).
         if self.locked:
             self.sign_in.handle_scan(text)
+            log.info("scan taken by the sign-in")
         elif self.ctx.scan_sink is not None:
             self.ctx.scan_sink(text)
+            log.info("scan taken by a dialog")
         else:
             self.restart_idle()
             self.current.handle_scan(text)
+            log.info("scan taken by the %s screen", self.current.name)
 
     def on_device_status(self, status: DeviceStatus) -> None:
         """Each device's state in the status bar."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
 from hardware.registry import parse_url
@@ -57,7 +60,10 @@ def test_pty_scanner_delivers_frames_with_aim_ids_and_gs_intact(tmp_path: Path) 
         dev.close()
 
 
-def test_unplug_mid_frame_drops_only_the_partial_frame_and_replug_resumes(tmp_path: Path) -> None:
+def test_unplug_mid_frame_drops_only_the_partial_frame_and_replug_resumes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="hardware.device_thread")
     dev = PtyDevice(tmp_path / "ttyACM0")
     rec = Recorder()
     scanner = start(f"serial://{dev.path}?suffix=CR", rec)
@@ -65,11 +71,14 @@ def test_unplug_mid_frame_drops_only_the_partial_frame_and_replug_resumes(tmp_pa
         assert wait_until(rec.state_is(DeviceState.CONNECTED))
         dev.write(b"RR473124829GB\rEE1234")  # one whole frame, then half of the next
         assert wait_until(lambda: len(rec.scans) == 1)
-        time.sleep(0.05)
+        assert wait_until(lambda: dev.unread() == 0)  # the half frame is in the station's hands
         dev.unplug()
         assert wait_until(rec.state_is(DeviceState.DISCONNECTED))
         assert any("partial scan was dropped" in e for e in rec.errors)
-        time.sleep(0.2)  # a few reconnect attempts against a missing port
+        tried = len(caplog.records)
+        assert wait_until(  # two reconnect attempts against the missing port, as the driver logs them
+            lambda: sum("not connected" in r.getMessage() for r in caplog.records[tried:]) >= 2
+        )
         dev.plug()
         assert wait_until(rec.state_is(DeviceState.CONNECTED))
         dev.write(b"EE123456785US\r")

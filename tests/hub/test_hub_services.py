@@ -3,6 +3,7 @@ while the counter keeps accepting: everything journalled reaches the hub, in one
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -18,7 +19,13 @@ def test_the_sync_service_stopped_by_sigterm_leaves_nothing_behind(hub: Hub, tmp
     try:
         for serial in (31, 32, 33):  # the counter goes on accepting while the service pushes
             assert _accept(home, S10.build("EE", 12_300_000 + serial, "US").text).returncode == 0
-        time.sleep(3)  # a pass or two of the service's 2 s interval
+        # Until the service has pushed every event the station journalled (its head at the hub).
+        with sqlite3.connect(home / "station.sqlite3") as conn:
+            journalled = int(conn.execute("SELECT max(seq) FROM events").fetchone()[0])
+        deadline = time.monotonic() + 30
+        while hub.rows("SELECT last_seq FROM hub.heads WHERE station_id = 'SVC01'") != [(journalled,)]:
+            assert time.monotonic() < deadline, "the sync service did not push the counter's acceptances"
+            time.sleep(0.1)
     finally:
         code, out, err = stop_like_systemd(service)
     assert code == 0, err

@@ -8,8 +8,11 @@ symlink gives the device a stable path across unplug/replug, as a udev name does
 
 from __future__ import annotations
 
+import fcntl
 import os
 import select
+import struct
+import termios
 from pathlib import Path
 
 
@@ -48,6 +51,14 @@ class PtyDevice:
         assert self.master is not None, "unplugged"
         ready, _, _ = select.select([self.master], [], [], timeout)
         return os.read(self.master, 65536) if ready else b""
+
+    def unread(self) -> int:
+        """Bytes written by the device that the station has not read yet (the tty's input queue)."""
+        fd = os.open(os.readlink(self.link), os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+        try:
+            return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0])
+        finally:
+            os.close(fd)
 
     def unplug(self) -> None:
         """Pull the cable: the master closes and the path disappears."""

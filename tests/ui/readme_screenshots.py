@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from tests.ui.x11 import Window, accept, funded, set_up_home, sign, window_on, xvfb
+from tests.ui.x11 import GREEN, Window, accept, banner_colour, funded, set_up_home, sign, window_on, xvfb
 
 ADDRESSES = (
     ("Bo Lee|2 Elm St|San Francisco CA 94105", "94105"),
@@ -26,7 +25,7 @@ ADDRESSES = (
 
 def _save(window: Window, folder: Path, name: str) -> Path:
     """The screen, cut to what is drawn on it (the window and any dialog over it)."""
-    raw = window.shot(f"raw-{name}")
+    raw = window.settled_shot(f"raw-{name}")
     image = Image.open(raw).convert("RGB")
     pixels = np.asarray(image)
     drawn = np.argwhere(pixels.sum(axis=2) > 0)
@@ -48,47 +47,50 @@ def make(folder: Path) -> list[Path]:
         items = [accept(home, tmp, recipient, zip_code) for recipient, zip_code in ADDRESSES]
         with window_on(display, home, "F2") as window:
             window.scan("EE123456785US")
-            time.sleep(1.0)
+            window.answered()
             window.lines("Maria Garcia", "1600 Market St Apt 4", "San Francisco CA 94103", delay_ms=20)
             window.press("Tab")
             window.type("(415) 555-0123", delay_ms=20)
-            time.sleep(0.5)
             shots.append(_save(window, folder, "counter"))
-            window.press("F9")
-            time.sleep(2.5)
+            window.key("F9", "accept_piece")
+            window.answered()
+            window.shot_until("accepted", lambda shot: banner_colour(shot) == GREEN)
             shots.append(_save(window, folder, "counter-accepted"))
-            window.press("F3", "F7")  # the depot: a new sack, its tag printed
-            time.sleep(1.5)
+            window.key("F3", "go_depot")  # the depot: a new sack, its tag printed
+            window.key("F7", "new_sack")
+            window.answered()
             for code in (items[0], items[1], "NOT-A-PARCEL", "EE123456785US"):
                 window.scan(code)
-            time.sleep(0.6)
+            window.answered(4)
             shots.append(_save(window, folder, "depot"))
-            window.press("F12", "F8")  # rejects seen; close the sack
-            time.sleep(1.5)
-            window.press("F4")  # the van: load the round, then the first door
+            window.key("F12", "acknowledge_rejects")  # rejects seen; close the sack
+            window.key("F8", "close_sack")
+            window.answered()
+            window.key("F4", "go_carrier")  # the van: load the round, then the first door
             for code in items:
                 window.scan(code)
-            time.sleep(1.0)
-            window.press("F8")
+            window.answered(3)
+            window.key("F8", "door_stage")
             window.scan(items[2])
-            time.sleep(1.0)
+            window.answered()
             sign(window)
             shots.append(_save(window, folder, "carrier"))
-            window.press("F9")
-            time.sleep(2.0)
-            window.press("F5", "ctrl+f")  # customer service: search by name
+            window.key("F9", "deliver")
+            window.answered()
+            window.key("F5", "go_track")  # customer service: search by name
+            window.key("ctrl+f", "focus_search")
             window.type("Lee", delay_ms=40)
             window.press("Return")
-            time.sleep(1.2)
+            window.logged_again(r"ui\.modes\.track: track: a search shown \(2 hits\)$")
             shots.append(_save(window, folder, "track-search"))
             window.press("Return")  # the first hit, looked up
-            time.sleep(1.2)
+            window.logged_again(r"ui\.modes\.track: track: \w+ shown \(\d+ events\)$")
             shots.append(_save(window, folder, "track"))
-            window.press("F1")
-            time.sleep(1.0)
+            window.dialog("F1", "^Keys - ")
             shots.append(_save(window, folder, "keys"))
-            window.press("Escape", "F6")
-            time.sleep(0.8)
+            window.press("Escape")
+            window.wait_no_dialog("^Keys - ")
+            window.key("F6", "go_devices")
             shots.append(_save(window, folder, "devices"))
     return shots
 

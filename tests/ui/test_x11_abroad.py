@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -42,28 +41,25 @@ def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
         window.type("125009")
         window.press("Tab")  # the service: the international products, parcel first chosen
         window.press("Down")  # express, as the label says EE
-        window.press("ctrl+u")
-        time.sleep(1.0)
+        window.dialog("ctrl+u", "^Customs declaration")
         window.press("Tab", "Tab", "Tab")  # category (gift), currency (USD), invoice: the first description
         for cell in ("gift", "2", "25.00", "400", "610910", "US"):  # a vague description
             window.type(cell)
             window.press("Tab")
         window.press("ctrl+Return")
-        time.sleep(0.5)
-        window.press("F9")
-        time.sleep(3.0)
-        refused = window.shot("refused")
-        window.press("ctrl+u")
-        time.sleep(1.0)
+        window.logged_again(r"ui\.main_window: key Ctrl\+U: edit_customs$")  # the form taken, closed
+        window.key("F9", "accept_piece")
+        window.answered()
+        refused = window.shot_until("refused", lambda shot: banner_colour(shot) == RED)
+        window.dialog("ctrl+u", "^Customs declaration")
         window.press("Tab", "Tab", "Tab")
         window.type("cotton T-shirt")  # Tab into a field selects its text: typing replaces it
         window.press("Tab")
         window.press("ctrl+Return")
-        time.sleep(0.5)
-        window.press("F9")
-        time.sleep(3.5)
-        accepted_shot = window.shot("accepted")
-        answers = window.answers()
+        window.logged_again(r"ui\.main_window: key Ctrl\+U: edit_customs$")
+        window.key("F9", "accept_piece")
+        answers = window.answered()
+        accepted_shot = window.shot_until("accepted", lambda shot: banner_colour(shot) == GREEN)
     refusals = [text for ok, text in answers if not ok]
     assert any("'gift' does not say what it is" in text for text in refusals), answers
     assert banner_colour(refused) == RED and banner_colour(accepted_shot) == GREEN

@@ -4,7 +4,6 @@ mouse strokes and F9, a second delivery refused, an attempt recorded with its re
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 from tests.ui.x11 import RED, accept, banner_colour, funded, needs_x11, set_up_home, sign, window_on
@@ -28,24 +27,23 @@ def test_the_round_survives_a_restart_and_a_delivery_is_the_scan_the_signature_a
     assert "Bo Lee, 2 Elm St, San Francisco CA 94105" in loaded[0][1]
     with window_on(display, home, "F4") as window:  # the window restarted on the way
         start = window.keys
-        window.press("F8")  # at the door
+        window.key("F8", "door_stage")  # at the door
         window.scan(first)
-        time.sleep(0.6)
+        window.answered()
         sign(window)
-        window.press("F9")
+        window.key("F9", "deliver")
         keys = window.keys - start
-        time.sleep(2.0)
+        window.answered()
         window.scan(first)  # the same item again: signed and F9 again
-        time.sleep(0.6)
+        window.answered()
         sign(window)
-        window.press("F9")
-        time.sleep(1.5)
-        again = window.shot("again")
+        window.key("F9", "deliver")
+        window.answered()
+        again = window.shot_until("again", lambda shot: banner_colour(shot) == RED)
         window.scan(second)
-        time.sleep(0.6)
-        window.press("F10")  # attempted, for the reason showing (addressee absent)
-        time.sleep(1.5)
-        answers = window.answers()
+        window.answered()
+        window.key("F10", "attempted")  # attempted, for the reason showing (addressee absent)
+        answers = window.answered()
     assert keys <= 2, keys
     print(f"delivery: the scan, the signature and {keys} keys (F8 once per round, F9)")
     assert banner_colour(again) == RED

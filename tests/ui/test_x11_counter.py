@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from tests.ui.x11 import (
     needs_x11,
     set_up_home,
     station,
+    until,
     wait_for_window,
     window_on,
 )
@@ -37,6 +37,12 @@ ADDRESS = ("Bob Lee", "2 Elm St", "San Francisco CA 94105")
 def _rows(home: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
     with sqlite3.connect(home / "station.sqlite3") as conn:
         return [tuple(r) for r in conn.execute(sql, args).fetchall()]
+
+
+def _readings(scale: ScaleSimulator, count: int) -> None:
+    """Until the station has asked the scale for `count` more readings."""
+    asked = len(scale.commands)
+    until(lambda: len(scale.commands) >= asked + count, f"{count} more scale readings")
 
 
 def _acceptances(home: Path) -> list[dict[str, object]]:
@@ -60,12 +66,17 @@ def test_a_repeat_acceptance_is_the_recipient_text_and_one_key_and_f9_twice_acce
         window.press("F9")
         first = window.keys - start - typed
         window.press("F9", delay_ms=20)  # pressed again at once, as an impatient clerk does
-        time.sleep(3.0)
-        screen = window.shot("accepted")
+        window.answered()
+        screen = window.shot_until("accepted", lambda shot: banner_colour(shot) == GREEN)
         # The next customer's parcel has no label: the counter makes a new S10 for it, once.
         window.lines("Ann Ode", "9 Pike St", "Seattle WA 98101")
         window.press("F9", "F9", delay_ms=20)
-        time.sleep(3.0)
+        window.answered()
+        # The marker after any second acceptance: each of the four F9s handled, then one more answer.
+        for _ in range(4):
+            window.logged_again(r"ui\.main_window: key F9: accept_piece$")
+        window.scan("RR473124829GB")
+        window.answered()
     pieces = _rows(home, "SELECT pieces FROM meter_registers")[0][0]
     labels = _rows(home, "SELECT count(*) FROM print_jobs WHERE description LIKE 'label %'")[0][0]
     accepted = _acceptances(home)
@@ -87,19 +98,17 @@ def test_a_scan_never_wipes_an_address_being_typed_and_esc_starts_the_next_item(
         home = window.home
         window.lines("Bob Lee", "2 Elm")
         window.scan("RR473124829GB")  # the next customer's parcel, scanned too early
-        time.sleep(0.5)
-        refused = window.shot("refused")
+        window.answered()
+        refused = window.shot_until("refused", lambda shot: banner_colour(shot) == RED)
         window.lines(" St", "San Francisco CA 94105")  # the clerk goes on typing where they were
-        window.press("F9")
-        time.sleep(2.5)
+        window.key("F9", "accept_piece")
+        window.answered()
         window.scan("RR473124829GB")  # now it is taken
-        time.sleep(0.5)
+        window.answered()
         window.type("Wrong Person")
-        window.press("Escape")  # cancel the current item: the form empties
-        time.sleep(0.3)
+        window.key("Escape", "cancel_item")  # cancel the current item: the form empties
         window.scan("CP100000003US")
-        time.sleep(0.5)
-        answers = window.answers()
+        answers = window.answered()
     assert banner_colour(refused) == RED
     assert [(ok, text.split(":")[-1].strip()) for ok, text in answers[:2]] == [
         (True, "address it, then F9"),
@@ -124,24 +133,25 @@ def test_the_scale_weight_is_used_only_when_stable_and_a_typed_weight_wins_with_
             scale.state = "motion"
             window.scan("EE123456785US")
             window.lines(*ADDRESS)
-            window.press("F9")  # the parcel is still moving on the scale
-            time.sleep(1.0)
+            window.key("F9", "accept_piece")  # the parcel is still moving on the scale
+            window.answered(2)  # the scan, then the refusal
             scale.state = "stable"
-            time.sleep(0.6)
-            window.press("F9")  # stable now: its weight is charged
-            time.sleep(2.5)
+            _readings(scale, 3)  # the window has had stable readings since
+            window.key("F9", "accept_piece")  # stable now: its weight is charged
+            window.answered()
             window.scan("RR473124829GB")
+            window.answered()
             window.lines("Ann Ode", "9 Pike St", "Seattle WA 98101")
-            window.press("ctrl+w")
+            window.key("ctrl+w", "type_weight")
             window.type("3.5kg", delay_ms=80)  # the clerk types the weight (too big for the scale)
-            time.sleep(0.6)  # the scale goes on reading 2.000 kg four times a second
-            window.press("F9")  # no reason given yet
-            time.sleep(0.8)
+            _readings(scale, 3)  # the scale goes on reading 2.000 kg: the typed weight must stay
+            window.key("F9", "accept_piece")  # no reason given yet
+            window.answered()
             window.press("Tab", "Down", "Down")  # the reason box beside the weight: "too big for the scale"
-            window.press("F9")
-            time.sleep(2.5)
-            window.press("ctrl+0")  # zero the scale from the keyboard
-            time.sleep(0.8)
+            window.key("F9", "accept_piece")
+            window.answered()
+            window.key("ctrl+0", "zero_scale")  # zero the scale from the keyboard
+            window.answered()
             answers = window.answers()
     finally:
         scale.close()
@@ -167,9 +177,8 @@ def test_a_fast_typists_words_without_spaces_are_typing_not_scans(display: str, 
             # would come (a separate xdotool process would open a gap no scanner has).
             window.run([f"xdotool type --delay 25 {word}", "xdotool key Return"])
         window.type("San Francisco CA 94105", delay_ms=40)
-        window.press("F9")
-        time.sleep(2.5)
-        answers = window.answers()
+        window.key("F9", "accept_piece")
+        answers = window.answered()  # the acceptance: it comes after any answer to a word taken for a scan
     assert all(ok for ok, _ in answers), answers  # no "not an id" banner: neither word was a scan
     assert _recipient(home, "EE123456785US") == ["Fitzgerald", "Montgomery", "San Francisco CA 94105"]
 
@@ -187,9 +196,8 @@ def test_tab_leaves_the_address_box_and_fast_typing_is_never_taken_for_a_scan(
         window.type("San Francisco CA 94105", delay_ms=40)
         window.press("Tab")  # out of the address box, into the mobile field
         window.type("(206) 555-0134", delay_ms=60)
-        window.press("F9")
-        time.sleep(2.5)
-        answers = window.answers()
+        window.key("F9", "accept_piece")
+        answers = window.answered()  # the acceptance: it comes after any answer to typing taken for a scan
     assert all(ok for ok, _ in answers), answers  # no red banner: nothing was taken for a scan
     assert _recipient(home, "EE123456785US") == ["Ana Diaz", "7 Oak St", "San Francisco CA 94105"]
     numbers = _rows(home, "SELECT phone, state FROM sms_subscribers")
@@ -215,11 +223,10 @@ def test_long_messages_never_move_the_controls_and_no_banner_is_left_from_anothe
     with window_on(display, home, "F2") as window:
         short = window.shot("short")
         window.scan("0123456789012345678901234567890123456789")  # a long code: a long, two-line reason
-        time.sleep(0.6)
-        long = window.shot("long")
-        window.press("F3")
-        time.sleep(0.6)
-        switched = window.shot("switched")
+        window.answered()
+        long = window.shot_until("long", lambda shot: banner_colour(shot) == RED)
+        window.key("F3", "go_depot")
+        switched = window.shot_until("switched", lambda shot: banner_colour(shot) != RED, timeout=3)
     assert banner_colour(long) == RED
     assert _top_edge(short, 500, 200) == _top_edge(long, 500, 200) > 0
     assert banner_colour(switched) == GREY  # the counter's red answer did not follow to the depot
@@ -233,13 +240,12 @@ def test_the_receipt_shows_the_counter_local_time(display: str, tmp_path: Path) 
     with at_the_counter(display, tmp_path, settings) as window:
         home = window.home
         window.lines(*ADDRESS)
-        window.press("F9")
-        time.sleep(2.5)
-        window.press("F10")  # the customer pays: the receipt is printed with the payment
-        time.sleep(1.0)
+        window.key("F9", "accept_piece")
+        window.answered()
+        window.dialog("F10", "^Cash$")  # the customer pays: the receipt is printed with the payment
         window.type("50.00", delay_ms=40)
         window.press("Return")
-        time.sleep(2.0)
+        window.answered()
     receipt = _rows(home, "SELECT payload FROM print_jobs WHERE description = 'receipt basket 1'")
     pdf = tmp_path / "receipt.pdf"
     pdf.write_bytes(bytes(receipt[0][0]))
@@ -281,23 +287,23 @@ def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
             window.press("Tab")
         window.type("scale", delay_ms=30)  # a scanner URL that is not one: refused, nothing saved
         window.press("Return")
-        time.sleep(1.0)
+        window.shot_until("refused", lambda shot: count_colour(shot, RED, (0, 0, 1280, 800)) > 30)
         assert not (home / "station.toml").exists()
         window.press("ctrl+a")
         window.type("wedge:", delay_ms=30)
         window.press("Return")
         wait_for_window(window, "San Francisco Main", process)
+        window.logged_again(r"ui\.app: window ready: ", 30)
         window.xdotool("mousemove", "400", "40", "click", "1")  # no window manager: a click activates it
         window.scan("EE123456785US")
-        time.sleep(1.5)
+        window.answered()
         window.lines(*ADDRESS)
-        window.press("F9")
-        time.sleep(2.5)
-        window.press("ctrl+k")  # paid by card: the terminal's reference
-        time.sleep(1.0)
+        window.key("F9", "accept_piece")
+        window.answered()
+        window.dialog("ctrl+k", "^Card$")  # paid by card: the terminal's reference
         window.type("AUTH-4410", delay_ms=40)
         window.press("Return")
-        time.sleep(2.0)
+        window.answered()
     finally:
         process.terminate()
         process.wait(15)
@@ -323,19 +329,16 @@ def test_low_funds_are_shown_on_the_counter_and_funds_are_added_from_the_keyboar
     home = set_up_home(tmp_path)
     assert station(home, "meter", "init").returncode == 0
     assert station(home, "meter", "credit", "10.00").returncode == 0
+    meter_line = (105, 605, 600, 635)  # the meter's line above the Accept button
     with window_on(display, home, "F2") as window:
-        time.sleep(0.5)
-        low = window.shot("low")
-        window.press("ctrl+m")
-        time.sleep(1.0)
+        low = window.shot_until("low", lambda shot: count_colour(shot, RED, meter_line) > 30)  # LOW FUNDS
+        window.dialog("ctrl+m", "^Add funds to the meter$")
         window.type("200.00", delay_ms=40)
         window.press("Return")
-        time.sleep(1.5)
-        topped_up = window.shot("topped-up")
-        answers = window.answers()
+        answers = window.answered()
+        topped_up = window.shot_until("topped-up", lambda shot: count_colour(shot, RED, meter_line) == 0)
     assert "$210.00" in station(home, "meter", "status").stdout
     assert answers[-1][0] and "funds available $210.00" in answers[-1][1]
-    meter_line = (105, 605, 600, 635)  # the meter's line above the Accept button
     assert count_colour(low, RED, meter_line) > 30  # LOW FUNDS in red
     assert count_colour(topped_up, RED, meter_line) == 0
 
@@ -350,12 +353,11 @@ def test_a_scanner_prefix_makes_a_slow_scan_a_scan_and_leaves_typing_alone(
     funded(home)
     with window_on(display, home, "F2") as window:
         window.run(["xdotool key ctrl+b", "xdotool type --delay 60 EE123456785US", "xdotool key Return"])
-        time.sleep(1.0)  # a slow scanner (60 ms a key): still a scan, because of its prefix
+        window.answered()  # a slow scanner (60 ms a key): still a scan, because of its prefix
         window.type("Bob Lee", delay_ms=5)  # typing as fast as a scanner: still typing, no prefix
         window.press("Return")
         window.lines("2 Elm St", "San Francisco CA 94105", delay_ms=5)
-        window.press("F9")
-        time.sleep(2.5)
-        answers = window.answers()
+        window.key("F9", "accept_piece")
+        answers = window.answered()
     assert answers[0] == (True, "EE123456785US: address it, then F9")
     assert _recipient(home, "EE123456785US") == list(ADDRESS)

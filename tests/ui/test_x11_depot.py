@@ -5,7 +5,6 @@ pytest-qt's simulated key events."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 from station.ids import S10
@@ -41,12 +40,12 @@ def test_a_wedge_scan_for_another_destination_is_refused_red_on_the_real_window(
     with window_on(display, home, "F3") as window:
         window.scan(SACK)
         window.scan(SEATTLE)
-        time.sleep(1.5)
-        refused = window.shot("refused")
-        time.sleep(1.0)  # a reject holds the banner for 2 s
+        window.wait_answers(3)  # the sack carried on with at start, its tag, Seattle's parcel
+        refused = window.shot_until("refused", lambda shot: banner_colour(shot) == RED)
+        window.hold_over()  # a reject holds the banner for 2 s
         window.scan(SAN_FRANCISCO)
-        time.sleep(1.5)
-        accepted = window.shot("accepted")
+        window.answered()
+        accepted = window.shot_until("accepted", lambda shot: banner_colour(shot) == GREEN)
     assert banner_colour(refused) == RED
     assert banner_colour(accepted) == GREEN
     seattle = station(home, "track", SEATTLE)
@@ -66,8 +65,8 @@ def test_capital_letters_and_ctrl_gs_from_a_wedge_scanner_reach_the_window_whole
             window.scan(code)
         # GS1-128 IMpb routed to Seattle: ]C1, AI 420 and the ZIP, GS as Ctrl+], then the tracking number
         window.scan("]C142098101", "ctrl+bracketright", SEATTLE)
-        time.sleep(2.0)
-        screen = window.shot("screen")
+        window.wait_answers(1 + 4)  # the sack carried on with at start, then the four scans
+        screen = window.shot_until("screen", lambda shot: banner_colour(shot) == RED)
     for item in ("RR473124829GB", "EE123456785US"):
         assert "now in sack 106141411234567897" in station(home, "track", item).stdout, item
     seattle = station(home, "track", SEATTLE)  # refused as a wrong sack: its routing ZIP arrived whole
@@ -98,14 +97,12 @@ def test_rejects_stay_red_for_two_seconds_and_in_the_tray_until_acknowledged(
             if n == 1:
                 steps += [*scan_steps("NOT-A-CODE-42"), pause(0.15)]
         window.run(steps)
-        time.sleep(0.6)  # the good scans after the reject came within its 2 s
-        held = window.shot("held")
         answers = window.wait_answers(2 + 7)  # the sack carried on with at start, its tag, the scans
-        time.sleep(2.0)
+        held = window.shot("held")  # the good scans after the reject came within its 2 s
+        window.hold_over()
         still_listed = window.shot("listed")
-        window.press("F12")
-        time.sleep(0.5)
-        seen = window.shot("seen")
+        window.key("F12", "acknowledge_rejects")
+        seen = window.shot_until("seen", lambda shot: tray_red(shot) == 0)
     refused = [text for ok, text in answers if not ok]
     assert len(answers) == 9 and len(refused) == 1  # every scan answered, the garbage one refused
     assert banner_colour(held) == RED  # five green answers came after it and did not paint over it
@@ -120,22 +117,20 @@ def test_a_closed_sack_is_not_reopened_and_its_tag_says_what_the_journal_holds(
 ) -> None:
     home = set_up_home(tmp_path)
     with window_on(display, home, "F3") as window:
-        window.press("F7")  # a new sack, from the keyboard
-        time.sleep(1.0)
+        window.key("F7", "new_sack")  # a new sack, from the keyboard
+        window.answered()
         for item in ("RR473124829GB", "EE123456785US", "CP100000003US"):
             window.scan(item)
-        time.sleep(0.5)
-        window.press("ctrl+z")  # the last one was a mistake
-        time.sleep(0.8)
-        window.press("F8")  # close: the tag prints
-        time.sleep(1.0)
-        answers = window.answers()
+        window.answered(3)
+        window.key("ctrl+z", "undo_last")  # the last one was a mistake
+        window.answered()
+        window.key("F8", "close_sack")  # close: the tag prints
+        answers = window.answered()
         opened = answers[0][1]
         sack = opened.split()[1] if opened.startswith("✔") else opened.split()[0]
         window.scan("00" + sack)  # the closed sack's tag scanned again
-        time.sleep(1.0)
-        reopened = window.shot("reopened")
-        answers = window.wait_answers(7)
+        answers = window.answered()
+        reopened = window.shot_until("reopened", lambda shot: banner_colour(shot) == RED)
     assert [ok for ok, _ in answers] == [True, True, True, True, True, True, False], answers
     assert "closed (2 items)" in answers[-1][1] and "use a new sack" in answers[-1][1]
     assert banner_colour(reopened) == RED

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 from tests.pseudo_devices.scale_simulator import ScaleSimulator
-from tests.ui.x11 import Window, funded, needs_x11, set_up_home, window_on
+from tests.ui.x11 import Window, funded, needs_x11, set_up_home, until, window_on
 
 pytestmark = needs_x11
 
@@ -32,15 +31,14 @@ def _events(home: Path) -> int:
 def test_f1_shows_the_keys_of_the_screen_showing(display: str, tmp_path: Path) -> None:
     home = set_up_home(tmp_path)
     with window_on(display, home, "F3") as window:
-        window.press("F1")
-        time.sleep(1.0)
+        window.dialog("F1", "Keys - Depot")
         depot_keys = _visible(window, "Keys - Depot")
         window.press("Escape")
-        time.sleep(0.5)
+        window.wait_no_dialog("Keys - Depot")
         closed = not _visible(window, "Keys - Depot")
-        window.press("F4", "F1")
-        time.sleep(1.0)
-        carrier_keys = _visible(window, "Keys - Carrier")
+        window.key("F4", "go_carrier")
+        window.dialog("F1", "Keys - Carrier")
+        carrier_keys = _visible(window, "Keys - Carrier") and not _visible(window, "Keys - Depot")
     assert depot_keys and closed and carrier_keys
 
 
@@ -53,14 +51,14 @@ def test_a_new_scale_url_is_used_as_soon_as_it_is_saved(display: str, tmp_path: 
             window.press("Tab", "Tab")  # scanner, camera, scale
             window.press("ctrl+a")
             window.type(f"scale+serial://{scale.path}?protocol=sics&interval=0.1", delay_ms=10)
-            window.press("ctrl+s")
-            time.sleep(1.5)
-            window.press("F2")
+            window.key("ctrl+s", "save")
+            until(lambda: len(scale.commands) >= 3, "the new scale read")  # the devices restarted on it
+            window.key("F2", "go_counter")
             window.scan("EE123456785US")
-            time.sleep(1.0)
+            window.answered()
             window.lines("Bob Lee", "2 Elm St", "San Francisco CA 94105")
-            window.press("F9")
-            time.sleep(2.5)
+            window.key("F9", "accept_piece")
+            window.answered()
     finally:
         scale.close()
     with sqlite3.connect(home / "station.sqlite3") as conn:
@@ -72,19 +70,14 @@ def test_a_new_scale_url_is_used_as_soon_as_it_is_saved(display: str, tmp_path: 
 def test_a_demo_day_is_written_only_when_the_operator_says_yes(display: str, tmp_path: Path) -> None:
     home = set_up_home(tmp_path)
     with window_on(display, home, "F6") as window:
-        window.press("ctrl+shift+d")
-        time.sleep(1.0)
+        window.dialog("ctrl+shift+d", "^Load a demo day")
         asked = _visible(window, "Load a demo day")
         window.press("Return")  # the default answer is No
-        time.sleep(1.0)
+        window.logged_again(r"ui\.main_window: key Ctrl\+Shift\+D: load_demo$")  # the question answered
         after_no = _events(home)
-        window.press("ctrl+shift+d")
-        time.sleep(1.0)
+        window.dialog("ctrl+shift+d", "^Load a demo day")
         window.press("alt+y")
-        deadline = time.monotonic() + 60
-        while _events(home) == 0 and time.monotonic() < deadline:
-            time.sleep(0.5)
-        time.sleep(1.0)
+        until(lambda: _events(home) > 0, "the demo day written (one transaction)", timeout=60)
     assert asked and after_no == 0
     assert _events(home) > 1000
 
@@ -112,9 +105,9 @@ def test_f9_on_the_devices_screen_runs_the_doctor_without_blocking_the_window(
     funded(home)
     try:
         with window_on(display, home, "F6") as window:
-            window.press("F9")
+            window.key("F9", "run_doctor")
             answers = window.wait_answers(1, timeout=20)
-            window.press("F2")  # the window answers at once while and after the checks ran
+            window.key("F2", "go_counter")  # the window answers at once while and after the checks ran
             window.scan("EE123456785US")
             after = window.wait_answers(2, timeout=10)
     finally:

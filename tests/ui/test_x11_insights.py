@@ -9,13 +9,13 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.ui.x11 import count_colour, needs_x11, set_up_home, station, window_on
 
 pytestmark = needs_x11
+BLUE = (31, 95, 168)  # the report's bars
 ADMIN = ("--by", "root", "--by-pin", "correct horse battery")
 NOTE = "Carrier MAX interviewed: Scanned At The Unit"
 
@@ -70,33 +70,33 @@ def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str,
         ).fetchone()[0]
     with window_on(display, home, None) as window:
         window.scan(badge)
-        time.sleep(0.8)
+        window.taken("the sign-in")
         window.type("7392")
         window.press("Return")
-        window.wait_answers(1)
-        window.press("ctrl+g")
-        time.sleep(1.0)
-        window.press("F9")  # run the rules
-        window.wait_answers(2, timeout=30)
-        time.sleep(1.0)
-        window.press("F7")  # acknowledge the first (the worst, newest) alert: the cursor goes to the note
-        window.wait_answers(3)
-        time.sleep(0.5)
+        window.answered()
+        window.key("ctrl+g", "go_fraud")
+        window.key("F9", "run_rules")  # run the rules
+        window.answered(timeout=30)
+        window.key(
+            "F7", "acknowledge"
+        )  # acknowledge the first (the worst, newest) alert: the cursor goes to the note
+        window.answered()
         window.type(
             NOTE, delay_ms=110
         )  # a quick typist, Shift for every capital (40 ms a key read as a scan burst under load)
-        window.press("ctrl+Return")
-        window.wait_answers(4)
-        window.press("ctrl+i")
-        window.wait_answers(5, timeout=60)
-        time.sleep(1.5)
-        shot = window.shot("insights")
-        window.press("ctrl+p")
-        window.wait_answers(6, timeout=30)
-        window.press("F5")  # customer service: an item in flight, scanned, says when it is expected
-        time.sleep(0.8)
+        window.key("ctrl+Return", "resolve")
+        window.answered()
+        window.key("ctrl+i", "go_insights")
+        window.answered(timeout=60)
+        # the first chart (items per day) drawn: its bars are the report's blue
+        shot = window.shot_until(
+            "insights", lambda shot: count_colour(shot, BLUE, (0, 150, 1280, 800)) > 2000
+        )
+        window.key("ctrl+p", "write_pdf")
+        window.answered(timeout=30)
+        window.key("F5", "go_track")  # customer service: an item in flight, scanned, says when it is expected
         window.scan(waiting)
-        window.wait_answers(7)
+        window.answered()
         answers = window.answers()
     print(f"fraud review and insights: {window.keys} keystrokes")
     said = [text for _ok, text in answers]
@@ -113,7 +113,7 @@ def test_a_supervisor_resolves_a_burst_alert_and_writes_the_charts(display: str,
     assert f"fraud alert delivery-burst resolved: {NOTE}" in notes
     assert said[4].startswith("insights: "), said
     # the first chart (items per day) is on screen: its bars are the report's blue
-    assert count_colour(shot, (31, 95, 168), (0, 150, 1280, 800)) > 2000
+    assert count_colour(shot, BLUE, (0, 150, 1280, 800)) > 2000
     assert said[5].startswith("report written to ") and said[5].endswith("(5 pages)"), said
     assert said[6].startswith(f"{waiting}: In transit   expected "), said  # learned by `demo --days`
     pdf = Path(said[5].removeprefix("report written to ").rsplit(" (", 1)[0])

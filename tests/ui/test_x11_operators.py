@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +45,20 @@ def _staffed_home(tmp: Path, settings: str = "") -> tuple[Path, dict[str, str]]:
 def _sign_in(window: Window, badge: str, pin: str) -> None:
     """The badge scanned, the PIN typed, Enter; until the window answers."""
     window.scan(badge)
-    time.sleep(0.8)
+    window.taken("the sign-in")  # the cursor is in the PIN box
     window.type(pin)
     window.press("Return")
-    window.wait_answers(1)
+    window.answered()
+
+
+def _two_pieces(window: Window) -> None:
+    """Two parcels scanned, addressed and accepted into the basket, each answered."""
+    for item in ("EE123456785US", "RR473124829GB"):
+        window.scan(item)
+        window.answered()
+        window.lines(*ADDRESS)
+        window.key("F9", "accept_piece")
+        window.answered()
 
 
 def test_a_clerk_signs_in_with_the_badge_sees_only_their_screens_and_the_window_locks_when_idle(
@@ -58,20 +67,19 @@ def test_a_clerk_signs_in_with_the_badge_sees_only_their_screens_and_the_window_
     home, badges = _staffed_home(tmp_path, '[station]\nlock_after_s = 6\n[devices]\ncamera = "off:"\n')
     with window_on(display, home, None) as window:
         window.scan("EE123456785US")  # locked: a parcel scan is not taken by any screen
-        time.sleep(0.8)
+        window.taken("the sign-in")
         window.scan(badges["ann"])
-        time.sleep(0.8)
+        window.taken("the sign-in")
         window.type("4821", delay_ms=120)
         window.press("Return")
-        answers = window.wait_answers(1)
+        answers = window.answered()
         keys = window.keys
-        window.press("F3")  # the depot is not a clerk's screen
-        time.sleep(0.8)
-        window.press("F2")
-        time.sleep(7.5)  # untouched for longer than lock_after_s
+        window.key("F3", "go_depot")  # the depot is not a clerk's screen
+        window.key("F2", "go_counter")
+        window.logged_again("window locked; ann signed out", timeout=30)  # untouched for lock_after_s
         log = (home / "logs" / "station.log").read_text()
         window.scan("RR473124829GB")  # after the lock: the sign-in takes it, the counter does not
-        time.sleep(0.8)
+        window.taken("the sign-in")
     print(f"sign-in with a scanned badge: {keys} keystrokes")
     assert answers[0] == (True, "signed in: ann (clerk)")
     assert any(
@@ -91,19 +99,12 @@ def test_a_two_piece_basket_paid_in_cash_prints_one_receipt_with_the_change(
     with window_on(display, home, None) as window:
         _sign_in(window, badges["ann"], "4821")
         start = window.keys
-        for item in ("EE123456785US", "RR473124829GB"):
-            window.scan(item)
-            time.sleep(1.2)
-            window.lines(*ADDRESS)
-            window.press("F9")
-            time.sleep(2.0)
-        window.press("F10")
-        time.sleep(1.0)
+        _two_pieces(window)
+        window.dialog("F10", "^Cash$")
         window.type("100.00", delay_ms=60)
         window.press("Return")
-        time.sleep(2.0)
+        answers = window.answered()
         keys = window.keys - start
-        answers = window.answers()
     print(f"two-piece basket paid in cash: {keys} keystrokes (addresses included)")
     basket = _rows(home, "SELECT state, method, total_cents, tendered, change_cents FROM baskets")
     assert len(basket) == 1 and basket[0][:2] == ("paid", "cash")
@@ -124,10 +125,10 @@ def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_windo
     with window_on(display, home, None) as window:
         _sign_in(window, badges["ann"], "4821")
         window.scan("EE123456785US")
-        time.sleep(1.2)
+        window.answered()
         window.lines(*ADDRESS)
-        window.press("F9")
-        time.sleep(2.0)
+        window.key("F9", "accept_piece")
+        window.answered()
         scans = home / "scans.txt"
         scans.write_text("EE123456785US\n")
         arrived = station(
@@ -142,13 +143,12 @@ def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_windo
         )  # as whoever signed in at the command line (ann): a scan names a proven operator
         assert arrived.returncode == 0
         start = window.keys
-        window.press("ctrl+r")  # the label again: refused now, and the supervisor is asked
-        time.sleep(1.5)
+        window.dialog("ctrl+r", "^Supervisor: ")  # the label again: refused now, and the supervisor asked
         window.scan(badges["sue"])  # the supervisor's badge, into the question
-        time.sleep(0.8)
+        window.taken("a dialog")
         window.type("7392")
         window.press("Return")
-        time.sleep(2.0)
+        window.answered(2)  # refused, then reprinted once the question was answered
         keys = window.keys - start
     print(f"supervisor override (reprint after a scan): {keys} keystrokes")
     kinds = _rows(
@@ -190,9 +190,9 @@ def test_pin_on_delivery_at_the_door_a_wrong_code_then_the_right_one(display: st
     assert station(home, "sms", "inbound", "--from", "+12015550123", "--body", "YES").returncode == 0
     phone = tmp_path / "phone.jsonl"  # the recipient's phone: what the gateway was handed
     with window_on(display, home, "F4") as window:
-        window.press("F7")
+        window.key("F7", "loading_stage")
         window.scan("EE123456785US")  # loaded: the code is made and texted
-        window.wait_answers(1)
+        window.answered()
         assert station(home, "sms", "worker", "--once", "--gateway", f"log://{phone}").returncode == 0
         code = next(
             w.rstrip(".")
@@ -201,18 +201,17 @@ def test_pin_on_delivery_at_the_door_a_wrong_code_then_the_right_one(display: st
             if w.rstrip(".").isdigit() and len(w.rstrip(".")) == 4
         )
         wrong = "0000" if code != "0000" else "1111"
-        window.press("F8")
+        window.key("F8", "door_stage")
         window.scan("EE123456785US")
-        time.sleep(1.0)
+        window.answered()
         start = window.keys
         window.type(wrong, delay_ms=80)
-        window.press("F9")
-        time.sleep(1.5)
+        window.key("F9", "deliver")
+        window.answered()
         window.type(code, delay_ms=80)
-        window.press("F9")
-        time.sleep(1.5)
+        window.key("F9", "deliver")
+        answers = window.answered()
         keys = window.keys - start
-        answers = window.answers()
     print(f"PIN on delivery: {keys} keystrokes for a wrong code and the right one")
     assert any(not ok and "wrong code: 2 more tries" in text for ok, text in answers)
     assert answers[-1] == (True, "EE123456785US delivered: the recipient gave the code")
@@ -232,42 +231,33 @@ def test_issue_29_a_paid_piece_voided_at_the_window_is_refunded_in_cash_and_the_
     home, badges = _staffed_home(tmp_path, settings)
     with window_on(display, home, None) as window:
         _sign_in(window, badges["ann"], "4821")
-        for item in ("EE123456785US", "RR473124829GB"):
-            window.scan(item)
-            time.sleep(1.2)
-            window.lines(*ADDRESS)
-            window.press("F9")
-            time.sleep(2.0)
-        window.press("F10")
-        time.sleep(1.0)
+        _two_pieces(window)
+        window.dialog("F10", "^Cash$")
         window.type("100.00", delay_ms=60)
         window.press("Return")
-        time.sleep(2.0)
-        window.press("ctrl+shift+v")  # the customer wants the second piece back
-        time.sleep(1.0)
+        window.answered()
+        window.dialog("ctrl+shift+v", "^Void a paid piece$")  # the customer wants the second piece back
         window.type("RR473124829GB", delay_ms=40)
         window.press("Return")
-        time.sleep(1.0)
+        window.wait_dialog("^Supervisor: ")
         window.type("sue", delay_ms=60)  # the supervisor, at the clerk's window
         window.press("Tab")
         window.type("customer changed their mind", delay_ms=30)
         window.press("Tab")
         window.type("7392", delay_ms=80)
         window.press("Return")
-        time.sleep(1.0)
+        window.wait_dialog("^Refund to the customer$")
         window.type("cash", delay_ms=60)  # paid in cash: refunded in cash
         window.press("Return")
-        time.sleep(2.5)
+        window.answered()
         total, refunded = _rows(
             home,
             "SELECT (SELECT total_cents FROM baskets), (SELECT coalesce(sum(cents), 0) FROM refunds)",
         )[0]
-        window.press("ctrl+shift+t")  # the day closed with what the drawer holds
-        time.sleep(1.0)
+        window.dialog("ctrl+shift+t", "^Close the till$")  # the day closed with what the drawer holds
         window.type(f"{(total - refunded) / 100:.2f}", delay_ms=60)
         window.press("Return")
-        time.sleep(2.5)
-        answers = window.answers()
+        answers = window.answered()
     refunds = _rows(home, "SELECT item_id, method, cents, operator, supervisor FROM refunds")
     assert refunds == [("RR473124829GB", "cash", refunded, "ann", "sue")] and refunded > 0
     receipt = _rows(home, "SELECT payload FROM print_jobs WHERE description = 'refund receipt RR473124829GB'")

@@ -13,9 +13,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ import pytest
 from PIL import Image
 
 from tests.cli_runner import pins_on_stdin
+from ui.context import Feedback
 
 NEEDED = ("Xvfb", "xdotool", "import")
 needs_x11 = pytest.mark.skipif(
@@ -77,6 +79,8 @@ class Window:
     home: Path
     keys: int = 0
     log_start: int = field(default=0)
+    seen: int = 0  # answers waited for so far (`answered`)
+    log_cursor: int = 0  # log lines (since the start) already waited past (`logged_again`)
 
     def xdotool(self, *args: str) -> None:
         subprocess.run(["xdotool", *args], env=self.env, check=True, timeout=60)
@@ -129,11 +133,134 @@ class Window:
         return [(m.group(1) == "ok", m.group(2)) for m in found if m]
 
     def wait_answers(self, count: int, timeout: float = 10.0) -> list[tuple[bool, str]]:
-        """Wait until `count` answers were shown."""
-        deadline = time.monotonic() + timeout
-        while len(self.answers()) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
+        """Wait until `count` answers were shown (all of them, since the window started)."""
+        until(lambda: len(self.answers()) >= count, f"{count} answers", timeout, self.answers)
+        self.seen = max(self.seen, count)
         return self.answers()
+
+    def answered(self, more: int = 1, timeout: float = 10.0) -> list[tuple[bool, str]]:
+        """Wait for the next `more` answers (counted from the last wait); every answer so far."""
+        return self.wait_answers(self.seen + more, timeout)
+
+    def log_lines(self) -> list[str]:
+        """The station log since the window started."""
+        log = self.home / "logs" / "station.log"
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        return text.splitlines()[self.log_start :]
+
+    def logged_again(self, pattern: str, timeout: float = 10.0) -> str:
+        """Wait for the next log line matching `pattern` after the last one waited for; that line.
+        The window logs each hotkey it handled (`key F9: accept_piece`), each screen it showed and
+        when it is ready for keys."""
+        wanted = re.compile(pattern)
+        found: list[tuple[int, str]] = []
+
+        def look() -> bool:
+            lines = self.log_lines()
+            found[:] = [
+                (i, line) for i, line in enumerate(lines) if i >= self.log_cursor and wanted.search(line)
+            ][:1]
+            return bool(found)
+
+        until(look, f"a log line {pattern!r}", timeout, lambda: self.log_lines()[-5:])
+        self.log_cursor = found[0][0] + 1
+        return found[0][1]
+
+    def key(self, key: str, action: str, timeout: float = 10.0) -> None:
+        """A person pressing a hotkey, and the wait until the window has done what it does: xdotool's
+        key name (F9, ctrl+w) and the key map's action (`accept_piece`)."""
+        self.press(key)
+        self.logged_again(rf"ui\.main_window: key [^:]+: {re.escape(action)}$", timeout)
+
+    def taken(self, by: str = "", timeout: float = 10.0) -> None:
+        """Until the window has routed the next scan (to the sign-in, a dialog or a screen)."""
+        self.logged_again(rf"ui\.main_window: scan taken by {re.escape(by)}", timeout)
+
+    def wait_dialog(self, title: str, timeout: float = 10.0) -> None:
+        """Until a window named `title` (a regular expression) is mapped and has the keyboard focus, so
+        what is typed next goes into it."""
+        until(lambda: _focused(self.env, title), f"the {title!r} window with the keyboard focus", timeout)
+
+    def wait_no_dialog(self, title: str, timeout: float = 10.0) -> None:
+        """Until no window named `title` is mapped."""
+        until(lambda: not _mapped(self.env, title), f"the {title!r} window closed", timeout)
+
+    def dialog(self, key: str, title: str, timeout: float = 10.0) -> None:
+        """A hotkey that opens a dialog, and the wait until it has the keyboard focus."""
+        self.press(key)
+        self.wait_dialog(title, timeout)
+
+    def hold_over(self) -> None:
+        """Until the last reject's hold on the banner (`Feedback.HOLD_BAD_S`, from the time the log gives
+        it) is over: a good answer after it paints the banner green again."""
+        refusals = [line for line in self.log_lines() if " ui.context: answer refused: " in line]
+        assert refusals, "no reject to wait out"
+        at = datetime.strptime(refusals[-1][:23], "%Y-%m-%d %H:%M:%S,%f")
+        left = (at - datetime.now()).total_seconds() + Feedback.HOLD_BAD_S + 0.05
+        if left > 0:
+            time.sleep(left)
+
+    def settled_shot(self, name: str, timeout: float = 10.0) -> Path:
+        """A screenshot once the window has stopped drawing: two in a row the same (what was typed is
+        drawn, the answer painted)."""
+        last: list[np.ndarray] = []
+        taken: list[Path] = []
+
+        def same_twice() -> bool:
+            taken[:] = [self.shot(name)]
+            pixels = np.asarray(Image.open(taken[0]).convert("RGB"))
+            settled = bool(last) and np.array_equal(last[0], pixels)
+            last[:] = [pixels]
+            return settled
+
+        until(same_twice, f"the screen {name!r} to settle", timeout)
+        return taken[0]
+
+    def shot_until(self, name: str, ok: Callable[[Path], bool], timeout: float = 10.0) -> Path:
+        """Screenshots until one shows what `ok` looks for; that one."""
+        taken: list[Path] = []
+
+        def look() -> bool:
+            taken[:] = [self.shot(name)]
+            return ok(taken[0])
+
+        until(look, f"a screen {name!r} as expected", timeout)
+        return taken[0]
+
+
+def until(
+    condition: Callable[[], bool],
+    what: str,
+    timeout: float = 10.0,
+    seen: Callable[[], object] | None = None,
+) -> None:
+    """Poll `condition` until it holds; a clear failure naming `what` when it does not in time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:g} s for {what}" + (f"; saw {seen()!r}" if seen else ""))
+        time.sleep(0.05)
+
+
+def _focused(env: dict[str, str], title: str) -> bool:
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", title],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    focus = subprocess.run(
+        ["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True, check=False
+    )
+    return focus.stdout.strip() in found.stdout.split()
+
+
+def _mapped(env: dict[str, str], title: str) -> bool:
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", title], env=env, capture_output=True, check=False
+    )
+    return found.returncode == 0
 
 
 def scan_steps(*parts: str) -> list[str]:
@@ -176,10 +303,11 @@ def window_on(
     window = Window(full_env, home, log_start=start)
     try:
         wait_for_window(window, "Parcel Station", process)
+        window.logged_again(r"ui\.app: window ready: ", 30)
         window.xdotool("mousemove", "400", "40", "click", "1")  # the banner: a click that does nothing
         if screen_key:
             window.xdotool("key", screen_key)
-            time.sleep(0.5)
+            window.logged_again(r"ui\.main_window: key [^:]+: go_")
         yield window
     finally:
         process.terminate()
@@ -189,20 +317,11 @@ def window_on(
 def wait_for_window(
     window: Window, title: str, process: subprocess.Popen[bytes], timeout: float = 30
 ) -> None:
-    """Until a window named `title` is mapped (plus a second for it to settle)."""
+    """Until a window named `title` is mapped (a process that ended first is a failure at once)."""
     deadline = time.monotonic() + timeout
-    while (
-        subprocess.run(
-            ["xdotool", "search", "--onlyvisible", "--name", title],
-            env=window.env,
-            capture_output=True,
-            check=False,
-        ).returncode
-        != 0
-    ):
+    while not _mapped(window.env, title):
         assert time.monotonic() < deadline and process.poll() is None, f"no window {title!r} appeared"
-        time.sleep(0.2)
-    time.sleep(1.0)
+        time.sleep(0.1)
 
 
 def pixel(shot: Path, x: int, y: int) -> tuple[int, int, int]:
@@ -245,7 +364,7 @@ def at_the_counter(display: str, tmp: Path, settings: str = "") -> Iterator[Wind
     funded(home)
     with window_on(display, home, "F2") as window:
         window.scan("EE123456785US")
-        time.sleep(1.5)
+        window.answered()
         yield window
 
 

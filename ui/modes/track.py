@@ -3,6 +3,7 @@ status, the history (sack events included, local times), a sack's contents and t
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,7 @@ from station.model.localtime import shown
 from ui.context import AppContext
 from ui.modes.base import Mode
 
+log = logging.getLogger(__name__)
 COLUMNS = ["Time (local)", "UPU", "Event", "Facility (station)", "Via sack", "Details"]
 HIT_COLUMNS = ["Item", "Accepted (local)", "Status", "Recipient"]
 ITEM_ROLE = Qt.ItemDataRole.UserRole
@@ -150,6 +152,7 @@ class TrackMode(Mode):
                 self.hits.setItem(row, col, cell)
         self.hits.resizeColumnsToContents()
         self.hits.setVisible(bool(result.hits))
+        log.info("track: a search shown (%d hits)", len(result.hits))  # never the query: it may be a name
         if result.hits:
             self.hits.setFocus()
             self.hits.selectRow(0)
@@ -173,6 +176,7 @@ class TrackMode(Mode):
             self.flags.setText("")
             self.history.setRowCount(0)
             self.contents.hide()
+            log.info("track: an unknown id shown")
             return
         label = report.status.label if report.status else "no movement scans"
         sack = f"  (sack, {report.sack_state}, {len(report.sack_contents)} inside)" if report.is_sack else ""
@@ -198,6 +202,7 @@ class TrackMode(Mode):
             ]
             for col, text in enumerate(cells):
                 self.history.setItem(row, col, QTableWidgetItem(text))
+        log.info("track: %s shown (%d events)", report.item_id, len(report.history))
         self.history.resizeColumnsToContents()
 
     def open_proof(self) -> None:

@@ -45,14 +45,19 @@ def test_a_printer_that_resets_mid_job_leaves_it_uncertain_and_it_is_not_resent(
     spooler.start()
     try:
         _wait(lambda: queue.get(job).state is JobState.UNCERTAIN)  # type: ignore[union-attr]
-        time.sleep(1.0)  # long enough for several retries, were there any
+        # The marker: a job queued after it. The queue is sent in order, so a resend of the uncertain
+        # job, were there one, would reach the printer before this one does.
+        after = queue.enqueue(printer.url, b"^XA^FDafter^FS^XZ", "zpl", "the next label")
+        spooler.wake()
+        _wait(lambda: queue.get(after).state is JobState.PRINTED)  # type: ignore[union-attr]
     finally:
         spooler.stop()
         printer.close()
     stored = queue.get(job)
     assert stored is not None and stored.state is JobState.UNCERTAIN
     assert f"of {len(BIG_JOB)} bytes" in (stored.last_error or "")
-    assert len(printer.partial) == 1 and printer.jobs == []  # one connection with the job, never a second
+    # one connection with the job, never a second: the printer got only the job after it, whole
+    assert len(printer.partial) == 1 and printer.jobs == [b"^XA^FDafter^FS^XZ"]
     assert any("uncertain" in e.message for e in events)
 
 
@@ -139,7 +144,7 @@ def test_an_offline_printer_still_gets_the_job_once_when_it_is_back(tmp_path: Pa
     assert queue.get(job).state is JobState.QUEUED  # type: ignore[union-attr]
     back = VirtualPrinter(port)
     try:
-        time.sleep(0.2)
+        _wait(lambda: queue.next_due(f"tcp://127.0.0.1:{port}") is not None)  # its retry delay is over
         assert spooler.drain_once()
         assert back.wait_for_jobs(1) and back.jobs == [b"^XA^FDx^FS^XZ"]
     finally:

@@ -97,8 +97,16 @@ def test_offline_printer_keeps_jobs_queued_and_prints_each_once_in_order_when_ba
         printer = VirtualPrinter(port)  # switched back on, same address
         try:
             assert printer.wait_for_jobs(3)
-            time.sleep(0.3)  # would a retry send anything twice?
-            assert printer.jobs == [_label("RR473124829GB"), _label("EE123456785US"), _label("CP100000003US")]
+            # Would a retry send anything twice? The marker: a fourth job, queued after them and sent
+            # in order, so any resend would come before it.
+            queue.enqueue(url, _label("LZ000000014US"), "zpl", "LZ000000014US")
+            assert printer.wait_for_jobs(4)
+            assert printer.jobs == [
+                _label("RR473124829GB"),
+                _label("EE123456785US"),
+                _label("CP100000003US"),
+                _label("LZ000000014US"),
+            ]
             assert [queue.get(i).state for i in ids] == [JobState.PRINTED] * 3  # type: ignore[union-attr]
         finally:
             printer.close()

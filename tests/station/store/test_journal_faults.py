@@ -8,7 +8,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -90,16 +89,18 @@ def test_a_station_does_not_write_to_a_journal_that_fails_its_quick_check(tmp_pa
     assert path.read_bytes() == before
 
 
-def test_look_ups_answer_within_a_second_while_another_process_holds_a_write_transaction(
-    tmp_path: Path,
-) -> None:
+def test_look_ups_do_not_wait_for_another_process_holding_a_write_transaction(tmp_path: Path) -> None:
+    # The holder never lets go (it is killed at the end): a look-up that waited for its lock would sit
+    # out SQLite's busy timeout and fail with "database is locked", so answering at all proves it did
+    # not wait. How fast it answers is benchmarks/bench_track.py's row "while another process holds a
+    # write transaction".
     path = _journal(tmp_path, items=5)
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
-            " c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(30)",
+            " c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(3600)",
             str(path),
         ],
         stdout=subprocess.PIPE,
@@ -113,18 +114,15 @@ def test_look_ups_answer_within_a_second_while_another_process_holds_a_write_tra
             ["sms", "outbox"],
             ["printers", "status"],
         ):
-            started = time.monotonic()
             result = station_cli(tmp_path, *command)
-            took = time.monotonic() - started
             assert result.returncode == 0 and "locked" not in result.stderr, (command, result.stderr)
-            # A look-up that waited on the writer would sit out SQLite's busy timeout (30 s) or the
-            # holder's 30 s: well under that, on a loaded machine too, it did not wait.
-            assert took < 20, (command, took)
-        started = time.monotonic()
         paths = StationPaths.resolve(tmp_path)
         with Station.at(paths, StationConfig(), read_only=True) as reader:
             assert TrackDesk(reader).look_up(FIRST).ok
-        assert time.monotonic() - started < 20  # did not wait for the holder's lock (30 s)
+        writer = sqlite3.connect(path, timeout=0, isolation_level=None)  # the holder really holds it
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            writer.execute("BEGIN IMMEDIATE")
+        writer.close()
     finally:
         holder.kill()
         holder.wait()
