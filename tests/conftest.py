@@ -13,11 +13,15 @@ with -displayfd; every cluster listens on a socket in its own folder).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests write only to temporary folders: Hypothesis keeps its examples and caches in one, not in the
+# checkout's .hypothesis/ (read when Hypothesis is first imported, so set before any test module is).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="station-hypothesis-"))
 TIERS = {
     "x11": "drives the real window on a private X server (Xvfb, xdotool)",
     "postgres": "runs against private PostgreSQL clusters started and removed by the test",
