@@ -15,6 +15,7 @@ The hub's checks are SQL, which mutmut cannot mutate: they are mutated by `tests
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -85,6 +86,19 @@ GROUPS = (
     Group("wedge classifier", ("ui/wedge.py",), ("tests/ui/test_wedge.py",)),
 )
 
+# Lines whose mutants say nothing about the rules (docs/testing.md, "What is not mutated"):
+SQL_WORDS = (
+    "SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE|ALTER TABLE|DROP|PRAGMA|WHERE|FROM|ORDER BY|GROUP BY"
+    "|VALUES|SET \\w+ =|JOIN|LIMIT|ON CONFLICT|RETURNING|AND \\w+ (=|IN|IS)|COALESCE"
+)
+NOT_MUTATED = [
+    # a maintainer's log line: its wording is not a rule
+    r"^\s*log\.(debug|info|warning|error|exception)\(",
+    # SQL text: SQLite reads keywords and names in any case, so every case mutant is equivalent, and a
+    # garbled statement fails every test that runs it
+    rf'^\s*f?"[^"]*\b({SQL_WORDS})\b',
+    r'execute(many)?\(\s*f?"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH)\b',
+]
 RESULT_LINE = re.compile(r"^\s*(?P<name>\S+__mutmut_\d+): (?P<status>.+?)\s*$")
 
 
@@ -116,21 +130,18 @@ def copy_checkout(into: Path) -> None:
 
 
 def configure(copy: Path, group: Group) -> None:
-    def toml_list(items: Sequence[str]) -> str:
-        return "[" + ", ".join(f'"{item}"' for item in items) + "]"
-
     existing = [m for m in group.modules + group.tests if not (ROOT / m).exists()]
     if existing:
         raise SystemExit(f"mutants: {group.name}: no such file {existing[0]}")
     with (copy / "pyproject.toml").open("a", encoding="utf-8") as out:
+        # JSON's arrays of strings are TOML's too (the same escapes)
         out.write(
             "\n[tool.mutmut]\n"
             'source_paths = ["station", "hardware", "hub", "ui"]\n'
-            # A maintainer's log line is not a rule: its wording is not mutated (docs/testing.md).
-            "do_not_mutate_patterns = ['^\\s*log\\.(debug|info|warning|error|exception)\\(']\n"
-            f"only_mutate = {toml_list(group.modules)}\n"
+            f"do_not_mutate_patterns = {json.dumps(NOT_MUTATED)}\n"
+            f"only_mutate = {json.dumps(group.modules)}\n"
             f'pytest_add_cli_args = ["-q", "-m", "{QUICK_TIER}"]\n'
-            f"pytest_add_cli_args_test_selection = {toml_list(group.tests)}\n"
+            f"pytest_add_cli_args_test_selection = {json.dumps(group.tests)}\n"
         )
 
 
