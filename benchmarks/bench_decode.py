@@ -3,7 +3,7 @@
 Reads ../shared/bench/realphotos (manifest.csv: file, symbology, expected). An image counts as a hit
 for a decoder when any code it returns has exactly the expected text. Target: the station decoder
 hits every image that either plain engine hits (the union), at no more than 2x plain zxing-cpp's
-median time per image. Skips (exit 0) when the photo set is absent.
+median time per image. Without its photo set it says so and exits 2 (nothing was measured).
 
     python benchmarks/bench_decode.py [--photos DIR]
 """
@@ -52,11 +52,14 @@ def main() -> None:
     root = Path(args.photos)
     manifest = root / "manifest.csv"
     if not manifest.exists():
-        print(f"bench_decode: skipped, no photo set at {root}")
-        return
+        # A benchmark without its input measured nothing: it says so and fails, never a quiet pass.
+        print(f"bench_decode: no photo set at {root} (its manifest.csv): nothing measured", file=sys.stderr)
+        raise SystemExit(2)
     if not zbar_available():
-        print("bench_decode: skipped, libzbar0 is not installed (./dev bench installs it)")
-        return
+        print(
+            "bench_decode: libzbar0 is missing (./dev bench installs it): nothing measured", file=sys.stderr
+        )
+        raise SystemExit(2)
     with open(manifest, encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f)]
     engines: dict[str, Callable[[np.ndarray], list[str]]] = {

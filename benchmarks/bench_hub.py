@@ -339,8 +339,11 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000_000)
     args = parser.parse_args()
     if not available():
-        print("hub benchmark skipped: PostgreSQL 15 is not installed (./dev test installs it)")
-        return 0
+        print(
+            "hub benchmark: PostgreSQL 15 is not installed (./dev bench installs it): nothing measured",
+            file=sys.stderr,
+        )
+        return 2
     os.environ.pop("STATION_HUB", None)
     cluster = Cluster.create("shared_buffers = 512MB\nsynchronous_commit = on\n")
     rows: list[list[str]] = []

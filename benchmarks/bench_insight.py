@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import sqlite3
 import sys
 import tempfile
@@ -31,7 +32,7 @@ from station.demo.history import fill_history
 from station.desks.fraud import FraudDesk
 from station.desks.history import HistoryDesk
 from station.insight import estimates, history
-from station.insight.exchange import COLUMNS, OPTIONAL
+from station.insight.exchange import CHUNK, COLUMNS, OPTIONAL
 
 END = date(2026, 11, 30)
 
@@ -67,14 +68,21 @@ def bench_import(work: Path, rows_wanted: int) -> list[list[object]]:
         lines = handle.readlines()[: rows_wanted + 1]
     (work / "rows.csv").write_text("".join(lines), encoding="utf-8")
     rows = len(lines) - 1
-    # Baseline: the same rows parsed by csv and inserted bare (no checks, no hash, no chain, no index).
+    # Baseline: the same rows parsed by csv and inserted bare (no checks, no hash, no chain, no index),
+    # committed as the import commits them: a transaction every CHUNK rows, in a journal-mode WAL file.
     started = time.perf_counter()
-    with sqlite3.connect(work / "bare.sqlite3") as bare:
-        bare.execute(f"CREATE TABLE rows ({', '.join((*COLUMNS, *OPTIONAL))})")
-        with (work / "rows.csv").open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader)
-            bare.executemany(f"INSERT INTO rows VALUES ({','.join('?' * (len(COLUMNS) + 1))})", reader)
+    bare = sqlite3.connect(work / "bare.sqlite3", isolation_level=None)
+    bare.execute("PRAGMA journal_mode=WAL")
+    bare.execute(f"CREATE TABLE rows ({', '.join((*COLUMNS, *OPTIONAL))})")
+    insert = f"INSERT INTO rows VALUES ({','.join('?' * (len(COLUMNS) + 1))})"
+    with (work / "rows.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        while chunk := list(itertools.islice(reader, CHUNK)):
+            bare.execute("BEGIN")
+            bare.executemany(insert, chunk)
+            bare.execute("COMMIT")
+    bare.close()
     bare_s = time.perf_counter() - started
     with Station.open(
         work / "target.sqlite3", StationConfig(station_id="HQ-T", time_zone="UTC"), now
@@ -89,7 +97,13 @@ def bench_import(work: Path, rows_wanted: int) -> list[list[object]]:
     del exported
     return [
         ["import (checked, hashed, chained)", rows, f"{took:.1f} s", f"{rows / took:,.0f} rows/s", "< 30 s"],
-        ["  baseline: bare csv + INSERT", rows, f"{bare_s:.2f} s", f"{rows / bare_s:,.0f} rows/s", ""],
+        [
+            f"  baseline: bare csv + INSERT, a commit every {CHUNK:,} rows",
+            rows,
+            f"{bare_s:.2f} s",
+            f"{rows / bare_s:,.0f} rows/s",
+            "",
+        ],
         ["  the same file again (adds 0)", rows, f"{again_s:.1f} s", f"{rows / again_s:,.0f} rows/s", ""],
     ]
 

@@ -162,7 +162,14 @@ def main() -> None:
     print(f"screens benchmark: {n} scans at {args.rate:g}/s into each screen; {machine()}")
     print(
         table(
-            ["screen", "answered", "median ms", "p99 ms", "worst ms (< 100)", "baseline: desk alone, median ms"],
+            [
+                "screen",
+                "answered",
+                "median ms",
+                "p99 ms",
+                "worst ms (< 100)",
+                "baseline: desk alone, median ms",
+            ],
             rows,
         )
     )

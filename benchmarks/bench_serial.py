@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import tty
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -80,6 +81,8 @@ def main() -> None:
     scanner.stop()
     os.close(master)
     exactly_once = recorded == ids and stored == len(ids)
+    raw_s = _bare_pty(ids)
+    journal_s = _journal_alone(ids)
     print(f"serial benchmark: {len(ids):,} frames over a pty at 115200 baud; {machine()}")
     print(
         table(
@@ -87,10 +90,54 @@ def main() -> None:
             [
                 ["reader thread (frames framed)", f"{len(ids) / reader_time:,.0f}", f"{reader_time:.2f}"],
                 ["end to end (normalised, journalled)", f"{len(ids) / end_to_end:,.0f}", f"{end_to_end:.2f}"],
+                [
+                    "baseline: the pty read raw and split (no driver)",
+                    f"{len(ids) / raw_s:,.0f}",
+                    f"{raw_s:.2f}",
+                ],
+                [
+                    "baseline: the scan desk alone (no serial)",
+                    f"{len(ids) / journal_s:,.0f}",
+                    f"{journal_s:.2f}",
+                ],
             ],
         )
     )
     print(f"every frame recorded exactly once, in order: {'YES' if exactly_once else 'NO'} ({stored} events)")
+
+
+def _bare_pty(ids: list[str]) -> float:
+    """The same frames through a pty read with os.read and split on CR LF: the floor of the reader."""
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    payload = b"".join(item.encode() + b"\r\n" for item in ids)
+    writer = threading.Thread(target=lambda: os.write(master, payload))
+    frames = 0
+    buffer = b""
+    t0 = time.perf_counter()
+    writer.start()
+    while frames < len(ids):
+        buffer += os.read(slave, 65536)
+        *done, buffer = buffer.split(b"\r\n")
+        frames += len(done)
+    took = time.perf_counter() - t0
+    writer.join()
+    os.close(master)
+    os.close(slave)
+    return took
+
+
+def _journal_alone(ids: list[str]) -> float:
+    """The same scans recorded straight through the scan desk (a commit each), no device."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Station.open(Path(tmp) / "j.sqlite3", StationConfig()) as station,
+    ):
+        desk = ScanDesk(station)
+        t0 = time.perf_counter()
+        for item in ids:
+            desk.record(item.encode(), EventKind.ACCEPTANCE, facility="BENCH", operator="serial")
+        return time.perf_counter() - t0
 
 
 if __name__ == "__main__":

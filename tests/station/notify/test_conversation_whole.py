@@ -157,9 +157,7 @@ def test_opt_out_words_are_read_as_a_person_means_them(station: Station) -> None
         phone = f"+120155501{n:02d}"
         handle_inbound(station, phone, ITEM)
         assert handle_inbound(station, phone, text).action == "stopped", text
-    for n, text in enumerate(
-        ("ending soon", "cancelled?", "I quit my job", "stopwatch", "out opt")
-    ):
+    for n, text in enumerate(("ending soon", "cancelled?", "I quit my job", "stopwatch", "out opt")):
         phone = f"+120155501{50 + n:02d}"
         handle_inbound(station, phone, ITEM)
         assert handle_inbound(station, phone, text).action != "stopped", text
