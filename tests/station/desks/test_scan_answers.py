@@ -6,6 +6,7 @@ a reject to its item by it), an alert journalled under another rule, or a reason
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
@@ -14,7 +15,7 @@ from tests.station.conftest import OTHER_SACK, SACK, SACK_ID
 
 ITEM, ITEM2, ITEM3 = "RR473124829GB", "EE123456785US", "CP100000003US"
 OTHER_SACK_ID = OTHER_SACK[2:]
-WHERE = {"facility": "NYC", "operator": "ann"}
+WHERE: dict[str, Any] = {"facility": "NYC", "operator": "ann"}
 
 
 def _answer(outcome: Outcome) -> tuple[bool, str | None, str | None, str | None]:

@@ -26,7 +26,9 @@ def _basket(station: Station, *trackings: str, service: str = "priority") -> tup
     basket = int(desk.open("ann").details["basket"])
     pieces = []
     for tracking in trackings:
-        added = desk.add(basket, replace(PIECE, tracking=tracking, service=service), **WHERE)
+        added = desk.add(
+            basket, replace(PIECE, tracking=tracking, service=service), facility="NYC-COUNTER", operator="ann"
+        )
         assert isinstance(added, Acceptance), added
         pieces.append(added)
     return basket, pieces
