@@ -16,6 +16,8 @@ from station.ids.scanning import Identified, IdKind, Rejected, canonical_id, cla
 GS = "\x1d"
 SSCC = "106141411234567897"  # GS1 General Specifications' SSCC example, check digit 7
 IMPB = "9205590164917312345677"
+TRACKING_20 = "91000000000000000002"  # the shortest IMpb tracking number (check digit 2)
+TRACKING_34 = "9511111111111111111111111111111115"  # the longest (check digit 5)
 PAIRS_IMPB = (("92", "05590164917312345677"),)
 ROUTED = (("420", "10001"), ("92", "05590164917312345677"))
 LENGTHS = (
@@ -147,6 +149,52 @@ CASES: list[tuple[str | bytes, Identified | Rejected]] = [
             "]d20109506000134352", IdKind.OTHER, "0109506000134352", "]d2", None, (("01", "09506000134352"),)
         ),
     ),
+    # the edges of the digit rules
+    (
+        "421840941059205590164917312345677",  # AI 421 (country + postal code) run together: no split holds
+        Rejected(
+            "421840941059205590164917312345677",
+            "IMpb without FNC1 separator could not be split:"
+            " IMpb tracking number must start with 91-95, not '10'",
+        ),
+    ),
+    (  # the shortest routed IMpb: 420, a 5-digit ZIP, a 20-digit tracking number
+        "42010001" + TRACKING_20,
+        Identified(
+            "42010001" + TRACKING_20,
+            IdKind.IMPB,
+            TRACKING_20,
+            None,
+            "10001",
+            (("420", "10001"), ("91", TRACKING_20[2:])),
+        ),
+    ),
+    (TRACKING_20, Identified(TRACKING_20, IdKind.IMPB, TRACKING_20, None, None, (("91", TRACKING_20[2:]),))),
+    (TRACKING_34, Identified(TRACKING_34, IdKind.IMPB, TRACKING_34, None, None, (("95", TRACKING_34[2:]),))),
+    ("95" + "1" * 33, Rejected("95" + "1" * 33, f"35 {LENGTHS}")),
+    ("1" * 30, Rejected("1" * 30, f"30 {LENGTHS}")),
+    (
+        "]C0" + "42010001" + IMPB,
+        Identified("]C0" + "42010001" + IMPB, IdKind.IMPB, IMPB, "]C0", "10001", ROUTED),
+    ),
+    (
+        "]C005590164917312345678",
+        Identified(
+            "]C005590164917312345678",
+            IdKind.IMPB,
+            "9105590164917312345678",
+            "]C0",
+            None,
+            (("91", "05590164917312345678"),),
+        ),
+    ),
+    ("]C0" + SSCC, Identified("]C0" + SSCC, IdKind.SSCC, SSCC, "]C0", None, (("00", SSCC),))),
+    (
+        "00012345678905",
+        Identified("00012345678905", IdKind.OTHER, "00012345678905"),
+    ),  # a GTIN-14, not an SSCC
+    ("036000291452", Identified("036000291452", IdKind.OTHER, "036000291452")),  # UPC-A
+    ("10614141000415", Identified("10614141000415", IdKind.OTHER, "10614141000415")),  # GTIN-14
     # none of these
     ("HELLO", Rejected("HELLO", "not an S10, IMpb or SSCC identifier: HELLO")),
     ("]Q1HELLO", Identified("]Q1HELLO", IdKind.OTHER, "HELLO", "]Q1")),
