@@ -30,6 +30,7 @@ def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
     with at_the_counter(display, tmp_path) as window:  # EE123456785US scanned: an express (EMS) label
         home = window.home
         assert station(home, "meter", "credit", "200.00").returncode == 0  # express to Russia: $106.90
+        window.keyboard("us,ru")  # a clerk who writes Russian addresses has the Russian layout too
         window.lines("Иван Петров", "ул. Тверская, д. 7, кв. 5")
         window.press("Tab", "Tab")  # past the mobile, into the country
         window.type("ru")
@@ -59,6 +60,7 @@ def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
         window.logged_again(r"ui\.main_window: key Ctrl\+U: edit_customs$")
         window.key("F9", "accept_piece")
         answers = window.answered()
+        assert answers[-1][0], answers  # the corrected form accepted (else: the refusal, for the reader)
         accepted_shot = window.shot_until("accepted", lambda shot: banner_colour(shot) == GREEN)
     refusals = [text for ok, text in answers if not ok]
     assert any("'gift' does not say what it is" in text for text in refusals), answers

@@ -122,7 +122,7 @@ def test_the_menu_entry_is_valid_and_starts_the_station_window(display: str, tmp
                 ).returncode
                 == 0
             ),
-            timeout=40,
+            timeout=90,
         )
         assert found, "the menu entry's command opened no window"
     finally:
@@ -140,7 +140,7 @@ def test_two_starts_at_once_open_one_window(display: str, tmp_path: Path) -> Non
         for _ in range(2)
     ]
     try:
-        assert _wait(lambda: any(p.poll() is not None for p in both), timeout=40)  # the double click's second
+        assert _wait(lambda: any(p.poll() is not None for p in both), timeout=90)  # the double click's second
         finished = next(p for p in both if p.poll() is not None)
         out, err = finished.communicate(timeout=10)
         assert finished.returncode == 0, err

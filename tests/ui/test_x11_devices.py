@@ -106,10 +106,10 @@ def test_f9_on_the_devices_screen_runs_the_doctor_without_blocking_the_window(
     try:
         with window_on(display, home, "F6") as window:
             window.key("F9", "run_doctor")
-            answers = window.wait_answers(1, timeout=20)
+            answers = window.wait_answers(1)
             window.key("F2", "go_counter")  # the window answers at once while and after the checks ran
             window.scan("EE123456785US")
-            after = window.wait_answers(2, timeout=10)
+            after = window.wait_answers(2)
     finally:
         scale.close()
         printer.close()
