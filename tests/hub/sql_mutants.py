@@ -41,6 +41,8 @@ HUB_TESTS = (
     "tests/hub/test_hub_clock.py",
     "tests/hub/test_hub_scan_checks.py",
     "tests/hub/test_hub_privacy.py",
+    "tests/hub/test_hub_direct_rows.py",
+    "tests/hub/test_hub_push_edges.py",
 )
 CONDITION = re.compile(r"^\s*(IF|ELSIF|WHEN|AND|OR|WHERE|RETURN|SELECT|.*\bWHERE\b)")
 # (what, pattern, replacement, applies only on a condition line)

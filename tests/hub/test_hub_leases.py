@@ -226,3 +226,37 @@ def test_finding_3_a_revoked_station_leases_nothing_and_its_blocks_stay_taken(
     )
     other = PostgresHub(hub.station_dsn("KEPT1"))
     assert other.lease("s10:CP:US", 1000).first == held.last + 1
+
+
+def test_a_block_is_one_serial_to_a_twentieth_of_its_space_and_a_full_space_says_so(hub: Hub) -> None:
+    # `./dev mutants`: each bound of the block size and the space's top, tried exactly at the edge.
+    # An SSCC space of a 12-digit company prefix holds 9,999 serials: a block is 1 to 499 of them.
+    space = "sscc:061414112345"
+    client = PostgresHub(hub.station_dsn("FULL1"))
+    with pytest.raises(LeaseRefused, match=f"a block of {space} holds 1 to 499 serials, not 500"):
+        client.lease(space, 500)
+    taken = [client.lease(space, 1)]
+    client.finish_lease(taken[0].lease_id)
+    for _ in range(20):
+        taken.append(client.lease(space, 499))
+        client.finish_lease(taken[-1].lease_id)
+    assert (taken[1].first, taken[-1].last) == (2, 9981)
+    last = client.lease(space, 18)  # what is left fits exactly, to the space's top
+    assert (last.first, last.last) == (9982, 9999)
+    client.finish_lease(last.lease_id)
+    with pytest.raises(LeaseRefused, match=f"the serial space {space} has no free block of 1 left"):
+        client.lease(space, 1)
+
+
+def test_a_login_that_is_no_station_leases_and_finishes_nothing(hub: Hub) -> None:
+    station_lease = PostgresHub(hub.station_dsn("OWN01")).lease("s10:CP:US", 1000)
+    for call, args in (
+        ("SELECT * FROM hub.lease_serials(%s, %s)", ("s10:CP:US", 1000)),
+        ("SELECT hub.finish_lease(%s)", (station_lease.lease_id,)),
+    ):
+        with (
+            psycopg.connect(hub.admin_dsn) as conn,
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="only an enrolled station"),
+        ):
+            conn.execute(call, args)
+    assert hub.rows("SELECT count(*), count(finished_at) FROM hub.serial_leases") == [(1, 0)]

@@ -94,6 +94,30 @@ def test_the_destination_of_an_s10_comes_from_its_acceptance(
     assert seattle is not None and depot.sort("RR473124829GB", seattle, **WHERE).ok
 
 
+def test_a_sack_goes_only_into_a_sack_for_its_destination(depot: DepotDesk) -> None:
+    # `./dev mutants`: the rule for a sack inside a sack (a depot's sacks into a container for the hub)
+    # was never tried.
+    outer = depot.new_sack(destination="941", **WHERE).id
+    seattle = depot.new_sack(destination="981", **WHERE).id
+    oakland = depot.new_sack(destination="94110", **WHERE).id
+    anywhere = depot.new_sack(**WHERE).id
+    assert outer and seattle and oakland and anywhere
+    refused = depot.sort(seattle, outer, **WHERE)
+    assert (refused.ok, refused.reason) == (
+        False,
+        f"WRONG SACK: {seattle} goes to 981, this sack is for 941xx",
+    )
+    assert depot.sort(oakland, outer, **WHERE).ok  # 94110 is in 941
+    assert depot.sort(anywhere, outer, **WHERE).ok  # a sack with no destination is not judged
+
+
+def test_an_s10_never_accepted_here_has_no_destination_to_judge(depot: DepotDesk) -> None:
+    sack = depot.new_sack(destination="941", **WHERE).id
+    assert sack is not None
+    done = depot.sort("RR473124829GB", sack, **WHERE)  # accepted at another office: its address unknown here
+    assert done.ok and done.message == "into sack (1)"
+
+
 def test_close_prints_the_count_the_journal_holds_and_a_closed_sack_takes_nothing(depot: DepotDesk) -> None:
     sack = depot.new_sack(**WHERE).id
     assert sack is not None

@@ -127,7 +127,8 @@ def test_a_void_refunds_the_meter_kills_the_label_and_a_later_scan_is_a_fraud_al
     assert not later.ok and "was voided" in str(later.reason) and "label is dead" in str(later.reason)
     assert _kinds(station, done.tracking) == ["acceptance", "override", "void", "fraud-alert"]
     report = verify_indicia(station, done.indicia, today=station.clock().date())
-    assert any("voided on" in p for p in report.problems)
+    on = station.clock().date().isoformat()  # the day it was voided, as the report names it
+    assert f"voided on {on}: its postage was refunded, the label is dead" in report.problems, report.problems
     again = VoidDesk(station).void(done.tracking, supervisor="sue", pin="7392", reason="again", **WHERE)
     assert not again.ok and "voided already" in str(again.reason)
     assert not PrintDesk(station).reprint(done.print_job, **WHERE).ok  # a dead label is not printed again

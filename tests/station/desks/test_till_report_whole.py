@@ -6,13 +6,17 @@ descending register read from the ascending one passed them."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from station.app import Station
+from station.config import StationConfig
 from station.desks.basket import BasketDesk, Paid
-from station.desks.counter import Acceptance
+from station.desks.counter import Acceptance, CounterDesk
 from station.desks.printing import PrintDesk
 from station.desks.till import TillDesk
 from station.desks.voids import VoidDesk
+from station.notify import feedback
 from station.office.till import DayReport
 from tests.station.desks.test_counter import PIECE
 from tests.station.desks.test_supervision import _staff, fund
@@ -93,3 +97,67 @@ def test_a_whole_day_is_reported_to_the_cent(station: Station) -> None:
     }
     assert report.meter["meter_id"]
     assert open_basket
+
+
+class DayClock:
+    """The counter's clock: a minute a call, set to the morning of a day when the day changes."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+def test_a_second_day_counts_every_basket_refund_void_and_score_and_opens_where_the_first_closed(
+    tmp_path: Path,
+) -> None:
+    # `./dev mutants`: with one basket, one refund and one void a day, and a meter opening at zero, a
+    # count that restarts at 1 and an opening register read from the other one passed the test above.
+    clock = DayClock(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+    station = Station.open(tmp_path / "s.sqlite3", StationConfig(station_id="STN-T2"), clock)
+    _staff(station)
+    fund(station, FUNDS)
+    first_day, [yesterday] = _basket(station, "EE123456785US")
+    assert isinstance(BasketDesk(station).pay_cash(first_day, 5_000, **WHERE), Paid)
+    clock.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    one, [a] = _basket(station, "RR473124829GB")
+    two, [b] = _basket(station, "CP100000003US")
+    three, [c] = _basket(station, "CP100000017US")
+    for basket, piece in ((one, a), (two, b)):
+        assert isinstance(BasketDesk(station).pay_cash(basket, piece.quote.total_cents, **WHERE), Paid)
+    assert isinstance(BasketDesk(station).pay_card(three, "AUTH-2", **WHERE), Paid)
+    for piece in (a, b):
+        voided = VoidDesk(station).void(
+            piece.tracking, supervisor="sue", pin="7392", reason="refused", refund="cash", **WHERE
+        )
+        assert voided.ok, voided
+    with station.db.transaction() as conn:
+        for n, score in enumerate((5, 5, 1)):
+            feedback.record(conn, f"+1415555010{n}", (a, b, c)[n].tracking, score, clock().isoformat())
+
+    report = TillDesk(station).report(DAY, counted_cash=0)
+    assert isinstance(report, DayReport), report
+    spent = yesterday.quote.total_cents
+    cash = a.quote.total_cents + b.quote.total_cents
+    assert report.payments == {
+        "cash": {"baskets": 2, "cents": cash},
+        "card": {"baskets": 1, "cents": c.quote.total_cents},
+    }
+    assert report.refunds == {"cash": {"refunds": 2, "cents": cash}}
+    assert report.voids == {"count": 2, "refund_cents": cash}
+    assert report.feedback == {"5": 2, "1": 1}
+    assert report.meter["open"] == {"descending": FUNDS - spent, "ascending": spent}
+    debits = cash + c.quote.total_cents
+    assert report.meter["close"] == {"descending": FUNDS - spent - debits + cash, "ascending": spent + debits}
+    assert report.cash_expected_cents == 0 and report.cash_difference_cents == 0
+    assert report.reconciled, report.problems
+
+
+def test_a_day_the_meter_never_moved_is_reported_empty_and_reconciled(station: Station) -> None:
+    assert CounterDesk(station).init_meter().ok  # a meter set up, never credited nor charged
+    report = TillDesk(station).report(DAY, counted_cash=0)
+    assert isinstance(report, DayReport), report
+    assert (report.payments, report.refunds, report.voids, report.problems) == ({}, {}, {}, [])
+    assert report.reconciled and report.cash_expected_cents == 0

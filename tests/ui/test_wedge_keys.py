@@ -1,0 +1,106 @@
+"""What the wedge filter lets through and what it keeps, key by key: a scan's end key never reaches the
+field (no returnPressed from a scan), a person's Enter and Backspace do; events that are not keys, or
+not for a widget, pass untouched; stamped keys keep their clock when an unstamped key comes between;
+Ctrl+M (CR) ends a scan; a control-character prefix (STX as Ctrl+B); a prefix given back starts over.
+`./dev mutants` found each of these open: the tests looked at the text only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.test_wedge_edges import Bench
+from ui.wedge import WedgeFilter
+
+
+@pytest.fixture
+def bench(qtbot: object) -> Iterator[Bench]:
+    made = Bench(qtbot, max_gap_ms=32)
+    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
+    yield made
+    QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
+
+
+def _returns(bench: Bench) -> list[str]:
+    pressed: list[str] = []
+    bench.field.returnPressed.connect(lambda: pressed.append(bench.field.text()))
+    return pressed
+
+
+def test_a_scans_enter_never_reaches_the_field_and_a_persons_does(bench: Bench) -> None:
+    pressed = _returns(bench)
+    bench.typed("EE123456785US\r", 4)
+    assert bench.scans == ["EE123456785US"] and pressed == []
+    bench.typed("Bo\r", 150)  # a person: the Enter is theirs
+    assert pressed == ["Bo"] and bench.scans == ["EE123456785US"]
+
+
+def test_a_persons_backspace_reaches_the_field(bench: Bench) -> None:
+    bench.typed("Bob", 150)
+    backspace = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier, "\b")
+    bench.clock.now += 0.15
+    QApplication.sendEvent(bench.field, backspace)
+    assert bench.field.text() == "Bo"
+
+
+def test_what_is_not_a_key_for_a_widget_passes_untouched(bench: Bench) -> None:
+    key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+    assert bench.wedge.eventFilter(QObject(), key) is False  # not a widget (a QWindow, a timer's object)
+    assert bench.wedge.eventFilter(bench.field, QEvent(QEvent.Type.FocusIn)) is False
+    assert bench.wedge.eventFilter(bench.field, QEvent(QEvent.Type.KeyPress)) is False  # not a QKeyEvent
+    bench.typed("ABCDEFGH\r", 4)
+    assert bench.scans == ["ABCDEFGH"]  # and nothing was held by them
+
+
+def test_an_unstamped_key_inside_a_stamped_burst_is_taken_at_the_bursts_time(bench: Bench) -> None:
+    bench.clock.now = 900.0  # the monotonic clock, far from the X server's
+    for n, char in enumerate("EE1234"):
+        bench.key(char, 0, stamp=50_000 + 4 * n)
+    bench.key("5", 0)  # no timestamp (synthesised): the burst's own time, not the other clock's
+    for n, char in enumerate("6785US"):
+        bench.key(char, 0, stamp=50_028 + 4 * n)
+    bench.key("\r", 0, stamp=50_052)
+    assert bench.scans == ["EE123456785US"] and bench.field.text() == ""
+
+
+def test_ctrl_m_a_carriage_return_ends_a_scan(bench: Bench) -> None:
+    bench.typed("EE123456785US", 4)
+    bench.clock.now += 0.004
+    ctrl_m = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier, "\r")
+    QApplication.sendEvent(bench.field, ctrl_m)
+    assert bench.scans == ["EE123456785US"]
+
+
+def test_a_control_character_prefix_typed_as_ctrl_b(qtbot: object) -> None:
+    made = Bench(qtbot, max_gap_ms=32, prefix="\x02")
+    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
+    try:
+        stx = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier, "\x02")
+        QApplication.sendEvent(made.field, stx)
+        made.typed("RR473124829GB\r", 50)
+        assert made.scans == ["RR473124829GB"] and made.field.text() == ""
+    finally:
+        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
+
+
+def test_a_prefix_given_back_starts_over_for_the_next_scan(qtbot: object) -> None:
+    made = Bench(qtbot, max_gap_ms=32, prefix="%%")
+    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
+    try:
+        made.typed("%a", 20)  # one % and a letter: given back as typing
+        assert made.field.text() == "%a"
+        made.typed("%%RR473124829GB\r", 20)
+        assert made.scans == ["RR473124829GB"]  # not "%RR...": the prefix counted from its start
+    finally:
+        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
+
+
+def test_the_filters_defaults_and_parent() -> None:
+    parent = QObject()
+    wedge = WedgeFilter(parent)
+    assert wedge.parent() is parent  # deleted with the window it serves
+    assert round(wedge.max_gap * 1000, 6) == 35.0 and wedge.min_length == 4 and wedge.prefix == ""
