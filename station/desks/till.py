@@ -133,12 +133,13 @@ class TillDesk:
         station = self.station
         day = day or self.today()
         try:
-            registers, problem = self._meter()
+            meter = self._meter()
+            with station.db.snapshot() as conn:  # the registers and the log the report adds up: one state
+                registers, problem = meter.registers(), meter.check()
+                made = self._build(conn, day, registers, problem, counted_cash)
+                made.closed = till.closed(conn, day)
         except (MeterError, MeterKeyError) as exc:
             return Outcome.refused(f"meter: {exc}")
-        with station.db.reading() as conn:
-            made = self._build(conn, day, registers, problem, counted_cash)
-            made.closed = till.closed(conn, day)
         return made
 
     def close(self, day: date | None, counted_cash: int | None, by: str) -> DayReport | Outcome:
@@ -150,10 +151,13 @@ class TillDesk:
         if counted_cash is not None and not 0 <= counted_cash <= MAX_COUNTED_CENTS:
             return Outcome.refused(f"counted cash: between $0.00 and {money(MAX_COUNTED_CENTS)}")
         try:
-            registers, problem = self._meter()
+            meter = self._meter()
         except (MeterError, MeterKeyError) as exc:
             return Outcome.refused(f"meter: {exc}")
         with station.db.transaction() as conn:
+            # Read in the transaction that closes the day: a counter's debit committed between a read of
+            # the registers and the read of the meter's log made them disagree ("edited outside").
+            registers, problem = meter.registers(), meter.check()
             if till.closed(conn, day):
                 return Outcome.refused(f"the till of {day.isoformat()} is closed already")
             who = _may_close(conn, station.station_id, day, config.time_zone, by)
@@ -224,9 +228,8 @@ class TillDesk:
             conn, self.station.station_id, day, config.time_zone, config.meter_id, registers, problem, counted
         )
 
-    def _meter(self) -> tuple[Registers, str | None]:
+    def _meter(self) -> Meter:
         meter_id = self.station.config.meter_id
-        meter = Meter(
+        return Meter(
             self.station.db, meter_id, MeterKeys(self.station.db, self.station.paths.keys).mac_key(meter_id)
         )
-        return meter.registers(), meter.check()

@@ -144,6 +144,23 @@ class Database:
         self._after_commit.append(callback)
 
     @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Queries that all see one state of the database (a read transaction; joined when one is open).
+        Without it each SELECT sees the database as it is at that moment, so two reads of a figure that
+        another process changes in between (the meter's registers, then its log) disagree."""
+        with self._lock:
+            if self._depth:
+                yield self._conn
+                return
+            self._conn.execute("BEGIN")
+            self._depth = 1
+            try:
+                yield self._conn
+            finally:
+                self._depth = 0
+                self._conn.execute("ROLLBACK")  # nothing was written: the snapshot ends
+
+    @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """The connection for queries (held under the lock for the block)."""
         with self._lock:

@@ -104,3 +104,69 @@ def test_the_filters_defaults_and_parent() -> None:
     wedge = WedgeFilter(parent)
     assert wedge.parent() is parent  # deleted with the window it serves
     assert round(wedge.max_gap * 1000, 6) == 35.0 and wedge.min_length == 4 and wedge.prefix == ""
+
+
+def test_keys_of_the_burst_waiting_in_the_queue_when_its_timer_fires_are_taken_first(bench: Bench) -> None:
+    # A busy window handles keys late: when the burst's timer fires, the rest of the scan may wait in
+    # the queue. The filter takes it before judging the burst over.
+    bench.typed("EE12", 4)
+    assert bench.wedge._timer.isActive() and bench.wedge._timer.interval() == 64  # twice the 32 ms gap
+    for char in "3456785US\r":
+        code = Qt.Key.Key_Return if char == "\r" else Qt.Key(ord(char.upper()))
+        QApplication.postEvent(
+            bench.field, QKeyEvent(QEvent.Type.KeyPress, code, Qt.KeyboardModifier.NoModifier, char)
+        )
+    bench.wedge._burst_timed_out()  # the timer firing, the queue not yet read
+    assert bench.scans == ["EE123456785US"] and bench.field.text() == ""
+
+
+def test_a_burst_still_coming_when_its_timer_fires_is_held_on(bench: Bench) -> None:
+    bench.typed("EE12", 4)
+    for char in "3456":
+        QApplication.postEvent(
+            bench.field,
+            QKeyEvent(QEvent.Type.KeyPress, Qt.Key(ord(char)), Qt.KeyboardModifier.NoModifier, char),
+        )
+    bench.wedge._burst_timed_out()
+    assert bench.field.text() == "" and bench.scans == []  # still held: it went on
+    assert bench.wedge._timer.isActive() and bench.wedge._timer.interval() == 64  # waiting for its end again
+    bench.typed("785US\r", 4)
+    assert bench.scans == ["EE123456785US"]
+
+
+def test_the_releases_and_modifiers_of_held_keys_are_held_with_them(bench: Bench) -> None:
+    bench.typed("EE12", 4)
+    release = QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_2, Qt.KeyboardModifier.NoModifier, "2")
+    shift = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier, "")
+    assert bench.wedge.eventFilter(bench.field, release) is True
+    assert bench.wedge.eventFilter(bench.field, shift) is True
+    bench.typed("3456785US\r", 4)
+    assert bench.scans == ["EE123456785US"]
+
+
+def test_with_a_prefix_the_end_key_is_the_scans_and_backspace_the_persons(qtbot: object) -> None:
+    made = Bench(qtbot, max_gap_ms=32, prefix="~")
+    pressed = _returns(made)
+    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
+    try:
+        made.typed("~EE123456785US\r", 60)
+        assert made.scans == ["EE123456785US"] and pressed == []
+        made.typed("~AB", 60)  # a tilde typed by hand: held, until a key no scan holds
+        backspace = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier, "\b"
+        )
+        QApplication.sendEvent(made.field, backspace)
+        assert made.field.text() == "~A"
+    finally:
+        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
+
+
+def test_a_gs_that_comes_as_text_alone_is_kept(bench: Bench) -> None:
+    # Not every layout makes Ctrl+] of FNC1: some scanners send the character itself (a key Qt cannot
+    # name, its text GS).
+    bench.typed("]C1420941", 3)
+    bench.clock.now += 0.003
+    gs = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, "\x1d")
+    QApplication.sendEvent(bench.field, gs)
+    bench.typed("05\r", 3)
+    assert bench.scans == ["]C1420941\x1d05"]

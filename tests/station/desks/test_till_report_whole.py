@@ -5,6 +5,7 @@ descending register read from the ascending one passed them."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,8 +15,10 @@ from station.config import StationConfig
 from station.desks.basket import BasketDesk, Paid
 from station.desks.counter import Acceptance, CounterDesk
 from station.desks.printing import PrintDesk
+from station.desks.scan import ScanDesk
 from station.desks.till import TillDesk
 from station.desks.voids import VoidDesk
+from station.model.events import EventKind
 from station.notify import feedback
 from station.office.till import DayReport
 from tests.station.desks.test_counter import PIECE
@@ -113,34 +116,46 @@ class DayClock:
 def test_a_second_day_counts_every_basket_refund_void_and_score_and_opens_where_the_first_closed(
     tmp_path: Path,
 ) -> None:
-    # `./dev mutants`: with one basket, one refund and one void a day, and a meter opening at zero, a
-    # count that restarts at 1 and an opening register read from the other one passed the test above.
-    clock = DayClock(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
-    station = Station.open(tmp_path / "s.sqlite3", StationConfig(station_id="STN-T2"), clock)
+    # `./dev mutants`: with one basket, one refund and one void a day, a meter opening at zero and a
+    # station on UTC, a count that restarts at 1, an opening register read from the other one or from the
+    # wrong line, and a day cut at UTC midnight instead of the station's passed the test above.
+    clock = DayClock(datetime(2026, 11, 1, 14, 0, tzinfo=UTC))
+    config = StationConfig(station_id="STN-T2", time_zone="America/New_York")
+    station = Station.open(tmp_path / "s.sqlite3", config, clock)
     _staff(station)
     fund(station, FUNDS)
-    first_day, [yesterday] = _basket(station, "EE123456785US")
-    assert isinstance(BasketDesk(station).pay_cash(first_day, 5_000, **WHERE), Paid)
-    clock.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    spent = 0
+    for tracking in ("EE123456785US", "CP100000025US"):  # the 1st of November, New York
+        basket, [piece] = _basket(station, tracking)
+        assert isinstance(BasketDesk(station).pay_cash(basket, 5_000, **WHERE), Paid)
+        spent += piece.quote.total_cents
+    clock.now = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
     one, [a] = _basket(station, "RR473124829GB")
     two, [b] = _basket(station, "CP100000003US")
-    three, [c] = _basket(station, "CP100000017US")
     for basket, piece in ((one, a), (two, b)):
         assert isinstance(BasketDesk(station).pay_cash(basket, piece.quote.total_cents, **WHERE), Paid)
-    assert isinstance(BasketDesk(station).pay_card(three, "AUTH-2", **WHERE), Paid)
     for piece in (a, b):
         voided = VoidDesk(station).void(
             piece.tracking, supervisor="sue", pin="7392", reason="refused", refund="cash", **WHERE
         )
         assert voided.ok, voided
+    prepaid = ScanDesk(station).record("CP100000034US", EventKind.ACCEPTANCE, **WHERE)  # a drop-off
+    assert prepaid.ok, prepaid
+    clock.now = datetime(2026, 11, 3, 1, 30, tzinfo=UTC)  # 20:30 in New York: still the 2nd there
+    three, [c] = _basket(station, "CP100000017US")
+    assert isinstance(BasketDesk(station).pay_card(three, "AUTH-2", **WHERE), Paid)
     with station.db.transaction() as conn:
         for n, score in enumerate((5, 5, 1)):
             feedback.record(conn, f"+1415555010{n}", (a, b, c)[n].tracking, score, clock().isoformat())
 
-    report = TillDesk(station).report(DAY, counted_cash=0)
+    report = TillDesk(station).close(DAY, counted_cash=0, by="sue")
     assert isinstance(report, DayReport), report
-    spent = yesterday.quote.total_cents
     cash = a.quote.total_cents + b.quote.total_cents
+    sold = cash + c.quote.total_cents
+    assert report.pieces_by_service == {
+        "priority": {"pieces": 3, "postage_cents": sold},
+        "?": {"pieces": 1, "postage_cents": 0},  # the drop-off: accepted here, its postage paid elsewhere
+    }
     assert report.payments == {
         "cash": {"baskets": 2, "cents": cash},
         "card": {"baskets": 1, "cents": c.quote.total_cents},
@@ -149,10 +164,12 @@ def test_a_second_day_counts_every_basket_refund_void_and_score_and_opens_where_
     assert report.voids == {"count": 2, "refund_cents": cash}
     assert report.feedback == {"5": 2, "1": 1}
     assert report.meter["open"] == {"descending": FUNDS - spent, "ascending": spent}
-    debits = cash + c.quote.total_cents
-    assert report.meter["close"] == {"descending": FUNDS - spent - debits + cash, "ascending": spent + debits}
+    assert report.meter["close"] == {"descending": FUNDS - spent - sold + cash, "ascending": spent + sold}
     assert report.cash_expected_cents == 0 and report.cash_difference_cents == 0
     assert report.reconciled, report.problems
+    with station.db.reading() as conn:
+        [(kept,)] = conn.execute("SELECT report FROM till_days WHERE day = '2026-11-02'").fetchall()
+    assert json.loads(kept) == report.to_json()  # the closed day kept whole, as it was shown
 
 
 def test_a_day_the_meter_never_moved_is_reported_empty_and_reconciled(station: Station) -> None:

@@ -133,3 +133,14 @@ def test_a_second_meter_in_the_same_journal_starts_empty_and_sealed(tmp_path: Pa
     assert second.check() is None and meter.check() is None
     again = Meter(db, "PS000001", KEY)  # opening it again changes nothing
     assert again.registers() == Registers("PS000001", 2_000, 0, 0, 2_000, None)
+
+
+def test_a_read_only_look_at_a_station_with_no_meter_reads_empty_registers(tmp_path: Path) -> None:
+    # `station doctor` and the till open the database read-only: no meter row is made there, and a
+    # meter never set up reads as all zeros, unlocked, not as an error or someone else's meter.
+    open_database(tmp_path / "s.sqlite3").close()  # a station's database, migrated, no meter in it
+    looked = Database(tmp_path / "s.sqlite3", read_only=True)
+    try:
+        assert Meter(looked, "PS000009").registers() == Registers("PS000009", 0, 0, 0, 0, None)
+    finally:
+        looked.close()
