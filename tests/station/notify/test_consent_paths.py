@@ -12,7 +12,7 @@ from station.model.states import OutboxState, SubscriberState
 from station.network.port import NetworkFollow
 from station.notify import subscribers
 from station.notify.consent import handle_inbound, subscribe
-from station.notify.outbox import claim, queue_message
+from station.notify.outbox import HIDDEN_CODE, claim, listing, queue_message
 from tests.station.notify.conftest import PHONE, SetClock, outbox
 
 ITEM = "EE123456785US"
@@ -66,3 +66,25 @@ def test_an_empty_text_is_no_stop(station: Station) -> None:
         found = subscribers.subscriber(conn, PHONE)
     assert found is not None and found.state is SubscriberState.ACTIVE
     assert handle_inbound(station, PHONE, "please opt out").action == "stopped"
+
+
+def test_stop_with_a_tracking_number_cancels_that_items_waiting_texts_only(station: Station) -> None:
+    handle_inbound(station, PHONE, ITEM)
+    handle_inbound(station, PHONE, "YES")
+    handle_inbound(station, PHONE, SECOND)  # following both
+    with station.db.transaction() as conn:
+        about_first = queue_message(station, conn, PHONE, ITEM, "in_transit")
+        about_second = queue_message(station, conn, PHONE, SECOND, "in_transit")
+    assert about_first is not None and about_second is not None
+    handle_inbound(station, PHONE, f"STOP {ITEM}")
+    with station.db.reading() as conn:
+        states = dict(
+            conn.execute("SELECT id, state FROM sms_outbox WHERE id IN (?, ?)", (about_first, about_second))
+        )
+        last_error = conn.execute(
+            "SELECT last_error FROM sms_outbox WHERE id = ?", (about_first,)
+        ).fetchone()[0]
+        bodies = {r["template"]: r["body"] for r in listing(conn)}
+    assert states == {about_first: OutboxState.CANCELLED, about_second: OutboxState.QUEUED}
+    assert last_error == f"customer replied STOP {ITEM}"
+    assert bodies["in_transit"] != HIDDEN_CODE  # a text that holds no delivery code is shown

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from hardware.sms.log import LogGateway
 from station.app import Station
 from station.config import StationConfig
@@ -50,3 +52,28 @@ def test_a_delivered_customer_is_asked_once_and_the_answer_is_counted_in_the_til
         carrier.load("RR473124829GB", facility="SF", operator="joe")
         carrier.deliver("RR473124829GB", scribble(), "Bo Lee", facility="SF", operator="joe")
         assert "feedback" not in [t for t, state, item in outbox(station) if item == "RR473124829GB"]
+
+
+@pytest.mark.parametrize("digit", ["1", "2", "3", "4", "5"])
+def test_each_score_from_one_to_five_answers_the_question(tmp_path: Path, digit: str) -> None:
+    # `./dev mutants`: only a 4 had ever been answered, so a score set missing 1, 2, 3 or 5 passed.
+    clock = SetClock(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
+    with Station.open(tmp_path / "s.sqlite3", StationConfig(time_zone="America/New_York"), clock) as station:
+        desk = CounterDesk(station)
+        assert desk.init_meter().ok and desk.credit(10_000).ok
+        done = desk.accept(PIECE, phone=PHONE, facility="NYC", operator="ann")
+        assert isinstance(done, Acceptance)
+        handle_inbound(station, PHONE, "YES")
+        carrier = CarrierDesk(station)
+        assert carrier.load(done.tracking, facility="SF", operator="joe").ok
+        assert carrier.deliver(done.tracking, scribble(), "Bo Lee", facility="SF", operator="joe").ok
+        SmsWorker(station.db, LogGateway(tmp_path / "phone.jsonl"), clock).run_once()
+        answered = handle_inbound(station, PHONE, digit)
+        assert (answered.phone, answered.action, answered.reply) == (PHONE, "feedback", "feedback_thanks")
+        with station.db.reading() as conn:
+            scores = conn.execute("SELECT phone, item_id, score FROM sms_feedback").fetchall()
+            thanks = conn.execute(
+                "SELECT phone, item_id FROM sms_outbox WHERE template = 'feedback_thanks'"
+            ).fetchall()
+        assert [tuple(r) for r in scores] == [(PHONE, done.tracking, int(digit))]
+        assert [tuple(r) for r in thanks] == [(PHONE, done.tracking)]
