@@ -139,7 +139,9 @@ def test_a_second_day_counts_every_basket_refund_void_and_score_and_opens_where_
             piece.tracking, supervisor="sue", pin="7392", reason="refused", refund="cash", **WHERE
         )
         assert voided.ok, voided
-    prepaid = ScanDesk(station).record("CP100000034US", EventKind.ACCEPTANCE, **WHERE)  # a drop-off
+    prepaid = ScanDesk(station).record(
+        "CP100000034US", EventKind.ACCEPTANCE, facility="NYC-COUNTER", operator="ann"
+    )  # a drop-off
     assert prepaid.ok, prepaid
     clock.now = datetime(2026, 11, 3, 1, 30, tzinfo=UTC)  # 20:30 in New York: still the 2nd there
     three, [c] = _basket(station, "CP100000017US")
