@@ -151,7 +151,8 @@ def test_the_scale_weight_is_used_only_when_stable_and_a_typed_weight_wins_with_
             window.key("F9", "accept_piece")
             window.answered()
             window.key("ctrl+0", "zero_scale")  # zero the scale from the keyboard
-            window.answered()
+            window.answered()  # the command handed to the scale's thread: the bytes follow
+            until(lambda: b"Z" in scale.commands, "the scale to receive Z", seen=lambda: scale.commands[-3:])
             answers = window.answers()
     finally:
         scale.close()
