@@ -389,7 +389,13 @@ def wait_for_window(
     """Until a window named `title` is mapped (a process that ended first is a failure at once)."""
     deadline = time.monotonic() + timeout
     while not _mapped(window.env, title):
-        assert time.monotonic() < deadline and process.poll() is None, f"no window {title!r} appeared"
+        if process.poll() is not None or time.monotonic() > deadline:
+            errors = window.home / "gui.err"
+            said = errors.read_text("utf-8", "replace")[-600:] if errors.exists() else ""
+            raise AssertionError(
+                f"no window {title!r} appeared (exit {process.poll()}, display {window.env.get('DISPLAY')}):"
+                f" {said}"
+            )
         time.sleep(0.1)
 
 
