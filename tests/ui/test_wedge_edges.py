@@ -7,6 +7,7 @@ where a limit one off passes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -57,12 +58,21 @@ class Bench:
             self.key(char, gap_ms, target)
 
 
+@contextmanager
+def on_the_application(qtbot: object, **options: object) -> Iterator[Bench]:
+    """A bench whose wedge filter is installed on the application for the block."""
+    made = Bench(qtbot, **options)
+    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
+    try:
+        yield made
+    finally:
+        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
+
+
 @pytest.fixture
 def bench(qtbot: object) -> Iterator[Bench]:
-    made = Bench(qtbot, max_gap_ms=32)
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    yield made
-    QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
+    with on_the_application(qtbot, max_gap_ms=32) as made:
+        yield made
 
 
 def test_four_characters_are_the_shortest_scan(bench: Bench) -> None:
@@ -122,16 +132,12 @@ def test_enter_tab_and_a_linefeed_each_end_a_scan(bench: Bench, end: str) -> Non
 
 
 def test_a_scanner_set_to_a_tab_suffix_is_ended_by_tab_alone(qtbot: object) -> None:
-    made = Bench(qtbot, max_gap_ms=32, end_keys=END_KEYS_BY_SUFFIX["TAB"])
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    try:
+    with on_the_application(qtbot, max_gap_ms=32, end_keys=END_KEYS_BY_SUFFIX["TAB"]) as made:
         made.typed("EE123456785US\r", 4)
         assert made.scans == [] and made.field.text() == "EE123456785US"
         made.field.clear()
         made.typed("EE123456785US\t", 4)
         assert made.scans == ["EE123456785US"]
-    finally:
-        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
 
 
 def test_shift_inside_a_burst_belongs_to_it_and_outside_goes_to_the_widget(bench: Bench) -> None:
@@ -172,9 +178,7 @@ def test_the_x_servers_timestamps_time_the_keys_not_the_clock(bench: Bench) -> N
 
 
 def test_with_a_prefix_only_what_follows_it_is_a_scan_at_any_speed(qtbot: object) -> None:
-    made = Bench(qtbot, max_gap_ms=32, prefix="~")
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    try:
+    with on_the_application(qtbot, max_gap_ms=32, prefix="~") as made:
         made.typed("~EE123456785US\r", 60)  # a slow scanner
         assert made.scans == ["EE123456785US"] and made.field.text() == ""
         made.typed("ABCDEFGH", 2)  # as fast as a scanner, but no prefix: straight to the field
@@ -185,17 +189,11 @@ def test_with_a_prefix_only_what_follows_it_is_a_scan_at_any_speed(qtbot: object
         made.typed("~AB", 60)  # a tilde typed by hand, then letters and a pause: given back
         assert made.field.text() == ""
         qtbot.waitUntil(lambda: made.field.text() == "~AB", timeout=2000)  # type: ignore[attr-defined]
-    finally:
-        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
 
 
 def test_a_two_character_prefix_must_come_whole(qtbot: object) -> None:
-    made = Bench(qtbot, max_gap_ms=32, prefix="%%")
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    try:
+    with on_the_application(qtbot, max_gap_ms=32, prefix="%%") as made:
         made.typed("%%RR473124829GB\r", 20)
         assert made.scans == ["RR473124829GB"]
         made.typed("%a", 20)
         assert made.field.text() == "%a"
-    finally:
-        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]

@@ -13,16 +13,14 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.test_wedge_edges import Bench
+from tests.ui.test_wedge_edges import Bench, on_the_application
 from ui.wedge import WedgeFilter
 
 
 @pytest.fixture
 def bench(qtbot: object) -> Iterator[Bench]:
-    made = Bench(qtbot, max_gap_ms=32)
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    yield made
-    QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
+    with on_the_application(qtbot, max_gap_ms=32) as made:
+        yield made
 
 
 def _returns(bench: Bench) -> list[str]:
@@ -76,27 +74,19 @@ def test_ctrl_m_a_carriage_return_ends_a_scan(bench: Bench) -> None:
 
 
 def test_a_control_character_prefix_typed_as_ctrl_b(qtbot: object) -> None:
-    made = Bench(qtbot, max_gap_ms=32, prefix="\x02")
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    try:
+    with on_the_application(qtbot, max_gap_ms=32, prefix="\x02") as made:
         stx = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier, "\x02")
         QApplication.sendEvent(made.field, stx)
         made.typed("RR473124829GB\r", 50)
         assert made.scans == ["RR473124829GB"] and made.field.text() == ""
-    finally:
-        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
 
 
 def test_a_prefix_given_back_starts_over_for_the_next_scan(qtbot: object) -> None:
-    made = Bench(qtbot, max_gap_ms=32, prefix="%%")
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    try:
+    with on_the_application(qtbot, max_gap_ms=32, prefix="%%") as made:
         made.typed("%a", 20)  # one % and a letter: given back as typing
         assert made.field.text() == "%a"
         made.typed("%%RR473124829GB\r", 20)
         assert made.scans == ["RR473124829GB"]  # not "%RR...": the prefix counted from its start
-    finally:
-        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
 
 
 def test_the_filters_defaults_and_parent() -> None:
@@ -145,10 +135,8 @@ def test_the_releases_and_modifiers_of_held_keys_are_held_with_them(bench: Bench
 
 
 def test_with_a_prefix_the_end_key_is_the_scans_and_backspace_the_persons(qtbot: object) -> None:
-    made = Bench(qtbot, max_gap_ms=32, prefix="~")
-    pressed = _returns(made)
-    QApplication.instance().installEventFilter(made.wedge)  # type: ignore[union-attr]
-    try:
+    with on_the_application(qtbot, max_gap_ms=32, prefix="~") as made:
+        pressed = _returns(made)
         made.typed("~EE123456785US\r", 60)
         assert made.scans == ["EE123456785US"] and pressed == []
         made.typed("~AB", 60)  # a tilde typed by hand: held, until a key no scan holds
@@ -157,8 +145,6 @@ def test_with_a_prefix_the_end_key_is_the_scans_and_backspace_the_persons(qtbot:
         )
         QApplication.sendEvent(made.field, backspace)
         assert made.field.text() == "~A"
-    finally:
-        QApplication.instance().removeEventFilter(made.wedge)  # type: ignore[union-attr]
 
 
 def test_a_gs_that_comes_as_text_alone_is_kept(bench: Bench) -> None:
