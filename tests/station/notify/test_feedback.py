@@ -23,17 +23,23 @@ from tests.station.desks.test_counter import PIECE
 from tests.station.notify.conftest import PHONE, SetClock, outbox
 
 
+def _delivered_to_a_follower(station: Station) -> tuple[CounterDesk, CarrierDesk, Acceptance]:
+    """A parcel accepted for a customer who replied YES, loaded and delivered: the desks and the parcel."""
+    desk = CounterDesk(station)
+    assert desk.init_meter().ok and desk.credit(10_000).ok
+    done = desk.accept(PIECE, phone=PHONE, facility="NYC", operator="ann")
+    assert isinstance(done, Acceptance)
+    handle_inbound(station, PHONE, "YES")
+    carrier = CarrierDesk(station)
+    assert carrier.load(done.tracking, facility="SF", operator="joe").ok
+    assert carrier.deliver(done.tracking, scribble(), "Bo Lee", facility="SF", operator="joe").ok
+    return desk, carrier, done
+
+
 def test_a_delivered_customer_is_asked_once_and_the_answer_is_counted_in_the_till(tmp_path: Path) -> None:
     clock = SetClock(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))  # 10:00 in New York: no quiet hours
     with Station.open(tmp_path / "s.sqlite3", StationConfig(time_zone="America/New_York"), clock) as station:
-        desk = CounterDesk(station)
-        assert desk.init_meter().ok and desk.credit(10_000).ok
-        done = desk.accept(PIECE, phone=PHONE, facility="NYC", operator="ann")
-        assert isinstance(done, Acceptance)
-        handle_inbound(station, PHONE, "YES")
-        carrier = CarrierDesk(station)
-        assert carrier.load(done.tracking, facility="SF", operator="joe").ok
-        assert carrier.deliver(done.tracking, scribble(), "Bo Lee", facility="SF", operator="joe").ok
+        desk, carrier, _done = _delivered_to_a_follower(station)
         templates = [t for t, _state, _item in outbox(station)]
         assert templates[-2:] == ["delivered", "feedback"]
         early = handle_inbound(station, PHONE, "4")  # before the question went out: not an answer yet
@@ -59,14 +65,7 @@ def test_each_score_from_one_to_five_answers_the_question(tmp_path: Path, digit:
     # `./dev mutants`: only a 4 had ever been answered, so a score set missing 1, 2, 3 or 5 passed.
     clock = SetClock(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
     with Station.open(tmp_path / "s.sqlite3", StationConfig(time_zone="America/New_York"), clock) as station:
-        desk = CounterDesk(station)
-        assert desk.init_meter().ok and desk.credit(10_000).ok
-        done = desk.accept(PIECE, phone=PHONE, facility="NYC", operator="ann")
-        assert isinstance(done, Acceptance)
-        handle_inbound(station, PHONE, "YES")
-        carrier = CarrierDesk(station)
-        assert carrier.load(done.tracking, facility="SF", operator="joe").ok
-        assert carrier.deliver(done.tracking, scribble(), "Bo Lee", facility="SF", operator="joe").ok
+        _desk, _carrier, done = _delivered_to_a_follower(station)
         SmsWorker(station.db, LogGateway(tmp_path / "phone.jsonl"), clock).run_once()
         answered = handle_inbound(station, PHONE, digit)
         assert (answered.phone, answered.action, answered.reply) == (PHONE, "feedback", "feedback_thanks")
