@@ -14,16 +14,12 @@ import pytest
 from station.app import Station
 from station.desks.scan import ScanDesk
 from station.desks.sync import SyncDesk
-from station.ids import S10
 from station.model.events import EventKind
 from station.network.port import HubHead, Outgoing
 from station.network.sync import outgoing
 from station.store.journal import GENESIS
 from tests.hub.conftest import Hub, hub_client, open_station
-
-
-def _items(n: int, first: int) -> list[str]:
-    return [S10.build("CP", first + i, "US").text for i in range(n)]
+from tests.hub.test_hub_push import _items
 
 
 def _journal(station: Station, items: list[str], kind: EventKind = EventKind.ACCEPTANCE) -> list[Outgoing]:
