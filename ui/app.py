@@ -77,6 +77,7 @@ def build(station: Station, *, start_devices: bool = True, sounds: bool = True) 
     wedge = WedgeFilter()
     _configure_wedge(wedge, station, bridge)
     wedge.scanned.connect(window.on_scan)
+    wedge.stray.connect(window.on_stray_keys)
     app.installEventFilter(wedge)
     app.installEventFilter(window.activity)  # any key or click keeps the window from locking
     result = StationApp(ctx, window, wedge)

@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         self.show_mode("devices")
 
     def go_cases(self) -> None:
-        """Ctrl+E."""
+        """Ctrl+Shift+E."""
         self.show_mode("cases")
 
     def go_fraud(self) -> None:
@@ -287,6 +287,14 @@ class MainWindow(QMainWindow):
     def on_scan(self, text: str) -> None:
         """A keyboard-wedge scan."""
         self._route(text)
+
+    def on_stray_keys(self, count: int) -> None:
+        """Keys typed where no field takes them: said, never dropped in silence."""
+        log.info("%d keys typed outside a field", count)
+        self.ctx.feedback.bad(
+            f"{count} {'key' if count == 1 else 'keys'} typed outside a field went nowhere:"
+            " click the field first, or scan again"
+        )
 
     def on_device_scan(self, scan: RawScan) -> None:
         """A serial or network scan."""

@@ -12,6 +12,13 @@ timed by the event's own timestamp (the X server's milliseconds) where the platf
 busy window that handles keys late and in clumps still sees the scanner's real rhythm; events without
 one (QTest) are timed by an injectable monotonic clock.
 
+Outside a text field nothing but a scan can use an Enter-ended string, so there the keys are held
+whatever their pace and Enter makes them a scan (a computer busy with other work hands the window a
+scanner's keys tens of milliseconds apart; they are still a scan). Keys typed outside a field and not
+ended by Enter are never dropped in silence: `stray` tells the window, which answers the clerk. Inside a
+text field, an Enter-ended string too slow for a scanner that reads as a tracking number, sack tag or
+indicia is offered as a scan rather than typed into the field.
+
 Timing is a good guess, not a sure one. Most scanners can be set to send a prefix (e.g. `~`) before
 each code: with `prefix` set, only what follows the prefix up to the end key is a scan, whatever its
 speed, and every other keystroke goes straight to its widget, never held. `end_keys` narrows which
@@ -24,8 +31,18 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+)
+
+from station.ids.scanning import Identified, IdKind, classify
 
 GS = "\x1d"
 # Compared by value: how PySide hands out enums (and hashes them) depends on its options.
@@ -50,6 +67,9 @@ END_KEYS_BY_SUFFIX = {
     "TAB": frozenset({int(Qt.Key.Key_Tab.value)}),
 }
 PREFIXED_TIMEOUT_MS = 400
+# Keys held outside a text field wait this long for the rest of a scan before they are given back: a
+# scanner starved of the processor for a moment goes on within it.
+OUTSIDE_FIELD_TIMEOUT_MS = 1000
 
 
 def _code(key: Qt.Key | int) -> int:
@@ -69,6 +89,9 @@ class WedgeFilter(QObject):
     """Install on the QApplication: `app.installEventFilter(WedgeFilter())`; connect `scanned`."""
 
     scanned = Signal(str)
+    # Keys typed outside any text field and not ended by Enter: how many (never what they were: a
+    # badge or a PIN typed in the wrong place is not shown to the queue).
+    stray = Signal(int)
 
     def __init__(
         self,
@@ -94,6 +117,11 @@ class WedgeFilter(QObject):
         self._draining = False
         self._stamped = False
         self._first = 0.0
+        self._outside = False  # the keys held were typed with no text field focused
+        # What this filter gave back as typing to one line edit since its last other key: a scan that
+        # came too slowly is partly typed before its Enter shows it was a scan.
+        self._typed: list[str] = []
+        self._typed_into: QObject | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._burst_timed_out)
@@ -131,27 +159,76 @@ class WedgeFilter(QObject):
         if self.prefix:
             return self._prefixed_key(watched, event, now)
         if _ends(event, self.end_keys) and self._held:
-            if gap <= self.max_gap and len(self._text) >= self.min_length and self._scanner_like():
-                text = "".join(self._text)
-                self._clear()
-                self.scanned.emit(text)
-                return True
-            self._release()
-            return False
+            return self._ended(gap)
         char = _char_of(event)
         if char is None:
             self._release()
+            self._forget_typed()
             return False
-        if self._held and gap > self.max_gap:
-            self._release()  # too slow to be the same burst: what was held is typing
         if not self._held:
+            self._outside = not _is_text_field(watched)  # the key goes to the focused widget
+            if self._outside and char == " ":
+                return False  # Space presses the focused button; no code starts with one
+            self._first = now
+        elif gap > self.max_gap and not self._outside:
+            self._release()  # too slow to be the same burst: what was held is typing
             self._first = now
         self._held.append((watched, QKeyEvent(event.type(), key, event.modifiers(), event.text())))
         self._text.append(char)
         self._last = now
         if not self._draining:
-            self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
+            self._timer.start(self._hold_ms())
         return True
+
+    def _ended(self, gap: float) -> bool:
+        """Enter (or Tab) after held keys: a scan, or typing given back to its field."""
+        text = "".join(self._text)
+        fast = gap <= self.max_gap and len(self._text) >= self.min_length and self._scanner_like()
+        if self._outside or fast:
+            self._clear()
+            self._forget_typed()
+            self.scanned.emit(text)
+            return True
+        whole = "".join(self._typed) + text
+        if _names_a_piece_or_sack(whole) and self._take_back_typed():
+            self._clear()
+            self.scanned.emit(whole)
+            return True
+        self._release()
+        self._forget_typed()
+        return False
+
+    def _hold_ms(self) -> int:
+        return OUTSIDE_FIELD_TIMEOUT_MS if self._outside else max(1, int(self.max_gap * 1000 * 2))
+
+    def _take_back_typed(self) -> bool:
+        """Take what this filter typed into the line edit out of it again; False when it cannot be
+        (the field was edited since, or the keys went to another kind of field)."""
+        if not self._typed:
+            return True
+        field = self._typed_into
+        typed = "".join(self._typed)
+        if isinstance(field, QLineEdit):
+            before = field.text()[: field.cursorPosition()]
+            if field.hasSelectedText() or not before.endswith(typed):
+                return False
+            for _ in typed:
+                field.backspace()
+        elif isinstance(field, QPlainTextEdit | QTextEdit):
+            cursor = field.textCursor()
+            if cursor.hasSelection():
+                return False
+            cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(typed))
+            if cursor.selectedText() != typed:
+                return False
+            cursor.removeSelectedText()
+        else:
+            return False
+        self._forget_typed()
+        return True
+
+    def _forget_typed(self) -> None:
+        self._typed, self._typed_into = [], None
 
     def _scanner_like(self) -> bool:
         """A scanner keeps its pace for the whole code (a few ms a key); a fast typist's keys come in
@@ -218,19 +295,30 @@ class WedgeFilter(QObject):
         if self._held and len(self._held) == held:
             self._release()
         elif self._held:  # the burst went on while the queue was drained: wait for its end again
-            self._timer.start(max(1, int(self.max_gap * 1000 * 2)))
+            self._timer.start(self._hold_ms())
 
     def _release(self) -> None:
-        """Give held keystrokes back to their widgets: it was a person typing."""
+        """Give held keystrokes back to their widgets: it was a person typing. Keys typed outside any
+        text field go only to a drop-down (which picks by its first letters); elsewhere nothing would
+        take them, and the window is told instead."""
         self._timer.stop()
         held, self._held, self._text = self._held, [], []
         self._prefixed = 0
+        if not held:
+            return
+        outside, self._outside = self._outside, False
+        if outside and not isinstance(held[0][0], QComboBox):
+            self.stray.emit(len(held))
+            return
         self._replaying = True
         try:
             for target, event in held:
                 QApplication.sendEvent(target, event)
                 release = QKeyEvent(QEvent.Type.KeyRelease, event.key(), event.modifiers(), event.text())
                 QApplication.sendEvent(target, release)
+                if target is not self._typed_into:
+                    self._typed, self._typed_into = [], target
+                self._typed.append(event.text())
         finally:
             self._replaying = False
 
@@ -238,13 +326,29 @@ class WedgeFilter(QObject):
         self._timer.stop()
         self._held, self._text = [], []
         self._prefixed = 0
+        self._outside = False
 
 
 def _is_text_field(widget: QObject | None) -> bool:
+    """A widget that takes typed text: a line or text box, a number box, a drop-down one can type in."""
+    if isinstance(widget, QComboBox):
+        return widget.isEditable()
+    if isinstance(widget, QAbstractItemView):  # a table whose cells a key starts editing
+        return bool(widget.editTriggers() & QAbstractItemView.EditTrigger.AnyKeyPressed)
     return (
-        isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit)
+        isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox)
         and not getattr(widget, "isReadOnly", lambda: True)()
     )
+
+
+# What a slow Enter-ended string in a text field must be to be taken as a scan: something a person
+# has no reason to type into a name, a phone number or a weight.
+_SCANNED_KINDS = frozenset({IdKind.S10, IdKind.IMPB, IdKind.USPS20, IdKind.SSCC, IdKind.INDICIA})
+
+
+def _names_a_piece_or_sack(text: str) -> bool:
+    found = classify(text)
+    return isinstance(found, Identified) and found.kind in _SCANNED_KINDS
 
 
 def _char_of(event: QKeyEvent) -> str | None:

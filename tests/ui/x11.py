@@ -134,14 +134,14 @@ class Window:
         """A wedge scanner: the parts (text, or a key such as ctrl+bracketright), then Enter."""
         self.run(scan_steps(*parts))
 
-    def run(self, steps: list[str]) -> None:
+    def run(self, steps: list[str], *, busy: bool = False) -> None:
         """xdotool commands run one after another from one shell, so no process start-up from Python
         (30-40 ms) opens a gap no scanner has. (xdotool's own chaining cannot be used: `type` and `key`
         take every word after them as text or keys.) They run at the hardware's priority: a scanner
-        keeps its pace however busy the computer is."""
-        subprocess.run(
-            [*HARDWARE_PRIORITY, "sh", "-c", "; ".join(steps)], env=self.env, check=True, timeout=120
-        )
+        keeps its pace however busy the computer is. `busy`: at everyone's priority instead, so a busy
+        computer stretches the gaps between keys as it does on a loaded station."""
+        priority = () if busy else HARDWARE_PRIORITY
+        subprocess.run([*priority, "sh", "-c", "; ".join(steps)], env=self.env, check=True, timeout=180)
 
     def drag(self, points: list[tuple[int, int]]) -> None:
         """A mouse stroke (a signature)."""
@@ -165,7 +165,12 @@ class Window:
 
     def wait_answers(self, count: int, timeout: float = PATIENCE_S) -> list[tuple[bool, str]]:
         """Wait until `count` answers were shown (all of them, since the window started)."""
-        until(lambda: len(self.answers()) >= count, f"{count} answers", timeout, self.answers)
+        until(
+            lambda: len(self.answers()) >= count,
+            f"{count} answers",
+            timeout,
+            lambda: f"{len(self.answers())} answers, the last {self.answers()[-3:]}",
+        )
         self.seen = max(self.seen, count)
         return self.answers()
 
@@ -341,6 +346,21 @@ def scan_steps(*parts: str) -> list[str]:
                 raise ValueError(f"a wedge scan of {ch!r} is not typed here")
             keys.append(ch if ch.isalnum() else KEYSYMS[ch])
     return [f"xdotool key --delay 4 {' '.join(shlex.quote(k) for k in [*keys, 'Return'])}"]
+
+
+@contextmanager
+def cpu_hog() -> Iterator[None]:
+    """A busy computer: a process spinning on every core beside the window, for the block."""
+    spinners = [
+        subprocess.Popen(["sh", "-c", "while :; do :; done"], start_new_session=True)
+        for _ in range(os.cpu_count() or 2)
+    ]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait(10)
 
 
 def pause(seconds: float) -> str:
