@@ -8,6 +8,7 @@ journal holds (count and weight), never what a screen counted.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from station.app import Station
@@ -103,13 +104,13 @@ class DepotDesk:
                 assert record is not None
         if record.state is not SackState.OPEN:
             return Outcome.refused(
-                f"sack {sscc} is {record.state} ({record.items} items): use a new sack", sscc
+                f"sack {sscc} is {record.state} ({_items(record.items)}): use a new sack", sscc
             )
         where = f" for {record.destination}xx" if record.destination else ""
         return Outcome(
             True,
             sscc,
-            message=f"sack open{where}, {record.items} items: scan items",
+            message=f"sack open{where}, {_items(record.items)}: scan items",
             details=_sack_details(record),
         )
 
@@ -126,7 +127,7 @@ class DepotDesk:
         return Outcome(
             True,
             record.container_id,
-            message=f"sack open{where}, {record.items} items: scan items",
+            message=f"sack open{where}, {_items(record.items)}: scan items",
             details={**_sack_details(record), "contents": inside},
         )
 
@@ -209,7 +210,7 @@ class DepotDesk:
         return Outcome(
             True,
             sscc,
-            message=f"closed: {record.items} items, {record.weight_g / 1000:.1f} kg; tag printing",
+            message=f"closed: {_items(record.items)}, {record.weight_g / 1000:.1f} kg; tag printing",
             stored=done.stored,
             details={**_sack_details(record), "print_job": tag.print_job},
         )
@@ -223,10 +224,16 @@ class DepotDesk:
         return self._move(raw, EventKind.ARRIVAL, facility, operator, "received")
 
     def _move(self, raw: str | bytes, kind: EventKind, facility: str, operator: str, verb: str) -> Outcome:
-        done = self.scans.record(raw, kind, facility=facility, operator=operator)
-        if not done.ok or done.id is None:
-            return done
-        with self.station.db.reading() as conn:
+        # The sack's state is read and its move written in one transaction: a sack closed or filled by
+        # another bench between the two is never dispatched on a stale look.
+        with self.station.db.transaction() as conn:
+            if kind is EventKind.DISPATCH:
+                unready = _not_ready_to_leave(conn, raw)
+                if unready is not None:
+                    return unready
+            done = self.scans.record(raw, kind, facility=facility, operator=operator)
+            if not done.ok or done.id is None:
+                return done
             record = containers.sack_record(conn, done.id)
         if record is None and self.hub is not None:
             return self._moved_from_network(done, verb)
@@ -235,7 +242,7 @@ class DepotDesk:
         return Outcome(
             True,
             done.id,
-            message=f"sack {verb} with {record.items} items",
+            message=f"sack {verb} with {_items(record.items)}",
             stored=done.stored,
             details=_sack_details(record),
         )
@@ -260,7 +267,7 @@ class DepotDesk:
         return Outcome(
             True,
             done.id,
-            message=f"sack {verb} with {len(inside)} items (from {facility})",
+            message=f"sack {verb} with {_items(len(inside))} (from {facility})",
             stored=done.stored,
             details={"items": len(inside), "contents": inside, "from": facility},
         )
@@ -295,6 +302,25 @@ class DepotDesk:
         if found.kind is not IdKind.SSCC:
             return Outcome.refused(f"{found.id} is not a sack tag (an SSCC): scan the sack's tag", found.id)
         return found.id
+
+
+def _not_ready_to_leave(conn: sqlite3.Connection, raw: str | bytes) -> Outcome | None:
+    """Why a sack this office knows may not be dispatched yet (open, or empty); None when it may."""
+    found = classify(raw)
+    if not isinstance(found, Identified) or found.kind is not IdKind.SSCC:
+        return None  # an item, or a scan the journal's own checks refuse
+    record = containers.sack_record(conn, found.id)
+    if record is None:
+        return None  # a sack made elsewhere, passing through
+    if record.state is SackState.OPEN:
+        return Outcome.refused(f"sack {found.id} is still open: close it (F8) before it leaves", found.id)
+    if record.items == 0:
+        return Outcome.refused(f"sack {found.id} is empty: nothing to dispatch", found.id)
+    return None
+
+
+def _items(count: int) -> str:
+    return f"{count} item" + ("" if count == 1 else "s")
 
 
 def _is_zip_prefix(text: str) -> bool:

@@ -200,7 +200,8 @@ def sack_tag(data: SackTagData, dpi: int = 203) -> Label:
     el: list[Element] = [Box(d(0.05), d(0.05), d(3.9), d(height - 0.1), d(0.02))]
     title = ("REPRINT " if data.reprint else "") + "TO " + clean(data.destination, 24)
     el.append(Text(d(0.15), d(0.12), d(0.3), title, bold=True))
-    facts = f"{data.items} items  {data.weight_g / 1000:.1f} kg  from {clean(data.origin, 20)}"
+    pieces = f"{data.items} item" + ("" if data.items == 1 else "s")
+    facts = f"{pieces}  {data.weight_g / 1000:.1f} kg  from {clean(data.origin, 20)}"
     el.append(Text(d(0.15), d(0.5), d(0.14), facts))
     if data.closed_on is not None or data.service:
         el.append(Text(d(0.15), d(0.7), d(0.12), clean(f"{data.service} {data.closed_on or ''}".strip())))

@@ -117,6 +117,7 @@ def test_a_closed_sack_is_not_reopened_and_its_tag_says_what_the_journal_holds(
 ) -> None:
     home = set_up_home(tmp_path)
     with window_on(display, home, "F3") as window:
+        window.type("941")  # where the new sack goes (the items here are not known: any sack takes them)
         window.key("F7", "new_sack")  # a new sack, from the keyboard
         window.answered()
         for item in ("RR473124829GB", "EE123456785US", "CP100000003US"):
@@ -158,3 +159,43 @@ def test_a_restarted_bench_carries_on_with_its_open_sack(display: str, tmp_path:
     assert (True, "EE123456785US into sack (2)") in answers, answers
     sorted_in = [i for k, i in _sack_events(home, SACK[2:]) if k == "sort-in"]
     assert sorted_in == ["RR473124829GB", "EE123456785US"]
+
+
+def test_the_bench_by_keyboard_alone_a_sack_for_a_destination_undo_close_and_dispatch(
+    display: str, tmp_path: Path
+) -> None:
+    # Issue 31, item 5: the first keys went to the list, F7 made a sack for nowhere in silence, Ctrl+Z
+    # did nothing in the box F7 left the cursor in, and F9 dispatched an open, empty sack.
+    home = set_up_home(tmp_path)
+    funded(home)
+    for item, zip_code in (("CP100000003US", "94105"), ("EE123456785US", "94107")):
+        accept(home, tmp_path, "Bo|1 Main St", zip_code, tracking=item)
+    with window_on(display, home, "F3") as window:
+        window.type("941")  # the first keys: where the new sack goes
+        window.key("F7", "new_sack")
+        opened = window.answered()[-1]
+        for item in ("CP100000003US", "EE123456785US"):
+            window.scan(item)
+        window.answered(2)
+        window.key("ctrl+z", "undo_last")  # the second one was for another bench
+        window.answered()
+        window.key("F8", "close_sack")
+        window.answered()
+        window.press("BackSpace")  # the next sack's destination left empty
+        window.key("F7", "new_sack")
+        window.answered()
+        assert station(home, "sack", "open", SACK).returncode == 0  # another bench's open, empty sack
+        window.key("F9", "dispatch_mode")
+        sack = opened[1].split()[0]
+        window.scan(SACK)
+        window.scan("00" + sack)
+        answers = window.answered(2)
+    assert opened[0] and "new sack for 941xx" in opened[1], opened
+    texts = [text for _, text in answers]
+    assert [ok for ok, _ in answers[-8:]] == [True, True, True, True, True, False, False, True], answers
+    assert "into sack (2)" in texts[-6] and "out of sack" in texts[-5], texts
+    assert "closed: 1 item, " in texts[-4]
+    assert "a new sack needs its destination" in texts[-3]
+    assert f"sack {SACK[2:]} is still open: close it (F8) before it leaves" in texts[-2]
+    assert texts[-1].endswith("sack dispatched with 1 item")
+    assert [i for k, i in _sack_events(home, sack) if k == "sort-in"] == ["CP100000003US", "EE123456785US"]

@@ -237,9 +237,9 @@ def test_issue_29_a_paid_piece_voided_at_the_window_is_refunded_in_cash_and_the_
         window.press("Return")
         window.answered()
         window.dialog("ctrl+shift+v", "^Void a paid piece$")  # the customer wants the second piece back
-        window.type("RR473124829GB", delay_ms=40)
-        window.press("Return")
-        window.wait_dialog("^Supervisor: ")
+        window.scan("RR473124829GB")  # its label scanned: the question about an id takes the scan
+        window.taken("a dialog")
+        window.wait_dialog("^Supervisor: void RR473124829GB$")
         window.type("sue", delay_ms=60)  # the supervisor, at the clerk's window
         window.press("Tab")
         window.type("customer changed their mind", delay_ms=30)

@@ -42,6 +42,30 @@ class Mode(QWidget):
             self.back_from_dialog()
         return dialog.answer() if accepted else None
 
+    def ask(self, title: str, label: str, *, for_an_id: bool = False) -> str | None:
+        """A one-line question; its answer, or None when cancelled. A scan while it is open never goes
+        to the screen behind it: it answers a question about an id, and is refused by any other."""
+        from PySide6.QtWidgets import QDialog, QInputDialog
+
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+
+        def take_scan(text: str) -> None:
+            if for_an_id:
+                dialog.setTextValue(text.strip())
+                dialog.accept()
+            else:
+                self.ctx.feedback.bad(f"scan not taken: answer the {title!r} question or press Esc first")
+
+        self.ctx.scan_sink = take_scan
+        try:
+            answered = dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.ctx.scan_sink = None
+            self.back_from_dialog()
+        return dialog.textValue() if answered else None
+
     def supervised_retry(
         self,
         refusal: Outcome,

@@ -66,6 +66,7 @@ class CasesMode(Mode):
         layout.addLayout(actions)
         layout.addLayout(body, 1)
         self._shown: list[Case] = []
+        self._keep_selected: int | None = None  # the case to select once the list is read again
 
     def activated(self) -> None:
         """The open cases, fresh."""
@@ -101,6 +102,10 @@ class CasesMode(Mode):
             if case.overdue(now):
                 row.setForeground(QColor("#b3261e"))
             self.cases.addItem(row)
+        wanted, self._keep_selected = self._keep_selected, None
+        for index, case in enumerate(self._shown):
+            if case.id == wanted:
+                self.cases.setCurrentRow(index)  # Ctrl+N and Ctrl+Enter act on it with no click
         if error is not None:
             self.ctx.feedback.bad(f"cases not read: {error}")
 
@@ -116,8 +121,15 @@ class CasesMode(Mode):
             ctx.feedback.bad("scan or type the item first")
             return
         ctx.background.run(
-            lambda: ctx.cases.open(item, kind, note, facility=ctx.facility, operator=ctx.operator), self._done
+            lambda: ctx.cases.open(item, kind, note, facility=ctx.facility, operator=ctx.operator),
+            self._opened,
         )
+
+    def _opened(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        """A new case is the selected one: the next note goes on it."""
+        if outcome is not None and outcome.ok and isinstance(outcome.details.get("case"), int):
+            self._keep_selected = int(outcome.details["case"])
+        self._done(outcome, error)
 
     def _selected(self) -> Case | None:
         row = self.cases.currentRow()
@@ -129,6 +141,7 @@ class CasesMode(Mode):
         if case is None:
             ctx.feedback.bad("select a case first")
             return
+        self._keep_selected = case.id
         ctx.background.run(lambda: ctx.cases.note(case.id, note, operator=ctx.operator), self._done)
 
     def resolve(self) -> None:

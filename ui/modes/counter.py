@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -157,6 +156,10 @@ class CounterMode(Mode):
         layout.addWidget(self.basket_lines)
         layout.addStretch(1)
         for first, second in (
+            # The basket just before the recipient box: Shift+Tab from where the clerk types reaches
+            # it, the arrows choose a piece, Del takes it out. (Each pair moves its second widget: the
+            # basket's pair comes first so the rest of the chain is laid after it.)
+            (self.basket_lines, self.recipient),
             (self.recipient, self.phone),
             (self.phone, self.country),
             (self.country, self.city),
@@ -225,8 +228,11 @@ class CounterMode(Mode):
         self.ctx.feedback.idle("item cancelled: scan the next item")
 
     def focus_scan_target(self) -> None:
-        """The recipient box: what the clerk types next."""
-        if not (self.phone.hasFocus() or self.weight.hasFocus() or self.sender_box.hasFocus()):
+        """The recipient box: what the clerk types next. The mobile, weight and sender boxes keep the
+        keyboard while an item is being worked; with no item (after Esc, F9 or a sign-in) the next
+        customer starts in the recipient box."""
+        working = self.has_input() or bool(self.tracking.text().strip())
+        if not (working and (self.phone.hasFocus() or self.weight.hasFocus() or self.sender_box.hasFocus())):
             self.recipient.setFocus()
 
     def activated(self) -> None:
@@ -288,7 +294,7 @@ class CounterMode(Mode):
         self.update_price()
 
     def edit_customs(self) -> None:
-        """Ctrl+U: the customs declaration of the item abroad (a CN 22 or CN 23 is chosen by its value)."""
+        """F7: the customs declaration of the item abroad (a CN 22 or CN 23 is chosen by its value)."""
         from ui.widgets.customs_dialog import CustomsDialog
 
         if not self.country.text().strip():
@@ -307,12 +313,12 @@ class CounterMode(Mode):
 
     def _show_customs(self) -> None:
         if self.customs is None:
-            self.customs_state.setText("none yet: Ctrl+U (needed for parcels and for goods)")
+            self.customs_state.setText("none yet: F7 (needed for parcels and for goods)")
             return
         items = self.customs.get("items")
         rows = len(items) if isinstance(items, list) else 0
         self.customs_state.setText(
-            f"{self.customs.get('category')}: {rows} kind(s) of content (Ctrl+U to change)"
+            f"{self.customs.get('category')}: {rows} kind(s) of content (F7 to change)"
         )
 
     def _address_changed(self) -> None:
@@ -404,9 +410,8 @@ class CounterMode(Mode):
     def add_funds(self, amount: str | None = None) -> None:
         """Ctrl+M: funds bought for the meter."""
         if amount is None:
-            amount, ok = QInputDialog.getText(self, "Add funds to the meter", "Amount (e.g. 200.00):")
-            self.back_from_dialog()
-            if not ok:
+            amount = self.ask("Add funds to the meter", "Amount (e.g. 200.00):")
+            if amount is None:
                 return
         try:
             cents = parse_cents(amount)
@@ -589,10 +594,11 @@ class CounterMode(Mode):
             return
         for line in basket.live_lines:
             self.basket_lines.addItem(f"{line.item_id}   {line.service}   {money(line.cents)}")
+        self.basket_lines.setCurrentRow(self.basket_lines.count() - 1)  # the newest piece, for Del
         n = len(basket.live_lines)
         self.basket_total.setText(
             f"basket {basket.id}: {n} piece{'s' if n != 1 else ''}, TOTAL {money(basket.total_cents)}"
-            "   F10 cash, Ctrl+K card, Del takes the selected piece out"
+            "   F10 cash, Ctrl+K card; Shift+Tab, arrows and Del take a piece out"
         )
 
     def pay_cash(self, tendered: str | None = None) -> None:
@@ -601,11 +607,8 @@ class CounterMode(Mode):
             self.ctx.feedback.bad("the basket is empty: accept a piece first (F9)")
             return
         if tendered is None:
-            tendered, ok = QInputDialog.getText(
-                self, "Cash", f"{self.basket_total.text().split('   ')[0]}\nTendered:"
-            )
-            self.back_from_dialog()
-            if not ok:
+            tendered = self.ask("Cash", f"{self.basket_total.text().split('   ')[0]}\nTendered:")
+            if tendered is None:
                 return
         try:
             cents = parse_cents(tendered)
@@ -624,9 +627,8 @@ class CounterMode(Mode):
             self.ctx.feedback.bad("the basket is empty: accept a piece first (F9)")
             return
         if reference is None:
-            reference, ok = QInputDialog.getText(self, "Card", "Terminal reference (from its slip):")
-            self.back_from_dialog()
-            if not ok:
+            reference = self.ask("Card", "Terminal reference (from its slip):")
+            if reference is None:
                 return
         number, ctx = self.basket, self.ctx
         ctx.background.run(
@@ -650,7 +652,9 @@ class CounterMode(Mode):
         """Del: the selected piece taken out before payment (voided, its postage back in the meter)."""
         row = self.basket_lines.currentItem()
         if self.basket is None or row is None:
-            self.ctx.feedback.bad("select a piece of the basket first (click it), then Del")
+            self.ctx.feedback.bad(
+                "choose the piece in the basket first (Shift+Tab to the basket, the arrows), then Del"
+            )
             return
         item, number, ctx = row.text().split()[0], self.basket, self.ctx
         ctx.background.run(
@@ -669,9 +673,8 @@ class CounterMode(Mode):
     def close_till(self, counted: str | None = None) -> None:
         """Ctrl+Shift+T: the day closed (the cash in the drawer counted); its copy printed."""
         if counted is None:
-            counted, ok = QInputDialog.getText(self, "Close the till", "Cash counted in the drawer:")
-            self.back_from_dialog()
-            if not ok:
+            counted = self.ask("Close the till", "Cash counted in the drawer:")
+            if counted is None:
                 return
         try:
             cents = parse_cents(counted)
@@ -699,21 +702,18 @@ class CounterMode(Mode):
     def void_item(self, item: str | None = None) -> None:
         """Ctrl+Shift+V: a paid piece voided, under a supervisor."""
         if item is None:
-            item, ok = QInputDialog.getText(self, "Void a paid piece", "Tracking number (scan or type):")
-            self.back_from_dialog()
-            if not ok or not item.strip():
+            item = self.ask("Void a paid piece", "Tracking number (scan or type):", for_an_id=True)
+            if item is None or not item.strip():
                 return
         who = self.ask_supervisor(f"void {item.strip()}")
         if who is None:
             return
-        refund, ok = QInputDialog.getText(
-            self,
+        refund = self.ask(
             "Refund to the customer",
             "Paid for? Give it back the way it was paid: cash, or card:REF (the terminal's refund"
             " reference). Empty when nothing was paid.",
         )
-        self.back_from_dialog()
-        if not ok:
+        if refund is None:
             return
         ctx = self.ctx
         supervisor, pin, reason = who

@@ -87,9 +87,16 @@ class DepotMode(Mode):
         self._run(lambda: ctx.depot.working_sack(ctx.facility), self._opened, quiet_refusal=True)
 
     def focus_scan_target(self) -> None:
-        """The list of items (so Del and Ctrl+Z work; scans need no focus)."""
-        if not self.destination.hasFocus():
+        """With no sack open, the "New sack for" box (what is typed next is where the next sack goes,
+        its old text selected so typing replaces it); with a sack open, its list (Del and Ctrl+Z act on
+        it). Scans need no focus."""
+        if self.sack is None:
+            self.destination.setFocus()
+            self.destination.selectAll()
+        else:
             self.items.setFocus()
+            if self.items.currentRow() < 0 and self.items.count():
+                self.items.setCurrentRow(0)
 
     def handle_scan(self, raw: str) -> None:
         """Sack tags open, dispatch or receive sacks; item scans go into the open sack."""
@@ -140,8 +147,13 @@ class DepotMode(Mode):
         )
 
     def new_sack(self) -> None:
-        """F7: a new sack id, its open event and its tag (on the I/O thread)."""
+        """F7: a new sack id, its open event and its tag (on the I/O thread), for the destination typed."""
         ctx, destination = self.ctx, self.destination.text().strip() or None
+        if destination is None:
+            self.ctx.feedback.bad(
+                "a new sack needs its destination: type it in New sack for (e.g. 941), then F7"
+            )
+            return
         self._run(
             lambda: ctx.depot.new_sack(facility=ctx.facility, operator=ctx.operator, destination=destination),
             self._opened,
@@ -229,6 +241,7 @@ class DepotMode(Mode):
 
     def _opened(self, outcome: Outcome) -> None:
         self.sack = outcome.id
+        self.focus_scan_target()  # the sack's list: Ctrl+Z and Del act on it from now on
         self.items.clear()
         contents = outcome.details.get("contents")
         for item in contents if isinstance(contents, list) else []:
@@ -241,6 +254,7 @@ class DepotMode(Mode):
 
     def _sorted(self, outcome: Outcome) -> None:
         self.items.insertItem(0, outcome.id or "")
+        self.items.setCurrentRow(0)  # Del takes out the newest unless another is chosen
         self._show_totals(outcome)
 
     def _out(self, outcome: Outcome) -> None:
@@ -255,6 +269,7 @@ class DepotMode(Mode):
         self._show_totals(outcome)
         self.items.clear()
         self.sack_label.setText(f"Sack {outcome.id} closed: scan or make the next sack")
+        self.focus_scan_target()
 
     def _moved(self, outcome: Outcome) -> None:
         self.items.insertItem(0, f"{outcome.id} {outcome.message}")

@@ -126,14 +126,14 @@ def test_close_prints_the_count_the_journal_holds_and_a_closed_sack_takes_nothin
     assert depot.remove(sack, "EE123456785US", **WHERE).ok
     closed = depot.close(sack, **WHERE)
     assert closed.ok and closed.details["items"] == 1
-    assert "1 items" in _tag_text(depot)
+    assert "1 item  " in _tag_text(depot)  # one item, not "1 items"
     assert not depot.sort("CP100000003US", sack, **WHERE).ok
     reopened = depot.open_sack(sack, **WHERE)
-    assert not reopened.ok and f"sack {sack} is closed (1 items)" in (reopened.reason or "")
+    assert not reopened.ok and f"sack {sack} is closed (1 item)" in (reopened.reason or "")
     assert not depot.close(sack, **WHERE).ok  # closing twice is refused, no second tag
     assert depot.dispatch(sack, **WHERE).ok
     received = depot.receive(sack, facility="SEA-DEPOT", operator="sam")
-    assert received.ok and received.message == "sack received with 1 items"
+    assert received.ok and received.message == "sack received with 1 item"
 
 
 def test_remove_needs_the_item_to_be_in_that_sack(depot: DepotDesk) -> None:
@@ -157,3 +157,22 @@ def test_a_destination_that_is_not_a_zip_prefix_is_refused(depot: DepotDesk, des
     refused = depot.new_sack(destination=destination, **WHERE)
     assert not refused.ok and "not a ZIP prefix" in (refused.reason or "")
     assert depot.station.journal.count() == 0
+
+
+def test_an_open_or_empty_sack_is_not_dispatched(depot: DepotDesk) -> None:
+    # Issue 31, item 5: F9 then the tag of an open, empty sack answered "dispatched with 0 items".
+    sack = depot.new_sack(**WHERE, destination="941").id
+    assert sack is not None
+    still_open = depot.dispatch(sack, **WHERE)
+    assert not still_open.ok
+    assert still_open.reason == f"sack {sack} is still open: close it (F8) before it leaves"
+    assert depot.close(sack, **WHERE).ok
+    empty = depot.dispatch(sack, **WHERE)
+    assert not empty.ok and empty.reason == f"sack {sack} is empty: nothing to dispatch"
+    kinds = [e.event.kind for e in depot.station.journal.events_for(sack)]
+    assert EventKind.DISPATCH not in kinds  # neither refusal wrote a dispatch
+    full = depot.new_sack(**WHERE, destination="941").id
+    assert full is not None
+    assert depot.sort("CP100000003US", full, **WHERE).ok and depot.close(full, **WHERE).ok
+    left = depot.dispatch(full, **WHERE)
+    assert left.ok and left.message == "sack dispatched with 1 item"

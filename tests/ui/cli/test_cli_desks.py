@@ -59,7 +59,7 @@ def test_sack_new_sort_with_the_destination_rule_close_dispatch_receive(tmp_path
     assert again.returncode == 1 and again.stdout.startswith(f"REJECT sack {sscc} is closed")
     assert station("sack", "dispatch", sscc, home=tmp_path).returncode == 0
     received = station("sack", "receive", sscc, "--facility", "SEA", home=tmp_path)
-    assert received.returncode == 0 and received.stdout == f"OK {sscc} sack received with 1 items\n"
+    assert received.returncode == 0 and received.stdout == f"OK {sscc} sack received with 1 item\n"
     bad = station("sack", "new", "--destination", "Seattle", home=tmp_path)
     assert bad.returncode == 1 and bad.stdout.startswith("REJECT destination 'Seattle' is not a ZIP prefix")
 
