@@ -15,7 +15,7 @@ from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.ids.scanning import Identified, IdKind, canonical_id, classify
-from station.items import containers
+from station.items import containers, sack_destinations
 from station.items.tracking import network_events, track
 from station.labels.layouts import SackTagData, sack_tag
 from station.labels.model import Label, label_to_dict
@@ -27,6 +27,11 @@ from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
 from station.store import journal
 from station.store.serials import SsccAllocator
+
+NOT_A_DESTINATION = (
+    "not a sack destination: a ZIP prefix (1 to 5 digits, e.g. 941) or, for an exchange sack, a country"
+    " code (e.g. DE)"
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +60,10 @@ class DepotDesk:
 
     def new_sack(self, *, facility: str, operator: str, destination: str | None = None) -> Outcome:
         """A new sack: its SSCC, its open event (with the destination ZIP prefix) and its tag printed."""
-        prefix = (destination or "").strip()
-        if prefix and not _is_zip_prefix(prefix):
-            return Outcome.refused(f"destination {prefix!r} is not a ZIP prefix (1 to 5 digits, e.g. 941)")
+        typed = (destination or "").strip()
+        prefix = sack_destinations.parse(typed) if typed else ""
+        if prefix is None:
+            return Outcome.refused(f"destination {typed!r} is {NOT_A_DESTINATION}")
         with self.station.db.transaction() as conn:
             sscc = self.allocator.allocate().text
             event = self.scans.event(
@@ -67,7 +73,7 @@ class DepotDesk:
             record = containers.sack_record(conn, sscc)
             assert record is not None  # the journal hook has just made it
             tag = self._print_tag(record, facility, closed=False)
-        where = f" for {prefix}xx" if prefix else ""
+        where = f" for {sack_destinations.shown(prefix)}" if prefix else ""
         return Outcome(
             True,
             sscc,
@@ -84,11 +90,10 @@ class DepotDesk:
         sscc = self._sscc(raw)
         if isinstance(sscc, Outcome):
             return sscc
-        prefix = (destination or "").strip()
-        if prefix and not _is_zip_prefix(prefix):
-            return Outcome.refused(
-                f"destination {prefix!r} is not a ZIP prefix (1 to 5 digits, e.g. 941)", sscc
-            )
+        typed = (destination or "").strip()
+        prefix = sack_destinations.parse(typed) if typed else ""
+        if prefix is None:
+            return Outcome.refused(f"destination {typed!r} is {NOT_A_DESTINATION}", sscc)
         with self.station.db.transaction() as conn:
             record = containers.sack_record(conn, sscc)
             if record is None:
@@ -106,7 +111,7 @@ class DepotDesk:
             return Outcome.refused(
                 f"sack {sscc} is {record.state} ({_items(record.items)}): use a new sack", sscc
             )
-        where = f" for {record.destination}xx" if record.destination else ""
+        where = f" for {sack_destinations.shown(record.destination)}" if record.destination else ""
         return Outcome(
             True,
             sscc,
@@ -123,7 +128,7 @@ class DepotDesk:
             inside = containers.contents(conn, sack) if sack else []
         if record is None:
             return Outcome.refused("no sack open here")
-        where = f" for {record.destination}xx" if record.destination else ""
+        where = f" for {sack_destinations.shown(record.destination)}" if record.destination else ""
         return Outcome(
             True,
             record.container_id,
@@ -276,7 +281,7 @@ class DepotDesk:
         printer = profile(self.station.config.devices.printer_profile)
         data = SackTagData(
             record.container_id,
-            f"{record.destination}xx" if record.destination else "?",
+            sack_destinations.shown(record.destination) if record.destination else "?",
             facility,
             record.items if closed else 0,
             record.weight_g if closed else 0,
@@ -321,10 +326,6 @@ def _not_ready_to_leave(conn: sqlite3.Connection, raw: str | bytes) -> Outcome |
 
 def _items(count: int) -> str:
     return f"{count} item" + ("" if count == 1 else "s")
-
-
-def _is_zip_prefix(text: str) -> bool:
-    return text.isascii() and text.isdigit() and 1 <= len(text) <= 5
 
 
 def _sack_details(record: containers.SackRecord) -> dict[str, object]:

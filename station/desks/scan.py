@@ -16,10 +16,11 @@ from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.postage_checks import IndiciaHandler, install_indicia_checks
 from station.ids.scanning import Identified, IdKind, Rejected, classify
-from station.items import containers
+from station.items import containers, sack_destinations
 from station.model.events import Event, EventError, EventKind, StoredEvent
 from station.model.states import ItemStatus, SackState
 from station.network.port import HubPort, accepted_elsewhere
+from station.store import journal
 
 
 class Supervised(Protocol):
@@ -202,17 +203,27 @@ class ScanDesk:
         self.station.journal.append_in(conn, alert)
         return Outcome.refused(reason, found.id)
 
-    def _wrong_sack(self, conn: sqlite3.Connection, found: Identified, prefix: str) -> str | None:
-        """The sack destination rule: an item goes only into a sack for its destination ZIP's prefix."""
+    def _wrong_sack(self, conn: sqlite3.Connection, found: Identified, sack: str) -> str | None:
+        """The sack destination rule: an item goes only into a sack for its destination ZIP's prefix, an
+        item abroad only into the exchange sack for its country (`station.items.sack_destinations`)."""
         if found.kind is IdKind.SSCC:
             inner = containers.sack_record(conn, found.id)
             destination = inner.destination if inner else None
-        else:
-            record = containers.item_record(conn, found.id)
-            destination = found.routing_zip or (record.destination_zip if record else None)
-        if destination and not destination.startswith(prefix):
-            return f"WRONG SACK: {found.id} goes to {destination}, this sack is for {prefix}xx"
-        return None
+            if not destination or destination == sack:
+                return None
+            exchange = sack_destinations.is_exchange(destination) or sack_destinations.is_exchange(sack)
+            if not exchange and destination.startswith(sack):
+                return None
+            shown = sack_destinations.shown(sack)
+            return f"WRONG SACK: {found.id} goes to {destination}, this sack is for {shown}"
+        record = containers.item_record(conn, found.id)
+        to_zip = found.routing_zip or (record.destination_zip if record else None)
+        to_country = None
+        if to_zip is None:
+            accepted = journal.acceptance_extra(conn, found.id)
+            country = accepted.get("destination_country") if accepted else None
+            to_country = str(country) if country else None
+        return sack_destinations.refusal(found.id, sack, to_zip=to_zip, to_country=to_country)
 
     def event(self, item_id: str, kind: EventKind, facility: str, operator: str, **fields: Any) -> Event:
         """A new event of this station, now."""

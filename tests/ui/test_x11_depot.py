@@ -199,3 +199,51 @@ def test_the_bench_by_keyboard_alone_a_sack_for_a_destination_undo_close_and_dis
     assert f"sack {SACK[2:]} is still open: close it (F8) before it leaves" in texts[-2]
     assert texts[-1].endswith("sack dispatched with 1 item")
     assert [i for k, i in _sack_events(home, sack) if k == "sort-in"] == ["CP100000003US", "EE123456785US"]
+
+
+def test_a_parcel_to_berlin_is_refused_by_a_941_sack_and_taken_by_the_exchange_sack_for_germany(
+    display: str, tmp_path: Path
+) -> None:
+    # Issue 31, item 7: a parcel to Berlin went "into sack" for 941xx.
+    import json
+
+    from tests.ui.cli.test_cli_abroad import DECLARATION
+
+    home = set_up_home(tmp_path)
+    funded(home)
+    assert station(home, "meter", "credit", "400.00").returncode == 0
+    customs = tmp_path / "customs.json"
+    customs.write_text(json.dumps(DECLARATION), encoding="utf-8")
+    to_berlin = station(
+        home,
+        "accept",
+        *(
+            "--new-s10",
+            "--weight",
+            "2kg",
+            "--from-zip",
+            "10001",
+            "--from",
+            "Ann Smith|1 Main St|New York NY 10001",
+        ),
+        *("--to", "Erika Mustermann|Friedrichstr. 1", "--to-city", "Berlin", "--to-postcode", "10117"),
+        *("--to-country", "DE", "--customs", str(customs), "--out", str(tmp_path / "label.zpl")),
+    )
+    assert to_berlin.returncode == 0, to_berlin.stderr
+    parcel = to_berlin.stdout.split()[1]
+    with window_on(display, home, "F3") as window:
+        window.type("941")
+        window.key("F7", "new_sack")
+        window.answered()
+        window.scan(parcel)
+        refused = window.answered()[-1]
+        window.key("F8", "close_sack")
+        window.answered()
+        window.type("de")  # the cursor is back in New sack for, its text selected: typing replaces it
+        window.key("F7", "new_sack")
+        opened = window.answered()[-1]
+        window.scan(parcel)
+        taken = window.answered()[-1]
+    assert refused == (False, f"WRONG SACK: {parcel} goes abroad (DE), this sack is for 941xx"), refused
+    assert opened[0] and "new sack for DE" in opened[1], opened
+    assert taken == (True, f"{parcel} into sack (1)"), taken

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from station.desks.depot import SackTag
 from station.desks.outcome import Outcome
 from station.ids.scanning import Identified, IdKind, classify
+from station.items import sack_destinations
 from ui.context import AppContext
 from ui.modes.base import Mode
 
@@ -49,7 +50,7 @@ class DepotMode(Mode):
         self.action = QComboBox()
         self.action.addItems(list(ACTIONS))
         self.destination = QLineEdit()
-        self.destination.setPlaceholderText("destination ZIP prefix for a new sack, e.g. 941")
+        self.destination.setPlaceholderText("the new sack's ZIP prefix (941) or, abroad, country (DE)")
         self.sack_label = QLabel("No sack open: scan a sack tag or press F7 for a new sack")
         self.sack_label.setStyleSheet("font-size:18px;font-weight:bold")
         self.sack_label.setFixedHeight(30)
@@ -249,7 +250,8 @@ class DepotMode(Mode):
         destination = outcome.details.get("destination")
         if destination:
             self.destination.setText(str(destination))
-        self.sack_label.setText(f"Sack {outcome.id} open" + (f" for {destination}xx" if destination else ""))
+        where = f" for {sack_destinations.shown(str(destination))}" if destination else ""
+        self.sack_label.setText(f"Sack {outcome.id} open{where}")
         self._show_totals(outcome)
 
     def _sorted(self, outcome: Outcome) -> None:

@@ -155,7 +155,7 @@ def test_a_pre_printed_tag_is_opened_for_the_destination_typed(depot: DepotDesk)
 @pytest.mark.parametrize("destination", ["94 1", "abc", "9410512", "٩٤١"])
 def test_a_destination_that_is_not_a_zip_prefix_is_refused(depot: DepotDesk, destination: str) -> None:
     refused = depot.new_sack(destination=destination, **WHERE)
-    assert not refused.ok and "not a ZIP prefix" in (refused.reason or "")
+    assert not refused.ok and "not a sack destination" in (refused.reason or "")
     assert depot.station.journal.count() == 0
 
 
@@ -176,3 +176,52 @@ def test_an_open_or_empty_sack_is_not_dispatched(depot: DepotDesk) -> None:
     assert depot.sort("CP100000003US", full, **WHERE).ok and depot.close(full, **WHERE).ok
     left = depot.dispatch(full, **WHERE)
     assert left.ok and left.message == "sack dispatched with 1 item"
+
+
+def _accepted_abroad(depot: DepotDesk, item: str, country: str) -> None:
+    from datetime import UTC, datetime
+
+    from station.model.events import Event
+
+    event = Event.new(
+        item,
+        EventKind.ACCEPTANCE,
+        facility="NYC",
+        station_id=depot.station.station_id,
+        operator="ann",
+        at=datetime.now(UTC),
+        extra={"destination_country": country, "postage_cents": 4_250},
+    )
+    depot.station.journal.append(event)
+
+
+def test_an_item_abroad_goes_only_into_the_exchange_sack_for_its_country(depot: DepotDesk) -> None:
+    # Issue 31, item 7: a parcel to Berlin went "into sack" for 941xx.
+    _accepted_abroad(depot, "CP100000003US", "DE")
+    domestic = depot.new_sack(**WHERE, destination="941").id
+    germany = depot.new_sack(**WHERE, destination="de").id
+    japan = depot.new_sack(**WHERE, destination="JP").id
+    assert domestic and germany and japan
+    into_941 = depot.sort("CP100000003US", domestic, **WHERE)
+    assert into_941.reason == "WRONG SACK: CP100000003US goes abroad (DE), this sack is for 941xx"
+    into_japan = depot.sort("CP100000003US", japan, **WHERE)
+    assert into_japan.reason == "WRONG SACK: CP100000003US goes to DE, this exchange sack is for JP"
+    into_germany = depot.sort("CP100000003US", germany, **WHERE)
+    assert into_germany.ok and into_germany.message == "into sack (1)"
+    assert depot.sort(SEATTLE_IMPB, germany, **WHERE).reason == (
+        "WRONG SACK: 9205590164917312345677 goes to 98101, this exchange sack is for DE (abroad)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"), [("941", "941"), (" de ", "DE"), ("Jp", "JP"), ("94105", "94105")]
+)
+def test_a_sack_is_for_a_zip_prefix_or_a_country(depot: DepotDesk, typed: str, kept: str) -> None:
+    made = depot.new_sack(**WHERE, destination=typed)
+    assert made.ok and made.details["destination"] == kept
+
+
+@pytest.mark.parametrize("typed", ["Seattle", "US", "XZ", "941055", "9A1"])
+def test_a_destination_that_is_neither_is_refused(depot: DepotDesk, typed: str) -> None:
+    made = depot.new_sack(**WHERE, destination=typed)
+    assert not made.ok and f"destination {typed!r} is not a sack destination" in (made.reason or "")
