@@ -109,7 +109,12 @@ GROUPS = (
     Group(
         "wedge classifier",
         ("ui/wedge.py",),
-        ("tests/ui/test_wedge.py", "tests/ui/test_wedge_edges.py", "tests/ui/test_wedge_keys.py"),
+        (
+            "tests/ui/test_wedge.py",
+            "tests/ui/test_wedge_edges.py",
+            "tests/ui/test_wedge_keys.py",
+            "tests/ui/test_wedge_busy.py",
+        ),
         isolation="forkserver",
     ),
 )

@@ -333,6 +333,8 @@ def test_finding_9_a_difference_at_the_close_goes_to_suspense_with_a_case_until_
     )
     assert done.ok, done
     assert desk.listing() == []
+    cleared = TillDesk(station).report(DAY + timedelta(days=1))
+    assert isinstance(cleared, DayReport) and cleared.suspense == []  # a cleared item is no longer held
     [kept] = desk.listing(open_only=False)
     assert (kept.cleared_by, kept.cleared_because) == ("max", "a $1.50 stamp sale not rung up")
     with station.db.reading() as conn:

@@ -17,6 +17,7 @@ from station.migrations import open_database
 from station.postage.indicia import (
     IndiciaError,
     IndiciaFields,
+    MeterKeyError,
     MeterKeys,
     decode,
     sign,
@@ -147,6 +148,30 @@ def test_a_key_is_never_overwritten_and_the_root_key_is_kept_private(tmp_path: P
     root = base64.b64decode((tmp_path / "keys" / "operator-root.pub").read_text(encoding="ascii"))
     assert len(root) == 32
     assert keys.root_public() is not None and keys.public_key("PS000001") is not None
+    root_public = keys.root_public()
+    assert root_public is not None
+    written = (tmp_path / "keys" / "operator-root.pub").read_text(encoding="ascii")
+    assert written == base64.b64encode(root_public.public_bytes_raw()).decode() + "\n"  # one line, no more
+
+
+def test_a_meter_key_of_another_kind_and_a_root_without_its_private_half_are_named(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    keys = MeterKeys(open_database(tmp_path / "a.sqlite3"), tmp_path / "keys")
+    (tmp_path / "keys").mkdir()
+    wrong = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (tmp_path / "keys" / "meter-PS000001.key").write_bytes(wrong)
+    with pytest.raises(MeterKeyError, match=r"meter-PS000001\.key is not an Ed25519 key$"):
+        keys.init("PS000001")
+    enrolled_elsewhere = MeterKeys(open_database(tmp_path / "b.sqlite3"), tmp_path / "operator")
+    (tmp_path / "operator").mkdir()
+    public = base64.b64encode(Ed25519PrivateKey.generate().public_key().public_bytes_raw()).decode()
+    (tmp_path / "operator" / "operator-root.pub").write_text(public + "\n", encoding="ascii")
+    with pytest.raises(MeterKeyError, match=r"root public key is installed in .* but not its private key"):
+        enrolled_elsewhere.init("PS000002")
 
 
 @pytest.mark.parametrize("country", ["MX", "LU", "XK"])

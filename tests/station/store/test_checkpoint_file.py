@@ -93,9 +93,11 @@ def test_each_bad_line_is_named_by_its_number_from_one(tmp_path: Path) -> None:
         + b"\n"
         + json.dumps({"station_id": "STN09", "seq": 1, "hash": "x", "at": "y", "signature": "AAAA"}).encode()
         + b"\n"
+        + good_one.encode()  # a good line after every kind of bad one is still read
+        + b"\n"
     )
     good, bad = read_checkpoints(path, tmp_path / "keys")
-    assert good == [Checkpoint("STN01", 1, "00" * 32, "2026-11-23T12:30:00+00:00")]
+    assert good == [Checkpoint("STN01", 1, "00" * 32, "2026-11-23T12:30:00+00:00")] * 2
     assert bad == [
         CheckpointProblem("?", 0, "checkpoints.jsonl line 1 is not a checkpoint"),
         CheckpointProblem("?", 0, "checkpoints.jsonl line 3 is not a checkpoint"),
@@ -108,3 +110,18 @@ def test_each_bad_line_is_named_by_its_number_from_one(tmp_path: Path) -> None:
 
 def test_no_file_is_no_checkpoints(tmp_path: Path) -> None:
     assert read_checkpoints(tmp_path / "none.jsonl", tmp_path / "keys") == ([], [])
+
+
+def test_a_key_of_another_kind_is_no_checkpoint_key(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    log = _log(tmp_path)
+    (tmp_path / "keys").mkdir()
+    other = ec.generate_private_key(ec.SECP256R1())  # a real key, but not the Ed25519 a checkpoint needs
+    (tmp_path / "keys" / "journal-STN01.key").write_bytes(
+        other.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    assert log.public_key() is None

@@ -38,6 +38,18 @@ def test_the_chain_formula_is_pinned_by_a_computation_of_its_own(station: Statio
     # documented formula, sha256(previous hash | seq | the stored body), computed here from the stored
     # row, and the body checked against the event's own fields.
     events = [_event(station, item) for item in ("RR473124829GB", "EE123456785US", "CP000000014US")]
+    # A body with letters outside ASCII: hashed as UTF-8 text, not as \u escapes.
+    events.append(
+        Event.new(
+            "RR473124832GB",
+            EventKind.ACCEPTANCE,
+            facility="NYC",
+            station_id=station.station_id,
+            operator="ann",
+            at=datetime.now(UTC),
+            extra={"city": "Москва"},
+        )
+    )
     for event in events:
         station.journal.append(event)
     with station.db.reading() as conn:
@@ -57,6 +69,7 @@ def test_the_chain_formula_is_pinned_by_a_computation_of_its_own(station: Statio
         assert (item, kind, operator) == (event.item_id, "acceptance", "ann")
         assert body == json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         previous = digest
+    assert '"city":"Москва"' in rows[-1][3]
 
 
 def test_the_same_event_appended_twice_is_stored_once(station: Station) -> None:

@@ -14,7 +14,7 @@ import pytest
 from station.app import Station
 from station.config import StationConfig
 from station.model.events import Event, EventKind
-from station.store.checkpoints import Checkpoint, CheckpointProblem
+from station.store.checkpoints import EVERY, FILE_NAME, Checkpoint, CheckpointProblem
 from station.store.journal import ChainBreak, Journal, JournalConflict, VerifyResult
 
 AT = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -152,3 +152,45 @@ def test_the_extra_column_is_sorted_json_in_utf8_and_an_empty_one_is_braces(tmp_
     with sqlite3.connect(path) as conn:
         texts = [r[0] for r in conn.execute("SELECT extra FROM events ORDER BY seq")]
     assert texts[0] == "{}" and texts[-1] == '{"a": 1, "zone": "Zürich"}'
+
+
+def test_a_sound_tail_after_a_checkpoint_is_none(tmp_path: Path) -> None:
+    station, _path = _journal(tmp_path)
+    first = station.journal.events_for(ITEMS[0])[0]
+    assert station.journal.verify_tail("STN01", 1, first.hash) is None  # three events after it, each linked
+    last = station.journal.events_for(ITEMS[-1])[0]
+    assert station.journal.verify_tail("STN01", 4, last.hash) is None  # nothing after the head
+
+
+def test_verify_reads_a_journal_longer_than_one_batch_to_its_end(tmp_path: Path) -> None:
+    # The journal is read 5,000 events at a time: every event of a longer one is checked.
+    station = Station.open(tmp_path / "s.sqlite3", StationConfig(station_id="STN01"))
+    with station.db.transaction() as conn:
+        for n in range(5_003):
+            station.journal.append_in(conn, _event("STN01", f"RR{n:08d}0GB"))
+    assert station.journal.verify() == VerifyResult(5_003, 1, None)
+
+
+def test_the_head_after_two_rolled_back_appends_is_read_again(tmp_path: Path) -> None:
+    # The head a journal last wrote is trusted only while nothing rolled back since: after two
+    # transactions that each appended and then failed, the next event still follows the committed one.
+    station, _path = _journal(tmp_path)
+    for n in range(2):
+        with pytest.raises(RuntimeError), station.db.transaction() as conn:
+            station.journal.append_in(conn, _event("STN01", f"RR{n:08d}0GB"))
+            raise RuntimeError("refused after the append: the transaction rolls back")
+    stored = station.journal.append(_event("STN01", "RR473124832GB"))
+    assert stored.seq == len(ITEMS) + 1
+    assert station.journal.verify() == VerifyResult(len(ITEMS) + 1, 1, None)
+
+
+def test_a_journal_made_without_a_station_appends_past_a_checkpoint_and_signs_none(tmp_path: Path) -> None:
+    # A Journal on its own (a tool reading another station's chain) has no checkpoint log to sign with.
+    station, _path = _journal(tmp_path)
+    other = Journal(station.db, "STN02")
+    with station.db.transaction() as conn:
+        for n in range(EVERY):
+            other.append_in(conn, _event("STN02", f"RR{n:08d}0GB"))
+    assert other.verify() == VerifyResult(len(ITEMS) + EVERY, 2, None)
+    log = station.paths.data / FILE_NAME
+    assert not log.exists() or '"STN02"' not in log.read_text(encoding="utf-8")
