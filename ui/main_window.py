@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.device_labels: dict[str, QLabel] = {}
         self.printer_label = QLabel("printer: idle")
+        self.unprinted_jobs: set[int] = set()  # told on the banner as not printed, not printed since
         self.camera_label = QLabel("")
         for label in (self.printer_label, self.camera_label):  # a long status never widens the window
             label.setMaximumWidth(460)
@@ -335,9 +336,21 @@ class MainWindow(QMainWindow):
         label.setStyleSheet("" if ok else "color:#b3261e;font-weight:bold")
 
     def on_printer(self, event: SpoolEvent) -> None:
-        """Printed, or why not."""
+        """Printed, or why not. A job that did not print is a red answer on the banner (once per job, not
+        per retry), so no clerk hands over a receipt for a parcel with no label; it is said again when it
+        prints at last."""
         self.printer_label.setText(("printer: " if event.printed else "PRINTER: ") + event.message[:80])
         self.printer_label.setStyleSheet("" if event.printed else "color:#b3261e;font-weight:bold")
+        if event.job_id is None:
+            return
+        if not event.printed and event.job_id not in self.unprinted_jobs:
+            self.unprinted_jobs.add(event.job_id)
+            self.ctx.feedback.bad(f"NOT PRINTED (job {event.job_id}): {event.message}")
+        elif event.printed and event.job_id in self.unprinted_jobs:
+            self.unprinted_jobs.discard(event.job_id)
+            self.ctx.feedback.good(
+                f"printed at last (job {event.job_id}): {event.message.removeprefix('printed ')}"
+            )
 
     def on_hub(self, report: SyncReport) -> None:
         """The hub's state after each background push."""

@@ -32,6 +32,7 @@ from station.labels.render import render
 from station.model.events import EventKind, StoredEvent
 from station.model.inputs import address_zip
 from station.model.localtime import local
+from station.model.states import ItemStatus
 from station.network.port import HubPort, accepted_elsewhere
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
@@ -176,6 +177,14 @@ def _check_domestic(piece: Piece) -> None:
             raise AcceptanceError(reason)
 
 
+# Items past selling: what the clerk is told when one is scanned at the counter.
+_NO_SALE = {
+    ItemStatus.VOIDED: "was voided: its label is no good; leave Item empty for a new label",
+    ItemStatus.DELIVERED: "was delivered already: nothing to sell",
+    ItemStatus.RETURNED: "was returned to its sender: nothing to sell",
+}
+
+
 class CounterDesk:
     """Acceptance at one counter."""
 
@@ -265,6 +274,43 @@ class CounterDesk:
             message=f"{money(registers.descending)} in the meter",
             details={"descending_cents": registers.descending},
         )
+
+    def on_the_counter(self, raw: str) -> Outcome:
+        """What a scan at the counter is, said at the scan rather than at F9: a new piece to address
+        (ok), or why it is no sale here: accepted, voided or delivered already, or a label already paid
+        for with another postage provider (an IMpb of another Mailer ID: a drop-off, nothing to charge)."""
+        found = classify(raw)
+        if not isinstance(found, Identified):
+            return Outcome.refused(found.reason)
+        if found.kind not in ITEM_KINDS:
+            return Outcome.refused(f"{found.id} is not an item id (S10, IMpb or USPS 20-digit)", found.id)
+        with self.station.db.reading() as conn:
+            known = containers.item_record(conn, found.id)
+        if known is not None and known.status in _NO_SALE:
+            return Outcome.refused(f"{found.id} {_NO_SALE[known.status]}", found.id)
+        if known is not None and known.accepted:
+            where = f" at {known.facility}" if known.facility else ""
+            return Outcome.refused(
+                f"{found.id} was accepted already{where} ({known.status.label.lower()}): nothing to sell;"
+                " Track (F5) shows where it is",
+                found.id,
+            )
+        if found.kind is IdKind.IMPB and not self._own_impb(found.id):
+            return Outcome.refused(
+                f"{found.id} is a prepaid label (another postage provider's): a drop-off, not a sale;"
+                " nothing to charge",
+                found.id,
+                prepaid=True,
+            )
+        return Outcome(
+            True, found.id, message="address it, then F9", details={"routing_zip": found.routing_zip}
+        )
+
+    def _own_impb(self, tracking: str) -> bool:
+        """An IMpb this station issues (its Mailer ID; USPS Pub 199: 92 with a 9-digit one, 93 with 6)."""
+        mid = self.station.config.mailer_id
+        prefix = "92" if len(mid) == 9 else "93"
+        return bool(mid) and tracking.startswith(prefix) and tracking[5 : 5 + len(mid)] == mid
 
     def quote(self, piece: Piece, on: date | None = None) -> Quote:
         """The price, broken down (RateError names what is wrong with the piece)."""

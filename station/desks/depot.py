@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
-from station.ids.scanning import Identified, IdKind, canonical_id, classify
+from station.ids.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
 from station.items import containers, sack_destinations
 from station.items.tracking import network_events, track
 from station.labels.layouts import SackTagData, sack_tag
@@ -23,6 +23,8 @@ from station.labels.render import render
 from station.model.events import EventKind
 from station.model.states import SackState
 from station.network.port import HubPort
+from station.office import baskets
+from station.office.baskets import BasketState
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
 from station.store import journal
@@ -151,10 +153,15 @@ class DepotDesk:
         return self.remove(sscc, row[0], facility=facility, operator=operator)
 
     def sort(self, raw: str | bytes, sack: str, *, facility: str, operator: str) -> Outcome:
-        """Sort an item (or an inner sack) into the sack; the sack's destination rule applies."""
-        done = self.scans.record(
-            raw, EventKind.SORT_IN, facility=facility, operator=operator, container_id=sack
-        )
+        """Sort an item (or an inner sack) into the sack; the sack's destination rule applies, and a
+        piece still in an unpaid basket stays at the counter (checked and sorted in one transaction)."""
+        with self.station.db.transaction() as conn:
+            unpaid = _unpaid(conn, raw)
+            if unpaid is not None:
+                return unpaid
+            done = self.scans.record(
+                raw, EventKind.SORT_IN, facility=facility, operator=operator, container_id=sack
+            )
         if not done.ok:
             return done
         with self.station.db.reading() as conn:
@@ -322,6 +329,22 @@ def _not_ready_to_leave(conn: sqlite3.Connection, raw: str | bytes) -> Outcome |
     if record.items == 0:
         return Outcome.refused(f"sack {found.id} is empty: nothing to dispatch", found.id)
     return None
+
+
+def _unpaid(conn: sqlite3.Connection, raw: str | bytes) -> Outcome | None:
+    """A refusal when the scanned piece is in a basket not paid for yet; None otherwise."""
+    found = classify(raw)
+    if not isinstance(found, Identified) or found.kind not in ITEM_KINDS:
+        return None
+    basket = baskets.basket_of(conn, found.id)
+    if basket is None or basket.state is not BasketState.OPEN:
+        return None
+    if found.id not in {line.item_id for line in basket.live_lines}:
+        return None
+    return Outcome.refused(
+        f"{found.id} is in basket {basket.id}, not paid for yet: it stays at the counter until it is",
+        found.id,
+    )
 
 
 def _items(count: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -153,6 +154,7 @@ def test_counter_accepts_and_the_label_reaches_a_9100_printer(qtbot, station_app
         counter = station_app.window.show_mode("counter")
         assert isinstance(counter, CounterMode)
         counter.handle_scan("EE123456785US")
+        qtbot.waitUntil(lambda: counter.tracking.text() == "EE123456785US")  # looked up on the I/O thread
         counter.on_weight(WeightReading(WeightStatus.OK, 1_200_000, True, b""))  # the scale, stable
         counter.service.setCurrentText("Priority Mail")
         counter.to_zip.setText("94105")
@@ -266,13 +268,14 @@ def test_a_csv_batch_is_queued_with_progress(qtbot, station_app: StationApp, tmp
     assert len(station_app.ctx.queue.jobs()) == 40
 
 
-def _item_on_the_counter(station_app: StationApp, item: str) -> CounterMode:
+def _item_on_the_counter(qtbot: Any, station_app: StationApp, item: str) -> CounterMode:
     """A funded meter, the counter showing, the item scanned, the scale settled, the address typed."""
     ctx = station_app.ctx
     assert ctx.counter.init_meter().ok and ctx.counter.credit(10_000).ok
     counter = station_app.window.show_mode("counter")
     assert isinstance(counter, CounterMode)
     counter.handle_scan(item)
+    qtbot.waitUntil(lambda: counter.tracking.text() == item)  # looked up on the I/O thread
     counter.on_weight(WeightReading(WeightStatus.OK, 400_000, True, b""))
     counter.recipient.setPlainText("Eve\n3 Oak St\nChicago IL 60601")
     return counter
@@ -282,7 +285,7 @@ def test_counter_opt_in_number_with_the_acceptance_and_the_receipt_with_the_paym
     qtbot, station_app: StationApp
 ) -> None:
     ctx = station_app.ctx
-    counter = _item_on_the_counter(station_app, "RR473124829GB")
+    counter = _item_on_the_counter(qtbot, station_app, "RR473124829GB")
     counter.to_zip.setText("60601")
     counter.phone.setText("12")
     counter.accept_piece()
@@ -312,7 +315,7 @@ def test_the_cases_screen_opens_notes_and_resolves_a_case_and_the_counter_closes
     from ui.modes.cases import CasesMode
 
     ctx = station_app.ctx
-    counter = _item_on_the_counter(station_app, "RR473124829GB")
+    counter = _item_on_the_counter(qtbot, station_app, "RR473124829GB")
     counter.accept_piece()
     qtbot.waitUntil(lambda: counter.last is not None, timeout=5000)
     cases = station_app.window.show_mode("cases")

@@ -215,12 +215,31 @@ class CounterMode(Mode):
         if self.has_input():
             self.ctx.feedback.bad(f"{found.id} not taken: {BUSY}")
             return
-        self._clear_form()
+        # What the item is (new, sold already, voided, prepaid elsewhere) is read on the I/O thread and
+        # said at the scan, not at F9.
+        counter = self.ctx.counter
+        self.ctx.background.run(
+            lambda: counter.on_the_counter(raw), lambda told, error: self._looked_up(found, told, error)
+        )
+
+    def _looked_up(self, found: Identified, told: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or told is None:
+            self.ctx.feedback.bad(f"{found.id} not looked up: {error}")
+            return
+        if not told.ok:
+            self.ctx.feedback.bad(told.reason or "")
+            return
+        if found.id == self.tracking.text().strip():
+            return  # scanned twice in a row: the first answer stands
+        if not self.has_input():  # nothing was typed meanwhile: the form is the new item's
+            self._clear_form()
+            self.to_zip.setText(found.routing_zip[:5] if found.routing_zip else "")
+            self._zip_from_scan = bool(
+                found.routing_zip
+            )  # the barcode's routing ZIP is checked, not replaced
+            self.recipient.setFocus()
         self.tracking.setText(found.id)
-        self.to_zip.setText(found.routing_zip[:5] if found.routing_zip else "")
-        self._zip_from_scan = bool(found.routing_zip)  # the barcode's routing ZIP is checked, not replaced
         self.ctx.feedback.good(f"{found.id}: address it, then F9")
-        self.recipient.setFocus()
 
     def cancel_item(self) -> None:
         """Esc: the form is emptied for the next customer."""

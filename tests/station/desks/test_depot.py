@@ -225,3 +225,27 @@ def test_a_sack_is_for_a_zip_prefix_or_a_country(depot: DepotDesk, typed: str, k
 def test_a_destination_that_is_neither_is_refused(depot: DepotDesk, typed: str) -> None:
     made = depot.new_sack(**WHERE, destination=typed)
     assert not made.ok and f"destination {typed!r} is not a sack destination" in (made.reason or "")
+
+
+def test_a_piece_in_an_unpaid_basket_stays_at_the_counter(depot: DepotDesk) -> None:
+    # Issue 31, item 13: a piece of an unpaid basket was sorted at the Depot without a word.
+    from dataclasses import replace
+
+    from station.desks.basket import BasketDesk, Paid
+    from tests.station.desks.test_counter import PIECE
+    from tests.station.desks.test_supervision import fund
+
+    station = depot.station
+    fund(station)
+    baskets = BasketDesk(station)
+    basket = int(baskets.open("ann").details["basket"])
+    added = baskets.add(basket, replace(PIECE, tracking="RR473124829GB"), facility="NYC", operator="ann")
+    assert added.tracking == "RR473124829GB"  # type: ignore[union-attr]
+    sack = depot.new_sack(**WHERE).id
+    assert sack is not None
+    unpaid = depot.sort("RR473124829GB", sack, **WHERE)
+    assert unpaid.reason == (
+        f"RR473124829GB is in basket {basket}, not paid for yet: it stays at the counter until it is"
+    )
+    assert isinstance(baskets.pay_cash(basket, 100_00, facility="NYC", operator="ann"), Paid)
+    assert depot.sort("RR473124829GB", sack, **WHERE).ok  # paid: it may leave

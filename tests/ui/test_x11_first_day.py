@@ -1,0 +1,71 @@
+"""A new office's first day at the window (issue 31): what the counter says at the scan, a label that did
+not print, and a piece that may not leave the counter before it is paid. Each story failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.test_x11_counter import ADDRESS
+from tests.ui.x11 import RED, accept, at_the_counter, banner_colour, funded, needs_x11, set_up_home, window_on
+
+pytestmark = needs_x11
+PREPAID_IMPB = "9205590164917312345677"  # another postage provider's label (its Mailer ID is not ours)
+
+
+def test_item_9_a_piece_sold_already_and_a_prepaid_label_are_said_at_the_scan(
+    display: str, tmp_path: Path
+) -> None:
+    # Before: both answered "address it, then F9", and the refusal came only at F9 (or never).
+    home = set_up_home(tmp_path)
+    funded(home)
+    sold = accept(home, tmp_path, "Bo Lee|2 Elm St|San Francisco CA 94105", "94105", tracking="RR473124829GB")
+    with window_on(display, home, "F2") as window:
+        window.scan(sold)
+        window.answered()
+        window.scan(PREPAID_IMPB)
+        answers = window.answered()
+        shot = window.shot_until("refused", lambda shot: banner_colour(shot) == RED)
+    assert answers[-2] == (
+        False,
+        "RR473124829GB was accepted already at DEMO-COUNTER (accepted): nothing to sell;"
+        " Track (F5) shows where it is",
+    ), answers
+    assert answers[-1] == (
+        False,
+        f"{PREPAID_IMPB} is a prepaid label (another postage provider's): a drop-off, not a sale;"
+        " nothing to charge",
+    ), answers
+    assert banner_colour(shot) == RED
+
+
+def test_item_11_a_label_that_did_not_print_is_a_red_answer_on_the_banner(
+    display: str, tmp_path: Path
+) -> None:
+    # Before: the banner said "label printing" in green and only the status bar turned red.
+    offline = '[devices]\ncamera = "off:"\nscale = "demo:?cycle=0"\nprinter = "tcp://127.0.0.1:9"\n'
+    with at_the_counter(display, tmp_path, offline) as window:
+        window.lines(*ADDRESS)
+        window.key("F9", "accept_piece")
+        window.answered()
+        answers = window.answered()  # the printer's answer, after the acceptance's
+        shot = window.shot_until("not printed", lambda shot: banner_colour(shot) == RED)
+    accepted, printed = answers[-2], answers[-1]
+    assert accepted[0] and "EE123456785US accepted" in accepted[1], answers
+    assert not printed[0] and printed[1].startswith("NOT PRINTED (job "), answers
+    assert banner_colour(shot) == RED
+
+
+def test_item_13_a_piece_of_an_unpaid_basket_is_not_sorted_at_the_depot(display: str, tmp_path: Path) -> None:
+    # Before: the piece went "into sack" while its basket waited for payment.
+    with at_the_counter(display, tmp_path) as window:  # EE123456785US scanned
+        window.lines(*ADDRESS)
+        window.key("F9", "accept_piece")  # into the customer's basket, not paid yet
+        window.answered()
+        window.key("F3", "go_depot")
+        window.type("941")
+        window.key("F7", "new_sack")
+        window.answered()
+        window.scan("EE123456785US")
+        answers = window.answered()
+    assert answers[-1][0] is False, answers
+    assert "EE123456785US is in basket 1, not paid for yet: it stays at the counter" in answers[-1][1]
