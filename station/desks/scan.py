@@ -209,10 +209,8 @@ class ScanDesk:
         if found.kind is IdKind.SSCC:
             inner = containers.sack_record(conn, found.id)
             destination = inner.destination if inner else None
-            if not destination or destination == sack:
-                return None
-            exchange = sack_destinations.is_exchange(destination) or sack_destinations.is_exchange(sack)
-            if not exchange and destination.startswith(sack):
+            # A country is a prefix of itself only, and no ZIP prefix starts with a letter.
+            if not destination or destination.startswith(sack):
                 return None
             shown = sack_destinations.shown(sack)
             return f"WRONG SACK: {found.id} goes to {destination}, this sack is for {shown}"
