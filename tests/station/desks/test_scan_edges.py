@@ -4,11 +4,13 @@ into a sack with a destination."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from station.desks.depot import DepotDesk
 from station.desks.scan import ScanDesk
 from station.model.events import EventKind
 
-WHERE = {"facility": "SFO-DEPOT", "operator": "sam"}
+WHERE: dict[str, Any] = {"facility": "SFO-DEPOT", "operator": "sam"}
 SACK = "00106141411234567897"
 UNKNOWN_INNER_SACK = "00106141410000000019"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from station.app import Station
 from station.config import StationConfig
@@ -16,7 +17,7 @@ from station.notify.outbox import HIDDEN_CODE, listing
 from tests.station.notify.conftest import PHONE, SetClock
 
 ITEM = "EE123456785US"
-WHERE = {"facility": "SFO", "operator": "joe"}
+WHERE: dict[str, Any] = {"facility": "SFO", "operator": "joe"}
 
 
 def _following(station: Station, item: str = ITEM) -> None:
