@@ -87,4 +87,16 @@ def label_lines(address: Address) -> list[str]:
     named = get_validation_rules({"country_code": fields["country_code"]}).country_name
     if lines and lines[-1] == named:  # the data's own name for the country: ISO's is printed instead
         lines.pop()
+    # A part the country's format has no place for (Japan's has no city: 千代田区 belongs with the
+    # street) is still printed, never dropped: on its own line just before the street's.
+    block = "\n".join(lines).casefold()  # some formats print a part in capitals
+    left_out = [
+        fields[key]
+        for key in ("city", "city_area", "country_area", "postal_code")
+        if fields[key] and fields[key].casefold() not in block
+    ]
+    if left_out:
+        street = fields["street_address"].casefold()
+        at = next((i for i, line in enumerate(lines) if street and street in line.casefold()), len(lines))
+        lines[at:at] = left_out
     return [*lines, latin_name(address.country)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from station.abroad.addresses import Address, label_lines, problems
+from station.ids.countries import ISO_3166_ALPHA2
 
 
 def test_a_russian_address_is_laid_out_in_cyrillic_with_the_country_in_latin_capitals() -> None:
@@ -58,3 +59,17 @@ def test_control_characters_in_a_part_are_refused() -> None:
         "printable" in p
         for p in problems(Address("DE", "Anna\x07", "Hauptstr. 1", "Berlin", "", "", "10115"))
     )
+
+
+@pytest.mark.parametrize("country", sorted(ISO_3166_ALPHA2))
+def test_every_part_typed_is_on_the_label_whatever_the_countrys_format(country: str) -> None:
+    # Issue 31, item 8: Japan's format has no city, and the 千代田区 the window asked for vanished.
+    typed = Address(country, "N4ME Q", "1 STR33T", "C1TYQ", "AR3AQ", "D1STQ", "P0STQ")
+    printed = "\n".join(label_lines(typed)).casefold()
+    for part in ("N4ME Q", "1 STR33T", "C1TYQ", "AR3AQ", "D1STQ", "P0STQ"):
+        assert part.casefold() in printed, (country, part, label_lines(typed))
+
+
+def test_a_japanese_ward_goes_between_the_prefecture_and_the_street() -> None:
+    tokyo = Address("JP", "山田太郎", "千代田1-1", "千代田区", "東京都", "", "100-0001")
+    assert label_lines(tokyo) == ["〒100-0001", "東京都", "千代田区", "千代田1-1", "山田太郎", "JAPAN"]
