@@ -7,7 +7,7 @@ Every process that opens a station (the GUI, `station scan`, the SMS worker) goe
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from station.items import containers
 from station.migrations import LATEST, SchemaError, open_database, schema_version
 from station.model.clock import utc_now
 from station.model.events import Event, EventKind
+from station.model.localtime import local
 from station.notify.outbox import install_notifications
 from station.paths import StationPaths
 from station.store import installs
@@ -97,6 +98,11 @@ class Station:
                 )
             return cls(db, config, clock, paths)
         return cls.open(paths.db, config, clock, paths=paths)
+
+    def today(self) -> date:
+        """The station's calendar day now, in its own zone: a label printed at 8 pm in New York is dated
+        that day, not tomorrow's UTC date."""
+        return local(self.clock(), self.config.time_zone).date()
 
     def event(self, item_id: str, kind: EventKind, facility: str, operator: str, **fields: Any) -> Event:
         """A new event of this station, stamped now by its clock."""

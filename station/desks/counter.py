@@ -314,7 +314,7 @@ class CounterDesk:
 
     def quote(self, piece: Piece, on: date | None = None) -> Quote:
         """The price, broken down (RateError names what is wrong with the piece)."""
-        return price(piece, on or self.station.clock().date(), self.station.config.country)
+        return price(piece, on or self.station.today(), self.station.config.country)
 
     def accept(
         self,
@@ -384,7 +384,7 @@ class CounterDesk:
                 raise AcceptanceError(
                     f"{piece.tracking} was already accepted at station {elsewhere}: not accepted again"
                 )
-        today = station.clock().date()
+        today = station.today()
         abroad: AbroadPlan | None = None
         if piece.abroad is not None:
             abroad = plan(

@@ -292,7 +292,7 @@ class DepotDesk:
             facility,
             record.items if closed else 0,
             record.weight_g if closed else 0,
-            self.station.clock().date() if closed else None,
+            self.station.today() if closed else None,
         )
         label = sack_tag(data, printer.dpi)
         job = self.queue.enqueue(

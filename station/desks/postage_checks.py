@@ -123,7 +123,7 @@ def install_indicia_checks(station: Station, desk_handlers: list[IndiciaHandler]
         # Scanned where a tracking barcode belongs: it is checked (a copy or forgery is caught here), but
         # it records no scan, so the answer is a refusal that says what to scan instead.
         report = verify_indicia(
-            station, found.id, today=station.clock().date(), record_use=kind is EventKind.ACCEPTANCE
+            station, found.id, today=station.today(), record_use=kind is EventKind.ACCEPTANCE
         )
         subject = report.fields.tracking if report.fields else "UNREADABLE-INDICIA"
         if report.genuine:

@@ -110,7 +110,7 @@ class SyncDesk:
         each international product's) in its country, its Mailer ID's IMpb serials, its sacks' SSCCs."""
         services = ["CP"]
         try:
-            table = InternationalTable.for_date(self.station.clock().date())
+            table = InternationalTable.for_date(self.station.today())
             services += [p.s10_service for p in table.products.values()]
         except RateError:
             pass  # no international price list in force: only what the domestic counter issues

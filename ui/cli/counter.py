@@ -272,7 +272,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         report = verify_indicia(
             station,
             args.payload,
-            today=station.clock().date(),
+            today=station.today(),
             item_id=args.tracking,
             measured_weight_g=weight,
             service=args.service,

@@ -298,7 +298,7 @@ class CounterMode(Mode):
         was_abroad = self.service.findData("parcel") >= 0
         if abroad and not was_abroad:
             self.service.clear()
-            for product in InternationalTable.for_date(self.ctx.station.clock().date()).products.values():
+            for product in InternationalTable.for_date(self.ctx.station.today()).products.values():
                 self.service.addItem(product.name, product.key)
             self.service.setCurrentIndex(max(self.service.findData("parcel"), 0))
         elif not abroad and was_abroad:
@@ -402,7 +402,7 @@ class CounterMode(Mode):
                 abroad=Abroad(Address(country, "", ""), service) if country else None,
             )
             config = self.ctx.station.config
-            quote = price(piece, self.ctx.station.clock().date(), config.country)
+            quote = price(piece, self.ctx.station.today(), config.country)
         except (RateError, ValueError) as exc:
             where = self.to_zip.text() or len(country) == 2
             self.price.setText(str(exc)[:60] if self.weight.text() and where else "—")
