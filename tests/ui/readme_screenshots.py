@@ -56,7 +56,8 @@ def make(folder: Path) -> list[Path]:
             window.answered()
             window.shot_until("accepted", lambda shot: banner_colour(shot) == GREEN)
             shots.append(_save(window, folder, "counter-accepted"))
-            window.key("F3", "go_depot")  # the depot: a new sack, its tag printed
+            window.key("F3", "go_depot")  # the depot: a new sack for the west coast, its tag printed
+            window.type("9", delay_ms=20)
             window.key("F7", "new_sack")
             window.answered()
             for code in (items[0], items[1], "NOT-A-PARCEL", "EE123456785US"):
@@ -74,6 +75,7 @@ def make(folder: Path) -> list[Path]:
             window.scan(items[2])
             window.answered()
             sign(window)
+            window.type("Kim Lee", delay_ms=20)  # who signed, typed: never assumed
             shots.append(_save(window, folder, "carrier"))
             window.key("F9", "deliver")
             window.answered()

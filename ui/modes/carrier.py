@@ -1,7 +1,8 @@
 """Carrier: load the round (out-for-delivery), then deliver with a signature, or record an attempt/delay.
 
 The round is the journal's (it survives a restart) and shows each address. At the door a delivery is
-the scan, the signature and F9: the addressee's name is offered as the printed name (typing replaces it).
+the scan, the signature, the name of whoever signed (the addressee's is offered as its completion) and
+F9.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -181,8 +183,16 @@ class CarrierMode(Mode):
         self.current.setText(item)
         self.address.setText(stop.address if stop else "not on this round")
         self.pad.clear()
-        self.name_field.setText(stop.name if stop else "")
-        self.name_field.selectAll()
+        # Offered, never assumed: the name is typed by whoever signed (a neighbour signs for many); the
+        # addressee's is a completion the first letters bring up.
+        self.name_field.clear()
+        addressee = stop.name if stop else ""
+        self.name_field.setPlaceholderText(
+            f"who signed? (the addressee: {addressee})" if addressee else "who signed? their name, printed"
+        )
+        completer = QCompleter([addressee] if addressee else [], self.name_field)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.name_field.setCompleter(completer)
         self.name_field.setFocus()
 
     def clear_signature(self) -> None:
@@ -206,7 +216,7 @@ class CarrierMode(Mode):
             return
         name = self.name_field.text().strip()
         if len(name) < 2:
-            self.ctx.feedback.bad("type the recipient's name")
+            self.ctx.feedback.bad("type the name of whoever signed (the addressee's, if it was them)")
             return
         signature = self.pad.signature()
         try:
