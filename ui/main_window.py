@@ -331,7 +331,8 @@ class MainWindow(QMainWindow):
             label.setMinimumWidth(160)
             self.statusBar().addWidget(label)
         ok = status.state is DeviceState.CONNECTED
-        label.setText(f"{status.source.split('?')[0]}: {status.state}")
+        url = status.source.split("?")[0]
+        label.setText(f"{url.rstrip(':') if url.endswith(':') else url}: {status.state}")  # not "demo::"
         label.setToolTip(status.detail)
         label.setStyleSheet("" if ok else "color:#b3261e;font-weight:bold")
 

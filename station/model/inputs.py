@@ -9,15 +9,25 @@ GRAMS_PER = {"kg": Decimal(1000), "g": Decimal(1), "lb": Decimal("453.59237"), "
 MAX_GRAMS = 1_000_000  # a tonne: nothing a counter accepts weighs more
 
 
+# Pounds and ounces as a US counter's scale shows them: `2lb 3oz`, `2 lbs 3.5 oz`.
+_POUNDS_OUNCES = re.compile(r"(\d+(?:\.\d+)?)lbs?(\d+(?:\.\d+)?)oz")
+
+
 def parse_weight_g(text: str) -> int:
-    """'1.2kg' -> 1200 (grams, rounded half up); a bare number is grams."""
+    """'1.2kg' -> 1200, '2lb 3oz' -> 992 (grams, rounded half up); a bare number is grams."""
     raw = text.strip().lower().replace(" ", "")
-    unit = next((u for u in ("kg", "lb", "oz", "g") if raw.endswith(u)), "g")
-    number = raw[: len(raw) - len(unit)] if raw.endswith(unit) else raw
-    try:
-        value = Decimal(number) * GRAMS_PER[unit]
-    except InvalidOperation:
-        raise ValueError(f"weight {text!r} is not a number with a unit (kg, g, lb, oz)") from None
+    both = _POUNDS_OUNCES.fullmatch(raw)
+    if both:
+        value = Decimal(both[1]) * GRAMS_PER["lb"] + Decimal(both[2]) * GRAMS_PER["oz"]
+    else:
+        if raw.endswith("lbs"):
+            raw = raw[:-1]
+        unit = next((u for u in ("kg", "lb", "oz", "g") if raw.endswith(u)), "g")
+        number = raw[: len(raw) - len(unit)] if raw.endswith(unit) else raw
+        try:
+            value = Decimal(number) * GRAMS_PER[unit]
+        except InvalidOperation:
+            raise ValueError(f"weight {text!r} is not a number with a unit (kg, g, lb, oz)") from None
     if not value.is_finite():
         raise ValueError(f"weight {text!r} is not a number with a unit (kg, g, lb, oz)")
     if value < 0:

@@ -405,8 +405,12 @@ class CounterMode(Mode):
             quote = price(piece, self.ctx.station.today(), config.country)
         except (RateError, ValueError) as exc:
             where = self.to_zip.text() or len(country) == 2
-            self.price.setText(str(exc)[:60] if self.weight.text() and where else "—")
-            self.price.setStyleSheet("font-size:14px;color:#b3261e")
+            if self.weight.text() and where:  # a price that cannot be made: why, in red
+                self.price.setText(str(exc)[:60])
+                self.price.setStyleSheet("font-size:14px;color:#b3261e")
+            else:  # nothing to price yet: a quiet placeholder, not an error
+                self.price.setText("price: weight and destination first")
+                self.price.setStyleSheet("font-size:14px;color:#666")
             return
         self.price.setText(money(quote.total_cents))
         self.price.setStyleSheet("font-size:26px;font-weight:bold")
@@ -646,7 +650,9 @@ class CounterMode(Mode):
             self.ctx.feedback.bad("the basket is empty: accept a piece first (F9)")
             return
         if reference is None:
-            reference = self.ask("Card", "Terminal reference (from its slip):")
+            reference = self.ask(
+                "Card", f"{self.basket_total.text().split('   ')[0]}\nTerminal reference (from its slip):"
+            )
             if reference is None:
                 return
         number, ctx = self.basket, self.ctx
