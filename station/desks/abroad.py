@@ -179,8 +179,8 @@ def plan(
             raise AbroadRefused(reason)
     if declaration is None and product.needs_declaration(goods=False):
         raise AbroadRefused(
-            f"an {product.name} needs a customs declaration (CN 22 / CN 23): give its contents"
-            " (--customs FILE.json, or the Customs form on the counter screen)"
+            f"an {product.name} needs a customs declaration (CN 22 / CN 23): fill in the customs form"
+            " (at the counter: F7; on the command line: --customs FILE.json)"
         )
     rates = config.sdr()
     form: Form | None = None

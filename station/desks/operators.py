@@ -203,10 +203,9 @@ class OperatorDesk:
         if not supervisor or pin is None:
             with self.station.db.reading() as conn:
                 staffed = operators.any_operators(conn)
+            # In the window's words: the window asks the supervisor; the command line adds its options.
             how = (
-                "give --supervisor NAME --pin - (the PIN typed at the prompt or sent on standard input)"
-                if staffed
-                else "this station has no operators yet (station operator add)"
+                "their name or badge and their PIN" if staffed else "this station has no operators yet"
             )
             return Outcome.refused(f"{action} needs a supervisor: {how}", item_id, needs_supervisor=True)
         if not reason.strip():

@@ -146,6 +146,13 @@ def answer(result: Answer, as_json: bool) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         print(printable(result.line), flush=True)
+        details = getattr(result, "details", None) or {}
+        if not result.ok and details.get("needs_supervisor"):  # the desk says what; this is how, here
+            print(
+                "  give --supervisor NAME --pin - (the PIN typed at the prompt or sent on standard input)",
+                file=sys.stderr,
+                flush=True,
+            )
     warning = getattr(result, "warning", None)
     if warning:
         print(f"warning: {printable(warning)}", file=sys.stderr, flush=True)
