@@ -139,3 +139,40 @@ def test_a_slow_scan_into_the_address_box_is_taken_back_out_of_it(bench: Bench, 
     bench.key("\r", 4, target=address)
     assert bench.scans == ["CP100000003US"]
     assert address.toPlainText() == "Bo Lee"
+
+
+def test_a_scan_right_after_typing_is_a_scan_and_the_typing_stays(bench: Bench) -> None:
+    bench.typed("Bo", 150)  # a person, then the scanner a moment later
+    bench.key("E", 150)
+    bench.typed("E123456785US", 4)
+    bench.key("\r", 4)
+    assert bench.scans == ["EE123456785US"] and bench.field.text() == "Bo"
+
+
+def test_an_id_at_a_fast_typists_pace_is_a_scan(bench: Bench) -> None:
+    # 9 ms a key: every key within the burst's limit, the mean over the scanner's bar (a slow scanner)
+    bench.typed("EE123456785US", 9)
+    bench.key("\r", 1)
+    assert bench.scans == ["EE123456785US"] and bench.field.text() == ""
+
+
+def test_a_slow_id_that_could_not_be_taken_back_stays_typing(bench: Bench, qtbot: object) -> None:
+    bench.field.setMaxLength(2)  # a country box: the field kept only what fits
+    bench.typed("EE123456785US", 40)
+    bench.key("\r", 4)
+    assert bench.scans == [] and bench.field.text() == "EE"
+    choices = QComboBox()
+    choices.setEditable(True)  # a drop-down one types in: its text cannot be taken back from here
+    _focused(qtbot, choices)
+    bench.typed("RR473124829GB", 40, target=choices)
+    bench.key("\r", 4, target=choices)
+    assert bench.scans == []
+
+
+def test_keys_outside_a_field_wait_for_the_rest_of_a_slow_scan(bench: Bench, qtbot: object) -> None:
+    listing = _focused(qtbot, QListWidget())
+    for char in "EE12":
+        bench.key(char, 150, target=listing)
+        qtbot.wait(150)  # type: ignore[attr-defined]  # real time passes: the hold outlasts it
+    bench.key("\r", 150, target=listing)
+    assert bench.scans == ["EE12"]

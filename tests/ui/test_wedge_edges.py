@@ -167,14 +167,15 @@ def test_a_burst_that_stops_without_an_end_key_is_handed_back(bench: Bench, qtbo
 
 
 def test_the_x_servers_timestamps_time_the_keys_not_the_clock(bench: Bench) -> None:
-    for n, char in enumerate("EE123456785US"):
+    # A code that is no tracking number (a slow one of those is offered as a scan whatever its pace).
+    for n, char in enumerate("ABCDEFGHJK"):
         bench.key(char, 200, stamp=50_000 + 4 * n)  # handled late and in a clump, stamped 4 ms apart
-    bench.key("\r", 200, stamp=50_000 + 4 * 13)
-    assert bench.scans == ["EE123456785US"]
+    bench.key("\r", 200, stamp=50_000 + 4 * 10)
+    assert bench.scans == ["ABCDEFGHJK"]
     for n, char in enumerate("Bob Smith"):
         bench.key(char, 1, stamp=60_000 + 120 * n)  # handled at once, stamped as a person types
     bench.key("\r", 1, stamp=60_000 + 120 * 9)
-    assert bench.scans == ["EE123456785US"] and bench.field.text() == "Bob Smith"
+    assert bench.scans == ["ABCDEFGHJK"] and bench.field.text() == "Bob Smith"
 
 
 def test_with_a_prefix_only_what_follows_it_is_a_scan_at_any_speed(qtbot: object) -> None:
