@@ -34,9 +34,9 @@ BUGS = (
     ),
     (
         "WRONG SACK",
-        "station/desks/scan.py",
-        "        if destination and not destination.startswith(prefix):",
-        "        if destination and not destination.startswith(prefix[:2]):",
+        "station/items/sack_destinations.py",
+        "    if not to_zip.startswith(sack):",
+        "    if not to_zip.startswith(sack[:2]):",
         "tests/station/desks/test_depot.py::test_a_near_miss_destination_is_a_wrong_sack_too",
     ),
     (
