@@ -204,9 +204,7 @@ class OperatorDesk:
             with self.station.db.reading() as conn:
                 staffed = operators.any_operators(conn)
             # In the window's words: the window asks the supervisor; the command line adds its options.
-            how = (
-                "their name or badge and their PIN" if staffed else "this station has no operators yet"
-            )
+            how = "their name or badge and their PIN" if staffed else "this station has no operators yet"
             return Outcome.refused(f"{action} needs a supervisor: {how}", item_id, needs_supervisor=True)
         if not reason.strip():
             return Outcome.refused(f"{action}: say why (--reason)", item_id)
