@@ -34,3 +34,14 @@ def local(moment: datetime, zone_name: str = "") -> datetime:
 def shown(moment: datetime, zone_name: str = "", *, seconds: bool = False) -> str:
     """'2026-12-01 09:14 PST': local time with its zone's abbreviation."""
     return local(moment, zone_name).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else "") + " %Z")
+
+
+def shown_text(text: str, zone_name: str = "", *, seconds: bool = False) -> str:
+    """An ISO time as stored (UTC text) shown as `shown` does; text that is no time is left as it is."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+    if moment.tzinfo is None:
+        return text  # no zone to convert from: shown as written
+    return shown(moment, zone_name, seconds=seconds)

@@ -8,6 +8,7 @@ import json
 from station.desks.factory import Desks
 from station.desks.outcome import Outcome
 from station.errors import ExitCode
+from station.model.localtime import shown_text
 from station.office.cases import CaseKind
 from ui.cli.common import (
     RECORD_NUMBER,
@@ -69,7 +70,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """One line per case."""
     with open_station(args, read_only=True) as station:
         found = Desks(station).cases.listing(open_only=args.open)
-        now = station.clock()
+        now, zone = station.clock(), station.config.time_zone
     if args.json:
         print(
             json.dumps(
@@ -89,7 +90,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return ExitCode.DONE
     for c in found:
         late = "  OVERDUE" if c.overdue(now) else ""
-        print(printable(f"{c.id:>5}  {c.item_id:<22} {c.kind:<19} {c.state:<9} due {c.due_at[:16]}{late}"))
+        due = shown_text(c.due_at, zone)
+        print(printable(f"{c.id:>5}  {c.item_id:<22} {c.kind:<19} {c.state:<9} due {due}{late}"))
     if not found:
         print("no cases")
     return ExitCode.DONE
@@ -99,15 +101,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     """The whole case file."""
     with open_station(args, read_only=True) as station:
         made = Desks(station, hub_of(args, station)).cases.show(args.case)
+        zone = station.config.time_zone
     if isinstance(made, Outcome):
         return answer(made, args.json)
     if args.json:
         print(json.dumps(made.to_json(), ensure_ascii=False))
         return ExitCode.DONE
     c = made.case
-    print(printable(f"case {c.id}: {c.item_id}  {c.kind}  {c.state}  due {c.due_at[:16]}"))
+    print(printable(f"case {c.id}: {c.item_id}  {c.kind}  {c.state}  due {shown_text(c.due_at, zone)}"))
     for n in c.notes:
-        print(printable(f"  {n.at[:16]}  {n.author}: {n.note}"))
+        print(printable(f"  {shown_text(n.at, zone)}  {n.author}: {n.note}"))
     if made.report is not None:
         print(f"status: {made.report.status.label if made.report.status else '-'}")
         for hit in made.report.history:

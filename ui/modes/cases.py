@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from station.desks.cases import CaseFile
 from station.desks.outcome import Outcome
 from station.ids.scanning import Identified, classify
-from station.model.localtime import shown
+from station.model.localtime import shown, shown_text
 from station.office.cases import Case, CaseKind
 from ui.context import AppContext
 from ui.modes.base import Mode
@@ -97,7 +97,8 @@ class CasesMode(Mode):
         now = self.ctx.station.clock()
         for case in self._shown:
             row = QListWidgetItem(
-                f"{case.id}  {case.item_id}  {case.kind}  {case.state}  due {case.due_at[:10]}"
+                f"{case.id}  {case.item_id}  {case.kind}  {case.state}"
+                f"  due {shown_text(case.due_at, self.ctx.station.config.time_zone)}"
             )
             if case.overdue(now):
                 row.setForeground(QColor("#b3261e"))
@@ -176,8 +177,8 @@ class CasesMode(Mode):
             self.file.setPlainText(f"case not read: {error or (made.reason if made else '')}")
             return
         zone, c = self.ctx.station.config.time_zone, made.case
-        lines = [f"case {c.id}: {c.item_id}  {c.kind}  {c.state}  due {c.due_at[:16]}", ""]
-        lines += [f"{n.at[:16]}  {n.author}: {n.note}" for n in c.notes]
+        lines = [f"case {c.id}: {c.item_id}  {c.kind}  {c.state}  due {shown_text(c.due_at, zone)}", ""]
+        lines += [f"{shown_text(n.at, zone)}  {n.author}: {n.note}" for n in c.notes]
         if made.report is not None:
             lines += ["", f"status: {made.report.status.label if made.report.status else '-'}"]
             for hit in made.report.history:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from station.desks.fraud import FraudReport
 from station.desks.outcome import Outcome
 from station.insight.fraud import Alert
+from station.model.localtime import shown_text
 from ui.context import AppContext
 from ui.modes.base import Mode
 
@@ -69,11 +70,13 @@ class FraudMode(Mode):
             self.ctx.feedback.bad(f"alerts not read: {error}")
             return
         keep = self.alerts.currentRow()
+        zone = self.ctx.station.config.time_zone
         self.alerts.clear()
         self._shown = found
         for a in found:
+            when = shown_text(a.time, zone)
             row = QListWidgetItem(
-                f"{a.event_id[:8]}  {a.severity.upper():<6}  {a.state:<12}  {a.time[:16]}  {a.rule}"
+                f"{a.event_id[:8]}  {a.severity.upper():<6}  {a.state:<12}  {when}  {a.rule}"
                 f"  {a.item_id}  {a.suspect}@{a.facility}: {a.detail}"
             )
             row.setForeground(QColor(SEVERITY_COLOURS.get(a.severity, "#44474e")))
