@@ -161,9 +161,14 @@ class TrackDesk:
         if not understood:
             return Search(query, "nothing (type a name, phone, ZIP or YYYY-MM-DD)", [])
         between = None
-        if day is not None:
-            start = datetime.combine(day, time.min).astimezone()  # the station's local day
-            between = (start, datetime.combine(day + timedelta(days=1), time.min).astimezone())
+        if day is not None:  # the station's own day (its zone, else the machine's), not UTC's
+            tz = zone(self.station.config.time_zone)
+            start = (
+                datetime.combine(day, time.min, tzinfo=tz)
+                if tz
+                else datetime.combine(day, time.min).astimezone()
+            )
+            between = (start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=start.tzinfo))
         with self.station.db.reading() as conn:
             items = tuple(subscribers.items_followed(conn, phone)) if phone else None
             addressees = recipients.search(

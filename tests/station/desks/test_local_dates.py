@@ -51,3 +51,18 @@ def test_a_sack_tag_is_dated_the_stations_day(tmp_path: Path) -> None:
     assert tag is not None
     texts = [getattr(part, "text", "") for part in tag.label.elements]
     assert any("2026-11-01" in text for text in texts), texts
+
+
+def test_a_search_by_day_finds_the_items_of_the_stations_day(tmp_path: Path) -> None:
+    # Issue 31, item 10: Track's search by day missed the evening's items (it took the computer's day).
+    from station.desks.track import TrackDesk
+
+    station = _new_york(tmp_path)
+    fund(station)
+    done = CounterDesk(station).accept(
+        replace(PIECE, tracking="EE123456785US"), facility="NYC", operator="ann"
+    )
+    assert isinstance(done, Acceptance), done
+    desk = TrackDesk(station)
+    assert [h.item_id for h in desk.search("2026-11-01").hits] == ["EE123456785US"]  # 20:30 in New York
+    assert desk.search("2026-11-02").hits == []
