@@ -70,6 +70,9 @@ PREFIXED_TIMEOUT_MS = 400
 # Keys held outside a text field wait this long for the rest of a scan before they are given back: a
 # scanner starved of the processor for a moment goes on within it.
 OUTSIDE_FIELD_TIMEOUT_MS = 1000
+MAX_ID_LENGTH = (
+    48  # the longest id a scan holds (a GS1 element string with its routing ZIP): no more is taken back
+)
 
 
 def _code(key: Qt.Key | int) -> int:
@@ -184,30 +187,40 @@ class WedgeFilter(QObject):
         """Enter (or Tab) after held keys: a scan, or typing given back to its field."""
         text = "".join(self._text)
         fast = gap <= self.max_gap and len(self._text) >= self.min_length and self._scanner_like()
-        if self._outside or fast:
+        if not self._outside and not _names_a_piece_or_sack(text):
+            whole = self._completed_by_typed(text)
+            if whole is not None:  # a scan the busy computer split: its first keys were typed
+                self._clear()
+                self._forget_typed()
+                self.scanned.emit(whole)
+                return True
+        if self._outside or fast or _names_a_piece_or_sack(text):
             self._clear()
             self._forget_typed()
             self.scanned.emit(text)
-            return True
-        whole = "".join(self._typed) + text
-        if _names_a_piece_or_sack(whole) and self._take_back_typed():
-            self._clear()
-            self.scanned.emit(whole)
             return True
         self._release()
         self._forget_typed()
         return False
 
+    def _completed_by_typed(self, text: str) -> str | None:
+        """The id that the last keys given back as typing and the held ones make together, taken back out
+        of the field; None when there is none (or it cannot be taken back). The longest such id wins: a
+        shorter one inside it would be a coincidence of check digits."""
+        for count in range(min(len(self._typed), MAX_ID_LENGTH), 0, -1):
+            whole = "".join(self._typed[-count:]) + text
+            if _names_a_piece_or_sack(whole):
+                return whole if self._take_back(count) else None
+        return None
+
     def _hold_ms(self) -> int:
         return OUTSIDE_FIELD_TIMEOUT_MS if self._outside else max(1, int(self.max_gap * 1000 * 2))
 
-    def _take_back_typed(self) -> bool:
-        """Take what this filter typed into the line edit out of it again; False when it cannot be
-        (the field was edited since, or the keys went to another kind of field)."""
-        if not self._typed:
-            return True
+    def _take_back(self, count: int) -> bool:
+        """Take the last `count` keys this filter typed into a line or text box out of it again; False
+        when they cannot be (the field was edited since, or they went to another kind of field)."""
         field = self._typed_into
-        typed = "".join(self._typed)
+        typed = "".join(self._typed[-count:])
         if isinstance(field, QLineEdit):
             before = field.text()[: field.cursorPosition()]
             if field.hasSelectedText() or not before.endswith(typed):
@@ -224,7 +237,6 @@ class WedgeFilter(QObject):
             cursor.removeSelectedText()
         else:
             return False
-        self._forget_typed()
         return True
 
     def _forget_typed(self) -> None:

@@ -176,3 +176,21 @@ def test_keys_outside_a_field_wait_for_the_rest_of_a_slow_scan(bench: Bench, qtb
         qtbot.wait(150)  # type: ignore[attr-defined]  # real time passes: the hold outlasts it
     bench.key("\r", 150, target=listing)
     assert bench.scans == ["EE12"]
+
+
+def test_a_scan_whose_first_key_was_given_back_as_typing_is_whole_again(
+    bench: Bench, qtbot: object
+) -> None:
+    # The busy computer of issue 31: the scan's first key waited so long for the second that it was
+    # handed to the address box as typing; the rest came as a burst. The address keeps only its own.
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    address = QPlainTextEdit()
+    _focused(qtbot, address)
+    bench.typed("2 Elm", 150, target=address)
+    bench.key("R", 150, target=address)
+    qtbot.waitUntil(lambda: address.toPlainText() == "2 ElmR", timeout=3000)  # type: ignore[attr-defined]
+    bench.typed("R473124829GB", 4, target=address)
+    bench.key("\r", 4, target=address)
+    assert bench.scans == ["RR473124829GB"]
+    assert address.toPlainText() == "2 Elm"

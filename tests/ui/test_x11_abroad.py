@@ -52,6 +52,7 @@ def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
         window.key("F9", "accept_piece")
         window.answered()
         refused = window.shot_until("refused", lambda shot: banner_colour(shot) == RED)
+        window.hold_over()  # a reject holds the banner red for 2 s: the corrected answer paints it after
         window.dialog("F7", "^Customs declaration")
         window.press("Tab", "Tab", "Tab")
         window.type("cotton T-shirt")  # Tab into a field selects its text: typing replaces it
