@@ -178,9 +178,7 @@ def test_keys_outside_a_field_wait_for_the_rest_of_a_slow_scan(bench: Bench, qtb
     assert bench.scans == ["EE12"]
 
 
-def test_a_scan_whose_first_key_was_given_back_as_typing_is_whole_again(
-    bench: Bench, qtbot: object
-) -> None:
+def test_a_scan_whose_first_key_was_given_back_as_typing_is_whole_again(bench: Bench, qtbot: object) -> None:
     # The busy computer of issue 31: the scan's first key waited so long for the second that it was
     # handed to the address box as typing; the rest came as a burst. The address keeps only its own.
     from PySide6.QtWidgets import QPlainTextEdit
