@@ -63,6 +63,12 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("F10", "carrier", "attempted", "attempted, for the reason chosen"),
     Hotkey("Ctrl+D", "carrier", "delayed", "delayed, for the reason chosen"),
     Hotkey("Esc", "carrier", "clear_signature", "clear the signature"),
+    Hotkey(
+        "Ctrl+B",
+        "carrier",
+        "back_at_the_office",
+        "back at the office: every item not delivered off the round",
+    ),
     Hotkey("Ctrl+S", "devices", "save", "check the device settings and save them (devices restart)"),
     Hotkey("Ctrl+P", "devices", "test_print", "a test print on the label printer"),
     Hotkey("F9", "devices", "run_doctor", "check the whole station (station doctor): each part, and the fix"),

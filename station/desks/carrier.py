@@ -243,6 +243,25 @@ class CarrierDesk:
         )
         return _said(done, "back at the delivery office")
 
+    def back_at_the_office(self, *, facility: str, operator: str) -> Outcome:
+        """The end of a round: every item the carrier took out from `facility` and did not deliver (still
+        loaded, or attempted) is back at the delivery office and off the round."""
+        with self.station.db.reading() as conn:
+            rows = conn.execute(
+                "SELECT item_id FROM item_status WHERE status IN (?, ?) AND facility = ? ORDER BY changed_at",
+                (ItemStatus.OUT_FOR_DELIVERY, ItemStatus.ATTEMPTED, facility),
+            ).fetchall()
+        items = [str(item) for (item,) in rows]
+        if not items:
+            return Outcome.refused("nothing is out on a round from here: nothing to bring back")
+        back = [self.return_to_depot(item, facility=facility, operator=operator) for item in items]
+        refused = [done for done in back if not done.ok]
+        count = len(items) - len(refused)
+        words = f"{count} item" + ("" if count == 1 else "s") + " back at the delivery office"
+        if refused:
+            return Outcome.refused(f"{words}; not taken back: {refused[0].reason}")
+        return Outcome(True, None, message=words, details={"items": items})
+
     def _not_delivered(
         self, raw: str | bytes, kind: EventKind, reason: str, facility: str, operator: str
     ) -> Outcome:

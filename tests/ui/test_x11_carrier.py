@@ -60,3 +60,25 @@ def test_the_round_survives_a_restart_and_a_delivery_is_the_scan_the_signature_a
     assert attempted == [(second, "ADDRESSEE_ABSENT")]  # the code in the journal, words on screen
     proofs = sorted(p.name for p in (home / "pod").glob("*.pdf"))
     assert proofs == [f"{first}.pdf"]  # one proof, never overwritten by the refused second delivery
+
+
+def test_back_at_the_office_every_item_not_delivered_comes_off_the_van(display: str, tmp_path: Path) -> None:
+    # Issue 31, item 12: the van had no "return to the office" key.
+    home = set_up_home(tmp_path)
+    funded(home)
+    loaded = [
+        accept(home, tmp_path, address, zip_code)
+        for address, zip_code in zip(ADDRESSES, ("94105", "98101"), strict=True)
+    ]
+    with window_on(display, home, "F4") as window:
+        for item in loaded:
+            window.scan(item)
+        window.wait_answers(2)
+        window.key("ctrl+b", "back_at_the_office")
+        back = window.answered(1)[-1]
+    assert back == (True, "2 items back at the delivery office"), back
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        returned = conn.execute(
+            "SELECT item_id FROM events WHERE kind = 'delivery-office' ORDER BY seq"
+        ).fetchall()
+    assert sorted(i for (i,) in returned) == sorted(loaded)

@@ -199,6 +199,22 @@ class CarrierMode(Mode):
         """Esc."""
         self.pad.clear()
 
+    def back_at_the_office(self) -> None:
+        """Ctrl+B: the round ends; what was not delivered is back at the delivery office."""
+        ctx = self.ctx
+        ctx.background.run(
+            lambda: ctx.carrier.back_at_the_office(facility=ctx.facility, operator=ctx.operator), self._back
+        )
+
+    def _back(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None:
+            self.ctx.feedback.bad(f"not recorded: {error}")
+            return
+        items = outcome.details.get("items")
+        for item in items if isinstance(items, list) else []:
+            self._remove(str(item))
+        self.ctx.feedback.show(outcome)
+
     def deliver(self, who: tuple[str, str, str] | None = None) -> None:
         """F9: delivered against the recipient's code (PIN on delivery), else with signature and printed
         name; the carrier desk keeps the proof of delivery."""
