@@ -64,7 +64,7 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("Ctrl+D", "carrier", "delayed", "delayed, for the reason chosen"),
     Hotkey("Esc", "carrier", "clear_signature", "clear the signature"),
     Hotkey(
-        "Ctrl+B",
+        "Ctrl+Shift+B",  # not Ctrl+B: a wedge scanner types its STX prefix as Ctrl+B
         "carrier",
         "back_at_the_office",
         "back at the office: every item not delivered off the round",

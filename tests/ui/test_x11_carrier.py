@@ -74,7 +74,7 @@ def test_back_at_the_office_every_item_not_delivered_comes_off_the_van(display: 
         for item in loaded:
             window.scan(item)
         window.wait_answers(2)
-        window.key("ctrl+b", "back_at_the_office")
+        window.key("ctrl+shift+b", "back_at_the_office")
         back = window.answered(1)[-1]
     assert back == (True, "2 items back at the delivery office"), back
     with sqlite3.connect(home / "station.sqlite3") as conn:

@@ -200,7 +200,7 @@ class CarrierMode(Mode):
         self.pad.clear()
 
     def back_at_the_office(self) -> None:
-        """Ctrl+B: the round ends; what was not delivered is back at the delivery office."""
+        """Ctrl+Shift+B: the round ends; what was not delivered is back at the delivery office."""
         ctx = self.ctx
         ctx.background.run(
             lambda: ctx.carrier.back_at_the_office(facility=ctx.facility, operator=ctx.operator), self._back
