@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from station.desks.outcome import Outcome
 from ui.context import AppContext
@@ -34,18 +34,12 @@ class Mode(QWidget):
         from ui.widgets.supervisor_dialog import SupervisorDialog
 
         dialog = SupervisorDialog(self, action, reason)
-        self.ctx.scan_sink = dialog.take_scan
-        try:
-            accepted = dialog.exec() == SupervisorDialog.DialogCode.Accepted
-        finally:
-            self.ctx.scan_sink = None
-            self.back_from_dialog()
-        return dialog.answer() if accepted else None
+        return dialog.answer() if self._answered(dialog, dialog.take_scan) else None
 
     def ask(self, title: str, label: str, *, for_an_id: bool = False) -> str | None:
         """A one-line question; its answer, or None when cancelled. A scan while it is open never goes
         to the screen behind it: it answers a question about an id, and is refused by any other."""
-        from PySide6.QtWidgets import QDialog, QInputDialog
+        from PySide6.QtWidgets import QInputDialog
 
         dialog = QInputDialog(self)
         dialog.setWindowTitle(title)
@@ -58,13 +52,17 @@ class Mode(QWidget):
             else:
                 self.ctx.feedback.bad(f"scan not taken: answer the {title!r} question or press Esc first")
 
+        return dialog.textValue() if self._answered(dialog, take_scan) else None
+
+    def _answered(self, dialog: QDialog, take_scan: Callable[[str], None]) -> bool:
+        """Run a modal question with every scan going to `take_scan`; True when it was answered. The
+        window has the keys back afterwards."""
         self.ctx.scan_sink = take_scan
         try:
-            answered = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.exec() == QDialog.DialogCode.Accepted
         finally:
             self.ctx.scan_sink = None
             self.back_from_dialog()
-        return dialog.textValue() if answered else None
 
     def supervised_retry(
         self,
