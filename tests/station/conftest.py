@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -41,3 +44,20 @@ def zpl_renderer() -> Iterator[ZplRenderer]:
     renderer = ZplRenderer()
     yield renderer
     renderer.close()
+
+
+@contextmanager
+def computer_in(zone_name: str) -> Iterator[None]:
+    """The process's own time zone (the computer the station runs on) is `zone_name` for the block: a
+    rule that takes the computer's zone for the station's or UTC's shows."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone_name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

@@ -4,8 +4,6 @@ mutants` found the outbox tests standing well inside each rule, where a limit on
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +14,7 @@ from station.model.states import OutboxState
 from station.notify.consent import handle_inbound
 from station.notify.outbox import claim, listing, mark_sent, mark_unsent, queue_message, record_receipt
 from station.notify.templates import render
+from tests.station.conftest import computer_in
 from tests.station.notify.conftest import PHONE, SetClock
 
 ITEM = "EE123456785US"
@@ -25,15 +24,8 @@ NY = -5  # New York's offset from UTC in November
 @pytest.fixture(params=["UTC", "Asia/Tokyo"])
 def computer_zone(request: pytest.FixtureRequest) -> Iterator[str]:
     """The zone of the computer the station runs on: the rules follow the number's zone, never it."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = str(request.param)
-    time.tzset()
-    yield str(request.param)
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+    with computer_in(str(request.param)):
+        yield str(request.param)
 
 
 def _active(station: Station) -> None:

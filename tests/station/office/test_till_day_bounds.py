@@ -4,8 +4,6 @@ refusal and who worked the day taken in the computer's zone unseen, since the te
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -19,6 +17,7 @@ from station.model.events import Event, EventKind
 from station.office import till
 from station.office.till import DayClosed, DayReport
 from station.postage.meter import LogLine
+from tests.station.conftest import computer_in
 from tests.station.desks.test_supervision import fund
 
 NEW_YORK = "America/New_York"
@@ -36,15 +35,8 @@ def new_york_station(tmp_path: object) -> Station:
 
 @pytest.fixture
 def computer_in_new_york() -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = NEW_YORK
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+    with computer_in(NEW_YORK):
+        yield
 
 
 def test_a_moment_late_in_the_evening_belongs_to_that_local_day() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from station.items import containers
 from station.model.events import Event, EventKind
 from station.model.states import SackState
 from station.store import journal
-from tests.station.conftest import OTHER_SACK, SACK
+from tests.station.conftest import OTHER_SACK, SACK, computer_in
 
 OTHER_SACK_ID = OTHER_SACK[2:]
 SACK_ID = SACK[2:]
@@ -113,19 +113,10 @@ def test_the_extras_of_every_event_of_a_kind(station: Station) -> None:
 
 
 @pytest.fixture
-def new_york_time() -> object:
+def new_york_time() -> Iterator[None]:
     """The process's local time zone is New York's for the test (a counter's computer)."""
-    import os
-
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+    with computer_in("America/New_York"):
+        yield
 
 
 def test_a_window_given_in_local_time_is_compared_as_the_journal_writes_times(
