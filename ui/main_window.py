@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from hardware.protocols import DeviceState, DeviceStatus, RawScan
 from station.desks.outcome import Outcome
 from station.desks.sync import SyncReport
 from ui.context import AppContext, Session
+from ui.fit import out_of_view, scrolling, window_size
 from ui.keymap import ALL, action_for, for_screen, keys, screen_key
 from ui.modes.base import Mode
 from ui.modes.carrier import CarrierMode
@@ -63,20 +64,24 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(f"Parcel Station - {ctx.facility} ({ctx.station.station_id})")
-        self.resize(1100, 760)
         self.modes: dict[str, Mode] = {}
         self.stack = QStackedWidget()
         self.menu = QListWidget()
-        self.menu.setFixedWidth(150)  # every screen keeps the same width: nothing moves when switching
         self.menu.setStyleSheet("font-size:18px")
+        self.menu.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for mode_class in MODES:
             mode = mode_class(ctx)
-            # A screen's tables and lists never widen the window: every screen has the same layout.
-            mode.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.modes[mode.name] = mode
-            self.stack.addWidget(mode)
+            # Each screen scrolls inside its place: no screen's size grows the window (typing a
+            # country once made it 1010 px high, past the screen, and it never shrank).
+            self.stack.addWidget(scrolling(mode))
             self.menu.addItem(f"{screen_key(mode.name)}  {mode.title}")
         self.menu.addItem("F1  Keys")
+        # As wide as its longest entry, fixed: every screen keeps the same width, nothing moves.
+        self.menu.ensurePolished()
+        entries = [self.menu.item(row).text() for row in range(self.menu.count())]
+        widest = max(self.menu.fontMetrics().horizontalAdvance(entry) for entry in entries)
+        self.menu.setFixedWidth(widest + 2 * self.menu.frameWidth() + 16)
         self.shortcuts = [QShortcut(QKeySequence(key), self, lambda k=key: self.hotkey(k)) for key in keys()]
         self.menu.currentRowChanged.connect(self._switch)
         self.sign_in = SignInPage()
@@ -115,9 +120,40 @@ class MainWindow(QMainWindow):
         ctx.bridge.error.connect(self.on_device_error)
         ctx.bridge.hub.connect(self.on_hub)
         self.key_map: QDialog | None = None
+        self.fit_check = QTimer(self)  # the layout checked once things settle after a switch or resize
+        self.fit_check.setSingleShot(True)
+        self.fit_check.setInterval(150)
+        self.fit_check.timeout.connect(self.check_fit)
+        self._fit_to_screen()
         self.menu.setCurrentRow(0)
         if ctx.staffed:
             self.lock()
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen()
+        if screen is not None:
+            self.resize(*window_size(screen.availableGeometry()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit_check.start()
+
+    def check_fit(self) -> list[str]:
+        """What must be in view and is not (the banner, the status bar, the screen's own: Accept and the
+        basket at the Counter), logged with the window's size so a clerk's "I cannot see Accept" is read
+        from the log; the window's frame is checked against the screen's free area too."""
+        widgets: dict[str, QWidget] = {"banner": self.ctx.feedback.banner, "status bar": self.statusBar()}
+        if not self.locked:
+            widgets.update(self.current.always_in_view())
+        missing = out_of_view(widgets)
+        frame, screen = self.frameGeometry(), self.screen()
+        if screen is not None and not screen.geometry().contains(frame):
+            missing.append("the window's edge")
+        size = f"{frame.width()}x{frame.height()} at {frame.x()},{frame.y()}"
+        where = f"{screen.geometry().width()}x{screen.geometry().height()}" if screen is not None else "?"
+        seen = "all in view" if not missing else "OUT OF VIEW: " + ", ".join(missing)
+        log.log(logging.WARNING if missing else logging.INFO, "layout: %s on %s: %s", size, where, seen)
+        return missing
 
     @property
     def locked(self) -> bool:
@@ -182,10 +218,10 @@ class MainWindow(QMainWindow):
     @property
     def current(self) -> Mode:
         """The screen showing (the last one shown, while locked)."""
-        widget = self.stack.currentWidget()
-        if not isinstance(widget, Mode):
-            return list(self.modes.values())[max(0, self.menu.currentRow()) % len(self.modes)]
-        return widget
+        index = self.stack.currentIndex()
+        if not 0 <= index < len(self.modes):  # the sign-in page
+            index = max(0, self.menu.currentRow()) % len(self.modes)
+        return list(self.modes.values())[index]
 
     def _switch(self, row: int) -> None:
         if self.locked:
@@ -200,6 +236,7 @@ class MainWindow(QMainWindow):
         mode.activated()
         mode.focus_scan_target()
         log.info("screen shown: %s", mode.name)
+        self.fit_check.start()
 
     def hotkey(self, key: str) -> None:
         """A key of the key map: the showing screen's action for it, else the window's."""
@@ -214,6 +251,7 @@ class MainWindow(QMainWindow):
         # What the clerk pressed and what it did, in order with the answers (a report of "I pressed
         # F9 and nothing happened" is read from here).
         log.info("key %s: %s", key, found.action)
+        self.fit_check.start()  # what a key changed on the screen is checked to be in view
 
     def go_counter(self) -> None:
         """F2."""

@@ -21,6 +21,7 @@ from station.desks.voids import VoidDesk
 from station.errors import Refused
 from station.ids.scanning import canonical_id
 from station.model.localtime import local
+from station.model.words import number_of
 from station.office import baskets, in_flight, operators, till
 from station.office.baskets import CARD_REF_MAX, Basket, BasketState, Payment
 from station.postage.rates import money
@@ -49,7 +50,8 @@ class Paid:
         """What `station basket pay` prints."""
         b = self.basket
         change = f"  change {money(b.change_cents or 0)}" if b.method is Payment.CASH else ""
-        return f"PAID basket {b.id}: {len(b.live_lines)} pieces, {money(b.total_cents)} by {b.method}{change}"
+        pieces = number_of(len(b.live_lines), "piece")
+        return f"PAID basket {b.id}: {pieces}, {money(b.total_cents)} by {b.method}{change}"
 
     @property
     def text(self) -> str:
@@ -206,8 +208,8 @@ class BasketDesk:
         return Outcome(
             True,
             str(basket_id),
-            message=f"basket {basket_id} abandoned: {pieces} pieces voided, {money(again.total_cents)} back"
-            " in the meter",
+            message=f"basket {basket_id} abandoned: {number_of(pieces, 'piece')} voided,"
+            f" {money(again.total_cents)} back in the meter",
         )
 
     def pay_cash(

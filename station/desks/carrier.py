@@ -29,6 +29,7 @@ from station.items.delivery import (
 from station.model.events import REASON_CODES, EventKind
 from station.model.localtime import local
 from station.model.states import ItemStatus
+from station.model.words import number_of
 from station.paths import write_new_private
 
 # The reasons a carrier can give at a door (the rest are depot and customer-service reasons).
@@ -257,7 +258,7 @@ class CarrierDesk:
         back = [self.return_to_depot(item, facility=facility, operator=operator) for item in items]
         refused = [done for done in back if not done.ok]
         count = len(items) - len(refused)
-        words = f"{count} item" + ("" if count == 1 else "s") + " back at the delivery office"
+        words = number_of(count, "item") + " back at the delivery office"
         if refused:
             return Outcome.refused(f"{words}; not taken back: {refused[0].reason}")
         return Outcome(True, None, message=words, details={"items": items})

@@ -22,6 +22,7 @@ from station.labels.model import Label, label_to_dict
 from station.labels.render import render
 from station.model.events import EventKind
 from station.model.states import SackState
+from station.model.words import number_of
 from station.network.port import HubPort
 from station.office import baskets
 from station.office.baskets import BasketState
@@ -348,7 +349,7 @@ def _unpaid(conn: sqlite3.Connection, raw: str | bytes) -> Outcome | None:
 
 
 def _items(count: int) -> str:
-    return f"{count} item" + ("" if count == 1 else "s")
+    return number_of(count, "item")
 
 
 def _sack_details(record: containers.SackRecord) -> dict[str, object]:

@@ -36,7 +36,7 @@ class RecoveryDesk:
         lines = []
         with station.db.transaction() as conn:
             for flight in in_flight.stopped(conn):
-                lines.append(flight.line)
+                lines.append(flight.line(config.time_zone))
                 if flight.kind == "payment" and flight.basket_id is not None:
                     basket = baskets.get(conn, flight.basket_id)
                     if flight.committed and basket is not None:

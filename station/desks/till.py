@@ -17,6 +17,7 @@ from datetime import date, datetime
 from station.app import Station
 from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
+from station.model.words import number_of
 from station.office import baskets, cases, in_flight, operators, suspense, till
 from station.office.cases import CaseKind
 from station.office.suspense import SuspenseKind
@@ -64,7 +65,7 @@ def report_lines(report: DayReport) -> list[str]:
         out += [f"  ! {line}" for line in report.in_flight]
     if report.suspense:
         held = sum(int(i["cents"]) for i in report.suspense)
-        out.append(f"Suspense: {len(report.suspense)} items open, {money(held)}")
+        out.append(f"Suspense: {number_of(len(report.suspense), 'item')} open, {money(held)}")
         out += [f"  #{i['id']} {i['kind']} {money(int(i['cents']))} {i['subject']}" for i in report.suspense]
     if report.feedback:
         scores = ", ".join(f"{score}: {n}" for score, n in sorted(report.feedback.items()))
@@ -112,7 +113,7 @@ def _to_do(basket: baskets.Basket) -> str:
     """What is left to do about an open basket, in words."""
     pieces = ", ".join(line.item_id for line in basket.live_lines)
     return (
-        f"basket {basket.id} ({basket.operator}) holds {len(basket.live_lines)} unpaid pieces"
+        f"basket {basket.id} ({basket.operator}) holds {number_of(len(basket.live_lines), 'unpaid piece')}"
         f" ({pieces}, {money(basket.total_cents)}): take the payment (station basket pay {basket.id})"
         f" or abandon it under a supervisor (station basket abandon {basket.id} --supervisor NAME --pin -)"
     )

@@ -19,6 +19,7 @@ from station.items import containers, recipients
 from station.items.tracking import TrackingReport, network_events, track
 from station.model.events import EventKind
 from station.model.localtime import zone
+from station.model.words import number_of
 from station.network.port import HubPort
 from station.notify import subscribers
 from station.notify.phone import InvalidPhone, to_e164
@@ -94,7 +95,7 @@ class Search:
     @property
     def text(self) -> str:
         """One line for the operator."""
-        found = f"{len(self.hits)} item" + ("" if len(self.hits) == 1 else "s")
+        found = number_of(len(self.hits), "item")
         more = " (the newest shown: narrow the search)" if len(self.hits) >= recipients.MAX_HITS else ""
         return f"{found} for {self.understood}{more}"
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from station.ids import S10, Impb, InvalidId, Sscc
 from station.labels.model import GS, Box, Code128, DataMatrix, Element, Label, Text
+from station.model.words import number_of
 
 MAX_LINE = 60  # characters kept of any one address line
 MAX_ADDRESS_LINES = 5
@@ -200,7 +201,7 @@ def sack_tag(data: SackTagData, dpi: int = 203) -> Label:
     el: list[Element] = [Box(d(0.05), d(0.05), d(3.9), d(height - 0.1), d(0.02))]
     title = ("REPRINT " if data.reprint else "") + "TO " + clean(data.destination, 24)
     el.append(Text(d(0.15), d(0.12), d(0.3), title, bold=True))
-    pieces = f"{data.items} item" + ("" if data.items == 1 else "s")
+    pieces = number_of(data.items, "item")
     facts = f"{pieces}  {data.weight_g / 1000:.1f} kg  from {clean(data.origin, 20)}"
     el.append(Text(d(0.15), d(0.5), d(0.14), facts))
     if data.closed_on is not None or data.service:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from station.model.localtime import shown_text
 from station.store.db import Database
 from station.store.faults import kill_point
 
@@ -56,13 +57,13 @@ class Flight:
     def committed(self) -> bool:
         return self.finished_at is not None
 
-    @property
-    def line(self) -> str:
-        """What became of it, in words."""
-        what = f"{self.kind} of {self.subject} by {self.operator} at {self.started_at[:19]}"
+    def line(self, zone_name: str) -> str:
+        """What became of it, in words, the verdict first (a banner cut short still says it), at the
+        station's local time."""
+        what = f"{self.kind} of {self.subject} by {self.operator} at {shown_text(self.started_at, zone_name)}"
         if self.committed:
-            return f"{what}: DONE before the stop ({self.outcome}); its answer was never shown"
-        return f"{what}: NOT DONE, nothing of it was recorded (do it again)"
+            return f"DONE before the stop: {what} ({self.outcome}); its answer was never shown"
+        return f"NOT DONE: {what}; nothing of it was recorded (do it again)"
 
 
 def begin(

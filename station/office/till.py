@@ -18,6 +18,7 @@ from station.errors import Refused
 from station.items import containers
 from station.model.events import EventKind
 from station.model.localtime import zone
+from station.model.words import number_of
 from station.office import baskets, in_flight, suspense
 from station.office import refunds as customer_refunds
 from station.postage.meter import LogLine, Registers, log_lines
@@ -213,11 +214,11 @@ def build(
     if report.unpaid_pieces:
         shown = ", ".join(report.unpaid_pieces[:5]) + (" ..." if len(report.unpaid_pieces) > 5 else "")
         report.problems.append(
-            f"{len(report.unpaid_pieces)} pieces charged to the meter and not paid for: {shown}"
+            f"{number_of(len(report.unpaid_pieces), 'piece')} charged to the meter and not paid for: {shown}"
         )
     report.reconciled = not report.problems
     report.suspense = [item.to_json() for item in suspense.items(conn, open_only=True)]
-    report.in_flight = [flight.line for flight in in_flight.stopped(conn)]
+    report.in_flight = [flight.line(zone_name) for flight in in_flight.stopped(conn)]
     accepted = journal.accepted_between(conn, first, last_moment, station_id)
     still_here = containers.last_kind_in(conn, accepted, _NOT_DISPATCHED)
     report.not_dispatched = [item for item in accepted if item in still_here]

@@ -7,6 +7,8 @@ key map and the Devices screen. Nothing is staged: the same window, devices and 
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -14,13 +16,26 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from tests.ui.x11 import GREEN, Window, accept, banner_colour, funded, set_up_home, sign, window_on, xvfb
+from tests.ui.x11 import (
+    GREEN,
+    Window,
+    accept,
+    banner_colour,
+    funded,
+    set_up_home,
+    sign,
+    station,
+    wait_for_window,
+    window_on,
+    xvfb,
+)
 
 ADDRESSES = (
     ("Bo Lee|2 Elm St|San Francisco CA 94105", "94105"),
     ("Ann Ode|9 Pike St|Seattle WA 98101", "98101"),
     ("Kim Lee|4 Oak Ave|Portland OR 97201", "97201"),
 )
+NOTE = "the customer says the parcel never came; the neighbours have not seen it"
 
 
 def _save(window: Window, folder: Path, name: str) -> Path:
@@ -45,6 +60,9 @@ def make(folder: Path) -> list[Path]:
         home = set_up_home(tmp)
         funded(home)
         items = [accept(home, tmp, recipient, zip_code) for recipient, zip_code in ADDRESSES]
+        opened = station(home, "case", "open", items[1], "--kind", "not-delivered", "--note", NOTE)
+        assert opened.returncode == 0, opened.stderr
+        shots.append(_set_up_window(display, tmp, folder))
         with window_on(display, home, "F2") as window:
             window.scan("EE123456785US")
             window.answered()
@@ -94,7 +112,52 @@ def make(folder: Path) -> list[Path]:
             window.wait_no_dialog("^Keys - ")
             window.key("F6", "go_devices")
             shots.append(_save(window, folder, "devices"))
+            window.key("ctrl+shift+e", "go_cases")  # customer service's cases: the one opened above
+            window.logged_again(r"ui\.modes\.cases: cases: 1 shown")
+            shots.append(_save(window, folder, "cases"))
+            window.key("ctrl+g", "go_fraud")
+            shots.append(_save(window, folder, "fraud"))
+            window.key("ctrl+i", "go_insights")
+            window.logged_again(r"ui\.modes\.insights: insights: ")
+            shots.append(_save(window, folder, "insights"))
+            window.key("F2", "go_counter")  # a parcel to Germany: the rows an address abroad needs
+            window.scan("CP123456785US")
+            window.answered()
+            window.lines("Erika Mustermann", "Unter den Linden 77", delay_ms=20)
+            window.press("Tab", "Tab")
+            window.type("de", delay_ms=20)
+            window.press("Tab")
+            window.type("Berlin", delay_ms=20)
+            window.press("Tab", "Tab", "Tab")
+            window.type("10117", delay_ms=20)
+            shots.append(_save(window, folder, "counter-abroad"))
+            window.dialog("F7", "^Customs declaration")
+            shots.append(_save(window, folder, "customs"))
+            window.press("Escape")
+            window.wait_no_dialog("^Customs declaration")
     return shots
+
+
+def _set_up_window(display: str, tmp: Path, folder: Path) -> Path:
+    """The set-up window a fresh station opens with (no settings yet), as a new office first sees it."""
+    fresh = tmp / "fresh"
+    fresh.mkdir()
+    env = {**os.environ, "DISPLAY": display}
+    env.pop("QT_QPA_PLATFORM", None)
+    with open(fresh / "gui.err", "ab") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli.main", "--home", str(fresh), "gui"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    try:
+        window = Window(env, fresh)
+        wait_for_window(window, "Parcel Station - set up", process)
+        return _save(window, folder, "setup")
+    finally:
+        process.terminate()
+        process.wait(15)
 
 
 def main() -> int:

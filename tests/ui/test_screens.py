@@ -335,7 +335,7 @@ def test_the_cases_screen_opens_notes_and_resolves_a_case_and_the_counter_closes
     assert station_app.window.show_mode("counter") is counter
     counter.close_till("0.00")  # the piece is in an open basket: the till does not close
     qtbot.waitUntil(lambda: "basket 1 (" in ctx.feedback.banner.text(), timeout=5000)
-    assert "holds 1 unpaid pieces (RR473124829GB" in ctx.feedback.banner.text()
+    assert "holds 1 unpaid piece (RR473124829GB" in ctx.feedback.banner.full_text
     ctx.feedback.acknowledge()
     counter.pay_cash("50.00")
     qtbot.waitUntil(lambda: counter.basket is None, timeout=5000)

@@ -330,7 +330,7 @@ def test_low_funds_are_shown_on_the_counter_and_funds_are_added_from_the_keyboar
     home = set_up_home(tmp_path)
     assert station(home, "meter", "init").returncode == 0
     assert station(home, "meter", "credit", "10.00").returncode == 0
-    meter_line = (105, 605, 600, 635)  # the meter's line above the Accept button
+    meter_line = (650, 222, 985, 254)  # the meter's line above the Accept button, beside the form
     with window_on(display, home, "F2") as window:
         low = window.shot_until("low", lambda shot: count_colour(shot, RED, meter_line) > 30)  # LOW FUNDS
         window.dialog("ctrl+m", "^Add funds to the meter$")

@@ -489,5 +489,5 @@ def accept(home: Path, out: Path, recipient: str, to_zip: str, tracking: str | N
 
 def sign(window: Window) -> None:
     """A signature on the carrier screen's pad: two mouse strokes."""
-    window.drag([(500 + t * 6, 340 - int(25 * math.sin(t / 3))) for t in range(50)])
-    window.drag([(560 + t * 4, 370 - t) for t in range(30)])
+    window.drag([(560 + t * 6, 370 - int(25 * math.sin(t / 3))) for t in range(50)])
+    window.drag([(620 + t * 4, 410 - t) for t in range(30)])

@@ -21,6 +21,10 @@ class Mode(QWidget):
         super().__init__()
         self.ctx = ctx
 
+    def always_in_view(self) -> dict[str, QWidget]:
+        """What the clerk must see on this screen whatever the screen's size (checked by the window)."""
+        return {}
+
     def handle_scan(self, raw: str) -> None:
         """A scan arrived while this screen is shown (default: refuse it, saying where scans go)."""
         self.ctx.feedback.bad("this screen does not take scans: switch to Counter, Depot, Carrier or Track")

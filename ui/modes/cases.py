@@ -4,6 +4,8 @@ the selected case's file shows its notes, the item's history, the proof of deliv
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +25,8 @@ from station.model.localtime import shown, shown_text
 from station.office.cases import Case, CaseKind
 from ui.context import AppContext
 from ui.modes.base import Mode
+
+log = logging.getLogger(__name__)
 
 
 class CasesMode(Mode):
@@ -109,6 +113,8 @@ class CasesMode(Mode):
                 self.cases.setCurrentRow(index)  # Ctrl+N and Ctrl+Enter act on it with no click
         if error is not None:
             self.ctx.feedback.bad(f"cases not read: {error}")
+            return
+        log.info("cases: %d shown", len(self._shown))
 
     def open_case(self) -> None:
         """F9: a new case."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from hardware.protocols import WeightReading
@@ -38,6 +39,7 @@ from station.office.till import DayReport
 from station.postage.international import InternationalTable
 from station.postage.rates import RateError, money
 from ui.context import AppContext
+from ui.fit import lines_high, scrolling
 from ui.modes.base import Mode
 
 SERVICES = {
@@ -65,7 +67,7 @@ class CounterMode(Mode):
         self.recipient = QPlainTextEdit()
         self.recipient.setPlaceholderText("recipient: name, street, city ZIP (Tab: next field)")
         self.recipient.setTabChangesFocus(True)
-        self.recipient.setFixedHeight(96)
+        self.recipient.setFixedHeight(lines_high(self.recipient, 5))  # an address of five lines, all shown
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("mobile for SMS updates (optional)")
         self.to_zip = QLineEdit()
@@ -97,16 +99,17 @@ class CounterMode(Mode):
         self.sender_box = QPlainTextEdit()
         self.sender_box.setPlaceholderText("sender (optional): one line each")
         self.sender_box.setTabChangesFocus(True)
-        self.sender_box.setFixedHeight(72)
+        self.sender_box.setFixedHeight(lines_high(self.sender_box, 3))
         self.price = QLabel("—")
         self.price.setFixedHeight(40)
         self.meter = QLabel("meter: …")
-        self.meter.setFixedHeight(24)
         self.basket: int | None = None  # the customer's visit: pieces accepted, paid at the end
         self.basket_lines = QListWidget()
-        self.basket_lines.setFixedHeight(96)
+        self.basket_lines.setMinimumHeight(96)
         self.basket_total = QLabel("basket: empty")
         self.basket_total.setStyleSheet("font-size:16px;font-weight:bold")
+        for label in (self.basket_total, self.meter):  # long words wrap: never widen the column
+            label.setWordWrap(True)
         self.accept_button = QPushButton("Accept and print  (F9)")
         self.accept_button.setStyleSheet("font-size:18px;padding:10px")
         self.accept_button.clicked.connect(self.accept_piece)
@@ -145,16 +148,18 @@ class CounterMode(Mode):
         form.addRow("Weight", weight_row)
         form.addRow("", self.scale)
         form.addRow("Sender", self.sender_box)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.meter, 1)
-        bottom.addWidget(self.price, alignment=Qt.AlignmentFlag.AlignRight)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(bottom)
-        layout.addWidget(self.accept_button)
-        layout.addWidget(self.basket_total)
-        layout.addWidget(self.basket_lines)
-        layout.addStretch(1)
+        # Two columns: the form scrolls inside its own area (an address abroad adds five rows), while
+        # the price, Accept and the basket stay in view beside it however small the screen.
+        self.form_area = scrolling(form)
+        till = QVBoxLayout()
+        till.addWidget(self.price, alignment=Qt.AlignmentFlag.AlignRight)
+        till.addWidget(self.meter)
+        till.addWidget(self.accept_button)
+        till.addWidget(self.basket_total)
+        till.addWidget(self.basket_lines, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.form_area, 3)
+        layout.addLayout(till, 2)
         for first, second in (
             # The basket just before the recipient box: Shift+Tab from where the clerk types reaches
             # it, the arrows choose a piece, Del takes it out. (Each pair moves its second widget: the
@@ -187,6 +192,9 @@ class CounterMode(Mode):
         self.update_price()
 
     # --- scans and the form -------------------------------------------------------------------
+
+    def always_in_view(self) -> dict[str, QWidget]:
+        return {"Accept": self.accept_button, "basket": self.basket_lines, "price": self.price}
 
     def has_input(self) -> bool:
         """The clerk has typed something for the current item."""

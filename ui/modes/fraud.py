@@ -3,6 +3,8 @@ alert (arrows), F7 acknowledges it, type what was found and Ctrl+Enter resolves 
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +22,8 @@ from station.insight.fraud import Alert
 from station.model.localtime import shown_text
 from ui.context import AppContext
 from ui.modes.base import Mode
+
+log = logging.getLogger(__name__)
 
 SEVERITY_COLOURS = {"high": "#b3261e", "medium": "#8a5a00", "low": "#44474e"}
 
@@ -85,6 +89,7 @@ class FraudMode(Mode):
             self.alerts.setCurrentRow(min(max(keep, 0), len(found) - 1))
         high = sum(a.severity == "high" for a in found)
         self.summary.setText(f"{len(found)} open alerts, {high} high")
+        log.info("fraud: %d alerts shown", len(found))
 
     def run_rules(self) -> None:
         """F9: every batch rule over the journal now."""

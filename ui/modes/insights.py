@@ -3,6 +3,7 @@ holds now and next week's staffing. F9 recomputes for the period chosen; Ctrl+P 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +27,8 @@ from station.insight.kpis import Kpis
 from station.insight.staffing import Staffing
 from ui.context import AppContext
 from ui.modes.base import Mode
+
+log = logging.getLogger(__name__)
 
 PERIODS = (("last 7 days", 7), ("last 30 days", 30), ("last 90 days", 90), ("everything", 0))
 
@@ -120,6 +123,7 @@ class InsightsMode(Mode):
         self.tabs.addTab(self.staff, "Staffing")
         self.tabs.setCurrentIndex(max(current, 0))
         k = found.kpis
+        log.info("insights: %d figures shown", len(found.figures))
         self.summary.setText(
             f"{sum(k.accepted_by_day.values())} accepted, {k.delivered} delivered,"
             f" {k.on_time_standard:.0%} on time (standard), {k.attempt_rate:.0%} attempted"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 ROWS = 2
@@ -25,14 +26,14 @@ class RejectTray(QWidget):
         self.counts.setStyleSheet("font-size:15px")
         self.last_good = QLabel("")
         self.last_good.setStyleSheet("color:#1b7f3b;font-size:15px")
-        for label in (self.counts, self.last_good):  # long answers never widen the window
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.last_good.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._last_text = ""
         self.rejects = QListWidget()
         self.rejects.setStyleSheet("color:#b3261e;font-size:15px")
         self.rejects.setFixedHeight(ROWS * 22 + 6)
         self.rejects.setFocusPolicy(self.rejects.focusPolicy().NoFocus)
         top = QHBoxLayout()
-        top.addWidget(self.counts, 1)
+        top.addWidget(self.counts)  # the counts whole; the last answer in the room left, cut with "..."
         top.addWidget(self.last_good, 1)
         self.last_good.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
@@ -44,8 +45,19 @@ class RejectTray(QWidget):
     def add_good(self, text: str) -> None:
         """A good answer (shown here while the banner holds a reject)."""
         self.good += 1
-        self.last_good.setText("last good: " + text[:70])
+        self._last_text = "last good: " + text
+        self._show_last()
         self._show_counts()
+
+    def _show_last(self) -> None:
+        metrics = self.last_good.fontMetrics()
+        shown = metrics.elidedText(self._last_text, Qt.TextElideMode.ElideRight, self.last_good.width())
+        self.last_good.setText(shown)
+        self.last_good.setToolTip(self._last_text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._show_last()
 
     def add_reject(self, text: str) -> None:
         """A reject, kept until acknowledged."""

@@ -126,7 +126,7 @@ def test_finding_3_a_piece_charged_outside_a_basket_and_never_paid_keeps_the_day
     report = TillDesk(station).report(DAY)
     assert isinstance(report, DayReport) and not report.reconciled
     assert report.unpaid_pieces == [ITEMS[2]]
-    assert f"1 pieces charged to the meter and not paid for: {ITEMS[2]}" in report.problems
+    assert f"1 piece charged to the meter and not paid for: {ITEMS[2]}" in report.problems
 
 
 def test_finding_4_two_payments_of_one_basket_racing_take_the_money_once(tmp_path: Path) -> None:
@@ -364,4 +364,4 @@ def test_finding_9_a_disputed_charge_is_held_in_suspense_with_a_case_on_the_item
     assert (item.kind, item.cents, item.subject) == ("disputed", 1_240, ITEMS[0])
     report = TillDesk(station).report(DAY)
     assert isinstance(report, DayReport) and [i["kind"] for i in report.suspense] == ["disputed"]
-    assert "Suspense: 1 items open, $12.40" in "\n".join(report_lines(report))
+    assert "Suspense: 1 item open, $12.40" in "\n".join(report_lines(report))

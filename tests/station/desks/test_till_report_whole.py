@@ -87,7 +87,7 @@ def test_a_whole_day_is_reported_to_the_cent(station: Station) -> None:
             "now": {"descending": FUNDS - debits + back, "ascending": debits},
         },
         "reconciled": False,
-        "problems": [f"1 pieces charged to the meter and not paid for: {open_pieces[0].tracking}"],
+        "problems": [f"1 piece charged to the meter and not paid for: {open_pieces[0].tracking}"],
         "cash_expected_cents": cash - back,
         "cash_counted_cents": cash - back - 25,
         "cash_difference_cents": -25,
