@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
 
 from hardware.protocols import DeviceState, DeviceStatus
@@ -39,18 +40,46 @@ def probes(
     """
     devices = config.devices
     held = held or {}
-    for name, probe in (
-        ("scanner", lambda: scanner(devices.scanner)),
-        ("camera", lambda: camera(devices.camera)),
-        ("scale", lambda: scale(devices.scale)),
+    for name, url, opened in (
+        ("scanner", devices.scanner, lambda: scanner(devices.scanner)),
+        ("camera", devices.camera, lambda: camera(devices.camera)),
+        ("scale", devices.scale, lambda: scale(devices.scale)),
     ):
-        yield name, (_held(name, held[name]) if name in held else probe)
-    yield "label printer", lambda: printer("label printer", devices.printer, devices.printer_profile, paths)
-    yield (
-        "receipt printer",
-        lambda: printer("receipt printer", devices.receipt_printer, devices.receipt_printer_profile, paths),
-    )
+        probe = _held(name, held[name]) if name in held else opened
+        yield name, _unless_demo(name, url, config.training, probe)
+    for name, url, model in (
+        ("label printer", devices.printer, devices.printer_profile),
+        ("receipt printer", devices.receipt_printer, devices.receipt_printer_profile),
+    ):
+        yield name, _unless_demo(name, url, config.training, partial(printer, name, url, model, paths))
     yield "SMS gateway", lambda: sms_gateway(config.sms_gateway)
+
+
+DEMO_FIXES = {
+    "scanner": "wedge: (a USB scanner that types) or serial:///dev/ttyACM0",
+    "camera": "camera:0 or off:",
+    "scale": "scale+serial:///dev/ttyUSB0",
+    "label printer": "tcp://PRINTER:9100, usb:///dev/usb/lp0 or cups://QUEUE",
+    "receipt printer": "tcp://PRINTER:9100, usb:///dev/usb/lp1 or cups://QUEUE",
+}
+
+
+def _unless_demo(name: str, text: str, training: bool, probe: Probe) -> Probe:
+    """A demo device at a station that is not a training station is a warning, whatever its probe says:
+    its weights are made up and its printouts are files nobody hands over."""
+    if training or not text.startswith("demo:"):
+        return probe
+
+    def warned() -> Check:
+        said = probe()
+        return Check.warned(
+            name,
+            f"a DEMO device ({said.detail}): not for a real counter",
+            f"set [devices] {name.replace('label ', '').replace(' ', '_')} to the real one"
+            f" (e.g. {DEMO_FIXES[name]}), or mark a training station: [station] training = true",
+        )
+
+    return warned
 
 
 def _held(name: str, status: DeviceStatus | None) -> Probe:

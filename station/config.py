@@ -49,6 +49,9 @@ class StationConfig:
     gs1_company_prefix: str = "0614141"  # for sack SSCCs; GS1's documentation prefix until one is licensed
     meter_id: str = "PS000001"  # the postage meter licence id printed in the indicia (8 characters)
     acceptance_window_days: int = 3  # a metered piece older than this is refused at acceptance
+    # A training station: demo devices (made-up weights, printouts as files) are what it is meant to have.
+    # Off at a real office, where the doctor warns about every demo device.
+    training: bool = False
     lock_after_s: int = 300  # the window locks after this long untouched (once there are operators)
     sms_gateway: str = (
         "log:"  # log: | rest+https://SID:TOKEN@api.example.com?from=+1... | smpp://u:p@host:2775

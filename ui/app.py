@@ -198,7 +198,7 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
         # The demo camera plays a clip of parcels into every screen: only when asked for (--demo).
         station.config = replace(station.config, devices=replace(station.config.devices, camera="demo:"))
     if needs_setup(station.paths):
-        set_up = _first_run(station)
+        set_up = _first_run(station, training=getattr(args, "demo", False))
         if set_up is None:
             return 1
         station = set_up
@@ -223,13 +223,13 @@ def run(args: argparse.Namespace, station: Station, qt_args: list[str] | None = 
         app.close()
 
 
-def _first_run(station: Station) -> Station | None:
+def _first_run(station: Station, *, training: bool) -> Station | None:
     """The set-up window for a station that has none; the station reopened under its new settings."""
     from ui.setup_dialog import SetupDialog
 
     paths = station.paths
     while True:
-        dialog = SetupDialog(station.config)
+        dialog = SetupDialog(station.config, training=training)
         if dialog.exec() != SetupDialog.DialogCode.Accepted or dialog.answers is None:
             print("station: not set up (the set-up window was closed); nothing was written", file=sys.stderr)
             station.close()

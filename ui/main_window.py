@@ -26,6 +26,7 @@ from hardware.printers.spooler import SpoolEvent
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
 from station.desks.outcome import Outcome
 from station.desks.sync import SyncReport
+from station.model.words import number_of
 from ui.context import AppContext, Session
 from ui.fit import out_of_view, scrolling, window_size
 from ui.keymap import ALL, action_for, for_screen, keys, screen_key
@@ -42,6 +43,7 @@ from ui.widgets.sign_in import SignInPage
 
 MODES = (CounterMode, DepotMode, CarrierMode, TrackMode, DevicesMode, CasesMode, FraudMode, InsightsMode)
 log = logging.getLogger(__name__)
+STAFF_WATCH_MS = 3000
 
 
 class ActivityFilter(QObject):
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.device_labels: dict[str, QLabel] = {}
         self.printer_label = QLabel("printer: idle")
+        self._put_away: dict[str, list[str]] = {}  # each clerk's rejects put away at a lock
         self.unprinted_jobs: set[int] = set()  # told on the banner as not printed, not printed since
         self.camera_label = QLabel("")
         for label in (self.printer_label, self.camera_label):  # a long status never widens the window
@@ -126,8 +129,15 @@ class MainWindow(QMainWindow):
         self.fit_check.timeout.connect(self.check_fit)
         self._fit_to_screen()
         self.menu.setCurrentRow(0)
+        # A station with no operators yet learns of the first one added elsewhere (`station operator add`
+        # in a shell) within seconds, and locks: from then on nobody works at it unnamed.
+        self.staff_watch = QTimer(self)
+        self.staff_watch.setInterval(STAFF_WATCH_MS)
+        self.staff_watch.timeout.connect(self._watch_staff)
         if ctx.staffed:
             self.lock()
+        else:
+            self.staff_watch.start()
 
     def _fit_to_screen(self) -> None:
         screen = self.screen()
@@ -155,6 +165,21 @@ class MainWindow(QMainWindow):
         log.log(logging.WARNING if missing else logging.INFO, "layout: %s on %s: %s", size, where, seen)
         return missing
 
+    def _watch_staff(self) -> None:
+        desk = self.ctx.operators
+        self.ctx.background.run(desk.staffed, self._staffed)
+
+    def _staffed(self, staffed: bool | None, error: BaseException | None) -> None:
+        if error is not None or not staffed or self.ctx.staffed:
+            return
+        self.staff_watch.stop()
+        self.ctx.staffed = True
+        log.info("operators were added elsewhere: the window locks for a sign-in")
+        self.lock()
+        self.ctx.feedback.idle(
+            "this station has operators now: scan your badge (or type your name), then your PIN"
+        )
+
     @property
     def locked(self) -> bool:
         """Nobody signed in at a station with operators: only the sign-in page works."""
@@ -167,6 +192,16 @@ class MainWindow(QMainWindow):
             return
         if self.ctx.session is not None:
             log.info("window locked; %s signed out", self.ctx.session.name)
+            name, kept = self.ctx.session.name, self.ctx.feedback.tray.put_away()
+            self._put_away[name] = self._put_away.get(name, []) + kept
+            if kept:
+                hidden = number_of(len(kept), "reject")
+                log.info("window locked: %s of %s put away until they sign in", hidden, name)
+        for dialog in self.findChildren(QDialog):  # nothing of the last customer's stays on top, editable
+            if dialog.isVisible():
+                log.info("window locked: the %r dialog put away", dialog.windowTitle())
+                dialog.reject()
+        self.ctx.preview.hide()  # the last label shows a customer's name and address
         self.ctx.session = None
         self.idle_timer.stop()
         self.menu.setEnabled(False)
@@ -190,6 +225,8 @@ class MainWindow(QMainWindow):
             if item is not None:
                 item.setHidden(name not in screens)
         self.menu.setEnabled(True)
+        self.ctx.preview.show()
+        self.ctx.feedback.tray.bring_back(self._put_away.pop(outcome.id, []))  # theirs only
         self.restart_idle()
         first = next(name for name in self.modes if name in screens)
         self.stack.setCurrentIndex(list(self.modes).index(first))

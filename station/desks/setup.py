@@ -1,24 +1,30 @@
-"""The first-run desk: a new station named, placed, given its operator, its meter key and first funds.
+"""The first-run desk: a new station named, placed, given its first admin, its meter key and first funds.
 
 A station that has never been set up has no settings file. The window asks for who and where it is
-(station id, facility, operator, origin ZIP, time zone), which devices it has, and how much postage to
-buy first; this desk checks them, writes the settings file, opens the station under its new id,
-creates and enrols the meter's signing key and credits the meter, so the first acceptance can be made.
+(station id, facility, the operator and their PIN, origin ZIP, time zone), which devices it has (real
+ones, unless it is a training station), and how much postage to buy first; this desk checks them by the
+same rules the operator and device commands use later, writes the settings file, opens the station under
+its new id, creates and enrols the meter's signing key, credits the meter and makes the operator its
+first admin, so the first sign-in and the first acceptance can be made.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from station.app import Station
 from station.config import DeviceUrls, StationConfig, load_config, save_config
 from station.desks.counter import CounterDesk
+from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
 from station.doctor import DEMO_FACILITIES, DEMO_STATION_IDS
 from station.model.localtime import TimeZoneError, zone
+from station.office import operators
+from station.office.operators import OperatorError, Role
 from station.paths import StationPaths
 from station.postage.rates import money
 
+DEVICES = ("scanner", "camera", "scale", "printer", "receipt_printer")  # the URLs of DeviceUrls
 MAX_FIRST_CREDIT_CENTS = 1_000_000  # $10,000: more is a typing error, not a first purchase
 
 
@@ -34,6 +40,8 @@ class FirstRun:
     credit_cents: int
     devices: DeviceUrls
     serial_block: str = ""  # "10000000-19999999": this station's S10 serials while it has no hub
+    pin: str = ""  # the first admin's (the operator named above): the station is staffed from the start
+    training: bool = False  # a training station: demo devices are what it is meant to have
 
 
 def needs_setup(paths: StationPaths) -> bool:
@@ -73,9 +81,24 @@ def problems(answers: FirstRun) -> list[str]:
             serial_block(answers.serial_block)
         except ValueError as exc:
             found.append(str(exc))
-    for name, value in (("facility", answers.facility), ("operator", answers.operator)):
-        if not value.strip() or not value.isprintable() or len(value) > 40:
-            found.append(f"{name}: a name of 1 to 40 characters")
+    if not answers.facility.strip() or not answers.facility.isprintable() or len(answers.facility) > 40:
+        found.append("facility: a name of 1 to 40 characters")
+    for rule, value in (
+        (operators.check_name_rules, answers.operator),
+        (operators.check_pin_rules, answers.pin),
+    ):
+        try:
+            rule(value)
+        except OperatorError as exc:
+            found.append(str(exc))
+    if not answers.training:
+        for device, url in asdict(answers.devices).items():
+            if device in DEVICES and url.startswith("demo:"):
+                words = "label printer" if device == "printer" else device.replace("_", " ")
+                found.append(
+                    f"{words}: demo: is a training device (made-up weights, printouts"
+                    " as files): give the real one, or tick 'training station'"
+                )
     if not (answers.origin_zip.isascii() and answers.origin_zip.isdigit() and len(answers.origin_zip) == 5):
         found.append("origin ZIP: 5 digits")
     try:
@@ -108,6 +131,7 @@ def first_run(paths: StationPaths, answers: FirstRun) -> tuple[Outcome, Station 
         origin_zip=answers.origin_zip,
         time_zone=answers.time_zone,
         devices=answers.devices,
+        training=answers.training,
     )
     save_config(config, paths.config_file)
     if not paths.config_file.exists():  # everything was a default: the file still marks the set-up
@@ -121,15 +145,36 @@ def first_run(paths: StationPaths, answers: FirstRun) -> tuple[Outcome, Station 
         credited = counter.credit(answers.credit_cents)
         if not credited.ok:
             return credited, station
+    admin = _first_admin(station, answers)
+    if not admin.ok:
+        return admin, station
     balance = counter.balance()
     return (
         Outcome(
             True,
             config.station_id,
-            message=f"station {config.station_id} at {config.facility} set up; {balance.message}",
-            details=balance.details,
+            message=f"station {config.station_id} at {config.facility} set up; {admin.message};"
+            f" {balance.message}",
+            details={**balance.details, **admin.details},
         ),
         station,
+    )
+
+
+def _first_admin(station: Station, answers: FirstRun) -> Outcome:
+    """The operator of the set-up made the station's first admin, with their PIN (a station whose
+    journal has operators already, set up again after its settings were lost, keeps them)."""
+    with station.db.reading() as conn:
+        if operators.any_operators(conn):
+            return Outcome(True, answers.operator, message="its operators kept")
+    made = OperatorDesk(station).add(answers.operator, Role.ADMIN, answers.pin)
+    if not made.ok:
+        return made
+    return Outcome(
+        True,
+        made.id,
+        message=f"{made.id} is its admin (badge {made.details['badge']}): sign in with the name and PIN",
+        details={"badge": made.details["badge"]},
     )
 
 
@@ -144,4 +189,5 @@ def default_answers(config: StationConfig) -> FirstRun:
         0,
         config.devices,
         f"{config.s10_serial_first:08d}-{config.s10_serial_last:08d}",
+        training=config.training,
     )

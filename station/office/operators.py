@@ -121,10 +121,18 @@ def check_pin_rules(pin: str) -> None:
         raise OperatorError("a passphrase has at least 8 characters (or use a PIN of 4 to 12 digits)")
 
 
+def check_name_rules(name: str) -> None:
+    """An operator's name: what a badge, a sign-in and the journal carry (OperatorError in words)."""
+    if not NAME.match(name):
+        raise OperatorError(
+            f"operator name {name!r}: 2 to 32 letters, digits, '.', '_' or '-', starting with a letter"
+            " (e.g. dana.kim)"
+        )
+
+
 def add(conn: sqlite3.Connection, name: str, role: str, pin: str, at: str) -> Operator:
     """A new operator with a new badge (OperatorError for a bad name, role or PIN, or a name taken)."""
-    if not NAME.match(name):
-        raise OperatorError(f"operator name {name!r}: 2 to 32 letters, digits, '.', '_' or '-'")
+    check_name_rules(name)
     try:
         chosen = Role(role)
     except ValueError:

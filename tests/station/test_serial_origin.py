@@ -21,7 +21,16 @@ from station.store import serials
 from station.store.serials import SerialSpaceExhausted
 
 ANSWERS = FirstRun(
-    "SFO01", "San Francisco Main", "Dana Kim", "94105", "", 0, DeviceUrls(), "30000000-30999999"
+    "SFO01",
+    "San Francisco Main",
+    "dana.kim",
+    "94105",
+    "",
+    0,
+    DeviceUrls(),
+    "30000000-30999999",
+    pin="4821",
+    training=True,  # the default devices are the demo's
 )
 
 

@@ -81,7 +81,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             if (check.warning or not check.ok) and check.fix:
                 print(printable(f"      fix: {check.fix}"))
         failed = sum(not c.ok for c in report.checks)
-        print("all checks pass" if not failed else f"{failed} of {len(report.checks)} checks fail")
+        warned = sum(c.warning for c in report.checks)
+        if failed:
+            print(f"{failed} of {len(report.checks)} checks fail")
+        else:
+            print("all checks pass" + (f", {warned} with a warning (WARN above)" if warned else ""))
     return ExitCode.DONE if report.ok else ExitCode.REFUSED
 
 

@@ -85,6 +85,7 @@ class CounterMode(Mode):
         self.district.setPlaceholderText("district (where the country uses one)")
         self.postcode = QLineEdit()
         self.customs: dict[str, object] | None = None  # the declaration typed in the Customs form
+        self.customs_draft: dict[str, object] | None = None  # typed, not yet taken (Esc, or the lock)
         self.customs_state = QLabel("")
         self.service = QComboBox()
         self._domestic_services()
@@ -279,7 +280,7 @@ class CounterMode(Mode):
         ):
             line.clear()
             line.setModified(False)  # clear() marks it modified, as if the clerk had typed
-        self.customs = None
+        self.customs = self.customs_draft = None
         self._show_customs()
         self.recipient.clear()
         self.sender_box.clear()
@@ -328,11 +329,13 @@ class CounterMode(Mode):
             self.ctx.feedback.bad("a customs declaration is for an item abroad: type its country first")
             self.country.setFocus()
             return
-        dialog = CustomsDialog(self, self.customs)
+        dialog = CustomsDialog(self, self.customs_draft or self.customs)
         try:
             taken = dialog.exec() == CustomsDialog.DialogCode.Accepted
         finally:
             self.back_from_dialog()
+        # Left with Esc, or put away by the lock: what was typed is kept for the next F7, never lost.
+        self.customs_draft = None if taken else dialog.declaration()
         if taken:
             self.customs = dialog.declaration()
             self._show_customs()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.camera.capture import FrameResult
+from hardware.printers.spooler import SpoolEvent
 from hardware.protocols import DeviceStatus, WeightReading
 from hardware.registry import Role, parse
 from hardware.urls import DeviceUrlError
@@ -106,6 +107,7 @@ class DevicesMode(Mode):
         layout.addWidget(self.weight)
         layout.addWidget(self.preview)
         ctx.bridge.status.connect(self.on_status)
+        ctx.bridge.printer.connect(self.on_printer)
         ctx.bridge.weight.connect(self.on_weight)
         ctx.bridge.frame.connect(self.on_frame)
         self.saved_to: str | None = None
@@ -202,13 +204,21 @@ class DevicesMode(Mode):
         self.ctx.wake_printer(self.fields["printer"].text().strip())
 
     def on_status(self, status: DeviceStatus) -> None:
-        """Show each device's state next to its URL."""
-        for name, edit in self.fields.items():
-            if status.source.startswith(edit.text().split("?")[0]) and edit.text():
-                self.states[name].setText(f"{status.state} {status.detail}"[:60])
+        """Each device's state on its own row: matched by the role the window runs it as, never by its
+        URL (a demo scale's "demo:" once lit the printers' rows too)."""
         for role, source in self.ctx.held.items():
             if status.source == source:
                 self.live[role] = status
+                if role in self.states:
+                    self.states[role].setText(f"{status.state} {status.detail}"[:60])
+
+    def on_printer(self, event: SpoolEvent) -> None:
+        """A printer's last job on the row (or rows: one printer for labels and receipts) of its URL."""
+        said = "ready: " + event.message if event.printed else "NOT PRINTING: " + event.message
+        for name in ("printer", "receipt_printer"):
+            if self.fields[name].text().strip() == event.printer:
+                self.states[name].setText(said[:60])
+                self.states[name].setStyleSheet("" if event.printed else "color:#b3261e;font-weight:bold")
 
     def run_doctor(self) -> None:
         """Every check `station doctor` makes, on its own thread; the verdicts listed here."""

@@ -76,6 +76,21 @@ class RejectTray(QWidget):
         self._show_counts()
         return seen
 
+    def put_away(self) -> list[str]:
+        """At the lock: the rejects and the last answer out of sight (they name customers), returned so
+        the same clerk gets them back after signing in again."""
+        kept = [self.rejects.item(row).text() for row in range(self.rejects.count())]
+        self.rejects.clear()
+        self._last_text = ""
+        self._show_last()
+        self._show_counts()
+        return kept
+
+    def bring_back(self, kept: list[str]) -> None:
+        """The rejects put away at the lock, back for the clerk who had them."""
+        self.rejects.addItems(kept)
+        self._show_counts()
+
     def _show_counts(self) -> None:
         waiting = self.rejects.count()
         tail = f"   {waiting} to look at (F12 when seen)" if waiting else ""

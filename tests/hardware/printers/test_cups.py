@@ -37,3 +37,18 @@ def test_a_label_printed_through_cups_reaches_the_printer_unchanged(monkeypatch:
         cups.close()
         printer.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_set_up_offers_the_cups_queues_of_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hardware.discovery import offered
+
+    folder = Path(tempfile.mkdtemp(prefix="parcel-cups-", dir="/tmp"))
+    folder.chmod(0o755)
+    cups = PrivateCups(folder / "cups", "zebra_counter", 9)
+    try:
+        monkeypatch.setenv("CUPS_SERVER", str(cups.socket))
+        assert "cups://zebra_counter" in offered("printer")
+        assert "cups://zebra_counter" in offered("receipt_printer")
+    finally:
+        cups.close()
+        shutil.rmtree(folder, ignore_errors=True)
