@@ -25,7 +25,7 @@ from pathlib import Path
 from ui.cli.main import main
 
 STATION_VARIABLES = ("STATION_HOME", "STATION_DB", "STATION_HUB")
-PIN_OPTIONS = ("--pin", "--by-pin")
+PIN_OPTIONS = ("--pin", "--by-pin", "--old-pin", "--new-pin")
 
 
 def pins_on_stdin(words: list[str], stdin: bytes = b"") -> tuple[list[str], bytes]:

@@ -38,10 +38,21 @@ from ui.modes.depot import DepotMode
 from ui.modes.devices import DevicesMode
 from ui.modes.fraud import FraudMode
 from ui.modes.insights import InsightsMode
+from ui.modes.operators import OperatorsMode
 from ui.modes.track import TrackMode
 from ui.widgets.sign_in import SignInPage
 
-MODES = (CounterMode, DepotMode, CarrierMode, TrackMode, DevicesMode, CasesMode, FraudMode, InsightsMode)
+MODES = (
+    CounterMode,
+    DepotMode,
+    CarrierMode,
+    TrackMode,
+    DevicesMode,
+    CasesMode,
+    FraudMode,
+    InsightsMode,
+    OperatorsMode,
+)
 log = logging.getLogger(__name__)
 STAFF_WATCH_MS = 3000
 
@@ -321,6 +332,40 @@ class MainWindow(QMainWindow):
     def go_insights(self) -> None:
         """Ctrl+I."""
         self.show_mode("insights")
+
+    def go_operators(self) -> None:
+        """Ctrl+Shift+O."""
+        self.show_mode("operators")
+
+    def change_my_pin(self) -> None:
+        """Ctrl+Shift+P: the signed-in operator's own new PIN (the one they have first)."""
+        session = self.ctx.session
+        if session is None:
+            self.ctx.feedback.bad("sign in first: a PIN is changed by the operator who has it")
+            return
+        mode = self.current
+        old = mode.ask("Your PIN", f"{session.name}, the PIN you have", secret=True)
+        if old is None:
+            return
+        new = mode.ask("Your new PIN", "your new PIN (4 to 12 digits, or 8+ characters)", secret=True)
+        if new is None:
+            return
+        again = mode.ask("Your new PIN again", "your new PIN again", secret=True)
+        if again is None:
+            return
+        if again != new:
+            self.ctx.feedback.bad("the two new PINs differ: your PIN was not changed")
+            return
+        desk = self.ctx.operators
+        self.ctx.background.run(lambda: desk.change_pin(session.name, old, new), self._pin_changed)
+
+    def _pin_changed(self, done: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or done is None:
+            self.ctx.feedback.bad(f"PIN not changed: {error}")
+        elif done.ok:
+            self.ctx.feedback.good(done.text)
+        else:
+            self.ctx.feedback.bad(done.text)
 
     def show_key_map(self) -> None:
         """F1: the keys of the screen showing, from the one key table."""

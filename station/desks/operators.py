@@ -20,6 +20,8 @@ from station.labels.render import render
 from station.model.events import EventKind, StoredEvent
 from station.office import operators, sessions
 from station.office.operators import Operator, OperatorError, Role
+from station.printing.profiles import profile
+from station.printing.queue import PrintQueue
 
 BADGE_WIDTH_IN, BADGE_HEIGHT_IN = 2.25, 1.25  # a 2.25 x 1.25 in thermal label, or a card
 
@@ -112,6 +114,45 @@ class OperatorDesk:
             )
         return Outcome(True, done.name, message=f"{done.name} recovered: new PIN set, enabled (journalled)")
 
+    def change_pin(self, name: str, old_pin: str, new_pin: str) -> Outcome:
+        """An operator's own new PIN, given the one they have (a wrong one counts as any wrong PIN)."""
+        with self.station.db.transaction() as conn:
+            checked = operators.verify(conn, name, old_pin, self.station.clock())
+            if not checked.ok:
+                return Outcome.refused(f"PIN not changed: {checked.reason}", name)
+            if new_pin == old_pin:
+                return Outcome.refused("PIN not changed: the new PIN is the one you have", name)
+            try:
+                operators.set_pin(conn, name, new_pin)
+            except OperatorError as exc:
+                return Outcome.refused(f"PIN not changed: {exc}", name)
+        return Outcome(True, name, message="PIN changed")
+
+    def reset_pin(self, name: str, new_pin: str, by: str | None, by_pin: str | None) -> Outcome:
+        """An admin gives an operator a new PIN (forgotten, or told to someone): journalled as an
+        `override` naming the admin, so a PIN reset before a disputed act is on the record."""
+        station = self.station
+        with station.db.transaction() as conn:
+            refusal = self._admin(conn, by, by_pin)
+            if refusal is not None:
+                return refusal
+            try:
+                done = operators.set_pin(conn, name, new_pin)
+            except OperatorError as exc:
+                return Outcome.refused(str(exc), name)
+            station.journal.append_in(
+                conn,
+                station.event(
+                    f"OPERATOR-{name}",
+                    EventKind.OVERRIDE,
+                    station.config.facility,
+                    str(by),
+                    note=f"PIN reset: {name} given a new PIN by the admin {by}",
+                    extra={"action": "PIN reset", "operator": name, "admin": by},
+                ),
+            )
+        return Outcome(True, done.name, message=f"new PIN set by {by} (journalled)")
+
     def listing(self) -> list[Operator]:
         """Every operator."""
         with self.station.db.reading() as conn:
@@ -137,6 +178,17 @@ class OperatorDesk:
             ),
         )
         return render([label], fmt)
+
+    def print_badge(self, name: str) -> Outcome:
+        """The operator's badge queued for the station's label printer, in its language and dots."""
+        devices = self.station.config.devices
+        model = profile(devices.printer_profile)
+        made = self.badge(name, model.language, model.dpi)
+        if isinstance(made, Outcome):
+            return made
+        queue = PrintQueue(self.station.db, self.station.clock)
+        job = queue.enqueue(devices.printer, made, model.language, f"badge {name}")
+        return Outcome(True, name, message=f"badge queued as job {job}", details={"print_job": job})
 
     def sign_in(self, badge_or_name: str, pin: str) -> Outcome:
         """Who is at the station: a scanned badge (or a typed name) and the PIN."""

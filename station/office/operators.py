@@ -70,12 +70,14 @@ class RoleFacts:
     manages_operators: bool = False
 
 
-_ALL_SCREENS = frozenset({"counter", "depot", "carrier", "track", "devices", "cases", "fraud", "insights"})
+_ALL_SCREENS = frozenset(
+    {"counter", "depot", "carrier", "track", "devices", "cases", "fraud", "insights", "operators"}
+)
 ROLE_FACTS: dict[Role, RoleFacts] = {
     Role.CLERK: RoleFacts(frozenset({"counter", "track", "cases"})),
     Role.DEPOT: RoleFacts(frozenset({"depot", "track", "insights"})),
     Role.CARRIER: RoleFacts(frozenset({"carrier", "track"})),
-    Role.SUPERVISOR: RoleFacts(_ALL_SCREENS - {"devices"}, supervises=True),
+    Role.SUPERVISOR: RoleFacts(_ALL_SCREENS - {"devices", "operators"}, supervises=True),
     Role.ADMIN: RoleFacts(_ALL_SCREENS, supervises=True, manages_operators=True),
 }
 
@@ -262,6 +264,16 @@ def recover(conn: sqlite3.Connection, name: str, pin: str) -> Operator:
     done = conn.execute(
         "UPDATE operators SET pin_hash = ?, enabled = 1, disabled_why = NULL, wrong_pins = 0,"
         " locked_until = NULL WHERE name = ?",
+        (_hasher.hash(pin), name),
+    ).rowcount
+    return _updated(conn, name, done)
+
+
+def set_pin(conn: sqlite3.Connection, name: str, pin: str) -> Operator:
+    """A new PIN (by the rules), the wrong-PIN count and any lockout cleared; enabled or not as before."""
+    check_pin_rules(pin)
+    done = conn.execute(
+        "UPDATE operators SET pin_hash = ?, wrong_pins = 0, locked_until = NULL WHERE name = ?",
         (_hasher.hash(pin), name),
     ).rowcount
     return _updated(conn, name, done)

@@ -271,3 +271,59 @@ def test_issue_29_a_paid_piece_voided_at_the_window_is_refunded_in_cash_and_the_
     assert kept["reconciled"] is True and kept["refunds"] == {"cash": {"refunds": 1, "cents": refunded}}
     assert any(ok and "refunded in cash" in text for ok, text in answers), answers
     assert any(ok and "closed: reconciled; cash difference $0.00" in text for ok, text in answers), answers
+
+
+def test_issue_31_item_17_an_admin_manages_operators_in_the_window_and_a_clerk_changes_their_pin(
+    display: str, tmp_path: Path
+) -> None:
+    # Before: operators were managed from the command line only, and there was no PIN change at all.
+    home, badges = _staffed_home(tmp_path)
+    with window_on(display, home, None) as window:
+        _sign_in(window, badges["root"], "correct horse battery")
+        window.key("ctrl+shift+o", "go_operators")
+        window.type("bob.ray")  # the name box has the keys; the role stays clerk
+        window.dialog("F9", "^add bob.ray: your PIN$")
+        window.type("correct horse battery")
+        window.press("Return")
+        window.wait_dialog("^New PIN$")
+        window.type("5926")
+        window.press("Return")
+        window.wait_dialog("^New PIN again$")
+        window.type("5926")
+        window.press("Return")
+        added = window.answered()[-1]
+        window.key("ctrl+p", "print_badge")  # bob.ray is selected: his badge to the label printer
+        badge = window.answered()[-1]
+        window.press("Tab", "Tab", "Up")  # the name, the role, the list: from bob.ray up to ann
+        window.dialog("F7", "^disable ann: your PIN$")
+        window.type("correct horse battery")
+        window.press("Return")
+        disabled = window.answered()[-1]
+        window.key("ctrl+l", "lock")
+        window.type("bob.ray")  # signs in by name
+        window.press("Tab")
+        window.type("5926")
+        window.press("Return")
+        signed_in = window.answered()[-1]
+        window.dialog("ctrl+shift+p", "^Your PIN$")
+        window.type("5926")
+        window.press("Return")
+        window.wait_dialog("^Your new PIN$")
+        window.type("7148")
+        window.press("Return")
+        window.wait_dialog("^Your new PIN again$")
+        window.type("7148")
+        window.press("Return")
+        changed = window.answered()[-1]
+    assert added[0] and added[1].startswith("bob.ray clerk, badge OP-"), added
+    assert badge[0] and badge[1].startswith("bob.ray badge queued as job "), badge
+    assert disabled == (True, "ann disabled"), disabled
+    assert signed_in == (True, "signed in: bob.ray (clerk)")
+    assert changed == (True, "bob.ray PIN changed"), changed
+    people = {r["name"]: r for r in json.loads(station(home, "operator", "list", "--json").stdout)}
+    assert people["bob.ray"]["role"] == "clerk" and not people["ann"]["enabled"]
+    assert station(home, "signin", "bob.ray", "--pin", "7148").returncode == 0
+    assert station(home, "signin", "bob.ray", "--pin", "5926").returncode == 1
+    assert _rows(home, "SELECT count(*) FROM print_jobs WHERE description = 'badge bob.ray'") == [(1,)]
+    log = (home / "logs" / "station.log").read_text()
+    assert not any(pin in log for pin in ("5926", "7148", "correct horse battery"))

@@ -63,6 +63,16 @@ def register(sub: Subcommands) -> None:
         p.add_argument("name", metavar="NAME")
         _admin(p)
         p.set_defaults(func=cmd_enable if verb == "enable" else cmd_disable)
+    pn = o.add_parser("pin", help="change your own PIN (the one you have, then the new one)")
+    pn.add_argument("name", metavar="NAME")
+    pn.add_argument("--old-pin", default="-", help="'-' (the default): typed at the prompt, or on stdin")
+    pn.add_argument("--new-pin", default="-", help="'-' (the default): the next line of stdin, or a prompt")
+    pn.set_defaults(func=cmd_pin)
+    rp = o.add_parser("reset-pin", help="give an operator a new PIN (an admin's act, journalled)")
+    rp.add_argument("name", metavar="NAME")
+    rp.add_argument("--pin", required=True, help="the new PIN: '-' (typed at the prompt, or on stdin)")
+    _admin(rp)
+    rp.set_defaults(func=cmd_reset_pin)
     rc = o.add_parser(
         "recover",
         help="the machine owner gives an operator a new PIN and enables them (journalled): for a locked-out"
@@ -142,6 +152,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not found:
         print("no operators yet: `station operator add NAME --role admin --pin ...` makes the first")
     return ExitCode.DONE
+
+
+def cmd_pin(args: argparse.Namespace) -> int:
+    """Exit 0 when the PIN was changed, 1 when refused (a wrong current PIN counts as a wrong PIN)."""
+    old_pin, new_pin = secret(args.old_pin, "current PIN") or "", secret(args.new_pin, "new PIN") or ""
+    with open_station(args) as station:
+        done = Desks(station).operators.change_pin(args.name, old_pin, new_pin)
+    return answer(done, False)
+
+
+def cmd_reset_pin(args: argparse.Namespace) -> int:
+    """Exit 0 when the operator has the new PIN, 1 when refused."""
+    new_pin = secret(args.pin, "new PIN") or ""
+    with open_station(args) as station:
+        done = Desks(station).operators.reset_pin(args.name, new_pin, args.by, secret(args.by_pin))
+    return answer(done, False)
 
 
 def _set(args: argparse.Namespace, enabled: bool) -> int:

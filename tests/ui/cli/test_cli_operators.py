@@ -320,3 +320,24 @@ def test_issue_28_finding_12_a_pin_comes_from_standard_input_and_one_on_the_comm
         " at the prompt, or send it on standard input (nothing was done)"
     )
     assert "$105.00" in station("meter", "status", home=tmp_path).stdout  # credited once, by the typed PIN
+
+
+def test_issue_31_item_17_an_operator_changes_their_pin_and_an_admin_resets_one(tmp_path: Path) -> None:
+    _station_with_staff(tmp_path)  # ann 4821, a clerk
+    wrong = station("operator", "pin", "ann", "--old-pin", "1357", "--new-pin", "2468", home=tmp_path)
+    assert wrong.returncode == 1 and wrong.stdout.startswith("REJECT PIN not changed: wrong PIN")
+    same = station("operator", "pin", "ann", "--old-pin", "4821", "--new-pin", "4821", home=tmp_path)
+    assert same.returncode == 1 and "the new PIN is the one you have" in same.stdout
+    changed = station("operator", "pin", "ann", "--old-pin", "4821", "--new-pin", "2468", home=tmp_path)
+    assert changed.returncode == 0, changed.stdout
+    assert station("signin", "ann", "--pin", "4821", home=tmp_path).returncode == 1  # the old one is dead
+    assert station("signin", "ann", "--pin", "2468", home=tmp_path).returncode == 0
+    by_clerk = station(
+        "operator", "reset-pin", "sue", "--pin", "9753", "--by", "ann", "--by-pin", "2468", home=tmp_path
+    )
+    assert by_clerk.returncode == 1 and "only an admin manages operators" in by_clerk.stdout
+    reset = station("operator", "reset-pin", "ann", "--pin", "3579", *ADMIN, home=tmp_path)
+    assert reset.returncode == 0 and "ann new PIN set by root (journalled)" in reset.stdout
+    assert station("signin", "ann", "--pin", "3579", home=tmp_path).returncode == 0
+    journal = station("track", "OPERATOR-ann", home=tmp_path).stdout
+    assert "PIN reset: ann given a new PIN by the admin root" in journal
