@@ -14,12 +14,15 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from station.config import holds_secret
 from station.labels.scripts import chain, missing_packages
 from station.migrations import LATEST, schema_version
+from station.model.words import number_of
+from station.notify import outbox
 from station.paths import StationPaths
 from station.postage.indicia import MeterKeyError, MeterKeys
 from station.store import installs
@@ -186,6 +189,43 @@ def fonts() -> Check:
         )
     return Check.passed(
         name, f"{len(chain(False))} fonts: Latin, Greek, Cyrillic, Arabic, Hebrew, CJK, Hangul"
+    )
+
+
+TEXTS_LATE = timedelta(minutes=5)  # a due text older than this: nothing is sending
+
+
+def texts_waiting(paths: StationPaths, now: datetime) -> Check:
+    """Texts due and not sent: a station whose window is closed and whose SMS service is not running
+    queues every text and sends none (the gateway's own check says nothing about that)."""
+    name = "texts waiting"
+    if not paths.db.exists():
+        return Check.passed(name, "no journal yet: nothing to send")
+    try:
+        with Database(paths.db, read_only=True).reading() as conn:
+            found = outbox.backlog(conn, now)
+    except (sqlite3.DatabaseError, JournalDamaged) as exc:
+        return Check.failed(name, f"the outbox cannot be read: {exc}", "see the journal check")
+    fix = (
+        "keep the station window open (it sends them), or run the SMS service:"
+        " systemctl enable --now parcel-station-sms (`station sms worker`)"
+    )
+    failed = f"; {found.failed} failed for good (station sms outbox)" if found.failed else ""
+    if found.oldest_due is not None and now - found.oldest_due > TEXTS_LATE:
+        late = int((now - found.oldest_due).total_seconds() // 60)
+        return Check.warned(
+            name,
+            f"{number_of(found.due, 'text')} due and not sent, the oldest for {late} min: nothing is"
+            f" sending{failed}",
+            fix,
+        )
+    if found.failed:
+        return Check.warned(
+            name, f"{found.waiting} waiting{failed}", "station sms list shows why each failed"
+        )
+    held = found.waiting - found.due
+    return Check.passed(
+        name, f"{found.due} due now, {held} held for quiet hours or a rate limit" if found.waiting else "none"
     )
 
 

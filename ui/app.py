@@ -125,7 +125,7 @@ def _start_devices(app: StationApp) -> None:
             continue
         spooler.start()
         ctx.spoolers[printer] = spooler
-    for start in (_start_scanner, _start_scale, _start_camera, start_hub_sync):
+    for start in (_start_scanner, _start_scale, _start_camera, _start_sms, start_hub_sync):
         try:
             start(app)
         except DeviceUrlError as exc:
@@ -168,6 +168,30 @@ def start_hub_sync(app: StationApp, interval: float = 2.0) -> None:
     # Used on the I/O thread only, with its own connection; the Insights and Fraud screens read the
     # network's events through it too.
     ctx.desks.connect_hub(PostgresHub(dsn))
+
+
+def _start_sms(app: StationApp) -> None:
+    """Texts go out while the window is open (the SMS service may send them too: each is claimed once)."""
+    from hardware.registry import open_gateway
+    from hardware.sms.sender import SmsSender
+    from station.notify import outbox
+    from station.notify.consent import handle_inbound
+    from station.notify.worker import SmsWorker
+
+    station, bridge = app.ctx.station, app.ctx.bridge
+    gateway = open_gateway(station.config.sms_gateway, sms_log=station.paths.sms_log)
+    worker = SmsWorker(
+        station.db, gateway, station.clock, lambda phone, text: handle_inbound(station, phone, text, "smpp")
+    )
+
+    def backlog() -> outbox.Backlog:
+        with station.db.reading() as conn:
+            return outbox.backlog(conn, station.clock())
+
+    sender = SmsSender(worker, backlog, bridge.on_status)
+    sender.start()
+    app.devices.append(sender)
+    log.info("SMS: sent from the window through %s", station.config.sms_gateway.split(":")[0])
 
 
 def _start_camera(app: StationApp) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from hardware.printers.spooler import SpoolEvent
 from hardware.protocols import DeviceState, DeviceStatus, RawScan
+from hardware.sms.sender import SOURCE as TEXTS
 from station.desks.outcome import Outcome
 from station.desks.sync import SyncReport
 from station.model.words import number_of
@@ -452,7 +453,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addWidget(label)
         ok = status.state is DeviceState.CONNECTED
         url = status.source.split("?")[0]
-        label.setText(f"{url.rstrip(':') if url.endswith(':') else url}: {status.state}")  # not "demo::"
+        if status.source == TEXTS:  # the SMS sender says what waits, not a connection state
+            label.setText(status.detail)
+        else:
+            label.setText(f"{url.rstrip(':') if url.endswith(':') else url}: {status.state}")  # not "demo::"
         label.setToolTip(status.detail)
         label.setStyleSheet("" if ok else "color:#b3261e;font-weight:bold")
 

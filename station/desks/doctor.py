@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from station import doctor
 from station.config import ConfigError, StationConfig, load_config
 from station.doctor import Check, Probe, Report
+from station.model.clock import utc_now
 from station.paths import StationPaths
 
 DeviceProbes = Callable[[StationConfig, StationPaths], Iterable[tuple[str, Probe]]]
@@ -15,9 +17,15 @@ DeviceProbes = Callable[[StationConfig, StationPaths], Iterable[tuple[str, Probe
 class DoctorDesk:
     """Checks one station's files and settings, and (through `device_probes`) its devices."""
 
-    def __init__(self, paths: StationPaths, device_probes: DeviceProbes | None = None) -> None:
+    def __init__(
+        self,
+        paths: StationPaths,
+        device_probes: DeviceProbes | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.paths = paths
         self.device_probes = device_probes
+        self.clock = clock
 
     def examine(self) -> Report:
         """Every verdict; a settings file that cannot be read is itself a failed check."""
@@ -39,6 +47,7 @@ class DoctorDesk:
             ("disk space", lambda: doctor.disk_space(self.paths)),
             ("fonts", doctor.fonts),
             ("journal", lambda: doctor.journal(self.paths)),
+            ("texts waiting", lambda: doctor.texts_waiting(self.paths, self.clock())),
             ("meter key", lambda: doctor.meter_key(self.paths, config.meter_id)),
             (
                 "serials",

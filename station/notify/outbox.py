@@ -161,6 +161,29 @@ def due(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxMessa
     return [OutboxMessage(*row) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What waits in the outbox: `due` of the `waiting` could be sent now; `oldest_due` is since when."""
+
+    waiting: int
+    due: int
+    oldest_due: datetime | None
+    failed: int
+
+
+def backlog(conn: sqlite3.Connection, now: datetime) -> Backlog:
+    """The outbox's waiting, due and failed messages (what the doctor and the window's status show)."""
+    waiting, due_now, oldest = conn.execute(
+        "SELECT count(*), sum(not_before <= ?), min(CASE WHEN not_before <= ? THEN not_before END)"
+        " FROM sms_outbox WHERE state IN (?, ?)",
+        (now.isoformat(), now.isoformat(), *WAITING_OUTBOX_STATES),
+    ).fetchone()
+    failed = conn.execute("SELECT count(*) FROM sms_outbox WHERE state = ?", (OutboxState.FAILED,)).fetchone()
+    return Backlog(
+        int(waiting), int(due_now or 0), datetime.fromisoformat(oldest) if oldest else None, int(failed[0])
+    )
+
+
 def claim(conn: sqlite3.Connection, message_id: int) -> bool:
     """Take a waiting message for sending, inside the caller's write transaction; False when it is no
     longer waiting (cancelled, or taken by another worker) or the number withdrew consent since it was
