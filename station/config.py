@@ -40,6 +40,10 @@ class StationConfig:
     origin_zip: str = "10001"
     country: str = "US"
     hub: str = ""  # postgresql://station_x@host/db?passfile=...: the network hub; empty: none
+    # The network's public tracking page (the hub's web app), e.g. https://track.example-post.org: each
+    # receipt's QR code opens it on the receipt's items. Empty: receipts say the number only.
+    tracking_url: str = ""
+    office_address: str = ""  # the office's own address, on every receipt ("1 Main St, Springfield IL")
     time_zone: str = ""  # IANA name for screens and paper; empty: the machine's zone (the journal is UTC)
     # Each station owns a block of the 8-digit S10 serial space so that two stations of one
     # post never hand out the same item id (UPU S10 serials are unique per service+country).

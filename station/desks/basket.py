@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from station.app import Station
-from station.desks.abroad import destination_line
+from station.desks import receipt_lines as receipt_lines_of
 from station.desks.counter import Acceptance, CounterDesk, Piece
 from station.desks.operators import OperatorDesk
 from station.desks.outcome import Outcome
@@ -25,7 +25,7 @@ from station.model.words import number_of
 from station.office import baskets, in_flight, operators, till
 from station.office.baskets import CARD_REF_MAX, Basket, BasketState, Payment
 from station.postage.rates import money
-from station.postage.receipt import Receipt, ReceiptLine, receipt_escpos, receipt_pdf
+from station.postage.receipt import Receipt, receipt_escpos, receipt_pdf
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
 from station.store.journal import events_of
@@ -290,14 +290,15 @@ class BasketDesk:
             for line in basket.live_lines:
                 accepted = next(e for e in events_of(conn, line.item_id) if str(e.kind) == "acceptance")
                 receipt_lines.append(
-                    ReceiptLine(
+                    receipt_lines_of.line(
+                        conn,
                         line.item_id,
                         line.service,
                         accepted.weight_g or 0,
                         line.cents,
-                        str(accepted.extra.get("meter_id", "")),
-                        int(accepted.extra.get("piece", 0)),
-                        destination_line(accepted.extra),  # an item abroad: its addressee, its country
+                        accepted.extra,
+                        accepted.occurred_at,
+                        config.time_zone,
                     )
                 )
             receipt = Receipt(
@@ -306,6 +307,9 @@ class BasketDesk:
                 local(station.clock(), config.time_zone),
                 tuple(receipt_lines),
                 settled.lines,
+                basket=basket.id,
+                office_address=config.office_address,
+                track_url=config.tracking_url,
             )
             if not baskets.record_payment(
                 conn,

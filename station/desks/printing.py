@@ -12,18 +12,23 @@ from station.app import Station
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.ids import InvalidId
-from station.labels.layouts import ItemTagData, item_tag, with_reprint_mark
+from station.ids.scanning import canonical_id
+from station.labels.layouts import ItemTagData, item_tag, with_reprint_mark, with_void_mark
 from station.labels.model import label_from_dict
 from station.labels.render import render
 from station.labels.rows import build_label
 from station.model.events import EventKind
+from station.office import baskets
 from station.printing.profiles import profile
-from station.printing.queue import PrintQueue
+from station.printing.queue import PrintJob, PrintQueue
 from station.store.journal import events_of
 
 # progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
 MAX_BATCH_ROWS = 100_000
+
+
+LABEL_JOBS = ("label ", "sack tag ")  # the descriptions of an item's label jobs
 
 
 class PrintDesk:
@@ -56,7 +61,7 @@ class PrintDesk:
         with station.db.reading() as conn:
             history = events_of(conn, item) if item else []
         if any(e.kind is EventKind.VOID for e in history):
-            return Outcome.refused(f"{item} was voided: its label is not printed again", item)
+            return self._void_copy(original)
         journalled = any(e.kind is EventKind.ACCEPTANCE for e in history)
         scanned = [e for e in history if e.kind.upu_code is not None and e.kind is not EventKind.ACCEPTANCE]
         allowed: Supervision | None = None
@@ -105,6 +110,45 @@ class PrintDesk:
             message=f"REPRINT {number} of {original.description} queued",
             details={"print_job": job, "printer": original.printer, "reprint": number},
         )
+
+    def _void_copy(self, original: PrintJob) -> Outcome:
+        """A voided item's label again, for the records only: no barcode left, VOID across it."""
+        if not original.source or "label" not in original.source:
+            return Outcome.refused(
+                f"{original.item_id} was voided: its label is not printed again", original.item_id
+            )
+        label = with_void_mark(label_from_dict(original.source["label"]))
+        job = self.queue.enqueue(
+            original.printer,
+            render([label], original.format),
+            original.format,
+            f"VOID copy of {original.description}",
+            item_id=original.item_id,
+        )
+        return Outcome(
+            True,
+            original.item_id,
+            message=f"was voided: a VOID copy of its label queued (job {job}), no barcode on it",
+            details={"print_job": job, "printer": original.printer},
+        )
+
+    def job_of(self, what: str, *, receipt: bool = False) -> int | None:
+        """A job number as given, or the first label (`receipt`: the receipt) printed for an item: its
+        own receipt, or its basket's."""
+        if what.isdigit() and len(what) < 10:
+            return int(what)
+        item = canonical_id(what)
+        jobs = [j for j in self.queue.jobs() if j.reprint_of is None]
+        if not receipt:
+            labels = [
+                j for j in jobs if j.item_id == item and j.description.startswith(("label ", "sack tag "))
+            ]
+            return labels[0].id if labels else None
+        with self.station.db.reading() as conn:
+            basket = baskets.basket_of(conn, item)
+        wanted = {f"receipt {item}", *([f"receipt basket {basket.id}"] if basket is not None else [])}
+        found = [j for j in jobs if j.description in wanted]
+        return found[-1].id if found else None
 
     def test_print(self, printer: str | None = None) -> Outcome:
         """A small tag that says the printer works."""

@@ -107,18 +107,25 @@ class VoidDesk:
                 if unpaid and basket is not None:
                     baskets.remove_line(conn, basket.id, item_id)
                 at = station.clock().isoformat()
-                if how is not None and paid_basket is not None and owed > 0:
-                    by = allowed.supervisor if allowed is not None else None
+                by = allowed.supervisor if allowed is not None else None
+                refunded = how is not None and paid_basket is not None and owed > 0
+                if refunded and how is not None and paid_basket is not None:
                     refunds.record(conn, item_id, paid_basket.id, how, owed, at, operator, by)
                     lines = _refund_receipt(station, item_id, paid_basket.id, how, owed, operator, by)
-                    data, fmt = (
-                        (document_pdf(f"Refund {item_id}", lines), "pdf")
-                        if profile(station.config.devices.receipt_printer_profile).language == "pdf"
-                        else (document_escpos(lines), "escpos")
-                    )
-                    PrintQueue(station.db, station.clock).enqueue(
-                        station.config.devices.receipt_printer, data, fmt, f"refund receipt {item_id}"
-                    )
+                else:  # the customer's slip of a void too: what was voided, why, by whom, nothing owed
+                    lines = _void_slip(station, item_id, basket_id, why, operator, by)
+                data, fmt = (
+                    (document_pdf(f"{'Refund' if refunded else 'Void'} {item_id}", lines), "pdf")
+                    if profile(station.config.devices.receipt_printer_profile).language == "pdf"
+                    else (document_escpos(lines), "escpos")
+                )
+                PrintQueue(station.db, station.clock).enqueue(
+                    station.config.devices.receipt_printer,
+                    data,
+                    fmt,
+                    f"{'refund receipt' if refunded else 'void slip'} {item_id}",
+                    item_id=item_id,
+                )
                 stored = station.journal.append_in(
                     conn,
                     station.event(
@@ -186,6 +193,24 @@ class VoidDesk:
         return how
 
 
+def _void_slip(
+    station: Station, item_id: str, basket_id: int | None, why: str, operator: str, supervisor: str | None
+) -> list[str]:
+    """The slip of a void with nothing to refund (a piece never paid for)."""
+    config = station.config
+    when = local(station.clock(), config.time_zone)
+    return [
+        config.facility,
+        *([config.office_address] if config.office_address else []),
+        f"{when:%Y-%m-%d %H:%M %Z}".strip(),
+        "VOID",
+        item_id + (f"  (basket {basket_id})" if basket_id is not None else ""),
+        f"why: {why[:60]}",
+        "not paid for: nothing to refund; its label is dead",
+        f"clerk {operator}" + (f", authorised by {supervisor}" if supervisor else ""),
+    ]
+
+
 def _refund_receipt(
     station: Station,
     item_id: str,
@@ -200,8 +225,9 @@ def _refund_receipt(
     when = local(station.clock(), config.time_zone)
     return [
         f"{config.facility}",
+        *([config.office_address] if config.office_address else []),
         f"{when:%Y-%m-%d %H:%M %Z}".strip(),
-        "REFUND",
+        "VOID AND REFUND",
         f"{item_id}  (basket {basket_id})",
         f"AMOUNT {money(cents)}",
         "CASH" if how.method is Payment.CASH else f"CARD refund ref {how.card_ref}",

@@ -231,12 +231,29 @@ def item_tag(data: ItemTagData, dpi: int = 203) -> Label:
     return Label("item-2x1", d(2.0), d(1.0), dpi, tuple(el))
 
 
-def with_reprint_mark(label: Label, number: int) -> Label:
+def with_void_mark(label: Label) -> Label:
+    """A copy of a voided item's label for the records that can never travel: every barcode (the item's
+    and the indicia's) replaced by an outlined VOID, and the banner saying VOID."""
+    kept: list[Element] = []
+    for element in label.elements:
+        if isinstance(element, Code128 | DataMatrix):
+            width = element.width if isinstance(element, Code128) else element.module * 24
+            height = element.height if isinstance(element, Code128) else element.module * 24
+            kept.append(Box(element.x, element.y, width, height, 4))
+            kept.append(
+                Text(element.x + 10, element.y + height // 4, max(20, height // 2), "VOID", bold=True)
+            )
+        else:
+            kept.append(element)
+    return with_reprint_mark(replace(label, elements=tuple(kept)), 0, words="VOID")
+
+
+def with_reprint_mark(label: Label, number: int, *, words: str = "") -> Label:
     """The label again, its banner (the first white-on-black text, else the first bold one) saying
     REPRINT n, so a second label in circulation is plain to see."""
     texts = [e for e in label.elements if isinstance(e, Text)]
     banner = next((t for t in texts if t.reverse), None) or next((t for t in texts if t.bold), None)
     if banner is None:
         return label
-    marked = replace(banner, text=clean(f"REPRINT {number} - {banner.text}", 28))
+    marked = replace(banner, text=clean(f"{words or f'REPRINT {number}'} - {banner.text}", 28))
     return replace(label, elements=tuple(marked if e is banner else e for e in label.elements))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
@@ -13,9 +13,8 @@ from reportlab.pdfgen.canvas import Canvas
 from station.labels import pdf as pdf_text
 from station.labels import png as png_text
 from station.labels.escpos import PRINTABLE_DOTS_80MM, image_to_escpos
+from station.model.words import number_of
 from station.postage.rates import money
-
-TRACK_URL = "https://tracking.example.org/"  # the post's public tracking page: the QR code's target
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,8 @@ class ReceiptLine:
     postage_cents: int
     meter_id: str
     piece: int
-    destination: str = ""  # an item abroad: its addressee and country, in the addressee's script
+    destination: str = ""  # whom it goes to: the addressee and town (abroad: and country, in their script)
+    expected: date | None = None  # the day the service standard promises (none abroad)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,19 @@ class Receipt:
     at: datetime
     lines: tuple[ReceiptLine, ...]
     payment: tuple[str, ...] = ()  # "CASH $50.00", "CHANGE $13.23" or "CARD ref 4410": after the total
+    basket: int | None = None
+    office_address: str = ""
+    track_url: str = ""  # the network's tracking page; empty: no QR code
+
+    @property
+    def qr_target(self) -> str:
+        """Where the QR code leads: the tracking page of every item on the receipt ('' without one)."""
+        if not self.track_url or not self.lines:
+            return ""
+        base = self.track_url.rstrip("/")
+        if len(self.lines) == 1:
+            return f"{base}/track/{self.lines[0].tracking}"
+        return f"{base}/track?ids={','.join(line.tracking for line in self.lines)}"
 
     @property
     def total_cents(self) -> int:
@@ -48,15 +61,23 @@ class Receipt:
 
     def text_lines(self) -> list[str]:
         """The receipt as text lines (shared by both renderers)."""
-        out = [self.office, f"{self.at:%Y-%m-%d %H:%M %Z}  clerk {self.clerk}", ""]
+        out = [self.office, *([self.office_address] if self.office_address else [])]
+        out += [f"{self.at:%Y-%m-%d %H:%M %Z}  clerk {self.clerk}"]
+        out += [f"basket {self.basket}, {number_of(len(self.lines), 'piece')}" if self.basket else ""]
         for line in self.lines:
             out += [
                 line.tracking,
                 *([f"  to {line.destination}"] if line.destination else []),
                 f"  {line.service}  {line.weight_g / 1000:.3f} kg",
+                *([f"  expected by {line.expected:%a %Y-%m-%d}"] if line.expected else []),
                 f"  postage {money(line.postage_cents)}  meter {line.meter_id} #{line.piece}",
             ]
-        out += ["", f"TOTAL {money(self.total_cents)}", *self.payment, "Track your item: scan the code below"]
+        out += ["", f"TOTAL {money(self.total_cents)}", *self.payment]
+        out.append(
+            "Track your items: scan the code below"
+            if self.qr_target
+            else "Track with the number at any counter"
+        )
         return out
 
 
@@ -73,8 +94,7 @@ def _qr_cells(text: str) -> list[tuple[int, int]]:
 def receipt_image(receipt: Receipt) -> Image.Image:
     """The 80 mm receipt as a 1-bit image (576 dots wide)."""
     lines = receipt.text_lines()
-    qr_target = TRACK_URL + receipt.lines[0].tracking if receipt.lines else TRACK_URL
-    cells = _qr_cells(qr_target)
+    cells = _qr_cells(receipt.qr_target) if receipt.qr_target else []
     size = (max(x for x, _ in cells) + 1) if cells else 0
     module = 6
     height = 30 + len(lines) * 30 + size * module + 60
@@ -107,8 +127,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt as an 80 mm wide PDF with real text (searchable, sharp on any office printer) and the
     tracking QR code drawn as vector squares."""
     lines = receipt.text_lines()
-    qr_target = TRACK_URL + receipt.lines[0].tracking if receipt.lines else TRACK_URL
-    cells = _qr_cells(qr_target)
+    cells = _qr_cells(receipt.qr_target) if receipt.qr_target else []
     size = (max(x for x, _ in cells) + 1) if cells else 0
     width_pt, line_pt, module_pt = 80 / 25.4 * 72, 11.0, 2.5
     height_pt = 20 + len(lines) * line_pt + size * module_pt + 24

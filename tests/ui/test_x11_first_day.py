@@ -3,10 +3,21 @@ not print, and a piece that may not leave the counter before it is paid. Each st
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from tests.ui.test_x11_counter import ADDRESS
-from tests.ui.x11 import RED, accept, at_the_counter, banner_colour, funded, needs_x11, set_up_home, window_on
+from tests.ui.x11 import (
+    RED,
+    accept,
+    at_the_counter,
+    banner_colour,
+    funded,
+    needs_x11,
+    set_up_home,
+    station,
+    window_on,
+)
 
 pytestmark = needs_x11
 PREPAID_IMPB = "9205590164917312345677"  # another postage provider's label (its Mailer ID is not ours)
@@ -69,3 +80,36 @@ def test_item_13_a_piece_of_an_unpaid_basket_is_not_sorted_at_the_depot(display:
         answers = window.answered()
     assert answers[-1][0] is False, answers
     assert "EE123456785US is in basket 1, not paid for yet: it stays at the counter" in answers[-1][1]
+
+
+def test_item_19_any_items_label_is_reprinted_by_scanning_it_and_a_voided_one_comes_as_a_void_copy(
+    display: str, tmp_path: Path
+) -> None:
+    # Before: Ctrl+R reprinted only this session's last label, and a voided item's label was refused.
+    from tests.renderers import ZplRenderer, decode
+    from tests.ui.test_x11_operators import _sign_in, _staffed_home
+
+    home, badges = _staffed_home(tmp_path)  # the command line acts as the clerk ann
+    kept = accept(home, tmp_path, "Bo Lee|2 Elm St|San Francisco CA 94105", "94105", tracking="RR473124829GB")
+    dead = accept(home, tmp_path, "Kim Lee|4 Oak Ave|Portland OR 97201", "97201", tracking="EE123456785US")
+    voided = ("void", dead, "--reason", "customer took it back", "--supervisor", "sue", "--pin", "7392")
+    assert station(home, *voided).returncode == 0
+    with window_on(display, home, None) as window:  # a new session: no label printed in it
+        _sign_in(window, badges["ann"], "4821")
+        for item in (kept, dead):
+            window.dialog("ctrl+r", "^Reprint a label$")
+            window.scan(item)  # the scanner answers the question
+            window.answered()
+    answers = [text for _ok, text in window.answers()[-2:]]
+    assert answers[0] == f"{kept} REPRINT 1 of label {kept} queued", answers
+    assert answers[1].startswith(f"{dead} was voided: a VOID copy of its label queued (job "), answers
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        [(copy,)] = conn.execute(
+            "SELECT payload FROM print_jobs WHERE description = ?", (f"VOID copy of label {dead}",)
+        ).fetchall()
+    renderer = ZplRenderer()
+    try:
+        image = renderer.render(bytes(copy), 4, 6, 203)[0]
+    finally:
+        renderer.close()
+    assert decode(image) == []  # not one barcode left: the copy can never travel

@@ -143,7 +143,9 @@ def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_windo
         )  # as whoever signed in at the command line (ann): a scan names a proven operator
         assert arrived.returncode == 0
         start = window.keys
-        window.dialog("ctrl+r", "^Supervisor: ")  # the label again: refused now, and the supervisor asked
+        window.dialog("ctrl+r", "^Reprint a label$")  # any item's label; Enter takes the last one
+        window.press("Return")
+        window.wait_dialog("^Supervisor: ")  # the label again: refused now, and the supervisor asked
         window.scan(badges["sue"])  # the supervisor's badge, into the question
         window.taken("a dialog")
         window.type("7392")
@@ -160,7 +162,7 @@ def test_a_supervisor_overrides_a_reprint_with_badge_and_pin_at_the_clerks_windo
     assert _rows(home, "SELECT description FROM print_jobs WHERE reprint_of IS NOT NULL") == [
         ("REPRINT 1 label EE123456785US",)
     ]
-    assert keys == 6  # Ctrl+R, the PIN, Enter
+    assert keys == 7  # Ctrl+R, Enter (the last item), the PIN, Enter
 
 
 def test_pin_on_delivery_at_the_door_a_wrong_code_then_the_right_one(display: str, tmp_path: Path) -> None:

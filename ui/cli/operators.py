@@ -16,11 +16,8 @@ from pathlib import Path
 from station.desks.factory import Desks
 from station.desks.outcome import Outcome
 from station.errors import ExitCode
-from station.ids.scanning import canonical_id
 from station.office.operators import Role
 from station.paths import replace_private, write_new_private
-from station.printing.queue import PrintQueue
-from station.store.db import Database
 from ui.cli.common import (
     Subcommands,
     add_json,
@@ -263,7 +260,7 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     """Exit 0 when the reprint is queued, 1 when refused."""
     with open_station(args) as station:
         facility, operator = where(args, station)
-        job = _job_of(station.db, args.what)
+        job = Desks(station).printing.job_of(args.what)
         if job is None:
             return answer(Outcome.refused(f"no label printed here for {args.what}"), args.json)
         done = Desks(station).printing.reprint(
@@ -275,13 +272,3 @@ def cmd_reprint(args: argparse.Namespace) -> int:
             reason=args.reason,
         )
     return answer(done, args.json)
-
-
-def _job_of(db: Database, what: str) -> int | None:
-    """A job number as given, or the first label job printed for an item."""
-    if what.isdigit() and len(what) < 10:
-        return int(what)
-    item = canonical_id(what)
-    labels = [j for j in PrintQueue(db).jobs() if j.item_id == item and j.reprint_of is None]
-    label_jobs = [j for j in labels if j.description.startswith(("label ", "sack tag "))]
-    return label_jobs[0].id if label_jobs else None

@@ -40,7 +40,9 @@ class Mode(QWidget):
         dialog = SupervisorDialog(self, action, reason)
         return dialog.answer() if self._answered(dialog, dialog.take_scan) else None
 
-    def ask(self, title: str, label: str, *, for_an_id: bool = False, secret: bool = False) -> str | None:
+    def ask(
+        self, title: str, label: str, *, for_an_id: bool = False, secret: bool = False, text: str = ""
+    ) -> str | None:
         """A one-line question; its answer, or None when cancelled. A scan while it is open never goes
         to the screen behind it: it answers a question about an id, and is refused by any other.
         `secret`: a PIN, never shown."""
@@ -51,6 +53,7 @@ class Mode(QWidget):
         dialog.setLabelText(label)
         if secret:
             dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setTextValue(text)  # what Enter takes as it is (the last item, for a reprint)
 
         def take_scan(text: str) -> None:
             if for_an_id:

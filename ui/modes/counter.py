@@ -579,27 +579,58 @@ class CounterMode(Mode):
         self.refresh_meter()
         self.recipient.setFocus()
 
-    def reprint(self, who: tuple[str, str, str] | None = None) -> None:
-        """Ctrl+R: the last label again (after the item's first scan: the supervisor is asked)."""
-        if self.last is None:
-            self.ctx.feedback.bad("no label printed here yet")
-            return
-        ctx, job = self.ctx, self.last.print_job
+    def reprint(
+        self, who: tuple[str, str, str] | None = None, *, item: str = "", receipt: bool = False
+    ) -> None:
+        """Ctrl+R: any item's label again, the item scanned or typed (Enter: the last one); after the
+        item's first scan the supervisor is asked. A voided item's label comes as a VOID copy."""
+        what = "receipt" if receipt else "label"
+        if not item:
+            last = self.last.tracking if self.last is not None else ""
+            asked = self.ask(
+                f"Reprint a {what}",
+                f"scan or type the item whose {what} to print again",
+                for_an_id=True,
+                text=last,
+            )
+            if not asked or not asked.strip():
+                return
+            item = asked.strip()
+        ctx = self.ctx
         supervisor, pin, reason = who if who else (None, None, "")
-        ctx.background.run(
-            lambda: ctx.printing.reprint(
+
+        def work() -> Outcome:
+            job = ctx.printing.job_of(item, receipt=receipt)
+            if job is None:
+                return Outcome.refused(f"no {what} printed here for {item}", item)
+            return ctx.printing.reprint(
                 job,
                 facility=ctx.facility,
                 operator=ctx.operator,
                 supervisor=supervisor,
                 pin=pin,
                 reason=reason,
+            )
+
+        ctx.background.run(
+            work,
+            lambda outcome, error: self._reprinted(
+                outcome, error, asked=who is not None, item=item, receipt=receipt
             ),
-            lambda outcome, error: self._reprinted(outcome, error, asked=who is not None),
         )
 
+    def reprint_receipt(self) -> None:
+        """Ctrl+Shift+R: any item's receipt (its own, or its basket's) again."""
+        self.reprint(receipt=True)
+
     def _reprinted(
-        self, outcome: Outcome | None, error: BaseException | None, *, asked: bool = False
+        self,
+        outcome: Outcome | None,
+        error: BaseException | None,
+        *,
+        asked: bool = False,
+        item: str = "",
+        receipt: bool = False,
     ) -> None:
         if error is not None or outcome is None:
             self.ctx.feedback.bad(f"not reprinted: {error}")
@@ -608,7 +639,13 @@ class CounterMode(Mode):
         if outcome.ok:
             self.ctx.wake_printer(str(outcome.details.get("printer", "")))
         else:
-            self.supervised_retry(outcome, asked, "reprint", "label damaged", self.reprint)
+            self.supervised_retry(
+                outcome,
+                asked,
+                "reprint",
+                "label damaged",
+                lambda who: self.reprint(who, item=item, receipt=receipt),
+            )
 
     # --- the basket and its payment -------------------------------------------------------------
 

@@ -3,6 +3,7 @@ leaves unchanged."""
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 
 from station.app import Station
@@ -131,7 +132,11 @@ def test_a_void_refunds_the_meter_kills_the_label_and_a_later_scan_is_a_fraud_al
     assert f"voided on {on}: its postage was refunded, the label is dead" in report.problems, report.problems
     again = VoidDesk(station).void(done.tracking, supervisor="sue", pin="7392", reason="again", **WHERE)
     assert not again.ok and "voided already" in str(again.reason)
-    assert not PrintDesk(station).reprint(done.print_job, **WHERE).ok  # a dead label is not printed again
+    copy = PrintDesk(station).reprint(done.print_job, **WHERE)  # a dead label: only a VOID copy of it
+    assert copy.ok and "VOID copy" in copy.text and "reprint" not in copy.details
+    job = PrintQueue(station.db).get(copy.details["print_job"])
+    assert job is not None and job.description == f"VOID copy of label {done.tracking}"
+    assert b"^BC" not in job.payload and b"^BX" not in job.payload  # neither a Code 128 nor a DataMatrix
 
 
 def test_a_reprint_is_free_until_the_first_scan_then_needs_a_supervisor_and_says_reprint_n(
@@ -185,3 +190,23 @@ def test_a_typed_weight_and_a_meter_credit_need_a_supervisor_once_there_are_oper
     events = station.journal.events_for(done.tracking)
     assert [str(e.event.kind) for e in events] == ["acceptance", "override"]
     assert events[1].event.extra["action"] == "typed weight"
+
+
+def test_issue_31_item_19_a_void_with_nothing_to_refund_prints_the_customer_a_void_slip(
+    station: Station,
+) -> None:
+    station.config = replace(
+        station.config, devices=replace(station.config.devices, receipt_printer_profile="pdf-300")
+    )
+    _staff(station)
+    done = _accepted(station)
+    voided = VoidDesk(station).void(
+        done.tracking, supervisor="sue", pin="7392", reason="wrong address", **WHERE
+    )
+    assert voided.ok, voided.reason
+    [slip] = [j for j in PrintQueue(station.db).jobs() if j.description == f"void slip {done.tracking}"]
+    assert slip.item_id == done.tracking and slip.format == "pdf"
+    read = subprocess.run(["pdftotext", "-", "-"], input=slip.payload, capture_output=True, check=True)
+    words = read.stdout.decode()
+    for said in ("VOID", done.tracking, "why: wrong address", "nothing to refund", "authorised by sue"):
+        assert said in words, (said, words)

@@ -32,6 +32,10 @@ ACCEPT = [
 
 
 def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_scan(tmp_path: Path) -> None:
+    (tmp_path / "station.toml").write_text(
+        '[station]\ntracking_url = "https://track.example-post.org/"\n'
+        'office_address = "1 Main St, New York NY"\n'
+    )
     assert station(tmp_path, "meter", "init").returncode == 0
     refused = station(
         tmp_path, *ACCEPT, "--new-s10", "--label-format", "pdf", "--out", str(tmp_path / "l.pdf")
@@ -76,7 +80,35 @@ def test_accept_charges_the_meter_prints_a_verifiable_indicia_and_journals_the_s
         and "PS000001 #1" in certificate
     )
     receipt = pdf_pages((tmp_path / "r.pdf").read_bytes())[0]
-    assert any(aim == "]Q1" and data.endswith(b"EE123456785US") for _f, aim, data in decode(receipt))
+    qr = [data for _f, aim, data in decode(receipt) if aim == "]Q1"]
+    assert qr == [b"https://track.example-post.org/track/EE123456785US"]  # the network's page, no placeholder
+    words = subprocess.run(
+        ["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "1 Main St, New York NY" in words  # the office's address
+    assert "to Bob Müller, San Francisco CA 94105" in words  # whom it goes to
+    assert "expected by " in words  # priority's standard from today
+
+
+def test_issue_31_item_19_a_receipt_for_several_pieces_links_them_all_and_one_without_a_page_says_so() -> (
+    None
+):
+    from datetime import UTC, date, datetime
+
+    from station.postage.receipt import Receipt, ReceiptLine
+
+    whom = "Bo Lee, Seattle WA 98101"
+    lines = tuple(
+        ReceiptLine(item, "Ground Advantage", 500, 850, "PS000001", n, whom, date(2026, 12, 9))
+        for n, item in enumerate(("EE123456785US", "RR473124829GB"), 1)
+    )
+    at = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+    linked = Receipt("Main St", "ann", at, lines, basket=7, track_url="https://track.example-post.org")
+    assert linked.qr_target == "https://track.example-post.org/track?ids=EE123456785US,RR473124829GB"
+    text = linked.text_lines()
+    assert "basket 7, 2 pieces" in text and "  expected by Wed 2026-12-09" in text and f"  to {whom}" in text
+    bare = Receipt("Main St", "ann", at, lines)
+    assert bare.qr_target == "" and bare.text_lines()[-1] == "Track with the number at any counter"
 
 
 def test_accept_with_a_phone_number_asks_the_customer_to_opt_in(tmp_path: Path) -> None:
