@@ -17,6 +17,7 @@ from station.desks.track import MAX_NOTE, TrackDesk
 from station.ids.scanning import canonical_id
 from station.items.tracking import TrackingReport
 from station.model.events import EventKind
+from station.model.localtime import shown_text
 from station.network.port import HubPort
 from station.notify.outbox import listing as outbox_listing
 from station.office import cases
@@ -84,7 +85,8 @@ class CaseDesk:
         return Outcome(
             True,
             look.id,
-            message=f"case {case_id} open ({chosen}), due {made.due_at[:16]}",
+            message=f"case {case_id} open ({chosen.words}), due"
+            f" {shown_text(made.due_at, self.station.config.time_zone)}",
             details={"case": case_id},
         )
 

@@ -22,7 +22,7 @@ from station.labels.model import Label, label_to_dict
 from station.labels.render import render
 from station.model.events import EventKind
 from station.model.states import SackState
-from station.model.words import number_of
+from station.model.words import number_of, weight_in_words
 from station.network.port import HubPort
 from station.office import baskets
 from station.office.baskets import BasketState
@@ -223,7 +223,7 @@ class DepotDesk:
         return Outcome(
             True,
             sscc,
-            message=f"closed: {_items(record.items)}, {record.weight_g / 1000:.1f} kg; tag printing",
+            message=f"closed: {_items(record.items)}, {weight_in_words(record.weight_g)}; tag printing",
             stored=done.stored,
             details={**_sack_details(record), "print_job": tag.print_job},
         )

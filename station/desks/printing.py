@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from station.app import Station
@@ -13,11 +12,12 @@ from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.ids import InvalidId
 from station.ids.scanning import canonical_id
-from station.labels.layouts import ItemTagData, item_tag, with_reprint_mark, with_void_mark
+from station.labels.layouts import test_print_tag, with_reprint_mark, with_void_mark
 from station.labels.model import label_from_dict
 from station.labels.render import render
 from station.labels.rows import build_label
 from station.model.events import EventKind
+from station.model.localtime import shown
 from station.office import baskets
 from station.printing.profiles import profile
 from station.printing.queue import PrintJob, PrintQueue
@@ -154,7 +154,8 @@ class PrintDesk:
         """A small tag that says the printer works."""
         printer = printer or self.station.config.devices.printer
         model = profile(self.station.config.devices.printer_profile)
-        tag = item_tag(ItemTagData("EE123456785US", f"test print {date.today()}"), model.dpi)
+        when = shown(self.station.clock(), self.station.config.time_zone)  # local, with its zone
+        tag = test_print_tag(printer, when, model.dpi)
         job = self.queue.enqueue(printer, render([tag], model.language), model.language, "test print")
         return Outcome(
             True, None, message=f"test print queued as job {job} for {printer}", details={"job": job}

@@ -32,9 +32,13 @@ from station.printing.queue import PrintQueue
 def report_lines(report: DayReport) -> list[str]:
     """The report as the printed copy and the terminal show it."""
     out = [f"Day {report.day}" + ("  (closed)" if report.closed else ""), ""]
-    out.append("Pieces by service")
+    out.append("Pieces accepted by service (the voided among them: see Voids)")
     for service, row in sorted(report.pieces_by_service.items()):
         out.append(f"  {service:<14} {row['pieces']:>4}  {money(row['postage_cents']):>10}")
+    accepted = sum(row["pieces"] for row in report.pieces_by_service.values())
+    postage = sum(row["postage_cents"] for row in report.pieces_by_service.values())
+    voided, refunded = report.voids.get("count", 0), report.voids.get("refund_cents", 0)
+    out.append(f"  sold (accepted less voided) {accepted - voided:>4}  {money(postage - refunded):>10}")
     out.append("Payments")
     for method, row in sorted(report.payments.items()):
         out.append(f"  {method:<14} {row['baskets']:>4}  {money(row['cents']):>10}")

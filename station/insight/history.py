@@ -71,6 +71,7 @@ class Timeline:
     accepted_at: datetime | None = None
     accepted_by: str = ""
     accepted_station: str = ""
+    voided: bool = False  # its label was voided: sold and taken back, never carried
 
     @property
     def delivered_at(self) -> datetime | None:
@@ -113,6 +114,8 @@ def timelines(history: Iterable[Row]) -> dict[str, Timeline]:
                 yield from carried(item, depth + 1)
 
     for row in history:
+        if row.kind == EventKind.VOID and row.item_id in found:
+            found[row.item_id].voided = True
         facts = _MOVE_FACTS.get(row.kind)
         if facts is None:
             continue

@@ -54,6 +54,7 @@ class Kpis:
     facility: str | None
     accepted_by_day: dict[str, int] = field(default_factory=dict)
     accepted_by_service: dict[str, int] = field(default_factory=dict)
+    voided: int = 0  # accepted in the period and voided: in no count above
     handled_by_facility: dict[str, int] = field(default_factory=dict)
     delivered: int = 0
     on_time_standard: float = 0.0
@@ -76,6 +77,7 @@ class Kpis:
             "volume": {
                 "accepted_by_day": self.accepted_by_day,
                 "accepted_by_service": self.accepted_by_service,
+                "voided": self.voided,
                 "handled_by_facility": self.handled_by_facility,
             },
             "delivered": self.delivered,
@@ -135,7 +137,9 @@ class Kpis:
         total = sum(self.accepted_by_day.values())
         days = len(self.accepted_by_day)
         out.append(
-            f"accepted: {total} items on {days} days" + (f" ({total / days:.0f} a day)" if days else "")
+            f"accepted: {total} items on {days} days"
+            + (f" ({total / days:.0f} a day)" if days else "")
+            + (f"; {self.voided} more voided, not counted" if self.voided else "")
         )
         out.append(
             "  by service: " + ", ".join(f"{s} {n}" for s, n in sorted(self.accepted_by_service.items()))
@@ -202,6 +206,9 @@ def compute(
         if facility is not None and not any(m.facility == facility for m in line.moves):
             continue
         if first is not None and (facility is None or first.facility == facility):
+            if line.voided:  # sold and taken back: not a piece the network carries
+                report.voided += 1
+                continue
             by_day[local_day(line.accepted_at, zone).isoformat()] += 1
             by_service[line.service or "?"] += 1
         seen: list[tuple[str, datetime]] = []

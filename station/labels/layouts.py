@@ -13,7 +13,7 @@ from datetime import date
 
 from station.ids import S10, Impb, InvalidId, Sscc
 from station.labels.model import GS, Box, Code128, DataMatrix, Element, Label, Text
-from station.model.words import number_of
+from station.model.words import number_of, weight_in_words
 
 MAX_LINE = 60  # characters kept of any one address line
 MAX_ADDRESS_LINES = 5
@@ -202,7 +202,7 @@ def sack_tag(data: SackTagData, dpi: int = 203) -> Label:
     title = ("REPRINT " if data.reprint else "") + "TO " + clean(data.destination, 24)
     el.append(Text(d(0.15), d(0.12), d(0.3), title, bold=True))
     pieces = number_of(data.items, "item")
-    facts = f"{pieces}  {data.weight_g / 1000:.1f} kg  from {clean(data.origin, 20)}"
+    facts = f"{pieces}  {weight_in_words(data.weight_g)}  from {clean(data.origin, 20)}"
     el.append(Text(d(0.15), d(0.5), d(0.14), facts))
     if data.closed_on is not None or data.service:
         el.append(Text(d(0.15), d(0.7), d(0.12), clean(f"{data.service} {data.closed_on or ''}".strip())))
@@ -229,6 +229,32 @@ def item_tag(data: ItemTagData, dpi: int = 203) -> Label:
     if data.note:
         el.append(Text(d(0.1), d(0.84), d(0.1), clean(data.note, 30)))
     return Label("item-2x1", d(2.0), d(1.0), dpi, tuple(el))
+
+
+TEST_PRINT_CODE = "TEST-PRINT"  # a barcode no scan takes for an item: the test print can never travel
+
+
+def test_print_tag(printer: str, when: str, dpi: int = 203) -> Label:
+    """A 2x1 in tag that shows the printer works: its name, the local time, and a barcode to scan that
+    is no tracking number (a real-looking S10 on a test print could be stuck on a parcel)."""
+
+    def d(inches: float) -> int:
+        return round(inches * dpi)
+
+    module = 2 if dpi < 250 else 3
+    code = Code128(d(0.1), d(0.1), d(0.4), module, TEST_PRINT_CODE, hri=TEST_PRINT_CODE)
+    return Label(
+        "test-print-2x1",
+        d(2.0),
+        d(1.0),
+        dpi,
+        (
+            code,
+            Text(d(0.1), d(0.55), d(0.14), "TEST PRINT - NOT POSTAGE", bold=True),
+            Text(d(0.1), d(0.72), d(0.1), clean(printer, 34)),
+            Text(d(0.1), d(0.85), d(0.1), when),
+        ),
+    )
 
 
 def with_void_mark(label: Label) -> Label:

@@ -46,9 +46,20 @@ class CaseKind(StrEnum):
     SUSPENSE = "suspense"  # money held in the suspense account (a till difference, a disputed charge)
 
     @property
+    def words(self) -> str:
+        """The kind as a person says it ("not delivered", "signature disputed")."""
+        return CASE_KIND_WORDS.get(self, self.value.replace("-", " "))
+
+    @property
     def is_dispute(self) -> bool:
         """Anything but a plain inquiry is a dispute (journalled as one); a suspense case is the till's."""
         return self not in (CaseKind.INQUIRY, CaseKind.SUSPENSE)
+
+
+CASE_KIND_WORDS = {
+    CaseKind.INQUIRY: "inquiry (where is it?)",
+    CaseKind.SUSPENSE: "money in suspense",
+}
 
 
 class CaseState(StrEnum):

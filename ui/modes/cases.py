@@ -41,7 +41,7 @@ class CasesMode(Mode):
         self.item.setPlaceholderText("the item: scan or type its id")
         self.kind = QComboBox()
         for kind in CaseKind:
-            self.kind.addItem(str(kind), str(kind))
+            self.kind.addItem(kind.words, str(kind))
         self.note = QLineEdit()
         self.note.setPlaceholderText("what the customer reports, or the note to add (Ctrl+N) / resolution")
         opener = QPushButton("Open case  F9")
@@ -101,7 +101,7 @@ class CasesMode(Mode):
         now = self.ctx.station.clock()
         for case in self._shown:
             row = QListWidgetItem(
-                f"{case.id}  {case.item_id}  {case.kind}  {case.state}"
+                f"{case.id}  {case.item_id}  {case.kind.words}  {case.state}"
                 f"  due {shown_text(case.due_at, self.ctx.station.config.time_zone)}"
             )
             if case.overdue(now):

@@ -24,7 +24,7 @@ from station.desks.depot import SackTag
 from station.desks.outcome import Outcome
 from station.ids.scanning import Identified, IdKind, classify
 from station.items import sack_destinations
-from station.model.words import number_of
+from station.model.words import number_of, weight_in_words
 from ui.context import AppContext
 from ui.modes.base import Mode
 
@@ -239,7 +239,7 @@ class DepotMode(Mode):
     def _show_totals(self, outcome: Outcome) -> None:
         self.count = int(outcome.details.get("items", self.count))
         self.weight_g = int(outcome.details.get("weight_g", self.weight_g))
-        self.totals.setText(f"{number_of(self.count, 'item')}, {self.weight_g / 1000:.1f} kg")
+        self.totals.setText(f"{number_of(self.count, 'item')}, {weight_in_words(self.weight_g)}")
 
     def _opened(self, outcome: Outcome) -> None:
         self.sack = outcome.id

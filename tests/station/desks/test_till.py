@@ -15,10 +15,11 @@ from station.desks.basket import BasketDesk, Paid
 from station.desks.counter import Acceptance, CounterDesk
 from station.desks.outcome import Outcome
 from station.desks.printing import PrintDesk
-from station.desks.till import TillDesk
+from station.desks.till import TillDesk, report_lines
 from station.desks.voids import VoidDesk
 from station.model.events import Event, EventKind
 from station.office.till import DayReport
+from station.postage.rates import money
 from station.printing.queue import PrintQueue
 from tests.station.desks.test_counter import PIECE
 from tests.station.desks.test_supervision import _staff, fund
@@ -90,6 +91,8 @@ def test_the_till_reconciles_after_accepts_a_void_and_a_reprint_then_the_day_is_
     assert isinstance(report, DayReport), report
     assert report.reconciled, report.problems
     assert report.pieces_by_service["priority"]["pieces"] == 2
+    sold = next(line for line in report_lines(report) if "sold (accepted less voided)" in line)
+    assert sold.split()[-2:] == ["1", money(total - back)]  # the voided piece is not counted as sold
     assert report.payments == {"cash": {"baskets": 1, "cents": total}}
     assert report.refunds == {"cash": {"refunds": 1, "cents": back}}
     assert report.cash_expected_cents == total - back

@@ -101,6 +101,15 @@ def test_the_kpis_are_the_hand_computed_figures(small: Station) -> None:
     assert only_off.dwell_hours.keys() == {"OFF"} and only_off.attempts == 1
 
 
+def test_issue_31_item_20_a_voided_piece_is_not_counted_as_accepted(small: Station) -> None:
+    small.journal.append(
+        Event.new(C, EventKind.VOID, facility="CTR", station_id="ST", operator="ana", at=hours(24.5))
+    )
+    k = InsightsDesk(small).kpis()
+    assert k.accepted_by_day == {"2026-11-02": 2} and k.accepted_by_service == {"ground": 1, "priority": 1}
+    assert k.voided == 1 and "; 1 more voided, not counted" in k.lines()[1]
+
+
 def test_the_period_counts_items_accepted_in_it(small: Station) -> None:
     tuesday = InsightsDesk(small).kpis(since=hours(15), until=hours(40))
     assert tuesday.accepted_by_day == {"2026-11-03": 1} and tuesday.delivered == 0
