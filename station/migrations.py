@@ -189,6 +189,12 @@ def _v20(conn: sqlite3.Connection) -> None:
     _run(in_flight.SCHEMA_V20)(conn)
 
 
+def _v21(conn: sqlite3.Connection) -> None:
+    from station.office import baskets
+
+    conn.execute(baskets.MIGRATE_V21)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -224,6 +230,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(18, "operator_sessions: who signed in at the command line, until they sign out or idle", _v18),
     Migration(19, "impb_serials: the IMpb serial counter of a station without a hub, per Mailer ID", _v19),
     Migration(20, "in_flight: acceptances, payments and voids written down before they start", _v20),
+    Migration(21, "baskets.card_cents: a split payment's card part (the rest in cash)", _v21),
 )
 LATEST = MIGRATIONS[-1].version
 

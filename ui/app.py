@@ -43,7 +43,14 @@ class StationApp:
     devices: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
-        """Stop devices, spoolers, the I/O thread, then the database."""
+        """Stop the window's timers, devices, spoolers, the I/O thread, then the database."""
+        for timer in (self.window.staff_watch, self.window.fit_check, self.window.idle_timer):
+            timer.stop()  # none may hand the I/O thread work after it stopped
+        qt_app = QApplication.instance()
+        if qt_app is not None:  # the application's filters outlive the window: taken off with it (a
+            # key after a signed-in window was gone restarted its deleted idle timer: a crash)
+            qt_app.removeEventFilter(self.window.activity)
+            qt_app.removeEventFilter(self.wedge)
         self.stop_devices()
         self.ctx.background.stop()
         self.ctx.station.close()

@@ -53,10 +53,11 @@ class Feedback(QObject):
         self.tray = tray or RejectTray()
         self._bad_until = 0.0
 
-    def good(self, text: str) -> None:
-        """A green banner (or the tray, while a reject is held) and the good sound."""
+    def good(self, text: str, *, counted: bool = True) -> None:
+        """A green banner (or the tray, while a reject is held) and the good sound. `counted`: an answer
+        to a scan or an act at the counter (a sign-in is none: the tray's counts are the work's)."""
         now = time.monotonic()
-        self.tray.add_good(text)
+        self.tray.add_good(text, counted=counted)
         if now >= self._bad_until:
             self.banner.show_good(text)
         self.sounds.play("good")
@@ -70,12 +71,12 @@ class Feedback(QObject):
         else:
             self.bad(answer.text)
 
-    def bad(self, text: str) -> None:
-        """A red banner with the reason, into the tray, and the bad sound."""
+    def bad(self, text: str, *, counted: bool = True) -> None:
+        """A red banner with the reason, into the tray, and the bad sound (`counted`: as for `good`)."""
         now = time.monotonic()
         self._bad_until = now + self.HOLD_BAD_S
         self.banner.show_bad(text)
-        self.tray.add_reject(text)
+        self.tray.add_reject(text, counted=counted)
         self.sounds.play("bad")
         log.info("answer refused: %s", text)
         self.shown.emit(False, text, now)

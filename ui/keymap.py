@@ -49,6 +49,7 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("F7", "counter", "edit_customs", "customs declaration of an item abroad (CN 22 / CN 23)"),
     Hotkey("F10", "counter", "pay_cash", "the customer pays cash (tendered, change shown)"),
     Hotkey("Ctrl+K", "counter", "pay_card", "the customer paid by card (the terminal's reference)"),
+    Hotkey("Ctrl+Shift+K", "counter", "pay_split", "split: part by card, the rest in cash"),
     Hotkey("Del", "counter", "remove_line", "take the selected piece out of the basket (before payment)"),
     Hotkey("Ctrl+Shift+V", "counter", "void_item", "void a paid piece (a supervisor's PIN)"),
     Hotkey("Ctrl+Shift+T", "counter", "close_till", "close the day's till (the cash counted)"),

@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
 
     def _signed_in(self, outcome: Outcome | None, error: BaseException | None) -> None:
         if error is not None or outcome is None or not outcome.ok or outcome.id is None:
-            self.ctx.feedback.bad(f"not signed in: {outcome.reason if outcome else error}")
+            self.ctx.feedback.bad(f"not signed in: {outcome.reason if outcome else error}", counted=False)
             self.sign_in.reset()
             return
         screens = frozenset(outcome.details["screens"])
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(list(self.modes).index(first))
         self.menu.setCurrentRow(list(self.modes).index(first))
         self._switch(list(self.modes).index(first))
-        self.ctx.feedback.good(f"signed in: {outcome.id} ({self.ctx.session.role})")
+        self.ctx.feedback.good(f"signed in: {outcome.id} ({self.ctx.session.role})", counted=False)
 
     def restart_idle(self) -> None:
         """A key or a click: the idle lock starts counting again."""

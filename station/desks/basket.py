@@ -49,7 +49,13 @@ class Paid:
     def line(self) -> str:
         """What `station basket pay` prints."""
         b = self.basket
-        change = f"  change {money(b.change_cents or 0)}" if b.method is Payment.CASH else ""
+        change = f"  change {money(b.change_cents or 0)}" if b.method in (Payment.CASH, Payment.SPLIT) else ""
+        if b.method is Payment.SPLIT:
+            parts = b.paid_by
+            return (
+                f"PAID basket {b.id}: {number_of(len(b.live_lines), 'piece')}, {money(b.total_cents)}:"
+                f" {money(parts[Payment.CARD])} by card, {money(parts[Payment.CASH])} in cash{change}"
+            )
         pieces = number_of(len(b.live_lines), "piece")
         return f"PAID basket {b.id}: {pieces}, {money(b.total_cents)} by {b.method}{change}"
 
@@ -90,6 +96,19 @@ class Settlement:
     tendered: int | None = None
     change: int | None = None
     card_ref: str | None = None
+    card_cents: int | None = None  # split tender: the card's part
+
+
+def _card_ref(reference: str) -> str | Outcome:
+    """The terminal's reference, or why it is not one (a card number is refused: never kept)."""
+    ref = reference.strip()
+    if _CARD_NUMBER.match(ref.replace(" ", "")):
+        return Outcome.refused("that looks like a card number: type the terminal's reference")
+    if not _CARD_REF.match(ref):
+        return Outcome.refused(
+            f"card reference: 4 to {CARD_REF_MAX} letters, digits or '-', from the terminal's slip"
+        )
+    return ref
 
 
 class BasketDesk:
@@ -239,18 +258,59 @@ class BasketDesk:
 
     def pay_card(self, basket_id: int, reference: str, *, facility: str, operator: str) -> Paid | Outcome:
         """Card: the terminal's reference for the payment (never the card number)."""
-        ref = reference.strip()
-        if _CARD_NUMBER.match(ref.replace(" ", "")):
-            return Outcome.refused(
-                "that looks like a card number: type the terminal's reference", str(basket_id)
+        ref = _card_ref(reference)
+        if isinstance(ref, str):
+            settlement = Settlement(Payment.CARD, (f"CARD ref {ref}",), card_ref=ref)
+            return self._pay(basket_id, lambda _basket: settlement, facility, operator)
+        return Outcome.refused(ref.reason or "", str(basket_id))
+
+    def pay_split(
+        self,
+        basket_id: int,
+        card_cents: int,
+        reference: str,
+        tendered_cents: int,
+        *,
+        facility: str,
+        operator: str,
+    ) -> Paid | Outcome:
+        """Split tender: `card_cents` on the card (the terminal's reference), the rest in cash, with the
+        cash tendered and its change, all worked out on the basket's total under the payment's lock."""
+        ref = _card_ref(reference)
+        if not isinstance(ref, str):
+            return Outcome.refused(ref.reason or "", str(basket_id))
+        if not 0 <= tendered_cents <= MAX_TENDERED_CENTS:
+            return Outcome.refused(f"tendered: between $0.00 and {money(MAX_TENDERED_CENTS)}", str(basket_id))
+
+        def settle(basket: Basket) -> Settlement | Outcome:
+            if not 0 < card_cents < basket.total_cents:
+                return Outcome.refused(
+                    f"the card's part: more than $0.00 and less than the total {money(basket.total_cents)}"
+                    " (all of it: pay by card)",
+                    str(basket_id),
+                )
+            cash = basket.total_cents - card_cents
+            if tendered_cents < cash:
+                return Outcome.refused(
+                    f"{money(tendered_cents)} tendered for the cash part {money(cash)}:"
+                    f" {money(cash - tendered_cents)} short",
+                    str(basket_id),
+                )
+            change = tendered_cents - cash
+            return Settlement(
+                Payment.SPLIT,
+                (
+                    f"CARD {money(card_cents)} ref {ref}",
+                    f"CASH {money(tendered_cents)} for {money(cash)}",
+                    f"CHANGE {money(change)}",
+                ),
+                tendered=tendered_cents,
+                change=change,
+                card_ref=ref,
+                card_cents=card_cents,
             )
-        if not _CARD_REF.match(ref):
-            return Outcome.refused(
-                f"card reference: 4 to {CARD_REF_MAX} letters, digits or '-', from the terminal's slip",
-                str(basket_id),
-            )
-        settlement = Settlement(Payment.CARD, (f"CARD ref {ref}",), card_ref=ref)
-        return self._pay(basket_id, lambda _basket: settlement, facility, operator)
+
+        return self._pay(basket_id, settle, facility, operator)
 
     def _pay(
         self,
@@ -319,6 +379,7 @@ class BasketDesk:
                 tendered=settled.tendered,
                 change=settled.change,
                 card_ref=settled.card_ref,
+                card_cents=settled.card_cents,
                 total=basket.total_cents,
             ):
                 return Outcome.refused(f"basket {basket_id} was paid already: not paid again", str(basket_id))

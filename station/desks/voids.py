@@ -185,6 +185,8 @@ class VoidDesk:
             way = "--refund cash" if paid_by is Payment.CASH else "--refund card:REF (the terminal's refund)"
             raise RefundRefused(f"basket {basket.id} was paid by {paid_by}: say how it is refunded ({way})")
         how = HowRefunded.parse(refund)
+        if paid_by is Payment.SPLIT:  # part card, part cash: either way back, as the customer asks
+            return how
         if how.method is not paid_by:
             raise RefundRefused(
                 f"basket {basket.id} was paid by {paid_by}: its refund goes back the same way,"

@@ -1,8 +1,9 @@
 """A customer's visit at the counter: the owner of the `baskets` and `basket_lines` tables.
 
 A basket holds the pieces accepted for one customer (each one charged to the meter and labelled as
-it is added, as counters do), one total and one payment: cash (tendered, change given) or card (the
-terminal's reference, typed or scanned; no card data is ever kept). A line taken out before payment
+it is added, as counters do), one total and one payment: cash (tendered, change given), card (the
+terminal's reference, typed or scanned; no card data is ever kept), or split: part by card, the rest
+in cash. A line taken out before payment
 is voided on the spot with no one's say-so; after payment a void needs a supervisor. A basket left
 unpaid cannot be forgotten: one whose last piece was taken out closes itself (`empty`), and one with
 pieces still unpaid is abandoned only under a supervisor, its pieces voided.
@@ -40,6 +41,8 @@ CREATE TABLE IF NOT EXISTS basket_lines (
 );
 CREATE INDEX IF NOT EXISTS basket_lines_by_item ON basket_lines (item_id);
 """
+# Split tender (schema 21): the part paid by card; the rest of the total is cash (tendered, change given).
+MIGRATE_V21 = "ALTER TABLE baskets ADD COLUMN card_cents INTEGER"
 CARD_REF_MAX = 32
 
 
@@ -57,6 +60,7 @@ class Payment(StrEnum):
 
     CASH = "cash"
     CARD = "card"
+    SPLIT = "split"  # part by card, the rest in cash
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,15 @@ class Basket:
     change_cents: int | None
     card_ref: str | None
     paid_at: str | None
+    card_cents: int | None = None  # a split payment's card part
+
+    @property
+    def paid_by(self) -> dict[Payment, int]:
+        """The paid total by the way it came in: cash and card (a split basket has both)."""
+        if self.method is Payment.SPLIT:
+            card = self.card_cents or 0
+            return {Payment.CASH: self.total_cents - card, Payment.CARD: card}
+        return {self.method: self.total_cents} if self.method is not None else {}
 
     @property
     def total_cents(self) -> int:
@@ -106,7 +119,7 @@ def open_basket(conn: sqlite3.Connection, operator: str, at: str) -> int:
 def get(conn: sqlite3.Connection, basket_id: int) -> Basket | None:
     """The basket, with its lines in the order they were added."""
     row = conn.execute(
-        "SELECT id, operator, state, opened_at, method, tendered, change_cents, card_ref, paid_at"
+        "SELECT id, operator, state, opened_at, method, tendered, change_cents, card_ref, paid_at, card_cents"
         " FROM baskets WHERE id = ?",
         (basket_id,),
     ).fetchone()
@@ -130,6 +143,7 @@ def get(conn: sqlite3.Connection, basket_id: int) -> Basket | None:
         row[6],
         row[7],
         row[8],
+        row[9],
     )
 
 
@@ -169,14 +183,26 @@ def record_payment(
     tendered: int | None = None,
     change: int | None = None,
     card_ref: str | None = None,
+    card_cents: int | None = None,
     total: int,
 ) -> bool:
     """The basket paid (inside the caller's transaction); False when it was not open any more (paid
     by someone else in between): the caller must not take the money twice."""
     done = conn.execute(
         "UPDATE baskets SET state = ?, method = ?, total_cents = ?, tendered = ?, change_cents = ?,"
-        " card_ref = ?, paid_at = ? WHERE id = ? AND state = ?",
-        (BasketState.PAID, method, total, tendered, change, card_ref, at, basket_id, BasketState.OPEN),
+        " card_ref = ?, card_cents = ?, paid_at = ? WHERE id = ? AND state = ?",
+        (
+            BasketState.PAID,
+            method,
+            total,
+            tendered,
+            change,
+            card_ref,
+            card_cents,
+            at,
+            basket_id,
+            BasketState.OPEN,
+        ),
     )
     return done.rowcount == 1
 

@@ -159,9 +159,10 @@ def build(
         elif kind == EventKind.OVERRIDE:
             report.overrides += 1
     for paid in baskets.paid_between(conn, first, last_moment):
-        row = report.payments.setdefault(str(paid.method), {"baskets": 0, "cents": 0})
-        row["baskets"] += 1
-        row["cents"] += paid.total_cents
+        for method, cents in paid.paid_by.items():  # a split basket: its cash part and its card part
+            row = report.payments.setdefault(str(method), {"baskets": 0, "cents": 0})
+            row["baskets"] += 1
+            row["cents"] += cents
     report.unpaid_baskets = len(baskets.open_baskets(conn))
     settled = baskets.paid_items(conn, charged) | journal.items_with_kind(conn, EventKind.VOID, charged)
     report.unpaid_pieces = [item for item in charged if item not in settled]

@@ -3,6 +3,7 @@ not print, and a piece that may not leave the counter before it is paid. Each st
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -113,3 +114,26 @@ def test_item_19_any_items_label_is_reprinted_by_scanning_it_and_a_voided_one_co
     finally:
         renderer.close()
     assert decode(image) == []  # not one barcode left: the copy can never travel
+
+
+def test_item_20_a_basket_paid_part_by_card_and_the_rest_in_cash(display: str, tmp_path: Path) -> None:
+    # Before: one way of paying per basket; a customer with $20 in cash could not put the rest on a card.
+    with at_the_counter(display, tmp_path) as window:  # EE123456785US scanned
+        window.lines(*ADDRESS)
+        window.key("F9", "accept_piece")
+        window.answered()
+        window.dialog("ctrl+shift+k", "^Split: the card's part$")
+        window.type("5.00")
+        window.press("Return")
+        window.wait_dialog("^Split: card$")
+        window.type("AUTH-5511")
+        window.press("Return")
+        window.wait_dialog("^Split: cash$")
+        window.type("40.00")
+        window.press("Return")
+        paid = window.answered()[-1]
+        home = window.home
+    assert paid[0] and " $5.00 by card, " in paid[1] and " in cash  change $" in paid[1], paid
+    till = station(home, "till", "report", "--json")
+    payments = json.loads(till.stdout)["payments"]
+    assert payments["card"] == {"baskets": 1, "cents": 500} and payments["cash"]["baskets"] == 1

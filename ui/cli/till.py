@@ -56,13 +56,20 @@ def register(sub: Subcommands) -> None:
     add_where(r)
     add_json(r)
     r.set_defaults(func=cmd_remove)
-    p = b.add_parser("pay", help="take the payment: cash (tendered) or card (the terminal's reference)")
-    p.add_argument("basket", type=RECORD_NUMBER, metavar="N")
-    how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument(
-        "--cash", type=_amount, metavar="AMOUNT", help="what the customer handed over, e.g. 50.00"
+    p = b.add_parser(
+        "pay",
+        help="take the payment: cash (tendered), card (the terminal's reference), or split: --card-amount"
+        " on the card and the rest in cash",
     )
-    how.add_argument("--card", metavar="REF", help="the card terminal's reference (never the card number)")
+    p.add_argument("basket", type=RECORD_NUMBER, metavar="N")
+    p.add_argument("--cash", type=_amount, metavar="AMOUNT", help="what the customer handed over, e.g. 50.00")
+    p.add_argument("--card", metavar="REF", help="the card terminal's reference (never the card number)")
+    p.add_argument(
+        "--card-amount",
+        type=_amount,
+        metavar="AMOUNT",
+        help="split tender: this much on the card (--card REF), the rest in cash (--cash tendered)",
+    )
     add_where(p)
     add_json(p)
     p.set_defaults(func=cmd_pay)
@@ -175,11 +182,21 @@ def cmd_pay(args: argparse.Namespace) -> int:
     with open_station(args) as station:
         facility, operator = where(args, station)
         desk = Desks(station).baskets
-        done: Paid | Outcome = (
-            desk.pay_cash(args.basket, args.cash, facility=facility, operator=operator)
-            if args.cash is not None
-            else desk.pay_card(args.basket, args.card, facility=facility, operator=operator)
-        )
+        done: Paid | Outcome
+        if args.card_amount is not None and (args.card is None or args.cash is None):
+            done = Outcome.refused("a split payment needs --card REF, --card-amount and --cash (tendered)")
+        elif args.card_amount is not None:
+            done = desk.pay_split(
+                args.basket, args.card_amount, args.card, args.cash, facility=facility, operator=operator
+            )
+        elif (args.cash is None) == (args.card is None):
+            done = Outcome.refused(
+                "say how it is paid: --cash AMOUNT, --card REF, or both with --card-amount"
+            )
+        elif args.cash is not None:
+            done = desk.pay_cash(args.basket, args.cash, facility=facility, operator=operator)
+        else:
+            done = desk.pay_card(args.basket, args.card, facility=facility, operator=operator)
     return answer(done, args.json)
 
 

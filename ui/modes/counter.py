@@ -709,6 +709,30 @@ class CounterMode(Mode):
             self._paid,
         )
 
+    def pay_split(self) -> None:
+        """Ctrl+Shift+K: part by card (its amount and the terminal's reference), the rest in cash."""
+        if self.basket is None:
+            self.ctx.feedback.bad("the basket is empty: accept a piece first (F9)")
+            return
+        total = self.basket_total.text().split("   ")[0]
+        amount = self.ask("Split: the card's part", f"{total}\nHow much on the card:")
+        reference = self.ask("Split: card", "Terminal reference (from its slip):") if amount else None
+        tendered = self.ask("Split: cash", "Cash tendered for the rest:") if reference else None
+        if amount is None or reference is None or tendered is None:
+            return
+        try:
+            card_cents, tendered_cents = parse_cents(amount), parse_cents(tendered)
+        except ValueError as exc:
+            self.ctx.feedback.bad(f"not paid: {exc}")
+            return
+        number, ctx = self.basket, self.ctx
+        ctx.background.run(
+            lambda: ctx.baskets.pay_split(
+                number, card_cents, reference, tendered_cents, facility=ctx.facility, operator=ctx.operator
+            ),
+            self._paid,
+        )
+
     def _paid(self, paid: Paid | Outcome | None, error: BaseException | None) -> None:
         if error is not None or paid is None:
             self.ctx.feedback.bad(f"not paid: {error}")

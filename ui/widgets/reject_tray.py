@@ -42,9 +42,9 @@ class RejectTray(QWidget):
         layout.addWidget(self.rejects)
         self._show_counts()
 
-    def add_good(self, text: str) -> None:
+    def add_good(self, text: str, *, counted: bool = True) -> None:
         """A good answer (shown here while the banner holds a reject)."""
-        self.good += 1
+        self.good += counted
         self._last_text = "last good: " + text
         self._show_last()
         self._show_counts()
@@ -59,9 +59,9 @@ class RejectTray(QWidget):
         super().resizeEvent(event)
         self._show_last()
 
-    def add_reject(self, text: str) -> None:
+    def add_reject(self, text: str, *, counted: bool = True) -> None:
         """A reject, kept until acknowledged."""
-        self.rejected += 1
+        self.rejected += counted
         self.rejects.insertItem(0, f"{datetime.now():%H:%M:%S}  {text[:160]}")
         self._show_counts()
 

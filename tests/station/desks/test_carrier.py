@@ -108,3 +108,22 @@ def test_attempt_delay_and_return_say_why_in_words(carrier: CarrierDesk, station
 def test_a_sack_tag_is_not_an_item_at_the_door(carrier: CarrierDesk) -> None:
     refused = carrier.deliver("00106141411234567897", scribble(), "Bo Lee", **WHERE)
     assert not refused.ok and "not an item" in (refused.reason or "")
+
+
+def test_issue_31_item_20_a_quick_signature_of_few_points_is_taken_and_a_tick_or_a_line_is_not() -> None:
+    quick = Signature(
+        (
+            ((20, 80), (60, 30), (100, 85), (140, 35), (180, 80), (220, 40), (260, 90), (300, 45), (330, 80)),
+            ((40, 100), (200, 95)),
+        ),
+        400,
+        120,
+    )  # 11 points, as a fast hand on a touch pad gives
+    quick.check()
+    for refused, why in (
+        (Signature((tuple((20 + 28 * i, 60 + i % 2) for i in range(11)),), 400, 120), "a dot or a line"),
+        (Signature((((20, 60), (40, 80), (70, 40)),), 400, 120), "too little ink"),  # a tick
+        (Signature((((20, 60),),), 400, 120), "too little ink"),  # a dot
+    ):
+        with pytest.raises(SignatureRefused, match=why):
+            refused.check()

@@ -187,3 +187,31 @@ def test_each_reconciliation_check_is_shown_failing(
     assert _problems(station) == []  # sound before
     tamper(station)
     assert any(said in problem for problem in _problems(station)), _problems(station)
+
+
+def test_issue_31_item_20_split_tender_part_card_the_rest_cash_and_the_till_counts_each_part(
+    station: Station,
+) -> None:
+    basket, pieces = _two_piece_basket(station)
+    total = sum(p.quote.total_cents for p in pieces)
+    desk = BasketDesk(station)
+    for card, tendered, why in (
+        (0, total, "the card's part: more than $0.00"),
+        (total, 0, "all of it: pay by card"),
+        (1_000, total - 1_000 - 1, "$0.01 short"),
+    ):
+        refused = desk.pay_split(basket, card, "AUTH-5511", tendered, **WHERE)
+        assert not refused.ok and why in str(refused.reason), (card, refused)
+    card_number = desk.pay_split(basket, 1_000, "4111 1111 1111 1111", total, **WHERE)
+    assert not card_number.ok and "looks like a card number" in str(card_number.reason)
+    paid = desk.pay_split(basket, 1_000, "AUTH-5511", total - 1_000 + 500, **WHERE)
+    assert isinstance(paid, Paid), paid
+    assert paid.basket.change_cents == 500 and paid.basket.card_cents == 1_000
+    assert f"{money(1_000)} by card, {money(total - 1_000)} in cash  change $5.00" in paid.line
+    report = TillDesk(station).report(DAY)
+    assert isinstance(report, DayReport)
+    assert report.payments == {
+        "card": {"baskets": 1, "cents": 1_000},
+        "cash": {"baskets": 1, "cents": total - 1_000},
+    }
+    assert report.cash_expected_cents == total - 1_000  # only the cash part is in the drawer
