@@ -26,11 +26,12 @@ from station.items.delivery import (
     proof_of_delivery_pdf,
     store_signature,
 )
-from station.model.events import REASON_CODES, EventKind
+from station.model.events import REASON_CODES, Event, EventKind
 from station.model.localtime import local
 from station.model.states import ItemStatus
 from station.model.words import number_of
 from station.paths import write_new_private
+from station.store.journal import events_of
 
 # The reasons a carrier can give at a door (the rest are depot and customer-service reasons).
 DOOR_REASONS = (
@@ -101,14 +102,27 @@ class CarrierDesk:
             return done
         with self.station.db.reading() as conn:
             stop = _stop(conn, done.id)
+            known = containers.item_record(conn, done.id)
+            this = done.stored.event.event_id if done.stored is not None else ""
+            before = [e for e in events_of(conn, done.id) if e.event_id != this]
+        doubts = [said for said in (self._not_ours(known), _never_here(before, facility)) if said]
         return Outcome(
             True,
             done.id,
-            message="on the round",
+            message="on the round" + (", but CHECK IT: " + "; ".join(doubts) if doubts else ""),
             stored=done.stored,
             warning=done.warning,
-            details={"address": stop.address, "name": stop.name},
+            details={"address": stop.address, "name": stop.name, "doubts": doubts},
         )
+
+    def _not_ours(self, known: containers.ItemRecord | None) -> str:
+        """Said when the item is addressed to another delivery office's area (its ZIP's first three
+        digits are not this office's): a van loaded with another office's parcel drives it around."""
+        ours = self.station.config.origin_zip[:3]
+        theirs = (known.destination_zip or "")[:3] if known is not None else ""
+        if not theirs or theirs == ours:
+            return ""
+        return f"addressed to {theirs}xx, not this office's {ours}xx"
 
     def deliver(
         self,
@@ -270,6 +284,14 @@ class CarrierDesk:
             return Outcome.refused(f"unknown reason {reason!r}: use one of {', '.join(REASON_CODES)}")
         done = self.scans.record(raw, kind, facility=facility, operator=operator, reason=reason)
         return _said(done, f"{kind}: {REASON_CODES[reason].lower()}")
+
+
+def _never_here(history: list[Event], facility: str) -> str:
+    """Said when the item was never scanned at this office before it went on the round (not received,
+    not accepted here): a parcel from somewhere else, or one whose arrival scan was missed."""
+    if not history or any(e.facility == facility for e in history):
+        return ""
+    return f"never received here (last scanned at {history[-1].facility})"
 
 
 def _stop(conn: sqlite3.Connection, item: str) -> RoundStop:

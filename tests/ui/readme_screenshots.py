@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from tests.ui.test_x11_carrier import SF_OFFICE
 from tests.ui.x11 import (
     GREEN,
     Window,
@@ -32,8 +33,8 @@ from tests.ui.x11 import (
 
 ADDRESSES = (
     ("Bo Lee|2 Elm St|San Francisco CA 94105", "94105"),
-    ("Ann Ode|9 Pike St|Seattle WA 98101", "98101"),
-    ("Kim Lee|4 Oak Ave|Portland OR 97201", "97201"),
+    ("Ann Ode|9 Pike St|San Francisco CA 94110", "94110"),
+    ("Kim Lee|4 Oak Ave|San Francisco CA 94117", "94117"),
 )
 NOTE = "the customer says the parcel never came; the neighbours have not seen it"
 
@@ -57,7 +58,7 @@ def make(folder: Path) -> list[Path]:
     shots: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp_name, xvfb() as display:
         tmp = Path(tmp_name)
-        home = set_up_home(tmp)
+        home = set_up_home(tmp, SF_OFFICE)
         funded(home)
         items = [accept(home, tmp, recipient, zip_code) for recipient, zip_code in ADDRESSES]
         opened = station(home, "case", "open", items[1], "--kind", "not-delivered", "--note", NOTE)

@@ -9,16 +9,18 @@ from pathlib import Path
 from tests.ui.x11 import RED, accept, banner_colour, funded, needs_x11, set_up_home, sign, window_on
 
 pytestmark = needs_x11
-ADDRESSES = ("Bo Lee|2 Elm St|San Francisco CA 94105", "Ann Ode|9 Pike St|Seattle WA 98101")
+ADDRESSES = ("Bo Lee|2 Elm St|San Francisco CA 94105", "Ann Ode|9 Pike St|San Francisco CA 94110")
+# The delivery office's own area (941xx): loading another office's parcel is answered in red (item 12).
+SF_OFFICE = '[station]\norigin_zip = "94105"\n[devices]\ncamera = "off:"\nscale = "demo:?cycle=0"\n'
 
 
 def test_the_round_survives_a_restart_and_a_delivery_is_the_scan_the_signature_and_f9(
     display: str, tmp_path: Path
 ) -> None:
-    home = set_up_home(tmp_path)
+    home = set_up_home(tmp_path, SF_OFFICE)
     funded(home)
     first = accept(home, tmp_path, ADDRESSES[0], "94105")
-    second = accept(home, tmp_path, ADDRESSES[1], "98101")
+    second = accept(home, tmp_path, ADDRESSES[1], "94110")
     with window_on(display, home, "F4") as window:  # loading the van is scans only
         window.scan(first)
         window.scan(second)
@@ -64,11 +66,11 @@ def test_the_round_survives_a_restart_and_a_delivery_is_the_scan_the_signature_a
 
 def test_back_at_the_office_every_item_not_delivered_comes_off_the_van(display: str, tmp_path: Path) -> None:
     # Issue 31, item 12: the van had no "return to the office" key.
-    home = set_up_home(tmp_path)
+    home = set_up_home(tmp_path, SF_OFFICE)
     funded(home)
     loaded = [
         accept(home, tmp_path, address, zip_code)
-        for address, zip_code in zip(ADDRESSES, ("94105", "98101"), strict=True)
+        for address, zip_code in zip(ADDRESSES, ("94105", "94110"), strict=True)
     ]
     with window_on(display, home, "F4") as window:
         for item in loaded:
@@ -82,3 +84,24 @@ def test_back_at_the_office_every_item_not_delivered_comes_off_the_van(display: 
             "SELECT item_id FROM events WHERE kind = 'delivery-office' ORDER BY seq"
         ).fetchall()
     assert sorted(i for (i,) in returned) == sorted(loaded)
+
+
+def test_issue_31_item_12_another_offices_parcel_loaded_is_answered_in_red(
+    display: str, tmp_path: Path
+) -> None:
+    # Before: "on the round" in green for a parcel addressed to New York and never received in San Francisco.
+    home = set_up_home(tmp_path, SF_OFFICE)
+    funded(home)
+    ours = accept(home, tmp_path, ADDRESSES[0], "94105")
+    theirs = accept(home, tmp_path, "Al Roe|5 Bay St|New York NY 10001", "10001")
+    with window_on(display, home, "F4") as window:
+        window.scan(ours)
+        window.scan(theirs)
+        loaded = window.wait_answers(2)
+        shot = window.shot_until("red", lambda shot: banner_colour(shot) == RED)
+    assert loaded[0][0] and loaded[0][1].startswith(f"{ours} on the round (1)")
+    assert loaded[1] == (False, f"{theirs} LOADED, but CHECK IT: addressed to 100xx, not this office's 941xx")
+    assert banner_colour(shot) == RED
+    with sqlite3.connect(home / "station.sqlite3") as conn:  # loaded all the same: the van has it
+        kinds = conn.execute("SELECT kind FROM events WHERE item_id = ? ORDER BY seq", (theirs,)).fetchall()
+    assert [k for (k,) in kinds] == ["acceptance", "out-for-delivery"]

@@ -66,7 +66,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         print(printable(found.text))
         for hit in found.hits:
-            when = f"{hit.accepted_at.astimezone():%Y-%m-%d %H:%M}" if hit.accepted_at else "?"
+            when = (
+                shown(hit.accepted_at, station.config.time_zone) if hit.accepted_at else "?"
+            )  # local, zoned
             print(printable(f"  {hit.item_id}  {when}  {hit.status:<18}  {hit.address}"))
     return ExitCode.DONE if found.hits else ExitCode.REFUSED
 

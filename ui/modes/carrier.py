@@ -304,7 +304,11 @@ class CarrierMode(Mode):
         if kind is EventKind.OUT_FOR_DELIVERY and outcome.id:
             address, name = outcome.details.get("address", ""), outcome.details.get("name", "")
             self._add_stop(RoundStop(outcome.id, str(address), str(name)))
-            self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()}): {address}")
+            doubts = outcome.details.get("doubts") or []
+            if doubts:  # loaded, and said in red: another office's parcel, or one never received here
+                self.ctx.feedback.bad(f"{outcome.id} LOADED, but CHECK IT: {'; '.join(doubts)}")
+            else:
+                self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()}): {address}")
         else:
             self._remove(outcome.id)
             self.ctx.feedback.show(outcome)

@@ -25,6 +25,7 @@ from station.insight import kpi_charts
 from station.insight.inventory import Inventory
 from station.insight.kpis import Kpis
 from station.insight.staffing import Staffing
+from station.model.localtime import local
 from ui.context import AppContext
 from ui.modes.base import Mode
 
@@ -137,7 +138,7 @@ class InsightsMode(Mode):
             ctx.feedback.bad("nothing computed yet: F9 first")
             return
         folder: Path = ctx.data_dir / "reports"
-        path = folder / f"kpis-{ctx.station.clock():%Y%m%d-%H%M%S}.pdf"
+        path = folder / f"kpis-{local(ctx.station.clock(), ctx.station.config.time_zone):%Y%m%d-%H%M%S}.pdf"
 
         def work() -> str:
             folder.mkdir(parents=True, exist_ok=True)

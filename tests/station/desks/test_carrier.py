@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,28 @@ def test_issue_31_item_20_a_quick_signature_of_few_points_is_taken_and_a_tick_or
     ):
         with pytest.raises(SignatureRefused, match=why):
             refused.check()
+
+
+def test_issue_31_item_12_loading_another_offices_parcel_or_one_never_received_here_is_said(
+    carrier: CarrierDesk, station: Station, desk: ScanDesk
+) -> None:
+    station.config = replace(station.config, origin_zip="94105")  # a San Francisco delivery office
+    here, elsewhere = "RR473124829GB", "EE123456785US"
+    for item, zip_code in ((here, "94110"), (elsewhere, "10001")):
+        accepted = desk.record(
+            item,
+            EventKind.ACCEPTANCE,
+            facility="SF-MAIN",
+            operator="ann",
+            extra={"destination_zip": zip_code},
+        )
+        assert accepted.ok, accepted
+    assert desk.record(here, EventKind.ARRIVAL, facility="SF-DELIVERY", operator="lee").ok
+    ours = carrier.load(here, facility="SF-DELIVERY", operator="joe")
+    assert ours.ok and ours.message == "on the round" and ours.details["doubts"] == []
+    theirs = carrier.load(elsewhere, facility="SF-DELIVERY", operator="joe")
+    assert theirs.ok  # loaded (the van has it), and said
+    assert theirs.details["doubts"] == [
+        "addressed to 100xx, not this office's 941xx",
+        "never received here (last scanned at SF-MAIN)",
+    ]

@@ -341,3 +341,14 @@ def test_issue_31_item_17_an_operator_changes_their_pin_and_an_admin_resets_one(
     assert station("signin", "ann", "--pin", "3579", home=tmp_path).returncode == 0
     journal = station("track", "OPERATOR-ann", home=tmp_path).stdout
     assert "PIN reset: ann given a new PIN by the admin root" in journal
+
+
+def test_issue_31_item_10_station_search_shows_local_times_with_their_zone(tmp_path: Path) -> None:
+    (tmp_path / "station.toml").write_text('[station]\ntime_zone = "Asia/Tokyo"\n')
+    assert station("meter", "init", home=tmp_path).returncode == 0
+    assert station("meter", "credit", "100.00", home=tmp_path).returncode == 0
+    assert _accept(tmp_path, ITEM).returncode == 0
+    found = station("search", "Bo Lee", home=tmp_path)
+    assert found.returncode == 0, found.stderr
+    [hit] = [line for line in found.stdout.splitlines() if ITEM in line]
+    assert " JST " in hit, hit  # Tokyo's time, said as Tokyo's (UTC without a zone before)
