@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -448,8 +447,8 @@ class MainWindow(QMainWindow):
         label = self.device_labels.get(status.source)
         if label is None:
             label = self.device_labels[status.source] = QLabel()
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(160)
+            label.setMaximumWidth(320)  # a long detail never widens the window
             self.statusBar().addWidget(label)
         ok = status.state is DeviceState.CONNECTED
         url = status.source.split("?")[0]

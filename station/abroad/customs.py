@@ -95,11 +95,36 @@ VAGUE_WORDS = frozenset(
 
 
 class DeclarationRefused(Refused):
-    """The declaration cannot be used; `problems` names each reason (with its line number)."""
+    """The declaration cannot be used; `problems` names each reason (with its line number), `faults`
+    the (line, field) each is about, so a form can mark the cells at fault."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.faults = faults_of(problems)
+
+
+LINE_FIELDS = ("description", "quantity", "value", "currency", "weight_g", "hs_code", "origin_country")
+_LINE_PROBLEM = re.compile(r"^line (\d+): (?:(\w+) must|(\w+), when given|(.*))")
+
+
+def faults_of(problems: list[str]) -> list[tuple[int, str]]:
+    """(line number, field) of each problem (line 0: the whole declaration, as `category`)."""
+    found: list[tuple[int, str]] = []
+    for problem in problems:
+        line = _LINE_PROBLEM.match(problem)
+        if line is not None:
+            named = line.group(2) or line.group(3)
+            found.append((int(line.group(1)), named if named in LINE_FIELDS else "description"))
+        elif problem.startswith("category"):
+            found.append((0, "category"))
+        elif problem.startswith("one currency"):
+            found.append((0, "currency"))
+        elif problem.startswith("the net weights"):
+            found.append((0, "weight_g"))
+        elif problem.split(":")[0] in ("sender_reference", "licence", "certificate", "invoice"):
+            found.append((0, problem.split(":")[0]))
+    return found
 
 
 @dataclass(frozen=True)

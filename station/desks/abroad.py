@@ -38,7 +38,15 @@ from station.postage.international import InternationalTable, Product
 
 
 class AbroadRefused(Refused):
-    """The item cannot go abroad as entered; the message names every reason."""
+    """The item cannot go abroad as entered; the message names every reason, `problems` each one and
+    `faults` the customs cells they are about (line, field)."""
+
+    def __init__(
+        self, message: str, problems: list[str] | None = None, faults: list[tuple[int, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+        self.faults = faults or []
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,9 @@ def plan(
             else:
                 declaration = load(customs, gross_weight_g=weight_g)
         except DeclarationRefused as exc:
-            raise AbroadRefused("customs declaration refused: " + "; ".join(exc.problems)) from None
+            raise AbroadRefused(
+                "customs declaration refused: " + "; ".join(exc.problems), exc.problems, exc.faults
+            ) from None
         reason = unprintable([line.description for line in declaration.lines], "the customs declaration")
         if reason:
             raise AbroadRefused(reason)

@@ -369,9 +369,10 @@ class CounterDesk:
             ProfileError,
             MeterKeyError,
             DayClosed,
-            AbroadRefused,
         ) as exc:
             return Outcome.refused(str(exc), piece.tracking)
+        except AbroadRefused as exc:  # each problem and the customs cells at fault, for the form to mark
+            return Outcome.refused(str(exc), piece.tracking, problems=exc.problems, faults=exc.faults)
 
     def _accept(
         self,

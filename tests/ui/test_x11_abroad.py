@@ -87,3 +87,45 @@ def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
             0
         ]
     assert bytes(payload).count(b"^XA") == 2  # the label and its CN 22
+
+
+def test_issue_31_item_15_every_customs_problem_is_said_whole_in_the_forms_words_and_its_cell_marked(
+    display: str, tmp_path: Path
+) -> None:
+    # Before: three problems as one clipped line, in the command line's words (hs_code), nothing marked.
+    from tests.ui.x11 import count_colour
+
+    with at_the_counter(display, tmp_path) as window:  # EE123456785US: an express (EMS) label
+        home = window.home
+        assert station(home, "meter", "credit", "200.00").returncode == 0
+        window.lines("Erika Mustermann", "Unter den Linden 77")
+        window.press("Tab", "Tab")
+        window.type("de")
+        window.press("Tab")
+        window.type("Berlin")
+        window.press("Tab", "Tab", "Tab")
+        window.type("10117")
+        window.press("Tab", "Down")  # express, as the label says EE
+        window.dialog("F7", "^Customs declaration")
+        grid = (180, 200, 1030, 440)  # the rows of the form, where a cell at fault is framed in red
+        unmarked = count_colour(window.settled_shot("form"), RED, grid)
+        window.press("Tab", "Tab", "Tab")
+        for cell in ("gift", "2", "25.00", "400", "61", "XX"):  # vague, a short HS code, no such country
+            window.type(cell)
+            window.press("Tab")
+        window.press("ctrl+Return")
+        window.answered()  # taken (it is checked at F9)
+        window.key("F9", "accept_piece")
+        refused = window.answered()[-1]
+        window.hold_over()
+        window.dialog("F7", "^Customs declaration")
+        marked = count_colour(window.settled_shot("marked"), RED, grid)
+        window.press("Escape")
+    assert not refused[0]
+    assert refused[1].startswith(
+        "not accepted, 3 problems: F7 shows the customs form, each cell at fault marked."
+    ), refused
+    assert "row 1: 'gift' does not say what it is" in refused[1] and "line 1" not in refused[1]
+    log = (home / "logs" / "station.log").read_text()
+    assert "hs_code" not in log.split("key F9: accept_piece")[-1]  # the window never says the file's keys
+    assert unmarked < 50 < marked, (unmarked, marked)  # three cells framed in red

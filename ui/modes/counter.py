@@ -33,6 +33,7 @@ from station.desks.outcome import Outcome
 from station.ids.countries import ISO_3166_ALPHA2, latin_name
 from station.ids.scanning import ITEM_KINDS, Identified, classify
 from station.model.inputs import address_zip, parse_cents, parse_weight_g
+from station.model.words import number_of
 from station.notify.phone import to_e164
 from station.office.baskets import Basket
 from station.office.till import DayReport
@@ -41,6 +42,7 @@ from station.postage.rates import RateError, money
 from ui.context import AppContext
 from ui.fit import lines_high, scrolling
 from ui.modes.base import Mode
+from ui.widgets.customs_dialog import in_form_words
 
 SERVICES = {
     "Ground Advantage": "ground",
@@ -86,6 +88,8 @@ class CounterMode(Mode):
         self.postcode = QLineEdit()
         self.customs: dict[str, object] | None = None  # the declaration typed in the Customs form
         self.customs_draft: dict[str, object] | None = None  # typed, not yet taken (Esc, or the lock)
+        self.customs_faults: list[tuple[int, str]] = []  # (line, field) the last refusal was about
+        self.customs_problems: list[str] = []
         self.customs_state = QLabel("")
         self.service = QComboBox()
         self._domestic_services()
@@ -281,6 +285,7 @@ class CounterMode(Mode):
             line.clear()
             line.setModified(False)  # clear() marks it modified, as if the clerk had typed
         self.customs = self.customs_draft = None
+        self.customs_faults, self.customs_problems = [], []
         self._show_customs()
         self.recipient.clear()
         self.sender_box.clear()
@@ -329,7 +334,12 @@ class CounterMode(Mode):
             self.ctx.feedback.bad("a customs declaration is for an item abroad: type its country first")
             self.country.setFocus()
             return
-        dialog = CustomsDialog(self, self.customs_draft or self.customs)
+        dialog = CustomsDialog(
+            self,
+            self.customs_draft or self.customs,
+            faults=self.customs_faults,
+            problems=[in_form_words(problem) for problem in self.customs_problems],
+        )
         try:
             taken = dialog.exec() == CustomsDialog.DialogCode.Accepted
         finally:
@@ -566,7 +576,7 @@ class CounterMode(Mode):
             return
         self.basket, done = answer
         if not isinstance(done, Acceptance):
-            self.ctx.feedback.bad(f"not accepted: {done.reason}")
+            self._refused(done)
             return
         self.last = done
         self._accepted_at = time.monotonic()
@@ -578,6 +588,20 @@ class CounterMode(Mode):
         self._clear_form()
         self.refresh_meter()
         self.recipient.setFocus()
+
+    def _refused(self, done: Outcome) -> None:
+        """Every problem said whole (the banner has the first, the tray each one), in the form's words;
+        the customs cells at fault are marked the next time F7 opens the form."""
+        problems = [in_form_words(problem) for problem in done.details.get("problems") or []]
+        self.customs_faults = list(done.details.get("faults") or [])
+        self.customs_problems = list(done.details.get("problems") or [])
+        if len(problems) < 2 and not self.customs_faults:
+            self.ctx.feedback.bad(f"not accepted: {done.reason}")
+            return
+        where = ": F7 shows the customs form, each cell at fault marked" if self.customs_faults else ""
+        self.ctx.feedback.bad(f"not accepted, {number_of(len(problems), 'problem')}{where}. {problems[0]}")
+        for problem in reversed(problems):  # the tray's newest line first: the first problem on top
+            self.ctx.feedback.tray.add_reject(problem, counted=False)
 
     def reprint(
         self, who: tuple[str, str, str] | None = None, *, item: str = "", receipt: bool = False

@@ -8,6 +8,7 @@ leaving it unchanged.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,6 +34,19 @@ COLUMNS = (
     ("origin_country", "Origin"),
 )
 ROWS = 6
+AT_FAULT = "border:2px solid #b3261e"
+FIELD_WORDS = {key: words for key, words in COLUMNS} | {"weight_g": "net weight (g)", "currency": "currency"}
+
+
+def in_form_words(problem: str) -> str:
+    """A desk's problem in this form's words: its rows and column headings, not the JSON keys a file
+    on the command line uses ("line 2: hs_code must be" is "row 2: HS code must be")."""
+    said = re.sub(r"^line (\d+):", r"row \1:", problem)
+    for key, words in FIELD_WORDS.items():
+        said = said.replace(f": {key} ", f": {words} ").replace(f": {key},", f": {words},")
+    return said
+
+
 CATEGORY_WORDS = {
     Category.GIFT: "Gift",
     Category.DOCUMENTS: "Documents",
@@ -46,7 +60,14 @@ CATEGORY_WORDS = {
 class CustomsDialog(QDialog):
     """`declaration()` gives the JSON-shaped dict the counter desk checks (None when no row is filled)."""
 
-    def __init__(self, parent: QWidget | None, current: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        current: dict[str, Any] | None = None,
+        *,
+        faults: list[tuple[int, str]] | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Customs declaration (CN 22 / CN 23)")
         self.category = QComboBox()
@@ -71,13 +92,34 @@ class CustomsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(grid)
+        self.problems = QLabel("\n".join(in_form_words(problem) for problem in problems or []))
+        self.problems.setWordWrap(True)  # every problem, whole: none cut off at the edge
+        self.problems.setStyleSheet("color:#b3261e")
+        layout.addWidget(self.problems)
         layout.addWidget(QLabel("Ctrl+Enter: take the declaration    Esc: leave it"))
         self.resize(820, 420)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.accept)
         if current:
             self._fill(current)
+        self._mark(faults or [])
         self.category.setFocus()
+
+    def _mark(self, faults: list[tuple[int, str]]) -> None:
+        """A red frame on each cell a problem is about (line 0: the whole declaration's field)."""
+        keys = [key for key, _words in COLUMNS]
+        for line, key in faults:
+            if key == "category":
+                self.category.setStyleSheet(AT_FAULT)
+            elif key == "currency":
+                self.currency.setStyleSheet(AT_FAULT)
+            elif key == "invoice":
+                self.invoice.setStyleSheet(AT_FAULT)
+            elif key in keys:
+                rows = [line - 1] if line > 0 else [r for r in range(ROWS) if self._cell(r, 0)]
+                for row in rows:
+                    if 0 <= row < ROWS:
+                        self.cells[row][keys.index(key)].setStyleSheet(AT_FAULT)
 
     def _fill(self, current: dict[str, Any]) -> None:
         index = self.category.findData(current.get("category"))

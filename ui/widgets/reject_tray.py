@@ -9,10 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 ROWS = 2
+
+
+class ElidedLabel(QLabel):
+    """One line cut with "..." at its right end to the room it has now, however that room changes."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        room = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room.width())
+        painter.drawText(room, int(self.alignment()), shown)
 
 
 class RejectTray(QWidget):
@@ -24,7 +34,7 @@ class RejectTray(QWidget):
         self.rejected = 0
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size:15px")
-        self.last_good = QLabel("")
+        self.last_good = ElidedLabel("")
         self.last_good.setStyleSheet("color:#1b7f3b;font-size:15px")
         self.last_good.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._last_text = ""
@@ -50,14 +60,8 @@ class RejectTray(QWidget):
         self._show_counts()
 
     def _show_last(self) -> None:
-        metrics = self.last_good.fontMetrics()
-        shown = metrics.elidedText(self._last_text, Qt.TextElideMode.ElideRight, self.last_good.width())
-        self.last_good.setText(shown)
+        self.last_good.setText(self._last_text)  # cut to its room when drawn
         self.last_good.setToolTip(self._last_text)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._show_last()
 
     def add_reject(self, text: str, *, counted: bool = True) -> None:
         """A reject, kept until acknowledged."""
