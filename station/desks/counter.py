@@ -544,7 +544,9 @@ class CounterDesk:
                 replace(allowed, item_id=tracking).journal(station, conn, facility)
             if abroad is not None:
                 block = (*abroad.recipient_lines, abroad.country_line)
-                recipients.record(conn, tracking, block, None, station.clock(), facility)
+                recipients.record(
+                    conn, tracking, block, None, station.clock(), facility, name=abroad.address.name
+                )
             else:
                 recipients.record(
                     conn,

@@ -39,6 +39,7 @@ class LookUp:
     expected: date | None
     why_unknown: str = ""  # the normaliser's reason when the query is not an id at all
     estimate: Estimate | None = None  # learned from history: the expected day and the 80% day
+    addressee: str = ""  # whom it goes to, every part the counter wrote (this office's record only)
 
     @property
     def ok(self) -> bool:
@@ -53,6 +54,7 @@ class LookUp:
             **self.report.to_json(),
             "expected_delivery": self.expected.isoformat() if self.expected else None,
             "estimate": self.estimate.to_json() if self.estimate else None,
+            "addressee": self.addressee or None,
         }
 
     @property
@@ -120,7 +122,9 @@ class TrackDesk:
             return LookUp(query, key, None, None, why)
         estimate = self._estimate(report)
         expected = estimate.expected if estimate else expected_delivery(report)
-        return LookUp(query, key, report, expected, why, estimate)
+        with self.station.db.reading() as conn:
+            written = recipients.of(conn, key)
+        return LookUp(query, key, report, expected, why, estimate, written.one_line if written else "")
 
     def _estimate(self, report: TrackingReport) -> Estimate | None:
         """The learned estimate (None for a sack, or before anything was learned)."""

@@ -53,9 +53,11 @@ def record(
     zip_code: str | None,
     accepted_at: datetime,
     facility: str,
+    name: str | None = None,
 ) -> None:
-    """Keep the address of an item being accepted (inside the acceptance's transaction)."""
-    name = lines[0].strip() if lines else ""
+    """Keep the address of an item being accepted (inside the acceptance's transaction). `name`: the
+    addressee's, where it is not the first line (a Japanese address puts it last)."""
+    name = name.strip() if name else lines[0].strip() if lines else ""
     conn.execute(
         "INSERT INTO recipients (item_id, name, name_folded, lines, zip, accepted_at, facility)"
         " VALUES (?,?,?,?,?,?,?) ON CONFLICT (item_id) DO NOTHING",

@@ -85,8 +85,11 @@ def cmd_track(args: argparse.Namespace) -> int:
         return ExitCode.REFUSED
     if not args.json:
         eta = found.expected_text
+        to = f"\n  to {found.addressee}" if found.addressee else ""
         print(
-            printable(format_report(found.report, station.config.time_zone) + (f"\n  {eta}" if eta else ""))
+            printable(
+                format_report(found.report, station.config.time_zone) + (f"\n  {eta}" if eta else "") + to
+            )
         )
     return ExitCode.DONE
 

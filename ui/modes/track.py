@@ -181,7 +181,8 @@ class TrackMode(Mode):
         label = report.status.label if report.status else "no movement scans"
         sack = f"  (sack, {report.sack_state}, {len(report.sack_contents)} inside)" if report.is_sack else ""
         expected = f"   {found.expected_text}" if found.expected_text else ""
-        self.status.setText(f"{report.item_id}: {label}{sack}{expected}")
+        to = f"\nto {found.addressee}" if found.addressee else ""  # every part the counter wrote
+        self.status.setText(f"{report.item_id}: {label}{sack}{expected}{to}")
         if scanned:
             self.ctx.feedback.good(f"{report.item_id}: {label}{expected}")
         self.flags.setText("   ".join("⚠ " + f for f in report.flags))

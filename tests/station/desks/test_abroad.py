@@ -300,3 +300,16 @@ def test_the_receipt_at_payment_names_the_addressee_and_country_of_an_item_abroa
     job = next(j for j in PrintQueue(station.db).jobs() if j.id == paid.receipt_job)
     text = subprocess.run(["pdftotext", "-", "-"], input=job.payload, capture_output=True, check=True).stdout
     assert "to Иван Петров, RUSSIAN FEDERATION" in text.decode()  # read back by poppler
+
+
+def test_issue_31_item_8_track_and_search_keep_every_part_of_a_japanese_address(station: Station) -> None:
+    from station.desks.track import TrackDesk
+
+    tokyo = Address("JP", "山田太郎", "丸の内1-1-1", "千代田区", "東京都", "", "100-0005")
+    done = _accept(_fund(station), parcel(tokyo))
+    desk = TrackDesk(station)
+    found = desk.look_up(done.tracking)
+    shown = found.to_json()
+    assert "千代田区" in json.dumps(shown, ensure_ascii=False), shown  # the city the window asked for
+    hits = desk.search("山田太郎").hits
+    assert [h.item_id for h in hits] == [done.tracking] and "千代田区" in hits[0].address
