@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QFrame, QLayout, QPlainTextEdit, QScrollArea, QWidget
 
 DEFAULT_SIZE = (1240, 720)  # a 1280x800 screen less a panel and the title bar
@@ -23,6 +23,9 @@ def scrolling(content: QLayout | QWidget) -> QScrollArea:
     area.setWidget(content)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # Never the keyboard's: a click on something that takes no focus (the signature pad) would give it
+    # to the area, and the name typed next would go nowhere. Tab still scrolls a field into view.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
 
 

@@ -118,6 +118,8 @@ def make(folder: Path) -> list[Path]:
             shots.append(_save(window, folder, "cases"))
             window.key("ctrl+g", "go_fraud")
             shots.append(_save(window, folder, "fraud"))
+            window.key("ctrl+shift+o", "go_operators")  # no operators yet: the first is added here
+            shots.append(_save(window, folder, "operators"))
             window.key("ctrl+i", "go_insights")
             window.logged_again(r"ui\.modes\.insights: insights: ")
             shots.append(_save(window, folder, "insights"))

@@ -26,6 +26,7 @@ def test_the_readme_screenshots_are_made_by_driving_the_window(tmp_path: Path) -
         "devices",
         "cases",
         "fraud",
+        "operators",
         "insights",
         "counter-abroad",
         "customs",

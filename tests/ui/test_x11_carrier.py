@@ -105,3 +105,26 @@ def test_issue_31_item_12_another_offices_parcel_loaded_is_answered_in_red(
     with sqlite3.connect(home / "station.sqlite3") as conn:  # loaded all the same: the van has it
         kinds = conn.execute("SELECT kind FROM events WHERE item_id = ? ORDER BY seq", (theirs,)).fetchall()
     assert [k for (k,) in kinds] == ["acceptance", "out-for-delivery"]
+
+
+def test_the_name_typed_after_signing_goes_into_the_name_field(display: str, tmp_path: Path) -> None:
+    # Before: the click on the signature pad (which takes no focus) gave the keyboard to the screen's
+    # scroll area, and "Kim Lee" typed next went nowhere.
+    home = set_up_home(tmp_path, SF_OFFICE)
+    funded(home)
+    item = accept(home, tmp_path, "Kim Lee|4 Oak Ave|San Francisco CA 94117", "94117")
+    with window_on(display, home, "F4") as window:
+        window.scan(item)
+        window.answered()
+        window.key("F8", "door_stage")
+        window.scan(item)
+        window.answered()
+        sign(window)
+        window.type("Kim Lee")  # right after signing, as a carrier does (the completer offers it too)
+        window.key("F9", "deliver")
+        delivered = window.answered()[-1]
+    assert delivered[0], delivered
+    assert not any("went nowhere" in text for _ok, text in window.answers())
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        [(note,)] = conn.execute("SELECT note FROM events WHERE kind = 'delivered'").fetchall()
+    assert note == "received by Kim Lee"  # the name typed after signing, in the field it was meant for
