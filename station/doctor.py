@@ -225,7 +225,10 @@ def texts_waiting(paths: StationPaths, now: datetime) -> Check:
         )
     held = found.waiting - found.due
     return Check.passed(
-        name, f"{found.due} due now, {held} held for quiet hours or a rate limit" if found.waiting else "none"
+        name,
+        f"{found.due} due now, {held} held for later (quiet hours, a rate limit, a retry)"
+        if found.waiting
+        else "none",
     )
 
 

@@ -153,3 +153,42 @@ def test_a_message_is_claimed_once_and_sent_unsent_and_receipted_in_the_listing(
     with station.db.reading() as conn:
         cancelled = {r["id"]: r for r in listing(conn)}[second]
     assert (cancelled["state"], cancelled["last_error"]) == ("cancelled", "customer replied STOP")
+
+
+def test_issue_31_item_18_the_backlog_counts_what_waits_what_is_due_since_when_and_what_failed(
+    station: Station, clock: SetClock
+) -> None:
+    from station.doctor import TEXTS_LATE, texts_waiting
+    from station.notify.outbox import backlog
+
+    _active(station)
+    with station.db.transaction() as conn:
+        conn.execute("DELETE FROM sms_outbox")  # the opt-in's texts: sent long ago, as far as this test goes
+        first = queue_message(station, conn, PHONE, ITEM, "accepted")
+        second = queue_message(station, conn, PHONE, ITEM, "delivered")
+        third = queue_message(station, conn, PHONE, ITEM, "out_for_delivery")
+    assert first is not None and second is not None and third is not None
+    with station.db.transaction() as conn:
+        assert claim(conn, second)
+        mark_unsent(conn, second, OutboxState.QUEUED, "busy", clock.now + timedelta(minutes=5))  # later
+        assert claim(conn, third)
+        mark_unsent(conn, third, OutboxState.FAILED, "number unknown")
+    with station.db.reading() as conn:
+        now = backlog(conn, clock.now)
+        soon = backlog(conn, clock.now + timedelta(minutes=5))
+    assert (now.waiting, now.due, now.failed) == (2, 1, 1) and now.oldest_due is not None
+    assert now.oldest_due <= clock.now
+    assert (soon.waiting, soon.due) == (2, 2)
+    paths = station.paths
+    late = clock.now + TEXTS_LATE + timedelta(minutes=2)
+    warned = texts_waiting(paths, late)
+    assert warned.warning and warned.detail.startswith("2 texts due and not sent, the oldest for 7 min")
+    assert "1 failed for good" in warned.detail
+    fresh = texts_waiting(paths, clock.now)
+    assert fresh.warning and fresh.detail == "2 waiting; 1 failed for good (station sms outbox)"
+    with station.db.transaction() as conn:
+        conn.execute("DELETE FROM sms_outbox WHERE id = ?", (third,))
+    calm = texts_waiting(paths, clock.now)
+    assert (
+        not calm.warning and calm.detail == "1 due now, 1 held for later (quiet hours, a rate limit, a retry)"
+    )
