@@ -129,3 +129,44 @@ def test_issue_31_item_15_every_customs_problem_is_said_whole_in_the_forms_words
     log = (home / "logs" / "station.log").read_text()
     assert "hs_code" not in log.split("key F9: accept_piece")[-1]  # the window never says the file's keys
     assert unmarked < 50 < marked, (unmarked, marked)  # three cells framed in red
+
+
+def test_issue_31_item_8_a_japanese_address_typed_at_the_window_keeps_its_city_on_the_label_and_in_track(
+    display: str, tmp_path: Path
+) -> None:
+    # Before: the label left out the city (千代田区) the window asked for, and a search by the
+    # addressee's name found nothing (the name kept was the postcode line).
+    with at_the_counter(display, tmp_path) as window:  # EE123456785US: an express (EMS) label
+        home = window.home
+        assert station(home, "meter", "credit", "200.00").returncode == 0
+        window.lines("山田太郎", "丸の内1-1-1", delay_ms=250)  # xdotool types each kanji by a spare key
+        window.press("Tab", "Tab")
+        window.type("jp")
+        window.press("Tab")
+        window.type("千代田区", delay_ms=250)  # the city
+        window.press("Tab")
+        window.type("東京都", delay_ms=250)  # the prefecture
+        window.press("Tab", "Tab")
+        window.type("100-0005")
+        window.press("Tab", "Down")  # express, as the label says EE
+        window.dialog("F7", "^Customs declaration")
+        window.press("Tab", "Tab", "Tab")
+        for cell in ("paperback novel", "1", "10.00", "300", "490199", "US"):
+            window.type(cell)
+            window.press("Tab")
+        window.press("ctrl+Return")
+        window.answered()
+        window.key("F9", "accept_piece")
+        accepted = window.answered()[-1]
+    assert accepted[0], accepted
+    with sqlite3.connect(home / "station.sqlite3") as conn:
+        [(source,)] = conn.execute(
+            "SELECT source FROM print_jobs WHERE description LIKE 'label %'"
+        ).fetchall()
+    label_texts = json.dumps(json.loads(source)["label"], ensure_ascii=False)
+    for part in ("山田太郎", "丸の内1-1-1", "千代田区", "東京都", "100-0005", "JAPAN"):
+        assert part in label_texts, part  # every part typed is on the label
+    found = station(home, "search", "山田太郎")
+    assert found.returncode == 0 and "千代田区" in found.stdout, found.stdout
+    tracked = station(home, "track", "EE123456785US")
+    assert "to 〒100-0005, 東京都, 千代田区, 丸の内1-1-1, 山田太郎, JAPAN" in tracked.stdout, tracked.stdout
