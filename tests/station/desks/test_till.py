@@ -215,3 +215,19 @@ def test_issue_31_item_20_split_tender_part_card_the_rest_cash_and_the_till_coun
         "cash": {"baskets": 1, "cents": total - 1_000},
     }
     assert report.cash_expected_cents == total - 1_000  # only the cash part is in the drawer
+
+
+def test_issue_31_item_10_what_a_stop_left_in_flight_is_told_in_the_stations_time(station: Station) -> None:
+    station.config = replace(station.config, time_zone="America/New_York")
+    fund(station)  # the meter's key: the report reads its registers
+    with station.db.transaction() as conn:  # a counter process killed mid-payment
+        conn.execute(
+            "INSERT INTO in_flight (kind, subject, basket_id, operator, pid, started_at)"
+            " VALUES ('payment', 'basket 7', 7, 'ann', 999999, '2026-11-02T14:00:00+00:00')"
+        )
+    report = TillDesk(station).report(DAY)
+    assert isinstance(report, DayReport)
+    assert report.in_flight == [
+        "NOT DONE: payment of basket 7 by ann at 2026-11-02 09:00 EST; nothing of it was recorded (do it"
+        " again)"
+    ]
