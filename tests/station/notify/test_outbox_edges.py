@@ -159,11 +159,12 @@ def test_issue_31_item_18_the_backlog_counts_what_waits_what_is_due_since_when_a
     station: Station, clock: SetClock
 ) -> None:
     from station.doctor import TEXTS_LATE, texts_waiting
-    from station.notify.outbox import backlog
+    from station.notify.outbox import Backlog, backlog
 
     _active(station)
     with station.db.transaction() as conn:
         conn.execute("DELETE FROM sms_outbox")  # the opt-in's texts: sent long ago, as far as this test goes
+        assert backlog(conn, clock.now) == Backlog(0, 0, None, 0)  # nothing at all: nothing due, no oldest
         first = queue_message(station, conn, PHONE, ITEM, "accepted")
         second = queue_message(station, conn, PHONE, ITEM, "delivered")
         third = queue_message(station, conn, PHONE, ITEM, "out_for_delivery")
