@@ -277,12 +277,13 @@ def test_a_new_station_is_set_up_from_the_window_and_its_first_acceptance_works(
     labels, receipts = VirtualPrinter(), VirtualPrinter()
     full = {**os.environ, "DISPLAY": display}
     full.pop("QT_QPA_PLATFORM", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli.main", "--home", str(home), "gui"],
-        env=full,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with open(home / "gui.err", "ab") as errors:  # what the window printed, for a failing story
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli.main", "--home", str(home), "gui"],
+            env=full,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     window = Window(full, home)
     try:
         wait_for_window(window, "set up this station", process)

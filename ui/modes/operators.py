@@ -41,14 +41,14 @@ class OperatorsMode(Mode):
             button = QPushButton(words)
             button.clicked.connect(act)
             buttons.addWidget(button)
-        # Tab from the name reaches the role, then the list (arrows choose whom F7, F8 and Ctrl+P act on).
-        self.setTabOrder(self.name_box, self.role)
-        self.setTabOrder(self.role, self.people)
         adder.setFocusPolicy(adder.focusPolicy().NoFocus)  # F9 does it
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.people, 1)
         layout.addLayout(buttons)
+        # Tab from the name reaches the role, then the list (arrows choose whom F7, F8 and Ctrl+P act on).
+        self.setTabOrder(self.name_box, self.role)
+        self.setTabOrder(self.role, self.people)
 
     def activated(self) -> None:
         self.refresh()
