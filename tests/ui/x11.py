@@ -82,10 +82,26 @@ def xvfb() -> Iterator[str]:
     with os.fdopen(read) as f:
         number = f.readline().strip()
     try:
-        yield f":{number}"
+        display = f":{number}"
+        _until_it_answers(display, server)
+        yield display
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _until_it_answers(display: str, server: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+    """Until a client can talk to the new server: a window started before then aborts ("could not
+    connect to display"), which once failed a story at random on a busy computer."""
+    env = {**os.environ, "DISPLAY": display}
+    deadline = time.monotonic() + timeout
+    while True:
+        asked = subprocess.run(["xdotool", "getdisplaygeometry"], env=env, capture_output=True, check=False)
+        if asked.returncode == 0:
+            return
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"the X server for {display!r} does not answer (exit {server.poll()})")
+        time.sleep(0.05)
 
 
 @dataclass
