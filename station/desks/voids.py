@@ -12,6 +12,8 @@ voided, and raises a fraud alert.
 
 from __future__ import annotations
 
+import sqlite3
+
 from station.app import Station
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
@@ -97,6 +99,9 @@ class VoidDesk:
                 station.db.transaction() as conn,
             ):
                 till.refuse_if_closed(conn, station.clock(), station.config.time_zone)
+                over = _beyond_the_part(conn, paid_basket, how, owed)
+                if over is not None:  # read and refused inside the void's transaction: no race
+                    return Outcome.refused(over, item_id)
                 if not mark_voided(conn, meter_id, piece, station.clock().isoformat()):
                     return Outcome.refused(
                         f"{meter_id} piece {piece} is not in the registry as unvoided", item_id
@@ -193,6 +198,33 @@ class VoidDesk:
                 f" not by {how.method}"
             )
         return how
+
+
+def _beyond_the_part(
+    conn: sqlite3.Connection, basket: Basket | None, how: HowRefunded | None, owed: int
+) -> str | None:
+    """Why a refund from a split basket would give back more by card (or in cash) than came in that
+    way, or None: the till must never hand out money the payment did not bring."""
+    if basket is None or how is None or basket.method is not Payment.SPLIT or owed <= 0:
+        return None
+    part = basket.paid_by[how.method]
+    given = refunds.refunded_from(conn, basket.id, how.method)
+    if given + owed <= part:
+        return None
+    other = Payment.CASH if how.method is Payment.CARD else Payment.CARD
+    room = basket.paid_by[other] - refunds.refunded_from(conn, basket.id, other)
+    way = (
+        f"refund it {'in cash' if other is Payment.CASH else 'to the card'}"
+        if owed <= room
+        else (
+            f"neither part has {money(owed)} left ({money(part - given)} by {how.method}, {money(room)} by"
+            f" {other}): a supervisor settles it with the customer and holds it in suspense"
+        )
+    )
+    return (
+        f"basket {basket.id} was paid {money(part)} by {how.method} and {money(given)} of it is refunded"
+        f" already: {money(owed)} more cannot go back that way; {way}"
+    )
 
 
 def _void_slip(

@@ -94,6 +94,14 @@ def record(
     )
 
 
+def refunded_from(conn: sqlite3.Connection, basket_id: int, method: str) -> int:
+    """Cents given back so far from a basket's payment by `method` (inside the caller's transaction)."""
+    row = conn.execute(
+        "SELECT coalesce(sum(cents), 0) FROM refunds WHERE basket_id = ? AND method = ?", (basket_id, method)
+    ).fetchone()
+    return int(row[0])
+
+
 def between(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[Refund]:
     """The refunds given from `start` (inclusive) to `end` (exclusive)."""
     rows = conn.execute("SELECT item_id, method, cents, card_ref, at FROM refunds ORDER BY id").fetchall()

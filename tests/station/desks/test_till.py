@@ -231,3 +231,28 @@ def test_issue_31_item_10_what_a_stop_left_in_flight_is_told_in_the_stations_tim
         "NOT DONE: payment of basket 7 by ann at 2026-11-02 09:00 EST; nothing of it was recorded (do it"
         " again)"
     ]
+
+
+def test_a_split_baskets_refunds_never_give_back_more_by_a_way_than_came_in_that_way(
+    station: Station,
+) -> None:
+    _staff(station)
+    basket, pieces = _two_piece_basket(station)
+    total = sum(p.quote.total_cents for p in pieces)
+    first, second = pieces
+    assert isinstance(BasketDesk(station).pay_split(basket, 1_000, "AUTH-5511", total, **WHERE), Paid)
+    voids = VoidDesk(station)
+    who = {"supervisor": "sue", "pin": "7392", "reason": "customer changed their mind", **WHERE}
+    to_card = voids.void(first.tracking, refund="card:RF-1", **who)
+    assert not to_card.ok, to_card  # the piece costs more than the $10.00 that came by card
+    assert f"basket {basket} was paid $10.00 by card and $0.00 of it is refunded already" in str(
+        to_card.reason
+    )
+    assert str(to_card.reason).endswith("refund it in cash")
+    assert voids.void(first.tracking, refund="cash", **who).ok
+    stuck = voids.void(second.tracking, refund="cash", **who)  # the cash part has only $10.00 less left
+    assert not stuck.ok and "neither part has" in str(stuck.reason), stuck
+    report = TillDesk(station).report(DAY)
+    assert isinstance(report, DayReport)
+    assert report.refunds == {"cash": {"refunds": 1, "cents": first.quote.total_cents}}
+    assert report.cash_expected_cents == total - 1_000 - first.quote.total_cents  # never below zero
