@@ -94,23 +94,17 @@ class OperatorDesk:
         """The machine owner's recovery of an operator (the admin locked out, or all admins lost): a new
         PIN, enabled, journalled as an `override` naming the machine's user. Whoever may read and write
         the journal's folder could change any of it anyway: the recovery at least leaves a record."""
-        station = self.station
-        with station.db.transaction() as conn:
+        with self.station.db.transaction() as conn:
             try:
                 done = operators.recover(conn, name, pin)
             except OperatorError as exc:
                 return Outcome.refused(str(exc), name)
-            station.journal.append_in(
+            self._journal_act(
                 conn,
-                station.event(
-                    f"OPERATOR-{name}",
-                    EventKind.OVERRIDE,
-                    station.config.facility,
-                    name,
-                    note=f"operator recovery: {name} given a new PIN and enabled by the machine's user"
-                    f" {machine_user}",
-                    extra={"action": "operator recovery", "operator": name, "machine_user": machine_user},
-                ),
+                name,
+                name,
+                f"operator recovery: {name} given a new PIN and enabled by the machine's user {machine_user}",
+                {"action": "operator recovery", "operator": name, "machine_user": machine_user},
             )
         return Outcome(True, done.name, message=f"{done.name} recovered: new PIN set, enabled (journalled)")
 
@@ -131,8 +125,7 @@ class OperatorDesk:
     def reset_pin(self, name: str, new_pin: str, by: str | None, by_pin: str | None) -> Outcome:
         """An admin gives an operator a new PIN (forgotten, or told to someone): journalled as an
         `override` naming the admin, so a PIN reset before a disputed act is on the record."""
-        station = self.station
-        with station.db.transaction() as conn:
+        with self.station.db.transaction() as conn:
             refusal = self._admin(conn, by, by_pin)
             if refusal is not None:
                 return refusal
@@ -140,16 +133,12 @@ class OperatorDesk:
                 done = operators.set_pin(conn, name, new_pin)
             except OperatorError as exc:
                 return Outcome.refused(str(exc), name)
-            station.journal.append_in(
+            self._journal_act(
                 conn,
-                station.event(
-                    f"OPERATOR-{name}",
-                    EventKind.OVERRIDE,
-                    station.config.facility,
-                    str(by),
-                    note=f"PIN reset: {name} given a new PIN by the admin {by}",
-                    extra={"action": "PIN reset", "operator": name, "admin": by},
-                ),
+                name,
+                str(by),
+                f"PIN reset: {name} given a new PIN by the admin {by}",
+                {"action": "PIN reset", "operator": name, "admin": by},
             )
         return Outcome(True, done.name, message=f"new PIN set by {by} (journalled)")
 
@@ -274,6 +263,18 @@ class OperatorDesk:
                 "override refused: a supervisor cannot authorise their own exception", item_id
             )
         return Supervision(supervisor, operator, action, item_id, reason.strip())
+
+    def _journal_act(
+        self, conn: sqlite3.Connection, name: str, by: str, note: str, extra: dict[str, object]
+    ) -> None:
+        """An act on an operator's PIN, journalled as an `override` under OPERATOR-name, naming who."""
+        station = self.station
+        station.journal.append_in(
+            conn,
+            station.event(
+                f"OPERATOR-{name}", EventKind.OVERRIDE, station.config.facility, by, note=note, extra=extra
+            ),
+        )
 
     def _admin(self, conn: sqlite3.Connection, by: str | None, by_pin: str | None) -> Outcome | None:
         if not by or by_pin is None:
