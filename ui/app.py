@@ -182,14 +182,10 @@ def _start_sms(app: StationApp) -> None:
     from hardware.registry import open_gateway
     from hardware.sms.sender import SmsSender
     from station.notify import outbox
-    from station.notify.consent import handle_inbound
-    from station.notify.worker import SmsWorker
+    from station.notify.worker import worker_for
 
     station, bridge = app.ctx.station, app.ctx.bridge
-    gateway = open_gateway(station.config.sms_gateway, sms_log=station.paths.sms_log)
-    worker = SmsWorker(
-        station.db, gateway, station.clock, lambda phone, text: handle_inbound(station, phone, text, "smpp")
-    )
+    worker = worker_for(station, open_gateway(station.config.sms_gateway, sms_log=station.paths.sms_log))
 
     def backlog() -> outbox.Backlog:
         with station.db.reading() as conn:

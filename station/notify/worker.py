@@ -17,6 +17,7 @@ from station.model.clock import utc_now
 from station.model.states import OutboxState
 from station.notify import outbox
 from station.notify.gateway import Gateway, GatewayError
+from station.notify.host import TextingStation
 from station.store.db import Database
 
 MAX_ATTEMPTS = 8
@@ -105,3 +106,13 @@ class SmsWorker:
         report = WorkerReport(sent, retried, failed, self._recovered)
         self._recovered = 0
         return report
+
+
+def worker_for(station: TextingStation, gateway: Gateway) -> SmsWorker:
+    """The outbox of `station` drained through `gateway`; texts a gateway session receives (SMPP
+    deliver_sm) answered by the consent handler, as from the webhook."""
+    from station.notify.consent import handle_inbound
+
+    return SmsWorker(
+        station.db, gateway, station.clock, lambda phone, text: handle_inbound(station, phone, text, "smpp")
+    )

@@ -29,9 +29,8 @@ from hub.notifier import HubNotifier
 from station.desks.sync import SyncDesk
 from station.errors import ExitCode
 from station.network.port import HubUnavailable, LeaseRefused
-from station.notify.consent import handle_inbound
 from station.notify.network import NetworkTexts, TakenIn
-from station.notify.worker import SmsWorker, WorkerReport
+from station.notify.worker import WorkerReport, worker_for
 from station.paths import write_new_private
 from ui.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
 
@@ -220,12 +219,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
         except DeviceUrlError as exc:
             print(printable(f"REJECT SMS gateway: {exc}"), file=sys.stderr)
             return ExitCode.REFUSED
-        worker = SmsWorker(
-            notifier.db,
-            gateway,
-            notifier.clock,
-            lambda phone, text: handle_inbound(notifier, phone, text, "smpp"),
-        )
+        worker = worker_for(notifier, gateway)
 
         def said(taken: TakenIn, report: WorkerReport) -> None:
             if args.once or taken.anything or report.sent or report.failed or report.retried:

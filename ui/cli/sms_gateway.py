@@ -10,8 +10,7 @@ from hardware.registry import Role, open_gateway, parse
 from hardware.service import ServiceStop
 from hardware.urls import DeviceUrlError
 from station.errors import ExitCode
-from station.notify.consent import handle_inbound
-from station.notify.worker import SmsWorker
+from station.notify.worker import worker_for
 from ui.cli.common import Subcommands, group, open_station, seconds
 
 
@@ -45,12 +44,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         except DeviceUrlError as exc:
             print(f"error: SMS gateway: {exc}", file=sys.stderr)
             return ExitCode.REFUSED
-        worker = SmsWorker(
-            station.db,
-            gateway,
-            station.clock,
-            lambda phone, text: handle_inbound(station, phone, text, "smpp"),
-        )
+        worker = worker_for(station, gateway)
         stop = ServiceStop().install()
         while not stop.requested:
             report = worker.run_once(stopping=lambda: stop.requested)
