@@ -23,6 +23,7 @@ from station.desks.abroad import AbroadPlan, AbroadRefused, CustomsPapers, plan,
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.desks.receipt_lines import expected as expected_day
+from station.desks.receipt_lines import name_and_town
 from station.errors import Refused
 from station.ids import InvalidId
 from station.ids.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
@@ -184,14 +185,6 @@ _NO_SALE = {
     ItemStatus.DELIVERED: "was delivered already: nothing to sell",
     ItemStatus.RETURNED: "was returned to its sender: nothing to sell",
 }
-
-
-def _whom_domestic(recipient: tuple[str, ...]) -> str:
-    """The addressee and town, for the receipt ("Bo Lee, San Francisco CA 94105")."""
-    lines = [line.strip() for line in recipient if line.strip()]
-    if not lines:
-        return ""
-    return f"{lines[0]}, {lines[-1]}" if len(lines) > 1 else lines[0]
 
 
 class CounterDesk:
@@ -495,7 +488,7 @@ class CounterDesk:
                         serial,
                         f"{abroad.address.name}, {abroad.country_line}"
                         if abroad
-                        else _whom_domestic(piece.recipient),
+                        else name_and_town(piece.recipient),
                         None if abroad else expected_day(piece.service, station.clock(), config.time_zone),
                     ),
                 ),

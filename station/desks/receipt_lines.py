@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from station.desks.abroad import destination_line
@@ -21,13 +22,19 @@ def whom(conn: sqlite3.Connection, item_id: str, extra: dict[str, Any]) -> str:
     if abroad:
         return abroad
     found = recipients.of(conn, item_id)
-    if found is None:
-        return ""
-    town = found.lines[-1] if len(found.lines) > 1 else ""
-    return f"{found.name}, {town}" if town else found.name
+    return name_and_town(found.lines, found.name) if found is not None else ""
 
 
-def expected(service: str, accepted: datetime, zone_name: str) -> Any:
+def name_and_town(lines: Sequence[str], name: str = "") -> str:
+    """The addressee (`name`, else the first line) and the address's last line, its town: "Bo Lee, San
+    Francisco CA 94105"."""
+    kept = [line.strip() for line in lines if line.strip()]
+    name = name or (kept[0] if kept else "")
+    town = kept[-1] if len(kept) > 1 else ""
+    return f"{name}, {town}" if town else name
+
+
+def expected(service: str, accepted: datetime, zone_name: str) -> date | None:
     """The delivery day the service standard promises from the local acceptance day (None abroad)."""
     if is_international(service):
         return None
@@ -57,4 +64,4 @@ def line(
     )
 
 
-__all__ = ["Receipt", "expected", "line", "whom"]
+__all__ = ["Receipt", "expected", "line", "name_and_town", "whom"]
