@@ -37,7 +37,6 @@ class RejectTray(QWidget):
         self.last_good = ElidedLabel("")
         self.last_good.setStyleSheet("color:#1b7f3b;font-size:15px")
         self.last_good.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._last_text = ""
         self.rejects = QListWidget()
         self.rejects.setStyleSheet("color:#b3261e;font-size:15px")
         self.rejects.setFixedHeight(ROWS * 22 + 6)
@@ -55,13 +54,12 @@ class RejectTray(QWidget):
     def add_good(self, text: str, *, counted: bool = True) -> None:
         """A good answer (shown here while the banner holds a reject)."""
         self.good += counted
-        self._last_text = "last good: " + text
-        self._show_last()
+        self._show_last("last good: " + text)
         self._show_counts()
 
-    def _show_last(self) -> None:
-        self.last_good.setText(self._last_text)  # cut to its room when drawn
-        self.last_good.setToolTip(self._last_text)
+    def _show_last(self, text: str) -> None:
+        self.last_good.setText(text)  # whole; cut to its room when drawn
+        self.last_good.setToolTip(text)
 
     def add_reject(self, text: str, *, counted: bool = True) -> None:
         """A reject, kept until acknowledged."""
@@ -85,8 +83,7 @@ class RejectTray(QWidget):
         the same clerk gets them back after signing in again."""
         kept = [self.rejects.item(row).text() for row in range(self.rejects.count())]
         self.rejects.clear()
-        self._last_text = ""
-        self._show_last()
+        self._show_last("")
         self._show_counts()
         return kept
 
