@@ -126,13 +126,9 @@ def make(folder: Path) -> list[Path]:
             window.key("F2", "go_counter")  # a parcel to Germany: the rows an address abroad needs
             window.scan("CP123456785US")
             window.answered()
-            window.lines("Erika Mustermann", "Unter den Linden 77", delay_ms=20)
-            window.press("Tab", "Tab")
-            window.type("de", delay_ms=20)
-            window.press("Tab")
-            window.type("Berlin", delay_ms=20)
-            window.press("Tab", "Tab", "Tab")
-            window.type("10117", delay_ms=20)
+            window.address_abroad(
+                ("Erika Mustermann", "Unter den Linden 77"), "de", "Berlin", "", "10117", 20
+            )
             shots.append(_save(window, folder, "counter-abroad"))
             window.dialog("F7", "^Customs declaration")
             shots.append(_save(window, folder, "customs"))

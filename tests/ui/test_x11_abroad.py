@@ -31,22 +31,14 @@ def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
         home = window.home
         assert station(home, "meter", "credit", "200.00").returncode == 0  # express to Russia: $106.90
         window.keyboard("us,ru")  # a clerk who writes Russian addresses has the Russian layout too
-        window.lines("Иван Петров", "ул. Тверская, д. 7, кв. 5")
-        window.press("Tab", "Tab")  # past the mobile, into the country
-        window.type("ru")
-        window.press("Tab")
-        window.type("Москва")  # the city
-        window.press("Tab")
-        window.type("Москва")  # the region (a federal city is its own region)
-        window.press("Tab", "Tab")  # no district
-        window.type("125009")
+        # The city and its region: a federal city is its own region.
+        window.address_abroad(
+            ("Иван Петров", "ул. Тверская, д. 7, кв. 5"), "ru", "Москва", "Москва", "125009"
+        )
         window.press("Tab")  # the service: the international products, parcel first chosen
         window.press("Down")  # express, as the label says EE
         window.dialog("F7", "^Customs declaration")
-        window.press("Tab", "Tab", "Tab")  # category (gift), currency (USD), invoice: the first description
-        for cell in ("gift", "2", "25.00", "400", "610910", "US"):  # a vague description
-            window.type(cell)
-            window.press("Tab")
+        window.customs_row("gift", "2", "25.00", "400", "610910", "US")  # a vague description
         window.press("ctrl+Return")
         window.logged_again(r"ui\.main_window: key F7: edit_customs$")  # the form taken, closed
         window.key("F9", "accept_piece")
@@ -98,21 +90,12 @@ def test_issue_31_item_15_every_customs_problem_is_said_whole_in_the_forms_words
     with at_the_counter(display, tmp_path) as window:  # EE123456785US: an express (EMS) label
         home = window.home
         assert station(home, "meter", "credit", "200.00").returncode == 0
-        window.lines("Erika Mustermann", "Unter den Linden 77")
-        window.press("Tab", "Tab")
-        window.type("de")
-        window.press("Tab")
-        window.type("Berlin")
-        window.press("Tab", "Tab", "Tab")
-        window.type("10117")
+        window.address_abroad(("Erika Mustermann", "Unter den Linden 77"), "de", "Berlin", "", "10117")
         window.press("Tab", "Down")  # express, as the label says EE
         window.dialog("F7", "^Customs declaration")
         grid = (180, 200, 1030, 440)  # the rows of the form, where a cell at fault is framed in red
         unmarked = count_colour(window.settled_shot("form"), RED, grid)
-        window.press("Tab", "Tab", "Tab")
-        for cell in ("gift", "2", "25.00", "400", "61", "XX"):  # vague, a short HS code, no such country
-            window.type(cell)
-            window.press("Tab")
+        window.customs_row("gift", "2", "25.00", "400", "61", "XX")  # vague, a short HS code, no such country
         window.press("ctrl+Return")
         window.answered()  # taken (it is checked at F9)
         window.key("F9", "accept_piece")
@@ -139,21 +122,13 @@ def test_issue_31_item_8_a_japanese_address_typed_at_the_window_keeps_its_city_o
     with at_the_counter(display, tmp_path) as window:  # EE123456785US: an express (EMS) label
         home = window.home
         assert station(home, "meter", "credit", "200.00").returncode == 0
-        window.lines("山田太郎", "丸の内1-1-1", delay_ms=250)  # xdotool types each kanji by a spare key
-        window.press("Tab", "Tab")
-        window.type("jp")
-        window.press("Tab")
-        window.type("千代田区", delay_ms=250)  # the city
-        window.press("Tab")
-        window.type("東京都", delay_ms=250)  # the prefecture
-        window.press("Tab", "Tab")
-        window.type("100-0005")
+        # xdotool types each kanji by a spare key: slowly. The city, then the prefecture.
+        window.address_abroad(
+            ("山田太郎", "丸の内1-1-1"), "jp", "千代田区", "東京都", "100-0005", delay_ms=250
+        )
         window.press("Tab", "Down")  # express, as the label says EE
         window.dialog("F7", "^Customs declaration")
-        window.press("Tab", "Tab", "Tab")
-        for cell in ("paperback novel", "1", "10.00", "300", "490199", "US"):
-            window.type(cell)
-            window.press("Tab")
+        window.customs_row("paperback novel", "1", "10.00", "300", "490199", "US")
         window.press("ctrl+Return")
         window.answered()
         window.key("F9", "accept_piece")

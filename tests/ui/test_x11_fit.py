@@ -61,15 +61,16 @@ def test_every_screen_fits_1280x800_after_every_step(display: str, tmp_path: Pat
     ) as window:  # EE123456785US scanned: the cursor in the recipient box
         window.press("F2")  # the counter again: its layout checked
         _fits(window, "start", seen)
-        window.lines(
-            "Erika Mustermann", "c/o Hotel Adlon", "Unter den Linden 77", "Haus B, 3. Etage", "Zimmer 12"
+        # Five lines, and a country: five more rows (city, region, district, postcode, customs); the
+        # postcode, the last of them, is scrolled into view.
+        lines = (
+            "Erika Mustermann",
+            "c/o Hotel Adlon",
+            "Unter den Linden 77",
+            "Haus B, 3. Etage",
+            "Zimmer 12",
         )
-        window.press("Tab", "Tab")
-        window.type("de")  # a country: five more rows (city, region, district, postcode, customs)
-        window.press("Tab")
-        window.type("Berlin")
-        window.press("Tab", "Tab", "Tab")
-        window.type("10117")  # the postcode, the last of the rows: scrolled into view
+        window.address_abroad(lines, "de", "Berlin", "", "10117")
         window.press("F2")
         _fits(window, "an address abroad", seen)
         for key, action in SCREENS:

@@ -41,19 +41,10 @@ def test_the_idle_lock_puts_away_the_customs_form_and_the_rejects_and_gives_them
         window.answered()
         window.scan("CP123456785US")
         window.answered()
-        window.lines("Erika Mustermann", "Unter den Linden 77")
-        window.press("Tab", "Tab")
-        window.type("de")
-        window.press("Tab")
-        window.type("Berlin")
-        window.press("Tab", "Tab", "Tab")
-        window.type("10117")
+        window.address_abroad(("Erika Mustermann", "Unter den Linden 77"), "de", "Berlin", "", "10117")
         rejects_while_working = tray_red(window.settled_shot("working"))
         window.dialog("F7", "^Customs declaration")
-        window.press("Tab", "Tab", "Tab")  # category, currency, invoice: the first description
-        for cell in ("cotton T-shirt", "2", "25.00", "400", "610910", "US"):
-            window.type(cell)
-            window.press("Tab")
+        window.customs_row("cotton T-shirt", "2", "25.00", "400", "610910", "US")
         window.logged_again(r"window locked; ann signed out", timeout=30)  # untouched for lock_after_s
         window.wait_no_dialog("^Customs declaration")
         locked = tray_red(window.settled_shot("locked"))

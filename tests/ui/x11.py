@@ -146,6 +146,26 @@ class Window:
             if i < len(lines) - 1:
                 self.press("Return")
 
+    def address_abroad(
+        self, lines: tuple[str, ...], country: str, city: str, region: str, postcode: str, delay_ms: int = 120
+    ) -> None:
+        """At the counter, from the recipient box: the name and street lines, then past the mobile the
+        country and the rows it brings (city, region, no district, postcode)."""
+        self.lines(*lines, delay_ms=delay_ms)
+        self.press("Tab", "Tab")  # past the mobile, into the country
+        self.type(country, delay_ms)
+        for value in (city, region, "", postcode):  # an empty value: the row left empty
+            self.press("Tab")
+            if value:
+                self.type(value, delay_ms)
+
+    def customs_row(self, *cells: str) -> None:
+        """In the customs form just opened: past category, currency and invoice, the first row's cells."""
+        self.press("Tab", "Tab", "Tab")
+        for cell in cells:
+            self.type(cell)
+            self.press("Tab")
+
     def scan(self, *parts: str) -> None:
         """A wedge scanner: the parts (text, or a key such as ctrl+bracketright), then Enter."""
         self.run(scan_steps(*parts))
