@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
+    QWidget,
 )
 
 from station.ids.scanning import Identified, IdKind, classify
@@ -342,7 +343,12 @@ class WedgeFilter(QObject):
 
 
 def _is_text_field(widget: QObject | None) -> bool:
-    """A widget that takes typed text: a line or text box, a number box, a drop-down one can type in."""
+    """A widget that takes typed text: a line or text box, a number box, a drop-down one can type in.
+    A completer's list open under a field gets that field's keys and hands them on to it (the field is
+    its focus proxy): typing the name it offers is typing into the field, not keys going nowhere."""
+    proxy = widget.focusProxy() if isinstance(widget, QWidget) else None
+    if proxy is not None:
+        widget = proxy
     if isinstance(widget, QComboBox):
         return widget.isEditable()
     if isinstance(widget, QAbstractItemView):  # a table whose cells a key starts editing
