@@ -135,6 +135,54 @@ def enrol(admin_dsn: str, station_id: str) -> Enrolment:
     return Enrolment(station_id, role, password, _station_dsn(admin_dsn, role))
 
 
+WEB_NAME = re.compile(r"^[a-z][a-z0-9_]{1,20}$")
+
+
+def enrol_web(admin_dsn: str, name: str) -> Enrolment:
+    """A login for the tracking web app (member of hub_web): it reads `hub.track_events` and
+    `hub.places`, and checks postcodes and takes choices only through the hub's functions. Enrolling a
+    name again gives it a new password."""
+    if not WEB_NAME.match(name):
+        raise HubError(f"web login {name!r}: 2 to 21 lower-case letters, digits and _, a letter first")
+    role = f"web_{name}"
+    password = secrets.token_urlsafe(24)
+    with connect(admin_dsn, autocommit=True) as conn, as_administrator("enrol a web login"):
+        if conn.execute("SELECT to_regclass('hub.web_logins')").fetchone() == (None,):
+            raise HubError("the hub's schema is older than the web app: run `station hub init --dsn ...`")
+        with conn.transaction():
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+            ident, secret = psycopg.sql.Identifier(role), psycopg.sql.Literal(password)
+            if exists:
+                conn.execute(psycopg.sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(ident, secret))
+            else:
+                conn.execute(psycopg.sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(ident, secret))
+            conn.execute(psycopg.sql.SQL("GRANT hub_web TO {}").format(ident))
+            conn.execute(
+                "INSERT INTO hub.web_logins (name, role_name) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",
+                (name, role),
+            )
+    return Enrolment(name, role, password, _station_dsn(admin_dsn, role))
+
+
+def set_place(admin_dsn: str, facility: str, town: str, time_zone: str) -> None:
+    """What the tracking page calls a facility (a town or an office, never a street), and its time zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    town = " ".join(town.split())
+    if not 1 <= len(town) <= 60:
+        raise HubError("the place's name: 1 to 60 characters (a town or an office, never a street)")
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise HubError(f"time zone {time_zone!r} is not an IANA zone (e.g. America/Los_Angeles)") from None
+    with connect(admin_dsn, autocommit=True) as conn, as_administrator("name a place"):
+        conn.execute(
+            "INSERT INTO hub.places (facility, town, time_zone) VALUES (%s, %s, %s) ON CONFLICT (facility)"
+            " DO UPDATE SET town = excluded.town, time_zone = excluded.time_zone",
+            (facility, town, time_zone),
+        )
+
+
 def revoke(admin_dsn: str, station_id: str, because: str) -> str:
     """Withdraw a station's login (its events stay); the role revoked. HubError for an unknown station or
     one revoked already."""

@@ -20,6 +20,7 @@ from psycopg.conninfo import make_conninfo
 
 from hub.said import one_line
 from station.errors import Refused
+from station.model.choices import CustomerChoice
 from station.model.events import Event
 from station.model.rows import Row, history_row
 from station.network.port import (
@@ -254,6 +255,29 @@ class PostgresHub:
             conn = self._connection()
             with conn.transaction():
                 conn.execute("SELECT hub.finish_lease(%s)", (lease_id,))
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+
+    def choices(self) -> list[CustomerChoice]:
+        """`hub.choices_for_me`: the choices for items this station handled, not yet acknowledged."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                rows = conn.execute(
+                    "SELECT id, item_id, choice, made_at, detail FROM hub.choices_for_me()"
+                ).fetchall()
+        except psycopg.errors.UndefinedFunction:
+            raise HubUnavailable(OLDER_SCHEMA) from None
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        return [CustomerChoice(int(r[0]), str(r[1]), str(r[2]), r[3], dict(r[4] or {})) for r in rows]
+
+    def ack_choices(self, choice_ids: list[int]) -> None:
+        """`hub.ack_choices`: held here."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                conn.execute("SELECT hub.ack_choices(%s)", (choice_ids,))
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
 

@@ -195,6 +195,12 @@ def _v21(conn: sqlite3.Connection) -> None:
     conn.execute(baskets.MIGRATE_V21)
 
 
+def _v22(conn: sqlite3.Connection) -> None:
+    from station.items import choices
+
+    _run(choices.SCHEMA_V22)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -231,6 +237,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(19, "impb_serials: the IMpb serial counter of a station without a hub, per Mailer ID", _v19),
     Migration(20, "in_flight: acceptances, payments and voids written down before they start", _v20),
     Migration(21, "baskets.card_cents: a split payment's card part (the rest in cash)", _v21),
+    Migration(22, "customer_choices: delivery choices customers made on the tracking page", _v22),
 )
 LATEST = MIGRATIONS[-1].version
 

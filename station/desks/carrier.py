@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.app import Station
+from station.desks.choices import ChoicesDesk, load_refusal
 from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
@@ -88,31 +89,70 @@ class CarrierDesk:
             )
         if known is not None and known.status is ItemStatus.RETURNED:
             return Outcome.refused(f"{item} was returned to the sender: do not deliver it", item)
+        choice = ChoicesDesk(self.station).in_force(item)
+        refusal = load_refusal(choice, self.station.today())
+        if refusal is not None:
+            return Outcome.refused(refusal, item)
+        chosen = f"the customer chose: {choice.words()}; " if choice is not None else ""
         return Outcome(
             True,
             item,
-            message="ask for the delivery code, type it, F9" if by_code else "sign, then F9 (Delivered)",
-            details={"address": stop.address, "name": stop.name, "by_code": by_code},
+            message=chosen
+            + ("ask for the delivery code, type it, F9" if by_code else "sign, then F9 (Delivered)"),
+            details={
+                "address": stop.address,
+                "name": stop.name,
+                "by_code": by_code,
+                "choice": choice.words() if choice is not None else None,
+            },
         )
 
     def load(self, raw: str | bytes, *, facility: str, operator: str) -> Outcome:
-        """The item goes on the round (out for delivery)."""
-        done = self.scans.record(raw, EventKind.OUT_FOR_DELIVERY, facility=facility, operator=operator)
+        """The item goes on the round (out for delivery), unless the customer chose otherwise on the
+        tracking page (hold, redirect, another day): then it is refused with the choice in words, and the
+        choice is journalled here, where it takes effect."""
+        desk = ChoicesDesk(self.station)
+        item = _item(raw)
+        if isinstance(item, str):
+            refusal = load_refusal(desk.in_force(item), self.station.today())
+            if refusal is not None:
+                with self.station.db.transaction() as conn:
+                    desk.take_in(conn, item, facility, operator)
+                return Outcome.refused(refusal, item)
+        with self.station.db.reading() as conn:
+            # Its place in the round as loaded: the tracking page's delivery window counts from it.
+            place = 1 + int(
+                conn.execute(
+                    "SELECT count(*) FROM item_status WHERE status = ? AND facility = ?",
+                    (ItemStatus.OUT_FOR_DELIVERY, facility),
+                ).fetchone()[0]
+            )
+        done = self.scans.record(
+            raw, EventKind.OUT_FOR_DELIVERY, facility=facility, operator=operator, extra={"stop": place}
+        )
         if not done.ok or done.id is None:
             return done
+        with self.station.db.transaction() as conn:
+            choice = desk.take_in(conn, done.id, facility, operator)
         with self.station.db.reading() as conn:
             stop = _stop(conn, done.id)
             known = containers.item_record(conn, done.id)
             this = done.stored.event.event_id if done.stored is not None else ""
             before = [e for e in events_of(conn, done.id) if e.event_id != this]
         doubts = [said for said in (self._not_ours(known), _never_here(before, facility)) if said]
+        chosen = f"; the customer chose: {choice.words()}" if choice is not None else ""
         return Outcome(
             True,
             done.id,
-            message="on the round" + (", but CHECK IT: " + "; ".join(doubts) if doubts else ""),
+            message="on the round" + (", but CHECK IT: " + "; ".join(doubts) if doubts else "") + chosen,
             stored=done.stored,
             warning=done.warning,
-            details={"address": stop.address, "name": stop.name, "doubts": doubts},
+            details={
+                "address": stop.address,
+                "name": stop.name,
+                "doubts": doubts,
+                "choice": choice.words() if choice is not None else None,
+            },
         )
 
     def _not_ours(self, known: containers.ItemRecord | None) -> str:

@@ -90,6 +90,7 @@ class Piece:
     reference: str = ""
     weight_reason: str | None = None  # why the weight was typed, not read from a stable scale
     pin_delivery: bool = False  # delivered only against the code texted to the recipient
+    no_choices: bool = False  # the sender forbids the addressee's delivery choices (hold, redirect...)
     abroad: Abroad | None = None  # an item to another country (to_zip and recipient are then unused)
 
 
@@ -528,6 +529,7 @@ class CounterDesk:
                         **({"weight_typed": piece.weight_reason} if piece.weight_reason else {}),
                         **({"basket": basket} if basket is not None else {}),
                         **({"pin_delivery": True} if piece.pin_delivery else {}),
+                        **({"no_choices": True} if piece.no_choices else {}),
                     },
                 ),
             )

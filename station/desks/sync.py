@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from station.app import Station
+from station.desks.choices import ChoicesDesk
 from station.model.localtime import local
 from station.network import sync
 from station.network.leases import LeaseReport, keep_leased
@@ -98,6 +99,7 @@ class SyncDesk:
                 if not rows or (max_batches is not None and sent >= max_batches):
                     break
             self._push_follows(batch)
+            self._take_choices()
             self._top_up()
         except HubUnavailable as exc:
             with station.db.transaction() as conn:
@@ -137,6 +139,17 @@ class SyncDesk:
             log.info(
                 "leased %s serials %d-%d (lease %d)", lease.space, lease.first, lease.last, lease.lease_id
             )
+
+    def _take_choices(self) -> None:
+        """Customers' choices for items this station handled: kept (and journalled where the item is here
+        now), then acknowledged, so a cut connection before the acknowledgement hands them over again and
+        a choice kept twice is kept once."""
+        while True:
+            got = self.hub.choices()
+            if not got:
+                return
+            ChoicesDesk(self.station).receive(got)
+            self.hub.ack_choices([c.choice_id for c in got])
 
     def _push_follows(self, batch: int) -> None:
         """The numbers this counter took for the network's texts, after the events they follow."""

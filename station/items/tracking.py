@@ -156,6 +156,28 @@ def track(
         if network is not None:
             current, inside, state = _from_events(network, item_id, own, current, inside, state)
     entries.sort(key=lambda h: (h.event.occurred_at, h.via_container is not None))
+    machine = _status_of(entries, imported)
+    if imported:
+        machine.flags.append(
+            f"{len(imported)} imported event(s) shown, not counted: this station holds the item"
+        )
+    return TrackingReport(item_id, machine.status, entries, machine.flags, current, inside, state)
+
+
+def track_network(events: Remote, item_id: str) -> TrackingReport | None:
+    """An item's status and history from the network's events alone (the hub's tracking page: no station
+    database), sack events included; None when the id was never scanned."""
+    own = sorted((e for e in events(item_id) if e.item_id == item_id), key=lambda e: e.occurred_at)
+    if not own:
+        return None
+    entries = [HistoryEntry(e) for e in own] + _sack_events(events, own, depth=0)
+    entries.sort(key=lambda h: (h.event.occurred_at, h.via_container is not None))
+    machine = _status_of(entries, set())
+    return TrackingReport(item_id, machine.status, entries, machine.flags)
+
+
+def _status_of(entries: list[HistoryEntry], imported: set[str]) -> StatusMachine:
+    """The status machine fed with the history in time order (imported events shown, not counted)."""
     machine = StatusMachine()
     for h in entries:
         if h.event.event_id in imported:
@@ -163,11 +185,7 @@ def track(
         machine.feed(h.event.kind, h.event.occurred_at.isoformat(), via_container=h.via_container)
         if h.event.kind is EventKind.FRAUD_ALERT and h.via_container is None:
             machine.flags.append(f"fraud alert: {h.event.note or h.event.reason or 'see history'}")
-    if imported:
-        machine.flags.append(
-            f"{len(imported)} imported event(s) shown, not counted: this station holds the item"
-        )
-    return TrackingReport(item_id, machine.status, entries, machine.flags, current, inside, state)
+    return machine
 
 
 def _sack_events(events: Callable[[str], list[Event]], own: list[Event], depth: int) -> list[HistoryEntry]:

@@ -46,6 +46,7 @@ class EventKind(StrEnum):
     OVERRIDE = "override"
     VOID = "void"
     REPRINT = "reprint"
+    CHOICE = "choice"
 
     @property
     def facts(self) -> KindFacts:
@@ -234,6 +235,9 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         membership=Membership.LEAVES,
     ),
     EventKind.REPRINT: KindFacts("printed the item's label again", None, _I),
+    # A customer's delivery choice from the tracking page (hold, redirect, safe place, neighbour, another
+    # day), taken by the station that delivers: no UPU code, but shown to the customer, who is texted.
+    EventKind.CHOICE: KindFacts("took the customer's delivery choice", None, _I, sms_template="choice_taken"),
 }
 
 # The kinds that move an item (`KindFacts.moves_item`), for the history's rules and reports.

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from station.errors import Refused, Unreachable
+from station.model.choices import CustomerChoice
 from station.model.events import Event
 from station.model.rows import Row
 
@@ -87,6 +88,14 @@ class HubPort(Protocol):
 
     def finish_lease(self, lease_id: int) -> None:
         """Tell the hub this station has used the block up (its 12 months before reuse start)."""
+        ...
+
+    def choices(self) -> list[CustomerChoice]:
+        """Customers' delivery choices for items this station handled that it has not said it holds."""
+        ...
+
+    def ack_choices(self, choice_ids: list[int]) -> None:
+        """This station holds these choices (the hub hands them over no more)."""
         ...
 
 

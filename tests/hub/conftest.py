@@ -58,12 +58,7 @@ class Hub:
 
 @pytest.fixture
 def hub(cluster: Cluster) -> Hub:
-    name = f"hub_{next(_numbers)}"
-    with psycopg.connect(cluster.dsn(database="postgres"), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    made = Hub(cluster, name)
-    init(made.admin_dsn)
-    return made
+    return new_hub(cluster)
 
 
 def open_station(folder: Path, station_id: str, start: datetime | None = None) -> Station:
@@ -76,3 +71,13 @@ def open_station(folder: Path, station_id: str, start: datetime | None = None) -
 
 def hub_client(hub: Hub, station_id: str) -> PostgresHub:
     return PostgresHub(hub.station_dsn(station_id))
+
+
+def new_hub(cluster: Cluster) -> Hub:
+    """A fresh hub database on the cluster, its schema made."""
+    name = f"hub_{next(_numbers)}"
+    with psycopg.connect(cluster.dsn(database="postgres"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    made = Hub(cluster, name)
+    init(made.admin_dsn)
+    return made

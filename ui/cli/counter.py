@@ -115,6 +115,11 @@ def register(sub: Subcommands) -> None:
         help="delivered only against a code texted to the recipient (needs --phone, opted in)",
     )
     acc.add_argument(
+        "--no-choices",
+        action="store_true",
+        help="the sender forbids delivery choices on the tracking page (hold, redirect, safe place...)",
+    )
+    acc.add_argument(
         "--basket",
         type=RECORD_NUMBER,
         help="add to this open basket (`station basket open`): one receipt at payment",
@@ -196,6 +201,7 @@ def _piece(args: argparse.Namespace) -> Piece:
         signature=args.signature,
         declared_value_cents=parse_cents(args.declared_value) if args.declared_value else 0,
         pin_delivery=bool(getattr(args, "pin_delivery", False)),
+        no_choices=bool(getattr(args, "no_choices", False)),
         weight_reason=getattr(args, "weight_typed", None),
     )
 

@@ -26,7 +26,7 @@ from ui.cli.common import printable, station_paths
 SUBJECTS = (
     "ids", "scan", "track", "depot", "carrier", "counter", "operators", "till", "cases", "fraud", "estimates",
     "history", "reports", "sms", "journal", "demo", "devices", "site", "labels", "printers", "sms_gateway",
-    "hub", "window",
+    "hub", "web", "window",
 )  # fmt: skip
 # Which subjects add each top-level command (two subjects may add actions to one group, as `sms` has).
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -73,7 +73,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "label": ("labels",),
     "print": ("printers",),
     "printers": ("printers",),
-    "hub": ("hub",),
+    "hub": ("hub", "web"),
     "sync": ("hub",),
     "gui": ("window",),
     "install-desktop": ("window",),

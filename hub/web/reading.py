@@ -1,0 +1,229 @@
+"""The web app's reads and writes at the hub, over a pool of connections as the web login.
+
+Look-ups go to a hot standby when the DSN names one (`target_session_attrs=prefer-standby`); the
+postcode gate and the choices write (wrong postcodes are counted), so they go to the primary.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from hub.said import one_line
+from station.model.events import Event, EventKind
+from station.model.rows import Row
+
+log = logging.getLogger(__name__)
+KINDS = {str(k): k for k in EventKind}
+EVENT_COLUMNS = (
+    "item_id, kind, facility, occurred_at, reason, container_id, station_id, seq, event_id, hash,"
+    " prev_hash, service, origin_zip3, destination_zip3, round_stop, choice"
+)
+GATE_REFUSED = "PH004"
+
+
+class HubDown(Exception):
+    """The hub did not answer (the page says so; nothing is lost)."""
+
+
+class ChoiceRefused(Exception):
+    """The hub refused a choice: `why` is one of gate:wrong, gate:locked, gate:unknown, state:KIND,
+    sender:forbidden."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A facility as the public sees it."""
+
+    town: str
+    time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceInForce:
+    """The latest choice of an item, without its personal detail."""
+
+    choice_id: int
+    choice: str
+    made_at: datetime
+    office: str | None
+    day: Any
+
+
+def _event(r: tuple[Any, ...]) -> Event | None:
+    kind = KINDS.get(r[1])
+    if kind is None:
+        return None  # a kind this version does not know: left out rather than guessed at
+    extra: dict[str, Any] = {"_chain": {"seq": r[7], "hash": r[9], "prev_hash": r[10]}}
+    if r[11]:
+        extra["service"] = r[11]
+    if r[12]:
+        extra["origin_zip"] = r[12] + "00"  # only the first three digits reach the web: the lane's
+    if r[13]:
+        extra["destination_zip"] = r[13] + "00"
+    if r[14] is not None:
+        extra["stop"] = int(r[14])
+    if r[15]:
+        extra["choice"] = r[15]
+    try:
+        return Event(
+            event_id=r[8], item_id=r[0], kind=kind, facility=r[2], station_id=r[6], operator="",
+            occurred_at=r[3], container_id=r[5], reason=r[4], extra=extra,
+        )  # fmt: skip
+    except ValueError:
+        return None
+
+
+class HubReader:
+    """The hub as the web app reads it."""
+
+    def __init__(self, dsn: str, *, size: int = 8) -> None:
+        self.read_pool = AsyncConnectionPool(
+            _with_attrs(dsn, "prefer-standby"), min_size=2, max_size=size, open=False,
+            kwargs={"autocommit": True}, timeout=5,
+        )  # fmt: skip
+        self.write_pool = AsyncConnectionPool(
+            _with_attrs(dsn, "read-write"), min_size=1, max_size=max(2, size // 4), open=False,
+            kwargs={"autocommit": True}, timeout=5,
+        )  # fmt: skip
+
+    async def open(self) -> None:
+        """Open the pools (the app's start)."""
+        await self.read_pool.open(wait=False)
+        await self.write_pool.open(wait=False)
+
+    async def close(self) -> None:
+        """Close the pools."""
+        await self.read_pool.close()
+        await self.write_pool.close()
+
+    async def events(self, ids: list[str]) -> dict[str, list[Event]]:
+        """The public events of each id, in time order."""
+        try:
+            async with self.read_pool.connection() as conn:
+                cur = await conn.execute(
+                    f"SELECT {EVENT_COLUMNS} FROM hub.track_events WHERE item_id = ANY(%s)"
+                    " ORDER BY occurred_at, station_id, seq",
+                    (ids,),
+                )
+                rows = await cur.fetchall()
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            raise HubDown(one_line(exc)) from None
+        found: dict[str, list[Event]] = {i: [] for i in ids}
+        for r in rows:
+            event = _event(tuple(r))
+            if event is not None:
+                found[event.item_id].append(event)
+        return found
+
+    async def places(self) -> dict[str, Place]:
+        """Every named facility."""
+        try:
+            async with self.read_pool.connection() as conn:
+                cur = await conn.execute("SELECT facility, town, time_zone FROM hub.places")
+                return {str(r[0]): Place(str(r[1]), str(r[2])) for r in await cur.fetchall()}
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            raise HubDown(one_line(exc)) from None
+
+    async def gate(self, item: str, postcode: str, client: str) -> str:
+        """'ok', 'wrong', 'locked' or 'unknown' (a wrong one is counted at the hub)."""
+        try:
+            async with self.write_pool.connection() as conn:
+                cur = await conn.execute("SELECT hub.web_gate(%s, %s, %s)", (item, postcode, client))
+                row = await cur.fetchone()
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            raise HubDown(one_line(exc)) from None
+        return str(row[0]) if row else "unknown"
+
+    async def failures(self, item: str, client: str) -> tuple[int, int]:
+        """Wrong postcodes in the last 15 minutes: for the item, from the client."""
+        try:
+            async with self.write_pool.connection() as conn:
+                cur = await conn.execute("SELECT * FROM hub.web_gate_failures(%s, %s)", (item, client))
+                row = await cur.fetchone()
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            raise HubDown(one_line(exc)) from None
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def choose(self, item: str, postcode: str, client: str, choice: str, detail: dict[str, Any]) -> int:
+        """The choice's id at the hub, or ChoiceRefused."""
+        try:
+            async with self.write_pool.connection() as conn:
+                cur = await conn.execute(
+                    "SELECT hub.web_choose(%s, %s, %s, %s, %s::jsonb)",
+                    (item, postcode, client, choice, Jsonb(detail)),
+                )
+                row = await cur.fetchone()
+        except psycopg.Error as exc:
+            if exc.sqlstate == GATE_REFUSED:
+                raise ChoiceRefused(exc.diag.message_primary or "refused") from None
+            if isinstance(exc, psycopg.OperationalError):
+                raise HubDown(one_line(exc)) from None
+            raise
+        except TimeoutError as exc:
+            raise HubDown(one_line(exc)) from None
+        assert row is not None
+        return int(row[0])
+
+    async def choice_of(self, item: str) -> ChoiceInForce | None:
+        """The item's latest choice (call after the gate said ok)."""
+        try:
+            async with self.write_pool.connection() as conn:
+                cur = await conn.execute(
+                    "SELECT id, choice, made_at, office, day FROM hub.web_choice_of(%s)", (item,)
+                )
+                row = await cur.fetchone()
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            raise HubDown(one_line(exc)) from None
+        return ChoiceInForce(int(row[0]), str(row[1]), row[2], row[3], row[4]) if row else None
+
+    async def history(self, days: int) -> list[Row]:
+        """The last `days` of public events, as the estimates learn from them."""
+        since = datetime.now(UTC) - timedelta(days=days)
+        async with self.read_pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT seq, station_id, item_id, kind, facility, occurred_at, container_id, reason, service,"
+                " destination_zip3 FROM hub.track_events WHERE occurred_at >= %s"
+                " ORDER BY occurred_at, station_id, seq",
+                (since,),
+            )
+            found = []
+            for r in await cur.fetchall():
+                extra: dict[str, object] = {}
+                if r[8]:
+                    extra["service"] = r[8]
+                if r[9]:
+                    extra["destination_zip"] = r[9] + "00"
+                found.append(Row(r[0], r[1], r[2], r[3], r[4], "", r[5], extra, r[6], r[7]))
+            return found
+
+    async def pace_samples(self, days: int) -> list[tuple[str, float]]:
+        """(office, minutes per stop) of the rounds delivered in the last `days`."""
+        since = datetime.now(UTC) - timedelta(days=days)
+        async with self.read_pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT o.facility, extract(epoch FROM d.occurred_at - o.occurred_at) / 60.0 / o.round_stop"
+                " FROM hub.track_events o JOIN hub.track_events d ON d.item_id = o.item_id"
+                " AND d.kind = 'delivered' AND d.occurred_at > o.occurred_at"
+                " AND d.occurred_at < o.occurred_at + interval '14 hours'"
+                " WHERE o.kind = 'out-for-delivery' AND o.round_stop > 0 AND o.occurred_at >= %s",
+                (since,),
+            )
+            return [(str(r[0]), float(r[1])) for r in await cur.fetchall()]
+
+
+def _with_attrs(dsn: str, attrs: str) -> str:
+    if "target_session_attrs" in dsn:
+        return dsn
+    return make_conninfo(dsn, target_session_attrs=attrs)
