@@ -115,7 +115,7 @@ def test_the_postcode_shows_the_delivery_office_and_the_attempts_with_their_reas
     assert plus_four[0] == 200  # a ZIP+4 is its ZIP
     wrong = site.post(f"/api/v1/track/{site.items['plain']}/details", {"postcode": "10001"})
     assert wrong[0] == 403 and b"delivery_office" not in wrong[2]
-    page = site.post(f"/track/{site.items['attempted']}", {"postcode": POSTCODE}, form=True)
+    page = site.post_form(f"/track/{site.items['attempted']}", {"postcode": POSTCODE})
     assert page[0] == 200 and b"Nobody was in: a notice was left" in page[2]
     assert page[1]["cache-control"] == "no-store"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from hub.admin import enrol_web, set_place
 from hub.client import PostgresHub
@@ -69,17 +70,17 @@ class Network:
         request = urllib.request.Request(self.url + path, headers=headers)
         return _answer(request)
 
-    def post(
-        self, path: str, data: dict[str, Any], *, form: bool = False, **headers: str
-    ) -> tuple[int, dict[str, str], bytes]:
-        if form:
-            from urllib.parse import urlencode
+    def post(self, path: str, data: dict[str, Any], **headers: str) -> tuple[int, dict[str, str], bytes]:
+        """A JSON POST."""
+        body = json.dumps(data).encode()
+        return self._post(path, body, {"Content-Type": "application/json", **headers})
 
-            body = urlencode(data).encode()
-            headers = {"Content-Type": "application/x-www-form-urlencoded", **headers}
-        else:
-            body = json.dumps(data).encode()
-            headers = {"Content-Type": "application/json", **headers}
+    def post_form(self, path: str, data: dict[str, str], **headers: str) -> tuple[int, dict[str, str], bytes]:
+        """A form POST, as the pages send."""
+        body = urlencode(data).encode()
+        return self._post(path, body, {"Content-Type": "application/x-www-form-urlencoded", **headers})
+
+    def _post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         request = urllib.request.Request(self.url + path, data=body, headers=headers, method="POST")
         return _answer(request)
 
