@@ -264,13 +264,13 @@ class PostgresHub:
             conn = self._connection()
             with conn.transaction():
                 rows = conn.execute(
-                    "SELECT id, item_id, choice, made_at, detail FROM hub.choices_for_me()"
+                    "SELECT id, item_id, choice, made_at, detail, last_scanned_by FROM hub.choices_for_me()"
                 ).fetchall()
         except psycopg.errors.UndefinedFunction:
             raise HubUnavailable(OLDER_SCHEMA) from None
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
-        return [CustomerChoice(int(r[0]), str(r[1]), str(r[2]), r[3], dict(r[4] or {})) for r in rows]
+        return [CustomerChoice(int(r[0]), str(r[1]), str(r[2]), r[3], dict(r[4] or {}), r[5]) for r in rows]
 
     def ack_choices(self, choice_ids: list[int]) -> None:
         """`hub.ack_choices`: held here."""

@@ -126,9 +126,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = hub, pg_temp AS $$
 $$;
 
 -- Make a choice: the gate first, then the item must not be out for delivery or done, nor its sender have
--- forbidden choices at acceptance (`no_choices`). Returns the choice's id, or refuses in words (PH004).
+-- forbidden choices at acceptance (`no_choices`). Returns the choice's id, or why not (gate:wrong,
+-- gate:locked, gate:unknown, state:KIND, sender:forbidden): an answer, not an error, so that a wrong
+-- postcode stays counted.
 CREATE FUNCTION hub.web_choose(wanted text, postcode text, client text, chosen text, detail jsonb)
-RETURNS bigint
+RETURNS TABLE (choice_id bigint, refusal text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = hub, pg_temp AS $$
 DECLARE
     gate text := hub.web_gate(wanted, postcode, client);
@@ -137,24 +139,27 @@ DECLARE
     made bigint;
 BEGIN
     IF gate <> 'ok' THEN
-        RAISE EXCEPTION 'gate:%', gate USING ERRCODE = 'PH004';
+        RETURN QUERY SELECT NULL::bigint, 'gate:' || gate;
+        RETURN;
     END IF;
     SELECT e.kind INTO last_kind FROM hub.events e
         WHERE e.item_id = wanted AND e.kind IN ('acceptance', 'sort-in', 'sack-remove', 'dispatch', 'arrival',
               'delivery-office', 'out-for-delivery', 'delivered', 'attempted', 'delayed', 'returned', 'void')
         ORDER BY e.occurred_at DESC, e.received_at DESC LIMIT 1;
     IF last_kind IN ('out-for-delivery', 'delivered', 'returned', 'void') THEN
-        RAISE EXCEPTION 'state:%', last_kind USING ERRCODE = 'PH004';
+        RETURN QUERY SELECT NULL::bigint, 'state:' || last_kind;
+        RETURN;
     END IF;
     SELECT coalesce((e.extra ->> 'no_choices')::boolean, false) INTO forbidden FROM hub.events e
         WHERE e.item_id = wanted AND e.kind = 'acceptance' ORDER BY e.occurred_at LIMIT 1;
     IF forbidden THEN
-        RAISE EXCEPTION 'sender:forbidden' USING ERRCODE = 'PH004';
+        RETURN QUERY SELECT NULL::bigint, 'sender:forbidden';
+        RETURN;
     END IF;
     INSERT INTO hub.choices (item_id, choice, detail) VALUES (wanted, chosen, coalesce(detail, '{}'))
         RETURNING id INTO made;
     PERFORM pg_notify('hub_choices', wanted);
-    RETURN made;
+    RETURN QUERY SELECT made, NULL::text;
 END $$;
 
 -- The choice in force for an item (the latest), without its personal detail, for the page behind the
@@ -166,14 +171,18 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = hub, pg_temp AS $$
     FROM hub.choices c WHERE c.item_id = wanted ORDER BY c.id DESC LIMIT 1
 $$;
 
--- A station takes the choices for items it handled that it has not said it holds.
+-- A station takes the choices for items it handled that it has not said it holds, each with the station
+-- that scanned the item last as the hub knows (the one where the choice takes effect now).
 CREATE FUNCTION hub.choices_for_me()
-RETURNS TABLE (id bigint, item_id text, choice text, detail jsonb, made_at timestamptz)
+RETURNS TABLE (id bigint, item_id text, choice text, detail jsonb, made_at timestamptz, last_scanned_by text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = hub, pg_temp AS $$
     WITH me AS (
         SELECT s.station_id FROM hub.stations s WHERE s.role_name = session_user AND s.revoked_at IS NULL
     )
-    SELECT c.id, c.item_id, c.choice, c.detail, c.made_at
+    SELECT c.id, c.item_id, c.choice, c.detail, c.made_at,
+           (SELECT e.station_id FROM hub.events e
+            WHERE e.item_id = c.item_id AND hub.is_public_kind(e.kind) AND e.kind <> 'choice'
+            ORDER BY e.occurred_at DESC, e.received_at DESC LIMIT 1)
     FROM hub.choices c CROSS JOIN me
     WHERE EXISTS (SELECT 1 FROM hub.events e WHERE e.item_id = c.item_id AND e.station_id = me.station_id)
       AND NOT EXISTS (SELECT 1 FROM hub.choice_receipts r WHERE r.station_id = me.station_id

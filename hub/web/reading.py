@@ -26,7 +26,6 @@ EVENT_COLUMNS = (
     "item_id, kind, facility, occurred_at, reason, container_id, station_id, seq, event_id, hash,"
     " prev_hash, service, origin_zip3, destination_zip3, round_stop, choice"
 )
-GATE_REFUSED = "PH004"
 
 
 class HubDown(Exception):
@@ -161,19 +160,14 @@ class HubReader:
         try:
             async with self.write_pool.connection() as conn:
                 cur = await conn.execute(
-                    "SELECT hub.web_choose(%s, %s, %s, %s, %s::jsonb)",
+                    "SELECT choice_id, refusal FROM hub.web_choose(%s, %s, %s, %s, %s::jsonb)",
                     (item, postcode, client, choice, Jsonb(detail)),
                 )
                 row = await cur.fetchone()
-        except psycopg.Error as exc:
-            if exc.sqlstate == GATE_REFUSED:
-                raise ChoiceRefused(exc.diag.message_primary or "refused") from None
-            if isinstance(exc, psycopg.OperationalError):
-                raise HubDown(one_line(exc)) from None
-            raise
-        except TimeoutError as exc:
+        except (psycopg.OperationalError, TimeoutError) as exc:
             raise HubDown(one_line(exc)) from None
-        assert row is not None
+        if row is None or row[1] is not None:
+            raise ChoiceRefused(str(row[1]) if row else "refused")
         return int(row[0])
 
     async def choice_of(self, item: str) -> ChoiceInForce | None:

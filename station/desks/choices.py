@@ -48,12 +48,16 @@ class ChoicesDesk:
         self.station = station
 
     def receive(self, got: list[CustomerChoice]) -> int:
-        """Keep the choices the hub handed over, and journal those of items here now; how many were new."""
+        """Keep the choices the hub handed over, and journal those of items here now (this station
+        scanned them last, as it and the hub know); how many were new."""
         station = self.station
         facility = station.config.facility
         with station.db.transaction() as conn:
             new = choices.keep(conn, got, station.clock())
-            for item in sorted({c.item_id for c in got}):
+            last_by = {c.item_id: c.last_scanned_by for c in got}
+            for item in sorted(last_by):
+                if last_by[item] not in (None, station.station_id):
+                    continue  # another station scanned it since: the choice takes effect there
                 known = containers.item_record(conn, item)
                 if known is not None and known.facility == facility and known.status not in _GONE:
                     self.take_in(conn, item, facility, RECEIVED_BY)

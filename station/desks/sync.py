@@ -1,7 +1,8 @@
 """The sync desk: push this station's journal to its hub, in order, in batches, and say how it stands.
 
 Scans never wait for it: they are acknowledged after the local commit. A push confirms the hub's
-head first, tells the hub this station's own last event (so a truncated or rewritten journal is
+head first, takes in the customers' choices for items this station handled (journalling those that
+take effect here), tells the hub this station's own last event (so a truncated or rewritten journal is
 caught by the hub, its outside witness), then sends every waiting event in batches, then the numbers
 its counter took for the network's texts. Each batch is one hub transaction, so a cut connection or
 a stopped hub leaves the hub at a whole batch, and the next push starts from what the hub really
@@ -80,6 +81,8 @@ class SyncDesk:
         pushed = 0
         try:
             head = self.hub.head(me)
+            # Customers' choices first: the events that journal them go out in this same push.
+            self._take_choices()
             sent = 0
             while True:
                 with station.db.reading() as conn:
@@ -99,7 +102,6 @@ class SyncDesk:
                 if not rows or (max_batches is not None and sent >= max_batches):
                     break
             self._push_follows(batch)
-            self._take_choices()
             self._top_up()
         except HubUnavailable as exc:
             with station.db.transaction() as conn:

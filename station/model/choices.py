@@ -26,6 +26,7 @@ class CustomerChoice:
     choice: str
     made_at: datetime
     detail: dict[str, Any] = field(default_factory=dict)
+    last_scanned_by: str | None = None  # the station that scanned the item last, as the hub knows
 
     @property
     def day(self) -> date | None:
