@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 import pytest
+from psycopg.types.json import Jsonb
 
 from hub.admin import enrol_web
 from hub.client import PostgresHub
