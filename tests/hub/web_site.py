@@ -160,11 +160,11 @@ def build_network(hub: Hub, folder: Path) -> Network:
     return net
 
 
-def start_site(net: Network, *extra: str) -> Network:
-    """`station hub web` on a free port, as the web login; waits until it answers."""
+def start_site(net: Network, *extra: str, port: int | None = None) -> Network:
+    """`station hub web` on a free port (or `port`), as the web login; waits until it answers."""
     login = enrol_web(net.hub.admin_dsn, "public")
     net.web_dsn = net.hub.cluster.passfile_dsn(net.hub.database, login.role, login.password)
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     net.process = subprocess.Popen(
         [sys.executable, "-m", "ui", "hub", "web", "--dsn", net.web_dsn, "--port", str(port), *extra],

@@ -19,7 +19,7 @@ from ui.cli.common import Subcommands, printable, station_paths
 RULES_NAME = "70-parcel-station.rules"
 SYSTEM_RULES = Path("/etc/udev/rules.d")
 GROUPS = ("dialout", "plugdev", "lp", "video", "input")  # what the rules hand devices to
-SERVICES = ("sms", "sync", "webhook", "notify")
+SERVICES = ("sms", "sync", "webhook", "notify", "web")
 SERVICE_USER = "parcel"
 PLACEHOLDER = "/usr/local/bin/station"  # the units' ExecStart until installed
 
@@ -60,7 +60,7 @@ def register(sub: Subcommands) -> None:
     u.set_defaults(func=cmd_install_udev)
     s = sub.add_parser(
         "install-services",
-        help="install the systemd units (SMS worker, hub sync, webhook, hub notifier) for this program",
+        help="install the systemd units (SMS worker, hub sync, webhook, hub notifier, tracking site) for this program",
     )
     s.add_argument("--enable", nargs="*", choices=SERVICES, default=[], help="enable and start these now")
     s.add_argument("--units-dir", type=Path, default=Path("/etc/systemd/system"), help=argparse.SUPPRESS)
