@@ -145,7 +145,8 @@ async def drive_sql(dsn: str, ids: list[str], rate: float, size: int) -> tuple[l
             async with pool.connection() as conn:
                 cur = await conn.execute(
                     "SELECT item_id, kind, facility, occurred_at, reason, container_id, station_id, seq,"
-                    " event_id, hash, prev_hash FROM hub.track_events WHERE item_id = ANY(%s) ORDER BY occurred_at",
+                    " event_id, hash, prev_hash FROM hub.track_events WHERE item_id = ANY(%s)"
+                    " ORDER BY occurred_at",
                     ([item],),
                 )
                 await cur.fetchall()
