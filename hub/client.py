@@ -33,6 +33,7 @@ from station.network.port import (
     Outgoing,
     PushAnswer,
 )
+from station.store.checkpoints import SignedCheckpoint
 from station.store.journal import event_from_content
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,39 @@ class PostgresHub:
                 conn.execute("SELECT hub.finish_lease(%s)", (lease_id,))
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
+
+    def checkpoint_seq(self) -> int:
+        """`hub.my_checkpoint_seq`."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute("SELECT hub.my_checkpoint_seq()").fetchone()
+        except psycopg.errors.UndefinedFunction:
+            raise HubUnavailable(OLDER_SCHEMA) from None
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        return int(row[0]) if row else 0
+
+    def push_checkpoints(self, public_key: str, points: list[SignedCheckpoint]) -> str | None:
+        """`hub.push_checkpoints`, in one hub transaction."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute(
+                    "SELECT stored, problem FROM hub.push_checkpoints(%s, %s, %s, %s, %s, %s, %s)",
+                    (
+                        public_key,
+                        [c.point.seq for c in points],
+                        [c.point.hash for c in points],
+                        [c.point.at for c in points],
+                        [c.point.span_from for c in points],
+                        [c.point.span for c in points],
+                        [c.signature for c in points],
+                    ),
+                ).fetchone()
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        return None if row is None or row[1] is None else str(row[1])
 
     def choices(self) -> list[CustomerChoice]:
         """`hub.choices_for_me`: the choices for items this station handled, not yet acknowledged."""

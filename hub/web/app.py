@@ -56,6 +56,7 @@ from station.insight.history import timelines
 from station.insight.public_track import PublicTrack, RoundPace, public_track
 from station.model.delivery_week import next_delivery_day
 from station.model.events import Event, EventKind
+from station.office.event_evidence import FORMAT as EVIDENCE_FORMAT
 
 log = logging.getLogger(__name__)
 MAX_IDS = 35
@@ -629,6 +630,45 @@ def build(settings: Settings) -> Starlette:
             {"id": item, "choice": data["choice"], "choice_id": made, "message": message}, private=True
         )
 
+    async def api_evidence(request: Request) -> Response:
+        """One event's evidence: its place in its station's chain under a signed checkpoint (a file to
+        check offline with `station evidence verify-event`)."""
+        item, why = _parse_id(request.path_params["item"])
+        if item is None:
+            return _problem(400, "malformed", why)
+        station_id, seq = request.path_params["station"], request.path_params["seq"]
+        if (refused := await throttled(request, item)) is not None:
+            return refused
+        try:
+            await site.named_places()
+            track = (await site.look_up([item]))[item]
+            shown = next(
+                (e for e in (track.events if track else ()) if e.proof and e.proof.station_id == station_id
+                 and e.proof.seq == seq),
+                None,
+            )  # fmt: skip
+            if shown is None or shown.proof is None:
+                return _problem(404, "unknown", f"{item} has no event {seq} of station {station_id}")
+            found = await site.reader.evidence(station_id, seq)
+        except HubDown:
+            return _problem(503, "hub-unavailable", "tracking is not available: try again in a few minutes")
+        if found is None:
+            return _problem(
+                404, "not-yet-signed",
+                "this event is not covered by a signed checkpoint yet: stations sign one every 100 events"
+                " and when they stop; try again later",
+            )  # fmt: skip
+        place = place_of(shown.facility, site.places)
+        proof = shown.proof
+        event = {
+            "station_id": station_id, "seq": seq, "hash": proof.hash, "prev_hash": proof.prev_hash,
+            "kind": shown.kind, "time": shown.time.isoformat(), "place": place.town,
+        }  # fmt: skip
+        evidence = {"format": EVIDENCE_FORMAT, "item_id": item, "event": event, **found}
+        body = json.dumps(evidence, indent=1).encode()
+        disposition = f'attachment; filename="evidence-{item}-{station_id}-{seq}.json"'
+        return _cached(request, body, "application/json", 200, **{"Content-Disposition": disposition})
+
     async def api_openapi(request: Request) -> Response:
         body = json.dumps(openapi.DESCRIPTION).encode()
         return _cached(request, body, "application/json")
@@ -643,6 +683,7 @@ def build(settings: Settings) -> Starlette:
         Route("/api/v1/track/{item}", api_track),
         Route("/api/v1/track/{item}/details", api_details, methods=["POST"]),
         Route("/api/v1/track/{item}/preferences", api_preferences, methods=["POST"]),
+        Route("/api/v1/track/{item}/evidence/{station}/{seq:int}", api_evidence),
         Route("/api/v1/openapi.json", api_openapi),
         Mount("/static", StaticFiles(directory=str(files("hub.web").joinpath("static"))), name="static"),
     ]

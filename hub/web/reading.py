@@ -182,18 +182,43 @@ class HubReader:
             raise HubDown(one_line(exc)) from None
         return ChoiceInForce(int(row[0]), str(row[1]), row[2], row[3], row[4]) if row else None
 
-    async def history(self, days: int) -> list[Row]:
-        """The last `days` of public events, as the estimates learn from them."""
+    async def evidence(self, station_id: str, seq: int) -> dict[str, Any] | None:
+        """The signed checkpoint covering the event, its span's hashes and the station's key, or None."""
+        try:
+            async with self.read_pool.connection() as conn:
+                cur = await conn.execute(
+                    "SELECT seq, hash, at, span_from, span, signature, public_key, hashes"
+                    " FROM hub.event_evidence(%s, %s)",
+                    (station_id, seq),
+                )
+                row = await cur.fetchone()
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            raise HubDown(one_line(exc)) from None
+        if row is None:
+            return None
+        checkpoint = {
+            "station_id": station_id, "seq": row[0], "hash": row[1], "at": row[2], "span_from": row[3],
+            "span": row[4], "signature": row[5],
+        }  # fmt: skip
+        return {
+            "checkpoint": checkpoint,
+            "public_key": row[6],
+            "span": {"from": row[3], "hashes": list(row[7])},
+        }
+
+    async def history(self, days: int, limit: int = 500_000) -> list[Row]:
+        """The last `days` of public events as the estimates learn from them, the newest `limit` at most
+        (a region's months are millions of rows: the learner keeps its memory bounded)."""
         since = datetime.now(UTC) - timedelta(days=days)
         async with self.read_pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT seq, station_id, item_id, kind, facility, occurred_at, container_id, reason, service,"
                 " destination_zip3 FROM hub.track_events WHERE occurred_at >= %s"
-                " ORDER BY occurred_at, station_id, seq",
-                (since,),
+                " ORDER BY occurred_at DESC LIMIT %s",
+                (since, limit),
             )
             found = []
-            for r in await cur.fetchall():
+            for r in reversed(await cur.fetchall()):
                 extra: dict[str, object] = {}
                 if r[8]:
                     extra["service"] = r[8]

@@ -24,6 +24,7 @@ from station.network.port import HubPort, HubUnavailable, LeaseRefused
 from station.notify import subscribers
 from station.postage.international import InternationalTable
 from station.postage.rates import RateError
+from station.store.checkpoints import public_key_text, signed_since
 from station.store.serials import impb_space, s10_space, sscc_space
 
 # Events a push sends in one hub transaction. Larger batches spread each transaction's fixed costs (the
@@ -74,6 +75,7 @@ class SyncDesk:
     def __init__(self, station: Station, hub: HubPort) -> None:
         self.station = station
         self.hub = hub
+        self._checkpoints_seen: tuple[int, int] | None = None  # the checkpoint file when all were at the hub
 
     def push(self, batch: int = BATCH, max_batches: int | None = None) -> SyncReport:
         """Push what is waiting (up to `max_batches` batches); the report says what is left."""
@@ -102,6 +104,7 @@ class SyncDesk:
                 if not rows or (max_batches is not None and sent >= max_batches):
                     break
             self._push_follows(batch)
+            self._push_checkpoints()
             self._top_up()
         except HubUnavailable as exc:
             with station.db.transaction() as conn:
@@ -152,6 +155,25 @@ class SyncDesk:
                 return
             ChoicesDesk(self.station).receive(got)
             self.hub.ack_choices([c.choice_id for c in got])
+
+    def _push_checkpoints(self) -> None:
+        """This station's signed checkpoints the hub lacks, after the events they cover (each event's
+        evidence on the tracking page); a refusal is the hub's alert, and logged here."""
+        log_file = self.station.journal.checkpoints
+        if log_file is None or not log_file.path.exists():
+            return
+        stat = log_file.path.stat()
+        if (stat.st_size, stat.st_mtime_ns) == self._checkpoints_seen:
+            return  # no checkpoint signed since the last push that left none waiting
+        key = log_file.public_key()
+        if key is None:
+            return
+        points = signed_since(log_file, self.hub.checkpoint_seq())
+        problem = self.hub.push_checkpoints(public_key_text(key), points) if points else None
+        if problem:
+            log.warning("the hub refused this station's checkpoints: %s", problem)
+        elif not points or self.hub.checkpoint_seq() >= points[-1].point.seq:
+            self._checkpoints_seen = (stat.st_size, stat.st_mtime_ns)
 
     def _push_follows(self, batch: int) -> None:
         """The numbers this counter took for the network's texts, after the events they follow."""

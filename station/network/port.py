@@ -14,6 +14,7 @@ from station.errors import Refused, Unreachable
 from station.model.choices import CustomerChoice
 from station.model.events import Event
 from station.model.rows import Row
+from station.store.checkpoints import SignedCheckpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,15 @@ class HubPort(Protocol):
 
     def finish_lease(self, lease_id: int) -> None:
         """Tell the hub this station has used the block up (its 12 months before reuse start)."""
+        ...
+
+    def checkpoint_seq(self) -> int:
+        """The newest of this station's signed checkpoints the hub holds (0: none)."""
+        ...
+
+    def push_checkpoints(self, public_key: str, points: list[SignedCheckpoint]) -> str | None:
+        """Hand the hub this station's signed checkpoints (the customers' evidence); the hub's refusal in
+        words (another key than the one it pinned, a checkpoint its rows contradict), or None."""
         ...
 
     def choices(self) -> list[CustomerChoice]:

@@ -201,7 +201,7 @@ def _check_chain(
     by_seq: dict[int, str] = {}
     signed: dict[int, str] = {}
     for raw in points:
-        point = Checkpoint(str(raw["station_id"]), int(raw["seq"]), str(raw["hash"]), str(raw["at"]))
+        point = Checkpoint.from_json(raw)
         try:
             key.verify(base64.b64decode(raw["signature"]), point.message())
         except (InvalidSignature, ValueError):

@@ -15,6 +15,7 @@ anything done by someone who holds both the database and the checkpoint key.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import os
@@ -33,16 +34,41 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A signed statement: station's chain had `seq` events, the last with `hash`, at `at`."""
+    """A signed statement: station's chain had `seq` events, the last with `hash`, at `at`; and (version
+    2) the SHA-256 `span` of the hashes of its events `span_from` to `seq`, one per line, so that each of
+    those events can be shown to be under this signature by its hash alone, without the text of any
+    other event (the tracking page's evidence: `span_digest`)."""
 
     station_id: str
     seq: int
     hash: str
     at: str
+    span_from: int = 0
+    span: str = ""
 
     def message(self) -> bytes:
         """What the signature covers."""
-        return f"PSCKPT1|{self.station_id}|{self.seq}|{self.hash}|{self.at}".encode()
+        head = f"{self.station_id}|{self.seq}|{self.hash}|{self.at}"
+        if self.span:
+            return f"PSCKPT2|{head}|{self.span_from}|{self.span}".encode()
+        return f"PSCKPT1|{head}".encode()
+
+    @classmethod
+    def from_json(cls, raw: dict[str, object]) -> Checkpoint:
+        """A checkpoint as its file line holds it (version 1 lines have no span)."""
+        return cls(
+            str(raw["station_id"]),
+            int(str(raw["seq"])),
+            str(raw["hash"]),
+            str(raw["at"]),
+            int(str(raw.get("span_from") or 0)),
+            str(raw.get("span") or ""),
+        )
+
+
+def span_digest(hashes: list[str]) -> str:
+    """The SHA-256 of a run of consecutive event hashes, one per line (a checkpoint's `span`)."""
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
 
 
 class CheckpointLog:
@@ -82,36 +108,74 @@ class CheckpointLog:
         assert key is not None
         return key.sign(message)
 
-    def write(self, seq: int, digest: str, at: datetime) -> None:
+    def write(self, seq: int, digest: str, at: datetime, span: tuple[int, list[str]] | None = None) -> None:
         """Append a signed checkpoint of this station's head (fsynced: it must outlive a crash).
 
         It runs after the scans it covers were committed and acknowledged: a failure to write it (a full
         disk, a read-only folder) is logged for the maintainer and never turned into a failed scan.
         """
         try:
-            self._write(seq, digest, at)
+            self._write(seq, digest, at, span)
         except OSError as exc:
             log.warning("checkpoint of %s at seq %d not written: %s", self.station_id, seq, exc)
 
-    def _write(self, seq: int, digest: str, at: datetime) -> None:
+    def _write(self, seq: int, digest: str, at: datetime, span: tuple[int, list[str]] | None) -> None:
         if seq <= self.last_seq:
             return
         key = self._key(create=True)
         assert key is not None
-        point = Checkpoint(self.station_id, seq, digest, at.isoformat())
-        line = {
+        first, hashes = span if span and span[1] and span[1][-1] == digest else (0, [])
+        point = Checkpoint(
+            self.station_id, seq, digest, at.isoformat(), first, span_digest(hashes) if hashes else ""
+        )
+        line: dict[str, object] = {
             "station_id": point.station_id,
             "seq": point.seq,
             "hash": point.hash,
             "at": point.at,
             "signature": base64.b64encode(key.sign(point.message())).decode(),
         }
+        if point.span:
+            line |= {"span_from": point.span_from, "span": point.span}
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as f:
             f.write(json.dumps(line, sort_keys=True) + "\n")
             f.flush()
             os.fsync(f.fileno())
         self.last_seq = seq
+
+
+@dataclass(frozen=True, slots=True)
+class SignedCheckpoint:
+    """A version-2 checkpoint line as the hub takes it: the checkpoint and its signature (base64)."""
+
+    point: Checkpoint
+    signature: str
+
+
+def signed_since(log: CheckpointLog, after_seq: int) -> list[SignedCheckpoint]:
+    """This station's version-2 checkpoints after `after_seq` whose signature its key verifies, in order."""
+    key = log.public_key()
+    if key is None or not log.path.exists():
+        return []
+    found: dict[int, SignedCheckpoint] = {}
+    for text in log.path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            raw = json.loads(text)
+            point = Checkpoint.from_json(raw)
+            signature = str(raw["signature"])
+            key.verify(base64.b64decode(signature, validate=True), point.message())
+        except (ValueError, KeyError, TypeError, InvalidSignature):
+            continue
+        if point.station_id == log.station_id and point.span and point.seq > after_seq:
+            found.setdefault(point.seq, SignedCheckpoint(point, signature))
+    return [found[seq] for seq in sorted(found)]
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    """The raw 32-byte public key, base64 (as the hub pins it and the evidence carries it)."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +197,7 @@ def read_checkpoints(path: Path, key_dir: Path) -> tuple[list[Checkpoint], list[
     for number, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
         try:
             raw = json.loads(text)
-            point = Checkpoint(str(raw["station_id"]), int(raw["seq"]), str(raw["hash"]), str(raw["at"]))
+            point = Checkpoint.from_json(raw)
             signature = base64.b64decode(raw["signature"], validate=True)
         except (ValueError, KeyError, TypeError):
             bad.append(CheckpointProblem("?", 0, f"{path.name} line {number} is not a checkpoint"))

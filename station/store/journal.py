@@ -242,8 +242,8 @@ class Journal:
                     raise
         self._head = (self.db.rollbacks, seq, digest)
         if self.checkpoints is not None and seq % EVERY == 0:
-            log, at = self.checkpoints, self._clock()
-            self.db.after_commit(lambda: log.write(seq, digest, at))  # a checkpoint of committed events only
+            log, at, span = self.checkpoints, self._clock(), self._span(conn, seq)
+            self.db.after_commit(lambda: log.write(seq, digest, at, span))  # of committed events only
         stored = StoredEvent(event, seq, prev, digest)
         for hook in self._hooks:
             hook(conn, stored)
@@ -323,7 +323,19 @@ class Journal:
     def checkpoint(self) -> None:
         """Sign the head this journal last wrote (clean shutdown, end of a `station scan` run)."""
         if self.checkpoints is not None and self._head is not None and self._head[0] == self.db.rollbacks:
-            self.checkpoints.write(self._head[1], self._head[2], self._clock())
+            with self.db.reading() as conn:
+                span = self._span(conn, self._head[1])
+            self.checkpoints.write(self._head[1], self._head[2], self._clock(), span)
+
+    def _span(self, conn: sqlite3.Connection, seq: int) -> tuple[int, list[str]]:
+        """The hashes of this station's events up to `seq`, the last EVERY of them (a checkpoint's span:
+        every event is in the span of the checkpoint at the next multiple of EVERY)."""
+        first = max(1, seq - EVERY + 1)
+        rows = conn.execute(
+            "SELECT hash FROM events WHERE station_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            (self.station_id, first, seq),
+        ).fetchall()
+        return first, [str(r[0]) for r in rows]
 
     def check_checkpoints(self, points: list[Checkpoint]) -> list[CheckpointProblem]:
         """What the journal contradicts in signed checkpoints: a shorter chain, or another hash at a seq."""

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from station.office.evidence import fingerprint
+from tests.cli_runner import run_station
 from tests.hub.conftest import new_hub
 from tests.hub.web_site import POSTCODE, Network, build_network, start_site
 from tests.pg import Cluster
@@ -198,3 +201,23 @@ def _s10_check(serial: int) -> int:
     total = sum(d * w for d, w in zip(digits, (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
     check = 11 - total % 11
     return {10: 0, 11: 5}.get(check, check)
+
+
+def test_an_events_evidence_downloads_and_checks_offline_with_the_stations_key(
+    site: Network, tmp_path: Path
+) -> None:
+    status, body = _json(site.get(f"/api/v1/track/{site.items['plain']}"))
+    accepted = next(e for e in body["events"] if e["kind"] == "acceptance")["proof"]
+    path = f"/api/v1/track/{site.items['plain']}/evidence/{accepted['station']}/{accepted['seq']}"
+    status, headers, raw = site.get(path)
+    assert status == 200 and headers["content-disposition"].startswith("attachment;")
+    evidence = json.loads(raw)
+    assert evidence["event"]["hash"] == accepted["hash"] and evidence["event"]["place"] == "New York"
+    saved = tmp_path / "evidence.json"
+    saved.write_bytes(raw)
+    ran = run_station("evidence", "verify-event", saved)
+    assert ran.returncode == 0, ran.stdout
+    key = site.origin.journal.checkpoints.public_key()  # type: ignore[union-attr]
+    assert key is not None and fingerprint(key) in ran.stdout
+    other = site.items["loaded"]
+    assert site.get(f"/api/v1/track/{other}/evidence/{accepted['station']}/{accepted['seq']}")[0] == 404

@@ -153,6 +153,8 @@ def build_network(hub: Hub, folder: Path) -> Network:
         assert carrier.load(net.items[name], **at_office).ok
     assert carrier.deliver(net.items["delivered"], scribble(), MARKERS["addressee name"], **at_office).ok
     assert carrier.attempt(net.items["attempted"], "ADDRESSEE_ABSENT", **at_office).ok
+    for station in (origin, office):
+        station.journal.checkpoint()  # as at a clean stop: a signed checkpoint covering every event
     net.push()
     set_place(hub.admin_dsn, "ORIG1-DEPOT", "New York", "America/New_York")
     set_place(hub.admin_dsn, "SFO1-DEPOT", "San Francisco delivery office", "America/Los_Angeles")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -35,6 +36,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev.add_argument("file", type=Path, metavar="FILE.zip")
     ev.add_argument("--json", action="store_true", help="one JSON object")
     ev.set_defaults(func=cmd_evidence_verify)
+    ve = e.add_parser(
+        "verify-event", help="check one tracking event's evidence (from the tracking page) offline"
+    )
+    ve.add_argument("file", type=Path, metavar="FILE.json")
+    ve.set_defaults(func=cmd_evidence_verify_event)
 
 
 def cmd_evidence_export(args: argparse.Namespace) -> int:
@@ -53,6 +59,22 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     else:
         for line in verdict.lines():
             print(printable(line))
+    return ExitCode.DONE if verdict.ok else ExitCode.REFUSED
+
+
+def cmd_evidence_verify_event(args: argparse.Namespace) -> int:
+    """Exit 0 when the event is under its station's signed checkpoint (compare the key's fingerprint),
+    1 when it is not or the file is no evidence. No station is opened."""
+    from station.office.event_evidence import EventEvidenceRefused
+    from station.office.event_evidence import verify_file as verify_event
+
+    try:
+        verdict = verify_event(args.file)
+    except EventEvidenceRefused as exc:
+        print(printable(f"REJECT {exc}"), file=sys.stderr)
+        return ExitCode.REFUSED
+    for line in verdict.lines():
+        print(printable(line))
     return ExitCode.DONE if verdict.ok else ExitCode.REFUSED
 
 

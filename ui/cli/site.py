@@ -60,7 +60,7 @@ def register(sub: Subcommands) -> None:
     u.set_defaults(func=cmd_install_udev)
     s = sub.add_parser(
         "install-services",
-        help="install the systemd units (SMS worker, hub sync, webhook, hub notifier, tracking site) for this program",
+        help="install the systemd units (SMS worker, hub sync, webhook, hub notifier, tracking site)",
     )
     s.add_argument("--enable", nargs="*", choices=SERVICES, default=[], help="enable and start these now")
     s.add_argument("--units-dir", type=Path, default=Path("/etc/systemd/system"), help=argparse.SUPPRESS)
