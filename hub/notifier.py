@@ -25,7 +25,7 @@ import psycopg
 
 from hub.admin import HubError, connect
 from hub.said import one_line
-from station.network.port import NetworkFollow
+from station.network.port import WEB_FOLLOWS, NetworkFollow
 from station.notify.network import NetworkEvent, NetworkTexts, TakenIn
 from station.notify.worker import SmsWorker, WorkerReport
 from station.store.journal import event_from_content
@@ -59,8 +59,8 @@ class PostgresFeed:
         ]
 
     def follows_after(self, positions: dict[str, int], limit: int) -> list[NetworkFollow]:
-        """Each station's follows after its position."""
-        return [
+        """Each station's follows after its position, then the tracking page's requests after theirs."""
+        found = [
             NetworkFollow(station_id, int(r[0]), r[1], r[2], r[3].isoformat())
             for station_id, r in self._after(
                 "SELECT station_id, max(local_id) FROM hub.follows GROUP BY station_id",
@@ -70,6 +70,16 @@ class PostgresFeed:
                 limit,
             )
         ]
+        with self.conn.transaction():
+            rows = self.conn.execute(
+                "SELECT id, phone, item_id, requested_at, action FROM hub.web_texts WHERE id > %s"
+                " ORDER BY id LIMIT %s",
+                (positions.get(WEB_FOLLOWS, 0), limit),
+            ).fetchall()
+        found += [
+            NetworkFollow(WEB_FOLLOWS, int(r[0]), r[1], r[2], r[3].isoformat(), r[4] == "stop") for r in rows
+        ]
+        return found
 
     def _after(
         self, last_sql: str, rows_sql: str, positions: dict[str, int], limit: int

@@ -56,6 +56,7 @@ from station.insight.history import timelines
 from station.insight.public_track import PublicTrack, RoundPace, public_track
 from station.model.delivery_week import next_delivery_day
 from station.model.events import Event, EventKind
+from station.notify.phone import InvalidPhone, to_e164
 from station.office.event_evidence import FORMAT as EVIDENCE_FORMAT
 
 log = logging.getLogger(__name__)
@@ -535,6 +536,61 @@ def build(settings: Settings) -> Starlette:
             return 503, words("Please try again in a few minutes."), None
         return 200, words("Your choice is saved: the delivery office will honour it."), made
 
+    async def texts(request: Request, item: str, payload: dict[str, Any]) -> tuple[int, str]:
+        """(HTTP status, message) of a request to follow or stop the item's texts. The number is never
+        shown back: the notifier texts it (a follow asks it to reply YES first)."""
+        words = _words(request)
+        action = str(payload.get("action", ""))
+        if action not in ("follow", "stop"):
+            return 400, words(N_("Choose to get texts or to stop them."))
+        try:
+            phone = to_e164(str(payload.get("phone", ""))[:40])
+        except InvalidPhone:
+            return 400, words(N_("That is not a mobile number we can text."))
+        client = _client(request)
+        try:
+            by_item, _by_client = await site.reader.failures(item, client)
+            if delay := gate_delay(by_item):
+                await asyncio.sleep(delay)
+            refused = await site.reader.text_request(
+                item, str(payload.get("postcode", ""))[:12], client, phone, action
+            )
+        except HubDown:
+            return 503, words("Please try again in a few minutes.")
+        if refused is not None:
+            status = {"gate:wrong": 403, "gate:locked": 429, "gate:unknown": 404}.get(refused, 403)
+            return status, words(REFUSAL_WORDS.get(refused, "refused"))
+        if action == "follow":
+            return 200, words(N_("We are texting that number: reply YES to get texts about this parcel."))
+        return 200, words(N_("No more texts about this parcel will go to that number."))
+
+    async def texts_page(request: Request) -> Response:
+        item, _why = _parse_id(request.path_params["item"])
+        if item is None:
+            return await details_page(request)
+        status, message = await texts(request, item, await _form(request))
+        if status == 200:
+            return await details_page(request, notice=message)
+        return await details_page(request, problem=message)
+
+    async def api_texts(request: Request) -> Response:
+        item, why = _parse_id(request.path_params["item"])
+        if item is None:
+            return _problem(400, "malformed", why)
+        data = await json_body(request)
+        if (
+            data is None
+            or not isinstance(data.get("postcode"), str)
+            or not isinstance(data.get("phone"), str)
+        ):
+            return _problem(
+                400, "body", 'send JSON: {"postcode": "...", "phone": "...", "action": "follow" | "stop"}'
+            )
+        status, message = await texts(request, item, data)
+        if status != 200:
+            return _problem(status, "refused", message)
+        return _json({"id": item, "action": data.get("action"), "message": message}, private=True)
+
     async def api_track(request: Request) -> Response:
         words = _words(request)
         item, why = _parse_id(request.path_params["item"])
@@ -679,10 +735,12 @@ def build(settings: Settings) -> Starlette:
         Route("/track/{item}", track_page, methods=["GET"]),
         Route("/track/{item}", details_page, methods=["POST"]),
         Route("/track/{item}/choice", choose_page, methods=["POST"]),
+        Route("/track/{item}/texts", texts_page, methods=["POST"]),
         Route("/api/v1/track", api_track_many),
         Route("/api/v1/track/{item}", api_track),
         Route("/api/v1/track/{item}/details", api_details, methods=["POST"]),
         Route("/api/v1/track/{item}/preferences", api_preferences, methods=["POST"]),
+        Route("/api/v1/track/{item}/texts", api_texts, methods=["POST"]),
         Route("/api/v1/track/{item}/evidence/{station}/{seq:int}", api_evidence),
         Route("/api/v1/openapi.json", api_openapi),
         Mount("/static", StaticFiles(directory=str(files("hub.web").joinpath("static"))), name="static"),

@@ -131,6 +131,40 @@ DESCRIPTION: dict[str, Any] = {
                 "responses": _answers(_TRACK, 400, 403, 404, 429, 503),
             }
         },
+        "/api/v1/track/{item}/texts": {
+            "post": {
+                "summary": "texts about the item to a mobile number (it replies YES first), or stop them",
+                "parameters": [_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["postcode", "phone", "action"],
+                                "properties": {
+                                    "postcode": {"type": "string"},
+                                    "phone": {"type": "string"},
+                                    "action": {"enum": ["follow", "stop"]},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": _answers({"type": "object"}, 400, 403, 404, 429, 503),
+            }
+        },
+        "/api/v1/track/{item}/evidence/{station}/{seq}": {
+            "get": {
+                "summary": "one event's evidence: its hash under its station's signed checkpoint",
+                "parameters": [
+                    _ID,
+                    {"name": "station", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "seq", "in": "path", "required": True, "schema": {"type": "integer"}},
+                ],
+                "responses": _answers({"type": "object"}, 304, 400, 404, 429, 503),
+            }
+        },
         "/api/v1/track/{item}/preferences": {
             "post": {
                 "summary": "a delivery choice (with the destination postcode)",

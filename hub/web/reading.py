@@ -170,6 +170,20 @@ class HubReader:
             raise ChoiceRefused(str(row[1]) if row else "refused")
         return int(row[0])
 
+    async def text_request(
+        self, item: str, postcode: str, client: str, phone: str, action: str
+    ) -> str | None:
+        """Hand the notifier a request to follow or stop the item's texts; None, or why not (gate:...)."""
+        try:
+            async with self.write_pool.connection() as conn:
+                cur = await conn.execute(
+                    "SELECT hub.web_text_request(%s, %s, %s, %s, %s)", (item, postcode, client, phone, action)
+                )
+                row = await cur.fetchone()
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            raise HubDown(one_line(exc)) from None
+        return None if row is None or row[0] is None else str(row[0])
+
     async def choice_of(self, item: str) -> ChoiceInForce | None:
         """The item's latest choice (call after the gate said ok)."""
         try:

@@ -108,6 +108,15 @@ class KindFacts:
     # A scan that moves the item: what "a scan" means to the rules and the reports (notes, disputes,
     # alerts, sack bookkeeping and the counter's own records are not).
     moves_item: bool = False
+    # A kind of the station's own (no UPU code) that the customer still sees on the tracking page: a
+    # voided label, a delivery choice taken. hub/sql/0009 `hub.is_public_kind` agrees (a test holds it).
+    shown_to_customers: bool = False
+
+    @property
+    def public(self) -> bool:
+        """Shown on the public tracking page: every transmitted kind, and the few of the station's own
+        a customer must see."""
+        return self.upu_code is not None or self.shown_to_customers
 
     @property
     def moves_contents(self) -> bool:
@@ -233,11 +242,14 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         _I,
         ItemStatus.VOIDED,
         membership=Membership.LEAVES,
+        shown_to_customers=True,
     ),
     EventKind.REPRINT: KindFacts("printed the item's label again", None, _I),
     # A customer's delivery choice from the tracking page (hold, redirect, safe place, neighbour, another
     # day), taken by the station that delivers: no UPU code, but shown to the customer, who is texted.
-    EventKind.CHOICE: KindFacts("took the customer's delivery choice", None, _I, sms_template="choice_taken"),
+    EventKind.CHOICE: KindFacts(
+        "took the customer's delivery choice", None, _I, sms_template="choice_taken", shown_to_customers=True
+    ),
 }
 
 # The kinds that move an item (`KindFacts.moves_item`), for the history's rules and reports.

@@ -26,6 +26,10 @@ class NetworkFollow:
     phone: str
     item_id: str
     requested_at: str
+    stop: bool = False  # a request to stop the item's texts (from the tracking page), not to follow it
+
+
+WEB_FOLLOWS = "@web"  # the feed of the tracking page's requests, beside each station's (never a station id)
 
 
 class HubUnavailable(Unreachable):

@@ -93,6 +93,25 @@ def subscribe(station: TextingStation, item_id: str, phone_text: str, source: st
         return SubscriberState.PENDING
 
 
+def stop_item(station: TextingStation, item_id: str, phone_text: str, source: str) -> None:
+    """No more texts about the item to the number (the tracking page's "stop texts"), at once; the number
+    is told so, once, unless it follows nothing any more and was stopped already."""
+    phone = to_e164(phone_text)
+    with station.db.transaction() as conn:
+        if item_id not in subscribers.items_followed(conn, phone):
+            return  # it did not follow the item: nothing to stop, nobody to text
+        _stop_item(station, conn, phone, item_id, source, f"stopped on the {source}")
+
+
+def _stop_item(
+    station: TextingStation, conn: sqlite3.Connection, phone: str, item_id: str, source: str, why: str
+) -> None:
+    subscribers.unfollow(conn, phone, item_id)
+    cancel_waiting(conn, phone, f"{why} {item_id}", item_id=item_id)
+    subscribers.log_change(conn, phone, f"stop-item:{item_id}", source, station.clock().isoformat())
+    queue_message(station, conn, phone, item_id, "item_stopped")
+
+
 def handle_inbound(
     station: TextingStation, phone_text: str, body: str, source: str = "sms", provider_id: str | None = None
 ) -> InboundResult:
@@ -111,12 +130,7 @@ def handle_inbound(
         item = subscribers.last_followed(conn, phone)
         stopped_item = _stopped_item(words)
         if stopped_item is not None:
-            subscribers.unfollow(conn, phone, stopped_item)
-            cancel_waiting(conn, phone, f"customer replied STOP {stopped_item}", item_id=stopped_item)
-            subscribers.log_change(
-                conn, phone, f"stop-item:{stopped_item}", source, station.clock().isoformat()
-            )
-            queue_message(station, conn, phone, stopped_item, "item_stopped")
+            _stop_item(station, conn, phone, stopped_item, source, "customer replied STOP")
             return InboundResult(phone, "item stopped", "item_stopped")
         if _opts_out(words):
             if state is SubscriberState.STOPPED:

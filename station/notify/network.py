@@ -21,7 +21,7 @@ from typing import Protocol
 
 from station.items import containers
 from station.model.events import Event, StoredEvent
-from station.network.port import NetworkFollow
+from station.network.port import WEB_FOLLOWS, NetworkFollow
 from station.notify import consent, outbox
 from station.notify.host import TextingStation
 from station.notify.phone import InvalidPhone
@@ -128,10 +128,12 @@ class NetworkTexts:
                 if follow.local_id <= taken.get(follow.station_id, 0):
                     continue
                 taken[follow.station_id] = follow.local_id
+                source = "web" if follow.station_id == WEB_FOLLOWS else f"counter:{follow.station_id}"
                 try:
-                    consent.subscribe(
-                        self.notifier, follow.item_id, follow.phone, source=f"counter:{follow.station_id}"
-                    )
+                    if follow.stop:
+                        consent.stop_item(self.notifier, follow.item_id, follow.phone, source=source)
+                    else:
+                        consent.subscribe(self.notifier, follow.item_id, follow.phone, source=source)
                 except InvalidPhone as exc:  # the station checked it; a bad one must not stop the feed
                     log.warning("follow %s/%s not taken: %s", follow.station_id, follow.local_id, exc)
                 _advance(conn, "follows", follow.station_id, follow.local_id)

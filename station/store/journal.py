@@ -323,8 +323,11 @@ class Journal:
     def checkpoint(self) -> None:
         """Sign the head this journal last wrote (clean shutdown, end of a `station scan` run)."""
         if self.checkpoints is not None and self._head is not None and self._head[0] == self.db.rollbacks:
-            with self.db.reading() as conn:
-                span = self._span(conn, self._head[1])
+            try:
+                with self.db.reading() as conn:
+                    span: tuple[int, list[str]] | None = self._span(conn, self._head[1])
+            except sqlite3.Error:  # the database was closed first: the head alone (a version-1 checkpoint)
+                span = None
             self.checkpoints.write(self._head[1], self._head[2], self._clock(), span)
 
     def _span(self, conn: sqlite3.Connection, seq: int) -> tuple[int, list[str]]:

@@ -106,3 +106,12 @@ def test_a_station_cannot_guess_postcodes_and_the_web_login_cannot_read_choices_
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql)
+
+
+def test_the_hubs_public_kinds_are_the_kind_facts_public_ones(hub: Hub) -> None:
+    from station.model.events import EventKind
+
+    shown = dict(
+        hub.rows("SELECT k, hub.is_public_kind(k) FROM unnest(%s::text[]) k", [str(k) for k in EventKind])
+    )
+    assert shown == {str(k): k.facts.public for k in EventKind}

@@ -88,6 +88,23 @@ HOSTILE_CALLS = {
         "SELECT hub.push_follows(ARRAY[1]::bigint[], ARRAY['+12065550100'], ARRAY['CP000000007US'],"
         " ARRAY[now()])"
     ),
+    # Schema 9: customers' choices. A station takes and acknowledges only its own; the web login's
+    # functions (the postcode gate, choosing) are not a station's to call.
+    "choices_for_me": "SELECT * FROM hub.choices_for_me()",
+    "ack_choices": "SELECT hub.ack_choices(ARRAY(SELECT generate_series(1, 50)::bigint))",
+    "web_gate": f"SELECT hub.web_gate('{LAX_ITEM}', '00000', 'x')",
+    "web_gate_failures": f"SELECT * FROM hub.web_gate_failures('{LAX_ITEM}', 'x')",
+    "web_choose": f"SELECT * FROM hub.web_choose('{LAX_ITEM}', '00000', 'x', 'hold', '{{}}')",
+    "web_choice_of": f"SELECT * FROM hub.web_choice_of('{LAX_ITEM}')",
+    # Schema 10: checkpoints. Pushed as the caller only; another station's evidence is public anyway.
+    "push_checkpoints": (
+        "SELECT * FROM hub.push_checkpoints('a2V5', ARRAY[1]::bigint[], ARRAY[repeat('0', 64)], ARRAY['t'],"
+        " ARRAY[1]::bigint[], ARRAY[repeat('0', 64)], ARRAY['c2ln'])"
+    ),
+    "my_checkpoint_seq": "SELECT hub.my_checkpoint_seq()",
+    "event_evidence": "SELECT * FROM hub.event_evidence('LAX01', 1)",
+    # Schema 11: texts from the tracking page (the web login's).
+    "web_text_request": f"SELECT hub.web_text_request('{LAX_ITEM}', '00000', 'x', '+12065550100', 'follow')",
 }
 
 
@@ -105,6 +122,11 @@ def test_finding_1_every_definer_function_pins_its_path_and_refuses_a_station_ac
     role = hub.rows("SELECT role_name FROM hub.stations WHERE station_id = 'SFO01'")[0][0]
     lax_leases = _leases(hub, "LAX01")
     assert lax_leases  # leased at its first sync
+    lax_evidence = hub.rows(
+        "SELECT (SELECT count(*) FROM hub.checkpoints WHERE station_id = 'LAX01'),"
+        " (SELECT count(*) FROM hub.station_keys WHERE station_id = 'LAX01'),"
+        " (SELECT count(*) FROM hub.choice_receipts WHERE station_id = 'LAX01')"
+    )
     for name, signature, config in functions:
         assert "search_path=hub, pg_temp" in config, f"{signature} does not pin its search_path"
         executable = hub.rows("SELECT has_function_privilege(%s, %s, 'EXECUTE')", role, signature)[0][0]
@@ -125,6 +147,12 @@ def test_finding_1_every_definer_function_pins_its_path_and_refuses_a_station_ac
         lax_follows = hub.rows("SELECT count(*) FROM hub.follows WHERE station_id = 'LAX01'")
         assert lax_follows == [(0,)]
         assert _leases(hub, "LAX01") == lax_leases, f"{signature} changed another station's leases"
+        theirs = hub.rows(
+            "SELECT (SELECT count(*) FROM hub.checkpoints WHERE station_id = 'LAX01'),"
+            " (SELECT count(*) FROM hub.station_keys WHERE station_id = 'LAX01'),"
+            " (SELECT count(*) FROM hub.choice_receipts WHERE station_id = 'LAX01')"
+        )
+        assert theirs == lax_evidence, f"{signature} changed another station's checkpoints or choices"
 
 
 def _leases(hub: Hub, station_id: str) -> list[tuple[Any, ...]]:

@@ -41,9 +41,10 @@ def test_the_facts_agree_with_each_other() -> None:
             assert f.applies_to.takes_items(), f"{kind} moves an item in or out of a sack but takes no items"
         if f.needs_container:
             assert f.membership is Membership.ENTERS, kind
-        if f.upu_code is None:
-            assert f.sms_template is None, f"{kind} is never transmitted, so no customer hears of it"
-        if f.sms_template is not None:
+        if not f.public:
+            assert f.sms_template is None, f"{kind} is the station's own record: no customer hears of it"
+        if f.sms_template is not None and not f.shown_to_customers:
+            # (a choice taken is texted though it moves nothing: the customer's own act, confirmed)
             assert f.item_status is not None, f"{kind} texts the customer but does not move the item"
     assert {k for k, f in KIND_FACTS.items() if f.needs_reason} == {
         EventKind.ATTEMPTED,
