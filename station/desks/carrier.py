@@ -19,7 +19,7 @@ from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.ids.scanning import ITEM_KINDS, Identified, classify
-from station.items import containers, delivery_pins, recipients
+from station.items import choices, containers, delivery_pins, recipients
 from station.items.delivery import (
     Signature,
     SignatureImage,
@@ -54,6 +54,7 @@ class RoundStop:
     item_id: str
     address: str
     name: str = ""  # the addressee, offered as the printed name at the door
+    choice: str = ""  # the customer's delivery choice, in words (safe place, neighbour ...), if any
 
 
 class CarrierDesk:
@@ -337,9 +338,11 @@ def _never_here(history: list[Event], facility: str) -> str:
 def _stop(conn: sqlite3.Connection, item: str) -> RoundStop:
     """Where the item goes, as the counter that accepted it here wrote it."""
     addressee = recipients.of(conn, item)
+    chosen = choices.in_force(conn, item)
+    said = chosen.words() if chosen is not None else ""
     if addressee is None:
-        return RoundStop(item, "address not known here")
-    return RoundStop(item, addressee.one_line, addressee.name)
+        return RoundStop(item, "address not known here", choice=said)
+    return RoundStop(item, addressee.one_line, addressee.name, said)
 
 
 def _item(raw: str | bytes) -> str | Outcome:

@@ -142,6 +142,37 @@ def test_carrier_delivers_with_a_drawn_signature_and_writes_the_proof_of_deliver
     assert report.flags == []
 
 
+def test_the_carrier_screen_shows_the_customers_choice_at_load_and_at_the_door_and_refuses_a_hold(
+    qtbot, station_app: StationApp
+) -> None:
+    from datetime import UTC, datetime
+
+    from station.desks.choices import ChoicesDesk
+    from station.model.choices import CustomerChoice
+
+    made = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    desk = ChoicesDesk(station_app.ctx.station)
+    desk.receive([CustomerChoice(1, "RR473124829GB", "safe-place", made, {"place": "behind the blue bin"})])
+    desk.receive([CustomerChoice(2, "EE123456785US", "hold", made)])
+    station_app.window.resize(1240, 720)  # the window's own size (ui/fit.py): the banner's width
+    station_app.window.show()
+    carrier = station_app.window.show_mode("carrier")
+    assert isinstance(carrier, CarrierMode)
+    carrier.handle_scan("RR473124829GB")
+    wait_for_banner(qtbot, station_app, 1)
+    banner = station_app.ctx.feedback.banner.text()  # what is on screen, not only in the tooltip
+    assert "on the round (1) · CUSTOMER CHOSE: leave at a safe place: behind the blue bin" in banner
+    assert "customer chose: leave at a safe place" in carrier.round.item(0).text()
+    carrier.handle_scan("EE123456785US")
+    wait_for_banner(qtbot, station_app, 2)
+    assert "hold it at the office for pickup" in station_app.ctx.feedback.banner.text()
+    assert carrier.round.count() == 1  # the held item is not on the round
+    carrier.stage.setCurrentText(DELIVERING)
+    carrier.handle_scan("RR473124829GB")
+    wait_for_banner(qtbot, station_app, 3)
+    assert "THE CUSTOMER CHOSE: leave at a safe place: behind the blue bin" in carrier.address.text()
+
+
 def test_counter_accepts_and_the_label_reaches_a_9100_printer(qtbot, station_app: StationApp) -> None:
     printer = VirtualPrinter()
     ctx = station_app.ctx

@@ -115,7 +115,8 @@ class CarrierMode(Mode):
         if stop.item_id in self.stops:
             return
         self.stops[stop.item_id] = stop
-        row = QListWidgetItem(f"{stop.item_id}\n   {stop.address}")
+        chose = f"\n   customer chose: {stop.choice}" if stop.choice else ""
+        row = QListWidgetItem(f"{stop.item_id}\n   {stop.address}{chose}")
         row.setData(ITEM_ROLE, stop.item_id)
         self.round.addItem(row)
         self.round_title.setText(f"On the round ({self.round.count()})")
@@ -161,7 +162,10 @@ class CarrierMode(Mode):
             return
         if outcome.id not in self.stops:  # delivered off the round: its address from the journal
             self.stops[outcome.id] = RoundStop(
-                outcome.id, str(outcome.details["address"]), str(outcome.details["name"])
+                outcome.id,
+                str(outcome.details["address"]),
+                str(outcome.details["name"]),
+                str(outcome.details.get("choice") or ""),
             )
         self.select(outcome.id)
         self.by_code = bool(outcome.details.get("by_code"))
@@ -181,7 +185,8 @@ class CarrierMode(Mode):
         self.by_code = False
         stop = self.stops.get(item)
         self.current.setText(item)
-        self.address.setText(stop.address if stop else "not on this round")
+        chose = f"\nTHE CUSTOMER CHOSE: {stop.choice}" if stop and stop.choice else ""
+        self.address.setText((stop.address if stop else "not on this round") + chose)
         self.pad.clear()
         # Offered, never assumed: the name is typed by whoever signed (a neighbour signs for many); the
         # addressee's is a completion the first letters bring up.
@@ -303,12 +308,15 @@ class CarrierMode(Mode):
         kind = outcome.stored.event.kind if outcome.stored else None
         if kind is EventKind.OUT_FOR_DELIVERY and outcome.id:
             address, name = outcome.details.get("address", ""), outcome.details.get("name", "")
-            self._add_stop(RoundStop(outcome.id, str(address), str(name)))
+            chose = str(outcome.details.get("choice") or "")
+            self._add_stop(RoundStop(outcome.id, str(address), str(name), chose))
             doubts = outcome.details.get("doubts") or []
+            # The customer's choice first: it is what the carrier must not miss at the door.
+            said = f" · CUSTOMER CHOSE: {chose}" if chose else ""
             if doubts:  # loaded, and said in red: another office's parcel, or one never received here
-                self.ctx.feedback.bad(f"{outcome.id} LOADED, but CHECK IT: {'; '.join(doubts)}")
+                self.ctx.feedback.bad(f"{outcome.id} LOADED{said}, but CHECK IT: {'; '.join(doubts)}")
             else:
-                self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()}): {address}")
+                self.ctx.feedback.good(f"{outcome.id} on the round ({self.round.count()}){said}: {address}")
         else:
             self._remove(outcome.id)
             self.ctx.feedback.show(outcome)
