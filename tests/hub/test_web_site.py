@@ -100,7 +100,14 @@ def test_the_api_is_described_by_openapi(site: Network) -> None:
         "/api/v1/track",
         "/api/v1/track/{item}/details",
         "/api/v1/track/{item}/preferences",
+        "/api/v1/track/{item}/texts",
+        "/api/v1/track/{item}/evidence/{station}/{seq}",
     }
+    from hub.web.app import Settings, build
+
+    routes = build(Settings("postgresql://nobody@/nowhere")).routes
+    served = {str(getattr(route, "path", "")).replace(":int", "") for route in routes}
+    assert {p for p in served if p.startswith("/api/v1/") and "openapi" not in p} == set(body["paths"])
 
 
 def test_the_postcode_shows_the_delivery_office_and_the_attempts_with_their_reasons(site: Network) -> None:
