@@ -1,7 +1,7 @@
 """The tracking site under load: `GET /api/v1/track/{id}` and `GET /track/{id}` at a fixed rate, with
---events rows at the hub (default 10 million: 2 million items, five scans each, some in sacks), next to
-a bare `SELECT` of the same item's public events over a pool of the same size, at the same rate, in the
-same run.
+--events rows at the hub (default 10 million: 2 million items, five scans each, none in a sack: an item
+in a sack costs one more query per level of sacks), next to a bare `SELECT` of the same item's public
+events over a pool of the same size, at the same rate, in the same run.
 
 The load is open-loop: request i is due at start + i / rate, and its latency counts from when it was
 due, so a slow answer delays nothing behind it and is not hidden (no coordinated omission). The site
