@@ -6,8 +6,10 @@ Routes:
 - `GET /track/{id}`                        status, events, expected day (404 unknown, 400 malformed)
 - `POST /track/{id}`                       with the postcode: the details and the choices
 - `POST /track/{id}/choice`                a choice made from the page
+- `POST /track/{id}/texts`                 texts about the item to a number (it replies YES), or stop them
 - `GET /api/v1/track/{id}`, `GET /api/v1/track?ids=`, `POST /api/v1/track/{id}/details`,
-  `POST /api/v1/track/{id}/preferences`, `GET /api/v1/openapi.json`
+  `POST /api/v1/track/{id}/preferences`, `POST /api/v1/track/{id}/texts`,
+  `GET /api/v1/track/{id}/evidence/{station}/{seq}`, `GET /api/v1/openapi.json`
 
 Public answers carry an ETag and Cache-Control (a reload answers 304); answers behind the postcode are
 `no-store`. Look-ups are counted per client and per id, wrong postcodes at the hub (per item, per client):
@@ -52,8 +54,7 @@ from hub.web.present import (
 from hub.web.reading import ChoiceRefused, HubDown, HubReader, Place
 from station.ids.scanning import ITEM_KINDS, Identified, classify
 from station.insight.estimates import TransitModel
-from station.insight.history import timelines
-from station.insight.public_track import PublicTrack, RoundPace, public_track
+from station.insight.public_track import PublicTrack, RoundPace, learn, public_track
 from station.model.delivery_week import next_delivery_day
 from station.model.events import Event, EventKind
 from station.notify.phone import InvalidPhone, to_e164
@@ -126,12 +127,11 @@ class TrackingSite:
             try:
                 rows = await self.reader.history(self.settings.learn_days)
                 samples = await self.reader.pace_samples(self.settings.learn_days)
-                model = TransitModel()
-                learned = model.learn(timelines(rows).values())
-                self.model, self.pace = model, RoundPace.learn(samples)
+                # In a thread: half a million rows take seconds, and the pages must not wait for them.
+                self.model, self.pace = await asyncio.to_thread(learn, rows, samples)
                 log.info(
-                    "learned estimates from %d items, round pace of %d offices",
-                    learned,
+                    "learned estimates from %d rows, round pace of %d offices",
+                    len(rows),
                     len(self.pace.by_facility),
                 )
             except Exception as exc:  # the page goes on with the service standard

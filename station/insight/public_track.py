@@ -18,11 +18,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from station.insight.estimates import Estimate, TransitModel
-from station.insight.history import Move, Timeline, zip_of
+from station.insight.history import Move, Timeline, timelines, zip_of
 from station.items.tracking import HistoryEntry, track_network
 from station.model.events import Event, EventKind
+from station.model.rows import Row
 from station.model.states import ItemStatus
 
 Remote = Callable[[str], list[Event]]
@@ -116,6 +118,16 @@ class RoundPace:
         end = _ceil_quarter(loaded_at + timedelta(minutes=high * stop))
         end = max(end, start + timedelta(hours=1))
         return Window(start, end)
+
+
+def learn(
+    rows: Iterable[Row], samples: Iterable[tuple[str, float]], zone: ZoneInfo | None = None
+) -> tuple[TransitModel, RoundPace]:
+    """The estimates and the rounds' pace, learned from public rows (as the hub's web login reads them:
+    the ZIPs' first three digits only, which is all a lane is) and (office, minutes per stop) samples."""
+    model = TransitModel(zone)
+    model.learn(timelines(rows).values())
+    return model, RoundPace.learn(samples)
 
 
 def _floor_quarter(t: datetime) -> datetime:
