@@ -164,8 +164,9 @@ def enrol_web(admin_dsn: str, name: str) -> Enrolment:
     return Enrolment(name, role, password, _station_dsn(admin_dsn, role))
 
 
-def set_place(admin_dsn: str, facility: str, town: str, time_zone: str) -> None:
-    """What the tracking page calls a facility (a town or an office, never a street), and its time zone."""
+def set_place(admin_dsn: str, facility: str, town: str, time_zone: str, zip_code: str | None = None) -> None:
+    """What the tracking page calls a facility (a town or an office, never a street), its time zone, and
+    for a delivery office its ZIP (where an item redirected to it is forwarded)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     town = " ".join(town.split())
@@ -175,11 +176,14 @@ def set_place(admin_dsn: str, facility: str, town: str, time_zone: str) -> None:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise HubError(f"time zone {time_zone!r} is not an IANA zone (e.g. America/Los_Angeles)") from None
+    if zip_code is not None and not (len(zip_code) == 5 and zip_code.isascii() and zip_code.isdigit()):
+        raise HubError(f"ZIP {zip_code!r}: five digits")
     with connect(admin_dsn, autocommit=True) as conn, as_administrator("name a place"):
         conn.execute(
-            "INSERT INTO hub.places (facility, town, time_zone) VALUES (%s, %s, %s) ON CONFLICT (facility)"
-            " DO UPDATE SET town = excluded.town, time_zone = excluded.time_zone",
-            (facility, town, time_zone),
+            "INSERT INTO hub.places (facility, town, time_zone, zip) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (facility) DO UPDATE SET town = excluded.town, time_zone = excluded.time_zone,"
+            " zip = coalesce(excluded.zip, hub.places.zip)",
+            (facility, town, time_zone, zip_code),
         )
 
 

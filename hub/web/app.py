@@ -760,7 +760,8 @@ def _detail(
         office = str(given.get("office", ""))
         if office not in places:
             return {}, N_("Choose one of the offices in the list.")
-        return {"office": office}, ""
+        zip_code = places[office].zip
+        return {"office": office, **({"zip": zip_code} if zip_code else {})}, ""
     if choice == "safe-place":
         place = " ".join(str(given.get("place", "")).split())
         if not TEXT_FIELD.match(place):

@@ -47,6 +47,7 @@ class Place:
 
     town: str
     time_zone: str
+    zip: str | None = None  # a delivery office's: where a redirected item is forwarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +131,8 @@ class HubReader:
         """Every named facility."""
         try:
             async with self.read_pool.connection() as conn:
-                cur = await conn.execute("SELECT facility, town, time_zone FROM hub.places")
-                return {str(r[0]): Place(str(r[1]), str(r[2])) for r in await cur.fetchall()}
+                cur = await conn.execute("SELECT facility, town, time_zone, zip FROM hub.places")
+                return {str(r[0]): Place(str(r[1]), str(r[2]), r[3]) for r in await cur.fetchall()}
         except (psycopg.OperationalError, TimeoutError) as exc:
             raise HubDown(one_line(exc)) from None
 

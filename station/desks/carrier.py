@@ -91,7 +91,7 @@ class CarrierDesk:
         if known is not None and known.status is ItemStatus.RETURNED:
             return Outcome.refused(f"{item} was returned to the sender: do not deliver it", item)
         choice = ChoicesDesk(self.station).in_force(item)
-        refusal = load_refusal(choice, self.station.today())
+        refusal = load_refusal(choice, self.station.today(), self.station.config.facility)
         if refusal is not None:
             return Outcome.refused(refusal, item)
         chosen = f"the customer chose: {choice.words()}; " if choice is not None else ""
@@ -115,7 +115,7 @@ class CarrierDesk:
         desk = ChoicesDesk(self.station)
         item = _item(raw)
         if isinstance(item, str):
-            refusal = load_refusal(desk.in_force(item), self.station.today())
+            refusal = load_refusal(desk.in_force(item), self.station.today(), facility)
             if refusal is not None:
                 with self.station.db.transaction() as conn:
                     desk.take_in(conn, item, facility, operator)

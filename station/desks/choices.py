@@ -22,8 +22,9 @@ RECEIVED_BY = "tracking-page"
 _GONE = (ItemStatus.OUT_FOR_DELIVERY, ItemStatus.DELIVERED, ItemStatus.RETURNED, ItemStatus.VOIDED)
 
 
-def load_refusal(choice: CustomerChoice | None, today: date) -> str | None:
-    """Why the item must not go on today's round, by the customer's choice (None: load it)."""
+def load_refusal(choice: CustomerChoice | None, today: date, facility: str) -> str | None:
+    """Why the item must not go on today's round from `facility`, by the customer's choice (None: load
+    it; at the office it was redirected to, a redirect is done)."""
     if choice is None:
         return None
     if choice.choice == HOLD:
@@ -33,6 +34,8 @@ def load_refusal(choice: CustomerChoice | None, today: date) -> str | None:
         )
     if choice.choice == REDIRECT:
         office = choice.detail.get("office", "?")
+        if office == facility:
+            return None
         return f"{choice.item_id}: the customer asked to redirect it to office {office}: forward it there"
     if choice.choice == ANOTHER_DAY and choice.day is not None and choice.day > today:
         return (

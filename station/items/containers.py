@@ -98,6 +98,12 @@ def apply(conn: sqlite3.Connection, stored: StoredEvent) -> None:
         return
     if facts.item_status is not None and facts.applies_to.takes_items():
         _update_item(conn, stored, facts.item_status, when)
+    if event.kind is EventKind.CHOICE and event.extra.get("routing_zip"):
+        # A redirect: the item is a forward for its new office, sorted by that office's ZIP from now on.
+        conn.execute(
+            "UPDATE item_status SET destination_zip = ? WHERE item_id = ?",
+            (str(event.extra["routing_zip"]), event.item_id),
+        )
 
 
 def _weight_of(conn: sqlite3.Connection, event: Event) -> int | None:

@@ -58,6 +58,9 @@ class CustomerChoice:
         extra: dict[str, Any] = {"choice": self.choice, "choice_id": self.choice_id}
         if self.choice == REDIRECT:
             extra["office"] = str(self.detail.get("office", ""))
+            zip_code = str(self.detail.get("zip") or "")
+            if len(zip_code) == 5 and zip_code.isdigit():
+                extra["routing_zip"] = zip_code  # a forward: sorted for the new office from now on
         if self.choice == SAFE_PLACE:
             extra["safe_place"] = str(self.detail.get("place", ""))
         if self.choice == NEIGHBOUR:

@@ -164,6 +164,11 @@ def test_a_choice_is_taken_and_refused_out_for_delivery_forbidden_or_malformed(s
 
     status, body = choose("chosen", choice="safe-place", place="in the porch")
     assert status == 200 and body["choice"] == "safe-place" and body["choice_id"] > 0
+    status, body = choose("attempted", choice="redirect", office="OAK1-DEPOT")
+    assert status == 200  # a forward: the office's ZIP travels with the choice to the stations
+    assert site.hub.rows("SELECT detail FROM hub.choices WHERE id = %s", body["choice_id"]) == [
+        ({"office": "OAK1-DEPOT", "zip": "94607"},)
+    ]
     status, body = choose("loaded", choice="hold")
     assert status == 409 and "out for delivery" in body["message"]
     status, body = choose("locked", choice="hold")

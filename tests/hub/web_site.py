@@ -158,7 +158,7 @@ def build_network(hub: Hub, folder: Path) -> Network:
     net.push()
     set_place(hub.admin_dsn, "ORIG1-DEPOT", "New York", "America/New_York")
     set_place(hub.admin_dsn, "SFO1-DEPOT", "San Francisco delivery office", "America/Los_Angeles")
-    set_place(hub.admin_dsn, "OAK1-DEPOT", "Oakland delivery office", "America/Los_Angeles")
+    set_place(hub.admin_dsn, "OAK1-DEPOT", "Oakland delivery office", "America/Los_Angeles", "94607")
     return net
 
 

@@ -49,6 +49,7 @@ def register(sub: Subcommands) -> None:
     pl.add_argument("facility", metavar="FACILITY")
     pl.add_argument("town", metavar="TOWN", help='e.g. "San Francisco delivery office" (never a street)')
     pl.add_argument("--zone", required=True, help="IANA time zone, e.g. America/Los_Angeles")
+    pl.add_argument("--zip", help="a delivery office's ZIP: an item redirected to it is forwarded there")
     pl.add_argument("--dsn", required=True, help="an administrator's DSN")
     pl.set_defaults(func=cmd_place)
 
@@ -120,7 +121,7 @@ def cmd_place(args: argparse.Namespace) -> int:
     from hub.admin import HubError, set_place
 
     try:
-        set_place(args.dsn, args.facility, args.town, args.zone)
+        set_place(args.dsn, args.facility, args.town, args.zone, args.zip)
     except HubError as exc:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
         return exc.exit_code

@@ -144,3 +144,29 @@ def test_a_sender_who_forbids_choices_is_written_in_the_acceptance(station: Stat
     assert done.event.event.extra["no_choices"] is True
     plain = CounterDesk(station).accept(replace(PIECE, tracking="EE123456799US"), **OFFICE)
     assert isinstance(plain, Acceptance) and "no_choices" not in plain.event.event.extra
+
+
+def test_a_redirect_makes_the_item_a_forward_sorted_for_the_new_offices_zip(station: Station) -> None:
+    from station.desks.depot import DepotDesk
+    from station.items import containers
+
+    item = _here(station)  # addressed to 94105
+    ChoicesDesk(station).receive([_choice(item, "redirect", office="OAK1-DEPOT", zip="94607")])
+    with station.db.reading() as conn:
+        record = containers.item_record(conn, item)
+    assert record is not None and record.destination_zip == "94607"
+    depot = DepotDesk(station)
+    old_area = depot.new_sack(destination="941", **OFFICE)
+    new_area = depot.new_sack(destination="946", **OFFICE)
+    assert old_area.id and new_area.id
+    wrong = ScanDesk(station).record(item, EventKind.SORT_IN, container_id=old_area.id, **OFFICE)
+    assert not wrong.ok and "goes to 94607" in (wrong.reason or "")
+    assert ScanDesk(station).record(item, EventKind.SORT_IN, container_id=new_area.id, **OFFICE).ok
+
+
+def test_at_the_office_it_was_redirected_to_the_item_is_loaded(station: Station) -> None:
+    item = _here(station)
+    here = station.config.facility
+    ChoicesDesk(station).receive([_choice(item, "redirect", office=here, zip="94105")])
+    loaded = CarrierDesk(station).load(item, **OFFICE)
+    assert loaded.ok and f"redirect to office {here}" in loaded.message
