@@ -519,7 +519,11 @@ def build(settings: Settings) -> Starlette:
         """(HTTP status, message, choice id)."""
         words = _words(request)
         choice = str(payload.get("choice", ""))
-        detail, bad = _detail(choice, payload, await site.named_places(), site._today([]))
+        try:
+            places = await site.named_places()
+        except HubDown:
+            return 503, words("Please try again in a few minutes."), None
+        detail, bad = _detail(choice, payload, places, site._today([]))
         if bad:
             return 400, words(bad), None
         try:
@@ -745,7 +749,17 @@ def build(settings: Settings) -> Starlette:
         Route("/api/v1/openapi.json", api_openapi),
         Mount("/static", StaticFiles(directory=str(files("hub.web").joinpath("static"))), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=site.lifespan)
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        """A bug: one line for the customer, the traceback in the log for the maintainer."""
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        if request.url.path.startswith("/api/"):
+            return _problem(500, "internal", "something went wrong on our side: try again later")
+        return Response(
+            "Something went wrong on our side: please try again later.", 500, media_type="text/plain"
+        )
+
+    app = Starlette(routes=routes, lifespan=site.lifespan, exception_handlers={Exception: failed})
     app.state.site = site
     return app
 

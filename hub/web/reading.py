@@ -6,7 +6,10 @@ postcode gate and the choices write (wrong postcodes are counted), so they go to
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +24,7 @@ from station.model.events import Event, EventKind
 from station.model.rows import Row
 
 log = logging.getLogger(__name__)
+DOWN_FOR_S = 5.0  # after the hub did not answer, answer "not available" at once for this long
 KINDS = {str(k): k for k in EventKind}
 EVENT_COLUMNS = (
     "item_id, kind, facility, occurred_at, reason, container_id, station_id, seq, event_id, hash,"
@@ -91,12 +95,27 @@ class HubReader:
     def __init__(self, dsn: str, *, size: int = 8) -> None:
         self.read_pool = AsyncConnectionPool(
             _with_attrs(dsn, "prefer-standby"), min_size=2, max_size=size, open=False,
-            kwargs={"autocommit": True}, timeout=5,
+            kwargs={"autocommit": True}, timeout=3,
         )  # fmt: skip
         self.write_pool = AsyncConnectionPool(
             _with_attrs(dsn, "read-write"), min_size=1, max_size=max(2, size // 4), open=False,
-            kwargs={"autocommit": True}, timeout=5,
+            kwargs={"autocommit": True}, timeout=3,
         )  # fmt: skip
+        self._down_until: dict[int, float] = {}
+
+    @contextlib.asynccontextmanager
+    async def _connection(self, pool: AsyncConnectionPool) -> AsyncIterator[psycopg.AsyncConnection]:
+        """A connection of `pool`; HubDown when the hub does not answer, and at once for a few seconds
+        after it did not (a page must not wait out a connect timeout on every request)."""
+        if time.monotonic() < self._down_until.get(id(pool), 0.0):
+            raise HubDown("the hub did not answer a moment ago")
+        try:
+            async with pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, TimeoutError) as exc:
+            self._down_until[id(pool)] = time.monotonic() + DOWN_FOR_S
+            log.warning("hub: %s", one_line(exc))
+            raise HubDown(one_line(exc)) from None
 
     async def open(self) -> None:
         """Open the pools (the app's start)."""
@@ -110,16 +129,13 @@ class HubReader:
 
     async def events(self, ids: list[str]) -> dict[str, list[Event]]:
         """The public events of each id, in time order."""
-        try:
-            async with self.read_pool.connection() as conn:
-                cur = await conn.execute(
-                    f"SELECT {EVENT_COLUMNS} FROM hub.track_events WHERE item_id = ANY(%s)"
-                    " ORDER BY occurred_at, station_id, seq",
-                    (ids,),
-                )
-                rows = await cur.fetchall()
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.read_pool) as conn:
+            cur = await conn.execute(
+                f"SELECT {EVENT_COLUMNS} FROM hub.track_events WHERE item_id = ANY(%s)"
+                " ORDER BY occurred_at, station_id, seq",
+                (ids,),
+            )
+            rows = await cur.fetchall()
         found: dict[str, list[Event]] = {i: [] for i in ids}
         for r in rows:
             event = _event(tuple(r))
@@ -129,44 +145,32 @@ class HubReader:
 
     async def places(self) -> dict[str, Place]:
         """Every named facility."""
-        try:
-            async with self.read_pool.connection() as conn:
-                cur = await conn.execute("SELECT facility, town, time_zone, zip FROM hub.places")
-                return {str(r[0]): Place(str(r[1]), str(r[2]), r[3]) for r in await cur.fetchall()}
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.read_pool) as conn:
+            cur = await conn.execute("SELECT facility, town, time_zone, zip FROM hub.places")
+            return {str(r[0]): Place(str(r[1]), str(r[2]), r[3]) for r in await cur.fetchall()}
 
     async def gate(self, item: str, postcode: str, client: str) -> str:
         """'ok', 'wrong', 'locked' or 'unknown' (a wrong one is counted at the hub)."""
-        try:
-            async with self.write_pool.connection() as conn:
-                cur = await conn.execute("SELECT hub.web_gate(%s, %s, %s)", (item, postcode, client))
-                row = await cur.fetchone()
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.write_pool) as conn:
+            cur = await conn.execute("SELECT hub.web_gate(%s, %s, %s)", (item, postcode, client))
+            row = await cur.fetchone()
         return str(row[0]) if row else "unknown"
 
     async def failures(self, item: str, client: str) -> tuple[int, int]:
         """Wrong postcodes in the last 15 minutes: for the item, from the client."""
-        try:
-            async with self.write_pool.connection() as conn:
-                cur = await conn.execute("SELECT * FROM hub.web_gate_failures(%s, %s)", (item, client))
-                row = await cur.fetchone()
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.write_pool) as conn:
+            cur = await conn.execute("SELECT * FROM hub.web_gate_failures(%s, %s)", (item, client))
+            row = await cur.fetchone()
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def choose(self, item: str, postcode: str, client: str, choice: str, detail: dict[str, Any]) -> int:
         """The choice's id at the hub, or ChoiceRefused."""
-        try:
-            async with self.write_pool.connection() as conn:
-                cur = await conn.execute(
-                    "SELECT choice_id, refusal FROM hub.web_choose(%s, %s, %s, %s, %s::jsonb)",
-                    (item, postcode, client, choice, Jsonb(detail)),
-                )
-                row = await cur.fetchone()
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.write_pool) as conn:
+            cur = await conn.execute(
+                "SELECT choice_id, refusal FROM hub.web_choose(%s, %s, %s, %s, %s::jsonb)",
+                (item, postcode, client, choice, Jsonb(detail)),
+            )
+            row = await cur.fetchone()
         if row is None or row[1] is not None:
             raise ChoiceRefused(str(row[1]) if row else "refused")
         return int(row[0])
@@ -175,40 +179,31 @@ class HubReader:
         self, item: str, postcode: str, client: str, phone: str, action: str
     ) -> str | None:
         """Hand the notifier a request to follow or stop the item's texts; None, or why not (gate:...)."""
-        try:
-            async with self.write_pool.connection() as conn:
-                cur = await conn.execute(
-                    "SELECT hub.web_text_request(%s, %s, %s, %s, %s)", (item, postcode, client, phone, action)
-                )
-                row = await cur.fetchone()
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.write_pool) as conn:
+            cur = await conn.execute(
+                "SELECT hub.web_text_request(%s, %s, %s, %s, %s)", (item, postcode, client, phone, action)
+            )
+            row = await cur.fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
     async def choice_of(self, item: str) -> ChoiceInForce | None:
         """The item's latest choice (call after the gate said ok)."""
-        try:
-            async with self.write_pool.connection() as conn:
-                cur = await conn.execute(
-                    "SELECT id, choice, made_at, office, day FROM hub.web_choice_of(%s)", (item,)
-                )
-                row = await cur.fetchone()
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.write_pool) as conn:
+            cur = await conn.execute(
+                "SELECT id, choice, made_at, office, day FROM hub.web_choice_of(%s)", (item,)
+            )
+            row = await cur.fetchone()
         return ChoiceInForce(int(row[0]), str(row[1]), row[2], row[3], row[4]) if row else None
 
     async def evidence(self, station_id: str, seq: int) -> dict[str, Any] | None:
         """The signed checkpoint covering the event, its span's hashes and the station's key, or None."""
-        try:
-            async with self.read_pool.connection() as conn:
-                cur = await conn.execute(
-                    "SELECT seq, hash, at, span_from, span, signature, public_key, hashes"
-                    " FROM hub.event_evidence(%s, %s)",
-                    (station_id, seq),
-                )
-                row = await cur.fetchone()
-        except (psycopg.OperationalError, TimeoutError) as exc:
-            raise HubDown(one_line(exc)) from None
+        async with self._connection(self.read_pool) as conn:
+            cur = await conn.execute(
+                "SELECT seq, hash, at, span_from, span, signature, public_key, hashes"
+                " FROM hub.event_evidence(%s, %s)",
+                (station_id, seq),
+            )
+            row = await cur.fetchone()
         if row is None:
             return None
         checkpoint = {
@@ -225,7 +220,7 @@ class HubReader:
         """The last `days` of public events as the estimates learn from them, the newest `limit` at most
         (a region's months are millions of rows: the learner keeps its memory bounded)."""
         since = datetime.now(UTC) - timedelta(days=days)
-        async with self.read_pool.connection() as conn:
+        async with self._connection(self.read_pool) as conn:
             cur = await conn.execute(
                 "SELECT seq, station_id, item_id, kind, facility, occurred_at, container_id, reason, service,"
                 " destination_zip3 FROM hub.track_events WHERE occurred_at >= %s"
@@ -245,7 +240,7 @@ class HubReader:
     async def pace_samples(self, days: int) -> list[tuple[str, float]]:
         """(office, minutes per stop) of the rounds delivered in the last `days`."""
         since = datetime.now(UTC) - timedelta(days=days)
-        async with self.read_pool.connection() as conn:
+        async with self._connection(self.read_pool) as conn:
             cur = await conn.execute(
                 "SELECT o.facility, extract(epoch FROM d.occurred_at - o.occurred_at) / 60.0 / o.round_stop"
                 " FROM hub.track_events o JOIN hub.track_events d ON d.item_id = o.item_id"
