@@ -33,8 +33,23 @@ CHECKS = {
     ),
     "hub/sql/0006-clocks.sql": ("flag_future_event",),
     "hub/sql/0008-serial-leases.sql": ("serial_space_top", "lease_serials", "finish_lease"),
+    # Issue 32: the customers' side (the postcode gate and its counts, choices and who takes them, the
+    # checkpoints' agreement with the hub's rows, texts from the page).
+    "hub/sql/0009-customer-side.sql": (
+        "is_public_kind",
+        "postcode_of",
+        "web_gate",
+        "web_choose",
+        "choices_for_me",
+        "ack_choices",
+    ),
+    "hub/sql/0010-checkpoints.sql": ("push_checkpoints", "event_evidence"),
+    "hub/sql/0011-texts-from-the-page.sql": ("web_text_request",),
 }
 HUB_TESTS = (
+    # the fast ones first: `-x` stops at the first failure, so a mutant dies sooner
+    "tests/hub/test_hub_choices.py",
+    "tests/hub/test_hub_checkpoints.py",
     "tests/hub/test_hub_push.py",
     "tests/hub/test_hub_forgery.py",
     "tests/hub/test_hub_leases.py",
@@ -43,6 +58,9 @@ HUB_TESTS = (
     "tests/hub/test_hub_privacy.py",
     "tests/hub/test_hub_direct_rows.py",
     "tests/hub/test_hub_push_edges.py",
+    "tests/hub/test_web_site.py",
+    "tests/hub/test_web_privacy.py",
+    "tests/hub/test_web_texts.py",
 )
 CONDITION = re.compile(r"^\s*(IF|ELSIF|WHEN|AND|OR|WHERE|RETURN|SELECT|.*\bWHERE\b)")
 # (what, pattern, replacement, applies only on a condition line)
@@ -92,7 +110,10 @@ def _bodies(text: str, names: tuple[str, ...]) -> Iterator[tuple[int, int]]:
 
 def mutants() -> list[Mutant]:
     found: list[Mutant] = []
+    only = os.environ.get("MUTANTS_SQL_FILES")  # e.g. "0009,0010": the mutants of these files only
     for path, names in CHECKS.items():
+        if only and Path(path).name[:4] not in only.split(","):
+            continue
         lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
         for start, end in _bodies("\n".join(lines), names):
             for number in range(start + 1, end):
