@@ -198,3 +198,23 @@ def test_a_two_character_prefix_must_come_whole(qtbot: object) -> None:
         assert made.scans == ["RR473124829GB"]
         made.typed("%a", 20)
         assert made.field.text() == "%a"
+
+
+def test_a_completers_open_list_is_its_fields_text_field_and_nothing_is_not(qtbot) -> None:
+    """Keys typed while a completer's list is open go to the list, whose focus proxy is the field: they
+    are typing in that field (the door's name field offers the addressee), not keys going nowhere."""
+    from PySide6.QtWidgets import QCompleter
+
+    from ui.wedge import _is_text_field
+
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    completer = QCompleter(["Ann Lee"], field)
+    field.setCompleter(completer)
+    popup = completer.popup()
+    assert popup.focusProxy() is field
+    assert _is_text_field(popup)
+    field.setReadOnly(True)
+    assert not _is_text_field(popup)  # the field it stands for decides
+    assert not _is_text_field(None)
+    assert not _is_text_field(QPushButton())
