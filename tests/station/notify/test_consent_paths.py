@@ -88,3 +88,40 @@ def test_stop_with_a_tracking_number_cancels_that_items_waiting_texts_only(stati
     assert states == {about_first: OutboxState.CANCELLED, about_second: OutboxState.QUEUED}
     assert last_error == f"customer replied STOP {ITEM}"
     assert bodies["in_transit"] != HIDDEN_CODE  # a text that holds no delivery code is shown
+
+
+def test_stop_from_the_tracking_page_ends_that_items_texts_at_once_and_says_so_once(station: Station) -> None:
+    from station.notify.consent import stop_item
+
+    handle_inbound(station, PHONE, ITEM)
+    handle_inbound(station, PHONE, "YES")
+    handle_inbound(station, PHONE, SECOND)  # following both
+    with station.db.transaction() as conn:
+        about_first = queue_message(station, conn, PHONE, ITEM, "in_transit")
+        about_second = queue_message(station, conn, PHONE, SECOND, "in_transit")
+    stop_item(station, ITEM, "(201) 555-0123", source="web")
+    with station.db.reading() as conn:
+        states = dict(
+            conn.execute("SELECT id, state FROM sms_outbox WHERE id IN (?, ?)", (about_first, about_second))
+        )
+        last_error = conn.execute(
+            "SELECT last_error FROM sms_outbox WHERE id = ?", (about_first,)
+        ).fetchone()[0]
+        followed = subscribers.items_followed(conn, PHONE)
+        changes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT change || '@' || source FROM sms_consent_log WHERE phone = ?", (PHONE,)
+            )
+        ]
+        state = subscribers.subscriber(conn, PHONE)
+    assert states == {about_first: OutboxState.CANCELLED, about_second: OutboxState.QUEUED}
+    assert last_error == f"stopped on the web {ITEM}"
+    assert followed == [SECOND] and f"stop-item:{ITEM}@web" in changes
+    assert state is not None and state.state is SubscriberState.ACTIVE  # the number itself is not stopped
+    told = [t for t in outbox(station) if t[0] == "item_stopped"]
+    assert told == [("item_stopped", OutboxState.QUEUED, ITEM)]
+    stop_item(station, ITEM, PHONE, source="web")  # again: it follows the item no more
+    assert [t for t in outbox(station) if t[0] == "item_stopped"] == told
+    stop_item(station, "CP000000015US", PHONE, source="web")  # never followed: nobody is texted
+    assert [t for t in outbox(station) if t[0] == "item_stopped"] == told
