@@ -212,7 +212,7 @@ def test_a_completers_open_list_is_its_fields_text_field_and_nothing_is_not(qtbo
     completer = QCompleter(["Ann Lee"], field)
     field.setCompleter(completer)
     popup = completer.popup()
-    assert popup.focusProxy() is field
+    assert popup is not None and popup.focusProxy() is field
     assert _is_text_field(popup)
     field.setReadOnly(True)
     assert not _is_text_field(popup)  # the field it stands for decides
