@@ -177,12 +177,14 @@ def details_json(
             else None
         ),
         "choices_open": choices_open(track),
+        "choices_forbidden": track.choices_forbidden,
     }
 
 
 def choices_open(track: PublicTrack) -> bool:
-    """A choice can still be made (not out for delivery, delivered, returned or cancelled)."""
-    return track.status is not None and str(track.status) not in CLOSED_STATES
+    """A choice can still be made (not out for delivery, delivered, returned or cancelled, and the sender
+    did not forbid choices)."""
+    return track.status is not None and str(track.status) not in CLOSED_STATES and not track.choices_forbidden
 
 
 def _local_iso(at: datetime, zone: str) -> str:

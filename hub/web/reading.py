@@ -28,7 +28,7 @@ DOWN_FOR_S = 5.0  # after the hub did not answer, answer "not available" at once
 KINDS = {str(k): k for k in EventKind}
 EVENT_COLUMNS = (
     "item_id, kind, facility, occurred_at, reason, container_id, station_id, seq, event_id, hash,"
-    " prev_hash, service, origin_zip3, destination_zip3, round_stop, choice"
+    " prev_hash, service, origin_zip3, destination_zip3, round_stop, choice, choices_forbidden"
 )
 
 
@@ -80,6 +80,8 @@ def _event(r: tuple[Any, ...]) -> Event | None:
         extra["stop"] = int(r[14])
     if r[15]:
         extra["choice"] = r[15]
+    if r[16]:
+        extra["no_choices"] = True
     try:
         return Event(
             event_id=r[8], item_id=r[0], kind=kind, facility=r[2], station_id=r[6], operator="",

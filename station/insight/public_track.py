@@ -71,6 +71,7 @@ class PublicTrack:
     events: tuple[PublicEvent, ...]
     expected: Estimate | None = None
     window: Window | None = None
+    choices_forbidden: bool = False  # the sender asked that it is delivered as addressed
 
     @property
     def last_facility(self) -> str | None:
@@ -174,7 +175,10 @@ def public_track(
         stop = loaded.extra.get("stop") if loaded is not None else None
         if loaded is not None and isinstance(stop, int) and stop > 0:
             window = (pace or RoundPace()).window(loaded.facility, loaded.occurred_at, stop)
-    return PublicTrack(item_id, report.status, tuple(shown), estimate, window)
+    forbidden = any(
+        h.event.kind is EventKind.ACCEPTANCE and h.event.extra.get("no_choices") for h in report.history
+    )
+    return PublicTrack(item_id, report.status, tuple(shown), estimate, window, forbidden)
 
 
 def _proof(event: Event) -> Proof | None:

@@ -92,6 +92,11 @@ def test_every_page_state_passes_axe_for_wcag_2_2_aa(site: Network, page: Any) -
         page.click("text=Leave it at a safe place")
     assert "Your choice is saved" in page.locator("[role=status]").inner_text()
     found["choice saved"] = axe_violations(page)
+    page.goto(f"{site.url}/track/{items['locked']}?lang=en")
+    page.fill("#postcode", POSTCODE)
+    _submit(page)
+    assert "delivered as addressed" in page.locator("main").inner_text()
+    found["choices forbidden by the sender"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
 
 

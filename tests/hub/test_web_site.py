@@ -173,6 +173,10 @@ def test_a_choice_is_taken_and_refused_out_for_delivery_forbidden_or_malformed(s
     assert status == 409 and "out for delivery" in body["message"]
     status, body = choose("locked", choice="hold")
     assert status == 409 and "sender" in body["message"]
+    status, body = _json(site.post(f"/api/v1/track/{site.items['locked']}/details", {"postcode": POSTCODE}))
+    assert body["details"]["choices_forbidden"] is True and body["details"]["choices_open"] is False
+    page = site.post_form(f"/track/{site.items['locked']}", {"postcode": POSTCODE})
+    assert b"delivered as addressed" in page[2] and b"choice-hold" not in page[2]  # no forms offered
     assert choose("chosen", choice="fly-it-in")[0] == 400
     assert choose("chosen", choice="redirect", office="NOWHERE")[0] == 400
     assert choose("chosen", choice="another-day", day="2026-12-13")[0] == 400  # a Sunday
