@@ -54,6 +54,10 @@ def test_a_choice_reaches_each_station_that_handled_the_item_once_and_is_honoure
     assert ScanDesk(office).record(ITEM, EventKind.DELIVERY_OFFICE, facility="SFO1-DEPOT", operator="b").ok
     for station in (origin, office, other):
         SyncDesk(station, links[station.station_id]).push()
+    # The origin goes on scanning other items: the item's last scan is still the office's.
+    other_item = S10.build("CP", 4243, "US").text
+    assert ScanDesk(origin).record(other_item, EventKind.ACCEPTANCE, facility="ORIG1-DEPOT", operator="a").ok
+    SyncDesk(origin, links["ORIG1"]).push()
     made = _choose(_web(hub), ITEM, "94105", "redirect", {"office": "OAK1-DEPOT"})
     assert [c.choice_id for c in links["ELSE1"].choices()] == []  # never handled it: never told
     for station in (origin, office):
@@ -74,6 +78,13 @@ def test_a_choice_reaches_each_station_that_handled_the_item_once_and_is_honoure
 
 def test_a_wrong_postcode_refuses_the_choice_and_is_counted(hub: Hub, tmp_path: Path) -> None:
     origin = open_station(tmp_path, "ORIG1")
+    earlier = S10.build("CP", 4241, "US").text  # another item, accepted first, to another ZIP
+    before = {"service": "priority", "destination_zip": "10001"}
+    assert (
+        ScanDesk(origin)
+        .record(earlier, EventKind.ACCEPTANCE, facility="ORIG1-DEPOT", operator="a", extra=before)
+        .ok
+    )
     extra = {"service": "priority", "destination_zip": "94105"}
     assert (
         ScanDesk(origin)
@@ -83,8 +94,10 @@ def test_a_wrong_postcode_refuses_the_choice_and_is_counted(hub: Hub, tmp_path: 
     SyncDesk(origin, PostgresHub(hub.station_dsn("ORIG1"))).push()
     web = _web(hub)
     assert _choose(web, ITEM, "94106", "hold", {}) == "gate:wrong"
-    assert hub.rows("SELECT count(*) FROM hub.gate_failures WHERE item_id = %s", ITEM) == [(1,)]
+    assert _choose(web, ITEM, "10001", "hold", {}) == "gate:wrong"  # the other item's ZIP is not this one's
+    assert hub.rows("SELECT count(*) FROM hub.gate_failures WHERE item_id = %s", ITEM) == [(2,)]
     assert hub.rows("SELECT count(*) FROM hub.choices") == [(0,)]
+    assert isinstance(_choose(web, ITEM, "94105-0001", "hold", {}), int)  # its own ZIP+4 opens it
 
 
 def test_a_station_cannot_guess_postcodes_and_the_web_login_cannot_read_choices_back(
