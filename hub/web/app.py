@@ -578,18 +578,11 @@ def build(settings: Settings) -> Starlette:
         return await details_page(request, problem=message)
 
     async def api_texts(request: Request) -> Response:
-        item, why = _parse_id(request.path_params["item"])
-        if item is None:
-            return _problem(400, "malformed", why)
-        data = await json_body(request)
-        if (
-            data is None
-            or not isinstance(data.get("postcode"), str)
-            or not isinstance(data.get("phone"), str)
-        ):
-            return _problem(
-                400, "body", 'send JSON: {"postcode": "...", "phone": "...", "action": "follow" | "stop"}'
-            )
+        usage = '{"postcode": "...", "phone": "...", "action": "follow" | "stop"}'
+        got = await posted(request, ("postcode", "phone"), usage)
+        if isinstance(got, Response):
+            return got
+        item, data = got
         status, message = await texts(request, item, data)
         if status != 200:
             return _problem(status, "refused", message)
@@ -645,14 +638,24 @@ def build(settings: Settings) -> Starlette:
             return None
         return data if isinstance(data, dict) else None
 
-    async def api_details(request: Request) -> Response:
-        words = _words(request)
+    async def posted(
+        request: Request, fields: tuple[str, ...], usage: str
+    ) -> tuple[str, dict[str, Any]] | Response:
+        """The item of the path and the JSON body with each of `fields` a string, or the 400 saying how."""
         item, why = _parse_id(request.path_params["item"])
         if item is None:
             return _problem(400, "malformed", why)
         data = await json_body(request)
-        if data is None or not isinstance(data.get("postcode"), str):
-            return _problem(400, "body", 'send JSON: {"postcode": "..."}')
+        if data is None or not all(isinstance(data.get(name), str) for name in fields):
+            return _problem(400, "body", f"send JSON: {usage}")
+        return item, data
+
+    async def api_details(request: Request) -> Response:
+        words = _words(request)
+        got = await posted(request, ("postcode",), '{"postcode": "..."}')
+        if isinstance(got, Response):
+            return got
+        item, data = got
         try:
             await site.named_places()
             track = (await site.look_up([item]))[item]
@@ -671,18 +674,12 @@ def build(settings: Settings) -> Starlette:
         return _json(answer, private=True)
 
     async def api_preferences(request: Request) -> Response:
-        item, why = _parse_id(request.path_params["item"])
-        if item is None:
-            return _problem(400, "malformed", why)
-        data = await json_body(request)
-        if (
-            data is None
-            or not isinstance(data.get("postcode"), str)
-            or not isinstance(data.get("choice"), str)
-        ):
-            return _problem(
-                400, "body", 'send JSON: {"postcode": "...", "choice": "hold" | "redirect" | ...}'
-            )
+        got = await posted(
+            request, ("postcode", "choice"), '{"postcode": "...", "choice": "hold" | "redirect" | ...}'
+        )
+        if isinstance(got, Response):
+            return got
+        item, data = got
         status, message, made = await choose(request, item, data)
         if status != 200:
             return _problem(status, "refused", message)

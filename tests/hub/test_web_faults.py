@@ -4,15 +4,11 @@ line (503), nothing answers with a traceback, and the site goes on serving what 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.hub.web_site import ROOT, free_port
+from tests.hub.web_site import run_site
 
 ITEM = "RR473124829GB"
 
@@ -34,38 +30,9 @@ def _answer(url: str, body: dict[str, str] | None = None, form: bool = False) ->
 
 
 def test_a_dead_hub_is_one_line_on_every_answer_and_never_a_traceback(tmp_path: Path) -> None:
-    port = free_port()
     dead = f"postgresql://web_public@/hub?host={tmp_path}&connect_timeout=1"  # no server on this socket
-    command = [
-        sys.executable,
-        "-m",
-        "ui",
-        "hub",
-        "web",
-        "--dsn",
-        dead,
-        "--port",
-        str(port),
-        "--learn-days",
-        "0",
-    ]
-    site = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
+    site, url = run_site(dead, "--learn-days", "0")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and site.poll() is None, "the site did not start"
-                time.sleep(0.1)
         assert _answer(url + "/")[0] == 200  # the start page needs no hub
         assert _answer(url + "/api/v1/openapi.json")[0] == 200
         api = _answer(f"{url}/api/v1/track/{ITEM}")

@@ -5,9 +5,6 @@ choice) says in one line that it is not available, never a traceback."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +19,7 @@ from station.desks.sync import SyncDesk
 from station.ids import S10
 from station.model.events import EventKind
 from tests.hub.conftest import open_station
-from tests.hub.web_site import ROOT, free_port
+from tests.hub.web_site import run_site
 from tests.pg import Cluster
 
 ITEM = S10.build("CP", 777, "US").text
@@ -59,35 +56,11 @@ def test_look_ups_come_from_the_standby_while_the_primary_is_down(tmp_path: Path
                 assert time.monotonic() < deadline, "the standby did not catch up"
                 time.sleep(0.1)
                 conn.rollback()
-        port = free_port()
         password_file = tmp_path / "web.pgpass"
         password_file.write_text(f"*:*:*:{web.role}:{web.password}\n")
         password_file.chmod(0o600)
         dsn = f"postgresql://{web.role}@/hub?host={both}&passfile={password_file}"
-        command = [
-            sys.executable,
-            "-m",
-            "ui",
-            "hub",
-            "web",
-            "--dsn",
-            dsn,
-            "--port",
-            str(port),
-            "--learn-days",
-            "0",
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        site = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and site.poll() is None, "the site did not start"
-                time.sleep(0.1)
+        site, url = run_site(dsn, "--learn-days", "0")
         assert _get(f"{url}/api/v1/track/{ITEM}")[0] == 200
         primary.stop("immediate")
         status, body = _get(f"{url}/api/v1/track/{ITEM}?again=1")

@@ -166,22 +166,28 @@ def start_site(net: Network, *extra: str, port: int | None = None) -> Network:
     """`station hub web` on a free port (or `port`), as the web login; waits until it answers."""
     login = enrol_web(net.hub.admin_dsn, "public")
     net.web_dsn = net.hub.cluster.passfile_dsn(net.hub.database, login.role, login.password)
+    net.process, net.url = run_site(net.web_dsn, *extra, port=port)
+    return net
+
+
+def run_site(dsn: str, *extra: str, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`station hub web --dsn DSN` as its own process on a free port (or `port`), once it answers."""
     port = port or free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    net.process = subprocess.Popen(
-        [sys.executable, "-m", "ui", "hub", "web", "--dsn", net.web_dsn, "--port", str(port), *extra],
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui", "hub", "web", "--dsn", dsn, "--port", str(port), *extra],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
-    net.url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if net.process.poll() is not None:
-            raise RuntimeError(
-                f"the site stopped: {net.process.stderr.read().decode() if net.process.stderr else ''}"
-            )
+        if process.poll() is not None:
+            said = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"the site stopped: {said}")
         try:
-            with urllib.request.urlopen(net.url + "/", timeout=2):
-                return net
+            with urllib.request.urlopen(url + "/", timeout=2):
+                return process, url
         except OSError:
             time.sleep(0.1)
+    process.kill()
     raise RuntimeError("the site did not answer within 30 s")

@@ -15,14 +15,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from urllib.parse import parse_qs, urlsplit
 
 from station.app import Station
 from station.config import load_config
 from station.errors import ExitCode, Refused, StationError
 from station.model import localtime
 from station.network.port import HubPort
-from station.paths import StationPaths
+
+if TYPE_CHECKING:
+    from hub.admin import Enrolment
+from station.paths import StationPaths, write_new_private
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -280,3 +284,23 @@ def period(args: argparse.Namespace, station: Station) -> tuple[datetime | None,
     if since is not None and until is not None and until <= since:
         raise PeriodError("--to is before --from")
     return since, until
+
+
+def print_login(done: Enrolment, admin_dsn: str, pgpass: Path | None, use: Callable[[str], str]) -> int:
+    """A new login's password: written to a new 0600 password file (and the DSN that names it shown as
+    `use(dsn)`), or its password-file line shown to be kept at 0600. The exit code."""
+    parts = urlsplit(admin_dsn)
+    host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
+    line = done.pgpass_line(host, str(parts.port or 5432), parts.path.lstrip("/") or "*")
+    if pgpass:
+        try:
+            write_new_private(pgpass, (line + "\n").encode())
+        except FileExistsError:
+            print(printable(f"REJECT {pgpass} exists: not overwritten"), file=sys.stderr)
+            return ExitCode.REFUSED
+        sep = "&" if urlsplit(done.dsn).query else "?"
+        print(use(f"{done.dsn}{sep}passfile={pgpass}"))
+    else:
+        print(use(done.dsn))
+        print(f"password file line (keep it at 0600): {line}")
+    return ExitCode.DONE

@@ -7,7 +7,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from hardware.registry import open_gateway
 from hardware.service import ServiceStop
@@ -31,8 +30,7 @@ from station.errors import ExitCode
 from station.network.port import HubUnavailable, LeaseRefused
 from station.notify.network import NetworkTexts, TakenIn
 from station.notify.worker import WorkerReport, worker_for
-from station.paths import write_new_private
-from ui.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, printable, seconds
+from ui.cli.common import Subcommands, add_hub, group, hub_dsn, open_station, print_login, printable, seconds
 
 
 def register(sub: Subcommands) -> None:
@@ -184,23 +182,10 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     except HubError as exc:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
         return ExitCode.REFUSED
-    parts = urlsplit(args.dsn)
-    host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
-    port = str(parts.port or 5432)
-    line = done.pgpass_line(host, port, parts.path.lstrip("/") or "*")
     print(f"OK station {done.station_id} enrolled as role {done.role}")
-    if args.pgpass:
-        try:
-            write_new_private(args.pgpass, (line + "\n").encode())
-        except FileExistsError:
-            print(printable(f"REJECT {args.pgpass} exists: not overwritten"), file=sys.stderr)
-            return ExitCode.REFUSED
-        sep = "&" if urlsplit(done.dsn).query else "?"
-        print(f'hub = "{done.dsn}{sep}passfile={args.pgpass}"   # in the station\'s [station] settings')
-    else:
-        print(f'hub = "{done.dsn}"   # in the station\'s [station] settings')
-        print(f"password file line (keep it at 0600): {line}")
-    return ExitCode.DONE
+    return print_login(
+        done, args.dsn, args.pgpass, lambda dsn: f'hub = "{dsn}"   # in the station\'s [station] settings'
+    )
 
 
 def cmd_notify(args: argparse.Namespace) -> int:

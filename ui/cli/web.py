@@ -7,11 +7,9 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from station.errors import ExitCode
-from station.paths import write_new_private
-from ui.cli.common import Subcommands, group, printable
+from ui.cli.common import Subcommands, group, print_login, printable
 
 MISSING_EXTRA = "the tracking site needs the web extra: pip install 'parcel-station[web]'"
 
@@ -98,22 +96,8 @@ def cmd_enrol_web(args: argparse.Namespace) -> int:
     except HubError as exc:
         print(printable(f"REJECT {exc}"), file=sys.stderr)
         return exc.exit_code
-    parts = urlsplit(args.dsn)
-    host = parse_qs(parts.query).get("host", [parts.hostname or "localhost"])[0]
-    line = done.pgpass_line(host, str(parts.port or 5432), parts.path.lstrip("/") or "*")
     print(f"OK web login {done.station_id} made as role {done.role}: it reads public columns only")
-    if args.pgpass:
-        try:
-            write_new_private(args.pgpass, (line + "\n").encode())
-        except FileExistsError:
-            print(printable(f"REJECT {args.pgpass} exists: not overwritten"), file=sys.stderr)
-            return ExitCode.REFUSED
-        sep = "&" if urlsplit(done.dsn).query else "?"
-        print(f"station hub web --dsn '{done.dsn}{sep}passfile={args.pgpass}'")
-    else:
-        print(f"station hub web --dsn '{done.dsn}'")
-        print(f"password file line (keep it at 0600): {line}")
-    return ExitCode.DONE
+    return print_login(done, args.dsn, args.pgpass, lambda dsn: f"station hub web --dsn '{dsn}'")
 
 
 def cmd_place(args: argparse.Namespace) -> int:
