@@ -279,6 +279,11 @@ def build(settings: Settings) -> Starlette:
             response.set_cookie("lang", words.lang, max_age=365 * 86400, samesite="lax", httponly=True)
         return response
 
+    def hub_down(request: Request, words: Words) -> Response:
+        """The page for a hub that does not answer (503): one line, try again."""
+        title, message = words("Tracking is not available"), words("Please try again in a few minutes.")
+        return page(request, "problem.html", words, 503, title=title, message=message)
+
     def track_context(track: PublicTrack, words: Words) -> dict[str, Any]:
         places = site.places
         zone = zone_of(track, places)
@@ -344,14 +349,7 @@ def build(settings: Settings) -> Starlette:
             await site.named_places()
             answers = await site.look_up([p[1] for p in parsed if p[1]])
         except HubDown:
-            return page(
-                request,
-                "problem.html",
-                words,
-                503,
-                title=words("Tracking is not available"),
-                message=words("Please try again in a few minutes."),
-            )
+            return hub_down(request, words)
         rows = []
         for given, item, _why in parsed:
             track = answers.get(item) if item else None
@@ -399,14 +397,7 @@ def build(settings: Settings) -> Starlette:
         except HubDown:
             return (
                 None,
-                page(
-                    request,
-                    "problem.html",
-                    words,
-                    503,
-                    title=words("Tracking is not available"),
-                    message=words("Please try again in a few minutes."),
-                ),
+                hub_down(request, words),
                 item,
             )
         if track is None:
@@ -473,14 +464,7 @@ def build(settings: Settings) -> Starlette:
                 )
             choice = await site.reader.choice_of(item)
         except HubDown:
-            return page(
-                request,
-                "problem.html",
-                words,
-                503,
-                title=words("Tracking is not available"),
-                message=words("Please try again in a few minutes."),
-            )
+            return hub_down(request, words)
         details = details_json(track, site.places, words, choice)
         offices = sorted(
             ((f, p.town) for f, p in site.places.items() if f != track.delivery_office), key=lambda o: o[1]
