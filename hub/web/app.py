@@ -148,7 +148,9 @@ class TrackingSite:
     # ---- reading
 
     async def look_up(self, ids: list[str]) -> dict[str, PublicTrack | None]:
-        """Each id's public answer (None: never scanned), sack events gathered level by level."""
+        """Each id's public answer (None: never scanned), sack events gathered level by level; the named
+        places refreshed first (every answer shows them)."""
+        await self.named_places()
         found = await self.reader.events(ids)
         asked = set(ids)
         for _ in range(MAX_NESTING):
@@ -346,7 +348,6 @@ def build(settings: Settings) -> Starlette:
             return refused
         parsed = [(r, *_parse_id(r)) for r in raw]
         try:
-            await site.named_places()
             answers = await site.look_up([p[1] for p in parsed if p[1]])
         except HubDown:
             return hub_down(request, words)
@@ -392,7 +393,6 @@ def build(settings: Settings) -> Starlette:
         if (refused := await throttled(request, item)) is not None:
             return None, refused, item
         try:
-            await site.named_places()
             track = (await site.look_up([item]))[item]
         except HubDown:
             return (
@@ -580,7 +580,6 @@ def build(settings: Settings) -> Starlette:
         if (refused := await throttled(request, item)) is not None:
             return refused
         try:
-            await site.named_places()
             track = (await site.look_up([item]))[item]
         except HubDown:
             return _problem(503, "hub-unavailable", "tracking is not available: try again in a few minutes")
@@ -600,7 +599,6 @@ def build(settings: Settings) -> Starlette:
             return refused
         parsed = [(r.strip(), *_parse_id(r)) for r in raw]
         try:
-            await site.named_places()
             answers = await site.look_up(sorted({p[1] for p in parsed if p[1]}))
         except HubDown:
             return _problem(503, "hub-unavailable", "tracking is not available: try again in a few minutes")
@@ -641,7 +639,6 @@ def build(settings: Settings) -> Starlette:
             return got
         item, data = got
         try:
-            await site.named_places()
             track = (await site.look_up([item]))[item]
             if track is None:
                 return _problem(404, "unknown", f"no record of {item}")
@@ -681,7 +678,6 @@ def build(settings: Settings) -> Starlette:
         if (refused := await throttled(request, item)) is not None:
             return refused
         try:
-            await site.named_places()
             track = (await site.look_up([item]))[item]
             shown = next(
                 (e for e in (track.events if track else ()) if e.proof and e.proof.station_id == station_id
