@@ -73,6 +73,9 @@ def xvfb() -> Iterator[str]:
             "1280x800x24",
             "-nolisten",
             "tcp",
+            # Without it the server resets when its last client leaves (the readiness probe below), and
+            # a window connecting during that reset aborts: "could not connect to display".
+            "-noreset",
         ],
         pass_fds=(write,),
         stdout=subprocess.DEVNULL,
