@@ -79,6 +79,11 @@ class StationPaths:
         return self.data / "signatures"
 
     @property
+    def photos(self) -> Path:
+        """Photos taken at the door (faces blurred), each hashed into its delivery event."""
+        return self.data / "photos"
+
+    @property
     def proofs_of_delivery(self) -> Path:
         """One proof-of-delivery PDF per delivered item."""
         return self.data / "pod"

@@ -19,8 +19,9 @@ from station.desks.operators import OperatorDesk, Supervision
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
 from station.ids.scanning import ITEM_KINDS, Identified, classify
-from station.items import choices, containers, delivery_pins, recipients
+from station.items import choices, containers, delivery_pins, photos, recipients
 from station.items.delivery import (
+    Receiver,
     Signature,
     SignatureImage,
     SignatureRefused,
@@ -168,27 +169,35 @@ class CarrierDesk:
     def deliver(
         self,
         raw: str,
-        signature: Signature | SignatureImage,
+        signature: Signature | SignatureImage | None,
         name: str,
         *,
         facility: str,
         operator: str,
+        photo: bytes | None = None,
+        safe_place: str = "",
+        neighbour_house: str = "",
         supervisor: str | None = None,
         pin: str | None = None,
         reason: str = "",
     ) -> Outcome:
-        """Delivered to `name`, who signed: the signature and a proof of delivery are kept. An item
-        delivered already is delivered again only under a supervisor's override."""
+        """Delivered, with its proof: to the addressee `name`, who signed (a photo too, if taken); to a
+        neighbour `name` at `neighbour_house` (who signed, or a photo); or left at `safe_place` (in words,
+        with the photo, nobody signs). The signature, the photo (its SHA-256 in the event) and a proof of
+        delivery are kept. An item delivered already is delivered again only under a supervisor's
+        override."""
         item = _item(raw)
         if isinstance(item, Outcome):
             return item
-        name = " ".join(name.split())
-        if len(name) < 2 or not name.isprintable():
-            return Outcome.refused("type the recipient's name as they print it", item)
-        try:
-            signature.check()
-        except SignatureRefused as exc:
-            return Outcome.refused(str(exc), item)
+        door = _door(signature, name, photo, safe_place, neighbour_house)
+        if isinstance(door, str):
+            return Outcome.refused(door, item)
+        receiver, said = door
+        if signature is not None:
+            try:
+                signature.check()
+            except SignatureRefused as exc:
+                return Outcome.refused(str(exc), item)
         with self.station.db.reading() as conn:
             known = containers.item_record(conn, item)
             code_state = delivery_pins.state_of(conn, item)
@@ -213,36 +222,58 @@ class CarrierDesk:
                 return checked
             allowed = checked
         folder = self.station.paths.signatures
-        ref = store_signature(signature, folder)
+        ref = store_signature(signature, folder) if signature is not None else None
+        try:
+            kept = photos.keep(photo, self.station.paths.photos) if photo is not None else None
+        except photos.PhotoNotKept as exc:
+            _forget(folder, ref, None)
+            return Outcome.refused(str(exc), item)
+        extra: dict[str, object] = {"receiver": str(receiver), **(kept.extra() if kept else {})}
+        if receiver is Receiver.SAFE_PLACE:
+            extra["safe_place"] = safe_place.strip()
+        if receiver is Receiver.NEIGHBOUR:
+            # Under "neighbour": the hub's public view strips it (hub.public_extra), it is personal data.
+            extra["neighbour"] = {"name": " ".join(name.split()), "house": neighbour_house.strip()}
         done = self.scans.record(
             item,
             EventKind.DELIVERED,
             facility=facility,
             operator=operator,
             signature_ref=ref,
-            note=f"received by {name}"[:200],
+            note=said[:200],
+            extra=extra,
             supervised=allowed,
         )
-        if not done.ok or done.stored is None:
-            for leftover in folder.glob(f"{ref}.*"):  # refused after all: keep no orphan signature
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+        if not done.ok or done.stored is None:  # refused after all: keep no orphan signature or photo
+            _forget(folder, ref, kept.ref if kept else None, self.station.paths.photos)
             return done
         pdf = proof_of_delivery_pdf(
             item,
-            name,
+            said,
             local(done.stored.event.occurred_at, self.station.config.time_zone),
             facility,
             operator,
-            (folder / f"{ref}.png").read_bytes(),
+            (folder / f"{ref}.png").read_bytes() if ref else None,
+            photo,
         )
         pod = _write_new(self.station.paths.proofs_of_delivery, item, pdf)
         return Outcome(
             True,
             item,
-            message=f"delivered to {name}; proof of delivery {pod}",
+            message=(
+                f"delivered to {' '.join(name.split())}"
+                if receiver is Receiver.ADDRESSEE
+                else f"delivered: {said}"
+            )
+            + f"; proof of delivery {pod}",
             stored=done.stored,
-            details={"signature_ref": ref, "proof_of_delivery": str(pod)},
+            details={
+                "signature_ref": ref,
+                "photo": kept.ref if kept else None,
+                "photo_sha256": kept.sha256 if kept else None,
+                "receiver": str(receiver),
+                "proof_of_delivery": str(pod),
+            },
         )
 
     def deliver_by_code(self, raw: str, code: str, *, facility: str, operator: str) -> Outcome:
@@ -325,6 +356,51 @@ class CarrierDesk:
             return Outcome.refused(f"unknown reason {reason!r}: use one of {', '.join(REASON_CODES)}")
         done = self.scans.record(raw, kind, facility=facility, operator=operator, reason=reason)
         return _said(done, f"{kind}: {REASON_CODES[reason].lower()}")
+
+
+def _door(
+    signature: Signature | SignatureImage | None,
+    name: str,
+    photo: bytes | None,
+    safe_place: str,
+    neighbour_house: str,
+) -> tuple[Receiver, str] | str:
+    """Who received the item and how the event says it, or what is missing (said to the carrier)."""
+    name = " ".join(name.split())
+    where = " ".join(safe_place.split())
+    house = " ".join(neighbour_house.split())
+    if where and house:
+        return "a safe place or a neighbour, not both"
+    if where:
+        if photo is None:
+            return "left in a safe place needs a photo of the parcel where it was left"
+        if len(where) < 3 or len(where) > 80 or not where.isprintable():
+            return "say where it was left in a few words (3 to 80 characters), e.g. 'behind the side gate'"
+        return Receiver.SAFE_PLACE, f"left in a safe place: {where} (photo)"
+    if len(name) < 2 or len(name) > 80 or not name.isprintable():
+        return "type the recipient's name as they print it"
+    if house:
+        if signature is None and photo is None:
+            return "a neighbour signs, or take a photo of the parcel handed over"
+        if len(house) > 80 or not house.isprintable():
+            return "the neighbour's house in a few words (at most 80 characters)"
+        proof = "signed" if signature is not None else "photo"
+        return Receiver.NEIGHBOUR, f"received by a neighbour, {name} at {house} ({proof})"
+    if signature is None:
+        return "the addressee signs: ask them to sign (or leave it with a neighbour or in a safe place)"
+    return Receiver.ADDRESSEE, f"received by {name}" + (" (signed, photo)" if photo is not None else "")
+
+
+def _forget(
+    folder: Path, signature_ref: str | None, photo_ref: str | None, photos_at: Path | None = None
+) -> None:
+    """Remove a signature and a photo kept for a delivery that was refused after all."""
+    leftovers = list(folder.glob(f"{signature_ref}.*")) if signature_ref else []
+    if photo_ref and photos_at is not None:
+        leftovers.append(photos.path_of(photos_at, photo_ref))
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _never_here(history: list[Event], facility: str) -> str:

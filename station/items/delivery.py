@@ -15,6 +15,7 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -151,10 +152,24 @@ def store_signature(signature: Signature | SignatureImage, folder: Path) -> str:
     return ref
 
 
+class Receiver(StrEnum):
+    """Who took the item at the door (the delivery event's `receiver`, EMSEVT EMI's receiver role)."""
+
+    ADDRESSEE = "addressee"
+    SAFE_PLACE = "safe-place"  # nobody: left where the customer said, a photo proves it
+    NEIGHBOUR = "neighbour"
+
+
 def proof_of_delivery_pdf(
-    item_id: str, recipient_name: str, at: datetime, place: str, carrier: str, signature_png: bytes
+    item_id: str,
+    received: str,
+    at: datetime,
+    place: str,
+    carrier: str,
+    signature_png: bytes | None,
+    photo_jpeg: bytes | None = None,
 ) -> bytes:
-    """An A5 proof-of-delivery document."""
+    """An A5 proof-of-delivery document: who or where received it, the signature and the door photo."""
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=A5)
     width, height = A5
@@ -166,7 +181,7 @@ def proof_of_delivery_pdf(
         ("Item", item_id),
         ("Delivered", at.strftime("%Y-%m-%d %H:%M %Z")),  # local: the recipient reads it
         ("Place", place),
-        ("Received by", recipient_name),
+        ("Received", received),
         ("Carrier", carrier),
     ]
     y = height - 85
@@ -174,13 +189,18 @@ def proof_of_delivery_pdf(
         c.drawString(40, y, f"{label}:")
         c.drawString(130, y, value[:60])
         y -= 18
-    image = ImageReader(io.BytesIO(signature_png))
-    iw, ih = image.getSize()
-    scale = min((width - 80) / iw, 150 / ih)
-    c.rect(40, y - 20 - ih * scale, iw * scale, ih * scale)
-    c.drawImage(image, 40, y - 20 - ih * scale, iw * scale, ih * scale)
-    c.setFont("Helvetica", 8)
-    c.drawString(40, 30, "Signature captured on the carrier's device; strokes kept with the delivery record.")
+    for picture, tall in ((signature_png, 120.0), (photo_jpeg, 220.0)):
+        if picture is None:
+            continue
+        image = ImageReader(io.BytesIO(picture))
+        iw, ih = image.getSize()
+        scale = min((width - 80) / iw, tall / ih)
+        y -= 10 + ih * scale
+        c.rect(40, y, iw * scale, ih * scale)
+        c.drawImage(image, 40, y, iw * scale, ih * scale)
+    c.setFont("Helvetica", 7)
+    c.drawString(40, 30, "Signature and photo taken on the carrier's device; faces in the photo are blurred.")
+    c.drawString(40, 21, "Their SHA-256 are in the delivery event, in the station's hash chain.")
     c.showPage()
     c.save()
     return buffer.getvalue()

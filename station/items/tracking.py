@@ -71,6 +71,11 @@ class HistoryEntry:
             "reason": e.reason,
             "reason_text": REASON_CODES.get(e.reason or ""),
             "signature_ref": e.signature_ref,
+            "receiver": e.extra.get(
+                "receiver"
+            ),  # who took a delivered item: addressee, neighbour, safe place
+            "photo": e.extra.get("photo"),
+            "photo_sha256": e.extra.get("photo_sha256"),
             "note": e.note,
         }
 

@@ -192,7 +192,7 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
         moves_item=True,
     ),
     EventKind.DELIVERED: KindFacts(
-        "delivered, recipient signed",
+        "delivered (to the addressee, a neighbour or a safe place)",
         "EMI",
         _I,
         ItemStatus.DELIVERED,

@@ -23,12 +23,25 @@ def register(sub: Subcommands) -> None:
     load = sub.add_parser("load", help="put items on the round (out for delivery)")
     load.add_argument("items", nargs="+", metavar="ITEM")
     load.set_defaults(func=cmd_load)
-    deliver = sub.add_parser("deliver", help="delivered: the recipient's signature and printed name")
+    deliver = sub.add_parser(
+        "deliver",
+        help="delivered: signed by the addressee or a neighbour, left in a safe place, or against a code",
+        epilog="a photo's faces are blurred and it is shrunk to at most 200 KB before it is kept; its"
+        " SHA-256 goes into the delivery event",
+    )
     deliver.add_argument("item", metavar="ITEM")
-    proof = deliver.add_mutually_exclusive_group(required=True)
-    proof.add_argument("--signature", type=Path, help="the pad's .png, or .json strokes")
-    proof.add_argument("--code", help="the delivery code the recipient tells you (PIN on delivery)")
-    deliver.add_argument("--name", help="the recipient's name as they print it (with --signature)")
+    deliver.add_argument("--signature", type=Path, help="the pad's .png, or .json strokes")
+    deliver.add_argument("--code", help="the delivery code the recipient tells you (PIN on delivery)")
+    deliver.add_argument(
+        "--photo",
+        metavar="FILE|camera",
+        help="a photo of the parcel at the door (a JPEG or PNG, or 'camera')",
+    )
+    deliver.add_argument("--name", help="the recipient's (or the neighbour's) name as they print it")
+    deliver.add_argument(
+        "--safe-place", default="", metavar="WHERE", help="left there, in words (with --photo)"
+    )
+    deliver.add_argument("--neighbour", default="", metavar="HOUSE", help="handed to a neighbour at HOUSE")
     deliver.add_argument("--supervisor", metavar="NAME", help="to deliver an item delivered already")
     deliver.add_argument(
         "--pin", metavar="PIN", help="the supervisor's PIN ('-': read it from standard input)"
@@ -69,33 +82,70 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:
-    """Delivered with a signature, or against the recipient's delivery code."""
+    """Delivered with a signature or a photo (to the addressee, a neighbour, a safe place), or against
+    the recipient's delivery code."""
     if args.code is not None:
+        if args.signature or args.photo or args.safe_place or args.neighbour:
+            return answer(Outcome.refused("--code stands alone: the code is the proof", args.item), args.json)
         with open_station(args) as station:
             facility, operator = where(args, station)
             done = Desks(station).carrier.deliver_by_code(
                 args.item, args.code, facility=facility, operator=operator
             )
         return answer(done, args.json)
-    if not args.name:
-        return answer(Outcome.refused("--name: the recipient's name as they print it", args.item), args.json)
-    try:
-        signature = load_signature(args.signature)
-    except SignatureRefused as exc:
-        return answer(Outcome.refused(str(exc), args.item), args.json)
+    signature = None
+    if args.signature is not None:
+        try:
+            signature = load_signature(args.signature)
+        except SignatureRefused as exc:
+            return answer(Outcome.refused(str(exc), args.item), args.json)
+    elif not args.photo:
+        return answer(
+            Outcome.refused("give --signature FILE, --photo FILE|camera or --code CODE", args.item), args.json
+        )
     with open_station(args) as station:
+        photo = None
+        if args.photo:
+            taken = door_photo_of(args.photo, station.config.devices.camera)
+            if isinstance(taken, Outcome):
+                return answer(taken, args.json)
+            photo = taken
         facility, operator = where(args, station)
         done = Desks(station).carrier.deliver(
             args.item,
             signature,
-            args.name,
+            args.name or "",
             facility=facility,
             operator=operator,
+            photo=photo,
+            safe_place=args.safe_place,
+            neighbour_house=args.neighbour,
             supervisor=args.supervisor,
             pin=secret(args.pin),
             reason=args.reason,
         )
     return answer(done, args.json)
+
+
+def door_photo_of(source: str, camera_url: str) -> bytes | Outcome:
+    """The photo to keep (faces blurred, at most 200 KB) from a picture file or, for 'camera', from the
+    configured camera."""
+    from hardware.camera.photo import PhotoRefused, door_photo, read_picture, take_photo
+    from hardware.urls import DeviceUrlError
+
+    try:
+        if source == "camera":
+            pixels = take_photo(camera_url)
+        else:
+            path = Path(source)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                return Outcome.refused(f"cannot read the photo {path}: {exc.strerror or exc}")
+            pixels = read_picture(data, path.name)
+        return door_photo(pixels).jpeg
+    except (PhotoRefused, DeviceUrlError) as exc:
+        return Outcome.refused(str(exc))
 
 
 def cmd_not_delivered(args: argparse.Namespace) -> int:

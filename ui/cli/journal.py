@@ -12,6 +12,7 @@ from pathlib import Path
 from station.desks.evidence import EvidenceDesk, verify_file
 from station.errors import ExitCode
 from station.store.checkpoints import FILE_NAME as CHECKPOINTS
+from station.items import photos
 from station.store.checkpoints import read_checkpoints
 from ui.cli.common import day_argument, group, open_station, printable
 
@@ -85,6 +86,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         result = station.journal.verify()
         points, unreadable = read_checkpoints(station.paths.data / CHECKPOINTS, station.paths.keys)
         contradicted = station.journal.check_checkpoints(points)
+        with station.db.reading() as conn:
+            photos_checked, swapped = photos.check_all(conn, station.paths.photos)
     if damage:
         # A damaged index can hide events from look-ups while the chain still verifies: say so first.
         print(f"journal DAMAGED: SQLite's integrity check fails: {'; '.join(damage[:5])}")
@@ -96,10 +99,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for problem in contradicted:
             print(f"journal BROKEN at station {problem.station_id}: {problem.problem}")
         return ExitCode.REFUSED
+    if result.first_break is None and swapped:  # the events hold, a photo they name does not
+        for photo in swapped:
+            print(f"journal BROKEN: door photo of {photo.item_id}: {photo.problem}")
+        return ExitCode.REFUSED
     if result.first_break is None:
         print(
             f"journal OK: {result.events_checked} events in {result.stations} station chain(s) verified,"
-            f" {len(points)} signed checkpoint(s) agree"
+            f" {len(points)} signed checkpoint(s) agree, {photos_checked} door photo(s) match their hashes"
         )
         return ExitCode.REFUSED if unreadable else ExitCode.DONE
     b = result.first_break

@@ -261,6 +261,8 @@ def _details(e: Event) -> str:
         parts.append(f"{e.weight_g} g")
     if e.signature_ref:
         parts.append("signed")
+    if e.extra.get("photo"):
+        parts.append("photo at the door")
     if e.note:
         parts.append(e.note)
     return "; ".join(parts)
