@@ -201,6 +201,13 @@ def _v22(conn: sqlite3.Connection) -> None:
     _run(choices.SCHEMA_V22)(conn)
 
 
+def _v23(conn: sqlite3.Connection) -> None:
+    from station.items import pickups, recipients
+
+    conn.execute(recipients.MIGRATE_V23)
+    _run(pickups.SCHEMA_V23)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -238,6 +245,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(20, "in_flight: acceptances, payments and voids written down before they start", _v20),
     Migration(21, "baskets.card_cents: a split payment's card part (the rest in cash)", _v21),
     Migration(22, "customer_choices: delivery choices customers made on the tracking page", _v22),
+    Migration(23, "pickup_codes (notice cards, the pickup shelf, lockers) and recipients.sender", _v23),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -31,6 +31,7 @@ STATUS_WORDS = {
     "delayed": N_("Delayed"),
     "returned": N_("Returned to the sender"),
     "voided": N_("Cancelled at the counter"),
+    "held": N_("Ready to collect"),
 }
 KIND_WORDS = {
     EventKind.ACCEPTANCE: N_("Accepted at the post office"),
@@ -47,6 +48,8 @@ KIND_WORDS = {
     EventKind.RETURNED: N_("Returned to the sender"),
     EventKind.VOID: N_("Cancelled at the counter"),
     EventKind.CHOICE: N_("Your delivery choice was taken"),
+    EventKind.HELD: N_("Ready to collect at the post office"),
+    EventKind.PICKED_UP: N_("Collected"),
 }
 REASON_WORDS = {
     "ADDRESSEE_ABSENT": N_("Nobody was in: a notice was left"),

@@ -303,9 +303,25 @@ class CarrierDesk:
             return done
         return Outcome(True, item, message="delivered: the recipient gave the code", stored=done.stored)
 
-    def attempt(self, raw: str | bytes, reason: str, *, facility: str, operator: str) -> Outcome:
-        """Could not deliver, for `reason` (a reason code)."""
-        return self._not_delivered(raw, EventKind.ATTEMPTED, reason, facility, operator)
+    def attempt(
+        self, raw: str | bytes, reason: str, *, facility: str, operator: str, notice: bool = False
+    ) -> Outcome:
+        """Could not deliver, for `reason` (a reason code); with `notice`, a notice card is printed for the
+        door (where and until when the item waits, its pickup code, a QR code to the tracking page)."""
+        done = self._not_delivered(raw, EventKind.ATTEMPTED, reason, facility, operator)
+        if not notice or not done.ok or done.id is None:
+            return done
+        from station.desks.pickup import PickupDesk
+
+        card = PickupDesk(self.station, self.scans).notice(done.id, reason, facility=facility)
+        return Outcome(
+            True,
+            done.id,
+            message=f"{done.message}; {card.message}",
+            stored=done.stored,
+            warning=done.warning,
+            details=card.details,
+        )
 
     def delay(self, raw: str | bytes, reason: str, *, facility: str, operator: str) -> Outcome:
         """Held back, for `reason` (a reason code)."""

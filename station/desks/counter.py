@@ -540,7 +540,14 @@ class CounterDesk:
             if abroad is not None:
                 block = (*abroad.recipient_lines, abroad.country_line)
                 recipients.record(
-                    conn, tracking, block, None, station.clock(), facility, name=abroad.address.name
+                    conn,
+                    tracking,
+                    block,
+                    None,
+                    station.clock(),
+                    facility,
+                    name=abroad.address.name,
+                    sender=piece.sender,
                 )
             else:
                 recipients.record(
@@ -550,6 +557,7 @@ class CounterDesk:
                     piece.to_zip.strip()[:5] or None,
                     station.clock(),
                     facility,
+                    sender=piece.sender,
                 )
             sms = str(subscribe(station, tracking, phone)) if phone else None  # joins this transaction
             done = Acceptance(

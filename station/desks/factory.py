@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from station.desks.history import HistoryDesk
     from station.desks.insights import InsightsDesk
     from station.desks.operators import OperatorDesk
+    from station.desks.pickup import PickupDesk
     from station.desks.printing import PrintDesk
     from station.desks.recovery import RecoveryDesk
     from station.desks.scan import ScanDesk
@@ -74,6 +75,12 @@ class Desks:
         from station.desks.depot import DepotDesk
 
         return DepotDesk(self.station, self.scan, self._hub)
+
+    @cached_property
+    def pickup(self) -> PickupDesk:
+        from station.desks.pickup import PickupDesk
+
+        return PickupDesk(self.station, self.scan)
 
     @cached_property
     def carrier(self) -> CarrierDesk:

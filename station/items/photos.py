@@ -9,7 +9,6 @@ this module keeps the bytes it is given, and checks that they are a JPEG no larg
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from station.errors import Refused
 from station.paths import write_new_private
+from station.store import journal
 
 MAX_BYTES = 200_000
 JPEG_START = b"\xff\xd8\xff"
@@ -81,9 +81,7 @@ def check_all(conn: sqlite3.Connection, folder: Path) -> tuple[int, list[PhotoPr
     """Every photo the journal names, against its hash: (how many were checked, what is wrong)."""
     problems: list[PhotoProblem] = []
     checked = 0
-    rows = conn.execute("SELECT item_id, extra FROM events WHERE extra LIKE '%\"photo_sha256\"%'")
-    for item_id, extra in rows:
-        fields = json.loads(extra or "{}")
+    for item_id, fields in journal.extras_naming(conn, "photo_sha256"):
         ref, digest = str(fields.get("photo", "")), str(fields.get("photo_sha256", ""))
         checked += 1
         try:

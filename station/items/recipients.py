@@ -46,6 +46,10 @@ class Recipient:
         return ", ".join(self.lines)
 
 
+# Version 23: the sender's address too, for the label of an item returned to its sender.
+MIGRATE_V23 = "ALTER TABLE recipients ADD COLUMN sender TEXT"
+
+
 def record(
     conn: sqlite3.Connection,
     item_id: str,
@@ -54,13 +58,15 @@ def record(
     accepted_at: datetime,
     facility: str,
     name: str | None = None,
+    sender: tuple[str, ...] = (),
 ) -> None:
     """Keep the address of an item being accepted (inside the acceptance's transaction). `name`: the
-    addressee's, where it is not the first line (a Japanese address puts it last)."""
+    addressee's, where it is not the first line (a Japanese address puts it last); `sender`: the
+    sender's address lines, where an unclaimed item goes back to."""
     name = name.strip() if name else lines[0].strip() if lines else ""
     conn.execute(
-        "INSERT INTO recipients (item_id, name, name_folded, lines, zip, accepted_at, facility)"
-        " VALUES (?,?,?,?,?,?,?) ON CONFLICT (item_id) DO NOTHING",
+        "INSERT INTO recipients (item_id, name, name_folded, lines, zip, accepted_at, facility, sender)"
+        " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (item_id) DO NOTHING",
         (
             item_id,
             name,
@@ -69,8 +75,15 @@ def record(
             zip_code,
             accepted_at.astimezone(UTC).isoformat(timespec="microseconds"),
             facility,
+            json.dumps(list(sender), ensure_ascii=False) if sender else None,
         ),
     )
+
+
+def sender_of(conn: sqlite3.Connection, item_id: str) -> tuple[str, ...]:
+    """The sender's address lines of an item accepted here (empty: not known here)."""
+    row = conn.execute("SELECT sender FROM recipients WHERE item_id = ?", (item_id,)).fetchone()
+    return tuple(json.loads(row[0])) if row and row[0] else ()
 
 
 def of(conn: sqlite3.Connection, item_id: str) -> Recipient | None:

@@ -8,7 +8,8 @@ list of its own. Adding an event kind means adding one `EventKind` member and on
 The UPU codes are those of the UPU EMSEVT / Global Postal Model event list a postal operator transmits:
 EMA posting, EDD into sorting centre, EDE out of sorting centre, EMC departure from outward office of
 exchange, EMD arrival at inward office of exchange, EMG arrival at delivery office, EDG out for delivery,
-EMH attempted/unsuccessful delivery, EMI final delivery, EDF on hold. Kinds without a code are the
+EMH attempted/unsuccessful delivery, EMI final delivery, EDF on hold, EDH arrived at a collection point
+for pickup (the office's pickup shelf, a parcel locker). Kinds without a code are the
 station's own (notes, disputes, fraud alerts, opening a sack) and are never transmitted.
 """
 
@@ -47,6 +48,9 @@ class EventKind(StrEnum):
     VOID = "void"
     REPRINT = "reprint"
     CHOICE = "choice"
+    HELD = "held"
+    PICKED_UP = "picked-up"
+    LOCKER_OPEN = "locker-open"
 
     @property
     def facts(self) -> KindFacts:
@@ -250,6 +254,31 @@ KIND_FACTS: dict[EventKind, KindFacts] = {
     EventKind.CHOICE: KindFacts(
         "took the customer's delivery choice", None, _I, sms_template="choice_taken", shown_to_customers=True
     ),
+    # Waiting for its addressee: on the office's pickup shelf (extra: shelf, until) or in a parcel locker
+    # (extra: locker, door, until). UPU EDH: arrived at a collection point for pickup.
+    EventKind.HELD: KindFacts(
+        "put it where the addressee collects it (pickup shelf or locker)",
+        "EDH",
+        _I,
+        ItemStatus.HELD,
+        membership=Membership.LEAVES,
+        sms_template="held",
+        moves_item=True,
+    ),
+    # Collected by the addressee at the counter (ID checked, a signature or the code) or at a locker (the
+    # code): a final delivery, EMI, with the receiver's role in extra.
+    EventKind.PICKED_UP: KindFacts(
+        "the addressee collected it",
+        "EMI",
+        _I,
+        ItemStatus.DELIVERED,
+        membership=Membership.LEAVES,
+        sms_template="delivered",
+        moves_item=True,
+    ),
+    # A locker door opened (for a deposit, a pickup, the office taking an item back, or a retry): the
+    # station's own record of every open, never transmitted.
+    EventKind.LOCKER_OPEN: KindFacts("a locker door was opened", None, _I),
 }
 
 # The kinds that move an item (`KindFacts.moves_item`), for the history's rules and reports.

@@ -16,6 +16,7 @@ class ItemStatus(StrEnum):
     DELAYED = "delayed"
     RETURNED = "returned"
     VOIDED = "voided"
+    HELD = "held"
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ _STATUS_LABELS = {
     ItemStatus.DELAYED: "Delayed",
     ItemStatus.RETURNED: "Returned to sender",
     ItemStatus.VOIDED: "Voided at the counter (postage refunded)",
+    ItemStatus.HELD: "Waiting for pickup",
 }
 
 

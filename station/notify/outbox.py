@@ -61,6 +61,9 @@ CONSENT_TEMPLATES = {"optin_request", "stop_confirmed", "item_stopped", "start_c
 QUIET_START, QUIET_END = 21, 8
 RATE_PER_HOUR = 10
 HIDDEN_CODE = "(a delivery code: not kept, not shown)"
+# The texts that carry a code (at the door, at the counter, at a locker): blanked once the gateway took
+# them, never listed.
+CODE_TEMPLATES = (delivery_pins.TEMPLATE, "pickup_code", "locker_code")
 
 
 def queue_message(
@@ -209,8 +212,8 @@ def mark_sent(conn: sqlite3.Connection, message_id: int, gateway_id: str, at: da
     """The gateway took the message (a delivery code's text is not kept once it is gone)."""
     conn.execute(
         "UPDATE sms_outbox SET state=?, gateway_id=?, sent_at=?, last_error=NULL,"
-        " body = CASE WHEN template = ? THEN ? ELSE body END WHERE id=?",
-        (OutboxState.SENT, gateway_id, at.isoformat(), delivery_pins.TEMPLATE, HIDDEN_CODE, message_id),
+        " body = CASE WHEN template IN (?, ?, ?) THEN ? ELSE body END WHERE id=?",
+        (OutboxState.SENT, gateway_id, at.isoformat(), *CODE_TEMPLATES, HIDDEN_CODE, message_id),
     )
 
 
@@ -251,7 +254,7 @@ def listing(conn: sqlite3.Connection) -> list[dict[str, object]]:
         )
     ]
     for row in rows:
-        if row["template"] == delivery_pins.TEMPLATE:
+        if row["template"] in CODE_TEMPLATES:
             row["body"] = HIDDEN_CODE
     return rows
 

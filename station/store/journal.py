@@ -466,6 +466,34 @@ def history_rows(
     return [history_row(r) for r in conn.execute(sql + " ORDER BY occurred_at, station_id, seq", args)]
 
 
+def extras_naming(conn: sqlite3.Connection, key: str) -> list[tuple[str, dict[str, Any]]]:
+    """(item, extra) of every event whose extra has `key` (a door photo's hash, say), in journal order."""
+    rows = conn.execute(
+        "SELECT item_id, extra FROM events WHERE extra LIKE ? ORDER BY station_id, seq", (f'%"{key}"%',)
+    )
+    return [
+        (str(item), dict(json.loads(extra or "{}")))
+        for item, extra in rows
+        if key in json.loads(extra or "{}")
+    ]
+
+
+def latest_of_kind(
+    conn: sqlite3.Connection, kind: EventKind, status: str, facility: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(item, when, extra) of each item now in `status` at `facility` (item_status) by its latest `kind`
+    event, oldest first: the held items and where each waits."""
+    rows = conn.execute(
+        "SELECT s.item_id, e.occurred_at, e.extra FROM item_status s"
+        " JOIN events e ON e.item_id = s.item_id AND e.kind = ?"
+        " WHERE s.status = ? AND s.facility = ?"
+        " AND e.occurred_at = (SELECT max(occurred_at) FROM events WHERE item_id = s.item_id AND kind = ?)"
+        " ORDER BY e.occurred_at",
+        (kind, status, facility, kind),
+    )
+    return [(str(item), str(when), dict(json.loads(extra or "{}"))) for item, when, extra in rows]
+
+
 def acceptance_extra(conn: sqlite3.Connection, item_id: str) -> dict[str, Any] | None:
     """What the item's first acceptance recorded (service, postage, options), or None if never accepted."""
     row = conn.execute(

@@ -140,3 +140,17 @@ def likeness(a: np.ndarray, b: np.ndarray) -> float:
 
     x, y = scaled(a), scaled(b)
     return float((x & y).sum() / max(1, (x | y).sum()))
+
+
+def escpos_raster(data: bytes) -> np.ndarray:
+    """Every ESC/POS 'GS v 0' raster block of a job stacked top to bottom (a tall picture is sent in
+    strips), read independently of python-escpos: white 255, black 0, a white margin around."""
+    strips, i = [], 0
+    while (i := data.find(b"\x1dv0", i)) >= 0:
+        _mode, xl, xh, yl, yh = data[i + 3 : i + 8]
+        width_bytes, height = xl + 256 * xh, yl + 256 * yh
+        bits = np.unpackbits(np.frombuffer(data[i + 8 : i + 8 + width_bytes * height], np.uint8))
+        strips.append(np.where(bits.reshape(height, width_bytes * 8) == 1, 0, 255).astype(np.uint8))
+        i += 8 + width_bytes * height
+    assert strips, "no GS v 0 raster in the job"
+    return np.pad(np.vstack(strips), 20, constant_values=255)

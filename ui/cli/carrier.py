@@ -62,6 +62,12 @@ def register(sub: Subcommands) -> None:
             help="why: " + _reasons(list(REASON_CODES)),
         )
         p.set_defaults(func=cmd_not_delivered, verb=verb)
+    attempt.add_argument(
+        "--notice",
+        action="store_true",
+        help="print a notice card on the receipt printer (where and until when it waits, a pickup code, a QR"
+        " code to the tracking page) and text the code to opted-in numbers",
+    )
     back = sub.add_parser("return", help="the carrier brought the item back to the delivery office")
     back.add_argument("item", metavar="ITEM")
     back.set_defaults(func=cmd_return)
@@ -153,7 +159,12 @@ def cmd_not_delivered(args: argparse.Namespace) -> int:
     with open_station(args) as station:
         facility, operator = where(args, station)
         desk = Desks(station).carrier
-        done = getattr(desk, args.verb)(args.item, args.reason, facility=facility, operator=operator)
+        if args.verb == "attempt":
+            done = desk.attempt(
+                args.item, args.reason, facility=facility, operator=operator, notice=args.notice
+            )
+        else:
+            done = desk.delay(args.item, args.reason, facility=facility, operator=operator)
     return answer(done, args.json)
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from station.desks.evidence import EvidenceDesk, verify_file
 from station.errors import ExitCode
-from station.store.checkpoints import FILE_NAME as CHECKPOINTS
 from station.items import photos
+from station.store.checkpoints import FILE_NAME as CHECKPOINTS
 from station.store.checkpoints import read_checkpoints
 from ui.cli.common import day_argument, group, open_station, printable
 

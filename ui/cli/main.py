@@ -24,9 +24,9 @@ from ui.cli.common import printable, station_paths
 
 # Every subject, in the order `station --help` lists their commands.
 SUBJECTS = (
-    "ids", "scan", "track", "depot", "carrier", "counter", "operators", "till", "cases", "fraud", "estimates",
-    "history", "reports", "sms", "journal", "demo", "devices", "site", "labels", "printers", "sms_gateway",
-    "hub", "web", "window",
+    "ids", "scan", "track", "depot", "carrier", "pickup", "counter", "operators", "till", "cases", "fraud",
+    "estimates", "history", "reports", "sms", "journal", "demo", "devices", "site", "labels", "printers",
+    "sms_gateway", "hub", "web", "window",
 )  # fmt: skip
 # Which subjects add each top-level command (two subjects may add actions to one group, as `sms` has).
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -42,6 +42,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "attempt": ("carrier",),
     "delay": ("carrier",),
     "return": ("carrier",),
+    "hold": ("pickup",),
+    "pickup": ("pickup",),
+    "return-to-sender": ("pickup",),
     "postage": ("counter",),
     "meter": ("counter",),
     "indicia": ("counter",),
@@ -60,7 +63,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "eta": ("estimates",),
     "import": ("history",),
     "export": ("history",),
-    "report": ("reports",),
+    "report": ("pickup", "reports"),
     "round": ("reports",),
     "sms": ("sms", "sms_gateway"),
     "journal": ("journal",),

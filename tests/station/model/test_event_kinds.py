@@ -13,7 +13,7 @@ from station.model.states import ItemStatus, SackState
 from station.notify import templates
 
 # UPU EMSEVT codes a station may transmit for its scans (UPU Global Postal Model event list).
-EMSEVT = {"EMA", "EDD", "EDE", "EMC", "EMD", "EMG", "EDG", "EMH", "EMI", "EDF"}
+EMSEVT = {"EMA", "EDD", "EDE", "EMC", "EMD", "EMG", "EDG", "EMH", "EMI", "EDF", "EDH"}
 ITEM = "RR473124829GB"
 SACK = "106141411234567897"
 
