@@ -27,6 +27,7 @@ class Role(StrEnum):
     SCALE = "scale"
     PRINTER = "printer"
     SMS = "sms gateway"
+    LOCKER = "locker"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ REGISTRY: tuple[Entry, ...] = (
     Entry(Role.SMS, "rest+https", "hardware.sms.rest:RestGateway"),
     Entry(Role.SMS, "rest+http", "hardware.sms.rest:RestGateway"),
     Entry(Role.SMS, "smpp", "hardware.sms.smpp:SmppGateway"),
+    Entry(Role.LOCKER, "lockboard", "hardware.lockers.lockboard:LockBoard"),
+    Entry(Role.LOCKER, "off", None, UrlForm("nothing", what="no lockers")),
 )
 
 
@@ -186,6 +189,11 @@ def open_printer(url: str | DeviceUrl, *, printed_dir: Path, host_status: bool =
 def open_gateway(url: str, *, sms_log: Path) -> Any:
     """The SMS gateway for `url` (`log:` writes each message as a JSON line into `sms_log`)."""
     return open_device(Role.SMS, url, DriverContext(sms_log=sms_log))
+
+
+def open_locker(url: str | DeviceUrl) -> Any:
+    """The lock board of the parcel lockers (None for `off:`)."""
+    return open_device(Role.LOCKER, url)
 
 
 __all__ = ["DriverContext", "Entry", "Role", "open_device", "parse"]

@@ -26,6 +26,7 @@ class DeviceUrls:
     printer: str = "demo:"
     receipt_printer: str = "demo:"
     # assets/printers.toml: the label format and dpi of every job come from these
+    locker: str = "off:"  # the parcel lockers' lock board: lockboard:///dev/ttyUSB0?board=1&doors=24
     printer_profile: str = "zebra-zd421-203"
     receipt_printer_profile: str = "escpos-80mm"
 
@@ -67,6 +68,9 @@ class StationConfig:
         "USD=0.7353 EUR=0.8539 GBP=0.9770 CAD=0.5257 AUD=0.4789 JPY=0.004757 CNY=0.1032 CHF=0.9102"
     )
     sdr_rates_date: str = "2026-12-02"
+    # A bank of parcel lockers beside the office: its doors and their sizes (S, M, L), e.g.
+    # "1-8:S 9-16:M 17-24:L"; its lock board is [devices] locker. Empty: no lockers.
+    locker_doors: str = ""
     devices: DeviceUrls = field(default_factory=DeviceUrls)
 
     def sdr(self) -> SdrRates:

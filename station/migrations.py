@@ -208,6 +208,12 @@ def _v23(conn: sqlite3.Connection) -> None:
     _run(pickups.SCHEMA_V23)(conn)
 
 
+def _v24(conn: sqlite3.Connection) -> None:
+    from station.items import lockers
+
+    _run(lockers.SCHEMA_V24)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -246,6 +252,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(21, "baskets.card_cents: a split payment's card part (the rest in cash)", _v21),
     Migration(22, "customer_choices: delivery choices customers made on the tracking page", _v22),
     Migration(23, "pickup_codes (notice cards, the pickup shelf, lockers) and recipients.sender", _v23),
+    Migration(24, "locker_doors and locker_tries: a bank of parcel lockers and its keypad", _v24),
 )
 LATEST = MIGRATIONS[-1].version
 

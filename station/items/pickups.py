@@ -108,3 +108,22 @@ def check(conn: sqlite3.Connection, keys: Path, item_id: str, code: str) -> Code
         return CodeCheck(False, state, 0, f"wrong code, {MAX_WRONG} in all: the code is locked")
     left = MAX_WRONG - wrong
     return CodeCheck(False, state, left, f"wrong code: {left} more {'try' if left == 1 else 'tries'}")
+
+
+def matches(conn: sqlite3.Connection, keys: Path, item_id: str, code: str) -> bool:
+    """Whether `code` is the item's issued code, counting nothing (a locker's keypad tries a code against
+    each of its doors and keeps its own count of wrong codes)."""
+    row = conn.execute("SELECT code_mac, state FROM pickup_codes WHERE item_id = ?", (item_id,)).fetchone()
+    typed = "".join(code.split())
+    if (
+        row is None
+        or CodeState(row[1]) is not CodeState.ISSUED
+        or not (len(typed) == DIGITS and typed.isdigit())
+    ):
+        return False
+    return hmac.compare_digest(str(row[0]), _mac(keys, item_id, typed))
+
+
+def use(conn: sqlite3.Connection, item_id: str) -> None:
+    """The code did its work: it opens nothing again."""
+    conn.execute("UPDATE pickup_codes SET state = ? WHERE item_id = ?", (CodeState.USED, item_id))

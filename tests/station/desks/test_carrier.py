@@ -7,6 +7,7 @@ import json
 import math
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from PIL import Image, ImageDraw
@@ -19,7 +20,13 @@ from station.items.tracking import track
 from station.model.events import EventKind
 from station.model.states import ItemStatus
 
-WHERE = {"facility": "SF-DELIVERY", "operator": "joe"}
+
+class _Where(TypedDict):
+    facility: str
+    operator: str
+
+
+WHERE: _Where = {"facility": "SF-DELIVERY", "operator": "joe"}
 ITEM = "RR473124829GB"
 
 

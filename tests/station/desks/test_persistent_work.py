@@ -4,6 +4,7 @@ round with its addresses; customer service's search by recipient, phone, ZIP and
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypedDict
 
 import pytest
 
@@ -15,7 +16,13 @@ from station.desks.scan import ScanDesk
 from station.desks.track import TrackDesk
 from station.postage.receipt import Receipt
 
-WHERE: dict[str, str] = {"facility": "SFO", "operator": "dee"}
+
+class _Where(TypedDict):
+    facility: str
+    operator: str
+
+
+WHERE: _Where = {"facility": "SFO", "operator": "dee"}
 
 
 def _accept(station: Station, recipient: tuple[str, ...], to_zip: str, phone: str | None = None) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 from station.app import Station
 from station.config import StationConfig
@@ -20,7 +21,14 @@ from tests.station.desks.test_counter import PIECE, _fund
 from tests.station.desks.test_supervision import _staff, fund
 
 PHONE = "+12015550123"
-WHERE = {"facility": "SF-DELIVERY", "operator": "joe"}
+
+
+class _Where(TypedDict):
+    facility: str
+    operator: str
+
+
+WHERE: _Where = {"facility": "SF-DELIVERY", "operator": "joe"}
 
 
 class PhoneLog:
