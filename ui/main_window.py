@@ -39,6 +39,7 @@ from ui.modes.devices import DevicesMode
 from ui.modes.fraud import FraudMode
 from ui.modes.insights import InsightsMode
 from ui.modes.operators import OperatorsMode
+from ui.modes.pickup import PickupMode
 from ui.modes.track import TrackMode
 from ui.widgets.sign_in import SignInPage
 
@@ -46,6 +47,7 @@ MODES = (
     CounterMode,
     DepotMode,
     CarrierMode,
+    PickupMode,
     TrackMode,
     DevicesMode,
     CasesMode,
@@ -312,6 +314,10 @@ class MainWindow(QMainWindow):
     def go_carrier(self) -> None:
         """F4."""
         self.show_mode("carrier")
+
+    def go_pickup(self) -> None:
+        """Ctrl+Shift+H."""
+        self.show_mode("pickup")
 
     def go_track(self) -> None:
         """F5."""

@@ -106,6 +106,12 @@ class CarrierDesk:
                 "name": stop.name,
                 "by_code": by_code,
                 "choice": choice.words() if choice is not None else None,
+                # What the door screen fills in for the carrier: the choice, the place or the neighbour.
+                "chosen": choice.choice if choice is not None else None,
+                "chosen_where": str(choice.detail.get("place") or choice.detail.get("house") or "")
+                if choice is not None
+                else "",
+                "chosen_name": str(choice.detail.get("name") or "") if choice is not None else "",
             },
         )
 

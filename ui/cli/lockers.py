@@ -46,10 +46,14 @@ def register(sub: Subcommands) -> None:
     back.add_argument("item", metavar="ITEM")
     back.add_argument("--by-key", action="store_true", help="the door was opened with the engineer's key")
     back.set_defaults(func=cmd_retrieve)
+    screen = lk.add_parser(
+        "screen", help="the locker's own screen: the addressee types their code, the door opens"
+    )
+    screen.set_defaults(func=cmd_screen)
     mend = lk.add_parser("mend", help="a door the engineer mended is used again")
     mend.add_argument("door", type=int, metavar="DOOR")
     mend.set_defaults(func=cmd_mend)
-    for p in (dep, code, st, ex, back, mend):
+    for p in (dep, code, st, ex, back, mend, screen):
         add_where(p)
         add_json(p)
 
@@ -64,6 +68,14 @@ def _desk(station: Station) -> Iterator[LockerDesk]:
     finally:
         if board is not None:
             board.close()
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    """The keypad window, until it is closed."""
+    from ui.locker_window import run_locker
+
+    with open_station(args) as station, _desk(station) as desk:
+        return run_locker(desk)
 
 
 def cmd_deposit(args: argparse.Namespace) -> int:

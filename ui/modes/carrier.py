@@ -2,7 +2,9 @@
 
 The round is the journal's (it survives a restart) and shows each address. At the door a delivery is
 the scan, the signature, the name of whoever signed (the addressee's is offered as its completion) and
-F9.
+F9; handed to a neighbour (their name and house, a signature or a photo) or left in a safe place (where,
+and a photo). Ctrl+P takes the photo from the camera (the running camera's latest frame, else the
+configured one), faces blurred before anything keeps it. An attempt prints a notice card when asked.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QHBoxLayout,
@@ -34,6 +37,11 @@ from ui.widgets.signature_pad import SignaturePad
 ROUND_LOADING = "Load the round: scan items into the van (F7)"
 DELIVERING = "At the door: scan the item, sign, F9 (F8)"
 ITEM_ROLE = Qt.ItemDataRole.UserRole
+HANDED = (
+    ("addressee", "to the addressee (who signs)"),
+    ("neighbour", "to a neighbour (name, house; signs or a photo)"),
+    ("safe-place", "left in a safe place (where; a photo)"),
+)
 
 
 class CarrierMode(Mode):
@@ -58,13 +66,28 @@ class CarrierMode(Mode):
         self.code_field.setPlaceholderText("PIN on delivery: the code the recipient tells you (then F9)")
         self.code_field.setEchoMode(QLineEdit.EchoMode.Password)  # what the recipient says stays theirs
         self.code_field.setMaxLength(4)
+        self.handed = QComboBox()
+        for value, words in HANDED:
+            self.handed.addItem(words, value)
+        self.where_field = QLineEdit()
+        self.where_field.setPlaceholderText(
+            "the neighbour's house, or where it was left (e.g. behind the gate)"
+        )
+        self.where_field.setMaxLength(80)
+        self.photo_state = QLabel("no photo (Ctrl+P takes one)")
+        self.photo: bytes | None = None
+        self.frame_image: object | None = None  # the running camera's latest frame
+        ctx.bridge.frame.connect(self._keep_frame)
         self.pad = SignaturePad()
         self.reason = QComboBox()
+        self.notice = QCheckBox("print a notice card (where it waits, the pickup code)")
+        self.notice.setChecked(True)
         for code in DOOR_REASONS:  # words for the carrier; the code goes into the journal
             self.reason.addItem(REASON_CODES[code], code)
         buttons = QHBoxLayout()
         for text, slot in (
             ("Clear Esc", self.clear_signature),
+            ("Photo  ^P", self.take_photo),
             ("Delivered  F9", self.deliver),
             ("Attempted  F10", self.attempted),
             ("Delayed  ^D", self.delayed),
@@ -79,7 +102,11 @@ class CarrierMode(Mode):
         right.addWidget(self.name_field)
         right.addWidget(self.code_field)
         right.addWidget(self.pad)
+        right.addWidget(self.handed)
+        right.addWidget(self.where_field)
+        right.addWidget(self.photo_state)
         right.addWidget(self.reason)
+        right.addWidget(self.notice)
         right.addLayout(buttons)
         right.addStretch(1)
         left = QVBoxLayout()
@@ -122,10 +149,15 @@ class CarrierMode(Mode):
         self.round_title.setText(f"On the round ({self.round.count()})")
 
     def focus_scan_target(self) -> None:
-        """At the door: the code field for a PIN-on-delivery item, else the name field (typing
-        replaces the offered name); else the round."""
+        """At the door: the code field for a PIN-on-delivery item, the place for a safe place, else the
+        name field (typing replaces the offered name); else the round."""
         if self.stage.currentText() == DELIVERING and self.item is not None:
-            (self.code_field if self.by_code else self.name_field).setFocus()
+            if self.by_code:
+                self.code_field.setFocus()
+            elif str(self.handed.currentData()) == "safe-place":
+                self.where_field.setFocus()
+            else:
+                self.name_field.setFocus()
         else:
             self.round.setFocus()
 
@@ -168,6 +200,13 @@ class CarrierMode(Mode):
                 str(outcome.details.get("choice") or ""),
             )
         self.select(outcome.id)
+        chosen = str(outcome.details.get("chosen") or "")
+        if chosen in ("safe-place", "neighbour"):  # the customer's choice, filled in for the carrier
+            self.handed.setCurrentIndex(self.handed.findData(chosen))
+            self.where_field.setText(str(outcome.details.get("chosen_where") or ""))
+            if chosen == "neighbour":
+                self.name_field.setText(str(outcome.details.get("chosen_name") or ""))
+            self.focus_scan_target()
         self.by_code = bool(outcome.details.get("by_code"))
         if self.by_code:
             self.code_field.setFocus()  # PIN on delivery: the code the recipient says, then F9
@@ -188,6 +227,10 @@ class CarrierMode(Mode):
         chose = f"\nTHE CUSTOMER CHOSE: {stop.choice}" if stop and stop.choice else ""
         self.address.setText((stop.address if stop else "not on this round") + chose)
         self.pad.clear()
+        self.photo = None
+        self.photo_state.setText("no photo (Ctrl+P takes one)")
+        self.where_field.clear()
+        self.handed.setCurrentIndex(0)  # the addressee, unless the customer chose otherwise
         # Offered, never assumed: the name is typed by whoever signed (a neighbour signs for many); the
         # addressee's is a completion the first letters bring up.
         self.name_field.clear()
@@ -203,6 +246,45 @@ class CarrierMode(Mode):
     def clear_signature(self) -> None:
         """Esc."""
         self.pad.clear()
+
+    def next_handed(self) -> None:
+        """Ctrl+N: handed to the addressee, a neighbour, or left in a safe place (the next of the three);
+        the keyboard goes to what that needs next."""
+        self.handed.setCurrentIndex((self.handed.currentIndex() + 1) % self.handed.count())
+        handed = str(self.handed.currentData())
+        self.ctx.feedback.idle(f"delivered {self.handed.currentText()}")
+        (self.where_field if handed == "safe-place" else self.name_field).setFocus()
+
+    def _keep_frame(self, result: object) -> None:
+        self.frame_image = getattr(result, "image", None)
+
+    def take_photo(self) -> None:
+        """Ctrl+P: a photo of the parcel at the door, from the running camera's latest frame or the
+        configured camera; its faces blurred and its size cut in the background."""
+        if self.item is None:
+            self.ctx.feedback.bad("scan the item first (F8: at the door)")
+            return
+        frame, url = self.frame_image, self.ctx.station.config.devices.camera
+        self.photo_state.setText("taking the photo...")
+
+        def taken() -> tuple[bytes, int]:
+            from hardware.camera.photo import door_photo, take_photo
+
+            photo = door_photo(frame if frame is not None else take_photo(url))  # type: ignore[arg-type]
+            return photo.jpeg, len(photo.faces)
+
+        self.ctx.background.run(taken, self._photo_taken)
+
+    def _photo_taken(self, result: tuple[bytes, int] | None, error: BaseException | None) -> None:
+        if error is not None or result is None:
+            self.photo = None
+            self.photo_state.setText("no photo (Ctrl+P takes one)")
+            self.ctx.feedback.bad(f"no photo: {error}")
+            return
+        self.photo, faces = result
+        blurred = f", {faces} face(s) blurred" if faces else ""
+        self.photo_state.setText(f"photo taken ({len(self.photo) // 1000} KB{blurred})")
+        self.ctx.feedback.good(f"photo taken{blurred}: F9 when delivered")
 
     def back_at_the_office(self) -> None:
         """Ctrl+Shift+B: the round ends; what was not delivered is back at the delivery office."""
@@ -235,17 +317,24 @@ class CarrierMode(Mode):
                 self._delivered,
             )
             return
+        handed = str(self.handed.currentData())
         name = self.name_field.text().strip()
-        if len(name) < 2:
+        where = self.where_field.text().strip()
+        if handed != "safe-place" and len(name) < 2:
             self.ctx.feedback.bad("type the name of whoever signed (the addressee's, if it was them)")
             return
-        signature = self.pad.signature()
-        try:
-            signature.check()  # said at once; the desk checks again
-        except SignatureRefused as exc:
-            self.ctx.feedback.bad(str(exc))
-            return
-        ctx, item = self.ctx, self.item
+        signature = (
+            None
+            if handed == "safe-place" or (handed == "neighbour" and self.pad.is_empty())
+            else (self.pad.signature())
+        )
+        if signature is not None:
+            try:
+                signature.check()  # said at once; the desk checks again
+            except SignatureRefused as exc:
+                self.ctx.feedback.bad(str(exc))
+                return
+        ctx, item, photo = self.ctx, self.item, self.photo
         supervisor, pin, reason = who if who else (None, None, "")
         ctx.background.run(
             lambda: ctx.carrier.deliver(
@@ -254,6 +343,9 @@ class CarrierMode(Mode):
                 name,
                 facility=ctx.facility,
                 operator=ctx.operator,
+                photo=photo,
+                safe_place=where if handed == "safe-place" else "",
+                neighbour_house=where if handed == "neighbour" else "",
                 supervisor=supervisor,
                 pin=pin,
                 reason=reason,
@@ -290,9 +382,18 @@ class CarrierMode(Mode):
             self.ctx.feedback.bad("scan the item first (F8: at the door)")
             return
         ctx, item, reason = self.ctx, self.item, str(self.reason.currentData())
-        act = ctx.carrier.attempt if kind is EventKind.ATTEMPTED else ctx.carrier.delay
+        if kind is EventKind.ATTEMPTED:
+            notice = self.notice.isChecked()
+            ctx.background.run(
+                lambda: ctx.carrier.attempt(
+                    item, reason, facility=ctx.facility, operator=ctx.operator, notice=notice
+                ),
+                self._recorded,
+            )
+            return
         ctx.background.run(
-            lambda: act(item, reason, facility=ctx.facility, operator=ctx.operator), self._recorded
+            lambda: ctx.carrier.delay(item, reason, facility=ctx.facility, operator=ctx.operator),
+            self._recorded,
         )
 
     def _load(self, item: str) -> None:
@@ -332,5 +433,8 @@ class CarrierMode(Mode):
         self.current.setText("No item selected")
         self.address.setText("")
         self.name_field.clear()
+        self.where_field.clear()
         self.code_field.clear()
         self.pad.clear()
+        self.photo = None
+        self.photo_state.setText("no photo (Ctrl+P takes one)")

@@ -29,6 +29,10 @@ class SignaturePad(QWidget):
         self.update()
         self.changed.emit()
 
+    def is_empty(self) -> bool:
+        """Nothing drawn."""
+        return not self.strokes
+
     def signature(self) -> Signature:
         """What was drawn."""
         return Signature(tuple(tuple(s) for s in self.strokes), self.width(), self.height())
