@@ -73,6 +73,7 @@ def test_left_in_a_safe_place_with_a_photo_from_the_camera_its_face_blurred(
     kept = (home / "photos" / f"{fields['photo']}.jpg").read_bytes()
     assert hashlib.sha256(kept).hexdigest() == fields["photo_sha256"]
     photo = cv2.imdecode(np.frombuffer(kept, np.uint8), cv2.IMREAD_COLOR)
+    assert photo is not None
     assert photo.shape[:2] == (600, 960)
     assert _sharpness(photo, scene.face) < _sharpness(scene.image, scene.face) / 10  # the face blurred
     verified = station(home, "journal", "verify")
