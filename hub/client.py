@@ -315,6 +315,18 @@ class PostgresHub:
         except psycopg.OperationalError as exc:
             raise self._failed(exc) from None
 
+    def push_photo(self, item_id: str, ref: str, jpeg: bytes) -> str | None:
+        """`hub.push_photo`: None when kept, else the hub's refusal."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute("SELECT hub.push_photo(%s, %s, %s)", (item_id, ref, jpeg)).fetchone()
+        except psycopg.errors.UndefinedFunction:
+            raise HubUnavailable(OLDER_SCHEMA) from None
+        except psycopg.OperationalError as exc:
+            raise self._failed(exc) from None
+        return None if row is None or row[0] is None else str(row[0])
+
     def close(self) -> None:
         """Drop the connections."""
         for conn in self._conns.values():

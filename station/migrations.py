@@ -214,6 +214,12 @@ def _v24(conn: sqlite3.Connection) -> None:
     _run(lockers.SCHEMA_V24)(conn)
 
 
+def _v25(conn: sqlite3.Connection) -> None:
+    from station.items import photos
+
+    _run(photos.SCHEMA_V25)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -253,6 +259,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(22, "customer_choices: delivery choices customers made on the tracking page", _v22),
     Migration(23, "pickup_codes (notice cards, the pickup shelf, lockers) and recipients.sender", _v23),
     Migration(24, "locker_doors and locker_tries: a bank of parcel lockers and its keypad", _v24),
+    Migration(25, "photos_at_hub: the door photos the hub holds for the tracking page", _v25),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -438,6 +438,12 @@ def build(settings: Settings) -> Starlette:
             await asyncio.sleep(delay)
         return await site.reader.gate(item, postcode, client)
 
+    async def door_photo(request: Request, track: PublicTrack, item: str, postcode: str) -> bytes | None:
+        """The photo taken at the door, for a delivered item (the hub asks the postcode again)."""
+        if str(track.status) != "delivered":
+            return None
+        return await site.reader.photo(item, postcode, _client(request))
+
     async def details_page(
         request: Request, notice: str | None = None, problem: str | None = None
     ) -> Response:
@@ -463,9 +469,10 @@ def build(settings: Settings) -> Starlette:
                     problem=words(REFUSAL_WORDS[f"gate:{verdict}"]),
                 )
             choice = await site.reader.choice_of(item)
+            photo = await door_photo(request, track, item, postcode)
         except HubDown:
             return hub_down(request, words)
-        details = details_json(track, site.places, words, choice)
+        details = details_json(track, site.places, words, choice, photo)
         offices = sorted(
             ((f, p.town) for f, p in site.places.items() if f != track.delivery_office), key=lambda o: o[1]
         )
@@ -647,10 +654,11 @@ def build(settings: Settings) -> Starlette:
                 status = 429 if verdict == "locked" else 403
                 return _problem(status, f"postcode-{verdict}", words(REFUSAL_WORDS[f"gate:{verdict}"]))
             choice = await site.reader.choice_of(item)
+            photo = await door_photo(request, track, item, data["postcode"][:12])
         except HubDown:
             return _problem(503, "hub-unavailable", "tracking is not available: try again in a few minutes")
         answer = track_json(track, site.places, words) | {
-            "details": details_json(track, site.places, words, choice)
+            "details": details_json(track, site.places, words, choice, photo)
         }
         return _json(answer, private=True)
 

@@ -8,6 +8,8 @@ choice in force.
 
 from __future__ import annotations
 
+import base64
+
 from datetime import datetime
 from typing import Any
 
@@ -151,11 +153,17 @@ def expected_json(track: PublicTrack, places: dict[str, Place]) -> dict[str, Any
 
 
 def details_json(
-    track: PublicTrack, places: dict[str, Place], words: Words, choice: ChoiceInForce | None
+    track: PublicTrack,
+    places: dict[str, Place],
+    words: Words,
+    choice: ChoiceInForce | None,
+    photo: bytes | None = None,
 ) -> dict[str, Any]:
-    """What the postcode adds: the delivery office, the attempts and their reasons, the choice."""
+    """What the postcode adds: the delivery office, the attempts and their reasons, the choice, and the
+    photo taken at the door (a data: URL of the JPEG, faces blurred at the door)."""
     office = track.delivery_office
     return {
+        "photo": "data:image/jpeg;base64," + base64.b64encode(photo).decode("ascii") if photo else None,
         "delivery_office": place_of(office, places).town if office else None,
         "attempts": [
             {

@@ -188,6 +188,13 @@ class HubReader:
             row = await cur.fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
+    async def photo(self, item: str, postcode: str, client: str) -> bytes | None:
+        """The door photo of the item's delivery, behind the postcode (None: none, or the gate said no)."""
+        async with self._connection(self.write_pool) as conn:
+            cur = await conn.execute("SELECT gate, photo FROM hub.web_photo(%s, %s, %s)", (item, postcode, client))
+            row = await cur.fetchone()
+        return bytes(row[1]) if row and row[0] == "ok" and row[1] is not None else None
+
     async def choice_of(self, item: str) -> ChoiceInForce | None:
         """The item's latest choice (call after the gate said ok)."""
         async with self._connection(self.write_pool) as conn:

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from station.app import Station
 from station.desks.choices import ChoicesDesk
+from station.items import photos
 from station.model.localtime import local
 from station.network import sync
 from station.network.leases import LeaseReport, keep_leased
@@ -105,6 +106,7 @@ class SyncDesk:
                     break
             self._push_follows(batch)
             self._push_checkpoints()
+            self._push_photos()
             self._top_up()
         except HubUnavailable as exc:
             with station.db.transaction() as conn:
@@ -174,6 +176,26 @@ class SyncDesk:
             log.warning("the hub refused this station's checkpoints: %s", problem)
         elif not points or self.hub.checkpoint_seq() >= points[-1].point.seq:
             self._checkpoints_seen = (stat.st_size, stat.st_mtime_ns)
+
+    def _push_photos(self) -> None:
+        """The door photos of this station's delivery events the hub holds, after those events (the
+        tracking page shows them behind the postcode). A photo missing here or refused is logged and
+        not offered again; `journal verify` is where a missing or swapped photo is reported."""
+        me = self.station.station_id
+        with self.station.db.reading() as conn:
+            waiting = photos.waiting_for_hub(conn, me, sync.state(conn, me).pushed_seq)
+        for item, ref, digest in waiting:
+            try:
+                data = photos.read(self.station.paths.photos, ref, digest)
+            except photos.PhotoNotKept as exc:
+                log.warning("door photo %s of %s not sent to the hub: %s", ref, item, exc)
+                problem: str | None = str(exc)
+            else:
+                problem = self.hub.push_photo(item, ref, data)
+                if problem:
+                    log.warning("the hub refused the door photo %s of %s: %s", ref, item, problem)
+            with self.station.db.transaction() as conn:
+                photos.mark_at_hub(conn, ref, self.station.clock().isoformat())
 
     def _push_follows(self, batch: int) -> None:
         """The numbers this counter took for the network's texts, after the events they follow."""

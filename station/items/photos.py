@@ -18,6 +18,13 @@ from station.errors import Refused
 from station.paths import write_new_private
 from station.store import journal
 
+# Version 25: which door photos the hub holds (the tracking page shows them behind the postcode).
+SCHEMA_V25 = """
+CREATE TABLE IF NOT EXISTS photos_at_hub (
+    ref       TEXT PRIMARY KEY,
+    pushed_at TEXT NOT NULL
+);
+"""
 MAX_BYTES = 200_000
 JPEG_START = b"\xff\xd8\xff"
 
@@ -89,3 +96,17 @@ def check_all(conn: sqlite3.Connection, folder: Path) -> tuple[int, list[PhotoPr
         except PhotoNotKept as exc:
             problems.append(PhotoProblem(str(item_id), ref, str(exc)))
     return checked, problems
+
+
+def waiting_for_hub(conn: sqlite3.Connection, station_id: str, pushed_seq: int) -> list[tuple[str, str, str]]:
+    """(item, reference, SHA-256) of this station's door photos whose events the hub holds and whose bytes
+    it does not yet."""
+    sent = {str(r[0]) for r in conn.execute("SELECT ref FROM photos_at_hub")}
+    return [p for p in journal.own_photos(conn, station_id, pushed_seq) if p[1] not in sent]
+
+
+def mark_at_hub(conn: sqlite3.Connection, ref: str, at: str) -> None:
+    """The hub holds the photo (or refused it for good: it is not offered again)."""
+    conn.execute(
+        "INSERT INTO photos_at_hub (ref, pushed_at) VALUES (?, ?) ON CONFLICT (ref) DO NOTHING", (ref, at)
+    )

@@ -112,6 +112,11 @@ class HubPort(Protocol):
         """This station holds these choices (the hub hands them over no more)."""
         ...
 
+    def push_photo(self, item_id: str, ref: str, jpeg: bytes) -> str | None:
+        """Hand the hub the door photo one of this station's delivery events names (after the event);
+        the hub's refusal in words, or None (kept, or kept already)."""
+        ...
+
 
 class Outgoing(NamedTuple):
     """One journal event as the hub receives it: the exact body its hash covers, and its columns as

@@ -478,6 +478,21 @@ def extras_naming(conn: sqlite3.Connection, key: str) -> list[tuple[str, dict[st
     ]
 
 
+def own_photos(conn: sqlite3.Connection, station_id: str, upto_seq: int) -> list[tuple[str, str, str]]:
+    """(item, photo reference, SHA-256) of this station's events up to `upto_seq` that name a door photo."""
+    rows = conn.execute(
+        "SELECT item_id, extra FROM events"
+        " WHERE station_id = ? AND seq <= ? AND extra LIKE '%\"photo_sha256\"%' ORDER BY seq",
+        (station_id, upto_seq),
+    )
+    out = []
+    for item, extra in rows:
+        fields = json.loads(extra or "{}")
+        if fields.get("photo") and fields.get("photo_sha256"):
+            out.append((str(item), str(fields["photo"]), str(fields["photo_sha256"])))
+    return out
+
+
 def latest_of_kind(
     conn: sqlite3.Connection, kind: EventKind, status: str, facility: str
 ) -> list[tuple[str, str, dict[str, Any]]]:
