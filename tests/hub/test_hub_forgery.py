@@ -105,6 +105,10 @@ HOSTILE_CALLS = {
     "event_evidence": "SELECT * FROM hub.event_evidence('LAX01', 1)",
     # Schema 11: texts from the tracking page (the web login's).
     "web_text_request": f"SELECT hub.web_text_request('{LAX_ITEM}', '00000', 'x', '+12065550100', 'follow')",
+    # Schema 14: door photos. A station hands over only a photo its own delivery event names; the
+    # photos are read only through the web login's gated function.
+    "push_photo": f"SELECT hub.push_photo('{LAX_ITEM}', 'photo-x', '\\xffd8ff'::bytea)",
+    "web_photo": f"SELECT * FROM hub.web_photo('{LAX_ITEM}', '00000', 'x')",
 }
 
 
@@ -125,7 +129,8 @@ def test_finding_1_every_definer_function_pins_its_path_and_refuses_a_station_ac
     lax_evidence = hub.rows(
         "SELECT (SELECT count(*) FROM hub.checkpoints WHERE station_id = 'LAX01'),"
         " (SELECT count(*) FROM hub.station_keys WHERE station_id = 'LAX01'),"
-        " (SELECT count(*) FROM hub.choice_receipts WHERE station_id = 'LAX01')"
+        " (SELECT count(*) FROM hub.choice_receipts WHERE station_id = 'LAX01'),"
+        " (SELECT count(*) FROM hub.door_photos)"
     )
     for name, signature, config in functions:
         assert "search_path=hub, pg_temp" in config, f"{signature} does not pin its search_path"
@@ -150,9 +155,10 @@ def test_finding_1_every_definer_function_pins_its_path_and_refuses_a_station_ac
         theirs = hub.rows(
             "SELECT (SELECT count(*) FROM hub.checkpoints WHERE station_id = 'LAX01'),"
             " (SELECT count(*) FROM hub.station_keys WHERE station_id = 'LAX01'),"
-            " (SELECT count(*) FROM hub.choice_receipts WHERE station_id = 'LAX01')"
+            " (SELECT count(*) FROM hub.choice_receipts WHERE station_id = 'LAX01'),"
+            " (SELECT count(*) FROM hub.door_photos)"
         )
-        assert theirs == lax_evidence, f"{signature} changed another station's checkpoints or choices"
+        assert theirs == lax_evidence, f"{signature} changed another station's checkpoints, choices or photos"
 
 
 def _leases(hub: Hub, station_id: str) -> list[tuple[Any, ...]]:
