@@ -9,7 +9,6 @@ choice in force.
 from __future__ import annotations
 
 import base64
-
 from datetime import datetime
 from typing import Any
 

@@ -191,7 +191,9 @@ class HubReader:
     async def photo(self, item: str, postcode: str, client: str) -> bytes | None:
         """The door photo of the item's delivery, behind the postcode (None: none, or the gate said no)."""
         async with self._connection(self.write_pool) as conn:
-            cur = await conn.execute("SELECT gate, photo FROM hub.web_photo(%s, %s, %s)", (item, postcode, client))
+            cur = await conn.execute(
+                "SELECT gate, photo FROM hub.web_photo(%s, %s, %s)", (item, postcode, client)
+            )
             row = await cur.fetchone()
         return bytes(row[1]) if row and row[0] == "ok" and row[1] is not None else None
 
