@@ -15,6 +15,7 @@ from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.track import MAX_NOTE, TrackDesk
 from station.ids.scanning import canonical_id
+from station.items import photos
 from station.items.tracking import TrackingReport
 from station.model.events import EventKind
 from station.model.localtime import shown_text
@@ -32,6 +33,8 @@ class CaseFile:
     report: TrackingReport | None
     proof_of_delivery: Path | None
     texts: list[dict[str, Any]]
+    door_photo: Path | None = None  # the photo taken at the door, when there is one
+    door_photo_problem: str = ""  # why it cannot be trusted (missing, or not what its event hashed)
 
     def to_json(self) -> dict[str, Any]:
         """`station case show --json`."""
@@ -48,6 +51,8 @@ class CaseFile:
             "notes": [{"at": n.at, "by": n.author, "note": n.note} for n in c.notes],
             "history": self.report.to_json()["history"] if self.report else [],
             "proof_of_delivery": str(self.proof_of_delivery) if self.proof_of_delivery else None,
+            "door_photo": str(self.door_photo) if self.door_photo else None,
+            "door_photo_problem": self.door_photo_problem or None,
             "texts": [{k: t[k] for k in ("template", "state", "body", "sent_at")} for t in self.texts],
         }
 
@@ -132,4 +137,15 @@ class CaseDesk:
         proofs = (
             sorted(folder.glob(f"{found.item_id}*.pdf"), key=lambda p: p.stat().st_mtime) if delivered else []
         )
-        return CaseFile(found, report, proofs[-1] if proofs else None, texts)
+        photo, problem = None, ""
+        named = [
+            h.event.extra for h in (report.history if report else []) if h.event.extra.get("photo_sha256")
+        ]
+        if named:
+            ref, digest = str(named[-1].get("photo", "")), str(named[-1]["photo_sha256"])
+            try:
+                photos.read(self.station.paths.photos, ref, digest)
+            except photos.PhotoNotKept as exc:
+                problem = str(exc)
+            photo = photos.path_of(self.station.paths.photos, ref) if ref.startswith("photo-") else None
+        return CaseFile(found, report, proofs[-1] if proofs else None, texts, photo, problem)

@@ -118,6 +118,13 @@ def cmd_show(args: argparse.Namespace) -> int:
             who = f"{e.facility} ({e.station_id}/{e.operator})"
             print(printable(f"  {e.occurred_at:%Y-%m-%d %H:%M}  {e.kind:<17} {who}"))
     print(f"proof of delivery: {made.proof_of_delivery or 'none'}")
+    if made.door_photo is not None:
+        trusted = (
+            f"DOES NOT HOLD: {made.door_photo_problem}"
+            if made.door_photo_problem
+            else "matches its event's hash"
+        )
+        print(printable(f"door photo: {made.door_photo} ({trusted})"))
     for text in made.texts:
         print(printable(f"  text {text['template']} ({text['state']}): {text['body']}"))
     return ExitCode.DONE

@@ -65,6 +65,10 @@ def test_left_in_a_safe_place_with_a_photo_whose_swap_journal_verify_catches(tmp
     assert f"photo {extra['photo']}" in tracked.stdout and "received by" not in tracked.stdout
     verified = station("journal", "verify", home=home)
     assert verified.returncode == 0 and "1 door photo(s) match their hashes" in verified.stdout
+    opened = station("case", "open", ITEM, "--kind", "not-delivered", "--note", "says it never came", home=home)
+    assert opened.returncode == 0, opened.stdout
+    case_file = station("case", "show", "1", home=home)
+    assert f"door photo: {kept} (matches its event's hash)" in case_file.stdout
 
     # Another picture put in its place: the chain still holds, the photo does not.
     swapped = cv2.imencode(".jpg", np.full((400, 600, 3), 128, np.uint8))[1].tobytes()
@@ -72,6 +76,7 @@ def test_left_in_a_safe_place_with_a_photo_whose_swap_journal_verify_catches(tmp
     caught = station("journal", "verify", home=home)
     assert caught.returncode == 1
     assert f"door photo of {ITEM}" in caught.stdout and "does not match the hash" in caught.stdout
+    assert "DOES NOT HOLD: the photo" in station("case", "show", "1", home=home).stdout
     kept.unlink()
     gone = station("journal", "verify", home=home)
     assert gone.returncode == 1 and "missing" in gone.stdout
