@@ -405,3 +405,28 @@ def test_issue_29_finding_10_the_window_says_at_once_what_a_stop_left_in_flight(
     finally:
         QApplication.instance().removeEventFilter(app.wedge)  # type: ignore[union-attr]
         app.close()
+
+
+def test_track_shows_the_door_photo_of_an_item_left_in_a_safe_place(qtbot, station_app: StationApp) -> None:
+    from hardware.camera.photo import door_photo
+    from tests.hardware.photos import door_scene
+
+    ctx = station_app.ctx
+    item = "EE123456785US"
+    assert ctx.carrier.load(item, facility="SF", operator="joe").ok
+    photo = door_photo(door_scene(800, 500).image).jpeg
+    done = ctx.carrier.deliver(
+        item, None, "", photo=photo, safe_place="in the porch", facility="SF", operator="joe"
+    )
+    assert done.ok, done.reason
+    screen = station_app.window.show_mode("track")
+    assert isinstance(screen, TrackMode)
+    screen.show_id(item)
+    qtbot.waitUntil(screen.proof.isEnabled, timeout=3000)
+    screen.open_proof()
+    shown = [
+        w.pixmap() for w in screen.proof_dialog.findChildren(QLabel) if w.pixmap() and not w.pixmap().isNull()
+    ]
+    assert [p.width() for p in shown] == [480]  # the photo (no signature: nobody signed), scaled to 480
+    texts = [w.text() for w in screen.proof_dialog.findChildren(QLabel)]
+    assert "left in a safe place: in the porch (photo)" in texts

@@ -211,7 +211,9 @@ class TrackMode(Mode):
         if self.report is None or self.pod is None:
             self.ctx.feedback.bad("look up a delivered item first")
             return
-        delivered = [h.event for h in self.report.history if h.event.kind is EventKind.DELIVERED]
+        delivered = [
+            h.event for h in self.report.history if h.event.kind in (EventKind.DELIVERED, EventKind.PICKED_UP)
+        ]
         event = delivered[-1] if delivered else None
         dialog = QDialog(self)
         dialog.setWindowTitle(f"Proof of delivery {self.report.item_id}")
@@ -228,6 +230,24 @@ class TrackMode(Mode):
             if not pixmap.isNull():
                 picture.setPixmap(pixmap)
         layout.addWidget(picture)
+        if event and event.extra.get("photo"):
+            # The door photo, faces blurred; shown only while it is what its event hashed.
+            from station.items import photos
+
+            door = QLabel()
+            try:
+                data = photos.read(
+                    self.ctx.station.paths.photos,
+                    str(event.extra["photo"]),
+                    str(event.extra.get("photo_sha256")),
+                )
+            except photos.PhotoNotKept as exc:
+                door.setText(f"door photo: {exc}")
+            else:
+                pixmap = QPixmap()
+                pixmap.loadFromData(data, "JPG")
+                door.setPixmap(pixmap.scaledToWidth(min(480, pixmap.width())))
+            layout.addWidget(door)
         layout.addWidget(QLabel(f"PDF: {self.pod}"))
         self.proof_dialog = dialog
         dialog.finished.connect(lambda _: self.back_from_dialog())

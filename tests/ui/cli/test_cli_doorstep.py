@@ -65,7 +65,9 @@ def test_left_in_a_safe_place_with_a_photo_whose_swap_journal_verify_catches(tmp
     assert f"photo {extra['photo']}" in tracked.stdout and "received by" not in tracked.stdout
     verified = station("journal", "verify", home=home)
     assert verified.returncode == 0 and "1 door photo(s) match their hashes" in verified.stdout
-    opened = station("case", "open", ITEM, "--kind", "not-delivered", "--note", "says it never came", home=home)
+    opened = station(
+        "case", "open", ITEM, "--kind", "not-delivered", "--note", "says it never came", home=home
+    )
     assert opened.returncode == 0, opened.stdout
     case_file = station("case", "show", "1", home=home)
     assert f"door photo: {kept} (matches its event's hash)" in case_file.stdout
