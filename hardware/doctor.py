@@ -53,6 +53,8 @@ def probes(
     ):
         yield name, _unless_demo(name, url, config.training, partial(printer, name, url, model, paths))
     yield "SMS gateway", lambda: sms_gateway(config.sms_gateway)
+    if devices.locker != "off:" or config.locker_doors.strip():
+        yield "locker", lambda: locker(devices.locker, config.locker_doors)
 
 
 DEMO_FIXES = {
@@ -275,6 +277,41 @@ def scale(text: str) -> Check:
     reading = parse_answer(answer)
     weight = f"{reading.grams} g" if reading.grams is not None else reading.detail or reading.status.value
     return Check.passed(name, f"{url.path} answers: {weight}")
+
+
+def locker(text: str, layout: str) -> Check:
+    """The parcel lockers' lock board answers a sensor query, and the doors' layout reads."""
+    from hardware.lockers.lockboard import LockBoard
+    from station.items.lockers import BoardSilent, LockerLayoutError, parse_layout
+
+    name = "locker"
+    try:
+        doors = parse_layout(layout)
+    except LockerLayoutError as exc:
+        return Check.failed(name, str(exc), 'set [station] locker_doors, e.g. "1-8:S 9-16:M 17-24:L"')
+    url = _url(Role.LOCKER, name, text)
+    if isinstance(url, Check):
+        return url
+    if url.scheme == "off":
+        return Check.failed(
+            name,
+            f"{len(doors)} locker doors are set but no lock board",
+            "[devices] locker = lockboard:///dev/ttyUSB0",
+        )
+    denied = _port_denied(name, url, "lock board")
+    if denied is not None:
+        return denied
+    board = LockBoard.from_url(url)
+    try:
+        open_now = board.open_doors()
+    except BoardSilent as exc:
+        return Check.failed(
+            name, str(exc), "check the board's power, its address switch (board=) and the RS-485 wires"
+        )
+    finally:
+        board.close()
+    left = f"; OPEN now: door {', '.join(str(d) for d in sorted(open_now))}" if open_now else ""
+    return Check.passed(name, f"{url.path} answers: {len(doors)} doors{left}")
 
 
 def printer(name: str, text: str, profile_name: str, paths: StationPaths) -> Check:

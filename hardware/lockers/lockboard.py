@@ -59,7 +59,7 @@ class LockBoard:
     }
 
     @classmethod
-    def from_url(cls, url: DeviceUrl, context: DriverContext) -> LockBoard:
+    def from_url(cls, url: DeviceUrl, context: DriverContext | None = None) -> LockBoard:
         """The registry's constructor."""
         try:
             board = int(url.params.get("board", "1"))

@@ -77,3 +77,18 @@ def test_a_silent_board_an_other_address_and_an_unplugged_cable_raise_board_sile
 def test_a_wrong_lock_board_url_is_one_line(url: str) -> None:
     with pytest.raises(DeviceUrlError):
         open_device(Role.LOCKER, url)
+
+
+def test_the_doctor_asks_the_board_and_reads_the_doors_layout(board: LockBoardEmulator) -> None:
+    from hardware.doctor import locker
+
+    url = board.url + "&timeout=0.1"
+    answered = locker(url, "1-12:S 13-24:L")
+    assert answered.ok and "24 doors" in answered.detail and "OPEN" not in answered.detail
+    board.open.add(7)
+    assert "OPEN now: door 7" in locker(url, "1-24:M").detail
+    board.silent = True
+    silent = locker(url, "1-24:M")
+    assert not silent.ok and "does not answer" in silent.detail and "address switch" in silent.fix
+    assert not locker(url, "1-8:X").ok  # a size that does not exist
+    assert not locker("off:", "1-8:S").ok  # doors set, no board
