@@ -113,18 +113,20 @@ class LockerDesk:
             return Outcome.refused(f"{item} is {known.status.label.lower()}: not for a locker", item)
         tried: set[int] = set()
         while len(tried) < MAX_DOORS_TRIED:
-            with self.station.db.reading() as conn:
-                door = lockers.free_door(conn, size, tried)
+            with self.station.db.transaction() as conn:  # the door is this item's before it opens
+                door = lockers.claim_free(conn, size, tried, item)
             if door is None:
                 return Outcome.refused(f"no free {size} door (or bigger): keep {item} at the office", item)
             tried.add(door)
             try:
                 opened = self._try_open(item, door, "deposit", operator)
             except BoardSilent as exc:
+                with self.station.db.transaction() as conn:
+                    lockers.release(conn, door)
                 return Outcome.refused(f"{exc}: keep {item} at the office", item)
             if not opened:
                 with self.station.db.transaction() as conn:
-                    lockers.out_of_order(conn, door)
+                    lockers.out_of_order(conn, door, empty=True)
                 continue
             return self._put_in(item, door, facility, operator)
         return Outcome.refused(

@@ -19,6 +19,7 @@ from functools import cache
 from station.app import Station
 from station.desks.outcome import Outcome
 from station.desks.scan import ScanDesk
+from station.errors import Refused
 from station.ids.scanning import ITEM_KINDS, Identified, classify
 from station.items import containers, pickups, recipients
 from station.items.delivery import Receiver, Signature, SignatureImage, SignatureRefused, store_signature
@@ -78,6 +79,10 @@ class HeldItem:
         return today > self.until
 
 
+class IdRefused(Refused):
+    """The identity document as typed cannot be recorded; the message shows the form."""
+
+
 @dataclass(frozen=True, slots=True)
 class IdDocument:
     """What is recorded of an identity document shown at the counter: its kind and last 4 characters."""
@@ -92,11 +97,11 @@ class IdDocument:
         kind = kind.strip().lower()
         tail = "".join(ch for ch in number if ch.isalnum())[-4:].upper()
         if kind not in ID_KINDS:
-            raise SignatureRefused(
+            raise IdRefused(
                 f"ID: the kind of document is one of {', '.join(ID_KINDS)} (e.g. passport:1234)"
             )
         if len(tail) < 4:
-            raise SignatureRefused(
+            raise IdRefused(
                 "ID: type the last 4 characters of the document's number (e.g. passport:1234)"
             )
         return cls(kind, tail)
@@ -252,15 +257,10 @@ class PickupDesk:
             return item
         try:
             document = IdDocument.parse(id_document)
-        except SignatureRefused as exc:
+        except IdRefused as exc:
             return Outcome.refused(str(exc), item)
         if code is None and signature is None:
             return Outcome.refused("the pickup code, or the addressee's signature", item)
-        with self.station.db.reading() as conn:
-            known = containers.item_record(conn, item)
-        if known is None or known.status is not ItemStatus.HELD or known.facility != facility:
-            state = known.status.label.lower() if known else "never scanned here"
-            return Outcome.refused(f"{item} is not waiting for pickup here ({state})", item)
         if signature is not None:
             try:
                 signature.check()
@@ -268,42 +268,49 @@ class PickupDesk:
                 return Outcome.refused(str(exc), item)
             if len(" ".join(name.split())) < 2:
                 return Outcome.refused("type the name of who collects it, as they print it", item)
-        proof = "pickup code"
-        if code is not None:
-            with self.station.db.transaction() as conn:  # a wrong code is counted even when refused
-                checked = pickups.check(conn, self.station.paths.keys, item, code)
-            if not checked.ok:
-                return Outcome.refused(
-                    checked.reason, item, code_state=str(checked.state), tries_left=checked.left
-                )
-        ref = None
-        if signature is not None:
-            ref = store_signature(signature, self.station.paths.signatures)
-            proof = "signed" if code is None else "pickup code, signed"
+        folder = self.station.paths.signatures
+        ref = store_signature(signature, folder) if signature is not None else None
+        proof = "pickup code" if signature is None else "signed" if code is None else "pickup code, signed"
         who = " ".join(name.split())
-        done = self.scans.record(
-            item,
-            EventKind.PICKED_UP,
-            facility=facility,
-            operator=operator,
-            signature_ref=ref,
-            note=(f"collected by {who}" if who else "collected")
-            + f" at the counter ({proof}, {document.kind} ID)",
-            # Under "identity": the hub's public view strips it (hub.public_extra).
-            extra={
-                "receiver": str(Receiver.ADDRESSEE),
-                "at": "counter",
-                "identity": {"kind": document.kind, "last4": document.last4},
-                "proof": proof,
-            },
-        )
-        if not done.ok:
-            return done
+        # One transaction: the item still waiting here, its code (a wrong one counted, even when refused)
+        # and the hand-over, so two clerks never hand one item over twice.
+        with self.station.db.transaction() as conn:
+            known = containers.item_record(conn, item)
+            refusal: Outcome | None = None
+            if known is None or known.status is not ItemStatus.HELD or known.facility != facility:
+                state = known.status.label.lower() if known else "never scanned here"
+                refusal = Outcome.refused(f"{item} is not waiting for pickup here ({state})", item)
+            elif code is not None:
+                checked = pickups.check(conn, self.station.paths.keys, item, code)
+                if not checked.ok:
+                    refusal = Outcome.refused(
+                        checked.reason, item, code_state=str(checked.state), tries_left=checked.left
+                    )
+            if refusal is None:
+                stored = self.station.journal.append_in(
+                    conn,
+                    self.station.event(
+                        item,
+                        EventKind.PICKED_UP,
+                        facility,
+                        operator,
+                        signature_ref=ref,
+                        note=f"collected at the counter ({proof}, {document.kind} ID)",
+                        # Under "identity": the hub's public view strips it (hub.public_extra).
+                        extra={
+                            "receiver": str(Receiver.ADDRESSEE),
+                            "at": "counter",
+                            "identity": {"kind": document.kind, "last4": document.last4, "name": who},
+                            "proof": proof,
+                        },
+                    ),
+                )
+        if refusal is not None:
+            for leftover in folder.glob(f"{ref}.*") if ref else []:  # refused: keep no orphan signature
+                leftover.unlink(missing_ok=True)
+            return refusal
         return Outcome(
-            True,
-            item,
-            message=f"handed over ({proof}, {document.kind} ...{document.last4})",
-            stored=done.stored,
+            True, item, message=f"handed over ({proof}, {document.kind} ...{document.last4})", stored=stored
         )
 
     # --- not collected ---------------------------------------------------------------------------

@@ -140,16 +140,28 @@ def free_door(conn: sqlite3.Connection, size: str, skip: set[int]) -> int | None
     return None
 
 
+def claim_free(conn: sqlite3.Connection, size: str, skip: set[int], item_id: str) -> int | None:
+    """Take the first free door of `size` (or bigger) for `item_id` before it is opened (inside the
+    caller's write transaction: two carriers at once never get one door)."""
+    door = free_door(conn, size, skip)
+    if door is not None:
+        conn.execute(
+            "UPDATE locker_doors SET state = ?, item_id = ? WHERE door = ? AND state = ?",
+            (DoorState.OCCUPIED, item_id, door, DoorState.FREE),
+        )
+    return door
+
+
 def door_of(conn: sqlite3.Connection, item_id: str) -> Door | None:
     """The door holding `item_id`."""
     return next((d for d in doors(conn) if d.item_id == item_id), None)
 
 
 def occupy(conn: sqlite3.Connection, door: int, item_id: str, since: datetime, until: date) -> None:
-    """The item is in the door."""
+    """The item is in the door it claimed."""
     conn.execute(
-        "UPDATE locker_doors SET state = ?, item_id = ?, since = ?, until = ? WHERE door = ? AND state = ?",
-        (DoorState.OCCUPIED, item_id, since.isoformat(), until.isoformat(), door, DoorState.FREE),
+        "UPDATE locker_doors SET since = ?, until = ? WHERE door = ? AND item_id = ?",
+        (since.isoformat(), until.isoformat(), door, item_id),
     )
 
 
@@ -161,9 +173,16 @@ def release(conn: sqlite3.Connection, door: int) -> None:
     )
 
 
-def out_of_order(conn: sqlite3.Connection, door: int) -> None:
-    """The door did not open: nobody is sent to it until the office mends it (its item stays named)."""
-    conn.execute("UPDATE locker_doors SET state = ? WHERE door = ?", (DoorState.OUT_OF_ORDER, door))
+def out_of_order(conn: sqlite3.Connection, door: int, *, empty: bool = False) -> None:
+    """The door did not open: nobody is sent to it until the office mends it (its item stays named,
+    unless `empty`: the door was claimed for a deposit that never went in)."""
+    if empty:
+        conn.execute(
+            "UPDATE locker_doors SET state = ?, item_id = NULL, since = NULL, until = NULL WHERE door = ?",
+            (DoorState.OUT_OF_ORDER, door),
+        )
+    else:
+        conn.execute("UPDATE locker_doors SET state = ? WHERE door = ?", (DoorState.OUT_OF_ORDER, door))
 
 
 def mended(conn: sqlite3.Connection, door: int) -> None:

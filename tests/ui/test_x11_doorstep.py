@@ -109,7 +109,7 @@ def test_the_customers_notice_card_scanned_at_the_pickup_screen_hands_the_item_o
     assert handed[0] and "handed over (pickup code, passport ...7731)" in handed[1], handed
     with sqlite3.connect(home / "station.sqlite3") as conn:
         (extra,) = conn.execute("SELECT extra FROM events WHERE kind = 'picked-up'").fetchone()
-    assert json.loads(extra)["identity"] == {"kind": "passport", "last4": "7731"}
+    assert json.loads(extra)["identity"] == {"kind": "passport", "last4": "7731", "name": ""}
 
 
 def test_a_locker_door_opens_when_the_code_is_typed_on_the_lockers_screen(

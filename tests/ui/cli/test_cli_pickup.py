@@ -163,7 +163,7 @@ def test_hold_report_and_pickup_with_id_and_wrong_codes_limited(
     with sqlite3.connect(home / "station.sqlite3") as conn:
         (extra,) = conn.execute("SELECT extra FROM events WHERE kind = 'picked-up'").fetchone()
         everything = "\n".join(str(row) for row in conn.execute("SELECT * FROM events"))
-    assert json.loads(extra)["identity"] == {"kind": "driving-licence", "last4": "8XYZ"}
+    assert json.loads(extra)["identity"] == {"kind": "driving-licence", "last4": "8XYZ", "name": "Ann Lee"}
     assert "7WK2" not in everything and "D9Q4" not in everything  # never the whole number
     assert "nothing waits for pickup" in station("report", "held", home=home).stdout
     assert station("track", ITEM, home=home).stdout.splitlines()[0].endswith("Delivered")
