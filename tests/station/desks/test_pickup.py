@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TypedDict
 
 from station.app import Station
 from station.config import StationConfig
@@ -12,10 +13,18 @@ from station.desks.carrier import CarrierDesk
 from station.desks.outcome import Outcome
 from station.desks.pickup import IdDocument, IdRefused, PickupDesk
 from station.items import pickups
+from station.model.events import EventKind
 from tests.station.desks.test_carrier import scribble
 
 ITEM = "EE123456785US"
-HERE = {"facility": "SFO", "operator": "ann"}
+
+
+class _Here(TypedDict):
+    facility: str
+    operator: str
+
+
+HERE: _Here = {"facility": "SFO", "operator": "ann"}
 
 
 def _held(path: Path) -> str:
@@ -58,7 +67,7 @@ def test_two_clerks_handing_one_item_over_at_once_hand_it_over_once(tmp_path: Pa
     with Station.open(path, StationConfig(facility="SFO")) as station:
         kinds = [s.event.kind for s in station.journal.events_for(ITEM)]
         signatures = list(station.paths.signatures.glob("*")) if station.paths.signatures.exists() else []
-    assert kinds.count("picked-up") == 1
+    assert kinds.count(EventKind.PICKED_UP) == 1
     # The refused clerk's signature is not kept: a signature on file only when the signing clerk won.
     winner = next(a for a in answers if a.ok)
     assert len(signatures) == (2 if "signed" in winner.message else 0)  # strokes (.json) and picture (.png)
