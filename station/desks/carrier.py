@@ -246,7 +246,7 @@ class CarrierDesk:
             facility=facility,
             operator=operator,
             signature_ref=ref,
-            note=said[:200],
+            note=_public_words(receiver, said, photo is not None)[:200],
             extra=extra,
             supervised=allowed,
         )
@@ -411,6 +411,17 @@ def _door(
     if signature is None:
         return "the addressee signs: ask them to sign (or leave it with a neighbour or in a safe place)"
     return Receiver.ADDRESSEE, f"received by {name}" + (" (signed, photo)" if photo is not None else "")
+
+
+def _public_words(receiver: Receiver, said: str, photo: bool) -> str:
+    """The event's note: a neighbour's name and house and the words of a safe place stay in `extra`,
+    which the hub keeps from other stations (the note is shown to them)."""
+    taken = " (photo)" if photo else ""
+    if receiver is Receiver.SAFE_PLACE:
+        return f"left in a safe place{taken}"
+    if receiver is Receiver.NEIGHBOUR:
+        return "received by a neighbour" + (" (signed)" if not photo else taken)
+    return said
 
 
 def _forget(

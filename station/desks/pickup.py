@@ -97,13 +97,9 @@ class IdDocument:
         kind = kind.strip().lower()
         tail = "".join(ch for ch in number if ch.isalnum())[-4:].upper()
         if kind not in ID_KINDS:
-            raise IdRefused(
-                f"ID: the kind of document is one of {', '.join(ID_KINDS)} (e.g. passport:1234)"
-            )
+            raise IdRefused(f"ID: the kind of document is one of {', '.join(ID_KINDS)} (e.g. passport:1234)")
         if len(tail) < 4:
-            raise IdRefused(
-                "ID: type the last 4 characters of the document's number (e.g. passport:1234)"
-            )
+            raise IdRefused("ID: type the last 4 characters of the document's number (e.g. passport:1234)")
         return cls(kind, tail)
 
 

@@ -429,4 +429,4 @@ def test_track_shows_the_door_photo_of_an_item_left_in_a_safe_place(qtbot, stati
     ]
     assert [p.width() for p in shown] == [480]  # the photo (no signature: nobody signed), scaled to 480
     texts = [w.text() for w in screen.proof_dialog.findChildren(QLabel)]
-    assert "left in a safe place: in the porch (photo)" in texts
+    assert "left in a safe place (photo)" in texts

@@ -119,6 +119,11 @@ def format_report(report: TrackingReport, time_zone: str = "") -> str:
             parts.append(f"{e.weight_g} g")
         if e.signature_ref:
             parts.append(f"signature {e.signature_ref}")
+        if e.extra.get("safe_place"):
+            parts.append(f"safe place: {e.extra['safe_place']}")
+        neighbour = e.extra.get("neighbour")
+        if isinstance(neighbour, dict) and neighbour.get("name"):
+            parts.append(f"neighbour: {neighbour['name']}, {neighbour.get('house', '')}")
         if e.extra.get("photo"):
             parts.append(f"photo {e.extra['photo']} (SHA-256 {str(e.extra.get('photo_sha256', ''))[:12]})")
         if e.note:

@@ -281,6 +281,11 @@ def _details(e: Event) -> str:
         parts.append(f"{e.weight_g} g")
     if e.signature_ref:
         parts.append("signed")
+    if e.extra.get("safe_place"):
+        parts.append(f"safe place: {e.extra['safe_place']}")
+    neighbour = e.extra.get("neighbour")
+    if isinstance(neighbour, dict) and neighbour.get("name"):
+        parts.append(f"neighbour: {neighbour['name']}, {neighbour.get('house', '')}")
     if e.extra.get("photo"):
         parts.append("photo at the door")
     if e.note:

@@ -61,7 +61,8 @@ def test_left_in_a_safe_place_with_a_photo_whose_swap_journal_verify_catches(tmp
 
     assert extra["photo_sha256"] == hashlib.sha256(data).hexdigest()
     tracked = station("track", ITEM, home=home)
-    assert "left in a safe place: behind the side gate" in tracked.stdout
+    assert "note: left in a safe place (photo)" in tracked.stdout  # the note other stations see
+    assert "safe place: behind the side gate" in tracked.stdout  # where, from the event's extra
     assert f"photo {extra['photo']}" in tracked.stdout and "received by" not in tracked.stdout
     verified = station("journal", "verify", home=home)
     assert verified.returncode == 0 and "1 door photo(s) match their hashes" in verified.stdout
@@ -97,6 +98,8 @@ def test_a_neighbour_with_a_photo_and_the_addressee_with_signature_and_photo(tmp
     assert "received by a neighbour, Ann Lee at No. 14 (photo)" in done.stdout
     extra = _delivered_extra(home)
     assert extra["receiver"] == "neighbour" and extra["neighbour"] == {"name": "Ann Lee", "house": "No. 14"}
+    tracked = station("track", ITEM, home=home).stdout
+    assert "note: received by a neighbour (photo)" in tracked and "neighbour: Ann Lee, No. 14" in tracked
 
     strokes = [[[20 + t * 5, 60 - 25 * math.sin(t / 3)] for t in range(61)]]
     signature = tmp_path / "sig.json"
