@@ -118,6 +118,24 @@ GROUPS = (
         ),
         isolation="forkserver",
     ),
+    Group(
+        "doorstep, pickup and lockers",
+        (
+            "station/items/pickups.py",
+            "station/items/lockers.py",
+            "station/items/photos.py",
+            "station/desks/pickup.py",
+            "station/desks/lockers.py",
+            "hardware/lockers/lockboard.py",
+        ),
+        (
+            "tests/station/desks/test_pickup.py",
+            "tests/ui/cli/test_cli_pickup.py",
+            "tests/ui/cli/test_cli_lockers.py",
+            "tests/ui/cli/test_cli_doorstep.py",
+            "tests/hardware/test_lockboard.py",
+        ),
+    ),
 )
 
 # Lines whose mutants say nothing about the rules (docs/testing.md, "What is not mutated"):
