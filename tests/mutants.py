@@ -119,7 +119,7 @@ GROUPS = (
         isolation="forkserver",
     ),
     Group(
-        "doorstep, pickup and lockers",
+        "doorstep and lockers",
         (
             "station/items/pickups.py",
             "station/items/lockers.py",
