@@ -25,6 +25,29 @@ class RateError(Refused):
     """A quote that cannot be given; the message is for the clerk."""
 
 
+GRAMS_PER_POUND = Decimal("453.59237")
+
+
+def dimensional_weight_g(dims: Dimensions, table: dict[str, Any]) -> int | None:
+    """The weight the table's rule charges for the parcel's size, in grams, or None when size is not
+    charged (a small parcel). USPS (`dim_rule = "usps"`): each side rounded to the nearest inch; over
+    `dim_min_cubic_in` (1,728: one cubic foot) the cubic inches divided by `dim_divisor_cubic_in_per_lb`
+    (166), rounded up to the next whole pound. Metric: cm3 / `dim_divisor_cm3_per_kg` over `dim_min_cm3`."""
+    if table.get("dim_rule", "metric") == "usps":
+        inches = [
+            int((Decimal(side) / Decimal("25.4")).to_integral_value(rounding="ROUND_HALF_UP"))
+            for side in (dims.length_mm, dims.width_mm, dims.height_mm)
+        ]
+        cubic = inches[0] * inches[1] * inches[2]
+        if cubic <= int(table["dim_min_cubic_in"]):
+            return None
+        pounds = -(-cubic // int(table["dim_divisor_cubic_in_per_lb"]))
+        return int((pounds * GRAMS_PER_POUND).to_integral_value(rounding="ROUND_CEILING"))
+    if dims.volume_cm3 <= int(table["dim_min_cm3"]):
+        return None
+    return -(-dims.volume_cm3 * 1000 // int(table["dim_divisor_cm3_per_kg"]))
+
+
 @dataclass(frozen=True)
 class Dimensions:
     """Parcel size in whole millimetres."""
@@ -157,8 +180,8 @@ class RateTable:
         zone = self.zone(origin_zip, destination_zip) if spec["zoned"] else None
         billed = weight_g
         lines = []
-        if dims is not None and spec["zoned"] and dims.volume_cm3 > self.data["dim_min_cm3"]:
-            dim_g = -(-dims.volume_cm3 * 1000 // self.data["dim_divisor_cm3_per_kg"])
+        dim_g = dimensional_weight_g(dims, self.data) if dims is not None and spec["zoned"] else None
+        if dim_g is not None:
             billed = max(weight_g, dim_g)
         if billed > spec["max_weight_g"]:
             raise RateError(

@@ -39,10 +39,37 @@ def test_the_newest_table_not_in_the_future_applies() -> None:
 def test_dimensional_weight_is_charged_when_larger() -> None:
     table = RateTable.for_date(JAN)
     quote = table.quote("ground", 1200, "10001", "94105", dims=Dimensions.parse("60x40x40cm"))
-    assert quote.billed_weight_g == 19200  # 96,000 cm3 / 5000
-    assert quote.lines[0].label.startswith("dimensional weight 19200 g")
+    # 24 x 16 x 16 in (each side to the nearest inch) = 6,144 cubic inches / 166 = 37.01: 38 lb
+    assert quote.billed_weight_g == 17237  # 38 x 453.59237 g, rounded up
+    assert quote.lines[0].label.startswith("dimensional weight 17237 g")
     small = table.quote("ground", 1200, "10001", "94105", dims=Dimensions.parse("30x20x10cm"))
     assert small.billed_weight_g == 1200  # under one cubic foot: actual weight
+
+
+@pytest.mark.parametrize(
+    ("dims", "billed"),
+    [
+        ("12x12x12in", 1200),  # 1,728 cubic inches: one cubic foot is not over it
+        ("12x12x12.4in", 1200),  # 12.4 rounds to 12: still 1,728
+        ("12x12x12.5in", 5444),  # 12.5 rounds up to 13: 1,872 / 166 = 11.3: 12 lb (5,443.1 g, rounded up)
+        ("12x12x13in", 5444),
+        ("30.48x30.48x33cm", 5444),  # the same box measured in centimetres: 12 x 12 x 13 in
+        ("20x20x20in", 22227),  # 8,000 / 166 = 48.2: 49 lb (22.2 kg), under the 31.75 kg limit
+    ],
+)
+def test_the_usps_dimensional_weight_rule_at_its_edges(dims: str, billed: int) -> None:
+    quote = RateTable.for_date(JAN).quote("priority", 1200, "10001", "94105", dims=Dimensions.parse(dims))
+    assert quote.billed_weight_g == billed
+
+
+def test_a_heavy_parcel_pays_its_weight_and_a_letter_never_pays_size() -> None:
+    table = RateTable.for_date(JAN)
+    heavy = table.quote("ground", 9000, "10001", "94105", dims=Dimensions.parse("12x12x13in"))
+    assert heavy.billed_weight_g == 9000  # heavier than its 12 lb of size
+    letter = table.quote("letter", 20, "10001", "94105", dims=Dimensions.parse("30x30x30in"))
+    assert letter.billed_weight_g == 20  # an unzoned letter rate: size is not charged
+    with pytest.raises(RateError, match="dimensional weight"):
+        table.quote("ground", 1200, "10001", "94105", dims=Dimensions.parse("30x30x30in"))  # 163 lb
 
 
 def test_surcharges_are_separate_lines() -> None:
