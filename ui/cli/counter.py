@@ -38,7 +38,13 @@ def register(sub: Subcommands) -> None:
     """Add `postage`, `meter`, `indicia` and `accept`."""
     p = sub.add_parser("postage", help="postage rates")
     a = p.add_subparsers(dest="postage_command", required=True, metavar="ACTION")
-    q = a.add_parser("quote", help="price one piece, broken down")
+    q = a.add_parser("quote", help="price one piece, broken down (--all: every service side by side)")
+    q.add_argument(
+        "--all",
+        action="store_true",
+        help="every service side by side: price, expected day and 80%% day, cheapest and fastest marked",
+    )
+    q.add_argument("--json", action="store_true", help="with --all: one JSON list")
     _piece_args(q, zips_as_from_to=True)
     q.set_defaults(func=cmd_quote)
 
@@ -207,7 +213,9 @@ def _piece(args: argparse.Namespace) -> Piece:
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
-    """Print the price broken down."""
+    """Print the price broken down (or every service's, side by side)."""
+    if args.all:
+        return _quote_all(args)
     try:
         quote = price(_piece(args), date.today())
     except (RateError, ValueError) as exc:
@@ -222,6 +230,43 @@ def cmd_quote(args: argparse.Namespace) -> int:
     print(f"  {'TOTAL':<58} {money(quote.total_cents):>9}")
     print(f"  (prices of {quote.table_effective.isoformat()})")
     return ExitCode.DONE
+
+
+def _quote_all(args: argparse.Namespace) -> int:
+    """Every service: price, expected day, 80% day; cheapest and fastest marked."""
+    from station.desks.quotes import QuotesDesk
+
+    try:
+        piece = _piece(args)
+    except (RateError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.REFUSED
+    with open_station(args, read_only=True) as station:
+        try:
+            offers = QuotesDesk(station).side_by_side(piece)
+        except RateError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return ExitCode.REFUSED
+    if args.json:
+        print(json.dumps([o.to_json() for o in offers], ensure_ascii=False))
+        return ExitCode.DONE
+    to = args.to_country.upper() if args.to_country else args.to_zip
+    print(f"{args.from_zip} -> {to}, {piece.weight_g} g")
+    wide = max(len(o.name) for o in offers)
+    print(f"  {'service':<{wide}} {'price':>9}  {'expected':<12} {'80% by':<12}")
+    for o in offers:
+        if o.quote is None:
+            print(printable(f"  {o.name:<{wide}} {'-':>9}  {o.refused}"))
+            continue
+        marks = " ".join(word for word, on in (("CHEAPEST", o.cheapest), ("FASTEST", o.fastest)) if on)
+        expected = f"{o.expected:%a %d %b}" if o.expected else "-"
+        p80 = f"{o.by_p80:%a %d %b}" if o.by_p80 else "-"
+        print(
+            printable(
+                f"  {o.name:<26} {money(o.quote.total_cents):>9}  {expected:<12} {p80:<12} {marks}".rstrip()
+            )
+        )
+    return ExitCode.DONE if any(o.quote for o in offers) else ExitCode.REFUSED
 
 
 def cmd_meter_init(args: argparse.Namespace) -> int:
