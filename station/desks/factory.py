@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from station.desks.operators import OperatorDesk
     from station.desks.pickup import PickupDesk
     from station.desks.printing import PrintDesk
+    from station.desks.quotes import QuotesDesk
     from station.desks.recovery import RecoveryDesk
     from station.desks.scan import ScanDesk
     from station.desks.suspense import SuspenseDesk
@@ -75,6 +76,12 @@ class Desks:
         from station.desks.depot import DepotDesk
 
         return DepotDesk(self.station, self.scan, self._hub)
+
+    @cached_property
+    def quotes(self) -> QuotesDesk:
+        from station.desks.quotes import QuotesDesk
+
+        return QuotesDesk(self.station)
 
     @cached_property
     def pickup(self) -> PickupDesk:

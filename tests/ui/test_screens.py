@@ -430,3 +430,26 @@ def test_track_shows_the_door_photo_of_an_item_left_in_a_safe_place(qtbot, stati
     assert [p.width() for p in shown] == [480]  # the photo (no signature: nobody signed), scaled to 480
     texts = [w.text() for w in screen.proof_dialog.findChildren(QLabel)]
     assert "left in a safe place (photo)" in texts
+
+
+def test_the_counter_lists_every_service_side_by_side_and_arrows_choose(
+    qtbot, station_app: StationApp
+) -> None:
+    # Issue 34, item 5: once the weight and the destination are known, each service shows its price and
+    # day, the cheapest and the fastest marked; Down moves the choice, and the price follows it.
+    counter = station_app.window.show_mode("counter")
+    assert isinstance(counter, CounterMode)
+    counter.on_weight(WeightReading(WeightStatus.OK, 1_200_000, True, b""))
+    counter.to_zip.setText("94105")
+    texts = lambda: [counter.service.itemText(i) for i in range(counter.service.count())]  # noqa: E731
+    qtbot.waitUntil(lambda: any("CHEAPEST" in t for t in texts()), timeout=5000)
+    ground = texts()[counter.service.findData("ground")]
+    assert ground.startswith("Ground Advantage  $") and "CHEAPEST" in ground
+    assert "FASTEST" in texts()[counter.service.findData("express")]
+    assert "not for this piece" in texts()[counter.service.findData("letter")]  # 1.2 kg is no letter
+    counter.service.setCurrentIndex(counter.service.findData("ground"))
+    before = counter.price.text()
+    counter.service.setFocus()
+    qtbot.keyClick(counter.service, Qt.Key.Key_Down)
+    assert counter.service.currentData() == "priority"
+    assert counter.price.text() != before and counter.price.text() in texts()[counter.service.currentIndex()]

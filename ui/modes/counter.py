@@ -30,6 +30,7 @@ from station.abroad.addresses import Address
 from station.desks.basket import Paid
 from station.desks.counter import Abroad, Acceptance, Piece, price
 from station.desks.outcome import Outcome
+from station.desks.quotes import Offer
 from station.ids.countries import ISO_3166_ALPHA2, latin_name
 from station.ids.scanning import ITEM_KINDS, Identified, classify
 from station.model.inputs import address_zip, parse_cents, parse_weight_g
@@ -298,6 +299,7 @@ class CounterMode(Mode):
             self.weight.clear()
 
     def _domestic_services(self) -> None:
+        self._offers_for: object = None
         self.service.clear()
         for words, key in SERVICES.items():
             self.service.addItem(words, key)
@@ -435,6 +437,33 @@ class CounterMode(Mode):
             return
         self.price.setText(money(quote.total_cents))
         self.price.setStyleSheet("font-size:26px;font-weight:bold")
+        self._offer_every_service(piece)
+
+    def _offer_every_service(self, piece: Piece) -> None:
+        """Every service side by side in the service list (price, expected day, cheapest and fastest),
+        read on the I/O thread (the learned days are in the journal's database); arrows choose."""
+        quotes = self.ctx.desks.quotes
+        wanted = (piece.weight_g, piece.to_zip, piece.abroad.address.country if piece.abroad else "")
+        self._offers_for = wanted
+        self.ctx.background.run(
+            lambda: quotes.side_by_side(piece), lambda offers, error: self._show_offers(wanted, offers, error)
+        )
+
+    def _show_offers(self, wanted: object, offers: list[Offer] | None, error: BaseException | None) -> None:
+        if error is not None or offers is None or wanted != self._offers_for:
+            return  # an older piece's offers, or none: the names stay as they are
+        for offer in offers:
+            index = self.service.findData(offer.service)
+            if index < 0:
+                continue
+            if offer.quote is None:
+                self.service.setItemText(index, f"{offer.name} - not for this piece")
+                continue
+            day = f"  {offer.expected:%a %d %b}" if offer.expected else ""
+            marks = "".join(
+                mark for mark, on in (("  CHEAPEST", offer.cheapest), ("  FASTEST", offer.fastest)) if on
+            )
+            self.service.setItemText(index, f"{offer.name}  {money(offer.quote.total_cents)}{day}{marks}")
 
     def refresh_meter(self) -> None:
         """The meter's funds, read on the I/O thread."""
