@@ -26,6 +26,7 @@ from station.desks.receipt_lines import expected as expected_day
 from station.desks.receipt_lines import name_and_town
 from station.errors import Refused
 from station.ids import InvalidId
+from station.ids.impb import issued_under
 from station.ids.scanning import ITEM_KINDS, Identified, IdKind, canonical_id, classify
 from station.items import containers, recipients
 from station.labels.layouts import PostageImprint, ShippingLabelData, shipping_label
@@ -299,21 +300,15 @@ class CounterDesk:
                 found.id,
             )
         if found.kind is IdKind.IMPB and not self._own_impb(found.id):
-            return Outcome.refused(
-                f"{found.id} is a prepaid label (another postage provider's): a drop-off, not a sale;"
-                " nothing to charge",
-                found.id,
-                prepaid=True,
-            )
+            # Another postage provider's label: a drop-off, nothing to sell or charge.
+            return Outcome(True, found.id, message="prepaid: F9 takes it in", details={"prepaid": True})
         return Outcome(
             True, found.id, message="address it, then F9", details={"routing_zip": found.routing_zip}
         )
 
     def _own_impb(self, tracking: str) -> bool:
-        """An IMpb this station issues (its Mailer ID; USPS Pub 199: 92 with a 9-digit one, 93 with 6)."""
-        mid = self.station.config.mailer_id
-        prefix = "92" if len(mid) == 9 else "93"
-        return bool(mid) and tracking.startswith(prefix) and tracking[5 : 5 + len(mid)] == mid
+        """An IMpb this station issues (its Mailer ID)."""
+        return issued_under(tracking, self.station.config.mailer_id)
 
     def quote(self, piece: Piece, on: date | None = None) -> Quote:
         """The price, broken down (RateError names what is wrong with the piece)."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from station.desks.counter import CounterDesk
     from station.desks.customs import CustomsDesk
     from station.desks.depot import DepotDesk
+    from station.desks.dropoff import DropoffDesk
     from station.desks.estimates import EstimatesDesk
     from station.desks.fraud import FraudDesk
     from station.desks.history import HistoryDesk
@@ -76,6 +77,12 @@ class Desks:
         from station.desks.depot import DepotDesk
 
         return DepotDesk(self.station, self.scan, self._hub)
+
+    @cached_property
+    def dropoff(self) -> DropoffDesk:
+        from station.desks.dropoff import DropoffDesk
+
+        return DropoffDesk(self.station, self.scan)
 
     @cached_property
     def quotes(self) -> QuotesDesk:

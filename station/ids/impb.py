@@ -128,3 +128,10 @@ def _check_tracking(tracking: str) -> None:
     expected = gs1_mod10(tracking[:-1])
     if int(tracking[-1]) != expected:
         raise InvalidId(f"wrong IMpb check digit: expected {expected}, found {tracking[-1]}")
+
+
+def issued_under(tracking: str, mailer_id: str) -> bool:
+    """Whether an IMpb tracking number was issued under `mailer_id` (USPS Pub 199: it follows the
+    2-digit channel and 3-digit service type codes; "92" with a 9-digit Mailer ID, "93" with 6)."""
+    prefix = "92" if len(mailer_id) == 9 else "93"
+    return bool(mailer_id) and tracking.startswith(prefix) and tracking[5 : 5 + len(mailer_id)] == mailer_id

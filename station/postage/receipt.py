@@ -43,6 +43,7 @@ class Receipt:
     basket: int | None = None
     office_address: str = ""
     track_url: str = ""  # the network's tracking page; empty: no QR code
+    dropoff: bool = False  # prepaid pieces taken in: what was handed over and when, nothing charged
 
     @property
     def qr_target(self) -> str:
@@ -61,6 +62,8 @@ class Receipt:
 
     def text_lines(self) -> list[str]:
         """The receipt as text lines (shared by both renderers)."""
+        if self.dropoff:
+            return self._dropoff_lines()
         out = [self.office, *([self.office_address] if self.office_address else [])]
         out += [f"{self.at:%Y-%m-%d %H:%M %Z}  clerk {self.clerk}"]
         out += [f"basket {self.basket}, {number_of(len(self.lines), 'piece')}" if self.basket else ""]
@@ -73,6 +76,24 @@ class Receipt:
                 f"  postage {money(line.postage_cents)}  meter {line.meter_id} #{line.piece}",
             ]
         out += ["", f"TOTAL {money(self.total_cents)}", *self.payment]
+        out.append(
+            "Track your items: scan the code below"
+            if self.qr_target
+            else "Track with the number at any counter"
+        )
+        return out
+
+    def _dropoff_lines(self) -> list[str]:
+        """A drop-off receipt: the pieces handed over, each with how its postage stands, and the time."""
+        out = [self.office, *([self.office_address] if self.office_address else [])]
+        out += [
+            "DROP-OFF RECEIPT: prepaid pieces, nothing charged",
+            f"{self.at:%Y-%m-%d %H:%M %Z}  clerk {self.clerk}",
+        ]
+        for line in self.lines:
+            weight = f"  {line.weight_g / 1000:.3f} kg" if line.weight_g else ""
+            out += [line.tracking, f"  {line.service}{weight}"]
+        out += ["", number_of(len(self.lines), "piece") + " taken in"]
         out.append(
             "Track your items: scan the code below"
             if self.qr_target

@@ -34,20 +34,17 @@ def test_item_9_a_piece_sold_already_and_a_prepaid_label_are_said_at_the_scan(
     with window_on(display, home, "F2") as window:
         window.scan(sold)
         window.answered()
+        shot = window.shot_until("refused", lambda shot: banner_colour(shot) == RED)
         window.scan(PREPAID_IMPB)
         answers = window.answered()
-        shot = window.shot_until("refused", lambda shot: banner_colour(shot) == RED)
     assert answers[-2] == (
         False,
         "RR473124829GB was accepted already at DEMO-COUNTER (accepted): nothing to sell;"
         " Track (F5) shows where it is",
     ), answers
-    assert answers[-1] == (
-        False,
-        f"{PREPAID_IMPB} is a prepaid label (another postage provider's): a drop-off, not a sale;"
-        " nothing to charge",
-    ), answers
-    assert banner_colour(shot) == RED
+    # Issue 34, item 1: the prepaid label is a drop-off, said at the scan ("prepaid: F9 takes it in").
+    assert answers[-1] == (True, f"{PREPAID_IMPB}: prepaid: F9 takes it in"), answers
+    assert banner_colour(shot) == RED  # the piece sold already: red, at its scan
 
 
 def test_item_11_a_label_that_did_not_print_is_a_red_answer_on_the_banner(

@@ -29,6 +29,7 @@ from hardware.protocols import WeightReading
 from station.abroad.addresses import Address
 from station.desks.basket import Paid
 from station.desks.counter import Abroad, Acceptance, Piece, price
+from station.desks.dropoff import TakenIn
 from station.desks.outcome import Outcome
 from station.desks.quotes import Offer
 from station.ids.countries import ISO_3166_ALPHA2, latin_name
@@ -124,7 +125,10 @@ class CounterMode(Mode):
         self._accepted_at = 0.0
         self._weight_typed = False
         self._scale_stable = False
+        self._scale_grams: int | None = None
         self._zip_from_scan = False
+        self.prepaid: str | None = None  # a prepaid piece scanned: F9 takes it in
+        self.visit: list[TakenIn] = []  # the prepaid pieces taken in for this customer (F8: one receipt)
         weight_row = QHBoxLayout()
         weight_row.addWidget(self.weight, 1)
         weight_row.addWidget(self.weight_reason)
@@ -243,6 +247,12 @@ class CounterMode(Mode):
         if not told.ok:
             self.ctx.feedback.bad(told.reason or "")
             return
+        if told.details.get("prepaid"):  # labelled and paid elsewhere: F9 takes it in, nothing to address
+            self._clear_form()
+            self.prepaid = found.id
+            self.tracking.setText(found.id)
+            self.ctx.feedback.good(f"{found.id}: {told.message}")
+            return
         if found.id == self.tracking.text().strip():
             return  # scanned twice in a row: the first answer stands
         if not self.has_input():  # nothing was typed meanwhile: the form is the new item's
@@ -271,6 +281,50 @@ class CounterMode(Mode):
     def activated(self) -> None:
         """Show the meter's funds."""
         self.refresh_meter()
+
+    def _take_in_prepaid(self, item: str) -> None:
+        """F9 on a prepaid piece: taken in, nothing charged; it joins this visit's drop-off receipt (F8)."""
+        ctx = self.ctx
+        weight = self._scale_grams if self._scale_stable else None
+        self._accepting = True
+        ctx.background.run(
+            lambda: ctx.desks.dropoff.take_in(
+                item, facility=ctx.facility, operator=ctx.operator, weight_g=weight
+            ),
+            self._taken_in,
+        )
+
+    def _taken_in(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        self._accepting = False
+        if error is not None or outcome is None or not outcome.ok or outcome.id is None:
+            self.ctx.feedback.bad(str(error) if error else (outcome.text if outcome else "not taken in"))
+            return
+        weight = outcome.details.get("weight_g")
+        self.visit.append(
+            TakenIn(outcome.id, str(outcome.details["postage"]), weight if isinstance(weight, int) else None)
+        )
+        self.prepaid = None
+        self._clear_form()
+        self.ctx.feedback.good(
+            f"{outcome.id} taken in, nothing charged ({len(self.visit)} in this visit: F8 prints the receipt)"
+        )
+
+    def dropoff_receipt(self) -> None:
+        """F8: one drop-off receipt for the prepaid pieces this visit handed over."""
+        if not self.visit:
+            self.ctx.feedback.bad("no prepaid piece was taken in: scan one, then F9")
+            return
+        ctx, pieces = self.ctx, list(self.visit)
+        ctx.background.run(
+            lambda: ctx.desks.dropoff.receipt(pieces, clerk=ctx.operator), self._receipt_printed
+        )
+
+    def _receipt_printed(self, outcome: Outcome | None, error: BaseException | None) -> None:
+        if error is not None or outcome is None or not outcome.ok:
+            self.ctx.feedback.bad(str(error) if error else (outcome.text if outcome else "no receipt"))
+            return
+        self.visit = []
+        self.ctx.feedback.show(outcome)
 
     def _clear_form(self) -> None:
         for line in (
@@ -375,6 +429,7 @@ class CounterMode(Mode):
     def on_weight(self, reading: WeightReading) -> None:
         """Live scale reading: a stable weight fills the field unless the clerk typed one."""
         self._scale_stable = bool(reading.usable and reading.grams is not None)
+        self._scale_grams = reading.grams if self._scale_stable else None
         if self._scale_stable and reading.grams is not None:
             self.scale.setText(f"scale: {reading.grams / 1000:.3f} kg STABLE")
             self.scale.setStyleSheet("color:#1b7f3b;font-weight:bold")
@@ -555,6 +610,9 @@ class CounterMode(Mode):
         fast F9 is pressed."""
         if self._accepting:
             return  # the first press is being accepted: a second one must not accept (and charge) again
+        if self.prepaid and self.prepaid == self.tracking.text().strip():
+            self._take_in_prepaid(self.prepaid)
+            return
         if (
             time.monotonic() - self._accepted_at < REPEAT_F9_S
             and not self.has_input()

@@ -40,11 +40,9 @@ def test_another_providers_prepaid_label_is_a_drop_off_and_this_stations_own_is_
     station: Station, tmp_path: Path
 ) -> None:
     prepaid = CounterDesk(station).on_the_counter(FOREIGN_IMPB)
-    assert not prepaid.ok and prepaid.details["prepaid"] is True
-    assert prepaid.reason == (
-        f"{FOREIGN_IMPB} is a prepaid label (another postage provider's): a drop-off, not a sale;"
-        " nothing to charge"
-    )
+    # Issue 34, item 1: a drop-off, taken in by F9 with nothing charged (before: refused as no sale).
+    assert prepaid.ok and prepaid.details["prepaid"] is True
+    assert prepaid.message == "prepaid: F9 takes it in"
     config = replace(StationConfig(station_id="STN-T2"), mailer_id="901649173")
     with Station.open(tmp_path / "own.sqlite3", config) as own:
         mine = CounterDesk(own).on_the_counter(FOREIGN_IMPB)  # the same number, issued by this station
