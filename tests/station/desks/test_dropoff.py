@@ -8,6 +8,7 @@ import base64
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -24,7 +25,14 @@ from tests.renderers import pdf_pages
 TODAY = date(2026, 11, 23)
 FOREIGN_IMPB = "9205590164917312345677"  # another postage provider's Mailer ID
 OURS = IndiciaFields("PS000001", 42, TODAY, 3677, "PRI", "10001", "94105", "EE123456785US")
-WHERE = {"facility": "SFO", "operator": "ann"}
+
+
+class _Where(TypedDict):
+    facility: str
+    operator: str
+
+
+WHERE: _Where = {"facility": "SFO", "operator": "ann"}
 
 
 @pytest.fixture
