@@ -28,6 +28,7 @@ from station.notify import outbox, subscribers
 
 LOCKER_OPERATOR = "locker"  # who acts at the keypad: the addressee, nobody signed in
 MAX_DOORS_TRIED = 3
+NO_BOARD = "no lock board is set: [devices] locker = lockboard:///dev/ttyUSB0?board=1&doors=24"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,8 @@ class LockerDesk:
         item = _item(raw)
         if isinstance(item, Outcome):
             return item
+        if self.board is None:
+            return Outcome.refused(NO_BOARD, item)
         size = size.strip().upper()
         if size not in lockers.SIZES:
             return Outcome.refused("the parcel's size is S, M or L", item)
@@ -179,6 +182,8 @@ class LockerDesk:
     # --- the addressee at the keypad ---------------------------------------------------------------
     def collect(self, code: str) -> Outcome:
         """The code typed at the keypad opens its door; five wrong codes in ten minutes lock the keypad."""
+        if self.board is None:
+            return Outcome.refused(NO_BOARD)
         now = self.station.clock()
         with self.station.db.transaction() as conn:
             if lockers.keypad_locked(conn, now):

@@ -9,10 +9,13 @@ this module keeps the bytes it is given, and checks that they are a JPEG no larg
 from __future__ import annotations
 
 import hashlib
+import io
 import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image
 
 from station.errors import Refused
 from station.paths import write_new_private
@@ -60,6 +63,11 @@ def keep(jpeg: bytes, folder: Path) -> KeptPhoto:
         raise PhotoNotKept("the door photo is not a JPEG")
     if len(jpeg) > MAX_BYTES:
         raise PhotoNotKept(f"the door photo is {len(jpeg):,} bytes: at most {MAX_BYTES:,}")
+    try:
+        with Image.open(io.BytesIO(jpeg)) as picture:  # whole, not just its first bytes: the proof draws it
+            picture.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise PhotoNotKept("the door photo is not a picture the station can read") from None
     ref = f"photo-{uuid.uuid4()}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     write_new_private(folder / f"{ref}.jpg", jpeg)
