@@ -220,6 +220,12 @@ def _v25(conn: sqlite3.Connection) -> None:
     _run(photos.SCHEMA_V25)(conn)
 
 
+def _v26(conn: sqlite3.Connection) -> None:
+    from station.office import senders
+
+    _run(senders.SCHEMA_V26)(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1, "round-1 tables: journal, sacks, item status, serials, SMS, print jobs, meter, indicia", _v1
@@ -260,6 +266,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(23, "pickup_codes (notice cards, the pickup shelf, lockers) and recipients.sender", _v23),
     Migration(24, "locker_doors and locker_tries: a bank of parcel lockers and its keypad", _v24),
     Migration(25, "photos_at_hub: the door photos the hub holds for the tracking page", _v25),
+    Migration(26, "senders: known senders and business customers, offered at the counter", _v26),
 )
 LATEST = MIGRATIONS[-1].version
 

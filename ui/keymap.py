@@ -47,6 +47,7 @@ HOTKEYS: tuple[Hotkey, ...] = (
     Hotkey("Ctrl+0", "counter", "zero_scale", "zero the scale"),
     Hotkey("Ctrl+T", "counter", "tare_scale", "tare the scale"),
     Hotkey("Ctrl+M", "counter", "add_funds", "add funds to the meter"),
+    Hotkey("Ctrl+Shift+S", "counter", "focus_sender", "the sender: a known one by name or account, or typed"),
     Hotkey("F8", "counter", "dropoff_receipt", "a drop-off receipt: the prepaid pieces of this visit"),
     Hotkey("F7", "counter", "edit_customs", "customs declaration of an item abroad (CN 22 / CN 23)"),
     Hotkey("F10", "counter", "pay_cash", "the customer pays cash (tendered, change shown)"),

@@ -39,7 +39,7 @@ from station.model.states import ItemStatus
 from station.network.port import HubPort, accepted_elsewhere
 from station.notify.consent import subscribe
 from station.notify.phone import InvalidPhone, to_e164
-from station.office import baskets, in_flight, operators, till
+from station.office import baskets, in_flight, operators, senders, till
 from station.office.baskets import BasketState
 from station.office.till import DayClosed
 from station.postage.indicia import (
@@ -386,6 +386,12 @@ class CounterDesk:
         today = station.today()
         abroad: AbroadPlan | None = None
         if piece.abroad is not None:
+            if len([line for line in piece.sender if line.strip()]) < 2:
+                # Most posts refuse it: the customs form names the sender, and a refused item goes back.
+                raise AcceptanceError(
+                    "an item abroad needs its sender: their name and address (the customs form names them,"
+                    " and a refused item goes back to them)"
+                )
             abroad = plan(
                 piece.abroad.address,
                 piece.abroad.product,
@@ -554,6 +560,7 @@ class CounterDesk:
                     facility,
                     sender=piece.sender,
                 )
+            senders.used(conn, piece.sender, station.clock())  # a known sender is offered sooner next time
             sms = str(subscribe(station, tracking, phone)) if phone else None  # joins this transaction
             done = Acceptance(
                 tracking,

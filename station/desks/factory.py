@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from station.desks.quotes import QuotesDesk
     from station.desks.recovery import RecoveryDesk
     from station.desks.scan import ScanDesk
+    from station.desks.senders import SendersDesk
     from station.desks.suspense import SuspenseDesk
     from station.desks.till import TillDesk
     from station.desks.track import TrackDesk
@@ -77,6 +78,12 @@ class Desks:
         from station.desks.depot import DepotDesk
 
         return DepotDesk(self.station, self.scan, self._hub)
+
+    @cached_property
+    def senders(self) -> SendersDesk:
+        from station.desks.senders import SendersDesk
+
+        return SendersDesk(self.station)
 
     @cached_property
     def dropoff(self) -> DropoffDesk:

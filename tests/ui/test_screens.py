@@ -453,3 +453,29 @@ def test_the_counter_lists_every_service_side_by_side_and_arrows_choose(
     qtbot.keyClick(counter.service, Qt.Key.Key_Down)
     assert counter.service.currentData() == "priority"
     assert counter.price.text() != before and counter.price.text() in texts()[counter.service.currentIndex()]
+
+
+def test_a_known_sender_is_offered_by_name_or_account_and_fills_the_sender(
+    qtbot, station_app: StationApp
+) -> None:
+    # Issue 34, item 7: kept at the station, offered as the clerk types (the most used first).
+    ctx = station_app.ctx
+    assert ctx.desks.senders.add(
+        ("Acme Widgets", "5 Industrial Way", "Newark NJ 07105"), account="ACME-0042"
+    ).ok
+    assert ctx.desks.senders.add(("Bo Lee", "2 Elm St", "San Francisco CA 94105")).ok
+    counter = station_app.window.show_mode("counter")
+    assert isinstance(counter, CounterMode)
+    counter.focus_sender()  # Ctrl+Shift+S: the senders read again
+    qtbot.waitUntil(lambda: len(counter.known_sender_lines) == 2, timeout=3000)
+    completer = counter.sender_completer
+    completer.setCompletionPrefix("0042")  # the account, anywhere in the entry
+    assert completer.currentCompletion() == "Acme Widgets, 5 Industrial Way, Newark NJ 07105  [ACME-0042]"
+    completer.activated.emit(completer.currentCompletion())
+    assert counter.sender_box.toPlainText() == "Acme Widgets\n5 Industrial Way\nNewark NJ 07105"
+    counter.basket = 7  # a customer's basket open: the sender stays for their next piece
+    counter._clear_form()
+    assert counter.sender_box.toPlainText().startswith("Acme Widgets")
+    counter.basket = None
+    counter._clear_form()
+    assert counter.sender_box.toPlainText() == ""

@@ -11,9 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from tests.station.desks.test_abroad import MOSCOW
-from tests.ui.x11 import GREEN, RED, at_the_counter, banner_colour, needs_x11, station
+from tests.ui.x11 import GREEN, RED, Window, at_the_counter, banner_colour, needs_x11, station
 
 pytestmark = needs_x11
+
+
+def _sender(window: Window) -> None:
+    """The sender (issue 34, item 7: an item abroad without one is refused): Ctrl+Shift+S, then Tab past
+    the known senders into the sender's lines."""
+    window.key("ctrl+shift+s", "focus_sender")
+    window.press("Tab")
+    window.lines("Ann Lee", "1 Main St", "New York NY 10001")
 
 
 def _acceptances(home: Path) -> list[dict[str, Any]]:
@@ -37,6 +45,7 @@ def test_an_express_item_to_moscow_with_its_customs_form_typed_at_the_counter(
         )
         window.press("Tab")  # the service: the international products, parcel first chosen
         window.press("Down")  # express, as the label says EE
+        _sender(window)
         window.dialog("F7", "^Customs declaration")
         window.customs_row("gift", "2", "25.00", "400", "610910", "US")  # a vague description
         window.press("ctrl+Return")
@@ -92,6 +101,7 @@ def test_issue_31_item_15_every_customs_problem_is_said_whole_in_the_forms_words
         assert station(home, "meter", "credit", "200.00").returncode == 0
         window.address_abroad(("Erika Mustermann", "Unter den Linden 77"), "de", "Berlin", "", "10117")
         window.press("Tab", "Down")  # express, as the label says EE
+        _sender(window)
         window.dialog("F7", "^Customs declaration")
         grid = (180, 200, 1030, 440)  # the rows of the form, where a cell at fault is framed in red
         unmarked = count_colour(window.settled_shot("form"), RED, grid)
@@ -127,6 +137,7 @@ def test_issue_31_item_8_a_japanese_address_typed_at_the_window_keeps_its_city_o
             ("山田太郎", "丸の内1-1-1"), "jp", "千代田区", "東京都", "100-0005", delay_ms=250
         )
         window.press("Tab", "Down")  # express, as the label says EE
+        _sender(window)
         window.dialog("F7", "^Customs declaration")
         window.customs_row("paperback novel", "1", "10.00", "300", "490199", "US")
         window.press("ctrl+Return")

@@ -76,6 +76,9 @@ def test_the_customs_key_in_a_filled_postcode_opens_the_form_and_the_postcode_st
         window.press("ctrl+Return")
         window.logged_again(r"ui\.main_window: key F7: edit_customs$")
         window.answered()  # the form taken
+        window.key("ctrl+shift+s", "focus_sender")  # the sender: an item abroad needs one (issue 34)
+        window.press("Tab")
+        window.lines("Ann Lee", "1 Main St", "New York NY 10001")
         window.key("F9", "accept_piece")
         answers = window.answered()
         assert answers[-1][0], answers

@@ -24,9 +24,9 @@ from ui.cli.common import printable, station_paths
 
 # Every subject, in the order `station --help` lists their commands.
 SUBJECTS = (
-    "ids", "scan", "track", "depot", "carrier", "pickup", "lockers", "counter", "dropoff", "operators",
-    "till", "cases", "fraud", "estimates", "history", "reports", "sms", "journal", "demo", "devices",
-    "site", "labels", "printers", "sms_gateway", "hub", "web", "window",
+    "ids", "scan", "track", "depot", "carrier", "pickup", "lockers", "counter", "dropoff", "senders",
+    "operators", "till", "cases", "fraud", "estimates", "history", "reports", "sms", "journal", "demo",
+    "devices", "site", "labels", "printers", "sms_gateway", "hub", "web", "window",
 )  # fmt: skip
 # Which subjects add each top-level command (two subjects may add actions to one group, as `sms` has).
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "indicia": ("counter",),
     "accept": ("counter",),
     "dropoff": ("dropoff",),
+    "sender": ("senders",),
     "operator": ("operators",),
     "signin": ("operators",),
     "signout": ("operators",),

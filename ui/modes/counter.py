@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,6 +39,7 @@ from station.model.inputs import address_zip, parse_cents, parse_weight_g
 from station.model.words import number_of
 from station.notify.phone import to_e164
 from station.office.baskets import Basket
+from station.office.senders import Sender
 from station.office.till import DayReport
 from station.postage.international import InternationalTable
 from station.postage.rates import RateError, money
@@ -103,8 +105,18 @@ class CounterMode(Mode):
         for reason in WEIGHT_REASONS:
             self.weight_reason.addItem(f"typed: {reason}", reason)
         self.scale = QLabel("scale: no reading")
+        self.known_sender = QLineEdit()
+        self.known_sender.setPlaceholderText(
+            "a known sender: type their name or account, choose (Ctrl+Shift+S)"
+        )
+        self.known_sender_lines: dict[str, tuple[str, ...]] = {}
+        self.sender_completer = QCompleter([], self.known_sender)
+        self.sender_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.sender_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.known_sender.setCompleter(self.sender_completer)
+        self.sender_completer.activated.connect(self._sender_chosen)
         self.sender_box = QPlainTextEdit()
-        self.sender_box.setPlaceholderText("sender (optional): one line each")
+        self.sender_box.setPlaceholderText("sender: one line each (needed abroad; kept for the basket)")
         self.sender_box.setTabChangesFocus(True)
         self.sender_box.setFixedHeight(lines_high(self.sender_box, 3))
         self.price = QLabel("—")
@@ -157,6 +169,7 @@ class CounterMode(Mode):
         form.addRow("", self.signature)
         form.addRow("Weight", weight_row)
         form.addRow("", self.scale)
+        form.addRow("Known sender", self.known_sender)
         form.addRow("Sender", self.sender_box)
         # Two columns: the form scrolls inside its own area (an address abroad adds five rows), while
         # the price, Accept and the basket stay in view beside it however small the screen.
@@ -186,7 +199,8 @@ class CounterMode(Mode):
             (self.service, self.signature),
             (self.signature, self.weight),
             (self.weight, self.weight_reason),
-            (self.weight_reason, self.sender_box),
+            (self.weight_reason, self.known_sender),
+            (self.known_sender, self.sender_box),
             (self.sender_box, self.tracking),
         ):
             self.setTabOrder(first, second)
@@ -275,12 +289,35 @@ class CounterMode(Mode):
         keyboard while an item is being worked; with no item (after Esc, F9 or a sign-in) the next
         customer starts in the recipient box."""
         working = self.has_input() or bool(self.tracking.text().strip())
-        if not (working and (self.phone.hasFocus() or self.weight.hasFocus() or self.sender_box.hasFocus())):
+        keeps = (self.phone, self.weight, self.sender_box, self.known_sender)
+        if not (working and any(field.hasFocus() for field in keeps)):
             self.recipient.setFocus()
 
     def activated(self) -> None:
-        """Show the meter's funds."""
+        """Show the meter's funds; the known senders read again for their completions."""
         self.refresh_meter()
+        self.ctx.background.run(lambda: self.ctx.desks.senders.find(""), self._senders_read)
+
+    def _senders_read(self, found: list[Sender] | None, error: BaseException | None) -> None:
+        if error is not None or found is None:
+            return
+        self.known_sender_lines = {
+            (f"{s.one_line}  [{s.account}]" if s.account else s.one_line): s.lines for s in found
+        }
+        self.sender_completer.setModel(QStringListModel(list(self.known_sender_lines), self.sender_completer))
+
+    def _sender_chosen(self, text: str) -> None:
+        lines = self.known_sender_lines.get(text)
+        if lines:
+            self.sender_box.setPlainText("\n".join(lines))
+            self.known_sender.clear()
+            self.ctx.feedback.idle(f"sender: {lines[0]}")
+
+    def focus_sender(self) -> None:
+        """Ctrl+Shift+S: the sender (a known one chosen by name or account, or typed below it); the
+        known senders read again, so one added meanwhile is offered."""
+        self.ctx.background.run(lambda: self.ctx.desks.senders.find(""), self._senders_read)
+        self.known_sender.setFocus()
 
     def _take_in_prepaid(self, item: str) -> None:
         """F9 on a prepaid piece: taken in, nothing charged; it joins this visit's drop-off receipt (F8)."""
@@ -343,7 +380,9 @@ class CounterMode(Mode):
         self.customs_faults, self.customs_problems = [], []
         self._show_customs()
         self.recipient.clear()
-        self.sender_box.clear()
+        if self.basket is None:  # the customer's sender stays for every piece of their basket
+            self.sender_box.clear()
+        self.known_sender.clear()
         self.signature.setChecked(False)
         self.service.setCurrentIndex(0)
         self._weight_typed = False

@@ -142,6 +142,7 @@ def test_a_declaration_nested_100000_deep_is_refused_in_words(tmp_path: Path) ->
         tmp_path, "accept", "--new-s10", "EE", "--weight", "500g", "--from-zip", "10001",
         "--to-country", "DE", "--to", "Anna Schmidt|Hauptstr. 1", "--to-city", "Berlin",
         "--to-postcode", "10115", "--customs", str(nested), "--out", str(tmp_path / "l.zpl"),
+        "--from", "Ann Lee|1 Main St|New York NY 10001",
     )  # fmt: skip
     assert done.returncode == 1 and "its JSON nests too deep" in done.stdout + done.stderr
     assert "RecursionError" not in done.stdout + done.stderr
