@@ -130,6 +130,7 @@ GROUPS = (
         ),
         (
             "tests/station/desks/test_pickup.py",
+            "tests/station/desks/test_pickup_desk.py",
             "tests/station/desks/test_lockers.py",
             "tests/station/items/test_pickup_codes.py",
             "tests/ui/cli/test_cli_pickup.py",
