@@ -92,3 +92,55 @@ def test_the_doctor_asks_the_board_and_reads_the_doors_layout(board: LockBoardEm
     assert not silent.ok and "does not answer" in silent.detail and "address switch" in silent.fix
     assert not locker(url, "1-8:X").ok  # a size that does not exist
     assert not locker("off:", "1-8:S").ok  # doors set, no board
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("lockboard:///dev/ttyUSB0", ("/dev/ttyUSB0", 1, 24, 9600, 0.3)),
+        (
+            "lockboard:///dev/ttyUSB1?board=0&doors=8&baud=19200&timeout=0.05",
+            ("/dev/ttyUSB1", 0, 8, 19200, 0.05),
+        ),
+        ("lockboard:///dev/ttyUSB2?board=31&doors=12&timeout=5", ("/dev/ttyUSB2", 31, 12, 9600, 5.0)),
+    ],
+)
+def test_the_url_sets_port_address_doors_speed_and_patience(url: str, fields: tuple[object, ...]) -> None:
+    driver = open_device(Role.LOCKER, url)
+    assert (driver.path, driver.board, driver.doors, driver.baud, driver.timeout) == fields
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "lockboard:///dev/ttyUSB0?board=32",
+        "lockboard:///dev/ttyUSB0?board=-1",
+        "lockboard:///dev/ttyUSB0?doors=25",
+        "lockboard:///dev/ttyUSB0?timeout=0.01",
+        "lockboard:///dev/ttyUSB0?timeout=6",
+        "lockboard:///dev/ttyUSB0?timeout=x",
+        "lockboard:///dev/ttyUSB0?baud=12345",
+        "lockboard:///dev/ttyUSB0?speed=9600",
+        "lockboard://dev/ttyUSB0",
+    ],
+)
+def test_a_lock_board_url_out_of_range_is_refused(url: str) -> None:
+    with pytest.raises(DeviceUrlError):
+        open_device(Role.LOCKER, url)
+
+
+def test_every_doors_sensor_is_read_from_its_groups_byte_and_a_garbled_answer_is_no_answer(
+    board: LockBoardEmulator,
+) -> None:
+    driver = LockBoard(board.device.path, board=3, timeout=0.1)
+    try:
+        assert driver.open_door(4) is True and driver.open_doors() == {4}
+        board.open.update({1, 8, 9, 17, 24})
+        assert driver.open_doors() == {1, 4, 8, 9, 17, 24}  # each byte's lowest bit its group's first door
+        board.garbled = True
+        with pytest.raises(BoardSilent):
+            driver.open_doors()
+        board.garbled = False
+        assert 24 in driver.open_doors()
+    finally:
+        driver.close()

@@ -34,6 +34,7 @@ class LockBoardEmulator:
         self.open: set[int] = set()  # doors whose sensor says open now
         self.stuck: set[int] = set()  # doors whose lock does not release
         self.silent = False  # the board answers nothing (power off, cut cable)
+        self.garbled = False  # each answer's check byte wrong (noise on a long RS-485 line)
         self.close_after: float | None = None  # a person shuts an opened door after this many seconds
         self.opened: list[int] = []
         self.frames: list[bytes] = []
@@ -71,6 +72,8 @@ class LockBoardEmulator:
                 self.frames.append(request)
                 answer = self._answer(request)
                 if answer is not None and not self.silent:
+                    if self.garbled:
+                        answer = answer[:-1] + bytes([answer[-1] ^ 0xFF])
                     with contextlib.suppress(OSError, AssertionError):
                         self.device.write(answer)
 
