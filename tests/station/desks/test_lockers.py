@@ -183,3 +183,83 @@ def test_two_deposits_never_get_one_door(desk: LockerDesk) -> None:
         second = lockers.claim_free(conn, "S", set(), ITEMS[1])
     assert (first, second) == (1, 2)
     assert _doors(desk)[1][0] == str(DoorState.OCCUPIED)
+
+
+def test_each_open_and_each_deposit_is_journalled_in_words_and_facts(
+    desk: LockerDesk, board: LockBoardEmulator
+) -> None:
+    from station.notify.consent import handle_inbound, subscribe
+
+    subscribe(desk.station, ITEMS[0], "+14155550123")
+    handle_inbound(desk.station, "+14155550123", "YES")
+    board.stuck.add(1)
+    done = desk.deposit(ITEMS[0], "S", facility="SFO", operator="joe")
+    until = desk.station.today() + timedelta(days=3)
+    assert (
+        done.ok and done.message == f"in door 2 (S) until {until:%a %d %b}: close the door; code texted to 1"
+    )
+    assert done.details == {"door": 2, "until": until.isoformat(), "texted": 1}
+    events = [s.event for s in desk.station.journal.events_for(ITEMS[0])]
+    assert [(e.kind, e.operator, e.facility, e.note) for e in events] == [
+        ("locker-open", "joe", "SFO", "door 1 did NOT open (deposit)"),
+        ("locker-open", "joe", "SFO", "door 1 did NOT open (deposit)"),
+        ("locker-open", "joe", "SFO", "door 2 opened (deposit)"),
+        ("held", "joe", "SFO", "in parcel locker door 2 (S)"),
+    ]
+    assert events[0].extra == {"door": 1, "why": "deposit", "opened": False}
+    assert events[3].extra == {"locker": "SFO", "door": 2, "until": until.isoformat()}
+    with desk.station.db.reading() as conn:
+        [door] = [d for d in lockers.doors(conn) if d.door == 2]
+        texts = [
+            str(r[0]) for r in conn.execute("SELECT template FROM sms_outbox WHERE item_id = ?", (ITEMS[0],))
+        ]
+    assert door.until == until and door.since is not None and door.item_id == ITEMS[0]
+    assert "locker_code" in texts
+    nobody = desk.deposit(ITEMS[1], "S", facility="SFO", operator="joe")  # no S door left: the M one
+    assert nobody.message.endswith("; NOBODY can be texted the code: print a notice card")
+    assert nobody.details["door"] == 3
+
+
+def test_three_stuck_doors_end_the_deposit_and_a_retrieve_names_its_door(
+    desk: LockerDesk, board: LockBoardEmulator
+) -> None:
+    board.stuck.update({1, 2, 3})
+    refused = desk.deposit(ITEMS[0], "S", facility="SFO", operator="joe")
+    assert refused.reason == f"3 doors did not open: keep {ITEMS[0]} at the office and call the engineer"
+    assert {d: s for d, (s, _item) in _doors(desk).items()} == {
+        1: "out-of-order",
+        2: "out-of-order",
+        3: "out-of-order",
+        4: "free",
+    }
+    assert desk.deposit(ITEMS[0], "S", facility="SFO", operator="joe").details["door"] == 4
+    board.stuck.add(4)
+    stuck = desk.retrieve(ITEMS[0], facility="SFO", operator="ann")
+    assert stuck.reason == "door 4 did not open: open it with the key (--by-key)"
+    board.silent = True
+    silent = desk.retrieve(ITEMS[0], facility="SFO", operator="ann")
+    assert str(silent.reason).endswith(": open door 4 with the key (--by-key)")
+    board.silent = False
+    back = desk.retrieve(ITEMS[0], facility="SFO", operator="ann", by_key=True)
+    assert back.ok and back.message == "out of door 4, back at the office: hold it or return it"
+    last = desk.station.journal.events_for(ITEMS[0])
+    assert [(s.event.kind, s.event.note, s.event.operator) for s in last[-2:]] == [
+        ("locker-open", "door 4 opened (retrieve by key)", "ann"),
+        ("delivery-office", "taken back from parcel locker door 4", "ann"),
+    ]
+    assert _doors(desk)[4] == ("out-of-order", None)  # empty now, still broken: the engineer mends it
+    assert desk.mend(4).ok and _doors(desk)[4] == ("free", None)
+    assert desk.mend(4).message == "door 4 is in use again"
+
+
+def test_a_collected_item_is_picked_up_at_the_locker_in_the_journal(desk: LockerDesk) -> None:
+    assert desk.deposit(ITEMS[0], "L", facility="SFO", operator="joe").ok
+    opened = desk.collect(_code(desk, ITEMS[0]))
+    assert opened.message == "door 4 is open: take your parcel and close the door"
+    picked = desk.station.journal.events_for(ITEMS[0])[-1].event
+    assert (picked.kind, picked.operator, picked.facility) == ("picked-up", "locker", "SFO")
+    assert picked.note == "collected from parcel locker door 4 (locker code)"
+    assert picked.extra == {"receiver": "addressee", "at": "locker", "door": 4, "proof": "locker code"}
+    with desk.station.db.reading() as conn:
+        assert pickups.state_of(conn, ITEMS[0]) is pickups.CodeState.USED
+        assert conn.execute("SELECT count(*) FROM locker_tries WHERE ok = 1").fetchone()[0] == 1
