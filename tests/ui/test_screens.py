@@ -453,6 +453,10 @@ def test_the_counter_lists_every_service_side_by_side_and_arrows_choose(
     qtbot.keyClick(counter.service, Qt.Key.Key_Down)
     assert counter.service.currentData() == "priority"
     assert counter.price.text() != before and counter.price.text() in texts()[counter.service.currentIndex()]
+    counter.cancel_item()  # the next customer: no prices of this one left in the list
+    counter.on_weight(WeightReading(WeightStatus.MOTION, None, False, b""))
+    counter.update_price()
+    assert "Ground Advantage" in texts() and not any("$" in t for t in texts())
 
 
 def test_a_known_sender_is_offered_by_name_or_account_and_fills_the_sender(

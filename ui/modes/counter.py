@@ -393,9 +393,11 @@ class CounterMode(Mode):
 
     def _domestic_services(self) -> None:
         self._offers_for: object = None
+        self._service_names: dict[str, str] = {}
         self.service.clear()
         for words, key in SERVICES.items():
             self.service.addItem(words, key)
+            self._service_names[key] = words
 
     def _country_changed(self, text: str) -> None:
         """An item abroad shows the parts of an address abroad and the international products."""
@@ -409,6 +411,7 @@ class CounterMode(Mode):
             self.service.clear()
             for product in InternationalTable.for_date(self.ctx.station.today()).products.values():
                 self.service.addItem(product.name, product.key)
+                self._service_names[product.key] = product.name
             self.service.setCurrentIndex(max(self.service.findData("parcel"), 0))
         elif not abroad and was_abroad:
             self._domestic_services()
@@ -521,6 +524,7 @@ class CounterMode(Mode):
             config = self.ctx.station.config
             quote = price(piece, self.ctx.station.today(), config.country)
         except (RateError, ValueError) as exc:
+            self._plain_service_names()  # no piece to price: no other customer's prices in the list
             where = self.to_zip.text() or len(country) == 2
             if self.weight.text() and where:  # a price that cannot be made: why, in red
                 self.price.setText(str(exc)[:60])
@@ -532,6 +536,13 @@ class CounterMode(Mode):
         self.price.setText(money(quote.total_cents))
         self.price.setStyleSheet("font-size:26px;font-weight:bold")
         self._offer_every_service(piece)
+
+    def _plain_service_names(self) -> None:
+        self._offers_for = None
+        for index in range(self.service.count()):
+            name = self._service_names.get(str(self.service.itemData(index)))
+            if name and self.service.itemText(index) != name:
+                self.service.setItemText(index, name)
 
     def _offer_every_service(self, piece: Piece) -> None:
         """Every service side by side in the service list (price, expected day, cheapest and fastest),
