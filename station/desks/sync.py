@@ -183,7 +183,8 @@ class SyncDesk:
         not offered again; `journal verify` is where a missing or swapped photo is reported."""
         me = self.station.station_id
         with self.station.db.reading() as conn:
-            waiting = photos.waiting_for_hub(conn, me, sync.state(conn, me).pushed_seq)
+            pushed = sync.state(conn, me).pushed_seq
+            waiting = photos.waiting_for_hub(conn, me, pushed)
         for item, ref, digest in waiting:
             try:
                 data = photos.read(self.station.paths.photos, ref, digest)
@@ -196,6 +197,8 @@ class SyncDesk:
                     log.warning("the hub refused the door photo %s of %s: %s", ref, item, problem)
             with self.station.db.transaction() as conn:
                 photos.mark_at_hub(conn, ref, self.station.clock().isoformat())
+        with self.station.db.transaction() as conn:  # all handed over: the next sync reads on from here
+            photos.looked_through(conn, pushed)
 
     def _push_follows(self, batch: int) -> None:
         """The numbers this counter took for the network's texts, after the events they follow."""

@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS photos_at_hub (
     ref       TEXT PRIMARY KEY,
     pushed_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS photos_looked_through (
+    seq INTEGER NOT NULL  -- this station's events up to here were looked through for photos to hand over
+);
 """
 MAX_BYTES = 200_000
 JPEG_START = b"\xff\xd8\xff"
@@ -108,9 +111,21 @@ def check_all(conn: sqlite3.Connection, folder: Path) -> tuple[int, list[PhotoPr
 
 def waiting_for_hub(conn: sqlite3.Connection, station_id: str, pushed_seq: int) -> list[tuple[str, str, str]]:
     """(item, reference, SHA-256) of this station's door photos whose events the hub holds and whose bytes
-    it does not yet."""
+    it does not yet: only the events since those last looked through are read (a sync every 2 s never
+    reads the whole journal)."""
+    row = conn.execute("SELECT max(seq) FROM photos_looked_through").fetchone()
+    after = int(row[0]) if row and row[0] is not None else 0
+    found = journal.own_photos(conn, station_id, pushed_seq, after)
+    if not found:
+        return []
     sent = {str(r[0]) for r in conn.execute("SELECT ref FROM photos_at_hub")}
-    return [p for p in journal.own_photos(conn, station_id, pushed_seq) if p[1] not in sent]
+    return [p for p in found if p[1] not in sent]
+
+
+def looked_through(conn: sqlite3.Connection, seq: int) -> None:
+    """Every photo of this station's events up to `seq` is at the hub (or given up): not read again."""
+    conn.execute("DELETE FROM photos_looked_through")
+    conn.execute("INSERT INTO photos_looked_through (seq) VALUES (?)", (seq,))
 
 
 def mark_at_hub(conn: sqlite3.Connection, ref: str, at: str) -> None:

@@ -478,12 +478,15 @@ def extras_naming(conn: sqlite3.Connection, key: str) -> list[tuple[str, dict[st
     ]
 
 
-def own_photos(conn: sqlite3.Connection, station_id: str, upto_seq: int) -> list[tuple[str, str, str]]:
-    """(item, photo reference, SHA-256) of this station's events up to `upto_seq` that name a door photo."""
+def own_photos(
+    conn: sqlite3.Connection, station_id: str, upto_seq: int, after_seq: int = 0
+) -> list[tuple[str, str, str]]:
+    """(item, photo reference, SHA-256) of this station's events after `after_seq` up to `upto_seq` that
+    name a door photo (a range of the chain's key: a sync reads only the events since the last one)."""
     rows = conn.execute(
-        "SELECT item_id, extra FROM events"
-        " WHERE station_id = ? AND seq <= ? AND extra LIKE '%\"photo_sha256\"%' ORDER BY seq",
-        (station_id, upto_seq),
+        "SELECT item_id, extra FROM events WHERE station_id = ? AND seq > ? AND seq <= ?"
+        " AND extra LIKE '%\"photo_sha256\"%' ORDER BY seq",
+        (station_id, after_seq, upto_seq),
     )
     out = []
     for item, extra in rows:

@@ -172,6 +172,8 @@ def test_the_hub_is_offered_each_own_photo_once_after_its_event(station: Station
         photos.mark_at_hub(conn, kept_refs[0], "now")
         photos.mark_at_hub(conn, kept_refs[0], "again")  # twice is once
         assert [ref for _item, ref, _sha in photos.waiting_for_hub(conn, me, 10**6)] == kept_refs[1:]
+        photos.looked_through(conn, 10**6)  # the next sync reads on from here: nothing again
+        assert photos.waiting_for_hub(conn, me, 10**6) == []
         checked, problems = photos.check_all(conn, station.paths.photos)
     assert (checked, problems) == (2, [])
 
