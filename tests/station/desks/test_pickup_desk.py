@@ -203,3 +203,33 @@ def test_return_to_sender_needs_the_sender_prints_their_label_and_journals_uncla
     again = desk.return_to_sender(ITEM, to=("Bo Diaz", "9 Elm St"), **HERE)
     assert again.reason == f"{ITEM} cannot go back to its sender (returned to sender)"
     assert not desk.return_to_sender("garbage", **HERE).ok
+
+
+def test_the_code_goes_to_each_number_that_said_yes_and_to_no_other(station: Station) -> None:
+    _accepted(station)
+    for phone in ("+14155550123", "+14155550124", "+14155550125"):
+        subscribe(station, ITEM, phone)
+    handle_inbound(station, "+14155550123", "YES")
+    handle_inbound(station, "+14155550124", "YES")  # the third never answered: asked, not yet in
+    done = PickupDesk(station).notice(ITEM, "ADDRESSEE_ABSENT", facility="SFO")
+    assert done.details["texted"] == 2 and done.message.endswith("; code texted to 2")
+    with station.db.reading() as conn:
+        sent_to = sorted(
+            str(r[0]) for r in conn.execute("SELECT phone FROM sms_outbox WHERE template = 'pickup_code'")
+        )
+    assert sent_to == ["+14155550123", "+14155550124"]
+    held = PickupDesk(station).hold(ITEM, "D4", **HERE)  # the card's code already out: not made again
+    assert held.ok and "texted" not in held.message
+
+
+def test_a_hold_without_a_card_makes_a_code_and_texts_it(station: Station) -> None:
+    _accepted(station)
+    subscribe(station, ITEM, PHONE)
+    handle_inbound(station, PHONE, "YES")
+    held = PickupDesk(station).hold(ITEM, "E5", **HERE)
+    assert held.message.endswith("; pickup code texted to 1")
+    with station.db.reading() as conn:
+        assert pickups.state_of(conn, ITEM) is CodeState.ISSUED
+        assert (
+            conn.execute("SELECT count(*) FROM sms_outbox WHERE template = 'pickup_code'").fetchone()[0] == 1
+        )
