@@ -7,7 +7,9 @@ developer's own station) in one process never share a folder by accident.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +109,18 @@ def write_new_private(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def secret_key(folder: Path, name: str) -> bytes:
+    """The 32 random bytes of the key file `name` in `folder` (made 0600 on first use, in a 0700 folder; a
+    key another process made first is the one used): keys kept out of the database, so a copied database
+    gives no code away."""
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            write_new_private(path, secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 def replace_private(path: Path, data: bytes) -> None:

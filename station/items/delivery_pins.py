@@ -11,7 +11,6 @@ as the gateway has taken it. Attempts are rows in the database: they survive a r
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import secrets
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from station.paths import write_new_private
+from station.paths import secret_key
 
 SCHEMA_V7 = """
 CREATE TABLE IF NOT EXISTS delivery_pins (
@@ -55,17 +54,8 @@ class PinCheck:
     reason: str = ""
 
 
-def _key(keys: Path) -> bytes:
-    path = keys / KEY_FILE
-    if not path.exists():
-        keys.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
-            write_new_private(path, secrets.token_bytes(32))
-    return path.read_bytes()
-
-
 def _mac(keys: Path, item_id: str, code: str) -> str:
-    return hmac.new(_key(keys), f"{item_id}|{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret_key(keys, KEY_FILE), f"{item_id}|{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def state_of(conn: sqlite3.Connection, item_id: str) -> PinState | None:

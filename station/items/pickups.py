@@ -9,7 +9,6 @@ needed; at a locker the item goes back to the office). A new code for an item re
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import secrets
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from station.paths import write_new_private
+from station.paths import secret_key
 
 SCHEMA_V23 = """
 CREATE TABLE IF NOT EXISTS pickup_codes (
@@ -52,17 +51,10 @@ class CodeCheck:
     reason: str = ""
 
 
-def _key(keys: Path) -> bytes:
-    path = keys / KEY_FILE
-    if not path.exists():
-        keys.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
-            write_new_private(path, secrets.token_bytes(32))
-    return path.read_bytes()
-
-
 def _mac(keys: Path, item_id: str, code: str) -> str:
-    return hmac.new(_key(keys), f"pickup|{item_id}|{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret_key(keys, KEY_FILE), f"pickup|{item_id}|{code}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def issue(conn: sqlite3.Connection, keys: Path, item_id: str, at: str) -> str:
