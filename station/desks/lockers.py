@@ -23,8 +23,8 @@ from station.items import containers, lockers, pickups
 from station.items.delivery import Receiver
 from station.items.lockers import BoardPort, BoardSilent, Door, DoorState
 from station.model.events import EventKind
-from station.model.states import ItemStatus, SubscriberState
-from station.notify import outbox, subscribers
+from station.model.states import ItemStatus
+from station.notify import outbox
 
 LOCKER_OPERATOR = "locker"  # who acts at the keypad: the addressee, nobody signed in
 MAX_DOORS_TRIED = 3
@@ -154,7 +154,7 @@ class LockerDesk:
             )
             lockers.occupy(conn, door, item, now, until)
             code = pickups.issue(conn, self.station.paths.keys, item, now.isoformat())
-            texted = self._text(conn, item, code)
+            texted = outbox.text_code(self.station, conn, item, "locker_code", code)
         said = (
             f"; code texted to {texted}" if texted else "; NOBODY can be texted the code: print a notice card"
         )
@@ -165,19 +165,6 @@ class LockerDesk:
             stored=stored,
             details={"door": door, "until": until.isoformat(), "texted": texted},
         )
-
-    def _text(self, conn: sqlite3.Connection, item: str, code: str) -> int:
-        if self.station.config.hub:
-            return 0  # the hub texts for a station that has one
-        sent = 0
-        for phone in subscribers.followers(conn, item):
-            found = subscribers.subscriber(conn, phone)
-            if found is not None and found.state is SubscriberState.ACTIVE:
-                sent += (
-                    outbox.queue_message(self.station, conn, phone, item, "locker_code", code=code)
-                    is not None
-                )
-        return sent
 
     # --- the addressee at the keypad ---------------------------------------------------------------
     def collect(self, code: str) -> Outcome:

@@ -10,7 +10,6 @@ Of an identity document only its kind and last 4 characters are recorded, never 
 from __future__ import annotations
 
 import re
-import sqlite3
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -36,8 +35,8 @@ from station.labels.notice import (
 from station.labels.render import render
 from station.model.events import REASON_CODES, EventKind
 from station.model.localtime import local
-from station.model.states import ItemStatus, SubscriberState
-from station.notify import outbox, subscribers
+from station.model.states import ItemStatus
+from station.notify import outbox
 from station.printing.profiles import profile
 from station.printing.queue import PrintQueue
 from station.resources import asset
@@ -121,7 +120,7 @@ class PickupDesk:
         config = self.station.config
         with self.station.db.transaction() as conn:
             code = pickups.issue(conn, self.station.paths.keys, item, self.station.clock().isoformat())
-            texted = self._text_code(conn, item, "pickup_code", code)
+            texted = outbox.text_code(self.station, conn, item, "pickup_code", code)
             card = NoticeCard(
                 item,
                 facility,
@@ -154,18 +153,6 @@ class PickupDesk:
         return queue.enqueue(
             devices.receipt_printer, data, fmt, f"notice card {card.item_id}", item_id=card.item_id
         )
-
-    def _text_code(self, conn: sqlite3.Connection, item: str, template: str, code: str) -> int:
-        """Text `code` to the item's opted-in numbers (a station with a hub leaves texting to the hub:
-        the card carries the code). How many numbers it went to."""
-        if self.station.config.hub:
-            return 0
-        sent = 0
-        for phone in subscribers.followers(conn, item):
-            found = subscribers.subscriber(conn, phone)
-            if found is not None and found.state is SubscriberState.ACTIVE:
-                sent += outbox.queue_message(self.station, conn, phone, item, template, code=code) is not None
-        return sent
 
     # --- the shelf -------------------------------------------------------------------------------
     def hold(self, raw: str, shelf: str, *, facility: str, operator: str) -> Outcome:
@@ -202,7 +189,7 @@ class PickupDesk:
         if not has_code:
             with self.station.db.transaction() as conn:
                 code = pickups.issue(conn, self.station.paths.keys, item, self.station.clock().isoformat())
-                texted = self._text_code(conn, item, "pickup_code", code)
+                texted = outbox.text_code(self.station, conn, item, "pickup_code", code)
         return Outcome(
             True,
             item,

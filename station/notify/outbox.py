@@ -259,16 +259,35 @@ def listing(conn: sqlite3.Connection) -> list[dict[str, object]]:
     return rows
 
 
+def opted_in(station: TextingStation, conn: sqlite3.Connection, item_id: str) -> list[str]:
+    """The item's followers who confirmed YES; none at a station with a hub (its notifier texts)."""
+    if station.config.hub:
+        return []
+    return [
+        p
+        for p in subscribers.followers(conn, item_id)
+        if (s := subscribers.subscriber(conn, p)) and s.state is SubscriberState.ACTIVE
+    ]
+
+
+def text_code(
+    station: TextingStation, conn: sqlite3.Connection, item_id: str, template: str, code: str
+) -> int:
+    """Text a code (a pickup or locker code) to the item's opted-in numbers, inside `conn`'s transaction;
+    how many numbers it went to."""
+    return sum(
+        queue_message(station, conn, phone, item_id, template, code=code) is not None
+        for phone in opted_in(station, conn, item_id)
+    )
+
+
 def text_delivery_pin(station: TextingStation, conn: sqlite3.Connection, event: Event) -> None:
     """Loaded on the round, an item accepted with "PIN on delivery": its code made and texted to the
     recipient's opted-in numbers (none, or a station whose hub does the texting: a signature instead)."""
     accepted = journal.acceptance_extra(conn, event.item_id)
     if accepted is None or not accepted.get("pin_delivery"):
         return
-    phones = [] if station.config.hub else subscribers.followers(conn, event.item_id)
-    active = [
-        p for p in phones if (s := subscribers.subscriber(conn, p)) and s.state is SubscriberState.ACTIVE
-    ]
+    active = opted_in(station, conn, event.item_id)
     code = delivery_pins.issue(
         conn, station.paths.keys, event.item_id, station.clock().isoformat(), sendable=bool(active)
     )
